@@ -1,0 +1,175 @@
+/* models/pmc.c — see pmc.h.
+ *
+ * Day of compound c (q = quality):
+ *   each open defect, in list order, with its own uniform draw u:
+ *     PENDING:  repaired if u < r*prio, where r = repair_rate*q; else the
+ *               household gives up with probability 1/patience
+ *     SILENT:   repaired if u < r; else its household complains with
+ *               probability complain_rate (12345 with hotline_share)
+ *     GAVE_UP:  repaired if u < r
+ *   new defects ~ Poisson(H * defect_rate * old_factor * (1 + e*(0.5 - q))),
+ *   each hitting a household drawn uniformly;
+ *   q += adjust * (budget_quality - q).
+ * Budget quality (at billing): (1 - margin) * (fee*paid/billed + subsidy) / cost.
+ */
+#include "pmc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "sim/rng.h"
+
+void pmc_destroy(pmc_state *s)
+{
+    if (!s)
+        return;
+    if (s->open)
+        for (int32_t c = 0; c < s->ncomp; c++)
+            free(s->open[c].d);
+    free(s->open);
+    free(s->quality);
+    free(s->budget_quality);
+    memset(s, 0, sizeof *s);
+}
+
+sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
+                      sim_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->ncomp = w->ncomp;
+    s->quality = malloc(sizeof *s->quality * (size_t)w->ncomp);
+    s->budget_quality = malloc(sizeof *s->budget_quality * (size_t)w->ncomp);
+    s->open = calloc((size_t)w->ncomp, sizeof *s->open);
+    if (!s->quality || !s->budget_quality || !s->open) {
+        pmc_destroy(s);
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for property firms");
+    }
+    for (int32_t c = 0; c < w->ncomp; c++) {
+        s->quality[c] = p->pmc_quality_init;
+        s->budget_quality[c] = p->pmc_quality_init;
+    }
+    return SIM_OK;
+}
+
+double pmc_bill(pmc_state *s, const sim_world *w, const sim_params *p, int32_t c,
+                int32_t paid, int32_t billed)
+{
+    int old = w->comp_old[c];
+    double fee = old ? p->pmc_fee_old : p->pmc_fee_new;
+    double subsidy = old ? p->pmc_subsidy_old : 0.0;
+    double cost = old ? p->pmc_cost_old : p->pmc_cost_new;
+    double per_hh = billed > 0 ? fee * (double)paid / (double)billed + subsidy : 0.0;
+    double q = (1.0 - p->pmc_margin) * per_hh / cost;
+    s->budget_quality[c] = q < 0.0 ? 0.0 : (q > 1.0 ? 1.0 : q);
+    return fee * (double)paid + subsidy * (double)billed;
+}
+
+static sim_status push(pmc_defect_list *l, pmc_defect d)
+{
+    if (l->n == l->cap) {
+        int32_t cap = l->cap ? l->cap * 2 : 8;
+        pmc_defect *nd = realloc(l->d, sizeof *nd * (size_t)cap);
+        if (!nd)
+            return SIM_ENOMEM;
+        l->d = nd;
+        l->cap = cap;
+    }
+    l->d[l->n++] = d;
+    return SIM_OK;
+}
+
+sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
+                   const sim_params *p, uint64_t seed, int32_t c, int64_t day,
+                   sim_tally *t)
+{
+    pmc_defect_list *l = &s->open[c];
+    double q = s->quality[c];
+    double r = p->pmc_repair_rate * q;
+    double r_pending = r * p->pmc_complaint_priority;
+    double give_up = 1.0 / p->household_patience;
+    int32_t repaired = 0, filed = 0, hotline = 0, resolved = 0, dropped = 0;
+    double days_to_resolve = 0.0;
+
+    sim_stream st;
+    sim_stream_open(&st, seed, SIM_RNG_REPAIR, (uint32_t)c, (uint32_t)day);
+    for (int32_t i = 0; i < l->n;) {
+        pmc_defect *d = &l->d[i];
+        double u = sim_stream_uniform(&st);
+        int fixed = 0;
+        switch (d->status) {
+        case DEFECT_PENDING:
+            if (u < r_pending) {
+                fixed = 1;
+                resolved++;
+                days_to_resolve += (double)(day - d->filed);
+            } else if (u < r_pending + (1.0 - r_pending) * give_up) {
+                d->status = DEFECT_GAVE_UP;
+                dropped++;
+                hh_shift(hh, p, c, d->hh, -p->household_drop_hit);
+            }
+            break;
+        case DEFECT_SILENT:
+            if (u < r) {
+                fixed = 1;
+            } else if (u < r + (1.0 - r) * p->household_complain_rate) {
+                d->status = DEFECT_PENDING;
+                d->filed = (int32_t)day;
+                d->channel = sim_stream_uniform(&st) < p->household_hotline_share
+                                 ? CHANNEL_HOTLINE
+                                 : CHANNEL_FIRM;
+                filed++;
+                if (d->channel == CHANNEL_HOTLINE)
+                    hotline++;
+            }
+            break;
+        default: /* DEFECT_GAVE_UP */
+            fixed = u < r;
+            break;
+        }
+        if (fixed) {
+            repaired++;
+            hh_shift(hh, p, c, d->hh, p->household_repair_gain);
+            l->d[i] = l->d[--l->n]; /* swap-remove; revisit slot i */
+        } else {
+            i++;
+        }
+    }
+
+    /* new defects */
+    int32_t nh = sim_world_comp_hh(w, c);
+    double rate = p->pmc_defect_rate * (w->comp_old[c] ? p->pmc_defect_old_factor : 1.0) *
+                  (1.0 + p->pmc_quality_defect_effect * (0.5 - q));
+    if (rate < 0.0)
+        rate = 0.0;
+    sim_rng sr;
+    gsl_rng *g = sim_rng_open(&sr, seed, SIM_RNG_DEFECTS, (uint32_t)c, (uint32_t)day);
+    unsigned int nnew = nh > 0 && rate > 0.0 ? gsl_ran_poisson(g, rate * nh) : 0;
+    for (unsigned int k = 0; k < nnew; k++) {
+        int64_t h = w->comp_hh0[c] + sim_stream_below(&sr.st, (uint32_t)nh);
+        pmc_defect d = {h, (int32_t)day, -1, DEFECT_SILENT, CHANNEL_NONE};
+        if (push(l, d) != SIM_OK)
+            return SIM_ENOMEM;
+        hh_shift(hh, p, c, h, -p->household_defect_hit);
+    }
+
+    /* quality follows the budget */
+    s->quality[c] = q + p->pmc_adjust * (s->budget_quality[c] - q);
+
+    int32_t pending = 0;
+    for (int32_t i = 0; i < l->n; i++)
+        pending += l->d[i].status == DEFECT_PENDING;
+    sim_tally_add(t, c, SIM_MET_defects_new, nnew, 0);
+    sim_tally_add(t, c, SIM_MET_defects_repaired, repaired, 0);
+    sim_tally_add(t, c, SIM_MET_defects_open, l->n, 0);
+    sim_tally_add(t, c, SIM_MET_complaints_new, filed, 0);
+    sim_tally_add(t, c, SIM_MET_complaints_hotline, hotline, 0);
+    sim_tally_add(t, c, SIM_MET_complaints_resolved, resolved, 0);
+    sim_tally_add(t, c, SIM_MET_complaints_dropped, dropped, 0);
+    sim_tally_add(t, c, SIM_MET_complaints_pending, pending, 0);
+    sim_tally_add(t, c, SIM_MET_complaint_days_to_resolve, days_to_resolve, resolved);
+    sim_tally_add(t, c, SIM_MET_pmc_quality_mean, s->quality[c], 1.0);
+    return SIM_OK;
+}

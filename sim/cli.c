@@ -1,0 +1,589 @@
+/* sim/cli.c — see cli.h.
+ *
+ * Each subcommand is one row of `commands[]` (name, handler, one-line
+ * summary, full help text); `troika help`, `troika CMD --help` and the
+ * dispatcher all read that table.  Options are parsed by a small shared
+ * parser (opt_next) that accepts `--name value` and `--name=value`.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+
+#include "ctx.h"
+#include "err.h"
+#include "models/model.h"
+#include "params.h"
+#include "runner.h"
+#include "scenario.h"
+#include "troika_version.h"
+
+/* ---- option parsing ---------------------------------------------------------- */
+
+typedef struct {
+    int argc;
+    char **argv;
+    int i;            /* next argument */
+    const char *name; /* current option name (without value) */
+    const char *value;
+    char buf[128];
+} opt_parser;
+
+/* Next argument: returns 1 for an option (name in o->name, value attached
+ * with '=' in o->value or NULL), 2 for a positional (o->value), 0 at the end. */
+static int opt_next(opt_parser *o)
+{
+    if (o->i >= o->argc)
+        return 0;
+    const char *a = o->argv[o->i++];
+    o->value = NULL;
+    if (a[0] == '-' && a[1] != '\0') {
+        const char *eq = strchr(a, '=');
+        if (eq && a[1] == '-') {
+            size_t n = (size_t)(eq - a);
+            if (n >= sizeof o->buf)
+                n = sizeof o->buf - 1;
+            memcpy(o->buf, a, n);
+            o->buf[n] = '\0';
+            o->name = o->buf;
+            o->value = eq + 1;
+        } else {
+            o->name = a;
+        }
+        return 1;
+    }
+    o->value = a;
+    return 2;
+}
+
+/* The option's value: attached, or the next argument. */
+static const char *opt_value(opt_parser *o, sim_error *err)
+{
+    if (o->value)
+        return o->value;
+    if (o->i < o->argc)
+        return o->argv[o->i++];
+    SIM_FAIL(err, SIM_EINPUT, NULL, 0, o->name, "needs a value");
+    return NULL;
+}
+
+static int is_opt(const opt_parser *o, const char *l, const char *s)
+{
+    return strcmp(o->name, l) == 0 || (s && strcmp(o->name, s) == 0);
+}
+
+/* ---- reporting ---------------------------------------------------------------- */
+
+static int report(const sim_error *err)
+{
+    char line[2048];
+    fprintf(stderr, "troika: %s\n", sim_error_format(err, line, sizeof line));
+    if (err->code == SIM_EINTERNAL)
+        for (int k = 0; k < err->ntrace; k++)
+            fprintf(stderr, "  at %s:%d (%s)\n", err->trace_file[k], err->trace_line[k],
+                    err->trace_func[k]);
+    return sim_status_exit_code(err->code);
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "troika%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'troika %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+    return 2;
+}
+
+/* ---- signals --------------------------------------------------------------------- */
+
+static volatile sig_atomic_t stop_requested = 0;
+
+static void on_signal(int sig)
+{
+    stop_requested = sig;
+}
+
+static void install_signals(sim_ctx *ctx)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    ctx->stop = &stop_requested;
+}
+
+/* ---- shared scenario options ------------------------------------------------ */
+
+typedef struct {
+    const char *scenario; /* NULL: embedded default */
+    const char *seed, *days;
+    const char **sets;
+    int nsets;
+} scenario_opts;
+
+/* Set run.<name> from an option's text, errors naming the option. */
+static sim_status set_run_option(scn_scenario *s, const char *key, const char *opt,
+                                 const char *text, sim_error *err)
+{
+    int i = sim_param_find(key);
+    double v;
+    if (sim_param_parse(i, text, &v, NULL, 0, err) != SIM_OK) {
+        snprintf(err->key, sizeof err->key, "%s", opt);
+        return SIM_EINPUT;
+    }
+    sim_param_put(&s->params, i, v);
+    return SIM_OK;
+}
+
+static sim_status build_scenario(scn_scenario *s, const scenario_opts *so, sim_error *err)
+{
+    scn_init_default(s);
+    if (so->scenario)
+        SIM_TRY(err, scn_load(s, so->scenario, err));
+    for (int k = 0; k < so->nsets; k++)
+        SIM_TRY(err, scn_set(s, so->sets[k], err));
+    if (so->seed)
+        SIM_TRY(err, set_run_option(s, "run.seed", "--seed", so->seed, err));
+    if (so->days)
+        SIM_TRY(err, set_run_option(s, "run.days", "--days", so->days, err));
+    SIM_TRY(err, scn_finish(s, err));
+    return SIM_OK;
+}
+
+/* Handle an option common to commands that take a scenario; 1 if taken. */
+static int scenario_option(opt_parser *o, scenario_opts *so, sim_error *err, int *bad)
+{
+    const char *v;
+    if (is_opt(o, "--seed", NULL)) {
+        if (!(v = opt_value(o, err)))
+            return *bad = 1;
+        so->seed = v;
+        return 1;
+    }
+    if (is_opt(o, "--days", NULL)) {
+        if (!(v = opt_value(o, err)))
+            return *bad = 1;
+        so->days = v;
+        return 1;
+    }
+    if (is_opt(o, "--set", NULL)) {
+        if (!(v = opt_value(o, err)))
+            return *bad = 1;
+        so->sets[so->nsets++] = v;
+        return 1;
+    }
+    return 0;
+}
+
+/* The command line as one shell-quoted string (for provenance). */
+static char *join_command(int argc, char **argv)
+{
+    size_t n = 1;
+    for (int k = 0; k < argc; k++)
+        n += 4 * strlen(argv[k]) + 3;
+    char *s = malloc(n), *p = s;
+    if (!s)
+        return NULL;
+    for (int k = 0; k < argc; k++) {
+        const char *a = argv[k];
+        int plain = a[0] != '\0';
+        for (const char *q = a; *q; q++)
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%", *q))
+                plain = 0;
+        if (k)
+            *p++ = ' ';
+        if (plain) {
+            p += sprintf(p, "%s", a);
+        } else {
+            *p++ = '\'';
+            for (const char *q = a; *q; q++) {
+                if (*q == '\'')
+                    p += sprintf(p, "'\\''");
+                else
+                    *p++ = *q;
+            }
+            *p++ = '\'';
+        }
+    }
+    *p = '\0';
+    return s;
+}
+
+/* ---- troika run ---------------------------------------------------------------- */
+
+static const char help_run[] =
+    "Usage: troika run [SCENARIO.ini] [OPTIONS] -o FILE.h5\n"
+    "\n"
+    "Run one scenario and write its results to an HDF5 file.  Without a\n"
+    "scenario file, runs the embedded default: a district of 100 compounds\n"
+    "in 4 sub-districts for 5 years.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output FILE    HDF5 file to write (required).  Written under a\n"
+    "                       temporary name and renamed when complete; an\n"
+    "                       existing file is kept unless --force.\n"
+    "      --force          overwrite FILE if it exists\n"
+    "      --seed N         master random seed (run.seed; default 1)\n"
+    "      --days N         days to simulate (run.days)\n"
+    "      --threads N      OpenMP threads (default: OMP_NUM_THREADS or all\n"
+    "                       cores).  Results do not depend on it.\n"
+    "      --set KEY=VALUE  set a parameter, e.g. --set household.patience=20;\n"
+    "                       a policy: --set policy.NAME.day=365 and\n"
+    "                       --set policy.NAME.section.name=VALUE (repeatable)\n"
+    "  -q, --quiet          no progress line and no summary\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "Same seed, same results, bit for bit, whatever the thread count.\n"
+    "Progress goes to stderr when it is a terminal.  Exit status: 0 done,\n"
+    "1 failed while running or writing, 2 bad input (one located message).\n"
+    "\n"
+    "Example:\n"
+    "  troika run scenarios/secretary.ini --seed 7 -o secretary.h5\n";
+
+static int cmd_run(int argc, char **argv)
+{
+    sim_ctx ctx;
+    sim_ctx_init(&ctx);
+    sim_error *err = &ctx.err;
+    scenario_opts so = {0};
+    so.sets = calloc((size_t)argc + 1, sizeof *so.sets);
+    const char *out = NULL, *threads = NULL;
+    int force = 0, quiet = 0, bad = 0, rc = 2;
+    scn_scenario s;
+    scn_init_default(&s);
+    sim_result *res = NULL;
+    char *cmdline = NULL;
+    if (!so.sets)
+        return 1;
+
+    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
+    int kind;
+    while ((kind = opt_next(&o))) {
+        if (kind == 2) {
+            if (so.scenario) {
+                rc = usage_error("run", "more than one scenario file ('%s')", o.value);
+                goto done;
+            }
+            so.scenario = o.value;
+            continue;
+        }
+        if (is_opt(&o, "--help", "-h")) {
+            fputs(help_run, stdout);
+            rc = 0;
+            goto done;
+        }
+        if (scenario_option(&o, &so, err, &bad)) {
+            if (bad)
+                goto fail;
+        } else if (is_opt(&o, "--output", "-o")) {
+            if (!(out = opt_value(&o, err)))
+                goto fail;
+        } else if (is_opt(&o, "--threads", NULL)) {
+            if (!(threads = opt_value(&o, err)))
+                goto fail;
+        } else if (is_opt(&o, "--force", NULL)) {
+            force = 1;
+        } else if (is_opt(&o, "--quiet", "-q")) {
+            quiet = 1;
+        } else {
+            rc = usage_error("run", "unknown option '%s'", o.name);
+            goto done;
+        }
+    }
+    if (!out) {
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "an output file is required (-o FILE.h5)");
+        goto fail;
+    }
+    if (threads) {
+        char *end;
+        errno = 0;
+        long t = strtol(threads, &end, 10);
+        if (*threads == '\0' || *end != '\0' || errno || t < 1 || t > 1024) {
+            SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--threads",
+                     "'%s' is not a thread count (allowed: an integer from 1 to 1024)", threads);
+            goto fail;
+        }
+        ctx.threads = (int)t;
+    }
+    if (build_scenario(&s, &so, err) != SIM_OK)
+        goto fail;
+    /* Check the output path before spending the run's time. */
+    sim_output *probe = NULL;
+    if (out_open(&probe, out, force, err) != SIM_OK)
+        goto fail;
+    out_abort(probe);
+
+    omp_set_num_threads(ctx.threads);
+    ctx.progress = !quiet && isatty(STDERR_FILENO);
+    install_signals(&ctx);
+    if (sim_run(&ctx, &s, &res) != SIM_OK)
+        goto fail;
+    cmdline = join_command(argc + 1, argv - 1);
+    if (sim_result_write(res, &s, out, force, cmdline ? cmdline : "", ctx.threads, err) !=
+        SIM_OK)
+        goto fail;
+    if (!quiet) {
+        int64_t last = res->days - 1, first = res->days > 365 ? res->days - 365 : 0;
+        double inad = 0, fee = 0, comp = 0;
+        for (int64_t d = first; d <= last; d++) {
+            inad += sim_result_city(res, d, SIM_MET_households_rating_pmc_inadequate);
+            fee += sim_result_city(res, d, SIM_MET_fee_collection_rate);
+            comp += sim_result_city(res, d, SIM_MET_complaints_new);
+        }
+        double nd = (double)(last - first + 1);
+        printf("troika %s: scenario '%s', seed %llu, %lld days, %d compounds, %lld households "
+               "(%.2f s)\n",
+               TROIKA_VERSION, s.name, (unsigned long long)res->seed, (long long)res->days,
+               (int)res->world->ncomp, (long long)res->world->nhh, res->seconds);
+        printf("  last %lld days: %.1f%% of households rate property service inadequate, "
+               "fee collection %.1f%%, %.1f complaints per compound per year\n",
+               (long long)nd, 100 * inad / nd, 100 * fee / nd,
+               comp / nd * 365.0 / res->world->ncomp);
+        printf("  wrote %s\n", out);
+    }
+    rc = 0;
+    goto done;
+fail:
+    rc = report(err);
+done:
+    free(cmdline);
+    sim_result_destroy(res);
+    scn_free(&s);
+    free(so.sets);
+    return rc;
+}
+
+/* ---- troika validate ---------------------------------------------------------- */
+
+static const char help_validate[] =
+    "Usage: troika validate SCENARIO.ini [--set KEY=VALUE]...\n"
+    "\n"
+    "Read a scenario file (and every file it extends), check every key,\n"
+    "value, policy and cross-parameter rule, and print the resolved scenario\n"
+    "as INI text on stdout (what `troika run` would record).  Nothing is run.\n"
+    "\n"
+    "Options:\n"
+    "      --set KEY=VALUE  as for `troika run`\n"
+    "  -q, --quiet          print nothing; only the exit status tells\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "Exit status: 0 valid, 2 invalid (one line: FILE:LINE: key: what is wrong).\n";
+
+static int cmd_validate(int argc, char **argv)
+{
+    sim_error err;
+    sim_error_clear(&err);
+    scenario_opts so = {0};
+    so.sets = calloc((size_t)argc + 1, sizeof *so.sets);
+    scn_scenario s;
+    scn_init_default(&s);
+    int quiet = 0, bad = 0, rc = 2;
+    if (!so.sets)
+        return 1;
+    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
+    int kind;
+    while ((kind = opt_next(&o))) {
+        if (kind == 2) {
+            if (so.scenario) {
+                rc = usage_error("validate", "more than one scenario file ('%s')", o.value);
+                goto done;
+            }
+            so.scenario = o.value;
+        } else if (is_opt(&o, "--help", "-h")) {
+            fputs(help_validate, stdout);
+            rc = 0;
+            goto done;
+        } else if (is_opt(&o, "--quiet", "-q")) {
+            quiet = 1;
+        } else if (scenario_option(&o, &so, &err, &bad)) {
+            if (bad)
+                goto fail;
+        } else {
+            rc = usage_error("validate", "unknown option '%s'", o.name);
+            goto done;
+        }
+    }
+    if (!so.scenario) {
+        rc = usage_error("validate", "%s", "a scenario file is required");
+        goto done;
+    }
+    if (build_scenario(&s, &so, &err) != SIM_OK)
+        goto fail;
+    if (!quiet) {
+        char *ini = scn_resolved_ini(&s);
+        if (!ini) {
+            rc = 1;
+            goto done;
+        }
+        fputs(ini, stdout);
+        free(ini);
+    }
+    rc = 0;
+    goto done;
+fail:
+    rc = report(&err);
+done:
+    scn_free(&s);
+    free(so.sets);
+    return rc;
+}
+
+/* ---- troika params ------------------------------------------------------------- */
+
+static const char help_params[] =
+    "Usage: troika params [SCENARIO.ini] [--set KEY=VALUE]... [--markdown]\n"
+    "\n"
+    "List every parameter: key, value, range, unit, whether a policy may\n"
+    "change it mid-run, and what it means.  With a scenario, the values are\n"
+    "that scenario's; otherwise the defaults.\n"
+    "\n"
+    "Options:\n"
+    "      --markdown       the reference table of docs/PARAMETERS.md\n"
+    "      --set KEY=VALUE  as for `troika run`\n"
+    "  -h, --help           this help\n";
+
+static int cmd_params(int argc, char **argv)
+{
+    sim_error err;
+    sim_error_clear(&err);
+    scenario_opts so = {0};
+    so.sets = calloc((size_t)argc + 1, sizeof *so.sets);
+    scn_scenario s;
+    scn_init_default(&s);
+    int markdown = 0, bad = 0, rc = 2;
+    if (!so.sets)
+        return 1;
+    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
+    int kind;
+    while ((kind = opt_next(&o))) {
+        if (kind == 2) {
+            if (so.scenario) {
+                rc = usage_error("params", "more than one scenario file ('%s')", o.value);
+                goto done;
+            }
+            so.scenario = o.value;
+        } else if (is_opt(&o, "--help", "-h")) {
+            fputs(help_params, stdout);
+            rc = 0;
+            goto done;
+        } else if (is_opt(&o, "--markdown", NULL)) {
+            markdown = 1;
+        } else if (scenario_option(&o, &so, &err, &bad)) {
+            if (bad)
+                goto fail;
+        } else {
+            rc = usage_error("params", "unknown option '%s'", o.name);
+            goto done;
+        }
+    }
+    if (markdown) {
+        sim_params_print_markdown(stdout);
+    } else {
+        if (build_scenario(&s, &so, &err) != SIM_OK)
+            goto fail;
+        sim_params_print_table(stdout, &s.params);
+    }
+    rc = 0;
+    goto done;
+fail:
+    rc = report(&err);
+done:
+    scn_free(&s);
+    free(so.sets);
+    return rc;
+}
+
+/* ---- dispatch -------------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+    const char *help;
+} command;
+
+static const command commands[] = {
+    {"run", cmd_run, "run a scenario and write an HDF5 result file", help_run},
+    {"validate", cmd_validate, "check a scenario file and print it resolved", help_validate},
+    {"params", cmd_params, "list every parameter with its range, unit and meaning",
+     help_params},
+};
+static const int ncommands = (int)(sizeof commands / sizeof commands[0]);
+
+static void print_help(FILE *f)
+{
+    fputs("Usage: troika COMMAND [OPTIONS]\n"
+          "\n"
+          "troika simulates how residential compounds in a Chinese megacity are\n"
+          "governed: households, owners' committees, residents' committees,\n"
+          "property firms, enforcement officers and mediators, and the reforms\n"
+          "of a Shanghai advisory text, each a scenario that can be switched on.\n"
+          "\n"
+          "Commands:\n",
+          f);
+    for (int k = 0; k < ncommands; k++)
+        fprintf(f, "  %-10s %s\n", commands[k].name, commands[k].summary);
+    fputs("\n"
+          "Options:\n"
+          "  -h, --help     this help; `troika COMMAND --help` for a command\n"
+          "  -V, --version  version, commit and libraries\n"
+          "\n"
+          "Quick start:\n"
+          "  troika run -o default.h5          the embedded default district\n"
+          "  troika params                      every parameter and its meaning\n"
+          "\n"
+          "Exit status: 0 success, 1 failure while running, 2 bad input or usage.\n",
+          f);
+}
+
+static void print_version(void)
+{
+    unsigned maj, min, rel;
+    H5get_libversion(&maj, &min, &rel);
+    printf("troika %s (commit %s, %s build)\n", TROIKA_VERSION, TROIKA_GIT_COMMIT,
+           TROIKA_BUILD_TYPE);
+    printf("output schema %d; GSL %s; HDF5 %u.%u.%u; %s\n", TROIKA_SCHEMA_VERSION,
+           GSL_VERSION, maj, min, rel, TROIKA_COMPILER);
+}
+
+int cli_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_help(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        print_help(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        print_version();
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc < 3) {
+            print_help(stdout);
+            return 0;
+        }
+        for (int k = 0; k < ncommands; k++)
+            if (strcmp(argv[2], commands[k].name) == 0) {
+                fputs(commands[k].help, stdout);
+                return 0;
+            }
+        return usage_error(NULL, "no command '%s'", argv[2]);
+    }
+    for (int k = 0; k < ncommands; k++)
+        if (strcmp(cmd, commands[k].name) == 0)
+            return commands[k].fn(argc - 1, argv + 1);
+    return usage_error(NULL, "no command '%s'", cmd);
+}

@@ -1,0 +1,1065 @@
+/* sim/output.c — see output.h; the schema is documented in docs/OUTPUT.md.
+ *
+ * Design.  A sim_output holds the open HDF5 file (a temporary name in the
+ * target folder, claimed with open(O_CREAT | O_EXCL) and then handed to
+ * H5Fcreate, so a failure only ever removes our own file), the requested
+ * path and the first failure.  Every public function has one `goto fail` cleanup that
+ * closes what it opened; a failure is copied into the sim_output (sticky):
+ * later calls replay it and out_commit() then removes the temporary file
+ * instead of renaming it.  Full disks often surface only when HDF5 flushes
+ * its metadata cache, so out_commit() checks H5Fflush and H5Fclose, then
+ * fsyncs the file, renames it over the requested name and fsyncs the folder.
+ *
+ * Determinism: object modification times are off for the root group, every
+ * group and every dataset (H5Pset_obj_track_times), all file types are
+ * explicit little-endian, nothing is timestamped, and the objects are always
+ * written in the same order, so identical inputs give identical bytes.  The
+ * file uses HDF5's default (earliest) format bounds, which every h5py, R
+ * (hdf5r, rhdf5) and HDF5 >= 1.8 reader opens.  Strings are variable-length
+ * UTF-8 (h5py returns str for attributes; datasets need .asstr()).
+ *
+ * No globals: the temporary-name counter is a local loop that skips names in
+ * use.  HDF5's own error printing is switched off (process-wide, HDF5's
+ * state); details of HDF5 failures are taken from its error stack.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+
+#include "metrics.h"
+#include "troika_version.h"
+
+#define OUT_RNG "philox4x32-10 (Random123), keyed by seed, purpose, entity, day"
+#define OUT_PANEL_CHUNK_DAYS 12
+#define OUT_PANEL_CHUNK_COMP 4096
+#define OUT_DEFLATE_LEVEL 4
+#define OUT_TMP_TRIES 1000
+
+struct sim_output {
+    hid_t file;     /* the temporary file, H5I_INVALID_HID once closed */
+    hid_t t_str;    /* variable-length UTF-8 string type */
+    hid_t gcpl;     /* group creation: no time tracking */
+    hid_t dcpl;     /* dataset creation (contiguous): no time tracking */
+    char *path;     /* the requested name */
+    char *dir;      /* its folder ("." when none was given) */
+    char *tmp;      /* the temporary file */
+    int force;
+    int claimed;    /* tmp was created by us (and must be removed) */
+    int have_prov, have_city, have_comp;
+    int64_t days;   /* from provenance or /city; -1 while unknown */
+    sim_status status; /* first failure (sticky) */
+    sim_error first;   /* ... and its record */
+};
+
+/* ---- errors -------------------------------------------------------------- */
+
+typedef struct {
+    char desc[400];
+    int found;
+} h5_detail;
+
+static herr_t h5_walk_cb(unsigned n, const H5E_error2_t *e, void *data)
+{
+    h5_detail *d = data;
+    if (n != 0 || d->found)
+        return 0;
+    d->found = 1;
+    const char *desc = e->desc ? e->desc : "";
+    /* the sec2 driver puts the system's message in quotes: keep only that */
+    const char *q = strstr(desc, "error message = '");
+    if (q) {
+        q += strlen("error message = '");
+        const char *end = strchr(q, '\'');
+        int len = end ? (int)(end - q) : (int)strlen(q);
+        snprintf(d->desc, sizeof d->desc, "%.*s", len, q);
+        return 0;
+    }
+    char minor[160] = "";
+    if (H5Eget_msg(e->min_num, NULL, minor, sizeof minor) < 0)
+        minor[0] = '\0';
+    if (desc[0] && minor[0])
+        snprintf(d->desc, sizeof d->desc, "%s (%s)", desc, minor);
+    else
+        snprintf(d->desc, sizeof d->desc, "%s", desc[0] ? desc : minor);
+    return 0;
+}
+
+/* The innermost message on HDF5's error stack (then cleared). */
+static void h5_describe(char *buf, size_t n)
+{
+    h5_detail d;
+    memset(&d, 0, sizeof d);
+    if (H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, h5_walk_cb, &d) < 0 || !d.found ||
+        !d.desc[0])
+        snprintf(d.desc, sizeof d.desc, "unknown HDF5 error");
+    H5Eclear2(H5E_DEFAULT);
+    snprintf(buf, n, "%s", d.desc);
+}
+
+/* Raise SIM_EIO for a failed HDF5 call, with HDF5's own explanation. */
+static sim_status h5_fail(const sim_output *o, sim_error *err, int src_line,
+                          const char *func, const char *what)
+{
+    char detail[400];
+    h5_describe(detail, sizeof detail);
+    return sim_error_set(err, SIM_EIO, o->path, 0, NULL, __FILE__, src_line, func,
+                         "writing the HDF5 output failed (%s): %s", what, detail);
+}
+
+/* Check an HDF5 return value (negative = failure) inside a function that has
+ * `sim_status s`, `sim_output *o`, `sim_error *err` and a `fail:` label. */
+#define H5CHK(expr, what)                                                      \
+    do {                                                                       \
+        if ((expr) < 0) {                                                      \
+            s = h5_fail(o, err, __LINE__, __func__, (what));                   \
+            goto fail;                                                         \
+        }                                                                      \
+    } while (0)
+
+/* Call a helper returning sim_status inside such a function; on failure add
+ * this frame to the traceback. */
+#define CALL(expr)                                                             \
+    do {                                                                       \
+        s = (expr);                                                            \
+        if (s != SIM_OK) {                                                     \
+            sim_error_push(err, __FILE__, __LINE__, __func__);                 \
+            goto fail;                                                         \
+        }                                                                      \
+    } while (0)
+
+/* "/group/name" of object `name` under loc (for messages). */
+static void obj_name(hid_t loc, const char *name, char *buf, size_t n)
+{
+    char parent[256];
+    ssize_t k = H5Iget_name(loc, parent, sizeof parent);
+    if (k <= 0)
+        snprintf(parent, sizeof parent, "?");
+    if (!name)
+        snprintf(buf, n, "%s", parent);
+    else
+        snprintf(buf, n, "%s%s%s", parent, strcmp(parent, "/") == 0 ? "" : "/", name);
+}
+
+/* Remember the first failure; later calls replay it. */
+static sim_status keep(sim_output *o, sim_error *err, sim_status s)
+{
+    if (s != SIM_OK && o && o->status == SIM_OK) {
+        o->status = s;
+        o->first = *err;
+    }
+    return s;
+}
+
+static sim_status replay(const sim_output *o, sim_error *err)
+{
+    *err = o->first;
+    sim_error_push(err, __FILE__, __LINE__, __func__);
+    return o->status;
+}
+
+static void close_id(hid_t *id, herr_t (*closer)(hid_t))
+{
+    if (*id >= 0)
+        (void)closer(*id);
+    *id = H5I_INVALID_HID;
+}
+
+/* ---- small writers ------------------------------------------------------- */
+
+static sim_status attr_write(sim_output *o, hid_t loc, const char *name, hid_t ftype,
+                             hid_t mtype, const void *val, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t sp = H5I_INVALID_HID, a = H5I_INVALID_HID;
+    char obj[300], what[400];
+    obj_name(loc, NULL, obj, sizeof obj);
+    snprintf(what, sizeof what, "attribute %s of %s", name, obj);
+    H5CHK(sp = H5Screate(H5S_SCALAR), what);
+    H5CHK(a = H5Acreate2(loc, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT), what);
+    H5CHK(H5Awrite(a, mtype, val), what);
+    H5CHK(H5Aclose(a), what);
+    a = H5I_INVALID_HID;
+fail:
+    close_id(&a, H5Aclose);
+    close_id(&sp, H5Sclose);
+    return s;
+}
+
+static sim_status attr_str(sim_output *o, hid_t loc, const char *name,
+                           const char *val, sim_error *err)
+{
+    const char *v = val ? val : "";
+    return attr_write(o, loc, name, o->t_str, o->t_str, &v, err);
+}
+
+static sim_status attr_i64(sim_output *o, hid_t loc, const char *name, int64_t v,
+                           sim_error *err)
+{
+    return attr_write(o, loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v, err);
+}
+
+static sim_status attr_u64(sim_output *o, hid_t loc, const char *name, uint64_t v,
+                           sim_error *err)
+{
+    return attr_write(o, loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v, err);
+}
+
+static sim_status attr_f64(sim_output *o, hid_t loc, const char *name, double v,
+                           sim_error *err)
+{
+    return attr_write(o, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v, err);
+}
+
+static sim_status attr_i8(sim_output *o, hid_t loc, const char *name, int8_t v,
+                          sim_error *err)
+{
+    return attr_write(o, loc, name, H5T_STD_I8LE, H5T_NATIVE_INT8, &v, err);
+}
+
+/* Descriptive string attributes of a dataset; NULL ones are skipped. */
+static sim_status attrs_doc(sim_output *o, hid_t d, const char *units,
+                            const char *en, const char *zh, const char *kind,
+                            sim_error *err)
+{
+    if (units)
+        SIM_TRY(err, attr_str(o, d, "units", units, err));
+    if (en)
+        SIM_TRY(err, attr_str(o, d, "description", en, err));
+    if (zh)
+        SIM_TRY(err, attr_str(o, d, "description_zh", zh, err));
+    if (kind)
+        SIM_TRY(err, attr_str(o, d, "kind", kind, err));
+    return SIM_OK;
+}
+
+/* A 1-D contiguous dataset of n elements; *out is left open for attributes
+ * (the caller closes it), or H5I_INVALID_HID on failure. */
+static sim_status dset_1d(sim_output *o, hid_t loc, const char *name, hid_t ftype,
+                          hid_t mtype, int64_t n, const void *data, hid_t *out,
+                          sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    hsize_t dims[1] = {(hsize_t)n};
+    char what[300];
+    obj_name(loc, name, what, sizeof what);
+    *out = H5I_INVALID_HID;
+    H5CHK(sp = H5Screate_simple(1, dims, NULL), what);
+    H5CHK(d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, o->dcpl, H5P_DEFAULT), what);
+    if (n > 0)
+        H5CHK(H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
+    *out = d;
+    d = H5I_INVALID_HID;
+fail:
+    close_id(&d, H5Dclose);
+    close_id(&sp, H5Sclose);
+    return s;
+}
+
+/* dset_1d plus its descriptive attributes, then closed. */
+static sim_status column(sim_output *o, hid_t loc, const char *name, hid_t ftype,
+                         hid_t mtype, int64_t n, const void *data, const char *units,
+                         const char *en, const char *zh, const char *kind,
+                         sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t d = H5I_INVALID_HID;
+    CALL(dset_1d(o, loc, name, ftype, mtype, n, data, &d, err));
+    CALL(attrs_doc(o, d, units, en, zh, kind, err));
+    char what[300];
+    obj_name(loc, name, what, sizeof what);
+    H5CHK(H5Dclose(d), what);
+    d = H5I_INVALID_HID;
+fail:
+    close_id(&d, H5Dclose);
+    return s;
+}
+
+static sim_status group_new(sim_output *o, hid_t loc, const char *name, hid_t *g,
+                            sim_error *err)
+{
+    sim_status s = SIM_OK;
+    char what[300];
+    obj_name(loc, name, what, sizeof what);
+    H5CHK(*g = H5Gcreate2(loc, name, H5P_DEFAULT, o->gcpl, H5P_DEFAULT), what);
+fail:
+    return s;
+}
+
+static sim_status sys_fail(const sim_output *o, sim_error *err, int src_line,
+                           const char *func, const char *what, const char *name, int e)
+{
+    return sim_error_set(err, SIM_EIO, o->path, 0, NULL, __FILE__, src_line, func,
+                         "%s %s failed: %s", what, name, strerror(e));
+}
+
+#define SYS_FAIL(what, name) sys_fail(o, err, __LINE__, __func__, (what), (name), errno)
+
+/* ---- opening ------------------------------------------------------------- */
+
+/* Raise SIM_EINPUT about the -o path. */
+static sim_status out_fail_input(sim_error *err, int src_line, const char *func,
+                                 const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static sim_status out_fail_input(sim_error *err, int src_line, const char *func,
+                                 const char *fmt, ...)
+{
+    char msg[sizeof err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return sim_error_set(err, SIM_EINPUT, NULL, 0, "-o", __FILE__, src_line, func,
+                         "%s", msg);
+}
+
+#define INPUT_FAIL(...) out_fail_input(err, __LINE__, __func__, __VA_ARGS__)
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* Release the HDF5 handles; returns the H5Fclose result (0 if not open). */
+static herr_t close_all(sim_output *o)
+{
+    herr_t r = 0;
+    close_id(&o->t_str, H5Tclose);
+    close_id(&o->gcpl, H5Pclose);
+    close_id(&o->dcpl, H5Pclose);
+    if (o->file >= 0) {
+        r = H5Fclose(o->file);
+        o->file = H5I_INVALID_HID;
+    }
+    return r;
+}
+
+static void out_free(sim_output *o)
+{
+    if (!o)
+        return;
+    free(o->path);
+    free(o->dir);
+    free(o->tmp);
+    free(o);
+}
+
+sim_status out_open(sim_output **out, const char *path, int force, sim_error *err)
+{
+    sim_error scratch;
+    if (!err) {
+        sim_error_clear(&scratch);
+        err = &scratch;
+    }
+    sim_status s = SIM_OK;
+    sim_output *o = NULL;
+    hid_t fcpl = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
+    char *prefix = NULL;
+    if (!out)
+        return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "out_open: no result pointer");
+    *out = NULL;
+    if (!path || !path[0])
+        return INPUT_FAIL("the output file name is empty");
+
+    /* HDF5 must not print its own error stacks; we report them. */
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+
+    o = calloc(1, sizeof *o);
+    if (!o)
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
+    o->file = o->t_str = o->gcpl = o->dcpl = H5I_INVALID_HID;
+    o->force = force != 0;
+    o->days = -1;
+    o->path = dup_str(path);
+    if (!o->path) {
+        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
+        goto fail;
+    }
+
+    /* split into folder and base name */
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t plen = slash ? (size_t)(slash - path) + 1 : 0; /* prefix incl. '/' */
+    prefix = malloc(plen + 1);
+    o->dir = malloc(plen + 2);
+    if (!prefix || !o->dir) {
+        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
+        goto fail;
+    }
+    memcpy(prefix, path, plen);
+    prefix[plen] = '\0';
+    if (!slash)
+        snprintf(o->dir, plen + 2, ".");
+    else if (plen == 1)
+        snprintf(o->dir, plen + 2, "/");
+    else
+        snprintf(o->dir, plen + 2, "%.*s", (int)(plen - 1), path);
+
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            s = INPUT_FAIL("%s is a directory; give a file name, e.g. %s/result.h5",
+                           path, path);
+            goto fail;
+        }
+        if (!force) {
+            s = INPUT_FAIL("%s exists; use --force to overwrite", path);
+            goto fail;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            s = INPUT_FAIL("%s exists and is not a regular file; refusing to replace it",
+                           path);
+            goto fail;
+        }
+    } else if (errno != ENOENT && errno != ENOTDIR) {
+        char m[256];
+        snprintf(m, sizeof m, "%s", strerror(errno));
+        s = INPUT_FAIL("cannot check %s: %s", path, m);
+        goto fail;
+    }
+    if (!base[0]) {
+        s = INPUT_FAIL("%s names a folder; give a file name, e.g. %sresult.h5", path, path);
+        goto fail;
+    }
+    if (stat(o->dir, &st) != 0) {
+        if (errno == ENOENT) {
+            s = INPUT_FAIL("folder %s does not exist (create it first, or choose "
+                           "another path than %s)", o->dir, path);
+        } else {
+            char m[256];
+            snprintf(m, sizeof m, "%s", strerror(errno));
+            s = INPUT_FAIL("cannot use folder %s: %s", o->dir, m);
+        }
+        goto fail;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        s = INPUT_FAIL("%s is not a folder (in %s)", o->dir, path);
+        goto fail;
+    }
+    if (access(o->dir, W_OK | X_OK) != 0) {
+        s = INPUT_FAIL("folder %s is not writable (for %s)", o->dir, path);
+        goto fail;
+    }
+
+    /* property lists and the string type */
+    H5CHK(fcpl = H5Pcreate(H5P_FILE_CREATE), "file creation properties");
+    H5CHK(H5Pset_obj_track_times(fcpl, 0), "file creation properties");
+    H5CHK(fapl = H5Pcreate(H5P_FILE_ACCESS), "file access properties");
+    H5CHK(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "file access properties");
+    H5CHK(o->gcpl = H5Pcreate(H5P_GROUP_CREATE), "group creation properties");
+    H5CHK(H5Pset_obj_track_times(o->gcpl, 0), "group creation properties");
+    H5CHK(o->dcpl = H5Pcreate(H5P_DATASET_CREATE), "dataset creation properties");
+    H5CHK(H5Pset_obj_track_times(o->dcpl, 0), "dataset creation properties");
+    H5CHK(o->t_str = H5Tcopy(H5T_C_S1), "string type");
+    H5CHK(H5Tset_size(o->t_str, H5T_VARIABLE), "string type");
+    H5CHK(H5Tset_cset(o->t_str, H5T_CSET_UTF8), "string type");
+
+    /* the temporary file: ".<base>.tmp-<pid>-<n>", the first n not in use */
+    size_t tlen = plen + strlen(base) + 64;
+    o->tmp = malloc(tlen);
+    if (!o->tmp) {
+        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
+        goto fail;
+    }
+    for (unsigned n = 0;; n++) {
+        if (n >= OUT_TMP_TRIES) {
+            s = SIM_FAIL(err, SIM_EIO, path, 0, NULL,
+                         "cannot find a free temporary name in %s (%u tried)", o->dir, n);
+            goto fail;
+        }
+        snprintf(o->tmp, tlen, "%s.%s.tmp-%ld-%u", prefix, base, (long)getpid(), n);
+        /* claim the name exclusively, so that what we remove on failure is
+         * always ours (a failed H5Fcreate(H5F_ACC_EXCL) may leave a file
+         * that cannot be told apart from another writer's) */
+        int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0) {
+            int e = errno;
+            char m[256];
+            snprintf(m, sizeof m, "%s", strerror(e));
+            if (e == EACCES || e == EPERM || e == EROFS)
+                s = INPUT_FAIL("folder %s is not writable: %s", o->dir, m);
+            else
+                s = SIM_FAIL(err, SIM_EIO, path, 0, "-o",
+                             "cannot create the temporary file %s: %s", o->tmp, m);
+            goto fail;
+        }
+        o->claimed = 1;
+        if (close(fd) != 0) {
+            s = SYS_FAIL("closing", o->tmp);
+            goto fail;
+        }
+        break;
+    }
+    /* the (empty) file is ours: HDF5 may truncate it */
+    H5CHK(o->file = H5Fcreate(o->tmp, H5F_ACC_TRUNC, fcpl, fapl),
+          "creating the temporary file");
+    H5CHK(H5Pclose(fcpl), "file creation properties");
+    fcpl = H5I_INVALID_HID;
+    H5CHK(H5Pclose(fapl), "file access properties");
+    fapl = H5I_INVALID_HID;
+    free(prefix);
+    *out = o;
+    return SIM_OK;
+
+fail:
+    close_id(&fcpl, H5Pclose);
+    close_id(&fapl, H5Pclose);
+    free(prefix);
+    if (o) {
+        (void)close_all(o);
+        if (o->claimed)
+            (void)unlink(o->tmp);
+        out_free(o);
+    }
+    return s;
+}
+
+const char *out_temp_path(const sim_output *o)
+{
+    return o ? o->tmp : NULL;
+}
+
+/* ---- provenance and /parameters ------------------------------------------ */
+
+static const char *param_kind(int flags)
+{
+    if (flags & SIM_PF_UNIMPL)
+        return "not built";
+    return (flags & SIM_PF_MUTABLE) ? "policy" : "fixed";
+}
+
+static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t g = H5I_INVALID_HID;
+    int n = sim_param_count;
+    char(*vals)[48] = malloc((size_t)n * sizeof *vals);
+    const char **col = malloc((size_t)n * sizeof *col);
+    if (!vals || !col) {
+        s = SIM_FAIL(err, SIM_ENOMEM, o->path, 0, NULL,
+                     "out of memory writing /parameters");
+        goto fail;
+    }
+    CALL(group_new(o, o->file, "parameters", &g, err));
+
+    /* one typed attribute per parameter */
+    for (int i = 0; i < n; i++) {
+        const sim_param_desc *d = &sim_param_table[i];
+        double v = sim_param_get(p, i);
+        switch (d->type) {
+        case SIM_P_INT:
+            CALL(attr_i64(o, g, d->key, (int64_t)v, err));
+            break;
+        case SIM_P_REAL:
+            CALL(attr_f64(o, g, d->key, v, err));
+            break;
+        case SIM_P_BOOL:
+            CALL(attr_i8(o, g, d->key, (int8_t)(v != 0.0), err));
+            break;
+        }
+        sim_param_format(p, i, vals[i], sizeof vals[i]);
+    }
+    CALL(attr_str(o, g, "description",
+                  "Resolved parameters: one attribute per key (integer, real, or "
+                  "boolean as int8 0/1) and a table of columns key, value, type, "
+                  "unit, kind, description, description_zh.",
+                  err));
+
+    /* the table, one string column each */
+    static const char *const names[] = {"key", "value", "type", "unit", "kind",
+                                        "description", "description_zh"};
+    static const char *const docs[] = {
+        "Parameter key, section.name.",
+        "Value used in this run, as text that reads back exactly.",
+        "integer, real or boolean.",
+        "Unit of the value (empty when none).",
+        ("fixed (set at the start), policy (a lever a policy may change "
+         "mid-run) or not built (declared; only its default is accepted)."),
+        "What the parameter means.",
+        "What the parameter means, in Chinese.",
+    };
+    for (int c = 0; c < (int)(sizeof names / sizeof names[0]); c++) {
+        for (int i = 0; i < n; i++) {
+            const sim_param_desc *d = &sim_param_table[i];
+            switch (c) {
+            case 0: col[i] = d->key; break;
+            case 1: col[i] = vals[i]; break;
+            case 2: col[i] = sim_ptype_name(d->type); break;
+            case 3: col[i] = d->unit; break;
+            case 4: col[i] = param_kind(d->flags); break;
+            case 5: col[i] = d->doc_en; break;
+            default: col[i] = d->doc_zh; break;
+            }
+        }
+        CALL(column(o, g, names[c], o->t_str, o->t_str, n, col, "", docs[c], NULL,
+                    NULL, err));
+    }
+    H5CHK(H5Gclose(g), "/parameters");
+    g = H5I_INVALID_HID;
+fail:
+    close_id(&g, H5Gclose);
+    free(vals);
+    free(col);
+    return s;
+}
+
+sim_status out_write_provenance(sim_output *o, const sim_provenance *pv,
+                                const sim_params *p, sim_error *err)
+{
+    sim_error scratch;
+    if (!err) {
+        sim_error_clear(&scratch);
+        err = &scratch;
+    }
+    if (!o || !pv || !p)
+        return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL,
+                        "out_write_provenance: missing argument");
+    if (o->status != SIM_OK)
+        return replay(o, err);
+    sim_status s = SIM_OK;
+    char *ini = NULL;
+    if (o->have_prov) {
+        s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                     "out_write_provenance called twice");
+        goto fail;
+    }
+    if (pv->days < 0 || (o->days >= 0 && pv->days != o->days)) {
+        s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                     "provenance days %lld differ from the %lld days of /city",
+                     (long long)pv->days, (long long)o->days);
+        goto fail;
+    }
+    const char *resolved = pv->resolved_ini;
+    if (!resolved) {
+        ini = sim_params_to_ini(p);
+        if (!ini) {
+            s = SIM_FAIL(err, SIM_ENOMEM, o->path, 0, NULL,
+                         "out of memory writing the parameters");
+            goto fail;
+        }
+        resolved = ini;
+    }
+    unsigned maj = 0, min = 0, rel = 0;
+    char h5v[64];
+    if (H5get_libversion(&maj, &min, &rel) < 0) {
+        s = h5_fail(o, err, __LINE__, __func__, "H5get_libversion");
+        goto fail;
+    }
+    snprintf(h5v, sizeof h5v, "%u.%u.%u", maj, min, rel);
+    hid_t r = o->file;
+    CALL(attr_str(o, r, "troika_version", TROIKA_VERSION, err));
+    CALL(attr_str(o, r, "git_commit", TROIKA_GIT_COMMIT, err));
+    CALL(attr_i64(o, r, "schema_version", TROIKA_SCHEMA_VERSION, err));
+    CALL(attr_u64(o, r, "seed", pv->seed, err));
+    CALL(attr_str(o, r, "scenario", pv->scenario_name, err));
+    CALL(attr_str(o, r, "parameters", resolved, err));
+    CALL(attr_str(o, r, "scenario_sources", pv->sources, err));
+    CALL(attr_i64(o, r, "days", pv->days, err));
+    CALL(attr_str(o, r, "rng", OUT_RNG, err));
+    CALL(attr_str(o, r, "gsl_version", GSL_VERSION, err));
+    CALL(attr_str(o, r, "hdf5_version", h5v, err));
+    CALL(attr_str(o, r, "compiler", TROIKA_COMPILER, err));
+    CALL(attr_str(o, r, "compiler_flags", TROIKA_CFLAGS, err));
+    CALL(attr_str(o, r, "build_type", TROIKA_BUILD_TYPE, err));
+    CALL(attr_str(o, r, "command_line", pv->command_line, err));
+    CALL(attr_i64(o, r, "threads", pv->threads, err));
+    CALL(write_parameters(o, p, err));
+    o->have_prov = 1;
+    o->days = pv->days;
+fail:
+    free(ini);
+    return keep(o, err, s);
+}
+
+/* ---- /city --------------------------------------------------------------- */
+
+static const char *kind_word(sim_mkind k)
+{
+    return k == SIM_M_COUNT ? "count" : "ratio";
+}
+
+static const char *nonfinite_word(double v)
+{
+    return isnan(v) ? "NaN" : (v > 0 ? "+infinity" : "-infinity");
+}
+
+sim_status out_write_city(sim_output *o, int64_t days, const double *city,
+                          sim_error *err)
+{
+    sim_error scratch;
+    if (!err) {
+        sim_error_clear(&scratch);
+        err = &scratch;
+    }
+    if (!o)
+        return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "out_write_city: no output");
+    if (o->status != SIM_OK)
+        return replay(o, err);
+    sim_status s = SIM_OK;
+    hid_t g = H5I_INVALID_HID;
+    int64_t *day = NULL;
+    double *col = NULL;
+    if (o->have_city) {
+        s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL, "out_write_city called twice");
+        goto fail;
+    }
+    if (days < 0 || (days > 0 && !city) || (o->days >= 0 && days != o->days)) {
+        s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                     "out_write_city: %lld days (expected %lld)%s", (long long)days,
+                     (long long)o->days, days > 0 && !city ? ", no data" : "");
+        goto fail;
+    }
+    /* refuse before writing anything */
+    for (int64_t d = 0; d < days; d++)
+        for (int m = 0; m < SIM_MET_N; m++) {
+            double v = city[d * SIM_MET_N + m];
+            if (!isfinite(v)) {
+                s = SIM_FAIL(err, SIM_ENUMERIC, o->path, 0, NULL,
+                             "metric %s is %s on day %lld; refusing to write a "
+                             "non-finite value",
+                             sim_metric_table[m].name, nonfinite_word(v), (long long)d);
+                goto fail;
+            }
+        }
+    size_t n = days > 0 ? (size_t)days : 1;
+    day = malloc(n * sizeof *day);
+    col = malloc(n * sizeof *col);
+    if (!day || !col) {
+        s = SIM_FAIL(err, SIM_ENOMEM, o->path, 0, NULL, "out of memory writing /city");
+        goto fail;
+    }
+    for (int64_t d = 0; d < days; d++)
+        day[d] = d;
+    CALL(group_new(o, o->file, "city", &g, err));
+    CALL(column(o, g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, days, day, "day",
+                "Simulated day, 0 = the first day; the axis of every /city series.",
+                "模拟日，0 为第一天；/city 中所有序列的时间轴。", NULL, err));
+    for (int m = 0; m < SIM_MET_N; m++) {
+        const sim_metric_desc *md = &sim_metric_table[m];
+        for (int64_t d = 0; d < days; d++)
+            col[d] = city[d * SIM_MET_N + m];
+        CALL(column(o, g, md->name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, days, col,
+                    md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), err));
+    }
+    H5CHK(H5Gclose(g), "/city");
+    g = H5I_INVALID_HID;
+    o->have_city = 1;
+    o->days = days;
+fail:
+    close_id(&g, H5Gclose);
+    free(day);
+    free(col);
+    return keep(o, err, s);
+}
+
+/* ---- /compounds ---------------------------------------------------------- */
+
+static int filter_ok(H5Z_filter_t f)
+{
+    unsigned cfg = 0;
+    if (H5Zfilter_avail(f) <= 0)
+        return 0;
+    if (H5Zget_filter_info(f, &cfg) < 0)
+        return 0;
+    return (cfg & H5Z_FILTER_CONFIG_ENCODE_ENABLED) != 0;
+}
+
+static sim_status panel_dataset(sim_output *o, hid_t g, const sim_metric_desc *md,
+                                int64_t nsamples, int64_t ncomp, const float *data,
+                                sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t sp = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    char what[300];
+    obj_name(g, md->panel, what, sizeof what);
+    hsize_t dims[2] = {(hsize_t)nsamples, (hsize_t)ncomp};
+    H5CHK(sp = H5Screate_simple(2, dims, NULL), what);
+    H5CHK(dcpl = H5Pcopy(o->dcpl), what);
+    if (nsamples > 0 && ncomp > 0) { /* chunks must be non-empty */
+        hsize_t chunk[2] = {
+            (hsize_t)(nsamples < OUT_PANEL_CHUNK_DAYS ? nsamples : OUT_PANEL_CHUNK_DAYS),
+            (hsize_t)(ncomp < OUT_PANEL_CHUNK_COMP ? ncomp : OUT_PANEL_CHUNK_COMP)};
+        H5CHK(H5Pset_chunk(dcpl, 2, chunk), what);
+        if (filter_ok(H5Z_FILTER_DEFLATE)) {
+            if (filter_ok(H5Z_FILTER_SHUFFLE))
+                H5CHK(H5Pset_shuffle(dcpl), what);
+            H5CHK(H5Pset_deflate(dcpl, OUT_DEFLATE_LEVEL), what);
+        }
+    }
+    H5CHK(d = H5Dcreate2(g, md->panel, H5T_IEEE_F32LE, sp, H5P_DEFAULT, dcpl,
+                         H5P_DEFAULT), what);
+    if (nsamples > 0 && ncomp > 0)
+        H5CHK(H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
+    CALL(attrs_doc(o, d, md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), err));
+    CALL(attr_str(o, d, "dims", "day,compound", err));
+    CALL(attr_str(o, d, "sampling",
+                  md->kind == SIM_M_COUNT
+                      ? "sum over the days since the previous panel row (inclusive "
+                        "of the sample day)"
+                      : "value on the sample day",
+                  err));
+    CALL(attr_str(o, d, "city_metric", md->name, err));
+    H5CHK(H5Dclose(d), what);
+    d = H5I_INVALID_HID;
+fail:
+    close_id(&d, H5Dclose);
+    close_id(&dcpl, H5Pclose);
+    close_id(&sp, H5Sclose);
+    return s;
+}
+
+static sim_status check_world(const sim_output *o, const sim_world *w, sim_error *err)
+{
+    if (w->ncomp < 0 || w->nsub < 0)
+        return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                        "out_write_compounds: negative sizes in the world");
+    if (w->ncomp > 0 && (!w->comp_sub || !w->comp_rc || !w->comp_firm ||
+                         !w->comp_old || !w->comp_hh0))
+        return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                        "out_write_compounds: the world lacks compound arrays");
+    for (int32_t c = 0; c < w->ncomp; c++) {
+        int64_t h = w->comp_hh0[c + 1] - w->comp_hh0[c];
+        if (h < 0 || h > INT32_MAX)
+            return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                            "out_write_compounds: compound %d has %lld households",
+                            (int)c, (long long)h);
+    }
+    return SIM_OK;
+}
+
+static sim_status check_panel(const sim_output *o, int64_t ncomp, int64_t nsamples,
+                              const int64_t *sample_day, float *const *panel,
+                              sim_error *err)
+{
+    if (nsamples < 0 || (nsamples > 0 && !sample_day))
+        return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                        "out_write_compounds: %lld samples%s", (long long)nsamples,
+                        nsamples > 0 ? " but no sample days" : "");
+    for (int64_t i = 0; i < nsamples; i++)
+        if (sample_day[i] < 0 || (i > 0 && sample_day[i] <= sample_day[i - 1]) ||
+            (o->days >= 0 && sample_day[i] >= o->days))
+            return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                            "out_write_compounds: panel row %lld has day %lld (days "
+                            "must increase within the run)",
+                            (long long)i, (long long)sample_day[i]);
+    if (nsamples == 0 || ncomp == 0)
+        return SIM_OK; /* nothing is read from panel */
+    if (!panel)
+        return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                        "out_write_compounds: no panel data");
+    for (int m = 0; m < SIM_MET_N; m++) {
+        const sim_metric_desc *md = &sim_metric_table[m];
+        if (!md->panel[0]) {
+            if (panel[m])
+                return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                                "out_write_compounds: panel data given for %s, which "
+                                "has no panel name",
+                                md->name);
+            continue;
+        }
+        if (!panel[m])
+            return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                            "out_write_compounds: no panel data for %s", md->panel);
+        for (int64_t i = 0; i < nsamples; i++)
+            for (int64_t c = 0; c < ncomp; c++) {
+                float v = panel[m][i * ncomp + c];
+                if (!isfinite(v))
+                    return SIM_FAIL(err, SIM_ENUMERIC, o->path, 0, NULL,
+                                    "panel %s is %s on day %lld in compound %lld; "
+                                    "refusing to write a non-finite value",
+                                    md->panel, nonfinite_word((double)v),
+                                    (long long)sample_day[i], (long long)c);
+            }
+    }
+    return SIM_OK;
+}
+
+sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsamples,
+                               const int64_t *sample_day, float *const *panel,
+                               sim_error *err)
+{
+    sim_error scratch;
+    if (!err) {
+        sim_error_clear(&scratch);
+        err = &scratch;
+    }
+    if (!o || !w)
+        return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL,
+                        "out_write_compounds: missing argument");
+    if (o->status != SIM_OK)
+        return replay(o, err);
+    sim_status s = SIM_OK;
+    hid_t g = H5I_INVALID_HID, gp = H5I_INVALID_HID;
+    int32_t *ibuf = NULL;
+    if (o->have_comp) {
+        s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                     "out_write_compounds called twice");
+        goto fail;
+    }
+    CALL(check_world(o, w, err));
+    int64_t ncomp = w->ncomp;
+    CALL(check_panel(o, ncomp, nsamples, sample_day, panel, err));
+    ibuf = malloc((size_t)(ncomp > 0 ? ncomp : 1) * sizeof *ibuf);
+    if (!ibuf) {
+        s = SIM_FAIL(err, SIM_ENOMEM, o->path, 0, NULL, "out of memory writing /compounds");
+        goto fail;
+    }
+
+    CALL(group_new(o, o->file, "compounds", &g, err));
+    for (int32_t c = 0; c < w->ncomp; c++)
+        ibuf[c] = c;
+    CALL(column(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf, "",
+                "Compound number, 0-based: the row here and the column of the panel.",
+                "小区编号（从0开始）：本表的行号，也是面板数据的列号。", NULL, err));
+    CALL(column(o, g, "subdistrict", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_sub,
+                "", "Sub-district (jiedao/town) of the compound, 0-based.",
+                "小区所属街道（镇）的编号（从0开始）。", NULL, err));
+    CALL(column(o, g, "residents_committee", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp,
+                w->comp_rc, "", "Residents' committee covering the compound, 0-based.",
+                "负责该小区的居委会编号（从0开始）。", NULL, err));
+    CALL(column(o, g, "firm", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_firm, "",
+                "Property-management firm serving the compound, 0-based.",
+                "为该小区服务的物业企业编号（从0开始）。", NULL, err));
+    CALL(column(o, g, "old", H5T_STD_U8LE, H5T_NATIVE_UINT8, ncomp, w->comp_old, "",
+                "1 = old compound (older buildings, lower fees), 0 = new.",
+                "1 为老旧小区（楼龄高、物业费低），0 为新建小区。", NULL, err));
+    for (int32_t c = 0; c < w->ncomp; c++)
+        ibuf[c] = sim_world_comp_hh(w, c);
+    CALL(column(o, g, "households", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf,
+                "household", "Households in the compound.", "小区内的家庭户数。", NULL,
+                err));
+
+    CALL(group_new(o, g, "panel", &gp, err));
+    CALL(attr_str(o, gp, "dims", "day,compound", err));
+    CALL(column(o, gp, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, nsamples, sample_day,
+                "day", "Simulated day of each panel row (the first axis of every panel).",
+                "面板每一行对应的模拟日（所有面板数据的第一维）。", NULL, err));
+    for (int m = 0; m < SIM_MET_N; m++) {
+        const sim_metric_desc *md = &sim_metric_table[m];
+        if (!md->panel[0])
+            continue;
+        const float *data = (nsamples > 0 && ncomp > 0) ? panel[m] : NULL;
+        CALL(panel_dataset(o, gp, md, nsamples, ncomp, data, err));
+    }
+    H5CHK(H5Gclose(gp), "/compounds/panel");
+    gp = H5I_INVALID_HID;
+    H5CHK(H5Gclose(g), "/compounds");
+    g = H5I_INVALID_HID;
+    o->have_comp = 1;
+fail:
+    close_id(&gp, H5Gclose);
+    close_id(&g, H5Gclose);
+    free(ibuf);
+    return keep(o, err, s);
+}
+
+/* ---- commit and abort ---------------------------------------------------- */
+
+sim_status out_commit(sim_output *o, sim_error *err)
+{
+    sim_error scratch;
+    if (!err) {
+        sim_error_clear(&scratch);
+        err = &scratch;
+    }
+    if (!o)
+        return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "out_commit: no output");
+    sim_status s = SIM_OK;
+    int renamed = 0, fd = -1;
+    if (o->status != SIM_OK) {
+        s = replay(o, err);
+        goto fail;
+    }
+    if (!o->have_prov || !o->have_city || !o->have_comp) {
+        s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                     "out_commit before %s was written; the file would be incomplete",
+                     !o->have_prov   ? "the provenance"
+                     : !o->have_city ? "/city"
+                                     : "/compounds");
+        goto fail;
+    }
+    H5CHK(H5Fflush(o->file, H5F_SCOPE_GLOBAL), "flushing the file");
+    if (close_all(o) < 0) {
+        s = h5_fail(o, err, __LINE__, __func__, "closing the file");
+        goto fail;
+    }
+    fd = open(o->tmp, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        s = SYS_FAIL("opening", o->tmp);
+        goto fail;
+    }
+    if (fsync(fd) != 0) {
+        s = SYS_FAIL("fsync of", o->tmp);
+        goto fail;
+    }
+    int rc = close(fd);
+    fd = -1;
+    if (rc != 0) {
+        s = SYS_FAIL("closing", o->tmp);
+        goto fail;
+    }
+    struct stat st;
+    if (!o->force && lstat(o->path, &st) == 0) {
+        s = sim_error_set(err, SIM_EINPUT, NULL, 0, "-o", __FILE__, __LINE__, __func__,
+                          "%s appeared while the run was writing; use --force to "
+                          "overwrite",
+                          o->path);
+        goto fail;
+    }
+    if (rename(o->tmp, o->path) != 0) {
+        s = SYS_FAIL("renaming the temporary file to", o->path);
+        goto fail;
+    }
+    renamed = 1;
+    /* make the new name durable; some file systems cannot fsync a folder */
+    fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        s = SYS_FAIL("opening the folder", o->dir);
+        goto fail;
+    }
+    if (fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP) {
+        s = SYS_FAIL("fsync of the folder", o->dir);
+        goto fail;
+    }
+fail:
+    if (fd >= 0)
+        (void)close(fd);
+    if (!renamed) {
+        (void)close_all(o);
+        if (o->tmp)
+            (void)unlink(o->tmp);
+    }
+    out_free(o);
+    return s;
+}
+
+void out_abort(sim_output *o)
+{
+    if (!o)
+        return;
+    (void)close_all(o);
+    if (o->tmp)
+        (void)unlink(o->tmp);
+    out_free(o);
+}

@@ -1,0 +1,92 @@
+/* sim/rng.c — see rng.h. */
+#include "rng.h"
+
+#include <string.h>
+
+#include <Random123/philox.h>
+
+static void refill(sim_stream *s)
+{
+    philox4x32_ctr_t c = {{s->ctr[0], s->ctr[1], s->ctr[2], s->ctr[3]}};
+    philox4x32_key_t k = {{s->key[0], s->key[1]}};
+    philox4x32_ctr_t r = philox4x32(c, k);
+    memcpy(s->out, r.v, sizeof s->out);
+    s->ctr[0]++;
+    s->used = 0;
+}
+
+void sim_stream_open(sim_stream *s, uint64_t seed, uint32_t purpose,
+                     uint32_t entity, uint32_t day)
+{
+    s->key[0] = (uint32_t)seed;
+    s->key[1] = (uint32_t)(seed >> 32);
+    s->ctr[0] = 0;
+    s->ctr[1] = entity;
+    s->ctr[2] = day;
+    s->ctr[3] = purpose;
+    s->used = 4;
+}
+
+uint32_t sim_stream_u32(sim_stream *s)
+{
+    if (s->used >= 4)
+        refill(s);
+    return s->out[s->used++];
+}
+
+double sim_stream_uniform(sim_stream *s)
+{
+    return sim_stream_u32(s) * (1.0 / 4294967296.0);
+}
+
+double sim_stream_uniform_pos(sim_stream *s)
+{
+    return (sim_stream_u32(s) + 0.5) * (1.0 / 4294967296.0);
+}
+
+uint32_t sim_stream_below(sim_stream *s, uint32_t n)
+{
+    /* Lemire's multiply-shift with rejection of the biased low zone. */
+    uint64_t m = (uint64_t)sim_stream_u32(s) * n;
+    uint32_t low = (uint32_t)m;
+    if (low < n) {
+        uint32_t t = (uint32_t)(-n) % n;
+        while (low < t) {
+            m = (uint64_t)sim_stream_u32(s) * n;
+            low = (uint32_t)m;
+        }
+    }
+    return (uint32_t)(m >> 32);
+}
+
+/* ---- GSL adapter ---- */
+
+static void gsl_set(void *state, unsigned long seed)
+{
+    sim_stream_open(state, seed, 0, 0, 0);
+}
+
+static unsigned long gsl_get(void *state)
+{
+    return sim_stream_u32(state);
+}
+
+static double gsl_get_double(void *state)
+{
+    return sim_stream_uniform(state);
+}
+
+static const gsl_rng_type philox_type = {
+    "philox4x32-10-troika", 0xffffffffUL, 0, sizeof(sim_stream),
+    gsl_set, gsl_get, gsl_get_double};
+
+const gsl_rng_type *sim_rng_philox = &philox_type;
+
+gsl_rng *sim_rng_open(sim_rng *r, uint64_t seed, uint32_t purpose,
+                      uint32_t entity, uint32_t day)
+{
+    sim_stream_open(&r->st, seed, purpose, entity, day);
+    r->rng.type = &philox_type;
+    r->rng.state = &r->st;
+    return &r->rng;
+}

@@ -1,0 +1,86 @@
+/* sim/rng.h — counter-based random streams.
+ *
+ * Every random number in troika comes from a stream keyed by
+ * (seed, purpose, entity, day): the seed is the key of Random123's
+ * Philox4x32-10 block cipher, and purpose, entity and day sit in its counter
+ * with a draw index.  A stream is a few words on the stack, costs nothing to
+ * open and never depends on which thread opened it, so the result of a run is
+ * the same for any number of threads or ranks.  Never key a stream by thread
+ * id or rank.
+ *
+ * sim_rng wraps a stream as a gsl_rng (a gsl_rng_type whose state is the
+ * stream) so GSL's distributions (gsl_ran_binomial, gsl_ran_poisson, ...)
+ * draw from it.  No allocation: open it on the stack.
+ *
+ * Purposes are listed once, in sim_purpose; a new phase takes a new purpose
+ * so that adding draws to one phase never shifts another's numbers.
+ *
+ * Thread safety: a stream belongs to whoever opened it.
+ */
+#ifndef TROIKA_SIM_RNG_H
+#define TROIKA_SIM_RNG_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+typedef enum {
+    SIM_RNG_WORLD = 1,      /* building the city: sizes, flags, links */
+    SIM_RNG_HH_INIT,        /* initial household state */
+    SIM_RNG_DEFECTS,        /* maintenance defects arising */
+    SIM_RNG_COMPLAIN,       /* households complaining, channel choice */
+    SIM_RNG_REPAIR,         /* the firm repairing defects */
+    SIM_RNG_FEES,           /* monthly billing */
+    SIM_RNG_PMC,            /* property-firm decisions */
+    SIM_RNG_DISPUTES,       /* neighbour disputes arising */
+    SIM_RNG_MEDIATION,      /* mediation room service */
+    SIM_RNG_VIOLATIONS,     /* rule-breaking arising and detection */
+    SIM_RNG_ENFORCE,        /* enforcement squad service */
+    SIM_RNG_OC,             /* owners' committee conduct */
+    SIM_RNG_ELECTION,       /* elections and assemblies */
+    SIM_RNG_RC,             /* residents' committee work */
+    SIM_RNG_WORKERS,        /* community workers' assessments */
+    SIM_RNG_PARTY,          /* party organisation: review, reports */
+    SIM_RNG_TEST = 1000     /* reserved for tests */
+} sim_purpose;
+
+typedef struct {
+    uint32_t key[2];  /* the seed */
+    uint32_t ctr[4];  /* draw index, entity, day, purpose */
+    uint32_t out[4];  /* last block */
+    int used;         /* words of out already returned (4 = none left) */
+} sim_stream;
+
+/* Open the stream (seed, purpose, entity, day) at its first number. */
+void sim_stream_open(sim_stream *s, uint64_t seed, uint32_t purpose,
+                     uint32_t entity, uint32_t day);
+
+/* Next 32 random bits. */
+uint32_t sim_stream_u32(sim_stream *s);
+
+/* Uniform on [0, 1), 32 bits of resolution. */
+double sim_stream_uniform(sim_stream *s);
+
+/* Uniform on (0, 1): never exactly 0. */
+double sim_stream_uniform_pos(sim_stream *s);
+
+/* Uniform integer in [0, n), n > 0, unbiased. */
+uint32_t sim_stream_below(sim_stream *s, uint32_t n);
+
+/* A gsl_rng drawing from a stream; lives wherever the caller puts it. */
+typedef struct {
+    gsl_rng rng;
+    sim_stream st;
+} sim_rng;
+
+/* Open (seed, purpose, entity, day) and return the gsl_rng view. */
+gsl_rng *sim_rng_open(sim_rng *r, uint64_t seed, uint32_t purpose,
+                      uint32_t entity, uint32_t day);
+
+/* The GSL generator type (name "philox4x32-10-troika"). */
+extern const gsl_rng_type *sim_rng_philox;
+
+/* Position of a stream (for checkpoints): the stream is fully described by
+ * its key, counter and the number of words used of the current block. */
+
+#endif
