@@ -4,32 +4,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef sim_status (*compound_phase)(mdl_model *m, int32_t c, int64_t day);
+typedef sim_status (*entity_phase)(mdl_model *m, int32_t entity, int64_t day);
 
-/* Run a phase over every compound in parallel.  The first failure (lowest
- * compound index, so the report does not depend on the threads) wins. */
-static sim_status for_compounds(mdl_model *m, sim_ctx *ctx, int64_t day,
-                                compound_phase phase, const char *name)
+/* Run a phase over entities [0, n) in parallel.  The first failure (lowest
+ * index, so the report does not depend on the threads) wins. */
+static sim_status for_each(mdl_model *m, sim_ctx *ctx, int64_t day, int32_t n,
+                           entity_phase phase, const char *name, const char *what)
 {
-    int32_t failed_at = m->w->ncomp;
+    int32_t failed_at = n;
     sim_status failed = SIM_OK;
-#pragma omp parallel for schedule(dynamic, 8)
-    for (int32_t c = 0; c < m->w->ncomp; c++) {
-        sim_status s = phase(m, c, day);
+#pragma omp parallel for schedule(dynamic, 8) if (n >= 64)
+    for (int32_t e = 0; e < n; e++) {
+        sim_status s = phase(m, e, day);
         if (s != SIM_OK) {
 #pragma omp critical(troika_phase_error)
-            if (c < failed_at) {
-                failed_at = c;
+            if (e < failed_at) {
+                failed_at = e;
                 failed = s;
             }
         }
     }
     if (failed != SIM_OK)
-        return SIM_FAIL(&ctx->err, failed, NULL, 0, NULL,
-                        "%s failed in compound %d on day %lld: %s", name, (int)failed_at,
-                        (long long)day, sim_status_name(failed));
+        return SIM_FAIL(&ctx->err, failed, NULL, 0, NULL, "%s failed in %s %d on day %lld: %s",
+                        name, what, (int)failed_at, (long long)day, sim_status_name(failed));
     return SIM_OK;
 }
+
+#define COMPOUNDS(phase, name) for_each(m, ctx, day, m->w->ncomp, phase, name, "compound")
+#define SUBDISTRICTS(phase, name) for_each(m, ctx, day, m->w->nsub, phase, name, "sub-district")
+#define COMMITTEES(phase, name) for_each(m, ctx, day, m->w->nrc, phase, name, "residents' committee")
 
 /* ---- phases ------------------------------------------------------------- */
 
@@ -48,7 +51,36 @@ static sim_status phase_billing(mdl_model *m, int32_t c, int64_t day)
 /* Defects arise, are complained about and repaired; quality moves. */
 static sim_status phase_service(mdl_model *m, int32_t c, int64_t day)
 {
-    return pmc_day(&m->pmc, &m->hh, m->w, &m->p, m->seed, c, day, m->tally);
+    return pmc_day(&m->pmc, &m->hh, m->w, &m->p, &m->sh, m->seed, c, day, m->tally);
+}
+
+/* Neighbour disputes and rule-breaking arise; found violations are reported. */
+static sim_status phase_problems(mdl_model *m, int32_t c, int64_t day)
+{
+    SIM_TRY(NULL, med_compound_day(m, c, day));
+    return enf_compound_day(m, c, day);
+}
+
+static sim_status phase_mediation(mdl_model *m, int32_t s, int64_t day)
+{
+    return med_subdistrict_day(m, s, day);
+}
+
+static sim_status phase_enforcement(mdl_model *m, int32_t s, int64_t day)
+{
+    return enf_subdistrict_day(m, s, day);
+}
+
+/* The owners' committee, its assemblies and elections, the party's part. */
+static sim_status phase_governance(mdl_model *m, int32_t c, int64_t day)
+{
+    return oc_compound_day(m, c, day);
+}
+
+/* Residents' committees: workers' hours, acting for failed OCs, assessments. */
+static sim_status phase_committees(mdl_model *m, int32_t r, int64_t day)
+{
+    return rc_day(m, r, day);
 }
 
 /* End of day: the households' standing figures. */
@@ -68,10 +100,24 @@ static sim_status phase_household_tally(mdl_model *m, int32_t c, int64_t day)
 sim_status mdl_step(mdl_model *m, sim_ctx *ctx, int64_t day)
 {
     sim_tally_clear(m->tally);
-    SIM_TRY(&ctx->err, for_compounds(m, ctx, day, phase_billing, "billing"));
-    SIM_TRY(&ctx->err, for_compounds(m, ctx, day, phase_service, "property service"));
-    SIM_TRY(&ctx->err, for_compounds(m, ctx, day, phase_household_tally, "household tally"));
+    SIM_TRY(&ctx->err, COMPOUNDS(phase_billing, "billing"));
+    SIM_TRY(&ctx->err, COMPOUNDS(phase_service, "property service"));
+    SIM_TRY(&ctx->err, COMPOUNDS(phase_problems, "disputes and violations"));
+    SIM_TRY(&ctx->err, SUBDISTRICTS(phase_mediation, "mediation"));
+    SIM_TRY(&ctx->err, SUBDISTRICTS(phase_enforcement, "enforcement"));
+    SIM_TRY(&ctx->err, COMPOUNDS(phase_governance, "governance"));
+    SIM_TRY(&ctx->err, COMMITTEES(phase_committees, "residents' committees"));
+    SIM_TRY(&ctx->err, COMPOUNDS(phase_household_tally, "household tally"));
     return SIM_OK;
+}
+
+void mdl_apply_change(mdl_model *m, int param, double value, int64_t day)
+{
+    sim_param_put(&m->p, param, value);
+    oc_policy_changed(m, param, day);
+    rc_policy_changed(m, param, day);
+    enf_policy_changed(m, param, day);
+    med_policy_changed(m, param, day);
 }
 
 /* ---- life cycle ----------------------------------------------------------- */
@@ -80,8 +126,14 @@ void mdl_destroy(mdl_model *m)
 {
     if (!m)
         return;
-    hh_destroy(&m->hh);
+    med_destroy(&m->med);
+    enf_destroy(&m->enf);
+    rc_destroy(&m->rc);
+    party_destroy(&m->party);
+    oc_destroy(&m->oc);
     pmc_destroy(&m->pmc);
+    hh_destroy(&m->hh);
+    mdl_shared_destroy(&m->sh);
     sim_tally_destroy(m->tally);
     free(m);
 }
@@ -96,9 +148,21 @@ sim_status mdl_create(mdl_model **out, const sim_world *w, const sim_params *p,
     m->w = w;
     m->p = *p;
     m->seed = seed;
-    sim_status s = hh_create(&m->hh, w, p, seed, err);
+    sim_status s = mdl_shared_create(&m->sh, w->ncomp, err);
+    if (s == SIM_OK)
+        s = hh_create(&m->hh, w, p, seed, err);
     if (s == SIM_OK)
         s = pmc_create(&m->pmc, w, p, err);
+    if (s == SIM_OK)
+        s = oc_create(&m->oc, m, err);
+    if (s == SIM_OK)
+        s = party_create(&m->party, m, err);
+    if (s == SIM_OK)
+        s = rc_create(&m->rc, m, err);
+    if (s == SIM_OK)
+        s = enf_create(&m->enf, m, err);
+    if (s == SIM_OK)
+        s = med_create(&m->med, m, err);
     if (s == SIM_OK) {
         m->tally = sim_tally_create(w->ncomp, w->nsub);
         if (!m->tally)
@@ -109,5 +173,65 @@ sim_status mdl_create(mdl_model **out, const sim_world *w, const sim_params *p,
         return s;
     }
     *out = m;
+    return SIM_OK;
+}
+
+/* ---- shared buffers --------------------------------------------------------- */
+
+void mdl_shared_destroy(mdl_shared *s)
+{
+    if (!s)
+        return;
+    free(s->oc_state);
+    free(s->oc_trust);
+    free(s->oc_satisfaction);
+    free(s->oc_supervision);
+    free(s->rc_acting);
+    free(s->rc_trust);
+    free(s->rc_satisfaction);
+    free(s->rc_service_hours);
+    free(s->rc_supervision);
+    free(s->mobilisation);
+    free(s->detection);
+    free(s->complaints_rc);
+    free(s->complaints_oc);
+    free(s->complaints_hotline);
+    free(s->violations_open);
+    memset(s, 0, sizeof *s);
+}
+
+sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err)
+{
+    memset(s, 0, sizeof *s);
+    size_t n = (size_t)(ncomp > 0 ? ncomp : 1);
+    s->ncomp = ncomp;
+    s->oc_state = calloc(n, sizeof *s->oc_state);
+    s->oc_trust = calloc(n, sizeof *s->oc_trust);
+    s->oc_satisfaction = calloc(n, sizeof *s->oc_satisfaction);
+    s->oc_supervision = calloc(n, sizeof *s->oc_supervision);
+    s->rc_acting = calloc(n, sizeof *s->rc_acting);
+    s->rc_trust = calloc(n, sizeof *s->rc_trust);
+    s->rc_satisfaction = calloc(n, sizeof *s->rc_satisfaction);
+    s->rc_service_hours = calloc(n, sizeof *s->rc_service_hours);
+    s->rc_supervision = calloc(n, sizeof *s->rc_supervision);
+    s->mobilisation = calloc(n, sizeof *s->mobilisation);
+    s->detection = calloc(n, sizeof *s->detection);
+    s->complaints_rc = calloc(n, sizeof *s->complaints_rc);
+    s->complaints_oc = calloc(n, sizeof *s->complaints_oc);
+    s->complaints_hotline = calloc(n, sizeof *s->complaints_hotline);
+    s->violations_open = calloc(n, sizeof *s->violations_open);
+    if (!s->oc_state || !s->oc_trust || !s->oc_satisfaction || !s->oc_supervision ||
+        !s->rc_acting || !s->rc_trust || !s->rc_satisfaction || !s->rc_service_hours || !s->rc_supervision ||
+        !s->mobilisation || !s->detection || !s->complaints_rc || !s->complaints_oc ||
+        !s->complaints_hotline || !s->violations_open) {
+        mdl_shared_destroy(s);
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for shared buffers");
+    }
+    /* neutral starting values until the writers' first day */
+    for (int32_t c = 0; c < ncomp; c++) {
+        s->oc_state[c] = OC_ACTIVE;
+        s->oc_trust[c] = s->rc_trust[c] = 0.5f;
+        s->oc_satisfaction[c] = s->rc_satisfaction[c] = 0.5f;
+    }
     return SIM_OK;
 }

@@ -2,24 +2,32 @@
  * daily schedule that moves them.
  *
  * mdl_model owns the agents' changing state (households, property firms,
- * ...) and the day's tally of outputs; the city structure it reads belongs
- * to the caller (sim_world) and must outlive the model.  `p` is the model's
- * own copy of the parameters: policies change its mutable fields between
- * days (sim/runner.c), never during one.
+ * owners' committees, the party organisation, residents' committees,
+ * enforcement squads, mediation rooms), the buffers through which they
+ * interact (shared.h) and the day's tally of outputs.  The city structure it
+ * reads belongs to the caller (sim_world) and must outlive the model.  `p` is
+ * the model's own copy of the parameters: policies change its mutable fields
+ * between days through mdl_apply_change(), never during one.
  *
  * mdl_step() is the schedule: one phase per line, each phase a loop over
- * compounds (or sub-districts) that runs in parallel; a phase touches only
- * the entity it is called for, and randomness comes from streams keyed by
- * (seed, purpose, entity, day), so the result is the same for any number of
- * threads.
+ * compounds, sub-districts or residents' committees that runs in parallel; a
+ * phase touches only the entity it is called for, and randomness comes from
+ * streams keyed by (seed, purpose, entity, day), so the result is the same
+ * for any number of threads.
  */
 #ifndef TROIKA_MODELS_MODEL_H
 #define TROIKA_MODELS_MODEL_H
 
 #include <stdint.h>
 
+#include "enforce.h"
 #include "household.h"
+#include "mediation.h"
+#include "oc.h"
+#include "party.h"
 #include "pmc.h"
+#include "rc.h"
+#include "shared.h"
 #include "sim/ctx.h"
 #include "sim/err.h"
 #include "sim/metrics.h"
@@ -30,13 +38,19 @@
  * which spreads the monthly work evenly over the days. */
 #define MDL_MONTH 30
 
-typedef struct {
+typedef struct mdl_model {
     const sim_world *w;
     sim_params p;
     uint64_t seed;
-    hh_state hh;
-    pmc_state pmc;
-    sim_tally *tally; /* the current day's outputs, row per compound/sub-district */
+    mdl_shared sh;     /* what the modules tell each other */
+    hh_state hh;       /* households */
+    pmc_state pmc;     /* property firms, defects, complaints */
+    oc_model oc;       /* owners' committees and assemblies */
+    party_model party; /* residential party organisation */
+    rc_model rc;       /* residents' committees and community workers */
+    enf_model enf;     /* enforcement squads and violations */
+    med_model med;     /* mediation rooms and disputes */
+    sim_tally *tally;  /* the current day's outputs, row per compound/sub-district */
 } mdl_model;
 
 /* Build the model's initial state.  `w` must outlive the model. */
@@ -47,8 +61,13 @@ void mdl_destroy(mdl_model *m);
 /* Advance one day: fills m->tally with the day's outputs. */
 sim_status mdl_step(mdl_model *m, sim_ctx *ctx, int64_t day);
 
+/* A policy sets parameter `param` (a mutable one) to `value` at the start of
+ * `day`; the modules that derive state from it are told. */
+void mdl_apply_change(mdl_model *m, int param, double value, int64_t day);
+
 /* Cross-field checks of a parameter set (one place for every rule that
- * involves more than one parameter).  SIM_EINPUT with the key concerned. */
+ * involves more than one parameter; models/params_check.c).  SIM_EINPUT with
+ * the key concerned. */
 sim_status mdl_params_check(const sim_params *p, sim_error *err);
 
 #endif

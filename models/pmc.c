@@ -2,10 +2,11 @@
  *
  * Day of compound c (q = quality):
  *   each open defect, in list order, with its own uniform draw u:
- *     PENDING:  repaired if u < r*prio, where r = repair_rate*q; else the
- *               household gives up with probability 1/patience
+ *     PENDING:  repaired if u < r*prio(channel), where
+ *               r = repair_rate * q * (1 + supervision_effect * supervision);
+ *               else the household gives up with probability 1/patience
  *     SILENT:   repaired if u < r; else its household complains with
- *               probability complain_rate (12345 with hotline_share)
+ *               probability complain_rate, through a channel (see pmc.h)
  *     GAVE_UP:  repaired if u < r
  *   new defects ~ Poisson(H * defect_rate * old_factor * (1 + e*(0.5 - q))),
  *   each hitting a household drawn uniformly;
@@ -81,16 +82,44 @@ static sim_status push(pmc_defect_list *l, pmc_defect d)
     return SIM_OK;
 }
 
+/* Channel of a new complaint from household h (weights x trust). */
+static uint8_t choose_channel(const hh_state *hh, const sim_params *p, const mdl_shared *sh,
+                              int32_t c, int64_t h, double u)
+{
+    int has_oc = sh->oc_state[c] != OC_ABSENT && sh->oc_state[c] != OC_FORMING;
+    double w_firm = p->household_channel_firm * hh->sat[h];
+    double w_rc = p->household_channel_rc * sh->rc_trust[c];
+    double w_oc = has_oc ? p->household_channel_oc * sh->oc_trust[c] : 0.0;
+    double w_hot = p->household_channel_hotline *
+                   (1.0 - 0.5 * ((double)sh->rc_trust[c] + (double)sh->oc_trust[c]));
+    double total = w_firm + w_rc + w_oc + w_hot;
+    if (total <= 0.0)
+        return CHANNEL_HOTLINE;
+    u *= total;
+    if (u < w_firm)
+        return CHANNEL_FIRM;
+    if (u < w_firm + w_rc)
+        return CHANNEL_RC;
+    if (u < w_firm + w_rc + w_oc)
+        return CHANNEL_OC;
+    return CHANNEL_HOTLINE;
+}
+
 sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
-                   const sim_params *p, uint64_t seed, int32_t c, int64_t day,
-                   sim_tally *t)
+                   const sim_params *p, mdl_shared *sh, uint64_t seed, int32_t c,
+                   int64_t day, sim_tally *t)
 {
     pmc_defect_list *l = &s->open[c];
     double q = s->quality[c];
-    double r = p->pmc_repair_rate * q;
-    double r_pending = r * p->pmc_complaint_priority;
+    double sup = sh->oc_supervision[c] > sh->rc_supervision[c] ? sh->oc_supervision[c]
+                                                                 : sh->rc_supervision[c];
+    double r = p->pmc_repair_rate * q * (1.0 + p->pmc_supervision_effect * sup);
+    double prio[CHANNEL_HOTLINE + 1] = {1.0, p->pmc_complaint_priority,
+                                        p->pmc_committee_priority, p->pmc_committee_priority,
+                                        p->pmc_hotline_priority};
     double give_up = 1.0 / p->household_patience;
-    int32_t repaired = 0, filed = 0, hotline = 0, resolved = 0, dropped = 0;
+    int32_t repaired = 0, filed = 0, resolved = 0, dropped = 0;
+    int32_t by_channel[CHANNEL_HOTLINE + 1] = {0};
     double days_to_resolve = 0.0;
 
     sim_stream st;
@@ -100,7 +129,8 @@ sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
         double u = sim_stream_uniform(&st);
         int fixed = 0;
         switch (d->status) {
-        case DEFECT_PENDING:
+        case DEFECT_PENDING: {
+            double r_pending = r * prio[d->channel];
             if (u < r_pending) {
                 fixed = 1;
                 resolved++;
@@ -111,18 +141,16 @@ sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
                 hh_shift(hh, p, c, d->hh, -p->household_drop_hit);
             }
             break;
+        }
         case DEFECT_SILENT:
             if (u < r) {
                 fixed = 1;
             } else if (u < r + (1.0 - r) * p->household_complain_rate) {
                 d->status = DEFECT_PENDING;
                 d->filed = (int32_t)day;
-                d->channel = sim_stream_uniform(&st) < p->household_hotline_share
-                                 ? CHANNEL_HOTLINE
-                                 : CHANNEL_FIRM;
+                d->channel = choose_channel(hh, p, sh, c, d->hh, sim_stream_uniform(&st));
                 filed++;
-                if (d->channel == CHANNEL_HOTLINE)
-                    hotline++;
+                by_channel[d->channel]++;
             }
             break;
         default: /* DEFECT_GAVE_UP */
@@ -165,7 +193,10 @@ sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
     sim_tally_add(t, c, SIM_MET_defects_repaired, repaired, 0);
     sim_tally_add(t, c, SIM_MET_defects_open, l->n, 0);
     sim_tally_add(t, c, SIM_MET_complaints_new, filed, 0);
-    sim_tally_add(t, c, SIM_MET_complaints_hotline, hotline, 0);
+    sim_tally_add(t, c, SIM_MET_complaints_hotline, by_channel[CHANNEL_HOTLINE], 0);
+    sh->complaints_rc[c] = by_channel[CHANNEL_RC];
+    sh->complaints_oc[c] = by_channel[CHANNEL_OC];
+    sh->complaints_hotline[c] = by_channel[CHANNEL_HOTLINE];
     sim_tally_add(t, c, SIM_MET_complaints_resolved, resolved, 0);
     sim_tally_add(t, c, SIM_MET_complaints_dropped, dropped, 0);
     sim_tally_add(t, c, SIM_MET_complaints_pending, pending, 0);

@@ -7,6 +7,13 @@
  * That closes the non-payment spiral: satisfaction down -> collection down
  * -> revenue down -> quality down -> more defects, slower repairs.
  *
+ * Complaints go through one of four channels, chosen with probabilities
+ * proportional to weight x trust: the firm (x the household's own
+ * satisfaction), the RC (x trust in it), the OC (x trust in it; none without
+ * a committee) and the 12345 hotline (x distrust of both committees).  A
+ * complaint speeds its defect's repair by the channel's priority; the OC's
+ * (or the RC's, acting for it) supervision speeds every repair.
+ *
  * Defects are records in a per-compound list (a short queue: a handful per
  * compound).  Each is SILENT (not reported), PENDING (a complaint is open)
  * or GAVE_UP (the household abandoned its complaint); a complaint ends
@@ -22,13 +29,14 @@
 #include <stdint.h>
 
 #include "household.h"
+#include "shared.h"
 #include "sim/err.h"
 #include "sim/metrics.h"
 #include "sim/params.h"
 #include "sim/world.h"
 
 enum { DEFECT_SILENT = 0, DEFECT_PENDING = 1, DEFECT_GAVE_UP = 2 };
-enum { CHANNEL_NONE = 0, CHANNEL_FIRM = 1, CHANNEL_HOTLINE = 2 };
+enum { CHANNEL_NONE = 0, CHANNEL_FIRM, CHANNEL_RC, CHANNEL_OC, CHANNEL_HOTLINE };
 
 typedef struct {
     int64_t hh;      /* household affected (city index) */
@@ -61,10 +69,12 @@ double pmc_bill(pmc_state *s, const sim_world *w, const sim_params *p, int32_t c
                 int32_t paid, int32_t billed);
 
 /* One day of compound c: open defects are repaired, complained about or
- * given up on; new defects arise; quality follows the budget.  Adds the
- * day's events to row c of the tally.  SIM_ENOMEM if the list cannot grow. */
+ * given up on; new defects arise; quality follows the budget.  Reads the
+ * committees' trust and supervision from `sh`, writes the day's complaints
+ * per channel into it, and adds the day's events to row c of the tally.
+ * SIM_ENOMEM if the list cannot grow. */
 sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
-                   const sim_params *p, uint64_t seed, int32_t c, int64_t day,
-                   sim_tally *t);
+                   const sim_params *p, mdl_shared *sh, uint64_t seed, int32_t c,
+                   int64_t day, sim_tally *t);
 
 #endif

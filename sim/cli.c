@@ -502,6 +502,42 @@ done:
     return rc;
 }
 
+/* ---- troika metrics ------------------------------------------------------------ */
+
+static const char help_metrics[] =
+    "Usage: troika metrics [--markdown]\n"
+    "\n"
+    "List every city-level output (/city/<name> in the HDF5 file): name,\n"
+    "unit, kind (count: summed over compounds; ratio: a share or a mean) and\n"
+    "meaning.\n"
+    "\n"
+    "Options:\n"
+    "      --markdown       the table of docs/OUTPUT.md\n"
+    "  -h, --help           this help\n";
+
+static int cmd_metrics(int argc, char **argv)
+{
+    int markdown = 0;
+    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
+    int kind;
+    while ((kind = opt_next(&o))) {
+        if (kind == 1 && is_opt(&o, "--help", "-h")) {
+            fputs(help_metrics, stdout);
+            return 0;
+        }
+        if (kind == 1 && is_opt(&o, "--markdown", NULL))
+            markdown = 1;
+        else
+            return usage_error("metrics", "unexpected argument '%s'",
+                               kind == 1 ? o.name : o.value);
+    }
+    if (markdown)
+        sim_metrics_print_markdown(stdout);
+    else
+        sim_metrics_print_table(stdout);
+    return 0;
+}
+
 /* ---- dispatch -------------------------------------------------------------------- */
 
 typedef struct {
@@ -516,6 +552,7 @@ static const command commands[] = {
     {"validate", cmd_validate, "check a scenario file and print it resolved", help_validate},
     {"params", cmd_params, "list every parameter with its range, unit and meaning",
      help_params},
+    {"metrics", cmd_metrics, "list every output metric with its unit and meaning", help_metrics},
 };
 static const int ncommands = (int)(sizeof commands / sizeof commands[0]);
 

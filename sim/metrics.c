@@ -10,6 +10,33 @@ const sim_metric_desc sim_metric_table[SIM_MET_N] = {
 #undef M
 };
 
+static const char *kind_word(sim_mkind k)
+{
+    return k == SIM_M_COUNT ? "count" : "ratio";
+}
+
+void sim_metrics_print_markdown(FILE *f)
+{
+    fputs("| name | unit | kind | panel | description |\n|---|---|---|---|---|\n", f);
+    for (int m = 0; m < SIM_MET_N; m++) {
+        const sim_metric_desc *d = &sim_metric_table[m];
+        fprintf(f, "| `%s` | %s | %s | ", d->name, d->unit, kind_word(d->kind));
+        if (d->panel[0])
+            fprintf(f, "`%s`", d->panel);
+        else
+            fputs("–", f);
+        fprintf(f, " | %s |\n", d->doc_en);
+    }
+}
+
+void sim_metrics_print_table(FILE *f)
+{
+    for (int m = 0; m < SIM_MET_N; m++) {
+        const sim_metric_desc *d = &sim_metric_table[m];
+        fprintf(f, "%-36s %-12s %-6s %s\n", d->name, d->unit, kind_word(d->kind), d->doc_en);
+    }
+}
+
 int sim_metric_find(const char *name)
 {
     for (int m = 0; m < SIM_MET_N; m++)

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "err.h"
 
@@ -37,6 +38,11 @@ typedef struct {
 } sim_metric_desc;
 
 extern const sim_metric_desc sim_metric_table[SIM_MET_N];
+
+/* The metrics as the Markdown table of docs/OUTPUT.md (between its
+ * "metrics:begin" and "metrics:end" markers), or as plain text. */
+void sim_metrics_print_markdown(FILE *f);
+void sim_metrics_print_table(FILE *f);
 
 /* Index of a metric by name, or -1. */
 int sim_metric_find(const char *name);

@@ -52,7 +52,7 @@ static void apply_changes(mdl_model *m, const scn_scenario *s, int *next, int64_
 {
     while (*next < s->nchanges && s->changes[*next].day <= day) {
         const scn_change *ch = &s->changes[*next];
-        sim_param_put(&m->p, ch->param, ch->value);
+        mdl_apply_change(m, ch->param, ch->value, day);
         (*next)++;
     }
 }

@@ -1,0 +1,55 @@
+/* models/shared.h — what the agent modules tell each other.
+ *
+ * Agents of different kinds never write each other's state: they interact
+ * through these per-compound buffers.  Each field has ONE writer (named
+ * below) and is written only in that writer's phase for the compounds it
+ * owns; readers in later phases of the same day (or the next day) see it.
+ * Phases are separated by the end of their parallel loop, so this is
+ * race-free.
+ *
+ * Owned by mdl_model (mdl_shared_create/destroy); all arrays have ncomp
+ * entries.
+ */
+#ifndef TROIKA_MODELS_SHARED_H
+#define TROIKA_MODELS_SHARED_H
+
+#include <stdint.h>
+
+#include "sim/err.h"
+
+/* Owners' committee states. */
+enum {
+    OC_ABSENT = 0,  /* no committee (never formed, or lapsed) */
+    OC_FORMING = 1, /* an election is being organised */
+    OC_ACTIVE = 2,  /* working */
+    OC_DORMANT = 3, /* exists but does not act */
+    OC_CAPTURED = 4 /* misconduct: acts for itself or the firm */
+};
+
+typedef struct {
+    int32_t ncomp;
+    /* writer: owners' committee phase (models/oc.c) */
+    uint8_t *oc_state;        /* OC_* */
+    float *oc_trust;          /* households' trust in the OC, 0..1 */
+    float *oc_satisfaction;   /* households' mean satisfaction with the OC, 0..1 */
+    float *oc_supervision;    /* how hard the OC presses the firm, 0..1 */
+    /* writer: residents' committee phase (models/rc.c) */
+    uint8_t *rc_acting;       /* 1 while the RC acts for the OC */
+    float *rc_trust;          /* households' trust in the RC, 0..1 */
+    float *rc_satisfaction;   /* households' mean satisfaction with the RC, 0..1 */
+    float *rc_service_hours;  /* RC service hours spent on this compound today */
+    float *rc_supervision;    /* how hard the RC presses the firm (acting for the OC), 0..1 */
+    float *mobilisation;      /* extra turnout at assemblies from RC work, 0..1 */
+    float *detection;         /* daily probability that a violation is found */
+    /* writer: property service phase (models/pmc.c) */
+    int32_t *complaints_rc;   /* complaints routed to the RC today */
+    int32_t *complaints_oc;   /* complaints routed to the OC today */
+    int32_t *complaints_hotline; /* complaints through 12345 today */
+    /* writer: enforcement phase (models/enforce.c), per compound */
+    int32_t *violations_open; /* violations standing in the compound */
+} mdl_shared;
+
+sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err);
+void mdl_shared_destroy(mdl_shared *s);
+
+#endif
