@@ -7,7 +7,8 @@
  * is fixed per household.  The household rates service inadequate while
  * s < inadequate_below.
  * Fees (monthly): an absent household pays with probability absent_pay;
- * a present one pays unless hardship strikes (probability hardship_rate) or
+ * a present one pays unless hardship strikes (probability hardship_rate,
+ * drawn by skipping from one struck household to the next) or
  * it is one of the withholders (share withhold_share, fixed per household)
  * and s < withhold_below.  Only a share of households withhold on
  * principle: with everyone doing so the spiral has a loop gain above one
@@ -120,20 +121,39 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p,
 {
     sim_stream st;
     sim_stream_open(&st, seed, SIM_RNG_FEES, (uint32_t)c, (uint32_t)day);
-    double drift = p->household_drift;
-    float withhold = (float)p->household_withhold_below;
-    double hardship = p->household_hardship_rate, absent_pay = p->household_absent_pay;
-    int32_t paid = 0;
-    for (int64_t h = w->comp_hh0[c]; h < w->comp_hh0[c + 1]; h++) {
+    const float drift = (float)p->household_drift, q = (float)quality;
+    const float withhold = (float)p->household_withhold_below;
+    const float below = (float)p->household_inadequate_below;
+    const double absent_pay = p->household_absent_pay;
+    /* hardship strikes a random subset: skip from one struck household to
+     * the next (one draw per struck household, not one per household) */
+    const double log1m = p->household_hardship_rate < 1.0 ? log1p(-p->household_hardship_rate)
+                                                         : -INFINITY;
+    const int64_t h0 = w->comp_hh0[c], h1 = w->comp_hh0[c + 1];
+    int64_t next_hardship = h0 + sim_stream_skip(&st, log1m);
+    int32_t paid = 0, bad = 0;
+    double sum = 0.0;
+    for (int64_t h = h0; h < h1; h++) {
         float s = hh->sat[h];
-        s = clamp01f(s + drift * (quality + hh->tol[h] - s));
+        s = clamp01f(s + drift * (q + hh->tol[h] - s));
         hh->sat[h] = s;
+        sum += s;
+        uint8_t state = hh->state[h];
+        if (s < below) {
+            state |= HH_INADEQUATE;
+            bad++;
+        } else {
+            state &= (uint8_t)~HH_INADEQUATE;
+        }
+        hh->state[h] = state;
+        int hardship = h == next_hardship;
+        if (hardship)
+            next_hardship = h + 1 + sim_stream_skip(&st, log1m);
         int pays;
         if (w->hh_flags[h] & SIM_HH_ABSENT)
             pays = sim_stream_uniform(&st) < absent_pay;
         else
-            pays = !(s < withhold && (hh->state[h] & HH_WITHHOLDER)) &&
-                   !(sim_stream_uniform(&st) < hardship);
+            pays = !hardship && !(s < withhold && (state & HH_WITHHOLDER));
         if (pays) {
             paid++;
             hh->arrears[h] = 0;
@@ -141,8 +161,9 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p,
             hh->arrears[h]++;
         }
     }
-    recount(hh, w, p, c);
+    hh->n_inadequate[c] = bad;
+    hh->sat_sum[c] = sum;
     hh->paid_last[c] = paid;
-    hh->billed_last[c] = sim_world_comp_hh(w, c);
+    hh->billed_last[c] = (int32_t)(h1 - h0);
     return paid;
 }

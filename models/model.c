@@ -6,14 +6,15 @@
 
 typedef sim_status (*entity_phase)(mdl_model *m, int32_t entity, int64_t day);
 
-/* Run a phase over entities [0, n) in parallel.  The first failure (lowest
- * index, so the report does not depend on the threads) wins. */
+/* Run a phase over entities [0, n) in parallel, in aligned blocks of
+ * SIM_TALLY_BLOCK (see sim/metrics.h).  The first failure (lowest index, so
+ * the report does not depend on the threads) wins. */
 static sim_status for_each(mdl_model *m, sim_ctx *ctx, int64_t day, int32_t n,
                            entity_phase phase, const char *name, const char *what)
 {
     int32_t failed_at = n;
     sim_status failed = SIM_OK;
-#pragma omp parallel for schedule(dynamic, 8) if (n >= 64)
+#pragma omp parallel for schedule(dynamic, SIM_TALLY_BLOCK) if (n >= 2 * SIM_TALLY_BLOCK)
     for (int32_t e = 0; e < n; e++) {
         sim_status s = phase(m, e, day);
         if (s != SIM_OK) {
@@ -164,7 +165,7 @@ sim_status mdl_create(mdl_model **out, const sim_world *w, const sim_params *p,
     if (s == SIM_OK)
         s = med_create(&m->med, m, err);
     if (s == SIM_OK) {
-        m->tally = sim_tally_create(w->ncomp, w->nsub);
+        m->tally = sim_tally_create(w->ncomp, w->nsub, w->nrc);
         if (!m->tally)
             s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the tally");
     }

@@ -172,11 +172,11 @@ sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
                   (1.0 + p->pmc_quality_defect_effect * (0.5 - q));
     if (rate < 0.0)
         rate = 0.0;
-    sim_rng sr;
-    gsl_rng *g = sim_rng_open(&sr, seed, SIM_RNG_DEFECTS, (uint32_t)c, (uint32_t)day);
-    unsigned int nnew = nh > 0 && rate > 0.0 ? gsl_ran_poisson(g, rate * nh) : 0;
-    for (unsigned int k = 0; k < nnew; k++) {
-        int64_t h = w->comp_hh0[c] + sim_stream_below(&sr.st, (uint32_t)nh);
+    sim_stream ds;
+    sim_stream_open(&ds, seed, SIM_RNG_DEFECTS, (uint32_t)c, (uint32_t)day);
+    uint32_t nnew = nh > 0 ? sim_stream_poisson(&ds, rate * nh) : 0;
+    for (uint32_t k = 0; k < nnew; k++) {
+        int64_t h = w->comp_hh0[c] + sim_stream_below(&ds, (uint32_t)nh);
         pmc_defect d = {h, (int32_t)day, -1, DEFECT_SILENT, CHANNEL_NONE};
         if (push(l, d) != SIM_OK)
             return SIM_ENOMEM;

@@ -45,17 +45,24 @@ int sim_metric_find(const char *name)
     return -1;
 }
 
-sim_tally *sim_tally_create(int64_t ncomp, int64_t nsub)
+sim_tally *sim_tally_create(int64_t ncomp, int64_t nsub, int64_t nrc)
 {
     sim_tally *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
     t->ncomp = ncomp;
-    t->nunits = ncomp + nsub;
-    size_t n = (size_t)t->nunits * SIM_MET_N;
+    t->nsub = nsub;
+    t->nrc = nrc;
+    t->nrows = (ncomp + SIM_TALLY_BLOCK - 1) / SIM_TALLY_BLOCK + nsub +
+               (nrc + SIM_TALLY_BLOCK - 1) / SIM_TALLY_BLOCK;
+    for (int m = 0; m < SIM_MET_N; m++)
+        t->panel_col[m] = sim_metric_table[m].panel[0] ? t->npanel++ : -1;
+    size_t n = (size_t)t->nrows * SIM_MET_N, np = (size_t)ncomp * (size_t)t->npanel;
     t->num = calloc(n ? n : 1, sizeof *t->num);
     t->den = calloc(n ? n : 1, sizeof *t->den);
-    if (!t->num || !t->den) {
+    t->pnum = calloc(np ? np : 1, sizeof *t->pnum);
+    t->pden = calloc(np ? np : 1, sizeof *t->pden);
+    if (!t->num || !t->den || !t->pnum || !t->pden) {
         sim_tally_destroy(t);
         return NULL;
     }
@@ -68,57 +75,28 @@ void sim_tally_destroy(sim_tally *t)
         return;
     free(t->num);
     free(t->den);
+    free(t->pnum);
+    free(t->pden);
     free(t);
 }
 
 void sim_tally_clear(sim_tally *t)
 {
-    size_t n = (size_t)t->nunits * SIM_MET_N;
+    size_t n = (size_t)t->nrows * SIM_MET_N, np = (size_t)t->ncomp * (size_t)t->npanel;
     memset(t->num, 0, n * sizeof *t->num);
     memset(t->den, 0, n * sizeof *t->den);
+    memset(t->pnum, 0, np * sizeof *t->pnum);
+    memset(t->pden, 0, np * sizeof *t->pden);
 }
-
-/* Rows per block.  A constant, never derived from the thread count. */
-#define TALLY_BLOCK 256
 
 void sim_tally_reduce(const sim_tally *t, double *out)
 {
-    int64_t nblocks = (t->nunits + TALLY_BLOCK - 1) / TALLY_BLOCK;
-    double *part = calloc((size_t)(nblocks ? nblocks : 1) * 2 * SIM_MET_N, sizeof *part);
     double num[SIM_MET_N] = {0}, den[SIM_MET_N] = {0};
-    if (part) {
-#pragma omp parallel for schedule(static)
-        for (int64_t b = 0; b < nblocks; b++) {
-            double *pn = part + (size_t)b * 2 * SIM_MET_N, *pd = pn + SIM_MET_N;
-            int64_t hi = (b + 1) * TALLY_BLOCK < t->nunits ? (b + 1) * TALLY_BLOCK : t->nunits;
-            for (int64_t u = b * TALLY_BLOCK; u < hi; u++) {
-                const double *rn = t->num + u * SIM_MET_N, *rd = t->den + u * SIM_MET_N;
-                for (int m = 0; m < SIM_MET_N; m++) {
-                    pn[m] += rn[m];
-                    pd[m] += rd[m];
-                }
-            }
-        }
-        for (int64_t b = 0; b < nblocks; b++)
-            for (int m = 0; m < SIM_MET_N; m++) {
-                num[m] += part[(size_t)b * 2 * SIM_MET_N + m];
-                den[m] += part[(size_t)b * 2 * SIM_MET_N + SIM_MET_N + m];
-            }
-        free(part);
-    } else {
-        /* same blocks, serially: identical result, no extra memory */
-        for (int64_t b = 0; b < nblocks; b++) {
-            double pn[SIM_MET_N] = {0}, pd[SIM_MET_N] = {0};
-            int64_t hi = (b + 1) * TALLY_BLOCK < t->nunits ? (b + 1) * TALLY_BLOCK : t->nunits;
-            for (int64_t u = b * TALLY_BLOCK; u < hi; u++)
-                for (int m = 0; m < SIM_MET_N; m++) {
-                    pn[m] += t->num[u * SIM_MET_N + m];
-                    pd[m] += t->den[u * SIM_MET_N + m];
-                }
-            for (int m = 0; m < SIM_MET_N; m++) {
-                num[m] += pn[m];
-                den[m] += pd[m];
-            }
+    for (int64_t r = 0; r < t->nrows; r++) {
+        const double *rn = t->num + r * SIM_MET_N, *rd = t->den + r * SIM_MET_N;
+        for (int m = 0; m < SIM_MET_N; m++) {
+            num[m] += rn[m];
+            den[m] += rd[m];
         }
     }
     for (int m = 0; m < SIM_MET_N; m++) {

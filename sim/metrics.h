@@ -4,11 +4,12 @@
  * English and Chinese descriptions); this module turns it into an enum
  * (SIM_MET_<name>), a descriptor table and a tally.
  *
- * The tally holds one row of (numerator, denominator) per unit: compounds
- * first, then sub-districts.  A phase adds only to the rows of the units it
- * owns, so parallel phases never share a row.  sim_tally_reduce() sums the
- * rows in fixed blocks, then the blocks in order: the city value is the same
- * whatever the number of threads (no floating-point reduction clause).
+ * The tally holds rows of (numerator, denominator): one per block of
+ * compounds, one per sub-district, one per block of residents' committees.
+ * A phase adds only to the rows of the units it owns (see SIM_TALLY_BLOCK),
+ * so parallel phases never share a row; sim_tally_reduce() adds the rows in
+ * order: the city value is the same whatever the number of threads (no
+ * floating-point reduction clause).
  */
 #ifndef TROIKA_SIM_METRICS_H
 #define TROIKA_SIM_METRICS_H
@@ -47,26 +48,63 @@ void sim_metrics_print_table(FILE *f);
 /* Index of a metric by name, or -1. */
 int sim_metric_find(const char *name);
 
-/* Rows of numerators and denominators, row-major: unit u, metric m at
- * num[u * SIM_MET_N + m]. */
+/* Compounds (and residents' committees) per tally row.  A parallel loop
+ * over compounds or committees that adds to the tally MUST use
+ * schedule(dynamic, SIM_TALLY_BLOCK) (or static with that chunk): OpenMP
+ * then hands out aligned blocks, so one thread owns a row during a phase,
+ * and the row receives its additions in entity order whatever the threads. */
+#define SIM_TALLY_BLOCK 64
+
+/* The day's outputs.  Units: compounds 0 .. ncomp-1, then sub-districts
+ * (unit ncomp + s, see sim_tally_sub), then residents' committees (unit
+ * ncomp + nsub + r, see sim_tally_rc).  Compounds and committees are summed
+ * into one row per block of SIM_TALLY_BLOCK, sub-districts have a row each:
+ * the tally stays small at city scale.  Panel metrics also keep each
+ * compound's own value (pnum/pden) for the per-compound panel. */
 typedef struct {
-    int64_t nunits;  /* compounds + sub-districts */
-    int64_t ncomp;   /* the first ncomp rows are compounds */
-    double *num;
-    double *den;
+    int64_t ncomp, nsub, nrc;
+    int64_t nrows;           /* compound blocks + sub-districts + committee blocks */
+    double *num, *den;       /* nrows x SIM_MET_N */
+    int npanel;              /* metrics with a panel name */
+    int panel_col[SIM_MET_N]; /* column of metric m in pnum/pden, or -1 */
+    double *pnum, *pden;     /* ncomp x npanel */
 } sim_tally;
 
-sim_tally *sim_tally_create(int64_t ncomp, int64_t nsub);
+sim_tally *sim_tally_create(int64_t ncomp, int64_t nsub, int64_t nrc);
 void sim_tally_destroy(sim_tally *t);
 
-/* Zero every row (at the start of a day). */
+/* Zero everything (at the start of a day). */
 void sim_tally_clear(sim_tally *t);
+
+static inline int64_t sim_tally_sub(const sim_tally *t, int64_t s)
+{
+    return t->ncomp + s;
+}
+
+static inline int64_t sim_tally_rc(const sim_tally *t, int64_t r)
+{
+    return t->ncomp + t->nsub + r;
+}
 
 static inline void sim_tally_add(sim_tally *t, int64_t unit, int m, double num,
                                  double den)
 {
-    t->num[unit * SIM_MET_N + m] += num;
-    t->den[unit * SIM_MET_N + m] += den;
+    int64_t row;
+    if (unit < t->ncomp) {
+        row = unit / SIM_TALLY_BLOCK;
+        int k = t->panel_col[m];
+        if (k >= 0) {
+            t->pnum[unit * t->npanel + k] += num;
+            t->pden[unit * t->npanel + k] += den;
+        }
+    } else if (unit < t->ncomp + t->nsub) {
+        row = (t->ncomp + SIM_TALLY_BLOCK - 1) / SIM_TALLY_BLOCK + (unit - t->ncomp);
+    } else {
+        row = (t->ncomp + SIM_TALLY_BLOCK - 1) / SIM_TALLY_BLOCK + t->nsub +
+              (unit - t->ncomp - t->nsub) / SIM_TALLY_BLOCK;
+    }
+    t->num[row * SIM_MET_N + m] += num;
+    t->den[row * SIM_MET_N + m] += den;
 }
 
 /* City values: out[m] = sum of numerators (COUNT) or sum num / sum den

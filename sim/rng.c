@@ -1,9 +1,11 @@
 /* sim/rng.c — see rng.h. */
 #include "rng.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <Random123/philox.h>
+#include <gsl/gsl_randist.h>
 
 static void refill(sim_stream *s)
 {
@@ -59,7 +61,35 @@ uint32_t sim_stream_below(sim_stream *s, uint32_t n)
     return (uint32_t)(m >> 32);
 }
 
+uint32_t sim_stream_skip(sim_stream *s, double log1m)
+{
+    if (!(log1m < 0.0))
+        return UINT32_MAX;
+    double k = floor(log(sim_stream_uniform_pos(s)) / log1m);
+    return k >= (double)UINT32_MAX ? UINT32_MAX : (uint32_t)k;
+}
+
 /* ---- GSL adapter ---- */
+
+static const gsl_rng_type philox_type;
+
+uint32_t sim_stream_poisson(sim_stream *s, double mu)
+{
+    if (!(mu > 0.0))
+        return 0;
+    if (mu >= 16.0) {
+        gsl_rng g = {&philox_type, s};
+        return gsl_ran_poisson(&g, mu);
+    }
+    double p = exp(-mu), f = p, u = sim_stream_uniform(s);
+    uint32_t k = 0;
+    while (u >= f && k < 1000) {
+        k++;
+        p *= mu / k;
+        f += p;
+    }
+    return k;
+}
 
 static void gsl_set(void *state, unsigned long seed)
 {

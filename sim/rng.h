@@ -67,6 +67,16 @@ double sim_stream_uniform_pos(sim_stream *s);
 /* Uniform integer in [0, n), n > 0, unbiased. */
 uint32_t sim_stream_below(sim_stream *s, uint32_t n);
 
+/* Failures before the next success of independent Bernoulli(p) trials
+ * (geometric, support 0, 1, ...), given log1m = log(1 - p) < 0: selects a
+ * random subset of a sequence with one draw per selected item instead of
+ * one per item.  Returns UINT32_MAX when p is 0 (log1m == 0: never). */
+uint32_t sim_stream_skip(sim_stream *s, double log1m);
+
+/* Poisson(mu) by inversion for small means (mu < 16: one exp and about
+ * mu + 1 uniforms); GSL's generator above that.  mu <= 0 gives 0. */
+uint32_t sim_stream_poisson(sim_stream *s, double mu);
+
 /* A gsl_rng drawing from a stream; lives wherever the caller puts it. */
 typedef struct {
     gsl_rng rng;

@@ -84,7 +84,7 @@ sim_status sim_run(sim_ctx *ctx, const scn_scenario *s, sim_result **out)
     r->city = malloc(sizeof(double) * (size_t)days * SIM_MET_N);
     r->sample_day = malloc(sizeof(int64_t) * (size_t)(r->nsamples ? r->nsamples : 1));
     /* running sums of counts between two samples, per panel metric */
-    double *acc = calloc((size_t)ncomp * SIM_MET_N, sizeof *acc);
+    double *acc = calloc((size_t)ncomp * SIM_MET_N, sizeof *acc); /* >= npanel columns */
     if (!r->city || !r->sample_day || !acc) {
         free(acc);
         st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the outputs");
@@ -120,20 +120,23 @@ sim_status sim_run(sim_ctx *ctx, const scn_scenario *s, sim_result **out)
         }
         sim_tally_reduce(m->tally, r->city + day * SIM_MET_N);
 
-        /* the per-compound panel */
+        /* the per-compound panel: counts summed between samples, ratios
+         * taken on the sampling day */
         const sim_tally *t = m->tally;
         int is_sample = (day + 1) % interval == 0 && sample < r->nsamples;
+        int np = t->npanel;
 #pragma omp parallel for schedule(static)
         for (int64_t c = 0; c < ncomp; c++) {
             for (int k = 0; k < SIM_MET_N; k++) {
-                if (!r->panel[k])
+                int col = t->panel_col[k];
+                if (col < 0)
                     continue;
-                const double num = t->num[c * SIM_MET_N + k], den = t->den[c * SIM_MET_N + k];
+                const double num = t->pnum[c * np + col], den = t->pden[c * np + col];
                 if (sim_metric_table[k].kind == SIM_M_COUNT) {
-                    acc[c * SIM_MET_N + k] += num;
+                    acc[c * np + col] += num;
                     if (is_sample) {
-                        r->panel[k][sample * ncomp + c] = (float)acc[c * SIM_MET_N + k];
-                        acc[c * SIM_MET_N + k] = 0.0;
+                        r->panel[k][sample * ncomp + c] = (float)acc[c * np + col];
+                        acc[c * np + col] = 0.0;
                     }
                 } else if (is_sample) {
                     r->panel[k][sample * ncomp + c] = (float)(den != 0.0 ? num / den : 0.0);

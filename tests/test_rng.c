@@ -154,13 +154,55 @@ static void test_gsl_adapter(void **state)
     assert_int_equal(gsl_ran_binomial(g, 0.3, 1000), first);
 }
 
+/* Poisson by inversion: mean and variance for small and large means, and
+ * zero for a zero mean. */
+static void test_poisson(void **state)
+{
+    (void)state;
+    const double mus[] = {0.03, 0.42, 3.7, 15.9, 40.0};
+    for (size_t k = 0; k < sizeof mus / sizeof mus[0]; k++) {
+        sim_stream s;
+        sim_stream_open(&s, 17, SIM_RNG_TEST, (uint32_t)k, 0);
+        const int n = 100000;
+        double sum = 0, sum2 = 0;
+        for (int i = 0; i < n; i++) {
+            double x = sim_stream_poisson(&s, mus[k]);
+            sum += x;
+            sum2 += x * x;
+        }
+        double mean = sum / n, var = sum2 / n - mean * mean;
+        assert_true(fabs(mean - mus[k]) < 5 * sqrt(mus[k] / n));
+        assert_true(fabs(var / mus[k] - 1.0) < 0.05);
+    }
+    sim_stream s;
+    sim_stream_open(&s, 17, SIM_RNG_TEST, 99, 0);
+    assert_int_equal(sim_stream_poisson(&s, 0.0), 0);
+    assert_int_equal(sim_stream_poisson(&s, -1.0), 0);
+}
+
+/* Skipping: the selected share matches p, and p = 0 selects nothing. */
+static void test_skip(void **state)
+{
+    (void)state;
+    sim_stream s;
+    sim_stream_open(&s, 23, SIM_RNG_TEST, 0, 0);
+    const double p = 0.1;
+    const int64_t n = 1000000;
+    int64_t selected = 0;
+    for (int64_t i = sim_stream_skip(&s, log1p(-p)); i < n; i += 1 + sim_stream_skip(&s, log1p(-p)))
+        selected++;
+    assert_true(fabs((double)selected / n - p) < 5 * sqrt(p * (1 - p) / n));
+    assert_int_equal(sim_stream_skip(&s, 0.0), UINT32_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_answer),  cmocka_unit_test(test_philox_kat),
         cmocka_unit_test(test_keying),        cmocka_unit_test(test_interleaving),
         cmocka_unit_test(test_uniform_moments), cmocka_unit_test(test_below),
-        cmocka_unit_test(test_gsl_adapter),
+        cmocka_unit_test(test_gsl_adapter),   cmocka_unit_test(test_poisson),
+        cmocka_unit_test(test_skip),
     };
     return cmocka_run_group_tests_name("rng", tests, NULL, NULL);
 }
