@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gsl/gsl_version.h>
@@ -78,6 +80,13 @@ static const char *opt_value(opt_parser *o, sim_error *err)
 static int is_opt(const opt_parser *o, const char *l, const char *s)
 {
     return strcmp(o->name, l) == 0 || (s && strcmp(o->name, s) == 0);
+}
+
+static double wall_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* ---- reporting ---------------------------------------------------------------- */
@@ -240,6 +249,8 @@ static const char help_run[] =
     "                       a policy: --set policy.NAME.day=365 and\n"
     "                       --set policy.NAME.section.name=VALUE (repeatable)\n"
     "  -q, --quiet          no progress line and no summary\n"
+    "      --timing         print on stderr the seconds spent simulating and\n"
+    "                       writing, and the peak memory (for benchmarks)\n"
     "  -h, --help           this help\n"
     "\n"
     "Same seed, same results, bit for bit, whatever the thread count.\n"
@@ -257,7 +268,7 @@ static int cmd_run(int argc, char **argv)
     scenario_opts so = {0};
     so.sets = calloc((size_t)argc + 1, sizeof *so.sets);
     const char *out = NULL, *threads = NULL;
-    int force = 0, quiet = 0, bad = 0, rc = 2;
+    int force = 0, quiet = 0, timing = 0, bad = 0, rc = 2;
     scn_scenario s;
     scn_init_default(&s);
     sim_result *res = NULL;
@@ -294,6 +305,8 @@ static int cmd_run(int argc, char **argv)
             force = 1;
         } else if (is_opt(&o, "--quiet", "-q")) {
             quiet = 1;
+        } else if (is_opt(&o, "--timing", NULL)) {
+            timing = 1;
         } else {
             rc = usage_error("run", "unknown option '%s'", o.name);
             goto done;
@@ -325,12 +338,20 @@ static int cmd_run(int argc, char **argv)
     omp_set_num_threads(ctx.threads);
     ctx.progress = !quiet && isatty(STDERR_FILENO);
     install_signals(&ctx);
+    double t0 = wall_seconds();
     if (sim_run(&ctx, &s, &res) != SIM_OK)
         goto fail;
+    double t1 = wall_seconds();
     cmdline = join_command(argc + 1, argv - 1);
     if (sim_result_write(res, &s, out, force, cmdline ? cmdline : "", ctx.threads, err) !=
         SIM_OK)
         goto fail;
+    if (timing) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        fprintf(stderr, "timing: simulate %.3f s (day loop %.3f s), write %.3f s, peak %.1f MiB\n",
+                t1 - t0, res->seconds, wall_seconds() - t1, ru.ru_maxrss / 1024.0);
+    }
     if (!quiet) {
         int64_t last = res->days - 1, first = res->days > 365 ? res->days - 365 : 0;
         double inad = 0, fee = 0, comp = 0;

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""troika benchmark: the targets of the whole-city issue, measured.
+
+Runs each case several times with `troika run --timing` and prints a table
+(and writes JSON): wall time (median), peak RSS, household-days per second,
+events per second, ns per compound-day, the 2-thread speed-up and the cost
+of writing the output.  A benchmark, not a test: it asserts nothing and
+reports whether each target is met.
+
+Usage: tests/bench/bench.py [--build DIR] [--repeat N] [--quick] [--json FILE]
+  --quick   a smaller set (no full-length whole-city runs), for a fast look
+"""
+import argparse, json, os, platform, re, statistics, subprocess, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(os.path.dirname(HERE))
+
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def git_commit():
+    try:
+        return subprocess.check_output(["git", "-C", SRC, "describe", "--always", "--dirty"],
+                                       text=True).strip()
+    except Exception:
+        return "unknown"
+
+
+TIMING = re.compile(r"timing: simulate ([0-9.]+) s \(day loop ([0-9.]+) s\), write ([0-9.]+) s, peak ([0-9.]+) MiB")
+
+
+def run_once(troika, args, threads, out):
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    cmd = [troika, "run", "-q", "--timing", "--force", "--threads", str(threads), "-o", out] + args
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    wall = time.monotonic() - t0
+    if p.returncode != 0:
+        sys.exit("benchmark run failed: %s\n%s" % (" ".join(cmd), p.stderr))
+    m = TIMING.search(p.stderr)
+    sim, loop, write, peak = (float(x) for x in m.groups())
+    return {"wall": wall, "simulate": sim, "loop": loop, "write": write, "peak_mib": peak}
+
+
+def city_size(out):
+    """Households, compounds, days and event counts from the output file."""
+    code = r"""
+import h5py, json, sys
+f = h5py.File(sys.argv[1], "r")
+c = f["city"]
+events = 0.0
+for name in c:
+    if name.endswith("_new") or name in ("defects_repaired", "complaints_resolved"):
+        events += float(c[name][()].sum())
+print(json.dumps({"households": int(c["households"][0]), "compounds": int(f["compounds/id"].shape[0]),
+                  "days": int(c["day"].shape[0]), "events": events}))
+"""
+    p = subprocess.run(["/usr/bin/python3", "-c", code, out], capture_output=True, text=True)
+    if p.returncode != 0:
+        return None
+    return json.loads(p.stdout)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default=os.path.join(SRC, "build"))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--json", default=None)
+    a = ap.parse_args()
+    troika = os.path.join(a.build, "troika")
+    sh = os.path.join(SRC, "scenarios", "shanghai.ini")
+    days_city = 365 if a.quick else 3650
+
+    def scale(frac):
+        return ["--set", "city.compounds=%d" % round(13000 * frac),
+                "--set", "city.subdistricts=%d" % max(1, round(216 * frac)),
+                "--set", "city.firms=%d" % max(1, round(2500 * frac))]
+
+    cases = [
+        ("district 5 y, 1 thread", [], 1, "district_1t"),
+        ("shanghai %d d, 2 threads" % days_city, [sh, "--days", str(days_city)], 2, "city_2t"),
+        ("shanghai %d d, 1 thread" % days_city, [sh, "--days", str(days_city)], 1, "city_1t"),
+    ]
+    for frac in (0.125, 0.25, 0.5):
+        cases.append(("shanghai x%g, 365 d, 2 threads" % frac, [sh, "--days", "365"] + scale(frac), 2,
+                      "city_%g" % frac))
+    cases.append(("shanghai 365 d, 2 threads", [sh, "--days", "365"], 2, "city_365"))
+    if not a.quick:
+        cases.append(("shanghai 1825 d, 2 threads", [sh, "--days", "1825"], 2, "city_1825"))
+
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, args, threads, key in cases:
+            out = os.path.join(tmp, key + ".h5")
+            runs = [run_once(troika, args, threads, out) for _ in range(a.repeat)]
+            size = city_size(out) or {}
+            med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+            res = dict(label=label, threads=threads, repeat=a.repeat, **med, **size)
+            if size:
+                hd = size["households"] * size["days"]
+                res["household_days_per_s"] = hd / med["loop"]
+                res["events_per_s"] = size["events"] / med["loop"]
+                res["ns_per_compound_day"] = 1e9 * med["loop"] / (size["compounds"] * size["days"])
+            res["write_overhead"] = med["write"] / med["simulate"]
+            results[key] = res
+            print("%-34s wall %7.2f s  sim %7.2f s  write %5.2f s  peak %7.1f MiB" %
+                  (label, med["wall"], med["simulate"], med["write"], med["peak_mib"]), flush=True)
+
+    speedup = results["city_1t"]["loop"] / results["city_2t"]["loop"]
+    c2 = results["city_2t"]
+    targets = [
+        ("shanghai %d d, 2 threads: wall <= 60 s" % days_city, c2["wall"], c2["wall"] <= 60),
+        ("shanghai, peak memory <= 2 GiB", c2["peak_mib"], c2["peak_mib"] <= 2048),
+        ("district 5 y, 1 thread: <= 0.2 s", results["district_1t"]["wall"],
+         results["district_1t"]["wall"] <= 0.2),
+        ("2 threads vs 1 on shanghai: speed-up >= 1.8", speedup, speedup >= 1.8),
+        ("output adds <= 5% (shanghai)", c2["write_overhead"], c2["write_overhead"] <= 0.05),
+    ]
+    print()
+    print("%-48s %12s  %s" % ("target", "measured", "met"))
+    for name, val, ok in targets:
+        print("%-48s %12.3f  %s" % (name, val, "yes" if ok else "NO"))
+    print()
+    print("%-34s %14s %14s %12s" % ("case", "hh-days/s", "events/s", "ns/cmpd-day"))
+    for r in results.values():
+        if "household_days_per_s" in r:
+            print("%-34s %14.3g %14.3g %12.1f" % (r["label"], r["household_days_per_s"], r["events_per_s"],
+                                                   r["ns_per_compound_day"]))
+    report = {"cpu": cpu_model(), "cores": os.cpu_count(), "commit": git_commit(),
+              "results": results, "speedup_2_vs_1": speedup,
+              "targets": [{"target": n, "measured": v, "met": ok} for n, v, ok in targets]}
+    path = a.json or os.path.join(a.build, "bench.json")
+    with open(path, "w") as f:
+        json.dump(report, f, indent=2)
+    print("\ncpu: %s; commit %s; JSON: %s" % (report["cpu"], report["commit"], path))
+
+
+if __name__ == "__main__":
+    main()
