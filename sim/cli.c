@@ -3,7 +3,8 @@
  * Each subcommand is one row of `commands[]` (name, handler, one-line
  * summary, full help text); `troika help`, `troika CMD --help` and the
  * dispatcher all read that table.  Options are parsed by a small shared
- * parser (opt_next) that accepts `--name value` and `--name=value`.
+ * parser (opt_next, in cli_util.c) that accepts `--name value` and
+ * `--name=value`.
  */
 #include "cli.h"
 
@@ -20,6 +21,8 @@
 #include <gsl/gsl_version.h>
 #include <hdf5.h>
 
+#include "cli_calibrate.h"
+#include "cli_util.h"
 #include "ctx.h"
 #include "err.h"
 #include "models/model.h"
@@ -28,203 +31,11 @@
 #include "scenario.h"
 #include "troika_version.h"
 
-/* ---- option parsing ---------------------------------------------------------- */
-
-typedef struct {
-    int argc;
-    char **argv;
-    int i;            /* next argument */
-    const char *name; /* current option name (without value) */
-    const char *value;
-    char buf[128];
-} opt_parser;
-
-/* Next argument: returns 1 for an option (name in o->name, value attached
- * with '=' in o->value or NULL), 2 for a positional (o->value), 0 at the end. */
-static int opt_next(opt_parser *o)
-{
-    if (o->i >= o->argc)
-        return 0;
-    const char *a = o->argv[o->i++];
-    o->value = NULL;
-    if (a[0] == '-' && a[1] != '\0') {
-        const char *eq = strchr(a, '=');
-        if (eq && a[1] == '-') {
-            size_t n = (size_t)(eq - a);
-            if (n >= sizeof o->buf)
-                n = sizeof o->buf - 1;
-            memcpy(o->buf, a, n);
-            o->buf[n] = '\0';
-            o->name = o->buf;
-            o->value = eq + 1;
-        } else {
-            o->name = a;
-        }
-        return 1;
-    }
-    o->value = a;
-    return 2;
-}
-
-/* The option's value: attached, or the next argument. */
-static const char *opt_value(opt_parser *o, sim_error *err)
-{
-    if (o->value)
-        return o->value;
-    if (o->i < o->argc)
-        return o->argv[o->i++];
-    SIM_FAIL(err, SIM_EINPUT, NULL, 0, o->name, "needs a value");
-    return NULL;
-}
-
-static int is_opt(const opt_parser *o, const char *l, const char *s)
-{
-    return strcmp(o->name, l) == 0 || (s && strcmp(o->name, s) == 0);
-}
-
 static double wall_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* ---- reporting ---------------------------------------------------------------- */
-
-static int report(const sim_error *err)
-{
-    char line[2048];
-    fprintf(stderr, "troika: %s\n", sim_error_format(err, line, sizeof line));
-    if (err->code == SIM_EINTERNAL)
-        for (int k = 0; k < err->ntrace; k++)
-            fprintf(stderr, "  at %s:%d (%s)\n", err->trace_file[k], err->trace_line[k],
-                    err->trace_func[k]);
-    return sim_status_exit_code(err->code);
-}
-
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
-{
-    fprintf(stderr, "troika%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'troika %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
-    return 2;
-}
-
-/* ---- signals --------------------------------------------------------------------- */
-
-static volatile sig_atomic_t stop_requested = 0;
-
-static void on_signal(int sig)
-{
-    stop_requested = sig;
-}
-
-static void install_signals(sim_ctx *ctx)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    ctx->stop = &stop_requested;
-}
-
-/* ---- shared scenario options ------------------------------------------------ */
-
-typedef struct {
-    const char *scenario; /* NULL: embedded default */
-    const char *seed, *days;
-    const char **sets;
-    int nsets;
-} scenario_opts;
-
-/* Set run.<name> from an option's text, errors naming the option. */
-static sim_status set_run_option(scn_scenario *s, const char *key, const char *opt,
-                                 const char *text, sim_error *err)
-{
-    int i = sim_param_find(key);
-    double v;
-    if (sim_param_parse(i, text, &v, NULL, 0, err) != SIM_OK) {
-        snprintf(err->key, sizeof err->key, "%s", opt);
-        return SIM_EINPUT;
-    }
-    sim_param_put(&s->params, i, v);
-    return SIM_OK;
-}
-
-static sim_status build_scenario(scn_scenario *s, const scenario_opts *so, sim_error *err)
-{
-    scn_init_default(s);
-    if (so->scenario)
-        SIM_TRY(err, scn_load(s, so->scenario, err));
-    for (int k = 0; k < so->nsets; k++)
-        SIM_TRY(err, scn_set(s, so->sets[k], err));
-    if (so->seed)
-        SIM_TRY(err, set_run_option(s, "run.seed", "--seed", so->seed, err));
-    if (so->days)
-        SIM_TRY(err, set_run_option(s, "run.days", "--days", so->days, err));
-    SIM_TRY(err, scn_finish(s, err));
-    return SIM_OK;
-}
-
-/* Handle an option common to commands that take a scenario; 1 if taken. */
-static int scenario_option(opt_parser *o, scenario_opts *so, sim_error *err, int *bad)
-{
-    const char *v;
-    if (is_opt(o, "--seed", NULL)) {
-        if (!(v = opt_value(o, err)))
-            return *bad = 1;
-        so->seed = v;
-        return 1;
-    }
-    if (is_opt(o, "--days", NULL)) {
-        if (!(v = opt_value(o, err)))
-            return *bad = 1;
-        so->days = v;
-        return 1;
-    }
-    if (is_opt(o, "--set", NULL)) {
-        if (!(v = opt_value(o, err)))
-            return *bad = 1;
-        so->sets[so->nsets++] = v;
-        return 1;
-    }
-    return 0;
-}
-
-/* The command line as one shell-quoted string (for provenance). */
-static char *join_command(int argc, char **argv)
-{
-    size_t n = 1;
-    for (int k = 0; k < argc; k++)
-        n += 4 * strlen(argv[k]) + 3;
-    char *s = malloc(n), *p = s;
-    if (!s)
-        return NULL;
-    for (int k = 0; k < argc; k++) {
-        const char *a = argv[k];
-        int plain = a[0] != '\0';
-        for (const char *q = a; *q; q++)
-            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%", *q))
-                plain = 0;
-        if (k)
-            *p++ = ' ';
-        if (plain) {
-            p += sprintf(p, "%s", a);
-        } else {
-            *p++ = '\'';
-            for (const char *q = a; *q; q++) {
-                if (*q == '\'')
-                    p += sprintf(p, "'\\''");
-                else
-                    *p++ = *q;
-            }
-            *p++ = '\'';
-        }
-    }
-    *p = '\0';
-    return s;
 }
 
 /* ---- troika run ---------------------------------------------------------------- */
@@ -316,17 +127,8 @@ static int cmd_run(int argc, char **argv)
         SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "an output file is required (-o FILE.h5)");
         goto fail;
     }
-    if (threads) {
-        char *end;
-        errno = 0;
-        long t = strtol(threads, &end, 10);
-        if (*threads == '\0' || *end != '\0' || errno || t < 1 || t > 1024) {
-            SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--threads",
-                     "'%s' is not a thread count (allowed: an integer from 1 to 1024)", threads);
-            goto fail;
-        }
-        ctx.threads = (int)t;
-    }
+    if (threads && opt_threads(threads, &ctx.threads, err) != SIM_OK)
+        goto fail;
     if (build_scenario(&s, &so, err) != SIM_OK)
         goto fail;
     /* Check the output path before spending the run's time. */
@@ -574,6 +376,7 @@ static const command commands[] = {
     {"params", cmd_params, "list every parameter with its range, unit and meaning",
      help_params},
     {"metrics", cmd_metrics, "list every output metric with its unit and meaning", help_metrics},
+    {"calibrate", cmd_calibrate, "fit free parameters to target figures", help_calibrate},
 };
 static const int ncommands = (int)(sizeof commands / sizeof commands[0]);
 

@@ -3,18 +3,10 @@
  * Design.  Each file goes through two phases.
  *
  *  1. Read and check the file on its own.  The whole text is read into
- *     memory (it also goes into s->sources) and fed to inih through our own
- *     line reader, which
- *       - counts lines, so the handler knows the line of every key;
- *       - trims each line, so an indented line is never taken for one of
- *         inih's continuation lines;
- *       - records section headers itself (inih does not report them, and an
- *         empty [policy.X] or an unknown empty section must still be seen);
- *       - refuses lines longer than inih's buffer (inih would split them).
- *     The handler only records entries (section, key, value, line).  Then
- *     the list is checked: syntax, unknown sections and keys, a key given
- *     twice.  Of all the problems found, the one on the earliest line is
- *     reported.
+ *     memory (it also goes into s->sources) and parsed by sim/ini.c into
+ *     entries (section, key, value, line), which notes syntax problems and
+ *     a key given twice; here we add unknown sections and keys.  Of all the
+ *     problems found, the one on the earliest line is reported.
  *
  *  2. Apply.  The files named by `extends` are loaded first, recursively;
  *     a stack of realpath()s refuses cycles.  Then this file's entries are
@@ -40,8 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ini.h>
 
+#include "ini.h"
 #include "models/model.h"
 
 #define SCN_MAX_DEPTH 32              /* files in one extends chain */
@@ -52,48 +44,6 @@ static const char set_forms[] =
     "expected section.name=value, policy.NAME.day=DAY or policy.NAME.section.name=value";
 
 /* ---- small helpers ------------------------------------------------------ */
-
-static char *dup_n(const char *p, size_t n)
-{
-    char *r = malloc(n + 1);
-    if (!r)
-        return NULL;
-    memcpy(r, p, n);
-    r[n] = '\0';
-    return r;
-}
-
-/* Copy [p, p+n) without surrounding white space into buf; 0 if it does not
- * fit. */
-static int copy_trimmed(char *buf, size_t cap, const char *p, size_t n)
-{
-    while (n > 0 && isspace((unsigned char)*p)) {
-        p++;
-        n--;
-    }
-    while (n > 0 && isspace((unsigned char)p[n - 1]))
-        n--;
-    if (n + 1 > cap)
-        return 0;
-    memcpy(buf, p, n);
-    buf[n] = '\0';
-    return 1;
-}
-
-/* Room for `need` elements: the (maybe moved) array, or NULL. */
-static void *grow(void *arr, int *cap, int need, size_t elem)
-{
-    if (need <= *cap)
-        return arr;
-    int nc = *cap > 0 ? *cap : 8;
-    while (nc < need)
-        nc *= 2;
-    void *t = realloc(arr, (size_t)nc * elem);
-    if (!t)
-        return NULL;
-    *cap = nc;
-    return t;
-}
 
 static void loc_file(scn_loc *l, const char *file, int line)
 {
@@ -285,7 +235,7 @@ static void policy_remove(scn_scenario *s, const char *name)
 static scn_policy *policy_add(scn_scenario *s, const char *name, const scn_loc *decl,
                               sim_error *err)
 {
-    scn_policy *t = grow(s->policies, &s->policy_cap, s->npolicies + 1, sizeof *t);
+    scn_policy *t = sim_grow(s->policies, &s->policy_cap, s->npolicies + 1, sizeof *t);
     if (!t) {
         SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, NOMEM_MSG);
         return NULL;
@@ -323,7 +273,7 @@ static sim_status policy_set_value(scn_scenario *s, const scn_policy *p, int i, 
             return SIM_OK;
         }
     }
-    scn_change *t = grow(s->changes, &s->cap, s->nchanges + 1, sizeof *t);
+    scn_change *t = sim_grow(s->changes, &s->cap, s->nchanges + 1, sizeof *t);
     if (!t)
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, NOMEM_MSG);
     s->changes = t;
@@ -340,164 +290,8 @@ static sim_status policy_set_value(scn_scenario *s, const scn_policy *p, int i, 
 
 /* ---- phase 1: read a file into entries and check it on its own ---------- */
 
-typedef struct {
-    char *section; /* "" at the top level */
-    char *key;
-    char *value;
-    int line;
-} entry;
-
-typedef struct {
-    char *name;
-    int line;
-} header;
-
-typedef struct {
-    const char *path; /* as shown in messages */
-    const char *text;
-    size_t len, pos;
-    int lineno;
-    char raw[512];       /* the current line as read, before inih cuts it */
-    const char *section; /* current section: "" or a header's name */
-    entry *ent;
-    int nent, capent;
-    header *hdr;
-    int nhdr, caphdr;
-    int nomem;
-    /* the problem on the earliest line so far (bad_line 0: none) */
-    int bad_line;
-    char bad_key[128];
-    char bad_msg[900];
-} pfile;
-
-static void note(pfile *f, int line, const char *key, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void note(pfile *f, int line, const char *key, const char *fmt, ...)
-{
-    if (f->bad_line && f->bad_line <= line)
-        return;
-    f->bad_line = line;
-    snprintf(f->bad_key, sizeof f->bad_key, "%s", key);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(f->bad_msg, sizeof f->bad_msg, fmt, ap);
-    va_end(ap);
-}
-
-static void pfile_free(pfile *f)
-{
-    for (int k = 0; k < f->nent; k++) {
-        free(f->ent[k].section);
-        free(f->ent[k].key);
-        free(f->ent[k].value);
-    }
-    free(f->ent);
-    for (int k = 0; k < f->nhdr; k++)
-        free(f->hdr[k].name);
-    free(f->hdr);
-}
-
-/* A "[name]" line: remember the section (inih reports a missing ']'). */
-static void on_header(pfile *f, const char *line)
-{
-    const char *close = strchr(line, ']');
-    if (!close)
-        return;
-    const char *after = close + 1;
-    while (isspace((unsigned char)*after))
-        after++;
-    if (*after && *after != ';' && *after != '#')
-        note(f, f->lineno, "", "unexpected text after ']' (allowed: [section] and a ; comment)");
-    char name[256];
-    if (!copy_trimmed(name, sizeof name, line + 1, (size_t)(close - line - 1))) {
-        note(f, f->lineno, "", "the section name is too long");
-        return;
-    }
-    header *t = grow(f->hdr, &f->caphdr, f->nhdr + 1, sizeof *t);
-    char *nm = strdup(name);
-    if (!t || !nm) {
-        free(nm);
-        if (t)
-            f->hdr = t;
-        f->nomem = 1;
-        return;
-    }
-    f->hdr = t;
-    f->hdr[f->nhdr].name = nm;
-    f->hdr[f->nhdr].line = f->lineno;
-    f->nhdr++;
-    f->section = nm;
-}
-
-/* inih's fgets-like reader: one trimmed line of the text per call. */
-static char *read_line(char *buf, int num, void *stream)
-{
-    pfile *f = stream;
-    if (f->nomem || f->pos >= f->len)
-        return NULL;
-    const char *p = f->text + f->pos;
-    size_t rest = f->len - f->pos;
-    const char *nl = memchr(p, '\n', rest);
-    size_t n = nl ? (size_t)(nl - p) : rest;
-    f->pos += nl ? n + 1 : n;
-    f->lineno++;
-    if (f->lineno == 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-        p += 3; /* a UTF-8 byte-order mark */
-        n -= 3;
-    }
-    while (n > 0 && isspace((unsigned char)*p)) {
-        p++;
-        n--;
-    }
-    while (n > 0 && isspace((unsigned char)p[n - 1]))
-        n--;
-    size_t limit = (size_t)num < sizeof f->raw ? (size_t)num : sizeof f->raw;
-    if (memchr(p, '\0', n)) {
-        note(f, f->lineno, "", "the line holds a NUL byte; a scenario is a text file");
-        n = 0;
-    } else if (n + 1 > limit) {
-        note(f, f->lineno, "", "the line is longer than %zu characters", limit - 1);
-        n = 0;
-    }
-    memcpy(buf, p, n);
-    buf[n] = '\0';
-    memcpy(f->raw, p, n);
-    f->raw[n] = '\0';
-    if (buf[0] == '[')
-        on_header(f, buf);
-    return buf;
-}
-
-/* inih's handler: record one key = value with its line. */
-static int on_entry(void *user, const char *section, const char *name, const char *value)
-{
-    pfile *f = user;
-    (void)section; /* ours is exact; inih's is cut at 50 characters */
-    char longname[256];
-    if (strlen(name) >= 49 && copy_trimmed(longname, sizeof longname, f->raw,
-                                           strcspn(f->raw, "=:")))
-        name = longname; /* inih cuts names at 50 characters */
-    entry *t = grow(f->ent, &f->capent, f->nent + 1, sizeof *t);
-    if (!t) {
-        f->nomem = 1;
-        return 0;
-    }
-    f->ent = t;
-    entry *e = &f->ent[f->nent];
-    e->section = strdup(f->section);
-    e->key = strdup(name);
-    e->value = strdup(value);
-    e->line = f->lineno;
-    f->nent++;
-    if (!e->section || !e->key || !e->value) {
-        f->nomem = 1;
-        return 0;
-    }
-    return 1;
-}
-
 /* "section.key" as one writes it in --set ("name" at the top level). */
-static void qualified(const entry *e, char *buf, size_t n)
+static void qualified(const sim_ini_entry *e, char *buf, size_t n)
 {
     if (e->section[0])
         snprintf(buf, n, "%s.%s", e->section, e->key);
@@ -506,7 +300,7 @@ static void qualified(const entry *e, char *buf, size_t n)
 }
 
 /* Is the section of header h (or of an entry) one we know?  Notes why not. */
-static int check_section(pfile *f, const char *name, int line)
+static int check_section(sim_ini *f, const char *name, int line)
 {
     char key[300];
     snprintf(key, sizeof key, "[%s]", name);
@@ -517,40 +311,26 @@ static int check_section(pfile *f, const char *name, int line)
         const char *why = policy_name_problem(pol);
         if (!why)
             return 1;
-        note(f, line, key, "%s%s%s%s", why, *pol ? " (not '" : "", pol, *pol ? "')" : "");
+        sim_ini_note(f, line, key, "%s%s%s%s", why, *pol ? " (not '" : "", pol, *pol ? "')" : "");
         return 0;
     }
     if (strcmp(name, "policy") == 0) {
-        note(f, line, key, "a policy needs a name: [policy.NAME]");
+        sim_ini_note(f, line, key, "a policy needs a name: [policy.NAME]");
         return 0;
     }
     char allowed[400];
     sections_text(allowed, sizeof allowed);
-    note(f, line, key, "unknown section [%s] (allowed: %s)", name, allowed);
+    sim_ini_note(f, line, key, "unknown section [%s] (allowed: %s)", name, allowed);
     return 0;
 }
 
-static void check_entry(pfile *f, int k)
+static void check_entry(sim_ini *f, int k)
 {
-    const entry *e = &f->ent[k];
+    const sim_ini_entry *e = &f->ent[k];
     char qkey[300], list[700];
     qualified(e, qkey, sizeof qkey);
-    if (!e->key[0]) {
-        note(f, e->line, "", "a key is missing before '=' (expected key = value)");
-        return;
-    }
-    for (int j = 0; j < k; j++) {
-        const entry *o = &f->ent[j];
-        if (strcmp(o->section, e->section) == 0 && strcmp(o->key, e->key) == 0) {
-            if (e->section[0])
-                note(f, e->line, qkey, "'%s' is given twice in [%s] (first on line %d)", e->key,
-                     e->section, o->line);
-            else
-                note(f, e->line, qkey, "'%s' is given twice (first on line %d)", e->key,
-                     o->line);
-            return;
-        }
-    }
+    if (!e->key[0])
+        return; /* sim_ini_parse() notes it */
     const char *pol = policy_of(e->section);
     if (!e->section[0]) {
         if (!strcmp(e->key, "name") || !strcmp(e->key, "description") ||
@@ -559,12 +339,12 @@ static void check_entry(pfile *f, int k)
         const char *sug = sim_param_suggest(e->key);
         if (sug) {
             int i = sim_param_find(sug);
-            note(f, e->line, qkey,
+            sim_ini_note(f, e->line, qkey,
                  "unknown top-level key '%s' (allowed: name, description, extends; did you mean "
                  "%s = ... under [%s]?)",
                  e->key, sim_param_table[i].name, sim_param_table[i].section);
         } else {
-            note(f, e->line, qkey,
+            sim_ini_note(f, e->line, qkey,
                  "unknown top-level key '%s' (allowed: name, description, extends; parameters "
                  "go under their [section])",
                  e->key);
@@ -574,11 +354,11 @@ static void check_entry(pfile *f, int k)
             return; /* a bad name is reported at its header */
         const char *sug = sim_param_suggest(e->key);
         if (sug) {
-            note(f, e->line, qkey, "unknown key '%s' in [%s] (did you mean %s?)", e->key,
+            sim_ini_note(f, e->line, qkey, "unknown key '%s' in [%s] (did you mean %s?)", e->key,
                  e->section, sug);
         } else {
             keys_text(NULL, list, sizeof list);
-            note(f, e->line, qkey,
+            sim_ini_note(f, e->line, qkey,
                  "unknown key '%s' in [%s] (allowed: day and section.name of a policy "
                  "parameter: %s)",
                  e->key, e->section, list[0] ? list : "none yet");
@@ -588,11 +368,11 @@ static void check_entry(pfile *f, int k)
             return;
         const char *sug = sim_param_suggest(qkey);
         if (sug) {
-            note(f, e->line, qkey, "unknown key '%s' in [%s] (did you mean %s?)", e->key,
+            sim_ini_note(f, e->line, qkey, "unknown key '%s' in [%s] (did you mean %s?)", e->key,
                  e->section, sug);
         } else {
             keys_text(e->section, list, sizeof list);
-            note(f, e->line, qkey, "unknown key '%s' in [%s] (allowed: %s)", e->key,
+            sim_ini_note(f, e->line, qkey, "unknown key '%s' in [%s] (allowed: %s)", e->key,
                  e->section, list);
         }
     }
@@ -601,20 +381,14 @@ static void check_entry(pfile *f, int k)
 
 /* Phase 1: parse f->text into entries and check them.  The problem on the
  * earliest line becomes the error. */
-static sim_status parse_file(pfile *f, sim_error *err)
+static sim_status parse_file(sim_ini *f, sim_error *err)
 {
-    int ret = ini_parse_stream(read_line, f, on_entry, f);
-    if (f->nomem || ret == -2)
-        return SIM_FAIL(err, SIM_ENOMEM, f->path, 0, NULL, NOMEM_MSG);
-    if (ret > 0)
-        note(f, ret, "", "expected [section], key = value or a comment");
+    SIM_TRY(err, sim_ini_parse(f, err));
     for (int k = 0; k < f->nhdr; k++)
         check_section(f, f->hdr[k].name, f->hdr[k].line);
     for (int k = 0; k < f->nent; k++)
         check_entry(f, k);
-    if (f->bad_line)
-        return SIM_FAIL(err, SIM_EINPUT, f->path, f->bad_line, f->bad_key, "%s", f->bad_msg);
-    return SIM_OK;
+    return sim_ini_check(f, err);
 }
 
 /* ---- phase 2: extends, then apply ---------------------------------------- */
@@ -629,59 +403,18 @@ typedef struct {
 static sim_status read_text(const char *path, const char *written, const scn_loc *from,
                             char **out, size_t *outlen, sim_error *err)
 {
-    *out = NULL;
-    FILE *fp = fopen(path, "rb");
-    int e = 0;
-    size_t cap = 4096, len = 0;
-    char *buf = NULL;
-    if (!fp) {
-        e = errno;
-        goto fail;
+    int e = sim_ini_read_file(path, (size_t)SCN_MAX_FILE, out, outlen);
+    if (e == 0)
+        return SIM_OK;
+    if (e == ENOMEM)
+        return SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, NOMEM_MSG);
+    if (e == EFBIG) {
+        if (from)
+            return fail_at(err, from, "extends",
+                           "'%s' is larger than 1 MiB; a scenario is a short text file", written);
+        return SIM_FAIL(err, SIM_EINPUT, path, 0, "",
+                        "the file is larger than 1 MiB; a scenario is a short text file");
     }
-    buf = malloc(cap);
-    if (!buf)
-        goto nomem;
-    for (;;) {
-        if (len + 1 >= cap) {
-            if (cap > (size_t)SCN_MAX_FILE) {
-                fclose(fp);
-                free(buf);
-                if (from)
-                    return fail_at(err, from, "extends",
-                                   "'%s' is larger than 1 MiB; a scenario is a short text file",
-                                   written);
-                return SIM_FAIL(err, SIM_EINPUT, path, 0, "",
-                                "the file is larger than 1 MiB; a scenario is a short text file");
-            }
-            char *t = realloc(buf, cap * 2);
-            if (!t)
-                goto nomem;
-            buf = t;
-            cap *= 2;
-        }
-        size_t k = fread(buf + len, 1, cap - len - 1, fp);
-        len += k;
-        if (k == 0)
-            break;
-    }
-    if (ferror(fp)) {
-        e = errno ? errno : EIO;
-        fclose(fp);
-        fp = NULL;
-        goto fail;
-    }
-    fclose(fp);
-    buf[len] = '\0';
-    *out = buf;
-    *outlen = len;
-    return SIM_OK;
-nomem:
-    if (fp)
-        fclose(fp);
-    free(buf);
-    return SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, NOMEM_MSG);
-fail:
-    free(buf);
     if (from) {
         if (strcmp(written, path) == 0)
             return fail_at(err, from, "extends", "cannot read '%s': %s", written, strerror(e));
@@ -730,9 +463,9 @@ static sim_status load_file(scn_scenario *s, chain *ch, const char *path, const 
                             const scn_loc *from, sim_error *err);
 
 /* Load, in order, the files named by this file's `extends` entry. */
-static sim_status apply_extends(scn_scenario *s, chain *ch, const pfile *f, sim_error *err)
+static sim_status apply_extends(scn_scenario *s, chain *ch, const sim_ini *f, sim_error *err)
 {
-    const entry *ext = NULL;
+    const sim_ini_entry *ext = NULL;
     for (int k = 0; k < f->nent; k++)
         if (!f->ent[k].section[0] && !strcmp(f->ent[k].key, "extends"))
             ext = &f->ent[k];
@@ -747,7 +480,7 @@ static sim_status apply_extends(scn_scenario *s, chain *ch, const pfile *f, sim_
         if (!*p)
             break;
         size_t n = strcspn(p, ", \t");
-        char *rel = dup_n(p, n);
+        char *rel = sim_dup_n(p, n);
         char *path = rel ? join_path(f->path, rel) : NULL;
         if (!path) {
             free(rel);
@@ -779,7 +512,7 @@ static sim_status hint_comment(const char *value, sim_error *err)
 }
 
 /* Apply one value entry of a parameter section. */
-static sim_status apply_param(scn_scenario *s, const pfile *f, const entry *e, sim_error *err)
+static sim_status apply_param(scn_scenario *s, const sim_ini *f, const sim_ini_entry *e, sim_error *err)
 {
     int i = sim_param_find2(e->section, e->key);
     double v;
@@ -792,7 +525,7 @@ static sim_status apply_param(scn_scenario *s, const pfile *f, const entry *e, s
 }
 
 /* Apply one entry of a [policy.NAME] section. */
-static sim_status apply_policy_entry(scn_scenario *s, const pfile *f, const entry *e,
+static sim_status apply_policy_entry(scn_scenario *s, const sim_ini *f, const sim_ini_entry *e,
                                      sim_error *err)
 {
     char qkey[300];
@@ -822,7 +555,7 @@ static sim_status apply_policy_entry(scn_scenario *s, const pfile *f, const entr
 }
 
 /* Phase 2 for one file, after what it extends. */
-static sim_status apply_entries(scn_scenario *s, const pfile *f, int top, sim_error *err)
+static sim_status apply_entries(scn_scenario *s, const sim_ini *f, int top, sim_error *err)
 {
     /* each policy named in this file replaces any earlier one of its name */
     for (int k = 0; k < f->nhdr; k++) {
@@ -839,7 +572,7 @@ static sim_status apply_entries(scn_scenario *s, const pfile *f, int top, sim_er
             return err->code;
     }
     for (int k = 0; k < f->nent; k++) {
-        const entry *e = &f->ent[k];
+        const sim_ini_entry *e = &f->ent[k];
         if (!e->section[0]) {
             if (!top || !strcmp(e->key, "extends"))
                 continue; /* name and description are the loaded file's own */
@@ -914,12 +647,8 @@ static sim_status load_file(scn_scenario *s, chain *ch, const char *path, const 
     char *text = NULL;
     size_t len = 0;
     sim_status st = read_text(path, written, from, &text, &len, err);
-    pfile f;
-    memset(&f, 0, sizeof f);
-    f.path = path;
-    f.text = text;
-    f.len = len;
-    f.section = "";
+    sim_ini f;
+    sim_ini_init(&f, path, text, len);
     if (st == SIM_OK)
         st = parse_file(&f, err);
     if (st == SIM_OK)
@@ -933,7 +662,7 @@ static sim_status load_file(scn_scenario *s, chain *ch, const char *path, const 
             st = apply_entries(s, &f, ch->n == 1, err);
         ch->n--;
     }
-    pfile_free(&f);
+    sim_ini_free(&f);
     free(text);
     free(real);
     return st;
@@ -997,8 +726,8 @@ sim_status scn_set(scn_scenario *s, const char *assignment, sim_error *err)
     if (!eq)
         return SIM_FAIL(err, SIM_EINPUT, "", 0, "--set", "--set %s: no '=' (%s)", assignment,
                         set_forms);
-    if (!copy_trimmed(key, sizeof key, assignment, (size_t)(eq - assignment)) ||
-        !copy_trimmed(val, sizeof val, eq + 1, strlen(eq + 1)))
+    if (!sim_copy_trimmed(key, sizeof key, assignment, (size_t)(eq - assignment)) ||
+        !sim_copy_trimmed(val, sizeof val, eq + 1, strlen(eq + 1)))
         return SIM_FAIL(err, SIM_EINPUT, "", 0, "--set", "--set %s: too long (%s)", assignment,
                         set_forms);
     if (!key[0])

@@ -1,0 +1,8 @@
+/* sim/cli_calibrate.h — `troika calibrate` (see analysis/calibrate.h). */
+#ifndef TROIKA_SIM_CLI_CALIBRATE_H
+#define TROIKA_SIM_CLI_CALIBRATE_H
+
+extern const char help_calibrate[];
+int cmd_calibrate(int argc, char **argv);
+
+#endif

@@ -1,0 +1,85 @@
+/* sim/cli_util.h — what every `troika` subcommand shares: the option parser,
+ * error reporting, signal handling, scenario options and the command line
+ * as text.
+ *
+ * The option parser accepts `--name value`, `--name=value` and short
+ * options (`-o FILE`); a lone argument is a positional.  Errors go into a
+ * sim_error (the caller's context) and are printed only by report() or
+ * usage_error(), which return the process exit status: handlers end with
+ * `return report(err)`.  Nothing here exits.
+ *
+ * install_signals() makes SIGINT and SIGTERM raise a process-wide flag that
+ * the context's `stop` then points to: the runs stop at the next day and no
+ * partial file is left (the only global: a signal handler needs one).
+ */
+#ifndef TROIKA_SIM_CLI_UTIL_H
+#define TROIKA_SIM_CLI_UTIL_H
+
+#include "ctx.h"
+#include "err.h"
+#include "scenario.h"
+
+/* ---- option parsing ---------------------------------------------------- */
+
+typedef struct {
+    int argc;
+    char **argv;
+    int i;            /* next argument */
+    const char *name; /* current option name (without value) */
+    const char *value;
+    char buf[128];
+} opt_parser;
+
+/* Next argument: returns 1 for an option (name in o->name, value attached
+ * with '=' in o->value or NULL), 2 for a positional (o->value), 0 at the end. */
+int opt_next(opt_parser *o);
+
+/* The option's value: attached, or the next argument; NULL (and err set,
+ * SIM_EINPUT) when there is none. */
+const char *opt_value(opt_parser *o, sim_error *err);
+
+/* Is the current option the long name l or the short name s (may be NULL)? */
+int is_opt(const opt_parser *o, const char *l, const char *s);
+
+/* An integer option value in [lo, hi]; SIM_EINPUT naming `key` otherwise. */
+sim_status opt_int(const char *text, long long lo, long long hi, const char *key,
+                   long long *out, sim_error *err);
+
+/* --threads N: an integer from 1 to 1024 into *threads. */
+sim_status opt_threads(const char *text, int *threads, sim_error *err);
+
+/* ---- reporting ----------------------------------------------------------- */
+
+/* Print err as one line "troika: FILE:LINE: key: message" (with the
+ * traceback for internal errors); returns the exit status for its code. */
+int report(const sim_error *err);
+
+/* Print "troika CMD: <fmt with arg>" and a hint to --help; returns 2. */
+int usage_error(const char *cmd, const char *fmt, const char *arg);
+
+/* ---- signals ------------------------------------------------------------- */
+
+/* SIGINT/SIGTERM set a flag; ctx->stop points to it. */
+void install_signals(sim_ctx *ctx);
+
+/* ---- scenario options: [SCENARIO.ini] --seed --days --set ------------------ */
+
+typedef struct {
+    const char *scenario; /* NULL: embedded default */
+    const char *seed, *days;
+    const char **sets;    /* room for argc entries (the caller allocates) */
+    int nsets;
+} scenario_opts;
+
+/* Load, apply --set, --seed and --days, then scn_finish(). */
+sim_status build_scenario(scn_scenario *s, const scenario_opts *so, sim_error *err);
+
+/* Handle --seed, --days or --set; returns 1 if the option was one of them
+ * (with *bad = 1 when its value is missing), else 0. */
+int scenario_option(opt_parser *o, scenario_opts *so, sim_error *err, int *bad);
+
+/* The command line as one shell-quoted string (for provenance).  Caller
+ * frees; NULL on allocation failure. */
+char *join_command(int argc, char **argv);
+
+#endif
