@@ -1,36 +1,361 @@
-/* models/enforce.c — PLACEHOLDER being replaced by the module's author. */
+/* models/enforce.c — see enforce.h.
+ *
+ * Cost per compound and day: one binomial draw per category with
+ * undetected violations, one Poisson draw and one uniform per new
+ * violation; no loop over households or violation records.  The squads'
+ * lines are short (a few cases per sub-district a day).
+ *
+ * Common random numbers: a violation's handling time and outcome uniform are
+ * drawn when it joins the line (sim/queue.h), so officers, training, joint
+ * action and the libraries change how the same cases are handled, and
+ * nothing before the day a lever is switched on.
+ */
 #include "enforce.h"
 
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include <gsl/gsl_randist.h>
 
-sim_status enf_create(enf_model *s, const struct mdl_model *m, sim_error *err)
+#include "model.h"
+#include "sim/rng.h"
+
+/* the per-category metrics are consecutive, in category order */
+_Static_assert(SIM_MET_violations_new_other - SIM_MET_violations_new_construction == ENF_OTHER,
+               "per-category metrics out of order");
+_Static_assert(SIM_MET_violations_resolved_other - SIM_MET_violations_resolved_construction ==
+                   ENF_OTHER,
+               "per-category metrics out of order");
+_Static_assert(SIM_MET_violations_backlog_other - SIM_MET_violations_backlog_construction ==
+                   ENF_OTHER,
+               "per-category metrics out of order");
+
+static inline double clamp01(double x)
 {
-    (void)m;
-    (void)err;
-    memset(s, 0, sizeof *s);
+    return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+}
+
+/* ---- the mechanisms ---------------------------------------------------------- */
+
+double enf_rate(const sim_params *p, int k)
+{
+    switch (k) {
+    case ENF_CONSTRUCTION: return p->enforce_construction_rate;
+    case ENF_LOADBEARING: return p->enforce_loadbearing_rate;
+    case ENF_GREENERY: return p->enforce_greenery_rate;
+    default: return p->enforce_other_rate;
+    }
+}
+
+static double base_days(const sim_params *p, int k)
+{
+    switch (k) {
+    case ENF_CONSTRUCTION: return p->enforce_construction_days;
+    case ENF_LOADBEARING: return p->enforce_loadbearing_days;
+    case ENF_GREENERY: return p->enforce_greenery_days;
+    default: return p->enforce_other_days;
+    }
+}
+
+static double base_success(const sim_params *p, int k)
+{
+    switch (k) {
+    case ENF_CONSTRUCTION: return p->enforce_construction_success;
+    case ENF_LOADBEARING: return p->enforce_loadbearing_success;
+    case ENF_GREENERY: return p->enforce_greenery_success;
+    default: return p->enforce_other_success;
+    }
+}
+
+double enf_service_days(const sim_params *p, int k)
+{
+    double d = base_days(p, k) * (1.0 - p->enforce_training * p->enforce_training_time_gain) *
+               (1.0 - p->enforce_library * p->enforce_library_gain);
+    if (k < ENF_NHARD)
+        d *= 1.0 - p->enforce_joint * p->enforce_joint_time_gain;
+    return d;
+}
+
+double enf_success_prob(const sim_params *p, int k)
+{
+    double s = base_success(p, k) + p->enforce_training * p->enforce_training_success_gain;
+    if (k < ENF_NHARD)
+        s += p->enforce_joint * p->enforce_joint_success_gain;
+    return clamp01(s);
+}
+
+double enf_detection(const sim_params *p, double rc_detection)
+{
+    double miss = (1.0 - p->enforce_detection) * (1.0 - clamp01(rc_detection)) *
+                  (1.0 - p->enforce_video_sharing * p->enforce_video_gain);
+    return clamp01(1.0 - miss);
+}
+
+double enf_deterrence(const sim_params *p, double effectiveness, double standing_per_100)
+{
+    double copy = p->enforce_imitation * standing_per_100;
+    if (copy > p->enforce_imitation_max)
+        copy = p->enforce_imitation_max;
+    double f = 1.0 - p->enforce_deterrence * clamp01(effectiveness) + copy;
+    return f > 0.0 ? f : 0.0;
+}
+
+double enf_officers_available(const sim_params *p, int64_t households)
+{
+    return p->enforce_officers_per_10k_households * (double)households / 1e4 *
+           p->enforce_compound_time_share * (1.0 - p->enforce_diversion);
+}
+
+/* ---- the squads ------------------------------------------------------------ */
+
+/* Re-derive the officers of sub-district s, from time `now`: floor(x) of
+ * speed 1 and one of speed x - floor(x).  Idempotent; each slot's speed is
+ * nondecreasing in x. */
+static sim_status staff(enf_model *e, const sim_params *p, int32_t s, double now)
+{
+    q_queue *q = &e->q[s];
+    const double x = enf_officers_available(p, e->households[s]);
+    if (!(x >= 0.0) || x > 1e6)
+        return SIM_EINPUT;
+    const int32_t full = (int32_t)floor(x);
+    const double part = x - (double)full;
+    int32_t k = 0;
+    for (; k < full; k++)
+        SIM_TRY(NULL, q_set_server(q, k, 1.0, now));
+    if (part > 0.0)
+        SIM_TRY(NULL, q_set_server(q, k++, part, now));
+    for (; k < q->nserv; k++)
+        SIM_TRY(NULL, q_set_server(q, k, 0.0, now));
     return SIM_OK;
 }
 
-void enf_destroy(enf_model *s)
+/* ---- life cycle -------------------------------------------------------------- */
+
+void enf_destroy(enf_model *e)
 {
-    (void)s;
+    if (!e)
+        return;
+    if (e->q)
+        for (int32_t s = 0; s < e->nsub; s++)
+            q_destroy(&e->q[s]);
+    free(e->q);
+    free(e->undetected);
+    free(e->queued);
+    free(e->found);
+    free(e->households);
+    free(e->ewma_found);
+    free(e->ewma_resolved);
+    free(e->effect);
+    memset(e, 0, sizeof *e);
 }
+
+sim_status enf_create(enf_model *e, const struct mdl_model *m, sim_error *err)
+{
+    memset(e, 0, sizeof *e);
+    const sim_world *w = m->w;
+    const size_t nsub = (size_t)(w->nsub ? w->nsub : 1);
+    const size_t ncells = (size_t)(w->ncomp ? w->ncomp : 1) * ENF_NCAT;
+    e->nsub = w->nsub;
+    e->ncomp = w->ncomp;
+    e->undetected = calloc(ncells, sizeof *e->undetected);
+    e->queued = calloc(ncells, sizeof *e->queued);
+    e->found = calloc(ncells, sizeof *e->found);
+    e->q = calloc(nsub, sizeof *e->q);
+    e->households = calloc(nsub, sizeof *e->households);
+    e->ewma_found = calloc(nsub, sizeof *e->ewma_found);
+    e->ewma_resolved = calloc(nsub, sizeof *e->ewma_resolved);
+    e->effect = calloc(nsub, sizeof *e->effect);
+    if (!e->undetected || !e->queued || !e->found || !e->q || !e->households ||
+        !e->ewma_found || !e->ewma_resolved || !e->effect) {
+        enf_destroy(e);
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for enforcement");
+    }
+    for (int32_t s = 0; s < w->nsub; s++) {
+        e->households[s] = w->comp_hh0[w->sub_comp0[s + 1]] - w->comp_hh0[w->sub_comp0[s]];
+        /* perception starts neutral: half resolved, weighing one case a day */
+        e->ewma_found[s] = 1.0;
+        e->ewma_resolved[s] = 0.5;
+        e->effect[s] = 0.5;
+        sim_status st = q_create(&e->q[s]);
+        if (st == SIM_OK)
+            st = staff(e, &m->p, s, 0.0);
+        if (st != SIM_OK) {
+            enf_destroy(e);
+            return SIM_FAIL(err, st, NULL, 0, st == SIM_EINPUT ? "enforce.officers_per_10k_households" : NULL,
+                            st == SIM_EINPUT ? "more than a million officers in one sub-district"
+                                             : "out of memory for the enforcement squads");
+        }
+    }
+    return SIM_OK;
+}
+
+/* ---- the day ------------------------------------------------------------------- */
 
 sim_status enf_compound_day(struct mdl_model *m, int32_t c, int64_t day)
 {
-    (void)m; (void)c; (void)day;
+    enf_model *e = &m->enf;
+    const sim_params *p = &m->p;
+    const int32_t hh = sim_world_comp_hh(m->w, c);
+    int32_t *und = e->undetected + (size_t)c * ENF_NCAT;
+    int32_t *que = e->queued + (size_t)c * ENF_NCAT;
+    int32_t *fnd = e->found + (size_t)c * ENF_NCAT;
+    sim_tally *t = m->tally;
+
+    /* standing violations are found and reported (a stream of their own, so
+     * that how many are standing never shifts the numbers of new ones) */
+    const double det = enf_detection(p, m->sh.detection[c]);
+    int32_t found = 0, standing = 0;
+    sim_rng dr;
+    gsl_rng *dg = sim_rng_open(&dr, m->seed, SIM_RNG_DETECTION, (uint32_t)c, (uint32_t)day);
+    for (int k = 0; k < ENF_NCAT; k++) {
+        int32_t f = 0;
+        if (und[k] > 0 && det > 0.0)
+            f = (int32_t)gsl_ran_binomial(dg, det, (unsigned int)und[k]);
+        und[k] -= f;
+        que[k] += f;
+        fnd[k] = f;
+        found += f;
+        standing += und[k] + que[k];
+    }
+
+    /* new violations: deterred by enforcement, invited by those standing */
+    if (hh > 0) {
+        const double deter = enf_deterrence(p, e->effect[m->w->comp_sub[c]],
+                                            100.0 * (double)standing / (double)hh);
+        double lam[ENF_NCAT], total = 0.0;
+        for (int k = 0; k < ENF_NCAT; k++) {
+            lam[k] = (double)hh * enf_rate(p, k) * deter;
+            total += lam[k];
+        }
+        if (total > 0.0) {
+            sim_stream st;
+            sim_stream_open(&st, m->seed, SIM_RNG_VIOLATIONS, (uint32_t)c, (uint32_t)day);
+            const uint32_t n = sim_stream_poisson(&st, total);
+            for (uint32_t i = 0; i < n; i++) {
+                const double u = sim_stream_uniform(&st) * total;
+                int k = 0;
+                double upto = lam[0];
+                while (k < ENF_NCAT - 1 && u >= upto)
+                    upto += lam[++k];
+                while (k > 0 && lam[k] <= 0.0) /* rounding: never a category of rate 0 */
+                    k--;
+                und[k]++;
+                sim_tally_add(t, c, SIM_MET_violations_new_construction + k, 1.0, 0);
+            }
+            sim_tally_add(t, c, SIM_MET_violations_new, (double)n, 0);
+        }
+    }
+    sim_tally_add(t, c, SIM_MET_violations_found, (double)found, 0);
     return SIM_OK;
 }
 
 sim_status enf_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
 {
-    (void)m; (void)s; (void)day;
+    enf_model *e = &m->enf;
+    const sim_world *w = m->w;
+    const sim_params *p = &m->p;
+    q_queue *q = &e->q[s];
+    sim_tally *t = m->tally;
+    if (e->broken)
+        return SIM_ENOMEM; /* a policy could not re-derive the squads */
+    const int32_t c0 = w->sub_comp0[s], c1 = w->sub_comp0[s + 1];
+
+    /* the day's reports join the line: compound by compound, category by category */
+    for (int32_t c = c0; c < c1; c++) {
+        int32_t *fnd = e->found + (size_t)c * ENF_NCAT;
+        for (int k = 0; k < ENF_NCAT; k++) {
+            for (int32_t i = 0; i < fnd[k]; i++)
+                SIM_TRY(NULL, q_push(q, c, (uint8_t)k));
+            fnd[k] = 0;
+        }
+    }
+    double mean[ENF_NCAT], success[ENF_NCAT];
+    for (int k = 0; k < ENF_NCAT; k++) {
+        mean[k] = enf_service_days(p, k);
+        success[k] = enf_success_prob(p, k);
+    }
+    sim_stream st;
+    sim_stream_open(&st, m->seed, SIM_RNG_ENFORCE, (uint32_t)s, (uint32_t)day);
+    q_daystats ds;
+    SIM_TRY(NULL, q_day(q, day, &st, mean, ENF_NCAT, 0.0, &ds));
+
+    /* outcomes, decided at take-up */
+    int64_t resolved = 0, failed = 0, resolved_cat[ENF_NCAT] = {0};
+    for (int64_t i = 0; i < q->nrec; i++) {
+        const q_record *r = &q->rec[i];
+        const size_t cell = (size_t)r->origin * ENF_NCAT + r->cat;
+        e->queued[cell]--;
+        if (r->u < success[r->cat]) {
+            resolved++;
+            resolved_cat[r->cat]++;
+        } else {
+            e->undetected[cell]++; /* stands until someone reports it again */
+            failed++;
+        }
+    }
+
+    /* perceived enforcement: smoothed resolved over smoothed reported */
+    const double a = 1.0 / p->enforce_memory_days;
+    e->ewma_found[s] += a * ((double)ds.arrived - e->ewma_found[s]);
+    e->ewma_resolved[s] += a * ((double)resolved - e->ewma_resolved[s]);
+    e->effect[s] = e->ewma_found[s] > 0.0 ? clamp01(e->ewma_resolved[s] / e->ewma_found[s]) : 0.5;
+
+    /* the compounds' standing violations (told to the other modules; the
+     * figures go to the sub-district's own row: a sub-district phase never
+     * adds to compound rows, which are shared by blocks of compounds) */
+    int64_t standing = 0, standing_hard = 0, hidden = 0;
+    for (int32_t c = c0; c < c1; c++) {
+        const int32_t *und = e->undetected + (size_t)c * ENF_NCAT;
+        const int32_t *que = e->queued + (size_t)c * ENF_NCAT;
+        int32_t open = 0;
+        for (int k = 0; k < ENF_NCAT; k++) {
+            open += und[k] + que[k];
+            hidden += und[k];
+            if (k < ENF_NHARD)
+                standing_hard += und[k] + que[k];
+        }
+        m->sh.violations_open[c] = open;
+        standing += open;
+    }
+
+    /* the day's figures */
+    int64_t backlog[ENF_NCAT] = {0};
+    for (int64_t i = q->head; i < q->n; i++)
+        backlog[q->cat[i]]++;
+    const int64_t row = sim_tally_sub(t, s);
+    int64_t hard = 0, resolved_hard = 0;
+    for (int k = 0; k < ENF_NCAT; k++) {
+        sim_tally_add(t, row, SIM_MET_violations_backlog_construction + k, (double)backlog[k], 0);
+        sim_tally_add(t, row, SIM_MET_violations_resolved_construction + k,
+                      (double)resolved_cat[k], 0);
+        if (k < ENF_NHARD) {
+            hard += backlog[k];
+            resolved_hard += resolved_cat[k];
+        }
+    }
+    sim_tally_add(t, row, SIM_MET_violations_resolved, (double)resolved, 0);
+    sim_tally_add(t, row, SIM_MET_violations_resolved_hard, (double)resolved_hard, 0);
+    sim_tally_add(t, row, SIM_MET_violations_failed, (double)failed, 0);
+    sim_tally_add(t, row, SIM_MET_violations_standing, (double)standing, 0);
+    sim_tally_add(t, row, SIM_MET_violations_standing_hard, (double)standing_hard, 0);
+    sim_tally_add(t, row, SIM_MET_violations_undetected, (double)hidden, 0);
+    sim_tally_add(t, row, SIM_MET_violations_backlog, (double)ds.waiting, 0);
+    sim_tally_add(t, row, SIM_MET_violations_backlog_hard, (double)hard, 0);
+    sim_tally_add(t, row, SIM_MET_enforcement_wait_days, ds.wait_sum, (double)ds.taken);
+    sim_tally_add(t, row, SIM_MET_enforcement_utilisation, ds.busy, ds.capacity);
+    sim_tally_add(t, row, SIM_MET_officers_available, ds.capacity, 0);
+    sim_tally_add(t, row, SIM_MET_enforcement_effectiveness, e->effect[s], 1.0);
     return SIM_OK;
 }
 
 void enf_policy_changed(struct mdl_model *m, int param, int64_t day)
 {
-    (void)m; (void)param; (void)day;
+    const size_t off = sim_param_table[param].offset;
+    if (off != offsetof(sim_params, enforce_diversion))
+        return;
+    for (int32_t s = 0; s < m->enf.nsub; s++)
+        if (staff(&m->enf, &m->p, s, (double)day) != SIM_OK)
+            m->enf.broken = 1; /* reported by the next sub-district phase */
 }

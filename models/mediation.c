@@ -1,36 +1,257 @@
-/* models/mediation.c — PLACEHOLDER being replaced by the module's author. */
+/* models/mediation.c — see mediation.h.
+ *
+ * Day of sub-district s (after every compound's disputes of the day have
+ * arisen):
+ *   1. the linkage closes Binomial(open, 1/linkage_days) of the disputes
+ *      escalated on earlier days (stream (seed, SIM_RNG_LINKAGE, s, day));
+ *   2. the day's new disputes join the line, compound by compound in index
+ *      order, and the line is worked (sim/queue.h; four draws per dispute
+ *      from the stream (seed, SIM_RNG_MEDIATION, s, day));
+ *   3. each dispute taken up is settled iff its own uniform is below the
+ *      settlement probability of the mediator who took it, else escalated.
+ * The draws of a dispute are made when it joins, whatever the staffing, so
+ * a staffing or training lever changes outcomes only from its day on and
+ * runs that differ in a lever share their random numbers.
+ */
 #include "mediation.h"
 
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include <gsl/gsl_randist.h>
 
-sim_status med_create(med_model *s, const struct mdl_model *m, sim_error *err)
+#include "model.h"
+#include "sim/rng.h"
+
+static inline double clamp01(double x)
 {
-    (void)m;
-    (void)err;
-    memset(s, 0, sizeof *s);
+    return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+}
+
+/* ---- the mechanisms ---------------------------------------------------------- */
+
+double med_dispute_mean(const sim_params *p, int32_t households, double rc_service_hours)
+{
+    if (households <= 0 || p->mediation_dispute_rate <= 0.0)
+        return 0.0;
+    double per_hh = rc_service_hours > 0.0 ? rc_service_hours / households : 0.0;
+    double reach = per_hh / p->mediation_prevention_ref;
+    double prevented = p->mediation_prevention * (reach < 1.0 ? reach : 1.0);
+    return (double)households * p->mediation_dispute_rate * (1.0 - prevented);
+}
+
+int32_t med_rooms(const sim_params *p, int64_t households)
+{
+    double r = floor(p->mediation_rooms_per_10k_households * (double)households / 1e4 + 0.5);
+    if (r < 1.0)
+        return 1;
+    return r > 1e6 ? 1000000 : (int32_t)r;
+}
+
+double med_settle_prob(const sim_params *p, int part_time)
+{
+    double skill = p->mediation_base_skill + p->mediation_training * p->mediation_training_gain;
+    if (part_time)
+        skill -= p->mediation_part_time_skill_gap;
+    return clamp01(p->mediation_settle_base + p->mediation_settle_skill * clamp01(skill));
+}
+
+/* ---- staffing ------------------------------------------------------------------ */
+
+/* Re-derive the mediators of sub-district s from the parameters, from time
+ * `now`.  Idempotent; monotone in fill_rate, positions_per_room and
+ * (decreasing) part_time_share. */
+static sim_status staff(med_model *md, const sim_params *p, int32_t s, double now)
+{
+    q_queue *q = &md->q[s];
+    const int32_t rooms = md->rooms[s];
+    int64_t seats = p->mediation_positions_per_room;
+    if (seats > MED_SEATS_MAX)
+        seats = MED_SEATS_MAX;
+    const int32_t used = (int32_t)seats * rooms;
+    int32_t staffed = 0;
+    double fte = 0.0;
+    for (int32_t k = 0; k < used; k++) {
+        const int32_t i = md->pos0[s] + k;
+        const int filled = md->u_fill[i] < p->mediation_fill_rate;
+        const int part = md->u_part[i] < p->mediation_part_time_share;
+        const double speed = filled ? (part ? p->mediation_part_time_availability : 1.0) : 0.0;
+        md->part[i] = (uint8_t)part;
+        staffed += filled;
+        fte += speed;
+        SIM_TRY(NULL, q_set_server(q, k, speed, now));
+    }
+    for (int32_t k = used; k < q->nserv; k++) /* seats no longer provided */
+        SIM_TRY(NULL, q_set_server(q, k, 0.0, now));
+    md->staffed[s] = staffed;
+    md->fte[s] = fte;
     return SIM_OK;
 }
 
-void med_destroy(med_model *s)
+/* ---- life cycle -------------------------------------------------------------- */
+
+void med_destroy(med_model *md)
 {
-    (void)s;
+    if (!md)
+        return;
+    if (md->q)
+        for (int32_t s = 0; s < md->nsub; s++)
+            q_destroy(&md->q[s]);
+    free(md->q);
+    free(md->new_disputes);
+    free(md->rooms);
+    free(md->pos0);
+    free(md->u_fill);
+    free(md->u_part);
+    free(md->part);
+    free(md->staffed);
+    free(md->fte);
+    free(md->linkage_open);
+    memset(md, 0, sizeof *md);
 }
+
+sim_status med_create(med_model *md, const struct mdl_model *m, sim_error *err)
+{
+    memset(md, 0, sizeof *md);
+    const sim_world *w = m->w;
+    const sim_params *p = &m->p;
+    const size_t nsub = (size_t)w->nsub, ncomp = (size_t)w->ncomp;
+    md->nsub = w->nsub;
+    md->ncomp = w->ncomp;
+    md->new_disputes = calloc(ncomp ? ncomp : 1, sizeof *md->new_disputes);
+    md->q = calloc(nsub ? nsub : 1, sizeof *md->q);
+    md->rooms = calloc(nsub ? nsub : 1, sizeof *md->rooms);
+    md->pos0 = calloc(nsub + 1, sizeof *md->pos0);
+    md->staffed = calloc(nsub ? nsub : 1, sizeof *md->staffed);
+    md->fte = calloc(nsub ? nsub : 1, sizeof *md->fte);
+    md->linkage_open = calloc(nsub ? nsub : 1, sizeof *md->linkage_open);
+    if (!md->new_disputes || !md->q || !md->rooms || !md->pos0 || !md->staffed || !md->fte ||
+        !md->linkage_open)
+        goto nomem;
+    for (int32_t s = 0; s < w->nsub; s++) {
+        int64_t hh = w->comp_hh0[w->sub_comp0[s + 1]] - w->comp_hh0[w->sub_comp0[s]];
+        md->rooms[s] = med_rooms(p, hh);
+        if ((int64_t)md->pos0[s] + (int64_t)md->rooms[s] * MED_SEATS_MAX > INT32_MAX) {
+            int32_t rooms = md->rooms[s];
+            med_destroy(md);
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "mediation.rooms_per_10k_households",
+                            "too many mediation rooms (%d in sub-district %d)", (int)rooms,
+                            (int)s);
+        }
+        md->pos0[s + 1] = md->pos0[s] + md->rooms[s] * MED_SEATS_MAX;
+    }
+    const size_t npos = (size_t)md->pos0[w->nsub];
+    md->u_fill = malloc((npos ? npos : 1) * sizeof *md->u_fill);
+    md->u_part = malloc((npos ? npos : 1) * sizeof *md->u_part);
+    md->part = calloc(npos ? npos : 1, sizeof *md->part);
+    if (!md->u_fill || !md->u_part || !md->part)
+        goto nomem;
+    /* every possible seat's draws, seat by seat within a room, so a seat's
+     * numbers do not depend on how many seats are in use */
+    for (int32_t s = 0; s < w->nsub; s++) {
+        const int32_t rooms = md->rooms[s];
+        for (int32_t r = 0; r < rooms; r++) {
+            sim_stream st;
+            sim_stream_open(&st, m->seed, SIM_RNG_MED_INIT, (uint32_t)s, (uint32_t)r);
+            for (int32_t j = 0; j < MED_SEATS_MAX; j++) {
+                const int32_t i = md->pos0[s] + j * rooms + r;
+                md->u_fill[i] = (float)sim_stream_uniform(&st);
+                md->u_part[i] = (float)sim_stream_uniform(&st);
+            }
+        }
+        if (q_create(&md->q[s]) != SIM_OK || staff(md, p, s, 0.0) != SIM_OK)
+            goto nomem;
+    }
+    return SIM_OK;
+
+nomem:
+    med_destroy(md);
+    return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for mediation");
+}
+
+/* ---- the day ------------------------------------------------------------------ */
 
 sim_status med_compound_day(struct mdl_model *m, int32_t c, int64_t day)
 {
-    (void)m; (void)c; (void)day;
+    const int32_t hh = sim_world_comp_hh(m->w, c);
+    const double mean = med_dispute_mean(&m->p, hh, m->sh.rc_service_hours[c]);
+    uint32_t n = 0;
+    if (mean > 0.0) {
+        sim_stream st;
+        sim_stream_open(&st, m->seed, SIM_RNG_DISPUTES, (uint32_t)c, (uint32_t)day);
+        n = sim_stream_poisson(&st, mean);
+    }
+    m->med.new_disputes[c] = (int32_t)n;
+    sim_tally_add(m->tally, c, SIM_MET_disputes_new, n, 0);
     return SIM_OK;
 }
 
 sim_status med_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
 {
-    (void)m; (void)s; (void)day;
+    med_model *md = &m->med;
+    const sim_world *w = m->w;
+    const sim_params *p = &m->p;
+    q_queue *q = &md->q[s];
+    if (md->broken)
+        return SIM_ENOMEM; /* a policy could not re-derive the staffing */
+    /* 1. the linkage closes some of the disputes escalated before today
+     * (its own stream: how many are open never shifts the rooms' numbers) */
+    if (md->linkage_open[s] > 0) {
+        sim_rng lr;
+        gsl_rng *g = sim_rng_open(&lr, m->seed, SIM_RNG_LINKAGE, (uint32_t)s, (uint32_t)day);
+        unsigned int closed = gsl_ran_binomial(g, 1.0 / p->mediation_linkage_days,
+                                               (unsigned int)md->linkage_open[s]);
+        md->linkage_open[s] -= closed;
+    }
+
+    /* 2. today's disputes join, compound by compound; the line is worked */
+    for (int32_t c = w->sub_comp0[s]; c < w->sub_comp0[s + 1]; c++) {
+        for (int32_t k = 0; k < md->new_disputes[c]; k++)
+            SIM_TRY(NULL, q_push(q, c, 0));
+        md->new_disputes[c] = 0;
+    }
+    const double mean = p->mediation_service_days;
+    sim_stream st;
+    sim_stream_open(&st, m->seed, SIM_RNG_MEDIATION, (uint32_t)s, (uint32_t)day);
+    q_daystats ds;
+    SIM_TRY(NULL, q_day(q, day, &st, &mean, 1, p->mediation_patience_days, &ds));
+
+    /* 3. outcomes, decided at take-up */
+    const double settle[2] = {med_settle_prob(p, 0), med_settle_prob(p, 1)};
+    int64_t settled = 0, escalated = 0;
+    for (int64_t i = 0; i < q->nrec; i++) {
+        const q_record *r = &q->rec[i];
+        if (r->u < settle[md->part[md->pos0[s] + r->server]])
+            settled++;
+        else
+            escalated++;
+    }
+    md->linkage_open[s] += escalated;
+
+    sim_tally *t = m->tally;
+    const int64_t row = sim_tally_sub(t, s);
+    sim_tally_add(t, row, SIM_MET_disputes_settled, (double)settled, 0);
+    sim_tally_add(t, row, SIM_MET_disputes_escalated, (double)escalated, 0);
+    sim_tally_add(t, row, SIM_MET_disputes_withdrawn, (double)ds.reneged, 0);
+    sim_tally_add(t, row, SIM_MET_disputes_waiting, (double)ds.waiting, 0);
+    sim_tally_add(t, row, SIM_MET_disputes_linkage_open, (double)md->linkage_open[s], 0);
+    sim_tally_add(t, row, SIM_MET_mediation_wait_days, ds.wait_sum, (double)ds.taken);
+    sim_tally_add(t, row, SIM_MET_mediators_staffed, (double)md->staffed[s], 0);
+    sim_tally_add(t, row, SIM_MET_mediators_fte, md->fte[s], 0);
+    sim_tally_add(t, row, SIM_MET_mediation_utilisation, ds.busy, ds.capacity);
     return SIM_OK;
 }
 
 void med_policy_changed(struct mdl_model *m, int param, int64_t day)
 {
-    (void)m; (void)param; (void)day;
+    const size_t off = sim_param_table[param].offset;
+    if (off != offsetof(sim_params, mediation_positions_per_room) &&
+        off != offsetof(sim_params, mediation_fill_rate) &&
+        off != offsetof(sim_params, mediation_part_time_share))
+        return;
+    for (int32_t s = 0; s < m->med.nsub; s++)
+        if (staff(&m->med, &m->p, s, (double)day) != SIM_OK)
+            m->med.broken = 1; /* reported by the next sub-district phase */
 }

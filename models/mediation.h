@@ -1,16 +1,75 @@
-/* models/mediation.h — people's mediators and mediation rooms.
- * (PLACEHOLDER being written: full design comment comes with the module.) */
+/* models/mediation.h — people's mediators (人民调解员), the sub-districts'
+ * dispute-mediation rooms and the three-office linkage (三所联动).
+ *
+ * Neighbour disputes arise in each compound (compound phase) and queue at
+ * their sub-district's rooms (sub-district phase), a first-come-first-served
+ * multi-server queue in continuous time (sim/queue.h) whose servers are the
+ * mediator positions:
+ *
+ *   disputes   compound c, day d: Poisson(H_c x dispute_rate x
+ *              (1 - prevention x min(1, rc_service_hours_c / H_c / prevention_ref)))
+ *   rooms      sub-district s: round(rooms_per_10k_households x H_s / 10,000),
+ *              at least 1; each room has positions_per_room positions
+ *   staffing   position (s, room, seat) is filled iff u_fill < fill_rate and
+ *              part-time iff u_part < part_time_share, with u_fill, u_part
+ *              fixed per position at creation: raising fill_rate or
+ *              positions_per_room only ADDS mediators and lowering
+ *              part_time_share only turns part-timers full-time (a monotone
+ *              coupling under common random numbers).  Speed 1 full-time,
+ *              part_time_availability part-time.
+ *   service    mean service_days x Exp(1) / speed; parties withdraw after
+ *              Exp(patience_days) if no mediator has taken the dispute up
+ *   outcome    at take-up: settled with probability
+ *              settle_base + settle_skill x skill, skill = base_skill +
+ *              training x training_gain (- part_time_skill_gap part-time);
+ *              else escalated to the linkage, where it stays open
+ *              Exp(linkage_days) (counted, not modelled further)
+ *
+ * State: per compound, the outbox of the day's new disputes; per
+ * sub-district, its queue, its positions' fixed uniforms and derived
+ * staffing, the count open at the linkage.  Reads mdl_shared.rc_service_hours
+ * (written by the residents' committees' phase, yesterday's value; 0 until
+ * that module runs, i.e. no prevention).  Writes nothing shared.
+ *
+ * Mechanisms, parameters and sources: docs/ODD.md.
+ *
+ * Ownership: med_create() allocates everything (a failure frees what it
+ * took); med_destroy() frees it and is a no-op on a zeroed model.
+ * Thread safety: med_compound_day() touches compound c only;
+ * med_subdistrict_day() touches sub-district s, the outbox entries of its
+ * compounds and its tally row only.  Random numbers come from streams keyed
+ * (seed, SIM_RNG_DISPUTES, c, day), (seed, SIM_RNG_MEDIATION, s, day),
+ * (seed, SIM_RNG_LINKAGE, s, day) and, at
+ * creation, (seed, SIM_RNG_MED_INIT, s, room): results do not depend on the
+ * number of threads.
+ */
 #ifndef TROIKA_MODELS_MEDIATION_H
 #define TROIKA_MODELS_MEDIATION_H
 
 #include <stdint.h>
 
 #include "sim/err.h"
+#include "sim/params.h"
+#include "sim/queue.h"
 
 struct mdl_model;
 
+/* Most positions a room can have (the bound of mediation.positions_per_room). */
+#define MED_SEATS_MAX 8
+
 typedef struct {
-    int32_t n;
+    int32_t nsub, ncomp;
+    int32_t *new_disputes; /* [ncomp] outbox: disputes that arose today */
+    q_queue *q;            /* [nsub] the rooms' line */
+    int32_t *rooms;        /* [nsub] rooms */
+    int32_t *pos0;         /* [nsub+1] first position of s; slot k = seat x rooms + room */
+    float *u_fill;         /* [pos0[nsub]] fixed: filled iff u_fill < fill_rate */
+    float *u_part;         /* [pos0[nsub]] fixed: part-time iff u_part < part_time_share */
+    uint8_t *part;         /* [pos0[nsub]] derived: 1 = part-time (if filled) */
+    int32_t *staffed;      /* [nsub] derived: positions filled */
+    double *fte;           /* [nsub] derived: full-time equivalents */
+    int64_t *linkage_open; /* [nsub] escalated disputes open at the linkage */
+    int broken;            /* a policy's re-staffing ran out of memory */
 } med_model;
 
 sim_status med_create(med_model *s, const struct mdl_model *m, sim_error *err);
@@ -23,6 +82,21 @@ sim_status med_compound_day(struct mdl_model *m, int32_t c, int64_t day);
 /* Sub-district phase: the queue of sub-district s is worked for one day. */
 sim_status med_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day);
 
+/* A policy changed parameter `param` at the start of `day`: staffing
+ * parameters re-derive every sub-district's mediators (new ones free from
+ * `day`). */
 void med_policy_changed(struct mdl_model *m, int param, int64_t day);
+
+/* ---- the mechanisms, as pure functions (tests, docs) ---------------------- */
+
+/* Expected disputes a day in a compound of `households` households given
+ * the RC's service hours there. */
+double med_dispute_mean(const sim_params *p, int32_t households, double rc_service_hours);
+
+/* Rooms of a sub-district of `households` households. */
+int32_t med_rooms(const sim_params *p, int64_t households);
+
+/* Probability that a mediator (part-time or not) settles a dispute. */
+double med_settle_prob(const sim_params *p, int part_time);
 
 #endif

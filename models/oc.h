@@ -1,16 +1,120 @@
-/* models/oc.h — owners' committees: members, states, assemblies, elections.
- * (PLACEHOLDER being written: full design comment comes with the module.) */
+/* models/oc.h — owners' committees (业主委员会, OC): members, states,
+ * matters, owners' assemblies, elections, and the replacement of the
+ * property firm.
+ *
+ * State machine of the OC of compound c (shared.h: OC_*):
+ *
+ *   ABSENT --formation--> FORMING --election passes--> ACTIVE <--> DORMANT
+ *     ^                     |  ^                         |
+ *     +--- max_attempts ----+  +-- misconduct found ---- CAPTURED
+ *          failed elections       (removal: re-formation)
+ *
+ *   and at term end any committee in office (ACTIVE, DORMANT, CAPTURED)
+ *   faces a re-election; if it fails the committee lapses to FORMING.
+ *
+ * Members: 5-11 seats (odd, by households), flat arrays [ncomp x 11]: each
+ * seat vacant or filled, its member working or idle, cross-appointed or not,
+ * with competence, integrity and effort in 0..1.  The committee's
+ * aggregates (working members' mean competence, filled members' mean
+ * integrity, effort summed over working members / seats) are recomputed
+ * whenever a seat changes, so the daily work is O(1).
+ *
+ * A day of compound c (oc_compound_day, phase "governance"):
+ *   1. members go idle or leave; where the membership lever applies, a seat
+ *      idle or vacant for oc.refill_days is refilled; the party co-opts
+ *      cross-appointed members towards party.cross_share;
+ *   2. the committee's state moves by daily hazards (dormancy, recovery,
+ *      misconduct, detection, formation), and by the party's review of a
+ *      report on reporting days;
+ *   3. elections due are held (first, term end, by-election below half the
+ *      seats), each an owners' assembly (models/assembly.h);
+ *   4. matters arise (routine ones the committee decides, ordinary and major
+ *      ones that need an assembly, and a proposal to replace the firm after
+ *      long dissatisfaction); an ACTIVE committee with a working majority
+ *      (or the RC acting for a failed one, at oc.rc_speed) decides each
+ *      waiting matter with a daily probability from its speed;
+ *   5. trust and satisfaction drift towards what the state earns;
+ *      supervision of the firm follows effort and competence.
+ * Mechanisms, parameters and sources: docs/ODD.md.
+ *
+ * Writes (models/shared.h), for compound c only: oc_state, oc_trust,
+ * oc_satisfaction, oc_supervision; and, through pmc_replace(), the quality
+ * of c's firm when an assembly replaces it.  Reads rc_acting, mobilisation,
+ * complaints_oc, the households' satisfaction (hh.sat_sum, HH_INADEQUATE).
+ * On day 0 the property phase runs before the first governance phase and
+ * sees the neutral starting values of mdl_shared_create().
+ *
+ * Randomness: per compound and day, streams (seed, SIM_RNG_OC, c, day) — a
+ * fixed block of 4 uniforms drawn every day whatever the state, so levers
+ * do not shift the conduct draws —, (seed, SIM_RNG_ELECTION, c, day) for
+ * assemblies and candidates, (seed, SIM_RNG_PARTY, c, day) for the party;
+ * fixed per-compound draws at creation from (seed, SIM_RNG_OC_INIT, c, 0|1).
+ *
+ * Ownership: oc_create() allocates (a failure frees what it took),
+ * oc_destroy() frees and is a no-op on a zeroed model.  Thread safety:
+ * oc_compound_day() touches compound c only; compounds run in parallel.
+ */
 #ifndef TROIKA_MODELS_OC_H
 #define TROIKA_MODELS_OC_H
 
 #include <stdint.h>
 
+#include "assembly.h"
 #include "sim/err.h"
+#include "sim/params.h"
 
 struct mdl_model;
 
+#define OC_SEATS_MIN 5
+#define OC_SEATS_MAX 11
+#define OC_QUEUE 8 /* matters waiting per compound; more are dropped (lapsed) */
+
+/* Seat flags. */
+enum {
+    OCM_FILLED = 1u << 0, /* the seat has a member */
+    OCM_IDLE = 1u << 1,   /* the member no longer works */
+    OCM_CROSS = 1u << 2   /* the member is cross-appointed (party or RC) */
+};
+
+/* Kinds of matter. */
+enum {
+    OC_MATTER_ROUTINE = 0,  /* the committee decides alone */
+    OC_MATTER_ORDINARY = 1, /* an assembly, more than half (art. 278) */
+    OC_MATTER_MAJOR = 2,    /* an assembly, three quarters (art. 278) */
+    OC_MATTER_REPLACE = 3   /* replacing the firm: an ordinary assembly */
+};
+
+/* Compound flags. */
+enum { OCF_REPLACE_PENDING = 1u << 0 };
+
 typedef struct {
-    int32_t n;
+    int32_t ncomp;
+    /* per compound */
+    uint8_t *state;        /* OC_*: the writer's copy (shared.h mirrors it) */
+    uint8_t *seats;        /* 5..11 */
+    uint8_t *attempts;     /* failed elections in a row while FORMING */
+    uint8_t *flags;        /* OCF_* */
+    int32_t *term_end;     /* day the term of the committee in office ends */
+    int32_t *election_day; /* FORMING: the election; in office: a by-election; -1 none */
+    int32_t *low_days;     /* days in a row with low satisfaction with the firm */
+    int32_t *replace_block;/* no replacement proposal before this day */
+    float *trust, *sat;
+    float *u_secretary, *u_disclosure, *u_membership; /* fixed uniforms (levers) */
+    /* the committee's aggregates, recomputed when a seat changes */
+    uint8_t *filled, *working, *cross;
+    float *competence;     /* mean over working members */
+    float *integrity;      /* mean over filled seats */
+    float *effort;         /* sum over working members / seats */
+    /* seats, [ncomp * OC_SEATS_MAX] */
+    float *m_competence, *m_integrity, *m_effort;
+    uint8_t *m_flags;      /* OCM_* */
+    int32_t *m_since;      /* day the seat fell vacant or its member went idle */
+    /* matters waiting, [ncomp * OC_QUEUE], the first q_len[c] in use */
+    int32_t *q_arose;
+    uint8_t *q_kind;
+    uint8_t *q_len;
+    /* derived from the parameters (oc_policy_changed) */
+    double p_routine, p_ordinary, p_major; /* daily arrival probabilities */
 } oc_model;
 
 sim_status oc_create(oc_model *s, const struct mdl_model *m, sim_error *err);
@@ -20,7 +124,42 @@ void oc_destroy(oc_model *s);
  * elections, the party organisation's part).  Writes the oc_* shared fields. */
 sim_status oc_compound_day(struct mdl_model *m, int32_t c, int64_t day);
 
-/* A policy changed parameter `param` at the start of `day`. */
+/* A policy changed parameter `param` at the start of `day` (also the party's
+ * parameters: the party module has no hook of its own). */
 void oc_policy_changed(struct mdl_model *m, int param, int64_t day);
+
+/* ---- the mechanisms as pure functions (used by the day, and tested) ------- */
+
+/* Seats of a committee for a compound of `households` homes. */
+int oc_seats(const sim_params *p, int32_t households);
+
+/* Oversight of a committee, 0..1: base, cross-appointed share, regular
+ * reporting and disclosure combined as independent checks. */
+double oc_oversight(const sim_params *p, double cross, int reports, int discloses);
+
+/* Daily probabilities that an ACTIVE committee falls dormant or turns to
+ * misconduct, from its effort, integrity, cross share and oversight. */
+void oc_conduct_hazards(const sim_params *p, double effort, double integrity, double cross,
+                        double oversight, double *p_dormant, double *p_misconduct);
+
+/* Daily probability that a DORMANT committee resumes work, and that a
+ * CAPTURED committee's misconduct is found out (without report reviews):
+ * base rate, + disclosure, + cross-appointed members who see the accounts. */
+double oc_recovery_prob(const sim_params *p, double cross);
+double oc_detection_prob(const sim_params *p, int discloses, double cross);
+
+/* Competence the committee works with (a secretary closes part of the gap). */
+double oc_effective_competence(const sim_params *p, double competence, int secretary);
+
+/* Decision speed of a committee (1 = full speed): mean of effective
+ * competence and effort, x (1 + secretary capacity) x (1 + coordination x
+ * cross share). */
+double oc_decision_speed(const sim_params *p, double competence, double effort,
+                         double cross, int secretary);
+
+/* Participation of an assembly before its shock: base probabilities per home
+ * type (away owners vote online at oc.e_voting), and mobilisation from the
+ * RC (rc, 0..1), a secretary and the organisers (own, 0..1). */
+void oc_turnout(const sim_params *p, double rc, int secretary, double own, asm_turnout *t);
 
 #endif

@@ -1,19 +1,84 @@
-/* models/party.c — PLACEHOLDER being replaced by the module's author. */
+/* models/party.c — see party.h. */
 #include "party.h"
 
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
-
-sim_status party_create(party_model *s, const struct mdl_model *m, sim_error *err)
-{
-    (void)m;
-    (void)err;
-    memset(s, 0, sizeof *s);
-    return SIM_OK;
-}
+#include "sim/rng.h"
 
 void party_destroy(party_model *s)
 {
-    (void)s;
+    if (!s)
+        return;
+    free(s->u_review);
+    free(s->u_report);
+    memset(s, 0, sizeof *s);
+}
+
+sim_status party_create(party_model *s, const struct mdl_model *m, sim_error *err)
+{
+    memset(s, 0, sizeof *s);
+    int32_t n = m->w->ncomp;
+    s->ncomp = n;
+    s->u_review = malloc(sizeof *s->u_review * (size_t)(n > 0 ? n : 1));
+    s->u_report = malloc(sizeof *s->u_report * (size_t)(n > 0 ? n : 1));
+    if (!s->u_review || !s->u_report) {
+        party_destroy(s);
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for party organisations");
+    }
+    for (int32_t c = 0; c < n; c++) {
+        /* slot 2 of the OC's creation streams: the party's fixed draws */
+        sim_stream st;
+        sim_stream_open(&st, m->seed, SIM_RNG_OC_INIT, (uint32_t)c, 2);
+        s->u_review[c] = (float)sim_stream_uniform(&st);
+        s->u_report[c] = (float)sim_stream_uniform(&st);
+    }
+    return SIM_OK;
+}
+
+int party_reviews(const party_model *s, const sim_params *p, int32_t c)
+{
+    return (double)s->u_review[c] < p->party_review_share;
+}
+
+int party_receives_reports(const party_model *s, const sim_params *p, int32_t c)
+{
+    return (double)s->u_report[c] < p->party_report_share;
+}
+
+int party_report_due(const sim_params *p, int32_t c, int64_t day)
+{
+    int64_t k = p->party_report_interval;
+    return (day + c) % k == k - 1;
+}
+
+int party_cross_seats(const sim_params *p, int seats)
+{
+    int n = (int)floor(p->party_cross_share * seats + 0.5);
+    return n < 0 ? 0 : (n > seats ? seats : n);
+}
+
+double party_oversight(const sim_params *p, double cross, int reports)
+{
+    double a = p->party_cross_oversight * cross;
+    double b = reports ? p->party_report_oversight : 0.0;
+    return 1.0 - (1.0 - a) * (1.0 - b);
+}
+
+int party_screen(const sim_params *p, float *competence, float integrity)
+{
+    double c = *competence;
+    *competence = (float)(c + (1.0 - c) * p->party_review_competence);
+    return (double)integrity >= p->party_review_integrity_min;
+}
+
+party_action party_review_report(const sim_params *p, int oc_state, double u1, double u2)
+{
+    if (oc_state == OC_CAPTURED)
+        return u1 < p->party_report_detect ? PARTY_REMOVE : PARTY_NONE;
+    if (oc_state == OC_DORMANT && u1 < p->party_report_detect_dormant)
+        return u2 < p->party_reactivate ? PARTY_REACTIVATE : PARTY_RENEW;
+    return PARTY_NONE;
 }

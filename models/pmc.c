@@ -68,6 +68,11 @@ double pmc_bill(pmc_state *s, const sim_world *w, const sim_params *p, int32_t c
     return fee * (double)paid + subsidy * (double)billed;
 }
 
+void pmc_replace(pmc_state *s, int32_t c, double quality)
+{
+    s->quality[c] = quality < 0.0 ? 0.0 : (quality > 1.0 ? 1.0 : quality);
+}
+
 static sim_status push(pmc_defect_list *l, pmc_defect d)
 {
     if (l->n == l->cap) {

@@ -68,6 +68,14 @@ void pmc_destroy(pmc_state *s);
 double pmc_bill(pmc_state *s, const sim_world *w, const sim_params *p, int32_t c,
                 int32_t paid, int32_t billed);
 
+/* The owners' assembly of compound c replaced its firm (Civil Code art. 278
+ * item 4; called from the governance phase, models/oc.c): the new firm
+ * starts at service quality `quality` (clamped to 0..1) and then follows
+ * what the budget pays for, as every firm does, so a firm that starts above
+ * its budget has a honeymoon that fades at pmc.adjust a day.  Open defects
+ * stay (they belong to the buildings). */
+void pmc_replace(pmc_state *s, int32_t c, double quality);
+
 /* One day of compound c: open defects are repaired, complained about or
  * given up on; new defects arise; quality follows the budget.  Reads the
  * committees' trust and supervision from `sh`, writes the day's complaints

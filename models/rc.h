@@ -1,26 +1,101 @@
-/* models/rc.h — residents' committees and community workers.
- * (PLACEHOLDER being written: full design comment comes with the module.) */
+/* models/rc.h — residents' committees (居委会) and their community workers.
+ *
+ * Each residents' committee (RC) covers 1-3 consecutive compounds of one
+ * sub-district (sim_world: rc_comp0).  It has rc.workers_per_rc community
+ * workers, each working rc.hours_per_worker hours a day.  A day of RC r:
+ *
+ *   hours     all hours = administration + acting for OCs + service.
+ *             Administration per worker = tasks x hours per task x repeated
+ *             entry over the platforms (the community cloud removes the
+ *             repetition and part of the task), plus non-core assigned
+ *             tasks (capped by the responsibility list).  Acting for a
+ *             failed owners' committee costs rc.act_hours a compound and
+ *             comes out of what is left; service is the rest, split over the
+ *             compounds by households and multiplied by the training
+ *             effectiveness.
+ *   acting    where the lever allows it (a fixed uniform per compound below
+ *             rc.acts_for_oc, so a larger share only adds compounds), the RC
+ *             acts for an OC that has been without a working committee for
+ *             rc.act_delay_days, for at most rc.act_max_days per lapse.
+ *   service   effective hours per household buy, with diminishing returns,
+ *             assembly mobilisation, violation detection and satisfaction
+ *             with the RC (which also follows up the complaints routed to it
+ *             and is blamed for those still unresolved); trust follows
+ *             satisfaction slowly.
+ *   workers   each worker watches one compound of the RC (workers are spread
+ *             over the compounds by households) and holds an assessment of
+ *             its property firm, formed from what the worker sees: the
+ *             service quality at inspections (with a personal bias and
+ *             noise; inspections are more frequent with more service hours),
+ *             the complaints routed to the RC and the backlog of open
+ *             defects.  The worker rates the service inadequate while the
+ *             assessment is below rc.inadequate_below.
+ *
+ * Writes (models/shared.h), for the compounds of RC r only: rc_acting,
+ * rc_trust, rc_satisfaction, rc_service_hours (EFFECTIVE service hours:
+ * clock hours x training effectiveness, equal to clock hours while
+ * rc.training = 0), rc_supervision, mobilisation, detection.  Reads oc_state,
+ * complaints_rc, complaints_hotline, the firms' quality and open defects.
+ * The day's figures go to RC r's own tally row (sim_tally_rc).
+ *
+ * Mechanisms, parameters and sources: docs/ODD.md.
+ *
+ * Ownership: rc_create() allocates everything it needs (a failure frees what
+ * it took); rc_destroy() frees it and is a no-op on a zeroed model.
+ * Thread safety: rc_day() touches RC r's workers, its compounds' entries
+ * and its tally row only; different RCs may run in parallel.  Random numbers
+ * come from streams keyed (seed, SIM_RNG_WORKERS, r, day) and, at creation,
+ * (seed, SIM_RNG_RC_INIT, entity, 0 or 1): results do not depend on threads.
+ */
 #ifndef TROIKA_MODELS_RC_H
 #define TROIKA_MODELS_RC_H
 
 #include <stdint.h>
 
 #include "sim/err.h"
+#include "sim/params.h"
 
 struct mdl_model;
 
 typedef struct {
-    int32_t n;
+    int32_t nrc, ncomp;
+    int32_t nworkers;
+    int32_t *rc_w0;       /* [nrc+1] first worker of each RC */
+    /* per worker (the workers of RC r are [rc_w0[r], rc_w0[r+1])) */
+    int32_t *w_comp;      /* compound the worker watches */
+    float *w_bias;        /* fixed personal bias of the worker's judgement */
+    float *w_seen;        /* quality seen at the worker's latest inspection */
+    float *w_assess;      /* the worker's assessment of the firm */
+    /* per compound */
+    float *act_u;         /* fixed uniform: the RC may act iff act_u < rc.acts_for_oc */
+    int32_t *lapse_since; /* first day of the current lapse of the OC, -1: none */
+    int32_t *act_since;   /* first day the RC acted in this lapse, -1: not acting */
+    uint8_t *act_done;    /* 1: this lapse's acting period is over */
+    double *complaints;   /* running rate routed to the RC, per 1,000 households per 30 days */
+    double *followed;     /* running share of routed complaints followed up */
+    double *seen_penalty; /* what complaints and backlog take off the workers' view today */
+    /* derived from the parameters (rc_policy_changed) */
+    double admin_per_worker; /* hours a worker spends on administration a day */
+    double effectiveness;    /* what one service hour achieves (training) */
 } rc_model;
 
+/* Allocate and initialise: workers' compounds and biases, initial
+ * assessments, initial satisfaction and trust (written into m->sh). */
 sim_status rc_create(rc_model *s, const struct mdl_model *m, sim_error *err);
 void rc_destroy(rc_model *s);
 
 /* One day of residents' committee r (its workers' hours, acting for
  * failed OCs, the workers' assessments).  Writes the rc_* shared fields of
- * r's compounds.  Parallel over committees. */
+ * r's compounds and r's tally row.  Parallel over committees. */
 sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day);
 
+/* A policy changed parameter `param` at the start of `day`: re-derive the
+ * hours and effectiveness the levers set. */
 void rc_policy_changed(struct mdl_model *m, int param, int64_t day);
+
+/* Hours a worker spends on administration a day, and the effectiveness of a
+ * service hour, under parameters p (what rc_policy_changed derives). */
+double rc_admin_hours_per_worker(const sim_params *p);
+double rc_effectiveness(const sim_params *p);
 
 #endif

@@ -22,6 +22,8 @@
 #include <hdf5.h>
 
 #include "cli_calibrate.h"
+#include "cli_compare.h"
+#include "cli_sweep.h"
 #include "cli_util.h"
 #include "ctx.h"
 #include "err.h"
@@ -376,7 +378,18 @@ static const command commands[] = {
     {"params", cmd_params, "list every parameter with its range, unit and meaning",
      help_params},
     {"metrics", cmd_metrics, "list every output metric with its unit and meaning", help_metrics},
+    {"compare", cli_cmd_compare, "run scenarios with replicates and compare them with the first",
+     cli_help_compare},
+    {"report", cli_cmd_report, "rebuild the HTML report of a comparison from its compare file",
+     cli_help_report},
+    {"diff", cli_cmd_diff, "list every parameter that differs between two scenarios",
+     cli_help_diff},
     {"calibrate", cmd_calibrate, "fit free parameters to target figures", help_calibrate},
+    {"sweep", cmd_sweep, "run a parameter sweep (threads, MPI or a shard of a job array)",
+     help_sweep},
+    {"merge", cmd_merge, "merge the shard files of one sweep", help_merge},
+    {"sensitivity", cmd_sensitivity, "Sobol indices and regression coefficients of a sweep",
+     help_sensitivity},
 };
 static const int ncommands = (int)(sizeof commands / sizeof commands[0]);
 

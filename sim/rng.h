@@ -41,6 +41,11 @@ typedef enum {
     SIM_RNG_RC,             /* residents' committee work */
     SIM_RNG_WORKERS,        /* community workers' assessments */
     SIM_RNG_PARTY,          /* party organisation: review, reports */
+    SIM_RNG_RC_INIT,        /* residents' committees: fixed draws at creation */
+    SIM_RNG_OC_INIT,        /* owners' committees, party: fixed draws at creation */
+    SIM_RNG_MED_INIT,       /* mediation: fixed staffing draws per position at creation */
+    SIM_RNG_LINKAGE,        /* escalated disputes closing at the three-office linkage */
+    SIM_RNG_DETECTION,      /* standing violations found and reported */
     SIM_RNG_TEST = 1000     /* reserved for tests */
 } sim_purpose;
 

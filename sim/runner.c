@@ -102,6 +102,12 @@ sim_status sim_run(sim_ctx *ctx, const scn_scenario *s, sim_result **out)
         }
     }
 
+    /* the metrics with a panel column, so the daily loop skips the others */
+    int panel_metric[SIM_MET_N], npm = 0;
+    for (int k = 0; k < SIM_MET_N; k++)
+        if (r->panel[k])
+            panel_metric[npm++] = k;
+
     int next = 0;
     int64_t sample = 0;
     double t0 = now_seconds(), last = t0;
@@ -127,10 +133,8 @@ sim_status sim_run(sim_ctx *ctx, const scn_scenario *s, sim_result **out)
         int np = t->npanel;
 #pragma omp parallel for schedule(static)
         for (int64_t c = 0; c < ncomp; c++) {
-            for (int k = 0; k < SIM_MET_N; k++) {
-                int col = t->panel_col[k];
-                if (col < 0)
-                    continue;
+            for (int j = 0; j < npm; j++) {
+                int k = panel_metric[j], col = t->panel_col[k];
                 const double num = t->pnum[c * np + col], den = t->pden[c * np + col];
                 if (sim_metric_table[k].kind == SIM_M_COUNT) {
                     acc[c * np + col] += num;

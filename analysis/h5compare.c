@@ -1,0 +1,1240 @@
+/* analysis/h5compare.c — see h5compare.h; the schema is also in
+ * docs/COMPARE.md.
+ *
+ * Design.  The writer keeps the file (a temporary name claimed by
+ * analysis/afile.c) and the S x M growable city datasets open from
+ * ana_cmpw_scenarios() to ana_cmpw_commit(); every function has one `goto
+ * fail` cleanup and returns the first failure, after which the caller
+ * aborts (the temporary file is removed).  HDF5 errors are reported with the
+ * innermost message of HDF5's error stack.
+ *
+ * The reader turns every problem into SIM_EINPUT naming the file: a compare
+ * file is input to `troika report`, and a damaged, truncated or foreign file
+ * is bad input, not a crash.  Every dataset's shape is checked before it is
+ * read into memory sized from the root attributes.
+ */
+#include "h5compare.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+
+#include "afile.h"
+#include "sim/metrics.h"
+#include "troika_version.h"
+
+#define CMP_DEFLATE_LEVEL 4
+
+const char ana_seed_rule[] =
+    "seed of replicate r = splitmix64(splitmix64(seed_base) + r) mod 2^53, the same "
+    "for every scenario (common random numbers)";
+
+/* ---- HDF5 errors ------------------------------------------------------------ */
+
+typedef struct {
+    char desc[400];
+    int found;
+} h5_detail;
+
+static herr_t h5_walk_cb(unsigned n, const H5E_error2_t *e, void *data)
+{
+    h5_detail *d = data;
+    if (n != 0 || d->found)
+        return 0;
+    d->found = 1;
+    char minor[160] = "";
+    if (H5Eget_msg(e->min_num, NULL, minor, sizeof minor) < 0)
+        minor[0] = '\0';
+    const char *desc = e->desc ? e->desc : "";
+    if (desc[0] && minor[0])
+        snprintf(d->desc, sizeof d->desc, "%s (%s)", desc, minor);
+    else
+        snprintf(d->desc, sizeof d->desc, "%s", desc[0] ? desc : minor);
+    return 0;
+}
+
+/* The innermost message on HDF5's error stack (then cleared). */
+static void h5_describe(char *buf, size_t n)
+{
+    h5_detail d;
+    memset(&d, 0, sizeof d);
+    if (H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, h5_walk_cb, &d) < 0 || !d.found ||
+        !d.desc[0])
+        snprintf(d.desc, sizeof d.desc, "unknown HDF5 error");
+    H5Eclear2(H5E_DEFAULT);
+    snprintf(buf, n, "%s", d.desc);
+}
+
+static void close_id(hid_t *id, herr_t (*closer)(hid_t))
+{
+    if (*id >= 0)
+        (void)closer(*id);
+    *id = H5I_INVALID_HID;
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s ? s : "") + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s ? s : "", n);
+    return d;
+}
+
+static int filter_ok(H5Z_filter_t f)
+{
+    unsigned cfg = 0;
+    if (H5Zfilter_avail(f) <= 0)
+        return 0;
+    if (H5Zget_filter_info(f, &cfg) < 0)
+        return 0;
+    return (cfg & H5Z_FILTER_CONFIG_ENCODE_ENABLED) != 0;
+}
+
+/* ==== writing ================================================================== */
+
+struct ana_cmpw {
+    ana_afile *af;
+    const char *path;  /* the requested name (owned by af) */
+    hid_t file, t_str, gcpl, dcpl;
+    int nscen;
+    int64_t days, rows, chunk_rows;
+    hid_t *city;       /* [nscen * SIM_MET_N] growable series, open */
+};
+
+static sim_status w_fail(const ana_cmpw *w, sim_error *err, int src_line, const char *func,
+                         const char *what)
+{
+    char detail[400];
+    h5_describe(detail, sizeof detail);
+    return sim_error_set(err, SIM_EIO, w->path, 0, NULL, __FILE__, src_line, func,
+                         "writing the compare file failed (%s): %s", what, detail);
+}
+
+#define H5CHK(expr, what)                                                      \
+    do {                                                                       \
+        if ((expr) < 0) {                                                      \
+            s = w_fail(w, err, __LINE__, __func__, (what));                    \
+            goto fail;                                                         \
+        }                                                                      \
+    } while (0)
+
+#define CALL(expr)                                                             \
+    do {                                                                       \
+        s = (expr);                                                            \
+        if (s != SIM_OK) {                                                     \
+            sim_error_push(err, __FILE__, __LINE__, __func__);                 \
+            goto fail;                                                         \
+        }                                                                      \
+    } while (0)
+
+static sim_status w_attr(ana_cmpw *w, hid_t loc, const char *name, hid_t ftype,
+                         hid_t mtype, const void *val, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t sp = H5I_INVALID_HID, a = H5I_INVALID_HID;
+    H5CHK(sp = H5Screate(H5S_SCALAR), name);
+    H5CHK(a = H5Acreate2(loc, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT), name);
+    H5CHK(H5Awrite(a, mtype, val), name);
+fail:
+    close_id(&a, H5Aclose);
+    close_id(&sp, H5Sclose);
+    return s;
+}
+
+static sim_status w_str(ana_cmpw *w, hid_t loc, const char *name, const char *v,
+                        sim_error *err)
+{
+    const char *val = v ? v : "";
+    return w_attr(w, loc, name, w->t_str, w->t_str, &val, err);
+}
+
+static sim_status w_i64(ana_cmpw *w, hid_t loc, const char *name, int64_t v, sim_error *err)
+{
+    return w_attr(w, loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v, err);
+}
+
+static sim_status w_u64(ana_cmpw *w, hid_t loc, const char *name, uint64_t v,
+                        sim_error *err)
+{
+    return w_attr(w, loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v, err);
+}
+
+static sim_status w_f64(ana_cmpw *w, hid_t loc, const char *name, double v, sim_error *err)
+{
+    return w_attr(w, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v, err);
+}
+
+/* A contiguous dataset of `rank` dims, written whole, with a description. */
+static sim_status w_dset(ana_cmpw *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                         int rank, const hsize_t *dims, const void *data, const char *doc,
+                         sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    hsize_t count = 1;
+    for (int k = 0; k < rank; k++)
+        count *= dims[k];
+    H5CHK(sp = H5Screate_simple(rank, dims, NULL), name);
+    H5CHK(d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, w->dcpl, H5P_DEFAULT), name);
+    if (count > 0)
+        H5CHK(H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), name);
+    if (doc)
+        CALL(w_str(w, d, "description", doc, err));
+    H5CHK(H5Dclose(d), name);
+    d = H5I_INVALID_HID;
+fail:
+    close_id(&d, H5Dclose);
+    close_id(&sp, H5Sclose);
+    return s;
+}
+
+static sim_status w_strings(ana_cmpw *w, hid_t loc, const char *name, int64_t n,
+                            const char *const *v, const char *doc, sim_error *err)
+{
+    hsize_t dims[1] = {(hsize_t)n};
+    return w_dset(w, loc, name, w->t_str, w->t_str, 1, dims, v, doc, err);
+}
+
+static sim_status w_group(ana_cmpw *w, hid_t loc, const char *name, hid_t *g, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    H5CHK(*g = H5Gcreate2(loc, name, H5P_DEFAULT, w->gcpl, H5P_DEFAULT), name);
+fail:
+    return s;
+}
+
+static void w_close(ana_cmpw *w)
+{
+    if (w->city)
+        for (int k = 0; k < w->nscen * SIM_MET_N; k++)
+            close_id(&w->city[k], H5Dclose);
+    close_id(&w->t_str, H5Tclose);
+    close_id(&w->gcpl, H5Pclose);
+    close_id(&w->dcpl, H5Pclose);
+}
+
+sim_status ana_cmpw_open(ana_cmpw **out, const char *path, int force, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t fcpl = H5I_INVALID_HID;
+    *out = NULL;
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    ana_cmpw *w = calloc(1, sizeof *w);
+    if (!w)
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
+    w->file = w->t_str = w->gcpl = w->dcpl = H5I_INVALID_HID;
+    w->path = path;
+    CALL(ana_afile_open(&w->af, path, force, "-o", err));
+    w->path = ana_afile_path(w->af);
+    H5CHK(fcpl = H5Pcreate(H5P_FILE_CREATE), "file creation properties");
+    H5CHK(H5Pset_obj_track_times(fcpl, 0), "file creation properties");
+    H5CHK(w->gcpl = H5Pcreate(H5P_GROUP_CREATE), "group creation properties");
+    H5CHK(H5Pset_obj_track_times(w->gcpl, 0), "group creation properties");
+    H5CHK(w->dcpl = H5Pcreate(H5P_DATASET_CREATE), "dataset creation properties");
+    H5CHK(H5Pset_obj_track_times(w->dcpl, 0), "dataset creation properties");
+    H5CHK(w->t_str = H5Tcopy(H5T_C_S1), "string type");
+    H5CHK(H5Tset_size(w->t_str, H5T_VARIABLE), "string type");
+    H5CHK(H5Tset_cset(w->t_str, H5T_CSET_UTF8), "string type");
+    H5CHK(w->file = H5Fcreate(ana_afile_temp(w->af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
+          "creating the temporary file");
+    close_id(&fcpl, H5Pclose);
+    *out = w;
+    return SIM_OK;
+fail:
+    close_id(&fcpl, H5Pclose);
+    ana_cmpw_abort(w);
+    return s;
+}
+
+static const char *kind_word(sim_mkind k)
+{
+    return k == SIM_M_COUNT ? "count" : "ratio";
+}
+
+/* /scenarios/<s>/changes: one column per field of ana_diff_row. */
+static sim_status w_changes(ana_cmpw *w, hid_t gs, const ana_diff *d, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t g = H5I_INVALID_HID;
+    int n = d->n;
+    const char **col = malloc((size_t)(n ? n : 1) * sizeof *col);
+    int64_t *day = malloc((size_t)(n ? n : 1) * sizeof *day);
+    if (!col || !day) {
+        s = SIM_FAIL(err, SIM_ENOMEM, w->path, 0, NULL, "out of memory writing the changes");
+        goto fail;
+    }
+    CALL(w_group(w, gs, "changes", &g, err));
+    CALL(w_str(w, g, "description",
+               "What this scenario changes relative to the baseline (scenario 0), after "
+               "resolving extends and policies: one row per difference, in parameter "
+               "order, then by day.",
+               err));
+    for (int k = 0; k < n; k++)
+        day[k] = d->rows[k].day;
+    hsize_t dims[1] = {(hsize_t)n};
+    CALL(w_dset(w, g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, day,
+                "From this day (0-based) on; -1 = from the start.", err));
+    static const char *const names[] = {"key",         "baseline_value", "value",
+                                        "unit",        "description",    "description_zh",
+                                        "policy_baseline", "policy"};
+    static const char *const docs[] = {
+        "Parameter key, section.name.",
+        "Value in effect in the baseline.",
+        "Value in effect in this scenario.",
+        "Unit of the values.",
+        "What the parameter means.",
+        "What the parameter means, in Chinese.",
+        "The baseline's policy that sets the value that day, or empty.",
+        "This scenario's policy that sets the value that day, or empty.",
+    };
+    for (int c = 0; c < 8; c++) {
+        for (int k = 0; k < n; k++) {
+            const ana_diff_row *r = &d->rows[k];
+            const char *v[] = {r->key,    r->a,      r->b,        r->unit,
+                               r->doc_en, r->doc_zh, r->policy_a, r->policy_b};
+            col[k] = v[c];
+        }
+        CALL(w_strings(w, g, names[c], n, col, docs[c], err));
+    }
+fail:
+    close_id(&g, H5Gclose);
+    free(col);
+    free(day);
+    return s;
+}
+
+/* An empty series growable along the replicate axis. */
+static sim_status w_series(ana_cmpw *w, hid_t g, int m, hid_t *out, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    const sim_metric_desc *md = &sim_metric_table[m];
+    hid_t sp = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    hsize_t dims[2] = {0, (hsize_t)w->days}, max[2] = {H5S_UNLIMITED, (hsize_t)w->days};
+    hsize_t chunk[2] = {(hsize_t)w->chunk_rows, (hsize_t)w->days};
+    H5CHK(sp = H5Screate_simple(2, dims, max), md->name);
+    H5CHK(dcpl = H5Pcopy(w->dcpl), md->name);
+    H5CHK(H5Pset_chunk(dcpl, 2, chunk), md->name);
+    if (filter_ok(H5Z_FILTER_DEFLATE)) {
+        if (filter_ok(H5Z_FILTER_SHUFFLE))
+            H5CHK(H5Pset_shuffle(dcpl), md->name);
+        H5CHK(H5Pset_deflate(dcpl, CMP_DEFLATE_LEVEL), md->name);
+    }
+    H5CHK(d = H5Dcreate2(g, md->name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+          md->name);
+    CALL(w_str(w, d, "units", md->unit, err));
+    CALL(w_str(w, d, "description", md->doc_en, err));
+    CALL(w_str(w, d, "description_zh", md->doc_zh, err));
+    CALL(w_str(w, d, "kind", kind_word(md->kind), err));
+    CALL(w_str(w, d, "dims", "replicate,day", err));
+    *out = d;
+    d = H5I_INVALID_HID;
+fail:
+    close_id(&d, H5Dclose);
+    close_id(&dcpl, H5Pclose);
+    close_id(&sp, H5Sclose);
+    return s;
+}
+
+sim_status ana_cmpw_scenarios(ana_cmpw *w, int64_t days, int64_t chunk_rows,
+                              const ana_cmp_scen *scen, int nscen, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t gall = H5I_INVALID_HID, gs = H5I_INVALID_HID, gc = H5I_INVALID_HID;
+    int64_t *day = NULL;
+    if (w->city || nscen < 1 || days < 1) {
+        s = SIM_FAIL(err, SIM_EINTERNAL, w->path, 0, NULL,
+                     "ana_cmpw_scenarios: called twice or without scenarios");
+        goto fail;
+    }
+    w->days = days;
+    w->chunk_rows = chunk_rows < 1 ? 1 : chunk_rows;
+    w->city = malloc((size_t)nscen * SIM_MET_N * sizeof *w->city);
+    day = malloc((size_t)days * sizeof *day);
+    if (!w->city || !day) {
+        s = SIM_FAIL(err, SIM_ENOMEM, w->path, 0, NULL, "out of memory writing the file");
+        goto fail;
+    }
+    w->nscen = nscen;
+    for (int k = 0; k < nscen * SIM_MET_N; k++)
+        w->city[k] = H5I_INVALID_HID;
+    for (int64_t d = 0; d < days; d++)
+        day[d] = d;
+    hsize_t dd[1] = {(hsize_t)days};
+    CALL(w_dset(w, w->file, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dd, day,
+                "Simulated day, 0 = the first day: the second axis of every series.", err));
+    CALL(w_group(w, w->file, "scenarios", &gall, err));
+    for (int i = 0; i < nscen; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%d", i);
+        CALL(w_group(w, gall, name, &gs, err));
+        CALL(w_str(w, gs, "name", scen[i].name, err));
+        CALL(w_str(w, gs, "description", scen[i].description, err));
+        CALL(w_str(w, gs, "path", scen[i].path, err));
+        CALL(w_str(w, gs, "resolved_ini", scen[i].resolved_ini, err));
+        CALL(w_str(w, gs, "sources", scen[i].sources, err));
+        CALL(w_changes(w, gs, &scen[i].changes, err));
+        CALL(w_group(w, gs, "city", &gc, err));
+        for (int m = 0; m < SIM_MET_N; m++)
+            CALL(w_series(w, gc, m, &w->city[i * SIM_MET_N + m], err));
+        H5CHK(H5Gclose(gc), "city group");
+        gc = H5I_INVALID_HID;
+        H5CHK(H5Gclose(gs), name);
+        gs = H5I_INVALID_HID;
+    }
+fail:
+    close_id(&gc, H5Gclose);
+    close_id(&gs, H5Gclose);
+    close_id(&gall, H5Gclose);
+    free(day);
+    return s;
+}
+
+sim_status ana_cmpw_append(ana_cmpw *w, int64_t nrep, const double *city, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t fsp = H5I_INVALID_HID, msp = H5I_INVALID_HID;
+    int64_t days = w->days;
+    double *col = NULL;
+    if (!w->city || nrep < 1) {
+        s = SIM_FAIL(err, SIM_EINTERNAL, w->path, 0, NULL, "ana_cmpw_append: nothing to append");
+        goto fail;
+    }
+    /* refuse non-finite values before writing anything */
+    for (int i = 0; i < w->nscen; i++)
+        for (int64_t r = 0; r < nrep; r++)
+            for (int64_t d = 0; d < days; d++)
+                for (int m = 0; m < SIM_MET_N; m++) {
+                    double v = city[(((size_t)i * (size_t)nrep + (size_t)r) * (size_t)days +
+                                     (size_t)d) * SIM_MET_N + (size_t)m];
+                    if (!isfinite(v)) {
+                        s = SIM_FAIL(err, SIM_ENUMERIC, w->path, 0, NULL,
+                                     "metric %s is not finite on day %lld (scenario %d, "
+                                     "replicate %lld); refusing to write it",
+                                     sim_metric_table[m].name, (long long)d, i,
+                                     (long long)(w->rows + r));
+                        goto fail;
+                    }
+                }
+    col = malloc((size_t)nrep * (size_t)days * sizeof *col);
+    if (!col) {
+        s = SIM_FAIL(err, SIM_ENOMEM, w->path, 0, NULL, "out of memory writing the series");
+        goto fail;
+    }
+    hsize_t mdims[2] = {(hsize_t)nrep, (hsize_t)days};
+    hsize_t size[2] = {(hsize_t)(w->rows + nrep), (hsize_t)days};
+    hsize_t start[2] = {(hsize_t)w->rows, 0};
+    H5CHK(msp = H5Screate_simple(2, mdims, NULL), "memory space");
+    for (int i = 0; i < w->nscen; i++)
+        for (int m = 0; m < SIM_MET_N; m++) {
+            hid_t d = w->city[i * SIM_MET_N + m];
+            for (int64_t r = 0; r < nrep; r++)
+                for (int64_t t = 0; t < days; t++)
+                    col[(size_t)r * (size_t)days + (size_t)t] =
+                        city[(((size_t)i * (size_t)nrep + (size_t)r) * (size_t)days +
+                              (size_t)t) * SIM_MET_N + (size_t)m];
+            const char *what = sim_metric_table[m].name;
+            H5CHK(H5Dset_extent(d, size), what);
+            H5CHK(fsp = H5Dget_space(d), what);
+            H5CHK(H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, mdims, NULL), what);
+            H5CHK(H5Dwrite(d, H5T_NATIVE_DOUBLE, msp, fsp, H5P_DEFAULT, col), what);
+            close_id(&fsp, H5Sclose);
+        }
+    w->rows += nrep;
+fail:
+    close_id(&fsp, H5Sclose);
+    close_id(&msp, H5Sclose);
+    free(col);
+    return s;
+}
+
+/* /summary from the table. */
+static sim_status w_summary(ana_cmpw *w, const ana_table *t, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t g = H5I_INVALID_HID;
+    size_t sk = (size_t)t->nscen * (size_t)t->nmet;
+    double *v = malloc((sk ? sk : 1) * sizeof *v);
+    int64_t *n = malloc((sk ? sk : 1) * sizeof *n);
+    int8_t *c = malloc(sk ? sk : 1);
+    if (!v || !n || !c) {
+        s = SIM_FAIL(err, SIM_ENOMEM, w->path, 0, NULL, "out of memory writing the summary");
+        goto fail;
+    }
+    CALL(w_group(w, w->file, "summary", &g, err));
+    CALL(w_str(w, g, "description",
+               "The comparison table: for each scenario s and key metric k, the mean over "
+               "the window of each replicate (replicate_mean), their mean with its t "
+               "confidence interval, and the paired difference from scenario 0 (the "
+               "baseline) with its confidence interval and two-sided p-value; clear = 1 "
+               "where that interval excludes zero.  Values are in the metric's units "
+               "(shares as fractions).",
+               err));
+    CALL(w_i64(w, g, "window_from", t->win_from, err));
+    CALL(w_i64(w, g, "window_to", t->win_to, err));
+    CALL(w_f64(w, g, "confidence_level", t->level, err));
+    CALL(w_strings(w, g, "metric", t->nmet, (const char *const *)t->met, "Key metric names.",
+                   err));
+    CALL(w_strings(w, g, "units", t->nmet, (const char *const *)t->unit, "Their units.", err));
+    CALL(w_strings(w, g, "description", t->nmet, (const char *const *)t->doc_en,
+                   "What each metric means.", err));
+    CALL(w_strings(w, g, "description_zh", t->nmet, (const char *const *)t->doc_zh,
+                   "What each metric means, in Chinese.", err));
+    CALL(w_strings(w, g, "kind", t->nmet, (const char *const *)t->kind,
+                   "count (summed over compounds) or ratio (a share or a mean).", err));
+    CALL(w_strings(w, g, "scenario", t->nscen, (const char *const *)t->scen,
+                   "Scenario labels; 0 is the baseline.", err));
+    hsize_t dims[3] = {(hsize_t)t->nscen, (hsize_t)t->nmet, (hsize_t)t->replicates};
+    for (size_t k = 0; k < sk; k++)
+        n[k] = (int64_t)t->mean[k].n;
+    CALL(w_dset(w, g, "n", H5T_STD_I64LE, H5T_NATIVE_INT64, 2, dims, n,
+                "Replicates behind each mean [scenario x metric].", err));
+    static const char *const fields[] = {"mean",     "sd",              "half_width",
+                                         "ci_lo",    "ci_hi",           "diff",
+                                         "diff_sd",  "diff_half_width", "diff_lo",
+                                         "diff_hi",  "diff_p"};
+    static const char *const docs[] = {
+        "Mean over replicates of the window means [scenario x metric].",
+        "Standard deviation of the window means across replicates (n - 1).",
+        "Half-width of the confidence interval of the mean (t distribution).",
+        "Lower end of the confidence interval of the mean.",
+        "Upper end of the confidence interval of the mean.",
+        "Mean paired difference from the baseline (scenario minus baseline).",
+        "Standard deviation of the paired differences.",
+        "Half-width of the confidence interval of the difference.",
+        "Lower end of the confidence interval of the difference.",
+        "Upper end of the confidence interval of the difference.",
+        "Two-sided p-value of the paired t test (difference = 0); 1 for the baseline.",
+    };
+    for (int f = 0; f < 11; f++) {
+        for (size_t k = 0; k < sk; k++) {
+            const ana_summary *m = &t->mean[k], *d = &t->diff[k];
+            double x[] = {m->mean, m->sd, m->half, m->lo, m->hi, d->mean,
+                          d->sd,   d->half, d->lo, d->hi, d->p};
+            v[k] = x[f];
+        }
+        CALL(w_dset(w, g, fields[f], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dims, v, docs[f],
+                    err));
+    }
+    for (int i = 0; i < t->nscen; i++)
+        for (int k = 0; k < t->nmet; k++)
+            c[ana_table_at(t, i, k)] = (int8_t)ana_table_clear(t, i, k);
+    CALL(w_dset(w, g, "clear", H5T_STD_I8LE, H5T_NATIVE_INT8, 2, dims, c,
+                "1 where the confidence interval of the difference excludes zero.", err));
+    CALL(w_dset(w, g, "replicate_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, dims,
+                t->rep_mean,
+                "Mean over the window of each replicate [scenario x metric x replicate].",
+                err));
+    H5CHK(H5Gclose(g), "/summary");
+    g = H5I_INVALID_HID;
+fail:
+    close_id(&g, H5Gclose);
+    free(v);
+    free(n);
+    free(c);
+    return s;
+}
+
+sim_status ana_cmpw_finish(ana_cmpw *w, const ana_cmp_meta *meta, const ana_table *t,
+                           sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t r = w->file;
+    if (meta->replicates != w->rows || t->replicates != w->rows || t->nscen != w->nscen) {
+        s = SIM_FAIL(err, SIM_EINTERNAL, w->path, 0, NULL,
+                     "ana_cmpw_finish: %lld replicates in the table, %lld written",
+                     (long long)t->replicates, (long long)w->rows);
+        goto fail;
+    }
+    unsigned maj = 0, min = 0, rel = 0;
+    char h5v[64];
+    H5CHK(H5get_libversion(&maj, &min, &rel), "H5get_libversion");
+    snprintf(h5v, sizeof h5v, "%u.%u.%u", maj, min, rel);
+    CALL(w_str(w, r, "file_kind", ANA_COMPARE_KIND, err));
+    CALL(w_i64(w, r, "compare_schema_version", ANA_COMPARE_SCHEMA, err));
+    CALL(w_str(w, r, "troika_version", TROIKA_VERSION, err));
+    CALL(w_str(w, r, "git_commit", TROIKA_GIT_COMMIT, err));
+    CALL(w_str(w, r, "build_type", TROIKA_BUILD_TYPE, err));
+    CALL(w_str(w, r, "gsl_version", GSL_VERSION, err));
+    CALL(w_str(w, r, "hdf5_version", h5v, err));
+    CALL(w_str(w, r, "command_line", meta->command_line, err));
+    CALL(w_i64(w, r, "days", meta->days, err));
+    CALL(w_i64(w, r, "compounds", meta->compounds, err));
+    CALL(w_i64(w, r, "scenarios", w->nscen, err));
+    CALL(w_i64(w, r, "replicates", meta->replicates, err));
+    CALL(w_i64(w, r, "window_from", meta->win_from, err));
+    CALL(w_i64(w, r, "window_to", meta->win_to, err));
+    CALL(w_f64(w, r, "confidence_level", meta->level, err));
+    CALL(w_u64(w, r, "seed_base", meta->seed_base, err));
+    CALL(w_str(w, r, "seed_rule", ana_seed_rule, err));
+    CALL(w_str(w, r, "replicates_mode", meta->auto_rep ? "auto" : "fixed", err));
+    if (meta->auto_rep) {
+        CALL(w_f64(w, r, "tolerance", meta->tolerance, err));
+        CALL(w_str(w, r, "tolerance_kind",
+                   "relative: every key metric's CI half-width <= tolerance x |mean|, in "
+                   "every scenario",
+                   err));
+        CALL(w_i64(w, r, "max_replicates", meta->max_replicates, err));
+        CALL(w_i64(w, r, "auto_batch", meta->auto_batch, err));
+        CALL(w_i64(w, r, "tolerance_met", meta->tolerance_met, err));
+    }
+    CALL(w_i64(w, r, "threads", meta->threads, err));
+    hsize_t dims[1] = {(hsize_t)meta->replicates};
+    CALL(w_dset(w, r, "seeds", H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, dims, meta->seeds,
+                "run.seed of replicate r, the same for every scenario.", err));
+    CALL(w_summary(w, t, err));
+fail:
+    return s;
+}
+
+sim_status ana_cmpw_commit(ana_cmpw *w, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    w_close(w);
+    H5CHK(H5Fflush(w->file, H5F_SCOPE_GLOBAL), "flushing the file");
+    herr_t rc = H5Fclose(w->file);
+    w->file = H5I_INVALID_HID;
+    H5CHK(rc, "closing the file");
+    ana_afile *af = w->af;
+    w->af = NULL;
+    free(w->city);
+    free(w);
+    return ana_afile_commit(af, err);
+fail:
+    ana_cmpw_abort(w);
+    return s;
+}
+
+void ana_cmpw_abort(ana_cmpw *w)
+{
+    if (!w)
+        return;
+    w_close(w);
+    close_id(&w->file, H5Fclose);
+    ana_afile_abort(w->af);
+    free(w->city);
+    free(w);
+}
+
+/* ==== reading ================================================================== */
+
+#undef H5CHK
+#undef CALL
+
+static sim_status r_fail(const char *path, sim_error *err, int src_line, const char *func,
+                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static sim_status r_fail(const char *path, sim_error *err, int src_line, const char *func,
+                         const char *fmt, ...)
+{
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return sim_error_set(err, SIM_EINPUT, path, 0, NULL, __FILE__, src_line, func, "%s", msg);
+}
+
+#define RFAIL(...) r_fail(path, err, __LINE__, __func__, __VA_ARGS__)
+
+/* Check an HDF5 call while reading `what`: a failure is a damaged file. */
+#define RCHK(expr, what)                                                       \
+    do {                                                                       \
+        if ((expr) < 0) {                                                      \
+            char detail_[400];                                                 \
+            h5_describe(detail_, sizeof detail_);                              \
+            s = RFAIL("cannot read %s (damaged or not a compare file?): %s", (what), \
+                      detail_);                                                \
+            goto fail;                                                         \
+        }                                                                      \
+    } while (0)
+
+#define RCALL(expr)                                                            \
+    do {                                                                       \
+        s = (expr);                                                            \
+        if (s != SIM_OK) {                                                     \
+            sim_error_push(err, __FILE__, __LINE__, __func__);                 \
+            goto fail;                                                         \
+        }                                                                      \
+    } while (0)
+
+/* A string attribute (variable or fixed length); *out is the caller's. */
+static sim_status r_str(const char *path, hid_t loc, const char *obj, const char *name,
+                        char **out, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t a = H5I_INVALID_HID, t = H5I_INVALID_HID, mt = H5I_INVALID_HID;
+    char what[300];
+    snprintf(what, sizeof what, "attribute %s of %s", name, obj);
+    *out = NULL;
+    htri_t ex = H5Aexists(loc, name);
+    RCHK(ex, what);
+    if (!ex) {
+        s = RFAIL("%s is missing", what);
+        goto fail;
+    }
+    RCHK(a = H5Aopen(loc, name, H5P_DEFAULT), what);
+    RCHK(t = H5Aget_type(a), what);
+    if (H5Tget_class(t) != H5T_STRING) {
+        s = RFAIL("%s is not a string", what);
+        goto fail;
+    }
+    htri_t var = H5Tis_variable_str(t);
+    RCHK(var, what);
+    RCHK(mt = H5Tcopy(H5T_C_S1), what);
+    if (var) {
+        char *v = NULL;
+        RCHK(H5Tset_size(mt, H5T_VARIABLE), what);
+        RCHK(H5Tset_cset(mt, H5Tget_cset(t)), what);
+        RCHK(H5Aread(a, mt, &v), what);
+        *out = dup_str(v ? v : "");
+        if (v)
+            H5free_memory(v);
+    } else {
+        size_t n = H5Tget_size(t);
+        char *v = calloc(n + 1, 1);
+        if (!v) {
+            s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading %s", what);
+            goto fail;
+        }
+        RCHK(H5Tset_size(mt, n), what);
+        if (H5Aread(a, mt, v) < 0) {
+            free(v);
+            RCHK(-1, what);
+        }
+        *out = v;
+    }
+    if (!*out)
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading %s", what);
+fail:
+    close_id(&mt, H5Tclose);
+    close_id(&t, H5Tclose);
+    close_id(&a, H5Aclose);
+    return s;
+}
+
+/* A numeric scalar attribute read as mtype; *present = 0 when absent and
+ * present != NULL (else absence is an error). */
+static sim_status r_num(const char *path, hid_t loc, const char *obj, const char *name,
+                        hid_t mtype, void *out, int *present, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t a = H5I_INVALID_HID, t = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    char what[300];
+    snprintf(what, sizeof what, "attribute %s of %s", name, obj);
+    htri_t ex = H5Aexists(loc, name);
+    RCHK(ex, what);
+    if (present)
+        *present = ex > 0;
+    if (!ex) {
+        if (!present)
+            s = RFAIL("%s is missing", what);
+        goto fail;
+    }
+    RCHK(a = H5Aopen(loc, name, H5P_DEFAULT), what);
+    RCHK(t = H5Aget_type(a), what);
+    RCHK(sp = H5Aget_space(a), what);
+    H5T_class_t c = H5Tget_class(t);
+    if ((c != H5T_INTEGER && c != H5T_FLOAT) || H5Sget_simple_extent_npoints(sp) != 1) {
+        s = RFAIL("%s is not a number", what);
+        goto fail;
+    }
+    RCHK(H5Aread(a, mtype, out), what);
+fail:
+    close_id(&sp, H5Sclose);
+    close_id(&t, H5Tclose);
+    close_id(&a, H5Aclose);
+    return s;
+}
+
+/* Open dataset `name` under loc and check its shape. */
+static sim_status r_open(const char *path, hid_t loc, const char *obj, const char *name,
+                         int rank, const hsize_t *dims, hid_t *out, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t d = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    char what[300];
+    snprintf(what, sizeof what, "%s/%s", obj, name);
+    *out = H5I_INVALID_HID;
+    htri_t ex = H5Lexists(loc, name, H5P_DEFAULT);
+    RCHK(ex, what);
+    if (!ex) {
+        s = RFAIL("%s is missing", what);
+        goto fail;
+    }
+    RCHK(d = H5Dopen2(loc, name, H5P_DEFAULT), what);
+    RCHK(sp = H5Dget_space(d), what);
+    hsize_t got[3] = {0, 0, 0};
+    int r = H5Sget_simple_extent_ndims(sp);
+    RCHK(r, what);
+    if (r != rank || r > 3) {
+        s = RFAIL("%s has %d dimensions, expected %d", what, r, rank);
+        goto fail;
+    }
+    RCHK(H5Sget_simple_extent_dims(sp, got, NULL), what);
+    for (int k = 0; k < rank; k++)
+        if (got[k] != dims[k]) {
+            s = RFAIL("%s has size %llu along axis %d, expected %llu (truncated or "
+                      "inconsistent file?)",
+                      what, (unsigned long long)got[k], k, (unsigned long long)dims[k]);
+            goto fail;
+        }
+    *out = d;
+    d = H5I_INVALID_HID;
+fail:
+    close_id(&sp, H5Sclose);
+    close_id(&d, H5Dclose);
+    return s;
+}
+
+static sim_status r_dset(const char *path, hid_t loc, const char *obj, const char *name,
+                         hid_t mtype, int rank, const hsize_t *dims, void *buf,
+                         sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t d = H5I_INVALID_HID;
+    char what[300];
+    snprintf(what, sizeof what, "%s/%s", obj, name);
+    RCALL(r_open(path, loc, obj, name, rank, dims, &d, err));
+    hsize_t count = 1;
+    for (int k = 0; k < rank; k++)
+        count *= dims[k];
+    if (count > 0)
+        RCHK(H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf), what);
+fail:
+    close_id(&d, H5Dclose);
+    return s;
+}
+
+/* n strings into out[0..n) (each the caller's to free). */
+static sim_status r_strings(const char *path, hid_t loc, const char *obj, const char *name,
+                            int64_t n, char **out, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t d = H5I_INVALID_HID, t = H5I_INVALID_HID, mt = H5I_INVALID_HID,
+          sp = H5I_INVALID_HID;
+    char **v = NULL;
+    char what[300];
+    snprintf(what, sizeof what, "%s/%s", obj, name);
+    hsize_t dims[1] = {(hsize_t)n};
+    RCALL(r_open(path, loc, obj, name, 1, dims, &d, err));
+    RCHK(t = H5Dget_type(d), what);
+    if (H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0) {
+        s = RFAIL("%s is not a column of text", what);
+        goto fail;
+    }
+    if (n == 0)
+        goto fail; /* nothing to read: done */
+    v = calloc((size_t)n, sizeof *v);
+    if (!v) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading %s", what);
+        goto fail;
+    }
+    RCHK(mt = H5Tcopy(H5T_C_S1), what);
+    RCHK(H5Tset_size(mt, H5T_VARIABLE), what);
+    RCHK(H5Tset_cset(mt, H5T_CSET_UTF8), what);
+    RCHK(sp = H5Dget_space(d), what);
+    RCHK(H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), what);
+    for (int64_t k = 0; k < n; k++) {
+        out[k] = dup_str(v[k]);
+        if (!out[k])
+            s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading %s", what);
+    }
+    (void)H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, v);
+fail:
+    free(v);
+    close_id(&sp, H5Sclose);
+    close_id(&mt, H5Tclose);
+    close_id(&t, H5Tclose);
+    close_id(&d, H5Dclose);
+    return s;
+}
+
+static sim_status r_group(const char *path, hid_t loc, const char *obj, const char *name,
+                          hid_t *g, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    char what[300];
+    snprintf(what, sizeof what, "%s/%s", obj, name);
+    htri_t ex = H5Lexists(loc, name, H5P_DEFAULT);
+    RCHK(ex, what);
+    if (!ex) {
+        s = RFAIL("group %s is missing", what);
+        goto fail;
+    }
+    RCHK(*g = H5Gopen2(loc, name, H5P_DEFAULT), what);
+fail:
+    return s;
+}
+
+void ana_cmp_meta_free(ana_cmp_meta *m)
+{
+    if (!m)
+        return;
+    free(m->seeds);
+    free(m->command_line);
+    free(m->troika_version);
+    free(m->git_commit);
+    memset(m, 0, sizeof *m);
+}
+
+void ana_cmp_scen_free(ana_cmp_scen *sc)
+{
+    if (!sc)
+        return;
+    free(sc->name);
+    free(sc->description);
+    free(sc->path);
+    free(sc->resolved_ini);
+    free(sc->sources);
+    ana_diff_free(&sc->changes);
+    memset(sc, 0, sizeof *sc);
+}
+
+void ana_cmpfile_close(ana_cmpfile *f)
+{
+    if (!f)
+        return;
+    if (f->file >= 0)
+        (void)H5Fclose((hid_t)f->file);
+    for (int i = 0; f->scen && i < f->nscen; i++)
+        ana_cmp_scen_free(&f->scen[i]);
+    free(f->scen);
+    ana_cmp_meta_free(&f->meta);
+    ana_table_destroy(f->table);
+    free(f->path);
+    free(f);
+}
+
+/* The kind and version: the first thing checked. */
+static sim_status r_kind(const char *path, hid_t r, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    char *kind = NULL;
+    htri_t ex = H5Aexists(r, "file_kind");
+    RCHK(ex, "the root attributes");
+    if (!ex) {
+        htri_t run = H5Aexists(r, "schema_version");
+        RCHK(run, "the root attributes");
+        if (run > 0)
+            s = RFAIL("this is the result file of one run (troika run), not a compare file; "
+                      "make one with troika compare");
+        else
+            s = RFAIL("not a troika compare file (it has no file_kind attribute)");
+        goto fail;
+    }
+    RCALL(r_str(path, r, "/", "file_kind", &kind, err));
+    if (strcmp(kind, ANA_COMPARE_KIND) != 0) {
+        s = RFAIL("not a troika compare file (file_kind is '%s', expected '%s')", kind,
+                  ANA_COMPARE_KIND);
+        goto fail;
+    }
+    int64_t v = 0;
+    RCALL(r_num(path, r, "/", "compare_schema_version", H5T_NATIVE_INT64, &v, NULL, err));
+    if (v != ANA_COMPARE_SCHEMA) {
+        s = RFAIL("compare file schema version %lld; this troika (%s) reads version %d: "
+                  "open it with the troika that wrote it, or rerun troika compare",
+                  (long long)v, TROIKA_VERSION, ANA_COMPARE_SCHEMA);
+        goto fail;
+    }
+fail:
+    free(kind);
+    return s;
+}
+
+static sim_status r_meta(const char *path, hid_t r, ana_cmp_meta *m, int *nscen,
+                         sim_error *err)
+{
+    sim_status s = SIM_OK;
+    int64_t ns = 0;
+    char *mode = NULL;
+    RCALL(r_str(path, r, "/", "troika_version", &m->troika_version, err));
+    RCALL(r_str(path, r, "/", "git_commit", &m->git_commit, err));
+    RCALL(r_str(path, r, "/", "command_line", &m->command_line, err));
+    RCALL(r_num(path, r, "/", "compare_schema_version", H5T_NATIVE_INT64, &m->schema, NULL,
+                err));
+    RCALL(r_num(path, r, "/", "days", H5T_NATIVE_INT64, &m->days, NULL, err));
+    RCALL(r_num(path, r, "/", "compounds", H5T_NATIVE_INT64, &m->compounds, NULL, err));
+    RCALL(r_num(path, r, "/", "scenarios", H5T_NATIVE_INT64, &ns, NULL, err));
+    RCALL(r_num(path, r, "/", "replicates", H5T_NATIVE_INT64, &m->replicates, NULL, err));
+    RCALL(r_num(path, r, "/", "window_from", H5T_NATIVE_INT64, &m->win_from, NULL, err));
+    RCALL(r_num(path, r, "/", "window_to", H5T_NATIVE_INT64, &m->win_to, NULL, err));
+    RCALL(r_num(path, r, "/", "confidence_level", H5T_NATIVE_DOUBLE, &m->level, NULL, err));
+    RCALL(r_num(path, r, "/", "seed_base", H5T_NATIVE_UINT64, &m->seed_base, NULL, err));
+    RCALL(r_num(path, r, "/", "threads", H5T_NATIVE_INT64, &m->threads, NULL, err));
+    RCALL(r_str(path, r, "/", "replicates_mode", &mode, err));
+    m->auto_rep = strcmp(mode, "auto") == 0;
+    if (m->auto_rep) {
+        int64_t met = 0;
+        RCALL(r_num(path, r, "/", "tolerance", H5T_NATIVE_DOUBLE, &m->tolerance, NULL, err));
+        RCALL(r_num(path, r, "/", "max_replicates", H5T_NATIVE_INT64, &m->max_replicates,
+                    NULL, err));
+        RCALL(r_num(path, r, "/", "auto_batch", H5T_NATIVE_INT64, &m->auto_batch, NULL, err));
+        RCALL(r_num(path, r, "/", "tolerance_met", H5T_NATIVE_INT64, &met, NULL, err));
+        m->tolerance_met = met != 0;
+    }
+    /* sizes that the rest is allocated from */
+    if (m->days < 1 || m->days > 10000000 || ns < 1 || ns > 100000 || m->replicates < 1 ||
+        m->replicates > 10000000 || m->win_from < 0 || m->win_to > m->days ||
+        m->win_from >= m->win_to || !(m->level > 0 && m->level < 1)) {
+        s = RFAIL("inconsistent sizes in the root attributes (days %lld, scenarios %lld, "
+                  "replicates %lld, window %lld:%lld)",
+                  (long long)m->days, (long long)ns, (long long)m->replicates,
+                  (long long)m->win_from, (long long)m->win_to);
+        goto fail;
+    }
+    *nscen = (int)ns;
+    m->seeds = malloc((size_t)m->replicates * sizeof *m->seeds);
+    if (!m->seeds) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the seeds");
+        goto fail;
+    }
+    hsize_t dims[1] = {(hsize_t)m->replicates};
+    RCALL(r_dset(path, r, "", "seeds", H5T_NATIVE_UINT64, 1, dims, m->seeds, err));
+fail:
+    free(mode);
+    return s;
+}
+
+static sim_status r_changes(const char *path, hid_t gs, const char *obj, ana_diff *d,
+                            sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t g = H5I_INVALID_HID, dd = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    char gname[200];
+    snprintf(gname, sizeof gname, "%s/changes", obj);
+    char **col[8] = {NULL};
+    int64_t *day = NULL, n = 0;
+    RCALL(r_group(path, gs, obj, "changes", &g, err));
+    /* the row count from the day column */
+    htri_t ex = H5Lexists(g, "day", H5P_DEFAULT);
+    RCHK(ex, gname);
+    if (!ex) {
+        s = RFAIL("%s/day is missing", gname);
+        goto fail;
+    }
+    RCHK(dd = H5Dopen2(g, "day", H5P_DEFAULT), gname);
+    RCHK(sp = H5Dget_space(dd), gname);
+    hssize_t np = H5Sget_simple_extent_npoints(sp);
+    RCHK(np, gname);
+    n = (int64_t)np;
+    if (n > 100000000) {
+        s = RFAIL("%s has %lld rows", gname, (long long)n);
+        goto fail;
+    }
+    day = malloc((size_t)(n ? n : 1) * sizeof *day);
+    int oom = !day;
+    for (int c = 0; c < 8; c++) {
+        col[c] = calloc((size_t)(n ? n : 1), sizeof *col[c]);
+        oom |= !col[c];
+    }
+    if (oom) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading %s", gname);
+        goto fail;
+    }
+    hsize_t dims[1] = {(hsize_t)n};
+    RCALL(r_dset(path, g, gname, "day", H5T_NATIVE_INT64, 1, dims, day, err));
+    static const char *const names[] = {"key",         "baseline_value", "value",
+                                        "unit",        "description",    "description_zh",
+                                        "policy_baseline", "policy"};
+    for (int c = 0; c < 8; c++)
+        RCALL(r_strings(path, g, gname, names[c], n, col[c], err));
+    for (int64_t k = 0; k < n; k++) {
+        ana_diff_row row = {col[0][k], day[k],   col[1][k], col[2][k], col[3][k],
+                            col[4][k], col[5][k], col[6][k], col[7][k]};
+        RCALL(ana_diff_add(d, &row, err));
+    }
+fail:
+    for (int c = 0; c < 8; c++) {
+        for (int64_t k = 0; col[c] && k < n; k++)
+            free(col[c][k]);
+        free(col[c]);
+    }
+    free(day);
+    close_id(&sp, H5Sclose);
+    close_id(&dd, H5Dclose);
+    close_id(&g, H5Gclose);
+    return s;
+}
+
+static sim_status r_scenarios(const char *path, hid_t r, ana_cmpfile *f, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t gall = H5I_INVALID_HID, gs = H5I_INVALID_HID;
+    f->scen = calloc((size_t)f->nscen, sizeof *f->scen);
+    if (!f->scen)
+        return SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the scenarios");
+    RCALL(r_group(path, r, "", "scenarios", &gall, err));
+    for (int i = 0; i < f->nscen; i++) {
+        char name[32], obj[64];
+        snprintf(name, sizeof name, "%d", i);
+        snprintf(obj, sizeof obj, "/scenarios/%d", i);
+        ana_cmp_scen *sc = &f->scen[i];
+        RCALL(r_group(path, gall, "/scenarios", name, &gs, err));
+        RCALL(r_str(path, gs, obj, "name", &sc->name, err));
+        RCALL(r_str(path, gs, obj, "description", &sc->description, err));
+        RCALL(r_str(path, gs, obj, "path", &sc->path, err));
+        RCALL(r_str(path, gs, obj, "resolved_ini", &sc->resolved_ini, err));
+        RCALL(r_str(path, gs, obj, "sources", &sc->sources, err));
+        RCALL(r_changes(path, gs, obj, &sc->changes, err));
+        close_id(&gs, H5Gclose);
+    }
+fail:
+    close_id(&gs, H5Gclose);
+    close_id(&gall, H5Gclose);
+    return s;
+}
+
+static sim_status r_summary(const char *path, hid_t r, ana_cmpfile *f, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t g = H5I_INVALID_HID, d = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    double *v = NULL;
+    int64_t *n = NULL;
+    int64_t nmet = 0;
+    RCALL(r_group(path, r, "", "summary", &g, err));
+    /* the metric count from /summary/metric */
+    htri_t ex = H5Lexists(g, "metric", H5P_DEFAULT);
+    RCHK(ex, "/summary/metric");
+    if (!ex) {
+        s = RFAIL("/summary/metric is missing");
+        goto fail;
+    }
+    RCHK(d = H5Dopen2(g, "metric", H5P_DEFAULT), "/summary/metric");
+    RCHK(sp = H5Dget_space(d), "/summary/metric");
+    hssize_t np = H5Sget_simple_extent_npoints(sp);
+    RCHK(np, "/summary/metric");
+    nmet = (int64_t)np;
+    close_id(&sp, H5Sclose);
+    close_id(&d, H5Dclose);
+    if (nmet < 1 || nmet > 100000) {
+        s = RFAIL("/summary/metric has %lld entries", (long long)nmet);
+        goto fail;
+    }
+    int64_t R = f->meta.replicates;
+    ana_table *t = f->table = ana_table_create(f->nscen, (int)nmet, R);
+    if (!t) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the summary");
+        goto fail;
+    }
+    t->days = f->meta.days;
+    t->win_from = f->meta.win_from;
+    t->win_to = f->meta.win_to;
+    t->level = f->meta.level;
+    RCALL(r_strings(path, g, "/summary", "metric", nmet, t->met, err));
+    RCALL(r_strings(path, g, "/summary", "units", nmet, t->unit, err));
+    RCALL(r_strings(path, g, "/summary", "description", nmet, t->doc_en, err));
+    RCALL(r_strings(path, g, "/summary", "description_zh", nmet, t->doc_zh, err));
+    RCALL(r_strings(path, g, "/summary", "kind", nmet, t->kind, err));
+    RCALL(r_strings(path, g, "/summary", "scenario", f->nscen, t->scen, err));
+    hsize_t dims[3] = {(hsize_t)f->nscen, (hsize_t)nmet, (hsize_t)R};
+    RCALL(r_dset(path, g, "/summary", "replicate_mean", H5T_NATIVE_DOUBLE, 3, dims,
+                 t->rep_mean, err));
+    /* everything derived, then the stored values on top (they are what the
+     * file says; the report shows exactly those) */
+    ana_table_compute(t);
+    size_t sk = (size_t)f->nscen * (size_t)nmet;
+    v = malloc(sk * sizeof *v);
+    n = malloc(sk * sizeof *n);
+    if (!v || !n) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the summary");
+        goto fail;
+    }
+    RCALL(r_dset(path, g, "/summary", "n", H5T_NATIVE_INT64, 2, dims, n, err));
+    for (size_t k = 0; k < sk; k++) {
+        if (n[k] != R) {
+            s = RFAIL("/summary/n is %lld where the file has %lld replicates",
+                      (long long)n[k], (long long)R);
+            goto fail;
+        }
+        t->mean[k].n = t->diff[k].n = (size_t)n[k];
+    }
+    static const char *const fields[] = {"mean",     "sd",              "half_width",
+                                         "ci_lo",    "ci_hi",           "diff",
+                                         "diff_sd",  "diff_half_width", "diff_lo",
+                                         "diff_hi",  "diff_p"};
+    for (int fi = 0; fi < 11; fi++) {
+        RCALL(r_dset(path, g, "/summary", fields[fi], H5T_NATIVE_DOUBLE, 2, dims, v, err));
+        for (size_t k = 0; k < sk; k++) {
+            ana_summary *m = &t->mean[k], *dd2 = &t->diff[k];
+            double *slot[] = {&m->mean, &m->sd, &m->half, &m->lo, &m->hi, &dd2->mean,
+                              &dd2->sd, &dd2->half, &dd2->lo, &dd2->hi, &dd2->p};
+            *slot[fi] = v[k];
+        }
+    }
+fail:
+    free(v);
+    free(n);
+    close_id(&sp, H5Sclose);
+    close_id(&d, H5Dclose);
+    close_id(&g, H5Gclose);
+    return s;
+}
+
+sim_status ana_cmpfile_open(ana_cmpfile **out, const char *path, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    *out = NULL;
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return RFAIL("cannot open the compare file: %s", strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return RFAIL("is a folder, not a compare file");
+    ana_cmpfile *f = calloc(1, sizeof *f);
+    if (!f)
+        return SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
+    f->file = H5I_INVALID_HID;
+    f->path = dup_str(path);
+    if (!f->path) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
+        goto fail;
+    }
+    htri_t is = H5Fis_hdf5(path);
+    if (is == 0) {
+        s = RFAIL("not an HDF5 file, so not a compare file");
+        goto fail;
+    }
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0) {
+        char detail[400];
+        h5_describe(detail, sizeof detail);
+        s = RFAIL("cannot be read as HDF5 (truncated or damaged?): %s", detail);
+        goto fail;
+    }
+    f->file = (int64_t)file;
+    RCALL(r_kind(path, file, err));
+    RCALL(r_meta(path, file, &f->meta, &f->nscen, err));
+    RCALL(r_scenarios(path, file, f, err));
+    RCALL(r_summary(path, file, f, err));
+    *out = f;
+    return SIM_OK;
+fail:
+    ana_cmpfile_close(f);
+    return s;
+}
+
+sim_status ana_cmpfile_series(const ana_cmpfile *f, int i, const char *metric, double *buf,
+                              sim_error *err)
+{
+    sim_status s = SIM_OK;
+    const char *path = f->path;
+    hid_t g = H5I_INVALID_HID;
+    char obj[128];
+    snprintf(obj, sizeof obj, "/scenarios/%d/city", i);
+    if (i < 0 || i >= f->nscen)
+        return SIM_FAIL(err, SIM_EINTERNAL, path, 0, NULL, "no scenario %d", i);
+    RCHK(g = H5Gopen2((hid_t)f->file, obj, H5P_DEFAULT), obj);
+    hsize_t dims[2] = {(hsize_t)f->meta.replicates, (hsize_t)f->meta.days};
+    RCALL(r_dset(path, g, obj, metric, H5T_NATIVE_DOUBLE, 2, dims, buf, err));
+fail:
+    close_id(&g, H5Gclose);
+    return s;
+}

@@ -1,0 +1,134 @@
+/* analysis/h5compare.h — the compare file: writing and reading.
+ *
+ * Layout (file_kind "troika-compare", compare_schema_version 1; documented
+ * in docs/COMPARE.md).  S scenarios, R replicates, D days, K key metrics:
+ *   /                        attributes: file_kind, compare_schema_version,
+ *                            troika_version, git_commit, build_type,
+ *                            gsl_version, hdf5_version, command_line, days,
+ *                            compounds, scenarios, replicates, window_from,
+ *                            window_to (exclusive), confidence_level,
+ *                            seed_base, seed_rule, replicates_mode ("fixed"
+ *                            or "auto"; auto adds tolerance,
+ *                            tolerance_kind, max_replicates, auto_batch,
+ *                            tolerance_met), threads (information)
+ *   /seeds                   u64 [R]: run.seed of replicate r (every scenario)
+ *   /day                     i64 [D]: the day axis, 0 .. D-1
+ *   /scenarios/<s>           s = 0 .. S-1 (0 = baseline); attributes name,
+ *                            description, path, resolved_ini, sources
+ *   /scenarios/<s>/city/<m>  f64 [R x D], every metric of the metric table,
+ *                            chunked by batches of replicates, shuffle +
+ *                            deflate;
+ *                            attributes units, description, description_zh,
+ *                            kind, dims = "replicate,day"
+ *   /scenarios/<s>/changes/  columns of the differences from the baseline
+ *                            (analysis/diff.h): key, day (-1 = from the
+ *                            start), baseline_value, value, unit,
+ *                            description, description_zh, policy_baseline,
+ *                            policy
+ *   /summary                 the table (analysis/table.h): metric, units,
+ *                            description, description_zh, kind [K];
+ *                            scenario [S]; n, mean, sd, half_width, ci_lo,
+ *                            ci_hi, diff, diff_sd, diff_half_width, diff_lo,
+ *                            diff_hi, diff_p, clear [S x K];
+ *                            replicate_mean [S x K x R]
+ *
+ * Writing follows sim/output.c: a temporary file renamed into place by
+ * ana_cmpw_commit() (analysis/afile.h), HDF5's error printing off, every
+ * call checked, explicit little-endian file types, no time tracking and no
+ * timestamps.  The series are appended batch by batch (datasets grow along
+ * the replicate axis), so memory stays bounded by one batch.
+ *
+ * Reading checks the kind and schema version, the shapes of every dataset
+ * it reads, and refuses a truncated or damaged file: all as SIM_EINPUT with
+ * the file name and what is wrong.  HDF5 is used from one thread only.
+ */
+#ifndef TROIKA_ANALYSIS_H5COMPARE_H
+#define TROIKA_ANALYSIS_H5COMPARE_H
+
+#include <stdint.h>
+
+#include "diff.h"
+#include "sim/err.h"
+#include "table.h"
+
+#define ANA_COMPARE_KIND "troika-compare"
+#define ANA_COMPARE_SCHEMA 1
+
+typedef struct {
+    int64_t days, compounds, replicates;
+    int64_t win_from, win_to;   /* [win_from, win_to) */
+    double level;               /* 0.95 */
+    uint64_t seed_base;
+    uint64_t *seeds;            /* [replicates] */
+    int auto_rep;               /* 1: --replicates auto */
+    double tolerance;           /* auto: CI half-width <= tolerance x |mean| */
+    int64_t max_replicates, auto_batch;
+    int tolerance_met;          /* auto: 1 met, 0 the cap was reached first */
+    int64_t threads;            /* information only */
+    char *command_line;
+    char *troika_version, *git_commit; /* filled when reading */
+    int64_t schema;                    /* filled when reading */
+} ana_cmp_meta;
+
+typedef struct {
+    char *name, *description, *path, *resolved_ini, *sources;
+    ana_diff changes;           /* from the baseline; empty for scenario 0 */
+} ana_cmp_scen;
+
+/* The seed rule, in words (stored as the seed_rule attribute). */
+extern const char ana_seed_rule[];
+
+/* ---- writing -------------------------------------------------------------- */
+
+typedef struct ana_cmpw ana_cmpw;
+
+/* Check the path and create the temporary file (SIM_EINPUT, key "-o", for
+ * path problems: missing folder, existing file without force, ...). */
+sim_status ana_cmpw_open(ana_cmpw **w, const char *path, int force, sim_error *err);
+
+/* /day and /scenarios: attributes, changes, and empty growable series
+ * stored in chunks of chunk_rows replicates (appends of that many rows
+ * write whole chunks: much faster than small ones). */
+sim_status ana_cmpw_scenarios(ana_cmpw *w, int64_t days, int64_t chunk_rows,
+                              const ana_cmp_scen *scen, int nscen, sim_error *err);
+
+/* Append nrep replicates: city is [nscen][nrep][days][SIM_MET_N]. */
+sim_status ana_cmpw_append(ana_cmpw *w, int64_t nrep, const double *city, sim_error *err);
+
+/* Root attributes, /seeds and /summary (meta->replicates must equal the
+ * rows appended and the table's replicates). */
+sim_status ana_cmpw_finish(ana_cmpw *w, const ana_cmp_meta *meta, const ana_table *t,
+                           sim_error *err);
+
+/* Close, fsync and rename into place.  Frees w (also on failure). */
+sim_status ana_cmpw_commit(ana_cmpw *w, sim_error *err);
+
+/* Close and remove the temporary file; frees w.  NULL is fine. */
+void ana_cmpw_abort(ana_cmpw *w);
+
+/* ---- reading -------------------------------------------------------------- */
+
+typedef struct {
+    char *path;
+    int64_t file;               /* the open HDF5 file (hid_t) */
+    ana_cmp_meta meta;
+    int nscen;
+    ana_cmp_scen *scen;
+    ana_table *table;           /* as stored */
+} ana_cmpfile;
+
+/* Open and read everything but the series. */
+sim_status ana_cmpfile_open(ana_cmpfile **f, const char *path, sim_error *err);
+
+/* The series of metric `metric` in scenario s: replicates x days values
+ * into buf (row-major). */
+sim_status ana_cmpfile_series(const ana_cmpfile *f, int s, const char *metric, double *buf,
+                              sim_error *err);
+
+void ana_cmpfile_close(ana_cmpfile *f);
+
+/* Free what an ana_cmp_meta / ana_cmp_scen owns (not the struct). */
+void ana_cmp_meta_free(ana_cmp_meta *m);
+void ana_cmp_scen_free(ana_cmp_scen *s);
+
+#endif

@@ -1,0 +1,1070 @@
+/* analysis/report.c — see report.h.
+ *
+ * The page is built in an ana_sbuf in the order it reads: head (style
+ * sheets), summary, table, charts, scenarios, provenance.  Text comes from
+ * the string table (analysis/ui.def) and from the compare file; numbers get
+ * the decimals of ana_table_decimals() (means per metric, differences per
+ * scenario), as in the printed table.
+ *
+ * Charts: every chart shares the x axis (the whole run); the y axis of a
+ * metric spans the bands of all scenarios, with "nice" ticks.  Each scenario
+ * has a colour of the Okabe-Ito palette (safe for colour-blind readers) and
+ * its own dash pattern (so lines stay apart in greyscale print); the same
+ * pair is used in the legend of every chart.
+ */
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "afile.h"
+#include "compare.h"
+#include "stats.h"
+#include "troika_version.h"
+
+/* ---- style ------------------------------------------------------------------ */
+
+static const char *const palette[] = {"#000000", "#E69F00", "#0072B2", "#009E73",
+                                      "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"};
+static const char *const dashes[] = {"",      "9 4",        "2 3",  "10 3 2 3",
+                                     "16 5",  "5 2 1 2 1 2", "6 6", "1 4"};
+#define NSTYLE 8
+
+static const char *colour(int s)
+{
+    return palette[s % NSTYLE];
+}
+
+static const char *dash(int s)
+{
+    return dashes[(s + s / NSTYLE) % NSTYLE];
+}
+
+static const char css[] =
+    ":root{--ink:#1d2433;--muted:#5b6475;--line:#d9dee7;--soft:#f4f6f9;--accent:#0b4f8a}"
+    "*{box-sizing:border-box}"
+    "html{-webkit-text-size-adjust:100%}"
+    "body{margin:0;color:var(--ink);background:#fff;font:15px/1.55 system-ui,-apple-system,"
+    "'Segoe UI',Roboto,'Noto Sans','Helvetica Neue',Arial,'Noto Sans CJK SC','Source Han Sans SC',"
+    "'PingFang SC','Microsoft YaHei','WenQuanYi Micro Hei',sans-serif}"
+    "main{max-width:1120px;margin:0 auto;padding:0 28px 48px}"
+    "header.top{background:var(--accent);color:#fff;padding:26px 0 22px;margin-bottom:8px}"
+    "header.top .in{max-width:1120px;margin:0 auto;padding:0 28px}"
+    "header.top h1{margin:0 0 4px;font-size:27px;font-weight:650;letter-spacing:.2px}"
+    "header.top p{margin:0;opacity:.92}"
+    "h2{font-size:20px;margin:34px 0 10px;padding-bottom:6px;border-bottom:2px solid var(--line)}"
+    "h3{font-size:16px;margin:22px 0 6px}"
+    "p{margin:8px 0}"
+    ".note{color:var(--muted);font-size:13.5px}"
+    "ul.findings{margin:10px 0;padding-left:20px}"
+    "ul.findings li{margin:6px 0}"
+    "ul.findings li.clear{font-weight:500}"
+    "ul.findings li.none,ul.findings li.small{color:var(--muted)}"
+    "ul.findings+ul.findings{border-top:1px dashed var(--line);padding-top:8px}"
+    ".scen{font-weight:650}"
+    "table{border-collapse:collapse;width:100%;font-size:14px;margin:10px 0}"
+    "th,td{padding:6px 9px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}"
+    "thead th{background:var(--soft);font-weight:600;border-bottom:2px solid #c3cad6;"
+    "vertical-align:bottom}"
+    "td.num,td.ci,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    "tbody.metric tr:first-child th{border-top:2px solid #c3cad6}"
+    "tr.mhead th{background:#fbfcfd;padding-top:9px;font-weight:600}"
+    "th.mname code,td code{font-size:12px;color:var(--muted);font-weight:400}"
+    "th.mname .unit{color:var(--muted);font-weight:400}"
+    "table.results td:first-child{padding-left:18px;min-width:190px}"
+    "td.base{color:var(--muted);font-style:italic}"
+    "td.yes{font-weight:700;color:#0b5d1e}"
+    "td.no{color:var(--muted)}"
+    "tr.clear td.diff{font-weight:700}"
+    ".sw{display:inline-block;width:26px;height:0;border-top:3px solid;vertical-align:middle;"
+    "margin-right:6px}"
+    ".charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(470px,1fr));gap:18px 26px}"
+    "figure{margin:0;break-inside:avoid;page-break-inside:avoid}"
+    "figure h3{margin:6px 0 2px;font-size:15px;line-height:1.35;min-height:2.7em}"
+    "figure h3 code{font-size:12px;color:var(--muted);font-weight:400}"
+    "svg.chart{width:100%;height:auto;display:block}"
+    "svg.chart text{font-family:inherit;fill:#333}"
+    "svg.chart .tick{font-size:11.5px}"
+    "svg.chart .lab{font-size:11.5px;fill:#555}"
+    "svg.chart .leg{font-size:12px}"
+    "table.changes td.val{white-space:nowrap;font-variant-numeric:tabular-nums}"
+    ".pol{display:block;font-size:12.5px;color:var(--muted)}"
+    "dl.prov{display:grid;grid-template-columns:max-content 1fr;gap:4px 18px;font-size:14px}"
+    "dl.prov dt{color:var(--muted)}"
+    "dl.prov dd{margin:0;word-break:break-word}"
+    "dl.prov code{font-size:12.5px}"
+    "footer{margin-top:36px;padding-top:10px;border-top:1px solid var(--line);"
+    "color:var(--muted);font-size:12.5px}"
+    "@media (max-width:640px){main{padding:0 14px 32px}.charts{grid-template-columns:1fr}}"
+    "@media print{@page{size:A4;margin:14mm 12mm}"
+    "body{font-size:10pt;color:#000}"
+    "header.top{background:none;color:#000;padding:0 0 6px;border-bottom:2px solid #000}"
+    "header.top .in,main{max-width:none;padding:0}"
+    "h2{break-after:avoid;page-break-after:avoid;margin-top:18px}"
+    "h3{break-after:avoid;page-break-after:avoid}"
+    "table{font-size:8pt}"
+    "th,td{padding:3px 5px}"
+    "thead th{white-space:normal}"
+    "table.results td:first-child{min-width:0;padding-left:8px}"
+    "td.ci{white-space:normal}"
+    "th.mname code,td code,figure h3 code{font-size:7pt}"
+    "tr,tbody.metric{break-inside:avoid;page-break-inside:avoid}"
+    "thead{display:table-header-group}"
+    ".charts{grid-template-columns:1fr 1fr;gap:8px 14px}"
+    "section.charts-sec{break-before:page;page-break-before:always}"
+    "td.yes{color:#000}"
+    "a{color:#000;text-decoration:none}}";
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+typedef struct {
+    const ana_cmpfile *f;
+    const ana_table *t;
+    ana_lang lang;
+    ana_sbuf *sb;
+} page;
+
+static void put(page *p, const char *s)
+{
+    ana_sbuf_put(p->sb, s);
+}
+
+static void esc(page *p, const char *s)
+{
+    ana_sbuf_html(p->sb, s ? s : "");
+}
+
+/* A UI row as HTML, with arguments already HTML. */
+static void ui(page *p, ana_ui_id id, const char *const *args, int n)
+{
+    ana_ui_put(p->sb, id, p->lang, 1, args, n);
+}
+
+/* A UI row as plain text, into a new string (caller frees). */
+static char *ui_text(ana_ui_id id, ana_lang lang, const char *const *args, int n)
+{
+    ana_sbuf sb;
+    ana_sbuf_init(&sb);
+    ana_ui_put(&sb, id, lang, 0, args, n);
+    return ana_sbuf_take(&sb);
+}
+
+/* HTML-escaped copy of s (caller frees). */
+static char *html_of(const char *s)
+{
+    ana_sbuf sb;
+    ana_sbuf_init(&sb);
+    ana_sbuf_html(&sb, s ? s : "");
+    return ana_sbuf_take(&sb);
+}
+
+static char *metric_phrase(const ana_table *t, int k, ana_lang lang, int lower)
+{
+    ana_sbuf sb;
+    ana_sbuf_init(&sb);
+    ana_table_metric_phrase(&sb, t, k, lang, lower);
+    return ana_sbuf_take(&sb);
+}
+
+static const char *MINUS = "\xE2\x88\x92"; /* U+2212 */
+
+/* ---- head --------------------------------------------------------------------- */
+
+static void head(page *p)
+{
+    const ana_table *t = p->t;
+    put(p, "<!DOCTYPE html>\n<html lang=\"");
+    put(p, p->lang == ANA_ZH ? "zh-CN" : "en");
+    ana_sbuf_printf(p->sb, "\" data-scenarios=\"%d\" data-metrics=\"%d\" data-replicates=\"%lld\">\n",
+                    t->nscen, t->nmet, (long long)t->replicates);
+    put(p, "<head>\n<meta charset=\"utf-8\">\n"
+           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+           "style-src 'unsafe-inline'; img-src data:\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    ana_sbuf_printf(p->sb, "<meta name=\"generator\" content=\"troika %s\">\n", TROIKA_VERSION);
+    put(p, "<title>");
+    esc(p, ana_ui(ANA_UI_DOC_TITLE, p->lang));
+    put(p, ": ");
+    for (int s = 0; s < t->nscen; s++) {
+        if (s)
+            put(p, p->lang == ANA_ZH ? "、" : ", ");
+        esc(p, t->scen[s]);
+    }
+    put(p, "</title>\n<style>");
+    put(p, css);
+    put(p, "</style>\n</head>\n<body>\n");
+
+    /* the banner */
+    char ns[16], nr[32], nd[32];
+    snprintf(ns, sizeof ns, "%d", t->nscen);
+    snprintf(nr, sizeof nr, "%lld", (long long)t->replicates);
+    snprintf(nd, sizeof nd, "%lld", (long long)t->days);
+    put(p, "<header class=\"top\"><div class=\"in\"><h1>");
+    ui(p, ANA_UI_DOC_TITLE, NULL, 0);
+    put(p, "</h1><p>");
+    for (int s = 0; s < t->nscen; s++) {
+        if (s)
+            put(p, " · ");
+        esc(p, t->scen[s]);
+    }
+    put(p, "</p><p>");
+    const char *args[] = {ns, nr, nd};
+    ui(p, ANA_UI_SUBTITLE, args, 3);
+    put(p, "</p></div></header>\n<main>\n");
+}
+
+/* ---- summary ------------------------------------------------------------------ */
+
+/* A clear effect: the sentence for it. */
+static void effect_sentence(page *p, int s, int k, const char *sname)
+{
+    const ana_table *t = p->t;
+    ana_lang L = p->lang;
+    const ana_summary *d = &t->diff[ana_table_at(t, s, k)];
+    double base = t->mean[ana_table_at(t, 0, k)].mean;
+    double sc = ana_unit_scale(t->unit[k]);
+    int dec = ana_table_decimals(t, k, s);
+    int lower = d->mean < 0;
+    double lo = (lower ? -d->hi : d->lo) * sc, hi = (lower ? -d->lo : d->hi) * sc;
+    char a[48], l[48], h[48], pct[48];
+    ana_fmt_num(a, sizeof a, fabs(d->mean) * sc, dec, MINUS);
+    ana_fmt_num(l, sizeof l, lo, dec, MINUS);
+    ana_fmt_num(h, sizeof h, hi, dec, MINUS);
+    char *ph = metric_phrase(t, k, L, 1);
+    char *phh = html_of(ph ? ph : "");
+    char *unit = html_of(ana_unit_amount(t->unit[k], L));
+    char *rel = NULL;
+    /* the relative size, except for shares (points and percent would mix) */
+    if (base != 0.0 && strcmp(t->unit[k], "share") != 0) {
+        double r = 100.0 * fabs(d->mean / base);
+        snprintf(pct, sizeof pct, "%.*f%%", r < 10 ? 1 : 0, r);
+        const char *ra[] = {pct};
+        rel = ui_text(ANA_UI_SUM_RELATIVE, L, ra, 1);
+    }
+    char *relh = html_of(rel ? rel : "");
+    const char *args[] = {sname, phh ? phh : "", a, unit ? unit : "", l, h, relh ? relh : ""};
+    ana_sbuf_printf(p->sb, "<li class=\"clear\" data-metric=\"%s\" data-scenario=\"%d\">",
+                    t->met[k], s);
+    ui(p, lower ? ANA_UI_SUM_LOWER : ANA_UI_SUM_RAISE, args, 7);
+    put(p, "</li>\n");
+    free(ph);
+    free(phh);
+    free(unit);
+    free(rel);
+    free(relh);
+}
+
+/* Size of a difference relative to the baseline (infinity when the
+ * baseline is 0). */
+static double relative(const ana_table *t, int s, int k)
+{
+    double base = t->mean[ana_table_at(t, 0, k)].mean;
+    double d = t->diff[ana_table_at(t, s, k)].mean;
+    return base != 0.0 ? fabs(d / base) : INFINITY;
+}
+
+/* What scenario s did: clear effects, largest (relative to the baseline)
+ * first; clear but small ones (under ANA_REPORT_SMALL of the baseline) in
+ * one line; then the metrics with no clear effect. */
+static void findings(page *p, int s)
+{
+    const ana_table *t = p->t;
+    ana_lang L = p->lang;
+    char *name = html_of(t->scen[s]);
+    ana_sbuf sn;
+    ana_sbuf_init(&sn);
+    ana_sbuf_put(&sn, "<span class=\"scen\">");
+    ana_sbuf_put(&sn, name ? name : "");
+    ana_sbuf_put(&sn, "</span>");
+    free(name);
+    const char *sname = sn.p ? sn.p : "";
+    ana_sbuf_printf(p->sb, "<ul class=\"findings\" data-scenario=\"%d\">\n", s);
+    if (p->f && s < p->f->nscen && p->f->scen[s].changes.n == 0) {
+        put(p, "<li class=\"none\">");
+        const char *args[] = {sname};
+        ui(p, ANA_UI_SUM_NONE, args, 1);
+        put(p, "</li>\n</ul>\n");
+        ana_sbuf_free(&sn);
+        return;
+    }
+    int *order = malloc((size_t)t->nmet * sizeof *order);
+    int nbig = 0, nsmall = 0, nunclear = 0;
+    ana_sbuf small, unclear;
+    ana_sbuf_init(&small);
+    ana_sbuf_init(&unclear);
+    for (int k = 0; k < t->nmet; k++) {
+        char *ph = metric_phrase(t, k, L, 1);
+        if (!ana_table_clear(t, s, k)) {
+            if (nunclear++)
+                ana_sbuf_html(&unclear, ana_ui(ANA_UI_LIST_SEP, L));
+            ana_sbuf_html(&unclear, ph ? ph : "");
+        } else if (relative(t, s, k) < ANA_REPORT_SMALL) {
+            if (nsmall++)
+                ana_sbuf_html(&small, ana_ui(ANA_UI_LIST_SEP, L));
+            ana_sbuf_html(&small, ph ? ph : "");
+        } else if (order) {
+            /* insertion by decreasing relative size (stable) */
+            int j = nbig++;
+            while (j > 0 && relative(t, s, order[j - 1]) < relative(t, s, k)) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = k;
+        }
+        free(ph);
+    }
+    for (int j = 0; j < nbig; j++)
+        effect_sentence(p, s, order[j], sname);
+    if (nsmall) {
+        char pct[16];
+        snprintf(pct, sizeof pct, "%g%%", 100.0 * ANA_REPORT_SMALL);
+        const char *args[] = {sname, pct, small.p ? small.p : ""};
+        put(p, "<li class=\"small\">");
+        ui(p, ANA_UI_SUM_SMALL, args, 3);
+        put(p, "</li>\n");
+    }
+    if (nunclear == t->nmet) {
+        char nm[16];
+        snprintf(nm, sizeof nm, "%d", t->nmet);
+        const char *args[] = {sname, nm};
+        put(p, "<li class=\"none\">");
+        ui(p, ANA_UI_SUM_NOCLEAR_ALL, args, 2);
+        put(p, "</li>\n");
+    } else if (nunclear) {
+        put(p, "<li class=\"none\">");
+        const char *args[] = {sname, unclear.p ? unclear.p : ""};
+        ui(p, ANA_UI_SUM_NOCLEAR, args, 2);
+        put(p, "</li>\n");
+    }
+    put(p, "</ul>\n");
+    ana_sbuf_free(&small);
+    ana_sbuf_free(&unclear);
+    ana_sbuf_free(&sn);
+    free(order);
+}
+
+static void summary(page *p)
+{
+    const ana_table *t = p->t;
+    ana_lang L = p->lang;
+    put(p, "<section id=\"summary\">\n<h2>");
+    ui(p, ANA_UI_H_SUMMARY, NULL, 0);
+    put(p, "</h2>\n<p>");
+    {
+        ana_sbuf win;
+        ana_sbuf_init(&win);
+        ana_table_window_text(&win, t, L);
+        char nr[32];
+        snprintf(nr, sizeof nr, "%lld", (long long)t->replicates);
+        char *w = html_of(win.p ? win.p : "");
+        const char *args[] = {nr, nr, w ? w : ""};
+        ui(p, ANA_UI_SUMMARY_INTRO, args, 3);
+        free(w);
+        ana_sbuf_free(&win);
+    }
+    if (L == ANA_EN)
+        put(p, " ");
+    {
+        char *b = html_of(t->scen[0]);
+        ana_sbuf bs;
+        ana_sbuf_init(&bs);
+        ana_sbuf_put(&bs, "<span class=\"scen\">");
+        ana_sbuf_put(&bs, b ? b : "");
+        ana_sbuf_put(&bs, "</span>");
+        const char *args[] = {bs.p ? bs.p : ""};
+        ui(p, ANA_UI_BASELINE_IS, args, 1);
+        ana_sbuf_free(&bs);
+        free(b);
+    }
+    put(p, "</p>\n");
+    for (int s = 1; s < t->nscen; s++)
+        findings(p, s);
+    /* --replicates auto: how many were needed */
+    const ana_cmp_meta *m = p->f ? &p->f->meta : NULL;
+    if (m && m->auto_rep) {
+        char batch[32], tol[32], nr[32], cap[32];
+        snprintf(batch, sizeof batch, "%lld", (long long)m->auto_batch);
+        snprintf(tol, sizeof tol, "%g%%", 100.0 * m->tolerance);
+        snprintf(nr, sizeof nr, "%lld", (long long)m->replicates);
+        snprintf(cap, sizeof cap, "%lld", (long long)m->max_replicates);
+        put(p, "<p class=\"note auto\">");
+        if (m->tolerance_met) {
+            const char *args[] = {batch, tol, nr};
+            ui(p, ANA_UI_AUTO_MET, args, 3);
+        } else {
+            int *bad = malloc((size_t)t->nmet * sizeof *bad);
+            int nb = bad ? ana_compare_unmet(t, m->tolerance, bad) : 0;
+            ana_sbuf list;
+            ana_sbuf_init(&list);
+            for (int j = 0; j < nb; j++) {
+                if (j)
+                    ana_sbuf_html(&list, ana_ui(ANA_UI_LIST_SEP, L));
+                char *ph = metric_phrase(t, bad[j], L, 1);
+                ana_sbuf_html(&list, ph ? ph : "");
+                free(ph);
+            }
+            const char *args[] = {batch, cap, tol, list.p ? list.p : ""};
+            ui(p, ANA_UI_AUTO_CAP, args, 4);
+            ana_sbuf_free(&list);
+            free(bad);
+        }
+        put(p, "</p>\n");
+    }
+    put(p, "<p class=\"note\">");
+    ui(p, ANA_UI_SUM_CAVEAT, NULL, 0);
+    put(p, "</p>\n</section>\n");
+}
+
+/* ---- table ------------------------------------------------------------------------- */
+
+static void num_cell(page *p, const char *cls, int k, int s, const char *stat, double v,
+                     double sc, int dec)
+{
+    char txt[48];
+    ana_fmt_num(txt, sizeof txt, v * sc, dec, MINUS);
+    ana_sbuf_printf(p->sb,
+                    "<td class=\"%s\" data-metric=\"%s\" data-scenario=\"%d\" data-stat=\"%s\" "
+                    "data-value=\"%.17g\" data-scale=\"%g\" data-dec=\"%d\">%s</td>",
+                    cls, p->t->met[k], s, stat, v, sc, dec, txt);
+}
+
+static void ci_cell(page *p, int k, int s, const char *stat, double lo, double hi, double sc,
+                    int dec)
+{
+    char a[48], b[48];
+    ana_fmt_num(a, sizeof a, lo * sc, dec, MINUS);
+    ana_fmt_num(b, sizeof b, hi * sc, dec, MINUS);
+    ana_sbuf_printf(p->sb,
+                    "<td class=\"ci\" data-metric=\"%s\" data-scenario=\"%d\" data-stat=\"%s\" "
+                    "data-lo=\"%.17g\" data-hi=\"%.17g\" data-scale=\"%g\" data-dec=\"%d\">",
+                    p->t->met[k], s, stat, lo, hi, sc, dec);
+    const char *args[] = {a, b};
+    ui(p, ANA_UI_CI_RANGE, args, 2);
+    put(p, "</td>");
+}
+
+static void table(page *p)
+{
+    const ana_table *t = p->t;
+    ana_lang L = p->lang;
+    put(p, "<section id=\"table\">\n<h2>");
+    ui(p, ANA_UI_H_TABLE, NULL, 0);
+    put(p, "</h2>\n<p class=\"note\">");
+    {
+        ana_sbuf win;
+        ana_sbuf_init(&win);
+        ana_table_window_text(&win, t, L);
+        char *w = html_of(win.p ? win.p : "");
+        const char *args[] = {w ? w : ""};
+        ui(p, ANA_UI_TABLE_NOTE, args, 1);
+        free(w);
+        ana_sbuf_free(&win);
+    }
+    put(p, "</p>\n<table class=\"results\">\n<thead><tr><th>");
+    ui(p, ANA_UI_COL_SCENARIO, NULL, 0);
+    put(p, "</th><th class=\"num\">");
+    ui(p, ANA_UI_COL_MEAN, NULL, 0);
+    put(p, "</th><th class=\"num\">");
+    ui(p, ANA_UI_COL_CI, NULL, 0);
+    put(p, "</th><th class=\"num\">");
+    ui(p, ANA_UI_COL_DIFF, NULL, 0);
+    put(p, "</th><th class=\"num\">");
+    ui(p, ANA_UI_COL_CI, NULL, 0);
+    put(p, "</th><th class=\"num\">");
+    ui(p, ANA_UI_COL_P, NULL, 0);
+    put(p, "</th><th>");
+    ui(p, ANA_UI_COL_CLEAR, NULL, 0);
+    put(p, "</th></tr></thead>\n");
+    for (int k = 0; k < t->nmet; k++) {
+        double sc = ana_unit_scale(t->unit[k]);
+        int dec = ana_table_decimals(t, k, -1);
+        ana_sbuf_printf(p->sb, "<tbody class=\"metric\" data-metric=\"%s\">\n", t->met[k]);
+        /* the metric: a heading row across the table */
+        put(p, "<tr class=\"mhead\"><th class=\"mname\" colspan=\"7\" scope=\"colgroup\">");
+        char *ph = metric_phrase(t, k, L, 0);
+        esc(p, ph);
+        free(ph);
+        put(p, " <span class=\"unit\">(");
+        esc(p, ana_unit_label(t->unit[k], L));
+        put(p, ")</span> <code>");
+        esc(p, t->met[k]);
+        put(p, "</code></th></tr>\n");
+        for (int s = 0; s < t->nscen; s++) {
+            size_t at = ana_table_at(t, s, k);
+            const ana_summary *m = &t->mean[at], *d = &t->diff[at];
+            int clear = ana_table_clear(t, s, k);
+            int ddec = ana_table_decimals(t, k, s);
+            ana_sbuf_printf(p->sb, "<tr%s>", clear ? " class=\"clear\"" : "");
+            ana_sbuf_printf(p->sb, "<td><span class=\"sw\" style=\"border-color:%s\"></span>",
+                            colour(s));
+            esc(p, t->scen[s]);
+            put(p, "</td>");
+            num_cell(p, "num", k, s, "mean", m->mean, sc, dec);
+            ci_cell(p, k, s, "ci", m->lo, m->hi, sc, dec);
+            if (s == 0) {
+                put(p, "<td class=\"base\" colspan=\"4\">");
+                ui(p, ANA_UI_BASELINE, NULL, 0);
+                put(p, "</td>");
+            } else {
+                num_cell(p, "num diff", k, s, "diff", d->mean, sc, ddec);
+                ci_cell(p, k, s, "diff_ci", d->lo, d->hi, sc, ddec);
+                char pv[16];
+                ana_fmt_p(pv, sizeof pv, d->p);
+                ana_sbuf_printf(p->sb,
+                                "<td class=\"num\" data-metric=\"%s\" data-scenario=\"%d\" "
+                                "data-stat=\"p\" data-value=\"%.17g\">",
+                                t->met[k], s, d->p);
+                esc(p, pv);
+                ana_sbuf_printf(p->sb,
+                                "</td><td class=\"%s\" data-metric=\"%s\" data-scenario=\"%d\" "
+                                "data-stat=\"clear\" data-value=\"%d\">",
+                                clear ? "yes" : "no", t->met[k], s, clear);
+                ui(p, clear ? ANA_UI_YES : ANA_UI_NO, NULL, 0);
+                put(p, "</td>");
+            }
+            put(p, "</tr>\n");
+        }
+        put(p, "</tbody>\n");
+    }
+    put(p, "</table>\n</section>\n");
+}
+
+/* ---- charts ------------------------------------------------------------------------ */
+
+/* Chart geometry (SVG user units). */
+#define CW 560.0
+#define PL 58.0  /* plot left */
+#define PR 14.0  /* right margin */
+#define PT 24.0  /* plot top */
+#define PH 220.0 /* plot height */
+
+typedef struct {
+    int npts;
+    double *x;            /* [npts] day (centre of the bin) */
+    double *mean, *lo, *hi; /* [nscen][npts], scaled */
+} series;
+
+/* A "nice" step near range / n: 1, 2, 2.5 or 5 times a power of ten. */
+static double nice_step(double range, int n)
+{
+    double raw = range / n;
+    if (!(raw > 0) || !isfinite(raw))
+        return 1.0;
+    double p10 = pow(10.0, floor(log10(raw)));
+    double f = raw / p10;
+    double m = f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 2.5 ? 2.5 : f <= 5.0 ? 5.0 : 10.0;
+    return m * p10;
+}
+
+static int step_decimals(double step)
+{
+    int d = 0;
+    while (d < 8 && fabs(step * pow(10.0, d) - floor(step * pow(10.0, d) + 0.5)) > 1e-6)
+        d++;
+    return d;
+}
+
+/* Legend items laid out left to right, wrapping; returns the rows used. */
+static double text_w(const char *s, double px)
+{
+    return ana_text_width(s) * px * 0.56;
+}
+
+static int legend_rows(const ana_table *t)
+{
+    double x = PL, rows = 1;
+    for (int s = 0; s < t->nscen; s++) {
+        double w = 34 + text_w(t->scen[s], 12) + 18;
+        if (x + w > CW - PR && x > PL) {
+            rows++;
+            x = PL;
+        }
+        x += w;
+    }
+    return (int)rows;
+}
+
+static sim_status chart(page *p, int k, const series *sr, const int64_t *pol, int npol,
+                        int bin, sim_error *err)
+{
+    const ana_table *t = p->t;
+    ana_lang L = p->lang;
+    int S = t->nscen, n = sr->npts;
+    double days = (double)t->days;
+    /* y range over every band */
+    double ymin = INFINITY, ymax = -INFINITY;
+    for (int i = 0; i < S * n; i++) {
+        if (sr->lo[i] < ymin)
+            ymin = sr->lo[i];
+        if (sr->hi[i] > ymax)
+            ymax = sr->hi[i];
+    }
+    if (!isfinite(ymin) || !isfinite(ymax))
+        return SIM_FAIL(err, SIM_EINPUT, p->f ? p->f->path : NULL, 0, NULL,
+                        "metric %s has non-finite values", t->met[k]);
+    if (ymax - ymin < 1e-12 * (fabs(ymax) + 1)) {
+        double pad = fabs(ymax) > 0 ? fabs(ymax) * 0.1 : 1.0;
+        ymin -= pad;
+        ymax += pad;
+    }
+    double step = nice_step(ymax - ymin, 5);
+    double y0 = floor(ymin / step) * step, y1 = ceil(ymax / step) * step;
+    if (y1 - y0 < step)
+        y1 = y0 + step;
+    int ydec = step_decimals(step);
+    double pw = CW - PL - PR;
+    int lrows = legend_rows(t);
+    double axis_y = PT + PH, legend_y = axis_y + 56;
+    double height = legend_y + 18.0 * lrows + 4;
+#define X(d) (PL + pw * ((d) - 0.0) / (days - 1 > 0 ? days - 1 : 1))
+#define Y(v) (PT + PH * (1.0 - ((v) - y0) / (y1 - y0)))
+
+    char *ph = metric_phrase(t, k, L, 0);
+    ana_sbuf_printf(p->sb, "<figure data-metric=\"%s\"><h3>", t->met[k]);
+    esc(p, ph);
+    put(p, " <code>");
+    esc(p, t->met[k]);
+    put(p, "</code></h3>\n");
+    ana_sbuf_printf(p->sb,
+                    "<svg class=\"chart\" data-metric=\"%s\" data-points=\"%d\" "
+                    "viewBox=\"0 0 %.0f %.0f\" role=\"img\">"
+                    "<title>",
+                    t->met[k], n, CW, height);
+    esc(p, ph);
+    put(p, "</title>\n");
+    free(ph);
+
+    /* the window of the table, then the grid */
+    ana_sbuf_printf(p->sb,
+                    "<rect class=\"window\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                    "fill=\"#eceff3\"/>\n",
+                    X((double)t->win_from), PT,
+                    X((double)(t->win_to - 1)) - X((double)t->win_from), PH);
+    put(p, "<g class=\"grid\" stroke=\"#dde2ea\" stroke-width=\"1\">");
+    for (double v = y0; v <= y1 + step * 1e-6; v += step)
+        ana_sbuf_printf(p->sb, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>", PL,
+                        CW - PR, Y(v), Y(v));
+    put(p, "</g>\n<g class=\"tick\" text-anchor=\"end\">");
+    for (double v = y0; v <= y1 + step * 1e-6; v += step) {
+        char lab[48];
+        ana_fmt_num(lab, sizeof lab, fabs(v) < step * 1e-9 ? 0.0 : v, ydec, MINUS);
+        ana_sbuf_printf(p->sb, "<text x=\"%.1f\" y=\"%.1f\">%s</text>", PL - 6, Y(v) + 4, lab);
+    }
+    put(p, "</g>\n");
+    /* x ticks: years for long runs, else a nice step in days */
+    double xstep = days >= 730 ? 365 : nice_step(days, 6);
+    if (xstep < 1)
+        xstep = 1;
+    put(p, "<g class=\"tick\" text-anchor=\"middle\">");
+    for (double d = 0; d <= days - 1 + 1e-9; d += xstep)
+        ana_sbuf_printf(p->sb,
+                        "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#777\"/>"
+                        "<text x=\"%.1f\" y=\"%.1f\">%.0f</text>",
+                        X(d), X(d), axis_y, axis_y + 5, X(d), axis_y + 18, d);
+    put(p, "</g>\n");
+    ana_sbuf_printf(p->sb,
+                    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#777\"/>\n",
+                    PL, CW - PR, axis_y, axis_y);
+    ana_sbuf_printf(p->sb, "<text class=\"lab\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+                    PL + pw / 2, axis_y + 33);
+    esc(p, ana_ui(ANA_UI_AXIS_DAY, L));
+    put(p, "</text>\n");
+    ana_sbuf_printf(p->sb, "<text class=\"lab\" x=\"4\" y=\"%.1f\">", PT - 11);
+    esc(p, ana_unit_label(t->unit[k], L));
+    put(p, "</text>\n");
+    (void)bin;
+    /* policy days */
+    for (int j = 0; j < npol; j++)
+        ana_sbuf_printf(p->sb,
+                        "<line class=\"policy\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
+                        "stroke=\"#888\" stroke-width=\"1\" stroke-dasharray=\"1 3\"/>\n",
+                        X((double)pol[j]), X((double)pol[j]), PT, axis_y);
+    /* bands, then lines on top */
+    for (int s = 0; s < S; s++) {
+        const double *lo = sr->lo + (size_t)s * n, *hi = sr->hi + (size_t)s * n;
+        ana_sbuf_printf(p->sb,
+                        "<path class=\"band\" data-scenario=\"%d\" fill=\"%s\" "
+                        "fill-opacity=\"%s\" stroke=\"none\" d=\"",
+                        s, colour(s), s == 0 ? "0.13" : "0.2");
+        for (int i = 0; i < n; i++)
+            ana_sbuf_printf(p->sb, "%s%.1f,%.1f", i ? "L" : "M", X(sr->x[i]), Y(hi[i]));
+        for (int i = n - 1; i >= 0; i--)
+            ana_sbuf_printf(p->sb, "L%.1f,%.1f", X(sr->x[i]), Y(lo[i]));
+        put(p, "Z\"/>\n");
+    }
+    for (int s = 0; s < S; s++) {
+        const double *mn = sr->mean + (size_t)s * n;
+        ana_sbuf_printf(p->sb,
+                        "<path class=\"line\" data-scenario=\"%d\" fill=\"none\" stroke=\"%s\" "
+                        "stroke-width=\"2\" stroke-linejoin=\"round\"%s%s%s d=\"",
+                        s, colour(s), dash(s)[0] ? " stroke-dasharray=\"" : "", dash(s),
+                        dash(s)[0] ? "\"" : "");
+        for (int i = 0; i < n; i++)
+            ana_sbuf_printf(p->sb, "%s%.1f,%.1f", i ? "L" : "M", X(sr->x[i]), Y(mn[i]));
+        put(p, "\"/>\n");
+    }
+    /* legend */
+    put(p, "<g class=\"legend leg\">");
+    double lx = PL, ly = legend_y;
+    for (int s = 0; s < S; s++) {
+        double w = 34 + text_w(t->scen[s], 12) + 18;
+        if (lx + w > CW - PR && lx > PL) {
+            lx = PL;
+            ly += 18;
+        }
+        ana_sbuf_printf(p->sb,
+                        "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                        "stroke-width=\"2.5\"%s%s%s/><text x=\"%.1f\" y=\"%.1f\">",
+                        lx, lx + 28, ly - 4, ly - 4, colour(s),
+                        dash(s)[0] ? " stroke-dasharray=\"" : "", dash(s),
+                        dash(s)[0] ? "\"" : "", lx + 34, ly);
+        esc(p, t->scen[s]);
+        put(p, "</text>");
+        lx += w;
+    }
+    put(p, "</g>\n</svg></figure>\n");
+#undef X
+#undef Y
+    return SIM_OK;
+}
+
+/* Bin the series of every scenario for metric k. */
+static sim_status make_series(page *p, int k, int bin, series *sr, double *buf,
+                              double *tmp, sim_error *err)
+{
+    const ana_table *t = p->t;
+    int64_t D = t->days, R = t->replicates;
+    double sc = ana_unit_scale(t->unit[k]);
+    /* counts are never negative; shares and scores lie in [0, 1] */
+    int unit01 = strcmp(t->unit[k], "share") == 0 || strcmp(t->unit[k], "score") == 0;
+    double lim_lo = unit01 || strcmp(t->kind[k], "count") == 0 ? 0.0 : -INFINITY;
+    double lim_hi = unit01 ? 1.0 : INFINITY;
+    for (int s = 0; s < t->nscen; s++) {
+        SIM_TRY(err, ana_cmpfile_series(p->f, s, t->met[k], buf, err));
+        for (int i = 0; i < sr->npts; i++) {
+            int64_t a = (int64_t)i * bin, b = a + bin < D ? a + bin : D;
+            for (int64_t r = 0; r < R; r++) {
+                double sum = 0.0;
+                for (int64_t d = a; d < b; d++)
+                    sum += buf[(size_t)r * (size_t)D + (size_t)d];
+                tmp[r] = sum / (double)(b - a);
+            }
+            ana_summary m = ana_summarise(tmp, (size_t)R, t->level);
+            size_t at = (size_t)s * (size_t)sr->npts + (size_t)i;
+            sr->x[i] = (double)a + (double)(b - 1 - a) / 2.0;
+            sr->mean[at] = m.mean * sc;
+            /* the band stops at the metric's natural limits */
+            sr->lo[at] = (m.lo < lim_lo ? lim_lo : m.lo) * sc;
+            sr->hi[at] = (m.hi > lim_hi ? lim_hi : m.hi) * sc;
+        }
+    }
+    return SIM_OK;
+}
+
+static sim_status charts(page *p, sim_error *err)
+{
+    const ana_table *t = p->t;
+    ana_lang L = p->lang;
+    int64_t D = t->days, R = t->replicates;
+    int bin = (int)((D + ANA_REPORT_POINTS - 1) / ANA_REPORT_POINTS);
+    if (bin > 1 && bin < 7 && D >= 700)
+        bin = 7; /* weekly points read naturally */
+    int npts = (int)((D + bin - 1) / bin);
+    sim_status s = SIM_OK;
+    series sr;
+    sr.npts = npts;
+    sr.x = malloc((size_t)npts * sizeof *sr.x);
+    sr.mean = malloc((size_t)t->nscen * (size_t)npts * sizeof *sr.mean);
+    sr.lo = malloc((size_t)t->nscen * (size_t)npts * sizeof *sr.lo);
+    sr.hi = malloc((size_t)t->nscen * (size_t)npts * sizeof *sr.hi);
+    double *buf = malloc((size_t)R * (size_t)D * sizeof *buf);
+    double *tmp = malloc((size_t)R * sizeof *tmp);
+    /* distinct policy days of every scenario */
+    int npol = 0, cap = 0;
+    int64_t *pol = NULL;
+    for (int i = 0; p->f && i < p->f->nscen; i++)
+        cap += p->f->scen[i].changes.n;
+    pol = malloc((size_t)(cap ? cap : 1) * sizeof *pol);
+    if (!sr.x || !sr.mean || !sr.lo || !sr.hi || !buf || !tmp || !pol) {
+        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory drawing the charts");
+        goto done;
+    }
+    for (int i = 0; p->f && i < p->f->nscen; i++)
+        for (int j = 0; j < p->f->scen[i].changes.n; j++) {
+            int64_t d = p->f->scen[i].changes.rows[j].day;
+            int seen = d < 0 || d >= D;
+            for (int q = 0; q < npol && !seen; q++)
+                seen = pol[q] == d;
+            if (!seen)
+                pol[npol++] = d;
+        }
+    put(p, "<section id=\"charts\" class=\"charts-sec\">\n<h2>");
+    ui(p, ANA_UI_H_CHARTS, NULL, 0);
+    put(p, "</h2>\n<p class=\"note\">");
+    {
+        char bs[32];
+        snprintf(bs, sizeof bs, "%d", bin);
+        char *binned = NULL;
+        if (bin > 1) {
+            const char *a1[] = {bs};
+            binned = ui_text(ANA_UI_CHARTS_BINNED, L, a1, 1);
+        }
+        char *bh = html_of(binned ? binned : "");
+        const char *args[] = {bh ? bh : ""};
+        ui(p, ANA_UI_CHARTS_NOTE, args, 1);
+        free(bh);
+        free(binned);
+    }
+    put(p, "</p>\n<div class=\"charts\">\n");
+    for (int k = 0; k < t->nmet && s == SIM_OK; k++) {
+        s = make_series(p, k, bin, &sr, buf, tmp, err);
+        if (s == SIM_OK)
+            s = chart(p, k, &sr, pol, npol, bin, err);
+    }
+    put(p, "</div>\n</section>\n");
+done:
+    free(sr.x);
+    free(sr.mean);
+    free(sr.lo);
+    free(sr.hi);
+    free(buf);
+    free(tmp);
+    free(pol);
+    return s;
+}
+
+/* ---- scenarios ------------------------------------------------------------------ */
+
+static void scenarios(page *p)
+{
+    const ana_cmpfile *f = p->f;
+    ana_lang L = p->lang;
+    put(p, "<section id=\"scenarios\">\n<h2>");
+    ui(p, ANA_UI_H_SCENARIOS, NULL, 0);
+    put(p, "</h2>\n");
+    for (int s = 0; s < f->nscen; s++) {
+        const ana_cmp_scen *sc = &f->scen[s];
+        ana_sbuf_printf(p->sb,
+                        "<div class=\"scenario\" data-scenario=\"%d\"><h3><span class=\"sw\" "
+                        "style=\"border-color:%s\"></span>",
+                        s, colour(s));
+        esc(p, p->t->scen[s]);
+        put(p, "</h3>\n");
+        if (sc->description[0]) {
+            put(p, "<p>");
+            esc(p, sc->description);
+            put(p, "</p>\n");
+        }
+        if (sc->path[0]) {
+            char *ph = html_of(sc->path);
+            ana_sbuf c;
+            ana_sbuf_init(&c);
+            ana_sbuf_put(&c, "<code>");
+            ana_sbuf_put(&c, ph ? ph : "");
+            ana_sbuf_put(&c, "</code>");
+            const char *args[] = {c.p ? c.p : ""};
+            put(p, "<p class=\"note\">");
+            ui(p, ANA_UI_SCEN_FILE, args, 1);
+            put(p, "</p>\n");
+            ana_sbuf_free(&c);
+            free(ph);
+        }
+        if (s == 0) {
+            put(p, "<p>");
+            ui(p, ANA_UI_SCEN_BASELINE, NULL, 0);
+            put(p, "</p></div>\n");
+            continue;
+        }
+        if (sc->changes.n == 0) {
+            put(p, "<p>");
+            ui(p, ANA_UI_SCEN_SAME, NULL, 0);
+            put(p, "</p></div>\n");
+            continue;
+        }
+        put(p, "<table class=\"changes\"><thead><tr><th>");
+        ui(p, ANA_UI_COL_WHEN, NULL, 0);
+        put(p, "</th><th>");
+        ui(p, ANA_UI_COL_MEANING, NULL, 0);
+        put(p, "</th><th>");
+        ui(p, ANA_UI_COL_BASE_VALUE, NULL, 0);
+        put(p, "</th><th>");
+        ui(p, ANA_UI_COL_THIS_VALUE, NULL, 0);
+        put(p, "</th><th>");
+        ui(p, ANA_UI_COL_UNIT, NULL, 0);
+        put(p, "</th></tr></thead>\n<tbody>\n");
+        for (int j = 0; j < sc->changes.n; j++) {
+            const ana_diff_row *r = &sc->changes.rows[j];
+            ana_sbuf w;
+            ana_sbuf_init(&w);
+            ana_diff_when(&w, r, L);
+            put(p, "<tr><td>");
+            esc(p, w.p ? w.p : "");
+            ana_sbuf_free(&w);
+            if (r->policy_b[0]) {
+                char *ph = html_of(r->policy_b);
+                const char *args[] = {ph ? ph : ""};
+                put(p, "<span class=\"pol\">");
+                ui(p, ANA_UI_WHEN_POLICY, args, 1);
+                put(p, "</span>");
+                free(ph);
+            }
+            if (r->policy_a[0]) {
+                char *ph = html_of(r->policy_a);
+                const char *args[] = {ph ? ph : ""};
+                put(p, "<span class=\"pol\">");
+                ui(p, ANA_UI_BASELINE, NULL, 0);
+                put(p, ": ");
+                ui(p, ANA_UI_WHEN_POLICY, args, 1);
+                put(p, "</span>");
+                free(ph);
+            }
+            put(p, "</td><td>");
+            esc(p, L == ANA_ZH && r->doc_zh[0] ? r->doc_zh : r->doc_en);
+            put(p, " <code>");
+            esc(p, r->key);
+            put(p, "</code></td><td class=\"val\">");
+            esc(p, r->a);
+            put(p, "</td><td class=\"val\"><strong>");
+            esc(p, r->b);
+            put(p, "</strong></td><td>");
+            esc(p, r->unit);
+            put(p, "</td></tr>\n");
+        }
+        put(p, "</tbody></table></div>\n");
+    }
+    put(p, "</section>\n");
+}
+
+/* ---- provenance --------------------------------------------------------------------- */
+
+static void dt(page *p, ana_ui_id id)
+{
+    put(p, "<dt>");
+    ui(p, id, NULL, 0);
+    put(p, "</dt><dd>");
+}
+
+static void provenance(page *p)
+{
+    const ana_cmpfile *f = p->f;
+    const ana_cmp_meta *m = &f->meta;
+    ana_lang L = p->lang;
+    put(p, "<section id=\"provenance\">\n<h2>");
+    ui(p, ANA_UI_H_PROVENANCE, NULL, 0);
+    put(p, "</h2>\n<dl class=\"prov\">\n");
+    dt(p, ANA_UI_PROV_VERSION);
+    esc(p, m->troika_version);
+    put(p, "</dd>\n");
+    dt(p, ANA_UI_PROV_COMMIT);
+    put(p, "<code>");
+    esc(p, m->git_commit);
+    put(p, "</code></dd>\n");
+    dt(p, ANA_UI_PROV_FILE);
+    put(p, "<code>");
+    esc(p, f->path);
+    ana_sbuf_printf(p->sb, "</code></dd>\n");
+    dt(p, ANA_UI_PROV_SCHEMA);
+    ana_sbuf_printf(p->sb, "%s %lld</dd>\n", ANA_COMPARE_KIND, (long long)m->schema);
+    dt(p, ANA_UI_PROV_REPLICATES);
+    ana_sbuf_printf(p->sb, "%lld (", (long long)m->replicates);
+    if (m->auto_rep) {
+        char tol[32], cap[32], batch[32];
+        snprintf(tol, sizeof tol, "%g%%", 100.0 * m->tolerance);
+        snprintf(cap, sizeof cap, "%lld", (long long)m->max_replicates);
+        snprintf(batch, sizeof batch, "%lld", (long long)m->auto_batch);
+        const char *args[] = {tol, cap, batch};
+        ui(p, ANA_UI_PROV_MODE_AUTO, args, 3);
+    } else {
+        ui(p, ANA_UI_PROV_MODE_FIXED, NULL, 0);
+    }
+    put(p, ")</dd>\n");
+    dt(p, ANA_UI_PROV_DAYS);
+    ana_sbuf_printf(p->sb, "%lld</dd>\n", (long long)m->days);
+    dt(p, ANA_UI_PROV_COMPOUNDS);
+    ana_sbuf_printf(p->sb, "%lld</dd>\n", (long long)m->compounds);
+    dt(p, ANA_UI_PROV_WINDOW);
+    {
+        ana_sbuf win;
+        ana_sbuf_init(&win);
+        ana_table_window_text(&win, p->t, L);
+        esc(p, win.p ? win.p : "");
+        ana_sbuf_free(&win);
+    }
+    put(p, "</dd>\n");
+    dt(p, ANA_UI_PROV_LEVEL);
+    ana_sbuf_printf(p->sb, "%g%%</dd>\n", 100.0 * m->level);
+    dt(p, ANA_UI_PROV_SEED_BASE);
+    ana_sbuf_printf(p->sb, "%llu</dd>\n", (unsigned long long)m->seed_base);
+    dt(p, ANA_UI_PROV_SEEDS);
+    put(p, "<code>");
+    int64_t shown = m->replicates < 40 ? m->replicates : 40;
+    for (int64_t r = 0; r < shown; r++)
+        ana_sbuf_printf(p->sb, "%s%llu", r ? ", " : "", (unsigned long long)m->seeds[r]);
+    put(p, "</code>");
+    if (shown < m->replicates) {
+        char more[32];
+        snprintf(more, sizeof more, "%lld", (long long)(m->replicates - shown));
+        const char *args[] = {more};
+        put(p, " ");
+        ui(p, ANA_UI_PROV_SEEDS_MORE, args, 1);
+    }
+    put(p, "</dd>\n");
+    dt(p, ANA_UI_PROV_CMD);
+    put(p, "<code>");
+    esc(p, m->command_line);
+    put(p, "</code></dd>\n");
+    dt(p, ANA_UI_PROV_THREADS);
+    ana_sbuf_printf(p->sb, "%lld</dd>\n", (long long)m->threads);
+    put(p, "</dl>\n</section>\n");
+
+    char *file = html_of(f->path);
+    char *ver = html_of(TROIKA_VERSION);
+    ana_sbuf c;
+    ana_sbuf_init(&c);
+    ana_sbuf_put(&c, "<code>");
+    ana_sbuf_put(&c, file ? file : "");
+    ana_sbuf_put(&c, "</code>");
+    const char *args[] = {ver ? ver : "", c.p ? c.p : ""};
+    put(p, "<footer>");
+    ui(p, ANA_UI_FOOTER, args, 2);
+    put(p, "</footer>\n");
+    ana_sbuf_free(&c);
+    free(file);
+    free(ver);
+}
+
+/* ---- the page ---------------------------------------------------------------------- */
+
+sim_status ana_report_html(const ana_cmpfile *f, ana_lang lang, char **html, sim_error *err)
+{
+    *html = NULL;
+    ana_sbuf sb;
+    ana_sbuf_init(&sb);
+    page p = {f, f->table, lang, &sb};
+    head(&p);
+    summary(&p);
+    table(&p);
+    sim_status s = charts(&p, err);
+    if (s != SIM_OK) {
+        ana_sbuf_free(&sb);
+        return s;
+    }
+    scenarios(&p);
+    provenance(&p);
+    put(&p, "</main>\n</body>\n</html>\n");
+    *html = ana_sbuf_take(&sb);
+    if (!*html)
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory building the report");
+    return SIM_OK;
+}
+
+sim_status ana_report_write(const ana_cmpfile *f, const char *path, int force,
+                            const char *key, ana_lang lang, sim_error *err)
+{
+    char *html = NULL;
+    SIM_TRY(err, ana_report_html(f, lang, &html, err));
+    sim_status s = ana_afile_write_all(path, force, key, html, strlen(html), err);
+    free(html);
+    return s;
+}

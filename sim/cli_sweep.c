@@ -1,0 +1,800 @@
+/* sim/cli_sweep.c — see cli_sweep.h.
+ *
+ * `troika sweep` picks its execution from how it was started: under an MPI
+ * launcher with more than one process it is master/worker (sweep_mpi.h),
+ * otherwise OpenMP threads on this machine (sweep_exec.h); `--shard K/N` (or
+ * a Slurm job array's environment) restricts it to every N-th run.
+ */
+#include "cli_sweep.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis/sensitivity.h"
+#include "analysis/sweep.h"
+#include "analysis/sweep_exec.h"
+#include "analysis/sweep_mpi.h"
+#include "analysis/sweep_store.h"
+#include "cli_util.h"
+#include "ctx.h"
+#include "err.h"
+#include "metrics.h"
+#include "params.h"
+
+/* ---- troika sweep --------------------------------------------------------------- */
+
+const char help_sweep[] =
+    "Usage: troika sweep SWEEP.ini -o FILE.h5 [OPTIONS]\n"
+    "       mpirun -np N troika sweep SWEEP.ini -o FILE.h5 [OPTIONS]\n"
+    "\n"
+    "Run every run of a parameter sweep (base scenario, varied parameters,\n"
+    "design, replicates, seed, days, metrics: see docs/SWEEPS.md) and write\n"
+    "their daily series to one HDF5 file (/runs/params, /runs/seed,\n"
+    "/runs/<metric>, ...).\n"
+    "\n"
+    "Runs go in parallel on OpenMP threads, one thread per run; under mpirun\n"
+    "(an MPI build) rank 0 hands out runs and writes while the other ranks\n"
+    "simulate.  Each finished run is made durable at once in FILE.h5.parts/;\n"
+    "if the sweep is killed, the same command resumes it and the final file\n"
+    "is the same as an uninterrupted sweep's.  The results do not depend on\n"
+    "the number of threads, ranks or shards.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output FILE     the HDF5 file to write (required)\n"
+    "      --threads N       runs at once (default: OMP_NUM_THREADS or all\n"
+    "                        cores); under MPI: threads inside each run (1)\n"
+    "      --shard K/N       only runs i with i % N == K - 1 (K from 1 to N), for\n"
+    "                        job arrays; by default from SLURM_ARRAY_TASK_ID,\n"
+    "                        _MIN, _STEP and _COUNT when they are set.  Merge\n"
+    "                        the shards' files with `troika merge`.\n"
+    "      --force           overwrite FILE if it exists\n"
+    "      --restart         discard the finished runs in FILE.h5.parts/\n"
+    "      --worker-timeout S  MPI: a worker silent for S seconds is reported\n"
+    "                        and its run redone elsewhere (default 60; 0: never)\n"
+    "      --dry-run         print the runs (run, point, replicate, seed,\n"
+    "                        parameters) as CSV and stop\n"
+    "  -q, --quiet           no progress and no summary\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "Exit status: 0 done; 1 failed or stopped (finished runs are kept: run the\n"
+    "same command again); 2 bad input (one located message).\n"
+    "\n"
+    "Examples:\n"
+    "  troika sweep scenarios/sweeps/example.ini -o sweep.h5\n"
+    "  mpirun -np 8 troika sweep scenarios/sweeps/example.ini -o sweep.h5\n"
+    "  troika sweep scenarios/sweeps/example.ini --shard 2/4 -o shard-2.h5\n";
+
+/* "K/N" with 1 <= K <= N. */
+static sim_status parse_shard(const char *text, int64_t *k, int64_t *n, sim_error *err)
+{
+    long long a, b;
+    char tail;
+    if (sscanf(text, "%lld/%lld%c", &a, &b, &tail) != 2 || b < 1 || a < 1 || a > b ||
+        b > 1000000)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--shard",
+                        "'%s' is not a shard (allowed: K/N with 1 <= K <= N, e.g. 2/4)", text);
+    *k = a - 1;
+    *n = b;
+    return SIM_OK;
+}
+
+static int env_int(const char *name, long long *out)
+{
+    const char *v = getenv(name);
+    char *end;
+    if (!v || !*v)
+        return 0;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (*end || errno)
+        return -1;
+    *out = x;
+    return 1;
+}
+
+/* The shard of a Slurm array task: (ID - MIN) / STEP of COUNT.  0: not in an
+ * array; 1: set; SIM_EINPUT when the variables do not describe a range. */
+static int slurm_shard(int64_t *k, int64_t *n, char *note, size_t nn, sim_error *err)
+{
+    long long id = 0, count = 0, min = 0, max = 0, step = 1;
+    int hid = env_int("SLURM_ARRAY_TASK_ID", &id);
+    if (hid == 0)
+        return 0;
+    int hc = env_int("SLURM_ARRAY_TASK_COUNT", &count);
+    int hmin = env_int("SLURM_ARRAY_TASK_MIN", &min);
+    int hmax = env_int("SLURM_ARRAY_TASK_MAX", &max);
+    int hs = env_int("SLURM_ARRAY_TASK_STEP", &step);
+    int ok = hid > 0 && hc > 0 && hmin > 0 && hs >= 0 && hmax >= 0 && step >= 1 && count >= 1 &&
+             id >= min && (id - min) % step == 0 && (id - min) / step < count;
+    if (ok && hmax > 0)
+        ok = (max - min) / step + 1 == count; /* a regular range, e.g. 0-3 or 1-8:2 */
+    if (!ok) {
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--shard",
+                 "cannot tell this task's shard from SLURM_ARRAY_TASK_ID=%s, _MIN=%s, _MAX=%s, "
+                 "_STEP=%s, _COUNT=%s (allowed: an array over a range such as --array=0-3; "
+                 "otherwise give --shard K/N)",
+                 getenv("SLURM_ARRAY_TASK_ID"),
+                 getenv("SLURM_ARRAY_TASK_MIN") ? getenv("SLURM_ARRAY_TASK_MIN") : "unset",
+                 getenv("SLURM_ARRAY_TASK_MAX") ? getenv("SLURM_ARRAY_TASK_MAX") : "unset",
+                 getenv("SLURM_ARRAY_TASK_STEP") ? getenv("SLURM_ARRAY_TASK_STEP") : "unset",
+                 getenv("SLURM_ARRAY_TASK_COUNT") ? getenv("SLURM_ARRAY_TASK_COUNT") : "unset");
+        return -1;
+    }
+    *k = (id - min) / step;
+    *n = count;
+    snprintf(note, nn, "shard %lld/%lld from SLURM_ARRAY_TASK_ID=%lld (min %lld, step %lld)",
+             (long long)*k + 1, (long long)*n, id, min, step);
+    return 1;
+}
+
+static void print_design(const swp_sweep *s, FILE *f)
+{
+    const swp_plan *p = &s->plan;
+    fprintf(f, "run,point,replicate,seed");
+    for (int j = 0; j < p->nfactors; j++)
+        fprintf(f, ",%s", p->factors[j].key);
+    fputc('\n', f);
+    for (int64_t r = 0; r < p->nruns; r++) {
+        int64_t q = swp_point(p, r);
+        fprintf(f, "%lld,%lld,%lld,%llu", (long long)r, (long long)q,
+                (long long)swp_replicate(p, r), (unsigned long long)swp_seed(p, r));
+        for (int j = 0; j < p->nfactors; j++) {
+            char v[48];
+            sim_param_format_value(p->factors[j].param, p->values[q * p->nfactors + j], v,
+                                   sizeof v);
+            fprintf(f, ",%s", v);
+        }
+        fputc('\n', f);
+    }
+}
+
+typedef struct {
+    const char *sweep, *out, *threads, *shard, *timeout;
+    int force, restart, quiet, dry;
+} sweep_args;
+
+/* 0: go on; otherwise the exit status (help, usage error). */
+static int sweep_parse(int argc, char **argv, sweep_args *a, sim_error *err)
+{
+    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
+    int kind;
+    while ((kind = opt_next(&o))) {
+        if (kind == 2) {
+            if (a->sweep)
+                return usage_error("sweep", "more than one sweep file ('%s')", o.value);
+            a->sweep = o.value;
+        } else if (is_opt(&o, "--help", "-h")) {
+            fputs(help_sweep, stdout);
+            return -1;
+        } else if (is_opt(&o, "--output", "-o")) {
+            if (!(a->out = opt_value(&o, err)))
+                return report(err);
+        } else if (is_opt(&o, "--threads", NULL)) {
+            if (!(a->threads = opt_value(&o, err)))
+                return report(err);
+        } else if (is_opt(&o, "--shard", NULL)) {
+            if (!(a->shard = opt_value(&o, err)))
+                return report(err);
+        } else if (is_opt(&o, "--worker-timeout", NULL)) {
+            if (!(a->timeout = opt_value(&o, err)))
+                return report(err);
+        } else if (is_opt(&o, "--force", NULL)) {
+            a->force = 1;
+        } else if (is_opt(&o, "--restart", NULL)) {
+            a->restart = 1;
+        } else if (is_opt(&o, "--dry-run", NULL)) {
+            a->dry = 1;
+        } else if (is_opt(&o, "--quiet", "-q")) {
+            a->quiet = 1;
+        } else {
+            return usage_error("sweep", "unknown option '%s'", o.name);
+        }
+    }
+    if (!a->sweep)
+        return usage_error("sweep", "%s", "a sweep file is required");
+    return 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    sim_ctx ctx;
+    sim_ctx_init(&ctx);
+    sim_error *err = &ctx.err;
+    sweep_args a;
+    memset(&a, 0, sizeof a);
+    int rc = sweep_parse(argc, argv, &a, err);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+
+    swx_opts o;
+    memset(&o, 0, sizeof o);
+    o.threads = ctx.threads;
+    o.nshards = 1;
+    o.worker_timeout = 60.0;
+    o.force = a.force;
+    o.restart = a.restart;
+    o.quiet = a.quiet;
+    o.log = stderr;
+    o.progress_tty = isatty(STDERR_FILENO);
+    char shard_note[200] = "";
+    long long ll;
+    if (a.threads && opt_threads(a.threads, &o.threads, err) != SIM_OK)
+        return report(err);
+    if (a.timeout) {
+        if (opt_int(a.timeout, 0, 1000000, "--worker-timeout", &ll, err) != SIM_OK)
+            return report(err);
+        o.worker_timeout = (double)ll;
+    }
+    if (a.shard) {
+        if (parse_shard(a.shard, &o.shard, &o.nshards, err) != SIM_OK)
+            return report(err);
+    } else if (slurm_shard(&o.shard, &o.nshards, shard_note, sizeof shard_note, err) < 0) {
+        return report(err);
+    }
+
+    int launched = swm_launched_size(), mpi = launched > 1 && !a.dry;
+    int rank = 0, size = 1;
+    if (mpi && !swm_built()) {
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL,
+                 "started by an MPI launcher with %d processes, but this troika was built "
+                 "without MPI: every process would run the whole sweep (rebuild with "
+                 "-DTROIKA_MPI=ON, or run it without mpirun)",
+                 launched);
+        return report(err);
+    }
+    if (mpi && swm_init(&rank, &size, err) != SIM_OK)
+        return report(err);
+    if (size < 2)
+        mpi = 0;
+    if (mpi) {
+        if (!a.threads)
+            o.threads = 1; /* threads inside each run: one rank per core */
+        if (rank != 0)
+            o.quiet = 1;
+    }
+    install_signals(&ctx);
+    o.stop = ctx.stop;
+    char *cmdline = join_command(argc + 1, argv - 1);
+    o.command_line = cmdline ? cmdline : "";
+
+    swp_sweep *s = NULL;
+    swx_job job;
+    memset(&job, 0, sizeof job);
+    int no_finalize = 0;
+    sim_status st = swp_load(&s, a.sweep, err);
+    if (mpi) {
+        if (swm_any(st != SIM_OK)) {
+            /* every rank read the same file: rank 0 speaks for all */
+            if (st == SIM_OK)
+                SIM_FAIL(err, SIM_EINPUT, a.sweep, 0, NULL,
+                         "another rank could not read the sweep file (is it on a shared "
+                         "file system?)");
+            rc = rank == 0 ? report(err) : sim_status_exit_code(err->code);
+            goto done;
+        }
+        uint64_t h = s->plan.hash;
+        swm_bcast_u64(&h);
+        if (swm_any(h != s->plan.hash)) {
+            SIM_FAIL(err, SIM_EINPUT, a.sweep, 0, NULL,
+                     "the ranks read different sweep files or base scenarios (is every node "
+                     "seeing the same files?)");
+            rc = rank == 0 ? report(err) : 2;
+            goto done;
+        }
+    } else if (st != SIM_OK) {
+        rc = report(err);
+        goto done;
+    }
+    const swp_plan *p = &s->plan;
+    if (a.dry) {
+        print_design(s, stdout);
+        rc = 0;
+        goto done;
+    }
+
+    /* prepare (rank 0), and tell the workers whether to go on */
+    int go = 0; /* 0: run, 1: nothing to do, 2: failed */
+    if (rank == 0) {
+        st = swx_prepare(&job, s, a.out, &o, err);
+        go = st != SIM_OK ? 2 : job.complete ? 1 : 0;
+    }
+    if (mpi) {
+        uint64_t g = (uint64_t)go;
+        swm_bcast_u64(&g);
+        go = (int)g;
+    }
+    if (go == 2) {
+        rc = rank == 0 ? report(err) : 0;
+        goto done;
+    }
+    if (go == 1) {
+        if (rank == 0 && !o.quiet)
+            printf("troika sweep: %s already holds this sweep, complete; nothing to do\n",
+                   a.out);
+        rc = 0;
+        goto done;
+    }
+    char execution[200];
+    if (mpi)
+        snprintf(execution, sizeof execution, "mpi %d ranks (1 master, %d workers), %d thread%s per run",
+                 size, size - 1, o.threads, o.threads == 1 ? "" : "s");
+    else
+        snprintf(execution, sizeof execution, "threads %d", o.threads);
+    if (o.nshards > 1) {
+        size_t n = strlen(execution);
+        snprintf(execution + n, sizeof execution - n, "; shard %lld/%lld",
+                 (long long)o.shard + 1, (long long)o.nshards);
+    }
+    if (rank == 0 && !o.quiet) {
+        if (shard_note[0])
+            fprintf(stderr, "troika sweep: %s\n", shard_note);
+        fprintf(stderr,
+                "troika sweep: '%s': %lld runs (%lld points x %lld replicates, design %s, %lld "
+                "days)%s; %lld done before, %lld to run (%s); finished runs go to %s\n",
+                p->name, (long long)p->nruns, (long long)p->npoints, (long long)p->replicates,
+                swp_design_name(p->design), (long long)p->days,
+                o.nshards > 1 ? ", this shard's share" : "", (long long)job.resumed,
+                (long long)job.ntodo, execution, job.parts_dir);
+    }
+
+    /* execute */
+    if (!mpi)
+        st = swx_threads(&job, err);
+    else if (rank == 0)
+        st = swm_master(&job, size, &no_finalize, err);
+    else
+        st = swm_worker(s, &o, &no_finalize, err);
+    if (rank != 0) {
+        rc = st == SIM_OK || st == SIM_EINTERRUPT ? 0 : 1; /* rank 0 reports */
+        goto done;
+    }
+    swx_progress(&job, 1);
+    if (st != SIM_OK) {
+        rc = report(err);
+        if (!o.quiet)
+            fprintf(stderr, "troika sweep: %lld of %lld runs are done and kept in %s; run the "
+                            "same command again to resume\n",
+                    (long long)(job.resumed + job.finished), (long long)job.nshard,
+                    job.parts_dir);
+        goto done;
+    }
+    st = swx_finish(&job, execution, err);
+    if (st != SIM_OK) {
+        rc = report(err);
+        goto done;
+    }
+    if (!o.quiet)
+        printf("troika sweep: '%s': %lld runs done (%lld resumed), wrote %s\n", p->name,
+               (long long)job.nshard, (long long)job.resumed, a.out);
+    rc = 0;
+done:
+    swx_job_free(&job);
+    swp_destroy(s);
+    free(cmdline);
+    if (mpi) {
+        fflush(stdout);
+        fflush(stderr);
+        swm_finalize(no_finalize);
+    }
+    return rc;
+}
+
+/* ---- troika merge ------------------------------------------------------------------ */
+
+const char help_merge[] =
+    "Usage: troika merge SHARD.h5... -o FILE.h5 [--force] [--allow-incomplete]\n"
+    "\n"
+    "Merge the files of one sweep (the shards of a job array, in any order)\n"
+    "into one.  The result is the same, dataset for dataset, as the file of\n"
+    "the whole sweep run at once.  Files of different sweeps, base scenarios\n"
+    "or troika builds are refused; a run found in two files must be\n"
+    "identical in both.\n"
+    "\n"
+    "Options:\n"
+    "  -o, --output FILE      the merged file (required)\n"
+    "      --force            overwrite FILE if it exists\n"
+    "      --allow-incomplete write even if some runs are in no file\n"
+    "                         (their /runs/done is 0)\n"
+    "  -q, --quiet            no summary\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "Example:\n"
+    "  troika merge shard-*.h5 -o sweep.h5\n";
+
+int cmd_merge(int argc, char **argv)
+{
+    sim_error err;
+    sim_error_clear(&err);
+    const char **in = calloc((size_t)argc + 1, sizeof *in);
+    const char *out = NULL;
+    int n = 0, force = 0, incomplete = 0, quiet = 0, rc = 2;
+    char *cmdline = NULL;
+    if (!in)
+        return 1;
+    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
+    int kind;
+    while ((kind = opt_next(&o))) {
+        if (kind == 2) {
+            in[n++] = o.value;
+        } else if (is_opt(&o, "--help", "-h")) {
+            fputs(help_merge, stdout);
+            rc = 0;
+            goto done;
+        } else if (is_opt(&o, "--output", "-o")) {
+            if (!(out = opt_value(&o, &err)))
+                goto fail;
+        } else if (is_opt(&o, "--force", NULL)) {
+            force = 1;
+        } else if (is_opt(&o, "--allow-incomplete", NULL)) {
+            incomplete = 1;
+        } else if (is_opt(&o, "--quiet", "-q")) {
+            quiet = 1;
+        } else {
+            rc = usage_error("merge", "unknown option '%s'", o.name);
+            goto done;
+        }
+    }
+    if (n == 0) {
+        rc = usage_error("merge", "%s", "no files to merge");
+        goto done;
+    }
+    if (!out) {
+        SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "-o", "an output file is required (-o FILE.h5)");
+        goto fail;
+    }
+    cmdline = join_command(argc + 1, argv - 1);
+    char execution[64];
+    snprintf(execution, sizeof execution, "merge of %d file%s", n, n == 1 ? "" : "s");
+    sws_prov pv = {cmdline ? cmdline : "", execution};
+    if (swx_merge(in, n, out, force, incomplete, &pv, quiet ? NULL : stderr, &err) != SIM_OK)
+        goto fail;
+    if (!quiet)
+        printf("troika merge: %d file%s, wrote %s\n", n, n == 1 ? "" : "s", out);
+    rc = 0;
+    goto done;
+fail:
+    rc = report(&err);
+done:
+    free(in);
+    free(cmdline);
+    return rc;
+}
+
+/* ---- troika sensitivity -------------------------------------------------------------- */
+
+const char help_sensitivity[] =
+    "Usage: troika sensitivity SWEEP.h5 [--metric M]... [--window FROM:TO] [OPTIONS]\n"
+    "\n"
+    "How much each varied parameter moves a metric, from a sweep's file.  The\n"
+    "output of a run is the metric's mean over the window of days; a design\n"
+    "point's output is the mean over its replicates.\n"
+    "  - a saltelli sweep: first-order (S1, Saltelli 2010) and total (ST,\n"
+    "    Jansen) Sobol indices, with bootstrap confidence intervals;\n"
+    "  - any sweep: standardised regression coefficients (SRC, least squares\n"
+    "    on standardised values; log-scale parameters enter as logarithms)\n"
+    "    with the R^2 of the linear fit.\n"
+    "\n"
+    "Options:\n"
+    "      --metric M       a metric kept in the sweep (repeatable; default all)\n"
+    "      --window FROM:TO days FROM (inclusive) to TO (exclusive), 0-based;\n"
+    "                       either may be left out, negative counts from the end\n"
+    "                       (-365: is the last year); default the whole run\n"
+    "      --csv FILE       also write the table as CSV (- for stdout)\n"
+    "      --bootstrap B    bootstrap resamples (default 1000)\n"
+    "      --level L        confidence level (default 0.95)\n"
+    "      --seed N         bootstrap seed (default 1)\n"
+    "  -q, --quiet          no table (with --csv)\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "Example:\n"
+    "  troika sensitivity sweep.h5 --metric fee_collection_rate --window -365:\n";
+
+/* "FROM:TO" against `days`; SIM_EINPUT naming --window. */
+static sim_status parse_window(const char *text, int64_t days, int64_t *from, int64_t *to,
+                               sim_error *err)
+{
+    const char *colon = strchr(text, ':');
+    long long a = 0, b = days;
+    char *end;
+    int ok = colon != NULL;
+    if (ok && colon > text) {
+        errno = 0;
+        a = strtoll(text, &end, 10);
+        ok = end == colon && !errno;
+    }
+    if (ok && colon[1]) {
+        errno = 0;
+        b = strtoll(colon + 1, &end, 10);
+        ok = *end == '\0' && !errno;
+    }
+    if (ok) {
+        if (a < 0)
+            a += days;
+        if (b < 0)
+            b += days;
+        ok = a >= 0 && b <= days && a < b;
+    }
+    if (!ok)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--window",
+                        "'%s' is not a window of this sweep's %lld days (allowed: FROM:TO with "
+                        "0 <= FROM < TO <= %lld, e.g. 0:365 or -365:)",
+                        text, (long long)days, (long long)days);
+    *from = a;
+    *to = b;
+    return SIM_OK;
+}
+
+static void csv_row(FILE *f, const char *metric, int64_t from, int64_t to, const char *method,
+                    const char *factor, double est, double lo, double hi)
+{
+    if (f)
+        fprintf(f, "%s,%lld,%lld,%s,%s,%.17g,%.17g,%.17g\n", metric, (long long)from,
+                (long long)to, method, factor, est, lo, hi);
+}
+
+static void cell(char *buf, size_t n, const sen_ci *c)
+{
+    if (isnan(c->est))
+        snprintf(buf, n, "%26s", "-");
+    else
+        snprintf(buf, n, "%7.3f [%7.3f, %7.3f]", c->est, c->lo, c->hi);
+}
+
+typedef struct {
+    const char **metrics;
+    int nmetrics;
+    const char *window, *csv;
+    int nboot, quiet;
+    double level;
+    uint64_t seed;
+} sens_args;
+
+/* One metric: compute and print. */
+static sim_status sens_metric(sws_file *f, int m, int64_t from, int64_t to, const sens_args *a,
+                              FILE *csv, sim_error *err)
+{
+    const swp_plan *p = sws_file_plan(f);
+    int k = p->nfactors;
+    int64_t R = p->replicates, P = p->npoints;
+    double *yr = malloc((size_t)p->nruns * sizeof *yr), *yp = malloc((size_t)P * sizeof *yp);
+    double *x = malloc((size_t)P * (size_t)k * sizeof *x);
+    sen_sobol so;
+    sen_src sr;
+    memset(&so, 0, sizeof so);
+    memset(&sr, 0, sizeof sr);
+    sim_status st = SIM_OK;
+    if (!yr || !yp || !x) {
+        st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    if ((st = sws_run_means(f, m, from, to, yr, err)) != SIM_OK)
+        goto done;
+    double within = 0.0, all_m = 0.0, all_ss = 0.0;
+    for (int64_t r = 0; r < p->nruns; r++)
+        all_m += yr[r];
+    all_m /= (double)p->nruns;
+    for (int64_t r = 0; r < p->nruns; r++)
+        all_ss += (yr[r] - all_m) * (yr[r] - all_m);
+    for (int64_t q = 0; q < P; q++) {
+        double s = 0.0;
+        for (int64_t i = 0; i < R; i++)
+            s += yr[q * R + i];
+        yp[q] = s / (double)R;
+        for (int64_t i = 0; i < R; i++)
+            within += (yr[q * R + i] - yp[q]) * (yr[q * R + i] - yp[q]);
+        for (int j = 0; j < k; j++) {
+            double v = p->values[q * k + j];
+            x[q * k + j] = p->factors[j].scale == SWP_LOG && v > 0 ? log(v) : v;
+        }
+    }
+    int sal = p->design == SWP_SALTELLI;
+    if (sal && (st = sen_sobol_saltelli(yp, k, p->samples, a->nboot, a->level, a->seed, &so,
+                                        err)) != SIM_OK)
+        goto done;
+    if (P >= k + 2 && (st = sen_src_compute(x, yp, P, k, a->level, &sr, err)) != SIM_OK)
+        goto done;
+
+    const char *name = p->metrics[m];
+    int mi = p->metric[m];
+    if (!a->quiet) {
+        printf("\n%s%s%s%s, mean of days %lld-%lld; %s design, %lld points x %lld replicate%s\n",
+               name, mi >= 0 ? " (" : "", mi >= 0 ? sim_metric_table[mi].unit : "",
+               mi >= 0 ? ")" : "", (long long)from, (long long)to - 1,
+               swp_design_name(p->design), (long long)P, (long long)R, R == 1 ? "" : "s");
+        char h1[40], h2[40], h3[40];
+        snprintf(h1, sizeof h1, "%s", sal ? "     S1 [interval]" : "");
+        snprintf(h2, sizeof h2, "%s", sal ? "     ST [interval]" : "");
+        snprintf(h3, sizeof h3, "%s", sr.src ? "    SRC [interval]" : "");
+        printf("  %-34s %-26s %-26s %-26s\n", "parameter", h1, h2, h3);
+        for (int j = 0; j < k; j++) {
+            char c1[64] = "", c2[64] = "", c3[64] = "";
+            if (sal) {
+                cell(c1, sizeof c1, &so.s1[j]);
+                cell(c2, sizeof c2, &so.st[j]);
+            }
+            if (sr.src)
+                cell(c3, sizeof c3, &sr.src[j]);
+            printf("  %-34s %-26s %-26s %-26s\n", p->factors[j].key, c1, c2, c3);
+        }
+        double var = all_ss / (double)(p->nruns > 1 ? p->nruns - 1 : 1);
+        printf("  mean %.6g, variance %.6g", all_m, var);
+        if (sr.src)
+            printf("; R^2 of the linear fit %.3f", sr.r2);
+        if (R > 1 && all_ss > 0)
+            printf("; replicate noise %.1f%% of the variance", 100.0 * within / all_ss);
+        if (!(all_ss > 0))
+            printf("; the output does not vary: no indices");
+        printf("\n  %s intervals at %.0f%%%s\n", sal ? "S1, ST: bootstrap;" : "",
+               100 * a->level, sr.src ? "; SRC: Student t on least-squares errors" : "");
+    }
+    for (int j = 0; j < k; j++) {
+        const char *fk = p->factors[j].key;
+        if (sal) {
+            csv_row(csv, name, from, to, "S1", fk, so.s1[j].est, so.s1[j].lo, so.s1[j].hi);
+            csv_row(csv, name, from, to, "ST", fk, so.st[j].est, so.st[j].lo, so.st[j].hi);
+        }
+        if (sr.src)
+            csv_row(csv, name, from, to, "SRC", fk, sr.src[j].est, sr.src[j].lo, sr.src[j].hi);
+    }
+    if (sr.src)
+        csv_row(csv, name, from, to, "R2", "", sr.r2, NAN, NAN);
+done:
+    sen_sobol_free(&so);
+    sen_src_free(&sr);
+    free(yr);
+    free(yp);
+    free(x);
+    return st;
+}
+
+int cmd_sensitivity(int argc, char **argv)
+{
+    sim_error err;
+    sim_error_clear(&err);
+    sens_args a;
+    memset(&a, 0, sizeof a);
+    a.nboot = 1000;
+    a.level = 0.95;
+    a.seed = 1;
+    a.metrics = calloc((size_t)argc + 1, sizeof *a.metrics);
+    const char *path = NULL, *v;
+    sws_file *f = NULL;
+    FILE *csv = NULL;
+    int rc = 2;
+    long long ll;
+    if (!a.metrics)
+        return 1;
+    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
+    int kind;
+    while ((kind = opt_next(&o))) {
+        if (kind == 2) {
+            if (path) {
+                rc = usage_error("sensitivity", "more than one sweep file ('%s')", o.value);
+                goto done;
+            }
+            path = o.value;
+        } else if (is_opt(&o, "--help", "-h")) {
+            fputs(help_sensitivity, stdout);
+            rc = 0;
+            goto done;
+        } else if (is_opt(&o, "--metric", NULL)) {
+            if (!(v = opt_value(&o, &err)))
+                goto fail;
+            a.metrics[a.nmetrics++] = v;
+        } else if (is_opt(&o, "--window", NULL)) {
+            if (!(a.window = opt_value(&o, &err)))
+                goto fail;
+        } else if (is_opt(&o, "--csv", NULL)) {
+            if (!(a.csv = opt_value(&o, &err)))
+                goto fail;
+        } else if (is_opt(&o, "--bootstrap", NULL)) {
+            if (!(v = opt_value(&o, &err)) ||
+                opt_int(v, 0, 1000000, "--bootstrap", &ll, &err) != SIM_OK)
+                goto fail;
+            a.nboot = (int)ll;
+        } else if (is_opt(&o, "--seed", NULL)) {
+            if (!(v = opt_value(&o, &err)) ||
+                opt_int(v, 0, INT64_MAX, "--seed", &ll, &err) != SIM_OK)
+                goto fail;
+            a.seed = (uint64_t)ll;
+        } else if (is_opt(&o, "--level", NULL)) {
+            if (!(v = opt_value(&o, &err)))
+                goto fail;
+            char *end;
+            a.level = strtod(v, &end);
+            if (*end || !(a.level > 0.5 && a.level < 1.0)) {
+                SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--level",
+                         "'%s' is not a confidence level (allowed: a number between 0.5 and 1, "
+                         "e.g. 0.95)",
+                         v);
+                goto fail;
+            }
+        } else if (is_opt(&o, "--quiet", "-q")) {
+            a.quiet = 1;
+        } else {
+            rc = usage_error("sensitivity", "unknown option '%s'", o.name);
+            goto done;
+        }
+    }
+    if (!path) {
+        rc = usage_error("sensitivity", "%s", "a sweep file is required");
+        goto done;
+    }
+    if (sws_open(&f, path, &err) != SIM_OK)
+        goto fail;
+    const swp_plan *p = sws_file_plan(f);
+    int64_t missing = 0;
+    for (int64_t r = 0; r < p->nruns; r++)
+        missing += !sws_file_done(f)[r];
+    if (missing) {
+        SIM_FAIL(&err, SIM_EINPUT, path, 0, NULL,
+                 "%lld of the %lld runs are not in this file (a shard? merge the shards first "
+                 "with `troika merge`)",
+                 (long long)missing, (long long)p->nruns);
+        goto fail;
+    }
+    int64_t from = 0, to = p->days;
+    if (a.window && parse_window(a.window, p->days, &from, &to, &err) != SIM_OK)
+        goto fail;
+    int *ms = calloc((size_t)(p->nmetrics ? p->nmetrics : 1), sizeof *ms), nms = 0;
+    if (!ms)
+        goto fail;
+    if (a.nmetrics == 0)
+        for (int m = 0; m < p->nmetrics; m++)
+            ms[nms++] = m;
+    for (int i = 0; i < a.nmetrics; i++) {
+        int found = -1;
+        for (int m = 0; m < p->nmetrics; m++)
+            if (!strcmp(p->metrics[m], a.metrics[i]))
+                found = m;
+        if (found < 0) {
+            SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--metric",
+                     "'%s' is not kept in %s (allowed: %s%s)", a.metrics[i], path,
+                     p->nmetrics ? p->metrics[0] : "", p->nmetrics > 1 ? ", ..." : "");
+            free(ms);
+            goto fail;
+        }
+        ms[nms++] = found;
+    }
+    if (a.csv) {
+        csv = strcmp(a.csv, "-") == 0 ? stdout : fopen(a.csv, "w");
+        if (!csv) {
+            SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--csv", "cannot write %s: %s", a.csv,
+                     strerror(errno));
+            free(ms);
+            goto fail;
+        }
+        fprintf(csv, "metric,from,to,method,parameter,estimate,lo,hi\n");
+    }
+    if (!a.quiet)
+        printf("troika sensitivity: %s: sweep '%s', %d parameter%s, %lld runs\n", path, p->name,
+               p->nfactors, p->nfactors == 1 ? "" : "s", (long long)p->nruns);
+    for (int i = 0; i < nms; i++)
+        if (sens_metric(f, ms[i], from, to, &a, csv, &err) != SIM_OK) {
+            free(ms);
+            goto fail;
+        }
+    free(ms);
+    if (csv && csv != stdout) {
+        int bad = fclose(csv) != 0;
+        csv = NULL;
+        if (bad) {
+            SIM_FAIL(&err, SIM_EIO, NULL, 0, "--csv", "writing %s failed", a.csv);
+            goto fail;
+        }
+    }
+    rc = 0;
+    goto done;
+fail:
+    rc = report(&err);
+done:
+    if (csv && csv != stdout)
+        fclose(csv);
+    sws_close(f);
+    free(a.metrics);
+    return rc;
+}

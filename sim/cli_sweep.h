@@ -1,0 +1,14 @@
+/* sim/cli_sweep.h — `troika sweep`, `troika merge` and `troika sensitivity`
+ * (see analysis/sweep.h, sweep_exec.h, sweep_mpi.h, sensitivity.h and
+ * docs/SWEEPS.md).  Handlers return the process exit status. */
+#ifndef TROIKA_SIM_CLI_SWEEP_H
+#define TROIKA_SIM_CLI_SWEEP_H
+
+extern const char help_sweep[];
+extern const char help_merge[];
+extern const char help_sensitivity[];
+int cmd_sweep(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_sensitivity(int argc, char **argv);
+
+#endif
