@@ -405,7 +405,7 @@ static void print_help(FILE *f)
           "Commands:\n",
           f);
     for (int k = 0; k < ncommands; k++)
-        fprintf(f, "  %-10s %s\n", commands[k].name, commands[k].summary);
+        fprintf(f, "  %-12s %s\n", commands[k].name, commands[k].summary);
     fputs("\n"
           "Options:\n"
           "  -h, --help     this help; `troika COMMAND --help` for a command\n"

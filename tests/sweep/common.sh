@@ -47,3 +47,6 @@ finish() {
 }
 
 need h5diff /usr/bin/python3
+# ctest inside a Slurm array task must not make every sweep a shard
+unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_MIN SLURM_ARRAY_TASK_MAX SLURM_ARRAY_TASK_STEP \
+      SLURM_ARRAY_TASK_COUNT SLURM_ARRAY_JOB_ID
