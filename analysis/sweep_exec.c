@@ -71,7 +71,7 @@ void swx_job_free(swx_job *job)
         return;
     sws_parts_close(job->parts);
     free(job->parts_dir);
-    free(job->todo);
+    free(job->remaining);
     memset(job, 0, sizeof *job);
 }
 
@@ -148,8 +148,8 @@ sim_status swx_prepare(swx_job *job, const swp_sweep *s, const char *out, const 
     }
     SIM_TRY(err, sws_parts_open(&job->parts, job->parts_dir, p, o->restart, o->log, err));
     const uint8_t *done = sws_parts_done(job->parts);
-    job->todo = malloc((size_t)(p->nruns ? p->nruns : 1) * sizeof *job->todo);
-    if (!job->todo)
+    job->remaining = malloc((size_t)(p->nruns ? p->nruns : 1) * sizeof *job->remaining);
+    if (!job->remaining)
         return NOMEM(err);
     for (int64_t r = 0; r < p->nruns; r++) {
         if (!swx_in_shard(o, r))
@@ -158,7 +158,7 @@ sim_status swx_prepare(swx_job *job, const swp_sweep *s, const char *out, const 
         if (done[r])
             job->resumed++;
         else
-            job->todo[job->ntodo++] = r;
+            job->remaining[job->nremaining++] = r;
     }
     return SIM_OK;
 }
@@ -205,7 +205,7 @@ sim_status swx_threads(swx_job *job, sim_error *err)
         sim_error e;
         sim_error_clear(&e);
 #pragma omp for schedule(dynamic, 1)
-        for (int64_t i = 0; i < job->ntodo; i++) {
+        for (int64_t i = 0; i < job->nremaining; i++) {
             int halt;
 #pragma omp atomic read
             halt = failed;
@@ -213,9 +213,9 @@ sim_status swx_threads(swx_job *job, sim_error *err)
                 continue;
             sim_status st = values ? SIM_OK : NOMEM(&e);
             if (st == SIM_OK)
-                st = swx_run_one(job->s, job->todo[i], values, stop, &e);
+                st = swx_run_one(job->s, job->remaining[i], values, stop, &e);
             if (st == SIM_OK)
-                st = sws_parts_put(job->parts, job->todo[i], values, &e);
+                st = sws_parts_put(job->parts, job->remaining[i], values, &e);
 #pragma omp critical(troika_sweep_progress)
             {
                 if (st == SIM_OK) {

@@ -52,8 +52,8 @@ typedef struct {
     char *parts_dir;      /* OUT.parts */
     swx_opts o;
     sws_parts *parts;
-    int64_t *todo;        /* runs of the shard still to do, ascending */
-    int64_t ntodo;
+    int64_t *remaining;        /* runs of the shard still to do, ascending */
+    int64_t nremaining;
     int64_t nshard;       /* runs in the shard */
     int64_t resumed;      /* of them, finished before this start */
     int64_t finished;     /* finished during this start */
@@ -74,7 +74,7 @@ sim_status swx_run_one(const swp_sweep *s, int64_t run, double *values,
 sim_status swx_prepare(swx_job *job, const swp_sweep *s, const char *out, const swx_opts *o,
                        sim_error *err);
 
-/* Execute job->todo on o.threads threads. */
+/* Execute job->remaining on o.threads threads. */
 sim_status swx_threads(swx_job *job, sim_error *err);
 
 /* One more run finished (progress line). */

@@ -145,7 +145,7 @@ typedef struct {
     swx_job *job;
     wslot *w;
     int size;
-    int64_t next;       /* next of job->todo */
+    int64_t next;       /* next of job->remaining */
     int64_t *redo;      /* runs to hand out again (lost workers) */
     int64_t nredo;
     int stopping;
@@ -157,7 +157,7 @@ typedef struct {
 
 static int have_work(const master *m)
 {
-    return m->nredo > 0 || m->next < m->job->ntodo;
+    return m->nredo > 0 || m->next < m->job->nremaining;
 }
 
 static int any_busy(const master *m)
@@ -189,8 +189,8 @@ static void serve(master *m, int k)
         send_run(m, k, -1);
     } else if (m->nredo > 0) {
         send_run(m, k, m->redo[--m->nredo]);
-    } else if (m->next < m->job->ntodo) {
-        send_run(m, k, m->job->todo[m->next++]);
+    } else if (m->next < m->job->nremaining) {
+        send_run(m, k, m->job->remaining[m->next++]);
     } else if (!any_busy(m)) {
         send_run(m, k, -1);
     } else {
@@ -206,7 +206,7 @@ static void requeue(master *m, int64_t run)
     for (int64_t i = 0; i < m->nredo; i++)
         if (m->redo[i] == run)
             return;
-    if (m->nredo < m->size + m->job->ntodo)
+    if (m->nredo < m->size + m->job->nremaining)
         m->redo[m->nredo++] = run;
 }
 
@@ -352,7 +352,7 @@ sim_status swm_master(swx_job *job, int size, int *lost, sim_error *err)
     m.size = size;
     m.log = job->o.log; /* warnings even when quiet */
     m.w = calloc((size_t)size, sizeof *m.w);
-    m.redo = malloc((size_t)(size + job->ntodo + 1) * sizeof *m.redo);
+    m.redo = malloc((size_t)(size + job->nremaining + 1) * sizeof *m.redo);
     m.buf = malloc((size_t)p->nmetrics * (size_t)p->days * sizeof *m.buf);
     m.cmp = malloc((size_t)p->nmetrics * (size_t)p->days * sizeof *m.cmp);
     if (!m.w || !m.redo || !m.buf || !m.cmp) {

@@ -52,7 +52,7 @@ int swm_any(int flag);
 /* Rank 0's value of *v on every rank. */
 void swm_bcast_u64(uint64_t *v);
 
-/* Rank 0: hand out job->todo to the workers; each result goes to the
+/* Rank 0: hand out job->remaining to the workers; each result goes to the
  * parts folder.  Returns when every run is done, or after a failure or a
  * stop once every worker is told to end.  *lost: a worker was lost (then
  * the workers are told to skip MPI_Finalize, and so should rank 0). */

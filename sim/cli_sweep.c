@@ -338,7 +338,7 @@ int cmd_sweep(int argc, char **argv)
                 p->name, (long long)p->nruns, (long long)p->npoints, (long long)p->replicates,
                 swp_design_name(p->design), (long long)p->days,
                 o.nshards > 1 ? ", this shard's share" : "", (long long)job.resumed,
-                (long long)job.ntodo, execution, job.parts_dir);
+                (long long)job.nremaining, execution, job.parts_dir);
     }
 
     /* execute */

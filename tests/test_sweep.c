@@ -333,11 +333,11 @@ static void test_run_one(void **state)
 
 static void run_all(swx_job *job, sim_error *err)
 {
-    for (int64_t i = 0; i < job->ntodo; i++) {
+    for (int64_t i = 0; i < job->nremaining; i++) {
         const swp_plan *p = &job->s->plan;
         double *v = malloc((size_t)p->nmetrics * (size_t)p->days * sizeof *v);
-        assert_int_equal(swx_run_one(job->s, job->todo[i], v, NULL, err), SIM_OK);
-        assert_int_equal(sws_parts_put(job->parts, job->todo[i], v, err), SIM_OK);
+        assert_int_equal(swx_run_one(job->s, job->remaining[i], v, NULL, err), SIM_OK);
+        assert_int_equal(sws_parts_put(job->parts, job->remaining[i], v, err), SIM_OK);
         job->finished++;
         free(v);
     }
@@ -363,8 +363,8 @@ static void test_parts_resume_output(void **state)
     /* first start: do 2 runs, then "die" (close without finishing) */
     swx_job job;
     assert_int_equal(swx_prepare(&job, s, out, &o, &err), SIM_OK);
-    assert_int_equal(job.ntodo, p->nruns);
-    job.ntodo = 2;
+    assert_int_equal(job.nremaining, p->nruns);
+    job.nremaining = 2;
     run_all(&job, &err);
     swx_job_free(&job);
     /* a stray temporary file of a killed writer is cleaned up */
@@ -375,7 +375,7 @@ static void test_parts_resume_output(void **state)
     /* second start: two are kept */
     assert_int_equal(swx_prepare(&job, s, out, &o, &err), SIM_OK);
     assert_int_equal(job.resumed, 2);
-    assert_int_equal(job.ntodo, p->nruns - 2);
+    assert_int_equal(job.nremaining, p->nruns - 2);
     assert_int_equal(access(junk, F_OK), -1);
     assert_int_equal(swx_threads(&job, &err), SIM_OK);
     assert_int_equal(swx_finish(&job, "test", &err), SIM_OK);
@@ -435,7 +435,7 @@ static void test_changed_sweep_refused(void **state)
     o.quiet = 1;
     swx_job job;
     assert_int_equal(swx_prepare(&job, s, out, &o, &err), SIM_OK);
-    job.ntodo = 1;
+    job.nremaining = 1;
     run_all(&job, &err);
     swx_job_free(&job);
     swp_destroy(s);
