@@ -15,6 +15,12 @@ if [ "$(id -u)" -ne 0 ]; then
   if [ -n "${CI:-}" ]; then echo "FAIL: the Slurm test runs the daemons as root"; exit 1; fi
   echo "SKIP: the Slurm test runs the daemons as root"; exit 77
 fi
+# slurmd initialises its cgroup plugin even with proctrack/linuxproc: with no
+# cgroup filesystem (e.g. a chroot that binds /sys but not its mounts) it
+# cannot start.  That is the kernel's facility missing, not a tool: skip.
+if ! grep -q " /sys/fs/cgroup " /proc/mounts 2>/dev/null; then
+  echo "SKIP: no cgroup filesystem mounted at /sys/fs/cgroup; slurmd cannot start"; exit 77
+fi
 
 tmp=$(mktemp -d /tmp/troika-slurm-XXXXXX)
 chmod 755 "$tmp" # munged wants its socket's folder reachable by all
