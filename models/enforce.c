@@ -108,6 +108,17 @@ double enf_officers_available(const sim_params *p, int64_t households)
            p->enforce_compound_time_share * (1.0 - p->enforce_diversion);
 }
 
+/* The categories' rates (fixed parameters, but derived again after any
+ * policy: cheap, idempotent). */
+static void derive(enf_model *e, const sim_params *p)
+{
+    e->rate_sum = 0.0;
+    for (int k = 0; k < ENF_NCAT; k++) {
+        e->rate[k] = enf_rate(p, k);
+        e->rate_sum += e->rate[k];
+    }
+}
+
 /* ---- the squads ------------------------------------------------------------ */
 
 /* Re-derive the officers of sub-district s, from time `now`: floor(x) of
@@ -142,6 +153,7 @@ void enf_destroy(enf_model *e)
             q_destroy(&e->q[s]);
     free(e->q);
     free(e->undetected);
+    free(e->next);
     free(e->queued);
     free(e->found);
     free(e->households);
@@ -160,6 +172,7 @@ sim_status enf_create(enf_model *e, const struct mdl_model *m, sim_error *err)
     e->nsub = w->nsub;
     e->ncomp = w->ncomp;
     e->undetected = calloc(ncells, sizeof *e->undetected);
+    e->next = malloc((size_t)(w->ncomp ? w->ncomp : 1) * sizeof *e->next);
     e->queued = calloc(ncells, sizeof *e->queued);
     e->found = calloc(ncells, sizeof *e->found);
     e->q = calloc(nsub, sizeof *e->q);
@@ -167,11 +180,14 @@ sim_status enf_create(enf_model *e, const struct mdl_model *m, sim_error *err)
     e->ewma_found = calloc(nsub, sizeof *e->ewma_found);
     e->ewma_resolved = calloc(nsub, sizeof *e->ewma_resolved);
     e->effect = calloc(nsub, sizeof *e->effect);
-    if (!e->undetected || !e->queued || !e->found || !e->q || !e->households ||
+    if (!e->undetected || !e->next || !e->queued || !e->found || !e->q || !e->households ||
         !e->ewma_found || !e->ewma_resolved || !e->effect) {
         enf_destroy(e);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for enforcement");
     }
+    for (int32_t c = 0; c < w->ncomp; c++)
+        e->next[c] = -1; /* drawn on the first day */
+    derive(e, &m->p);
     for (int32_t s = 0; s < w->nsub; s++) {
         e->households[s] = w->comp_hh0[w->sub_comp0[s + 1]] - w->comp_hh0[w->sub_comp0[s]];
         /* perception starts neutral: half resolved, weighing one case a day */
@@ -181,11 +197,14 @@ sim_status enf_create(enf_model *e, const struct mdl_model *m, sim_error *err)
         sim_status st = q_create(&e->q[s]);
         if (st == SIM_OK)
             st = staff(e, &m->p, s, 0.0);
+        if (st == SIM_EINPUT) {
+            enf_destroy(e);
+            return SIM_FAIL(err, st, NULL, 0, "enforce.officers_per_10k_households",
+                            "more than a million officers in sub-district %d", (int)s);
+        }
         if (st != SIM_OK) {
             enf_destroy(e);
-            return SIM_FAIL(err, st, NULL, 0, st == SIM_EINPUT ? "enforce.officers_per_10k_households" : NULL,
-                            st == SIM_EINPUT ? "more than a million officers in one sub-district"
-                                             : "out of memory for the enforcement squads");
+            return SIM_FAIL(err, st, NULL, 0, NULL, "out of memory for the enforcement squads");
         }
     }
     return SIM_OK;
@@ -197,57 +216,95 @@ sim_status enf_compound_day(struct mdl_model *m, int32_t c, int64_t day)
 {
     enf_model *e = &m->enf;
     const sim_params *p = &m->p;
-    const int32_t hh = sim_world_comp_hh(m->w, c);
     int32_t *und = e->undetected + (size_t)c * ENF_NCAT;
     int32_t *que = e->queued + (size_t)c * ENF_NCAT;
     int32_t *fnd = e->found + (size_t)c * ENF_NCAT;
     sim_tally *t = m->tally;
 
-    /* standing violations are found and reported (a stream of their own, so
-     * that how many are standing never shifts the numbers of new ones) */
-    const double det = enf_detection(p, m->sh.detection[c]);
-    int32_t found = 0, standing = 0;
+    /* standing violations are found and reported (a stream of their own:
+     * how many are standing never shifts the numbers of new ones) */
+    int32_t found = 0, open = 0;
+    _Static_assert(ENF_NCAT == 4, "the test below lists the categories");
+    const int any = (und[0] | und[1] | und[2] | und[3]) != 0;
+    const double det = any ? enf_detection(p, m->sh.detection[c]) : 0.0;
     sim_rng dr;
-    gsl_rng *dg = sim_rng_open(&dr, m->seed, SIM_RNG_DETECTION, (uint32_t)c, (uint32_t)day);
+    gsl_rng *dg = det > 0.0 ? sim_rng_open(&dr, m->seed, SIM_RNG_DETECTION, (uint32_t)c,
+                                           (uint32_t)day)
+                            : NULL;
     for (int k = 0; k < ENF_NCAT; k++) {
         int32_t f = 0;
-        if (und[k] > 0 && det > 0.0)
+        if (dg && und[k] > 0)
             f = (int32_t)gsl_ran_binomial(dg, det, (unsigned int)und[k]);
         und[k] -= f;
         que[k] += f;
         fnd[k] = f;
         found += f;
-        standing += und[k] + que[k];
+        open += und[k] + que[k];
     }
 
-    /* new violations: deterred by enforcement, invited by those standing */
-    if (hh > 0) {
-        const double deter = enf_deterrence(p, e->effect[m->w->comp_sub[c]],
-                                            100.0 * (double)standing / (double)hh);
-        double lam[ENF_NCAT], total = 0.0;
-        for (int k = 0; k < ENF_NCAT; k++) {
-            lam[k] = (double)hh * enf_rate(p, k) * deter;
-            total += lam[k];
+    /* new violations, deterred by enforcement and invited by those standing:
+     * sparse arrivals (sim/queue.h), candidates at the largest possible rate
+     * H_c x sum of rates x (1 + imitation_max), each kept with probability
+     * deterrence / (1 + imitation_max), its category drawn by rate */
+    int32_t born[ENF_NCAT] = {0}, n = 0;
+    if (day >= e->next[c]) {
+        const int32_t hh = sim_world_comp_hh(m->w, c);
+        const double fmax = 1.0 + p->enforce_imitation_max;
+        const double top = (double)hh * e->rate_sum * fmax;
+        sim_stream st;
+        sim_stream_open(&st, m->seed, SIM_RNG_VIOLATIONS, (uint32_t)c, (uint32_t)day);
+        int today = 1;
+        if (e->next[c] < 0) { /* the first day: find the first day with candidates */
+            e->next[c] = day + q_gap(&st, top);
+            today = e->next[c] == day;
         }
-        if (total > 0.0) {
-            sim_stream st;
-            sim_stream_open(&st, m->seed, SIM_RNG_VIOLATIONS, (uint32_t)c, (uint32_t)day);
-            const uint32_t n = sim_stream_poisson(&st, total);
-            for (uint32_t i = 0; i < n; i++) {
-                const double u = sim_stream_uniform(&st) * total;
+        if (today) {
+            const double keep =
+                enf_deterrence(p, e->effect[m->w->comp_sub[c]], 100.0 * open / (double)hh) / fmax;
+            const uint32_t cand = q_candidates(&st, top);
+            for (uint32_t i = 0; i < cand; i++) {
+                const double u = sim_stream_uniform(&st);
+                if (!(u < keep))
+                    continue;
+                const double v = u / keep * e->rate_sum; /* uniform on [0, sum of rates) */
                 int k = 0;
-                double upto = lam[0];
-                while (k < ENF_NCAT - 1 && u >= upto)
-                    upto += lam[++k];
-                while (k > 0 && lam[k] <= 0.0) /* rounding: never a category of rate 0 */
+                double upto = e->rate[0];
+                while (k < ENF_NCAT - 1 && v >= upto)
+                    upto += e->rate[++k];
+                while (k > 0 && e->rate[k] <= 0.0) /* rounding: never a category of rate 0 */
                     k--;
                 und[k]++;
-                sim_tally_add(t, c, SIM_MET_violations_new_construction + k, 1.0, 0);
+                born[k]++;
+                n++;
             }
-            sim_tally_add(t, c, SIM_MET_violations_new, (double)n, 0);
+            e->next[c] = day + 1 + q_gap(&st, top);
         }
     }
-    sim_tally_add(t, c, SIM_MET_violations_found, (double)found, 0);
+
+    /* the compound's figures; the squad subtracts what it ends today (its
+     * sub-district row), so the city sums are the end-of-day stocks */
+    int32_t hidden = 0, hard = 0;
+    for (int k = 0; k < ENF_NCAT; k++) {
+        hidden += und[k];
+        if (k < ENF_NHARD)
+            hard += und[k] + que[k];
+    }
+    open += n;
+    m->sh.violations_open[c] = open;
+    if (found)
+        sim_tally_add(t, c, SIM_MET_violations_found, (double)found, 0);
+    if (n) {
+        sim_tally_add(t, c, SIM_MET_violations_new, (double)n, 0);
+        for (int k = 0; k < ENF_NCAT; k++)
+            if (born[k])
+                sim_tally_add(t, c, SIM_MET_violations_new_construction + k, (double)born[k], 0);
+    }
+    if (open)
+        sim_tally_add(t, c, SIM_MET_violations_standing, (double)open, 0);
+    if (hidden)
+        sim_tally_add(t, c, SIM_MET_violations_undetected, (double)hidden, 0);
+    if (hard)
+        sim_tally_add(t, c, SIM_MET_violations_standing_hard, (double)hard, 0);
     return SIM_OK;
 }
 
@@ -290,6 +347,7 @@ sim_status enf_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
         if (r->u < success[r->cat]) {
             resolved++;
             resolved_cat[r->cat]++;
+            m->sh.violations_open[r->origin]--;
         } else {
             e->undetected[cell]++; /* stands until someone reports it again */
             failed++;
@@ -302,25 +360,10 @@ sim_status enf_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     e->ewma_resolved[s] += a * ((double)resolved - e->ewma_resolved[s]);
     e->effect[s] = e->ewma_found[s] > 0.0 ? clamp01(e->ewma_resolved[s] / e->ewma_found[s]) : 0.5;
 
-    /* the compounds' standing violations (told to the other modules; the
-     * figures go to the sub-district's own row: a sub-district phase never
-     * adds to compound rows, which are shared by blocks of compounds) */
-    int64_t standing = 0, standing_hard = 0, hidden = 0;
-    for (int32_t c = c0; c < c1; c++) {
-        const int32_t *und = e->undetected + (size_t)c * ENF_NCAT;
-        const int32_t *que = e->queued + (size_t)c * ENF_NCAT;
-        int32_t open = 0;
-        for (int k = 0; k < ENF_NCAT; k++) {
-            open += und[k] + que[k];
-            hidden += und[k];
-            if (k < ENF_NHARD)
-                standing_hard += und[k] + que[k];
-        }
-        m->sh.violations_open[c] = open;
-        standing += open;
-    }
-
-    /* the day's figures */
+    /* the day's figures, on the sub-district's own row (a sub-district phase
+     * never adds to compound rows, which blocks of compounds share): the
+     * compounds' stocks were added by the compound phase, before the squad
+     * worked, so the squad's changes to them are added here */
     int64_t backlog[ENF_NCAT] = {0};
     for (int64_t i = q->head; i < q->n; i++)
         backlog[q->cat[i]]++;
@@ -338,9 +381,9 @@ sim_status enf_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     sim_tally_add(t, row, SIM_MET_violations_resolved, (double)resolved, 0);
     sim_tally_add(t, row, SIM_MET_violations_resolved_hard, (double)resolved_hard, 0);
     sim_tally_add(t, row, SIM_MET_violations_failed, (double)failed, 0);
-    sim_tally_add(t, row, SIM_MET_violations_standing, (double)standing, 0);
-    sim_tally_add(t, row, SIM_MET_violations_standing_hard, (double)standing_hard, 0);
-    sim_tally_add(t, row, SIM_MET_violations_undetected, (double)hidden, 0);
+    sim_tally_add(t, row, SIM_MET_violations_standing, -(double)resolved, 0);
+    sim_tally_add(t, row, SIM_MET_violations_standing_hard, -(double)resolved_hard, 0);
+    sim_tally_add(t, row, SIM_MET_violations_undetected, (double)failed, 0);
     sim_tally_add(t, row, SIM_MET_violations_backlog, (double)ds.waiting, 0);
     sim_tally_add(t, row, SIM_MET_violations_backlog_hard, (double)hard, 0);
     sim_tally_add(t, row, SIM_MET_enforcement_wait_days, ds.wait_sum, (double)ds.taken);
@@ -352,6 +395,7 @@ sim_status enf_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
 
 void enf_policy_changed(struct mdl_model *m, int param, int64_t day)
 {
+    derive(&m->enf, &m->p);
     const size_t off = sim_param_table[param].offset;
     if (off != offsetof(sim_params, enforce_diversion))
         return;

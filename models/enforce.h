@@ -22,6 +22,10 @@
  *              it — and shared video); found ones become QUEUED
  *     new      ~ Poisson(H_c x sum_k rate_k x deterrence_c), category drawn
  *              in proportion to rate_k; new violations are UNDETECTED
+ *              (drawn as sparse arrivals, sim/queue.h: candidates at the
+ *              largest possible rate, thinned by deterrence_c / (1 +
+ *              imitation_max): a compound costs a draw only on the days it
+ *              has candidates)
  *     deterrence_c = max(0, 1 - enforce.deterrence x E_s
  *                            + min(enforce.imitation x standing_c x 100 / H_c,
  *                                  enforce.imitation_max))
@@ -77,11 +81,14 @@ typedef struct {
     int32_t *undetected;    /* [ncomp x ENF_NCAT] standing, not reported */
     int32_t *queued;        /* [ncomp x ENF_NCAT] reported, waiting for an officer */
     int32_t *found;         /* [ncomp x ENF_NCAT] outbox: found today */
+    int64_t *next;          /* [ncomp] next day with candidate violations (-1: not drawn yet) */
     q_queue *q;             /* [nsub] the squads' lines */
     int64_t *households;    /* [nsub] households of the sub-district */
     double *ewma_found;     /* [nsub] smoothed cases reported a day */
     double *ewma_resolved;  /* [nsub] smoothed cases resolved a day */
     double *effect;         /* [nsub] E_s = resolved / reported (0..1) */
+    double rate[ENF_NCAT];  /* derived: the categories' rates, and their sum */
+    double rate_sum;
     int broken;             /* a policy's re-staffing ran out of memory */
 } enf_model;
 

@@ -101,6 +101,7 @@ void med_destroy(med_model *md)
             q_destroy(&md->q[s]);
     free(md->q);
     free(md->new_disputes);
+    free(md->next);
     free(md->rooms);
     free(md->pos0);
     free(md->u_fill);
@@ -121,15 +122,18 @@ sim_status med_create(med_model *md, const struct mdl_model *m, sim_error *err)
     md->nsub = w->nsub;
     md->ncomp = w->ncomp;
     md->new_disputes = calloc(ncomp ? ncomp : 1, sizeof *md->new_disputes);
+    md->next = malloc((ncomp ? ncomp : 1) * sizeof *md->next);
     md->q = calloc(nsub ? nsub : 1, sizeof *md->q);
     md->rooms = calloc(nsub ? nsub : 1, sizeof *md->rooms);
     md->pos0 = calloc(nsub + 1, sizeof *md->pos0);
     md->staffed = calloc(nsub ? nsub : 1, sizeof *md->staffed);
     md->fte = calloc(nsub ? nsub : 1, sizeof *md->fte);
     md->linkage_open = calloc(nsub ? nsub : 1, sizeof *md->linkage_open);
-    if (!md->new_disputes || !md->q || !md->rooms || !md->pos0 || !md->staffed || !md->fte ||
-        !md->linkage_open)
+    if (!md->new_disputes || !md->next || !md->q || !md->rooms || !md->pos0 || !md->staffed ||
+        !md->fte || !md->linkage_open)
         goto nomem;
+    for (size_t c = 0; c < ncomp; c++)
+        md->next[c] = -1; /* drawn on the first day */
     for (int32_t s = 0; s < w->nsub; s++) {
         int64_t hh = w->comp_hh0[w->sub_comp0[s + 1]] - w->comp_hh0[w->sub_comp0[s]];
         md->rooms[s] = med_rooms(p, hh);
@@ -173,18 +177,33 @@ nomem:
 
 /* ---- the day ------------------------------------------------------------------ */
 
+/* Disputes arise as sparse arrivals (sim/queue.h): candidates at the rate
+ * without prevention, H_c x dispute_rate (fixed), each kept with
+ * probability mean / top.  Most compound-days cost one comparison. */
 sim_status med_compound_day(struct mdl_model *m, int32_t c, int64_t day)
 {
+    med_model *md = &m->med;
+    md->new_disputes[c] = 0;
+    if (day < md->next[c])
+        return SIM_OK;
     const int32_t hh = sim_world_comp_hh(m->w, c);
-    const double mean = med_dispute_mean(&m->p, hh, m->sh.rc_service_hours[c]);
-    uint32_t n = 0;
-    if (mean > 0.0) {
-        sim_stream st;
-        sim_stream_open(&st, m->seed, SIM_RNG_DISPUTES, (uint32_t)c, (uint32_t)day);
-        n = sim_stream_poisson(&st, mean);
+    const double top = (double)hh * m->p.mediation_dispute_rate;
+    sim_stream st;
+    sim_stream_open(&st, m->seed, SIM_RNG_DISPUTES, (uint32_t)c, (uint32_t)day);
+    if (md->next[c] < 0) { /* the first day: find the first day with candidates */
+        md->next[c] = day + q_gap(&st, top);
+        if (md->next[c] > day)
+            return SIM_OK;
     }
-    m->med.new_disputes[c] = (int32_t)n;
-    sim_tally_add(m->tally, c, SIM_MET_disputes_new, n, 0);
+    const double keep = med_dispute_mean(&m->p, hh, m->sh.rc_service_hours[c]) / top;
+    const uint32_t k = q_candidates(&st, top);
+    int32_t n = 0;
+    for (uint32_t i = 0; i < k; i++)
+        n += sim_stream_uniform(&st) < keep;
+    md->next[c] = day + 1 + q_gap(&st, top);
+    md->new_disputes[c] = n;
+    if (n)
+        sim_tally_add(m->tally, c, SIM_MET_disputes_new, (double)n, 0);
     return SIM_OK;
 }
 
@@ -210,7 +229,6 @@ sim_status med_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     for (int32_t c = w->sub_comp0[s]; c < w->sub_comp0[s + 1]; c++) {
         for (int32_t k = 0; k < md->new_disputes[c]; k++)
             SIM_TRY(NULL, q_push(q, c, 0));
-        md->new_disputes[c] = 0;
     }
     const double mean = p->mediation_service_days;
     sim_stream st;

@@ -7,7 +7,10 @@
  * mediator positions:
  *
  *   disputes   compound c, day d: Poisson(H_c x dispute_rate x
- *              (1 - prevention x min(1, rc_service_hours_c / H_c / prevention_ref)))
+ *              (1 - prevention x min(1, rc_service_hours_c / H_c / prevention_ref))),
+ *              drawn as sparse arrivals (sim/queue.h: candidates at
+ *              H_c x dispute_rate, thinned), so a compound costs a draw only
+ *              on the few days it has candidates
  *   rooms      sub-district s: round(rooms_per_10k_households x H_s / 10,000),
  *              at least 1; each room has positions_per_room positions
  *   staffing   position (s, room, seat) is filled iff u_fill < fill_rate and
@@ -60,6 +63,7 @@ struct mdl_model;
 typedef struct {
     int32_t nsub, ncomp;
     int32_t *new_disputes; /* [ncomp] outbox: disputes that arose today */
+    int64_t *next;         /* [ncomp] next day with candidate disputes (-1: not drawn yet) */
     q_queue *q;            /* [nsub] the rooms' line */
     int32_t *rooms;        /* [nsub] rooms */
     int32_t *pos0;         /* [nsub+1] first position of s; slot k = seat x rooms + room */

@@ -100,7 +100,9 @@ static sim_status phase_household_tally(mdl_model *m, int32_t c, int64_t day)
 
 sim_status mdl_step(mdl_model *m, sim_ctx *ctx, int64_t day)
 {
-    sim_tally_clear(m->tally);
+    if (!m->tally->clean)
+        sim_tally_clear(m->tally);
+    m->tally->clean = 0;
     SIM_TRY(&ctx->err, COMPOUNDS(phase_billing, "billing"));
     SIM_TRY(&ctx->err, COMPOUNDS(phase_service, "property service"));
     SIM_TRY(&ctx->err, COMPOUNDS(phase_problems, "disputes and violations"));

@@ -87,17 +87,20 @@ void sim_tally_clear(sim_tally *t)
     memset(t->den, 0, n * sizeof *t->den);
     memset(t->pnum, 0, np * sizeof *t->pnum);
     memset(t->pden, 0, np * sizeof *t->pden);
+    t->clean = 1;
 }
 
-void sim_tally_reduce(const sim_tally *t, double *out)
+void sim_tally_reduce(sim_tally *t, double *out)
 {
     double num[SIM_MET_N] = {0}, den[SIM_MET_N] = {0};
     for (int64_t r = 0; r < t->nrows; r++) {
-        const double *rn = t->num + r * SIM_MET_N, *rd = t->den + r * SIM_MET_N;
+        double *rn = t->num + r * SIM_MET_N, *rd = t->den + r * SIM_MET_N;
         for (int m = 0; m < SIM_MET_N; m++) {
             num[m] += rn[m];
             den[m] += rd[m];
         }
+        memset(rn, 0, SIM_MET_N * sizeof *rn);
+        memset(rd, 0, SIM_MET_N * sizeof *rd);
     }
     for (int m = 0; m < SIM_MET_N; m++) {
         if (sim_metric_table[m].kind == SIM_M_COUNT)

@@ -68,12 +68,14 @@ typedef struct {
     int npanel;              /* metrics with a panel name */
     int panel_col[SIM_MET_N]; /* column of metric m in pnum/pden, or -1 */
     double *pnum, *pden;     /* ncomp x npanel */
+    int clean;               /* everything is zero (see sim_tally_reduce) */
 } sim_tally;
 
 sim_tally *sim_tally_create(int64_t ncomp, int64_t nsub, int64_t nrc);
 void sim_tally_destroy(sim_tally *t);
 
-/* Zero everything (at the start of a day). */
+/* Zero everything (at the start of a day; a no-op cost-wise only in the
+ * sense that the caller may skip it when t->clean is set). */
 void sim_tally_clear(sim_tally *t);
 
 static inline int64_t sim_tally_sub(const sim_tally *t, int64_t s)
@@ -108,7 +110,11 @@ static inline void sim_tally_add(sim_tally *t, int64_t unit, int m, double num,
 }
 
 /* City values: out[m] = sum of numerators (COUNT) or sum num / sum den
- * (RATIO, 0 when sum den is 0).  Deterministic for any thread count. */
-void sim_tally_reduce(const sim_tally *t, double *out);
+ * (RATIO, 0 when sum den is 0).  Deterministic for any thread count.
+ * The rows are zeroed as they are read (one pass over the memory instead
+ * of two); the per-compound pnum/pden are left to the caller, which zeroes
+ * them as it reads them and then sets t->clean, so the next day's
+ * sim_tally_clear() can be skipped (see sim/runner.c and mdl_step()). */
+void sim_tally_reduce(sim_tally *t, double *out);
 
 #endif

@@ -126,6 +126,27 @@ int32_t q_in_service(const q_queue *q)
     return n;
 }
 
+int64_t q_gap(sim_stream *st, double top)
+{
+    if (!(top > 0.0))
+        return Q_NEVER;
+    uint32_t k = sim_stream_skip(st, -top); /* log(1 - P(a day has some)) = -top */
+    return k == UINT32_MAX ? Q_NEVER : (int64_t)k;
+}
+
+uint32_t q_candidates(sim_stream *st, double top)
+{
+    /* P(k) = top^k / (k! (e^top - 1)), k >= 1 */
+    double p = top > 0.0 ? top / expm1(top) : 1.0, f = p, u = sim_stream_uniform(st);
+    uint32_t k = 1;
+    while (u >= f && k < 1000) {
+        k++;
+        p *= top / k;
+        f += p;
+    }
+    return k;
+}
+
 static int by_time(const void *a, const void *b)
 {
     const q_staged *x = a, *y = b;

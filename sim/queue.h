@@ -148,4 +148,33 @@ double q_capacity(const q_queue *q);
  * just removed, whose job ends after it). */
 int32_t q_in_service(const q_queue *q);
 
+/* ---- sparse arrivals --------------------------------------------------------
+ *
+ * Where jobs arise rarely (a few a month per compound), a Poisson draw every
+ * day costs a stream and a uniform per entity and day.  Instead candidates
+ * arrive as a Poisson process of a FIXED rate `top` a day that bounds the
+ * true rate(d); the days that have candidates are found by skipping
+ * (geometric gaps: q_gap), their number is q_candidates(), and each
+ * candidate is kept with probability rate(d) / top (thinning).  Arrivals are
+ * then exactly Poisson(rate(d)) on each day, independent between days, and
+ * the candidates do not depend on the state: runs that differ in rate(d)
+ * share them (common random numbers).  Recipe, per entity:
+ *     if (day < next) nothing today;
+ *     else: stream (seed, purpose, entity, day);
+ *           if next is unset: next = day + q_gap(st, top); stop if next > day;
+ *           k = q_candidates(st, top); keep each with rate / top;
+ *           next = day + 1 + q_gap(st, top).
+ */
+
+/* A gap that never ends (day + 1 + Q_NEVER does not overflow). */
+#define Q_NEVER (INT64_MAX / 4)
+
+/* Days without candidates before the next day with some (>= 0); Q_NEVER
+ * when top <= 0. */
+int64_t q_gap(sim_stream *st, double top);
+
+/* Number of candidates on a day that has some: zero-truncated
+ * Poisson(top), >= 1 (one uniform, by inversion). */
+uint32_t q_candidates(sim_stream *st, double top);
+
 #endif

@@ -127,8 +127,9 @@ sim_status sim_run(sim_ctx *ctx, const scn_scenario *s, sim_result **out)
         sim_tally_reduce(m->tally, r->city + day * SIM_MET_N);
 
         /* the per-compound panel: counts summed between samples, ratios
-         * taken on the sampling day */
-        const sim_tally *t = m->tally;
+         * taken on the sampling day; each compound's tally entries are
+         * zeroed once read, so the next day needs no clearing pass */
+        sim_tally *t = m->tally;
         int is_sample = (day + 1) % interval == 0 && sample < r->nsamples;
         int np = t->npanel;
 #pragma omp parallel for schedule(static)
@@ -146,7 +147,10 @@ sim_status sim_run(sim_ctx *ctx, const scn_scenario *s, sim_result **out)
                     r->panel[k][sample * ncomp + c] = (float)(den != 0.0 ? num / den : 0.0);
                 }
             }
+            memset(t->pnum + c * np, 0, (size_t)np * sizeof *t->pnum);
+            memset(t->pden + c * np, 0, (size_t)np * sizeof *t->pden);
         }
+        t->clean = 1;
         if (is_sample)
             r->sample_day[sample++] = day;
         progress(ctx, day + 1, days, t0, &last, 0);

@@ -112,7 +112,8 @@ static void test_mechanisms_known(void **state)
     p.enforce_other_success = 0.81;
     p.enforce_training_success_gain = 0.07;
     p.enforce_joint_success_gain = 0.19;
-    assert_true(fabs(enf_success_prob(&p, ENF_GREENERY) - (0.53 + 0.6 * 0.07 + 0.8 * 0.19)) < 1e-12);
+    double green = 0.53 + 0.6 * 0.07 + 0.8 * 0.19;
+    assert_true(fabs(enf_success_prob(&p, ENF_GREENERY) - green) < 1e-12);
     assert_true(fabs(enf_success_prob(&p, ENF_OTHER) - (0.81 + 0.6 * 0.07)) < 1e-12);
     p.enforce_other_success = 0.99;
     assert_true(enf_success_prob(&p, ENF_OTHER) == 1.0); /* clamped */
@@ -130,7 +131,8 @@ static void test_mechanisms_known(void **state)
     p.enforce_imitation = 0.23;
     assert_true(fabs(enf_deterrence(&p, 0.83, 1.7) - (1 - 0.47 * 0.83 + 0.23 * 1.7)) < 1e-12);
     p.enforce_imitation_max = 0.61;
-    assert_true(fabs(enf_deterrence(&p, 0.83, 9.5) - (1 - 0.47 * 0.83 + 0.61)) < 1e-12); /* capped */
+    /* imitation capped */
+    assert_true(fabs(enf_deterrence(&p, 0.83, 9.5) - (1 - 0.47 * 0.83 + 0.61)) < 1e-12);
     p.enforce_deterrence = 1.0;
     assert_true(enf_deterrence(&p, 1.0, 0.0) == 0.0);
     assert_true(enf_deterrence(&p, 1.7, 0.0) == 0.0); /* effectiveness clamped, never < 0 */
@@ -173,7 +175,8 @@ static void test_state_consistent(void **state)
             for (int32_t c = w->sub_comp0[s]; c < w->sub_comp0[s + 1]; c++) {
                 int32_t open = 0;
                 for (int k = 0; k < ENF_NCAT; k++) {
-                    int32_t u = m->enf.undetected[c * ENF_NCAT + k], q = m->enf.queued[c * ENF_NCAT + k];
+                    int32_t u = m->enf.undetected[c * ENF_NCAT + k];
+                    int32_t q = m->enf.queued[c * ENF_NCAT + k];
                     assert_true(u >= 0 && q >= 0);
                     assert_int_equal(m->enf.found[c * ENF_NCAT + k], 0);
                     open += u + q;
@@ -245,7 +248,8 @@ static void test_accounting(void **state)
         assert_true(arisen == resolved + standing);
         assert_true(standing == sim_result_city(r, d, SIM_MET_violations_undetected) + backlog);
         assert_true(found == resolved + failed + backlog);
-        assert_true(hard_new == hard_resolved + sim_result_city(r, d, SIM_MET_violations_standing_hard));
+        double hard_standing = sim_result_city(r, d, SIM_MET_violations_standing_hard);
+        assert_true(hard_new == hard_resolved + hard_standing);
         assert_true(sim_result_city(r, d, SIM_MET_violations_backlog_hard) <= backlog);
         double u = sim_result_city(r, d, SIM_MET_enforcement_utilisation);
         assert_true(u >= 0.0 && u <= 1.0 + 1e-12);
@@ -337,11 +341,14 @@ static void test_training_lowers_backlog(void **state)
 }
 
 /* Joint enforcement (hard cases: time -30%, success +0.25): the hard-case
- * backlog and the hard violations standing fall. */
+ * backlog falls (seed by seed) and the hard violations standing fall
+ * (expected about -35%; a default district has only about 4 standing, so
+ * that is checked over three seeds together). */
 static void test_joint_lowers_hard_backlog(void **state)
 {
     (void)state;
     const char *sets[] = {"policy.j.day=365", "policy.j.enforce.joint=1"};
+    double sa_all = 0, sb_all = 0;
     for (uint64_t seed = 3; seed <= 5; seed++) {
         sim_result *a = run(2, seed, 1095, NULL, 0), *b = run(2, seed, 1095, sets, 2);
         double ha = mean_of(a, SIM_MET_violations_backlog_hard, 400, 1095),
@@ -351,10 +358,13 @@ static void test_joint_lowers_hard_backlog(void **state)
         print_message("seed %d: hard backlog %.3f -> %.3f, hard standing %.2f -> %.2f\n",
                       (int)seed, ha, hb, sa, sb);
         assert_true(hb < 0.6 * ha);
-        assert_true(sb < 0.85 * sa);
+        assert_true(sb < sa);
+        sa_all += sa;
+        sb_all += sb;
         sim_result_destroy(a);
         sim_result_destroy(b);
     }
+    assert_true(sb_all < 0.8 * sa_all);
 }
 
 /* Statute and discretion libraries and the app (handling time -15%): with

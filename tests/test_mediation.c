@@ -347,8 +347,8 @@ static void test_accounting(void **state)
         settled += sim_result_city(r, d, SIM_MET_disputes_settled);
         escalated += sim_result_city(r, d, SIM_MET_disputes_escalated);
         withdrawn += sim_result_city(r, d, SIM_MET_disputes_withdrawn);
-        assert_true(arisen ==
-                    settled + escalated + withdrawn + sim_result_city(r, d, SIM_MET_disputes_waiting));
+        double waiting = sim_result_city(r, d, SIM_MET_disputes_waiting);
+        assert_true(arisen == settled + escalated + withdrawn + waiting);
         assert_true(sim_result_city(r, d, SIM_MET_disputes_linkage_open) <= escalated);
         double u = sim_result_city(r, d, SIM_MET_mediation_utilisation);
         assert_true(u >= 0.0 && u <= 1.0 + 1e-12);

@@ -1,6 +1,7 @@
 /* tests/test_queue.c — the FCFS multi-server queue (sim/queue.h): Erlang C,
  * monotonicity under common random numbers, reneging against M/M/inf,
- * server changes between days, accounting, and refused input.
+ * server changes between days, accounting, sparse (thinned) arrivals, and
+ * refused input.
  *
  * Arrivals are Poisson: each day's count is Poisson(lambda) from the stream
  * (seed, SIM_RNG_TEST, 0, day) and the queue draws the times uniformly in
@@ -342,6 +343,60 @@ static void test_server_changes(void **state)
     q_destroy(&h);
 }
 
+/* Sparse arrivals (q_gap, q_candidates, thinning) are Poisson(rate(d)) on
+ * every day: with a rate that varies by weekday, the mean and the share of
+ * days without arrivals match Poisson per weekday (within 2% and 0.003
+ * over 1.4 million entity-days); candidates alone are zero-truncated
+ * Poisson; a zero rate never has candidates. */
+static void test_sparse_arrivals(void **state)
+{
+    (void)state;
+    const double top = 0.173;
+    const int64_t days = 2000, entities = 700;
+    double sum[7] = {0}, zero[7] = {0}, n[7] = {0}, cand = 0, cand_days = 0;
+    for (int64_t e = 0; e < entities; e++) {
+        int64_t next = -1;
+        for (int64_t d = 0; d < days; d++) {
+            int w = (int)(d % 7);
+            double rate = top * (0.25 + 0.75 * w / 6.0);
+            uint32_t k = 0;
+            if (d >= next) {
+                sim_stream st;
+                sim_stream_open(&st, SEED, SIM_RNG_TEST, (uint32_t)e, (uint32_t)d);
+                int today = 1;
+                if (next < 0) {
+                    next = d + q_gap(&st, top);
+                    today = next == d;
+                }
+                if (today) {
+                    uint32_t c = q_candidates(&st, top);
+                    assert_true(c >= 1);
+                    cand += c;
+                    cand_days++;
+                    for (uint32_t i = 0; i < c; i++)
+                        k += sim_stream_uniform(&st) < rate / top;
+                    next = d + 1 + q_gap(&st, top);
+                }
+            }
+            sum[w] += k;
+            zero[w] += k == 0;
+            n[w]++;
+        }
+    }
+    for (int w = 0; w < 7; w++) {
+        double rate = top * (0.25 + 0.75 * w / 6.0);
+        assert_true(fabs(sum[w] / n[w] / rate - 1.0) < 0.02);
+        assert_true(fabs(zero[w] / n[w] - exp(-rate)) < 0.003);
+    }
+    assert_true(fabs(cand / cand_days - top / (1.0 - exp(-top))) < 0.005);
+    assert_true(fabs(cand_days / (double)(days * entities) - (1.0 - exp(-top))) < 0.003);
+    sim_stream st;
+    sim_stream_open(&st, SEED, SIM_RNG_TEST, 0, 0);
+    assert_true(q_gap(&st, 0.0) == Q_NEVER);
+    assert_true(q_gap(&st, -1.0) == Q_NEVER);
+    assert_true(q_gap(&st, 1e-300) >= 0);
+}
+
 /* Refused input changes nothing; destroy is safe on NULL and twice. */
 static void test_errors(void **state)
 {
@@ -384,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_reneging_mm_inf),
         cmocka_unit_test(test_reneging_bounds_overload),
         cmocka_unit_test(test_server_changes),
+        cmocka_unit_test(test_sparse_arrivals),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
