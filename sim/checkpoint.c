@@ -181,6 +181,19 @@ const char *ckpt_path(const sim_checkpoint *ck)
     return ck->path;
 }
 
+char *ckpt_fork_label(const sim_checkpoint *ck)
+{
+    const char *fmt = "path=%s; scenario=%s; seed=%llu; day=%lld";
+    const ckpt_info *in = &ck->info;
+    int n = snprintf(NULL, 0, fmt, ck->path, in->scenario_name,
+                     (unsigned long long)in->seed, (long long)in->day);
+    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (s)
+        snprintf(s, (size_t)n + 1, fmt, ck->path, in->scenario_name,
+                 (unsigned long long)in->seed, (long long)in->day);
+    return s;
+}
+
 /* A damaged or foreign file: SIM_EINPUT naming the file. */
 #define BAD(...) SIM_FAIL(err, SIM_EINPUT, ck->path, 0, "--checkpoint", __VA_ARGS__)
 

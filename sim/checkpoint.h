@@ -80,6 +80,10 @@ void ckpt_free(sim_checkpoint *ck);
 const ckpt_info *ckpt_get_info(const sim_checkpoint *ck);
 const char *ckpt_path(const sim_checkpoint *ck);
 
+/* "path=P; scenario=NAME; seed=S; day=D": what a run forked from ck
+ * records as forked_from.  Caller frees; NULL when out of memory. */
+char *ckpt_fork_label(const sim_checkpoint *ck);
+
 /* Restore the state registered in `st` from ck: each entry by name, checked
  * for type and length; an entry missing from the file, or a file entry the
  * registry does not have, is refused naming it. */

@@ -275,6 +275,8 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
             (st = resume_result(&rs, from)) != SIM_OK)
             goto fail;
         m->seed = seed; /* the streams from here on */
+        m->p.run_seed = p->run_seed;
+        m->p.run_days = p->run_days;
         rs.next = fork_levers(m, s, first);
     }
 
