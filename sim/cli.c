@@ -210,8 +210,10 @@ static int cmd_run(int argc, char **argv)
         goto fail;
     }
     if (resume || from) {
-        if (ckpt_load(resume ? resume : from, &ck, err) != SIM_OK)
+        if (ckpt_load(resume ? resume : from, &ck, err) != SIM_OK) {
+            snprintf(err->key, sizeof err->key, "%s", resume ? "--resume" : "--from");
             goto fail;
+        }
         ro.from = ck;
     }
     if (resume) {

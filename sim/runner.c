@@ -82,7 +82,7 @@ static sim_status check_structure(const scn_scenario *s, const sim_checkpoint *c
     }
     if (s->params.run_days <= in->day)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "run.days",
-                        "the run ends after day %lld but the checkpoint %s is at day %lld: "
+                        "the run has %lld days but the checkpoint %s is at day %lld: "
                         "run.days must be larger than the checkpoint's day",
                         (long long)s->params.run_days, ckpt_path(ck), (long long)in->day);
     return SIM_OK;
