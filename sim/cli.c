@@ -256,6 +256,13 @@ static int cmd_run(int argc, char **argv)
     if (out_open(&probe, out, force, err) != SIM_OK)
         goto fail;
     out_abort(probe);
+    if (ckpath) {
+        if (out_open_plain(&probe, ckpath, 1, err) != SIM_OK) {
+            snprintf(err->key, sizeof err->key, "--checkpoint");
+            goto fail;
+        }
+        out_abort(probe);
+    }
 
     omp_set_num_threads(ctx.threads);
     ctx.progress = !quiet && isatty(STDERR_FILENO);

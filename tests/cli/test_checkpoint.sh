@@ -88,6 +88,8 @@ echo junk >junk.h5
 expect2 "junk" "not an HDF5 file" "$troika" run --resume junk.h5 -o x.h5
 expect2 "checkpoint without every" "--checkpoint-every DAYS, which is missing" \
   "$troika" run --checkpoint c.h5 -o x.h5
+expect2 "checkpoint folder missing" "^troika: --checkpoint: folder nowhere does not exist" \
+  "$troika" run --checkpoint-every 10 --checkpoint nowhere/c.h5 -o x.h5
 [ ! -e x.h5 ] && ok || bad "a refused run left x.h5"
 
 echo "checkpoint CLI: $pass passed, $fail failed"
