@@ -350,7 +350,9 @@ static sim_status run_batch(const ana_compare_opts *o, const uint64_t *seeds, in
         scn_scenario sc = o->scen[s]; /* shallow copy: only the seed differs */
         sim_param_put(&sc.params, seed_param, (double)seeds[r0 + r]);
         sim_result *res = NULL;
-        st[j] = sim_run(&ctx, &sc, &res);
+        sim_run_opts ro = {0};
+        ro.from = o->from;
+        st[j] = sim_run_ex(&ctx, &sc, &ro, &res);
         if (st[j] == SIM_OK && res->days != days)
             st[j] = SIM_FAIL(&ctx.err, SIM_EINTERNAL, NULL, 0, NULL,
                              "a run returned %lld days, expected %lld", (long long)res->days,

@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "sim/checkpoint.h"
 #include "sim/err.h"
 #include "sim/scenario.h"
 #include "table.h"
@@ -63,6 +64,8 @@ typedef struct {
     const char *out;           /* the compare file */
     int force;
     const char *command_line;
+    const sim_checkpoint *from; /* NULL, or every run forks from it (sim_run_ex):
+                                   replicate r still uses seed r after its day */
 } ana_compare_opts;
 
 typedef struct {

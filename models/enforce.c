@@ -403,3 +403,22 @@ void enf_policy_changed(struct mdl_model *m, int param, int64_t day)
         if (staff(&m->enf, &m->p, s, (double)day) != SIM_OK)
             m->enf.broken = 1; /* reported by the next sub-district phase */
 }
+
+void enf_state_register(enf_model *e, sim_state *st)
+{
+    const int64_t ncells = (int64_t)e->ncomp * ENF_NCAT;
+    sim_state_scope(st, "enf");
+    SIM_STATE_ARRAY(st, "undetected", e->undetected, ncells);
+    SIM_STATE_ARRAY(st, "queued", e->queued, ncells);
+    SIM_STATE_ARRAY(st, "found", e->found, ncells);
+    SIM_STATE_ARRAY(st, "next", e->next, e->ncomp);
+    SIM_STATE_ARRAY(st, "households", e->households, e->nsub);
+    SIM_STATE_ARRAY(st, "ewma_found", e->ewma_found, e->nsub);
+    SIM_STATE_ARRAY(st, "ewma_resolved", e->ewma_resolved, e->nsub);
+    SIM_STATE_ARRAY(st, "effect", e->effect, e->nsub);
+    SIM_STATE_SCALAR(st, "broken", e->broken);
+    for (int32_t s = 0; s < e->nsub; s++) {
+        sim_state_scope(st, "enf.q%d", (int)s);
+        q_state_register(&e->q[s], st);
+    }
+}

@@ -95,6 +95,11 @@ typedef struct {
 sim_status enf_create(enf_model *s, const struct mdl_model *m, sim_error *err);
 void enf_destroy(enf_model *s);
 
+/* Register the enforcement state (sim/state.h), scope "enf": the
+ * per-compound counts, the smoothed perception, the broken flag and each
+ * sub-district's queue (scope "enf.q<s>", sim/queue.h). */
+void enf_state_register(enf_model *s, sim_state *st);
+
 /* Compound phase: violations are found and arise in compound c (found ones
  * into the outbox the sub-district phase reads). */
 sim_status enf_compound_day(struct mdl_model *m, int32_t c, int64_t day);

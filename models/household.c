@@ -167,3 +167,16 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p,
     hh->billed_last[c] = (int32_t)(h1 - h0);
     return paid;
 }
+
+void hh_state_register(hh_state *hh, const sim_world *w, sim_state *st)
+{
+    sim_state_scope(st, "hh");
+    SIM_STATE_ARRAY(st, "sat", hh->sat, hh->n);
+    SIM_STATE_ARRAY(st, "tol", hh->tol, hh->n);
+    SIM_STATE_ARRAY(st, "arrears", hh->arrears, hh->n);
+    SIM_STATE_ARRAY(st, "state", hh->state, hh->n);
+    SIM_STATE_ARRAY(st, "n_inadequate", hh->n_inadequate, w->ncomp);
+    SIM_STATE_ARRAY(st, "sat_sum", hh->sat_sum, w->ncomp);
+    SIM_STATE_ARRAY(st, "paid_last", hh->paid_last, w->ncomp);
+    SIM_STATE_ARRAY(st, "billed_last", hh->billed_last, w->ncomp);
+}

@@ -23,6 +23,7 @@
 
 #include "sim/err.h"
 #include "sim/params.h"
+#include "sim/state.h"
 #include "sim/world.h"
 
 enum {
@@ -48,6 +49,11 @@ typedef struct {
 sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p,
                      uint64_t seed, sim_error *err);
 void hh_destroy(hh_state *hh);
+
+/* Register the households' state (sim/state.h), scope "hh": every array
+ * above (tol and the withholder bit are fixed at creation but drawn with the
+ * seed, so a fork with another seed must keep them). */
+void hh_state_register(hh_state *hh, const sim_world *w, sim_state *st);
 
 /* Change household h's satisfaction by delta (clamped to 0..1), keeping
  * compound c's aggregates current. */

@@ -273,3 +273,24 @@ void med_policy_changed(struct mdl_model *m, int param, int64_t day)
         if (staff(&m->med, &m->p, s, (double)day) != SIM_OK)
             m->med.broken = 1; /* reported by the next sub-district phase */
 }
+
+void med_state_register(med_model *md, sim_state *st)
+{
+    const int64_t npos = md->pos0 ? md->pos0[md->nsub] : 0;
+    sim_state_scope(st, "med");
+    SIM_STATE_ARRAY(st, "new_disputes", md->new_disputes, md->ncomp);
+    SIM_STATE_ARRAY(st, "next", md->next, md->ncomp);
+    SIM_STATE_ARRAY(st, "rooms", md->rooms, md->nsub);
+    SIM_STATE_ARRAY(st, "pos0", md->pos0, (int64_t)md->nsub + 1);
+    SIM_STATE_ARRAY(st, "u_fill", md->u_fill, npos);
+    SIM_STATE_ARRAY(st, "u_part", md->u_part, npos);
+    SIM_STATE_ARRAY(st, "part", md->part, npos);
+    SIM_STATE_ARRAY(st, "staffed", md->staffed, md->nsub);
+    SIM_STATE_ARRAY(st, "fte", md->fte, md->nsub);
+    SIM_STATE_ARRAY(st, "linkage_open", md->linkage_open, md->nsub);
+    SIM_STATE_SCALAR(st, "broken", md->broken);
+    for (int32_t s = 0; s < md->nsub; s++) {
+        sim_state_scope(st, "med.q%d", (int)s);
+        q_state_register(&md->q[s], st);
+    }
+}

@@ -79,6 +79,11 @@ typedef struct {
 sim_status med_create(med_model *s, const struct mdl_model *m, sim_error *err);
 void med_destroy(med_model *s);
 
+/* Register the mediation state (sim/state.h), scope "med": outbox,
+ * rooms and positions (fixed draws and derived staffing), the linkage, the
+ * broken flag and each sub-district's queue (scope "med.q<s>"). */
+void med_state_register(med_model *s, sim_state *st);
+
 /* Compound phase: neighbour disputes arise in compound c (into the outbox
  * the sub-district phase reads). */
 sim_status med_compound_day(struct mdl_model *m, int32_t c, int64_t day);

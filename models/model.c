@@ -179,6 +179,21 @@ sim_status mdl_create(mdl_model **out, const sim_world *w, const sim_params *p,
     return SIM_OK;
 }
 
+/* ---- state (sim/state.h) ------------------------------------------------------ */
+
+void mdl_state_register(mdl_model *m, sim_state *st)
+{
+    mdl_shared_state_register(&m->sh, st);
+    hh_state_register(&m->hh, m->w, st);
+    pmc_state_register(&m->pmc, st);
+    oc_state_register(&m->oc, st);
+    party_state_register(&m->party, st);
+    rc_state_register(&m->rc, st);
+    enf_state_register(&m->enf, st);
+    med_state_register(&m->med, st);
+    sim_state_scope(st, NULL);
+}
+
 /* ---- shared buffers --------------------------------------------------------- */
 
 void mdl_shared_destroy(mdl_shared *s)
@@ -237,4 +252,24 @@ sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err)
         s->oc_satisfaction[c] = s->rc_satisfaction[c] = 0.5f;
     }
     return SIM_OK;
+}
+
+void mdl_shared_state_register(mdl_shared *s, sim_state *st)
+{
+    sim_state_scope(st, "shared");
+    SIM_STATE_ARRAY(st, "oc_state", s->oc_state, s->ncomp);
+    SIM_STATE_ARRAY(st, "oc_trust", s->oc_trust, s->ncomp);
+    SIM_STATE_ARRAY(st, "oc_satisfaction", s->oc_satisfaction, s->ncomp);
+    SIM_STATE_ARRAY(st, "oc_supervision", s->oc_supervision, s->ncomp);
+    SIM_STATE_ARRAY(st, "rc_acting", s->rc_acting, s->ncomp);
+    SIM_STATE_ARRAY(st, "rc_trust", s->rc_trust, s->ncomp);
+    SIM_STATE_ARRAY(st, "rc_satisfaction", s->rc_satisfaction, s->ncomp);
+    SIM_STATE_ARRAY(st, "rc_service_hours", s->rc_service_hours, s->ncomp);
+    SIM_STATE_ARRAY(st, "rc_supervision", s->rc_supervision, s->ncomp);
+    SIM_STATE_ARRAY(st, "mobilisation", s->mobilisation, s->ncomp);
+    SIM_STATE_ARRAY(st, "detection", s->detection, s->ncomp);
+    SIM_STATE_ARRAY(st, "complaints_rc", s->complaints_rc, s->ncomp);
+    SIM_STATE_ARRAY(st, "complaints_oc", s->complaints_oc, s->ncomp);
+    SIM_STATE_ARRAY(st, "complaints_hotline", s->complaints_hotline, s->ncomp);
+    SIM_STATE_ARRAY(st, "violations_open", s->violations_open, s->ncomp);
 }

@@ -65,6 +65,15 @@ sim_status mdl_step(mdl_model *m, sim_ctx *ctx, int64_t day);
  * `day`; the modules that derive state from it are told. */
 void mdl_apply_change(mdl_model *m, int param, double value, int64_t day);
 
+/* Register the whole model's state (sim/state.h): every module's arrays,
+ * the shared buffers.  What is NOT registered, and why: the world (rebuilt
+ * from the fixed parameters and the world seed), the parameters m->p and
+ * the seed (saved by the checkpoint itself), and the tally (cleared at the
+ * start of every day).  The registry points into m: it must not outlive
+ * it, and it stays valid as the model runs (growable arrays are reached
+ * through their pointers). */
+void mdl_state_register(mdl_model *m, sim_state *st);
+
 /* Cross-field checks of a parameter set (one place for every rule that
  * involves more than one parameter; models/params_check.c).  SIM_EINPUT with
  * the key concerned. */

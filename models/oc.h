@@ -62,6 +62,7 @@
 #include "assembly.h"
 #include "sim/err.h"
 #include "sim/params.h"
+#include "sim/state.h"
 
 struct mdl_model;
 
@@ -119,6 +120,11 @@ typedef struct {
 
 sim_status oc_create(oc_model *s, const struct mdl_model *m, sim_error *err);
 void oc_destroy(oc_model *s);
+
+/* Register the committees' state (sim/state.h), scope "oc": every array
+ * above and the derived arrival probabilities (saved rather than re-derived,
+ * so a checkpoint restores them exactly). */
+void oc_state_register(oc_model *s, sim_state *st);
 
 /* Governance of compound c for one day (the OC, its assemblies and
  * elections, the party organisation's part).  Writes the oc_* shared fields. */

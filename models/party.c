@@ -82,3 +82,10 @@ party_action party_review_report(const sim_params *p, int oc_state, double u1, d
         return u2 < p->party_reactivate ? PARTY_REACTIVATE : PARTY_RENEW;
     return PARTY_NONE;
 }
+
+void party_state_register(party_model *s, sim_state *st)
+{
+    sim_state_scope(st, "party");
+    SIM_STATE_ARRAY(st, "u_review", s->u_review, s->ncomp);
+    SIM_STATE_ARRAY(st, "u_report", s->u_report, s->ncomp);
+}

@@ -41,6 +41,7 @@
 
 #include "sim/err.h"
 #include "sim/params.h"
+#include "sim/state.h"
 
 struct mdl_model;
 
@@ -52,6 +53,10 @@ typedef struct {
 
 sim_status party_create(party_model *s, const struct mdl_model *m, sim_error *err);
 void party_destroy(party_model *s);
+
+/* Register the party's state (sim/state.h), scope "party": the fixed
+ * per-compound uniforms (drawn with the seed at creation). */
+void party_state_register(party_model *s, sim_state *st);
 
 /* Does the lever apply in compound c under parameters p? */
 int party_reviews(const party_model *s, const sim_params *p, int32_t c);

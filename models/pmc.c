@@ -209,3 +209,16 @@ sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
     sim_tally_add(t, c, SIM_MET_pmc_quality_mean, s->quality[c], 1.0);
     return SIM_OK;
 }
+
+void pmc_state_register(pmc_state *s, sim_state *st)
+{
+    sim_state_scope(st, "pmc");
+    SIM_STATE_ARRAY(st, "quality", s->quality, s->ncomp);
+    SIM_STATE_ARRAY(st, "budget_quality", s->budget_quality, s->ncomp);
+    int open = SIM_STATE_LISTS(st, "open", s->open, s->ncomp, pmc_defect_list, pmc_defect);
+    SIM_STATE_LIST_FIELD(st, open, "open.hh", pmc_defect, hh);
+    SIM_STATE_LIST_FIELD(st, open, "open.arose", pmc_defect, arose);
+    SIM_STATE_LIST_FIELD(st, open, "open.filed", pmc_defect, filed);
+    SIM_STATE_LIST_FIELD(st, open, "open.status", pmc_defect, status);
+    SIM_STATE_LIST_FIELD(st, open, "open.channel", pmc_defect, channel);
+}

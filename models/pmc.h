@@ -33,6 +33,7 @@
 #include "sim/err.h"
 #include "sim/metrics.h"
 #include "sim/params.h"
+#include "sim/state.h"
 #include "sim/world.h"
 
 enum { DEFECT_SILENT = 0, DEFECT_PENDING = 1, DEFECT_GAVE_UP = 2 };
@@ -61,6 +62,11 @@ typedef struct {
 sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
                       sim_error *err);
 void pmc_destroy(pmc_state *s);
+
+/* Register the firms' state (sim/state.h), scope "pmc": quality, budget
+ * quality and every open defect (lists "pmc.open": counts and one array
+ * per record field). */
+void pmc_state_register(pmc_state *s, sim_state *st);
 
 /* Revenue per household per month from `paid` of `billed` households paying
  * in compound c, fees plus subsidy: sets the budget quality; returns the

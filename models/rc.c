@@ -337,3 +337,22 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
     sim_tally_add(t, u, SIM_MET_rc_mobilisation_mean, mob_sum, hh);
     return SIM_OK;
 }
+
+void rc_state_register(rc_model *s, sim_state *st)
+{
+    sim_state_scope(st, "rc");
+    SIM_STATE_ARRAY(st, "rc_w0", s->rc_w0, (int64_t)s->nrc + 1);
+    SIM_STATE_ARRAY(st, "w_comp", s->w_comp, s->nworkers);
+    SIM_STATE_ARRAY(st, "w_bias", s->w_bias, s->nworkers);
+    SIM_STATE_ARRAY(st, "w_seen", s->w_seen, s->nworkers);
+    SIM_STATE_ARRAY(st, "w_assess", s->w_assess, s->nworkers);
+    SIM_STATE_ARRAY(st, "act_u", s->act_u, s->ncomp);
+    SIM_STATE_ARRAY(st, "lapse_since", s->lapse_since, s->ncomp);
+    SIM_STATE_ARRAY(st, "act_since", s->act_since, s->ncomp);
+    SIM_STATE_ARRAY(st, "act_done", s->act_done, s->ncomp);
+    SIM_STATE_ARRAY(st, "complaints", s->complaints, s->ncomp);
+    SIM_STATE_ARRAY(st, "followed", s->followed, s->ncomp);
+    SIM_STATE_ARRAY(st, "seen_penalty", s->seen_penalty, s->ncomp);
+    SIM_STATE_SCALAR(st, "admin_per_worker", s->admin_per_worker);
+    SIM_STATE_SCALAR(st, "effectiveness", s->effectiveness);
+}

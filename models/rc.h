@@ -54,6 +54,7 @@
 
 #include "sim/err.h"
 #include "sim/params.h"
+#include "sim/state.h"
 
 struct mdl_model;
 
@@ -83,6 +84,10 @@ typedef struct {
  * assessments, initial satisfaction and trust (written into m->sh). */
 sim_status rc_create(rc_model *s, const struct mdl_model *m, sim_error *err);
 void rc_destroy(rc_model *s);
+
+/* Register the committees' state (sim/state.h), scope "rc": workers,
+ * per-compound arrays and the derived hours and effectiveness. */
+void rc_state_register(rc_model *s, sim_state *st);
 
 /* One day of residents' committee r (its workers' hours, acting for
  * failed OCs, the workers' assessments).  Writes the rc_* shared fields of

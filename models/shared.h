@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "sim/err.h"
+#include "sim/state.h"
 
 /* Owners' committee states. */
 enum {
@@ -51,5 +52,9 @@ typedef struct {
 
 sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err);
 void mdl_shared_destroy(mdl_shared *s);
+
+/* Register every buffer (sim/state.h), scope "shared": readers of the next
+ * day see what the writers left, so all of them persist. */
+void mdl_shared_state_register(mdl_shared *s, sim_state *st);
 
 #endif

@@ -44,6 +44,8 @@ static double wall_seconds(void)
 
 static const char help_run[] =
     "Usage: troika run [SCENARIO.ini] [OPTIONS] -o FILE.h5\n"
+    "       troika run --resume CKPT.h5 [OPTIONS] -o FILE.h5\n"
+    "       troika run [SCENARIO.ini] --from CKPT.h5 [OPTIONS] -o FILE.h5\n"
     "\n"
     "Run one scenario and write its results to an HDF5 file.  Without a\n"
     "scenario file, runs the embedded default: a district of 100 compounds\n"
@@ -66,12 +68,39 @@ static const char help_run[] =
     "                       writing, and the peak memory (for benchmarks)\n"
     "  -h, --help           this help\n"
     "\n"
+    "Long runs and forks (docs/CHECKPOINTS.md):\n"
+    "      --checkpoint-every DAYS\n"
+    "                       after every DAYS days done, save the whole state\n"
+    "                       (agents, queues, day, result so far) to the\n"
+    "                       checkpoint file, replacing the previous one\n"
+    "                       atomically; also when stopped by SIGINT/SIGTERM\n"
+    "      --checkpoint FILE\n"
+    "                       the checkpoint file (default FILE.h5.ckpt.h5 beside\n"
+    "                       the output)\n"
+    "      --resume CKPT    continue the run saved in CKPT: scenario, seed and\n"
+    "                       days come from it (no SCENARIO, --set, --seed or\n"
+    "                       --days).  The output is bit for bit that of the\n"
+    "                       uninterrupted run, whatever the thread counts.\n"
+    "      --from CKPT      fork SCENARIO from the state saved in CKPT at its\n"
+    "                       day D: the city, agents and days before D come\n"
+    "                       from CKPT; the scenario's structural parameters\n"
+    "                       must equal CKPT's (else a refusal naming the key);\n"
+    "                       its levers apply from D (policies dated up to D at\n"
+    "                       D, later ones on their day); the seed is CKPT's\n"
+    "                       unless --seed; run.days must exceed D.  The output\n"
+    "                       has all days from 0 and records forked_from.\n"
+    "\n"
     "Same seed, same results, bit for bit, whatever the thread count.\n"
     "Progress goes to stderr when it is a terminal.  Exit status: 0 done,\n"
-    "1 failed while running or writing, 2 bad input (one located message).\n"
+    "1 failed while running or writing (or stopped by a signal), 2 bad input\n"
+    "(one located message).\n"
     "\n"
-    "Example:\n"
-    "  troika run scenarios/secretary.ini --seed 7 -o secretary.h5\n";
+    "Examples:\n"
+    "  troika run scenarios/secretary.ini --seed 7 -o secretary.h5\n"
+    "  troika run city.ini --checkpoint-every 365 -o city.h5     # killed? then:\n"
+    "  troika run --resume city.h5.ckpt.h5 --checkpoint-every 365 -o city.h5\n"
+    "  troika run --days 365 --checkpoint-every 365 -o burnin.h5\n"
+    "  troika run scenarios/secretary.ini --from burnin.h5.ckpt.h5 -o sec.h5\n";
 
 static int cmd_run(int argc, char **argv)
 {
@@ -80,12 +109,16 @@ static int cmd_run(int argc, char **argv)
     sim_error *err = &ctx.err;
     scenario_opts so = {0};
     so.sets = calloc((size_t)argc + 1, sizeof *so.sets);
-    const char *out = NULL, *threads = NULL;
+    const char *out = NULL, *threads = NULL, *every = NULL, *ckpath = NULL;
+    const char *resume = NULL, *from = NULL;
     int force = 0, quiet = 0, timing = 0, bad = 0, rc = 2;
     scn_scenario s;
     scn_init_default(&s);
     sim_result *res = NULL;
-    char *cmdline = NULL;
+    char *cmdline = NULL, *ckdefault = NULL, *label = NULL;
+    sim_checkpoint *ck = NULL;
+    sim_run_opts ro = {0};
+    char seedbuf[32];
     if (!so.sets)
         return 1;
 
@@ -120,6 +153,18 @@ static int cmd_run(int argc, char **argv)
             quiet = 1;
         } else if (is_opt(&o, "--timing", NULL)) {
             timing = 1;
+        } else if (is_opt(&o, "--checkpoint-every", NULL)) {
+            if (!(every = opt_value(&o, err)))
+                goto fail;
+        } else if (is_opt(&o, "--checkpoint", NULL)) {
+            if (!(ckpath = opt_value(&o, err)))
+                goto fail;
+        } else if (is_opt(&o, "--resume", NULL)) {
+            if (!(resume = opt_value(&o, err)))
+                goto fail;
+        } else if (is_opt(&o, "--from", NULL)) {
+            if (!(from = opt_value(&o, err)))
+                goto fail;
         } else {
             rc = usage_error("run", "unknown option '%s'", o.name);
             goto done;
@@ -131,22 +176,103 @@ static int cmd_run(int argc, char **argv)
     }
     if (threads && opt_threads(threads, &ctx.threads, err) != SIM_OK)
         goto fail;
-    if (build_scenario(&s, &so, err) != SIM_OK)
+    if (resume && from) {
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--resume",
+                 "--resume continues a run and --from forks one: give only one");
         goto fail;
+    }
+    if (resume && (so.scenario || so.nsets || so.seed || so.days)) {
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0, so.scenario ? "--resume" : so.nsets ? "--set"
+                                                               : so.seed ? "--seed" : "--days",
+                 "--resume takes the scenario, seed and days from the checkpoint; to run "
+                 "another scenario from it use SCENARIO.ini --from %s",
+                 resume);
+        goto fail;
+    }
+    if (every) {
+        long long v = 0;
+        if (opt_int(every, 1, 36500, "--checkpoint-every", &v, err) != SIM_OK)
+            goto fail;
+        ro.checkpoint_every = v;
+        if (!ckpath) {
+            size_t n = strlen(out) + sizeof ".ckpt.h5";
+            if (!(ckdefault = malloc(n))) {
+                SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+                goto fail;
+            }
+            snprintf(ckdefault, n, "%s.ckpt.h5", out);
+            ckpath = ckdefault;
+        }
+        ro.checkpoint_path = ckpath;
+    } else if (ckpath) {
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--checkpoint",
+                 "--checkpoint names the file for --checkpoint-every DAYS, which is missing");
+        goto fail;
+    }
+    if (resume || from) {
+        if (ckpt_load(resume ? resume : from, &ck, err) != SIM_OK) {
+            snprintf(err->key, sizeof err->key, "%s", resume ? "--resume" : "--from");
+            goto fail;
+        }
+        ro.from = ck;
+    }
+    if (resume) {
+        /* the scenario as the checkpoint recorded it */
+        const ckpt_info *in = ckpt_get_info(ck);
+        if (scn_load_text(&s, resume, in->resolved_ini, err) != SIM_OK ||
+            scn_finish(&s, err) != SIM_OK)
+            goto fail;
+        free(s.sources);
+        if (!(s.sources = strdup(in->sources))) {
+            SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+            goto fail;
+        }
+        ro.forked_from = in->forked_from;
+    } else {
+        if (from && !so.seed) {
+            snprintf(seedbuf, sizeof seedbuf, "%llu",
+                     (unsigned long long)ckpt_get_info(ck)->seed);
+            so.seed = seedbuf;
+        }
+        if (build_scenario(&s, &so, err) != SIM_OK)
+            goto fail;
+        if (from) {
+            if (!(label = ckpt_fork_label(ck))) {
+                SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+                goto fail;
+            }
+            ro.forked_from = label;
+        }
+    }
+    if (ckpath && (strcmp(ckpath, out) == 0 || (ck && strcmp(ckpath, ckpt_path(ck)) == 0 &&
+                                                !resume))) {
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--checkpoint",
+                 "the checkpoint file %s would overwrite %s; choose another name", ckpath,
+                 strcmp(ckpath, out) == 0 ? "the output" : "the checkpoint forked from");
+        goto fail;
+    }
     /* Check the output path before spending the run's time. */
     sim_output *probe = NULL;
     if (out_open(&probe, out, force, err) != SIM_OK)
         goto fail;
     out_abort(probe);
+    if (ckpath) {
+        if (out_open_plain(&probe, ckpath, 1, err) != SIM_OK) {
+            snprintf(err->key, sizeof err->key, "--checkpoint");
+            goto fail;
+        }
+        out_abort(probe);
+    }
 
     omp_set_num_threads(ctx.threads);
     ctx.progress = !quiet && isatty(STDERR_FILENO);
     install_signals(&ctx);
+    cmdline = join_command(argc + 1, argv - 1);
+    ro.command_line = cmdline ? cmdline : "";
     double t0 = wall_seconds();
-    if (sim_run(&ctx, &s, &res) != SIM_OK)
+    if (sim_run_ex(&ctx, &s, &ro, &res) != SIM_OK)
         goto fail;
     double t1 = wall_seconds();
-    cmdline = join_command(argc + 1, argv - 1);
     if (sim_result_write(res, &s, out, force, cmdline ? cmdline : "", ctx.threads, err) !=
         SIM_OK)
         goto fail;
@@ -181,6 +307,9 @@ fail:
     rc = report(err);
 done:
     free(cmdline);
+    free(ckdefault);
+    free(label);
+    ckpt_free(ck);
     sim_result_destroy(res);
     scn_free(&s);
     free(so.sets);

@@ -107,6 +107,14 @@ const char cli_help_compare[] =
     "      --markdown FILE      also write the table as Markdown\n"
     "      --lang en|zh         language of the report, the Markdown and the\n"
     "                           printed table (default en)\n"
+    "      --from CKPT          fork every run from the checkpoint CKPT (see\n"
+    "                           `troika run --help` and docs/CHECKPOINTS.md):\n"
+    "                           all scenarios and replicates start from the\n"
+    "                           same warmed-up city at CKPT's day D; replicate\n"
+    "                           r uses seed r (as above) from D on, shared by\n"
+    "                           the scenarios (common random numbers).  Every\n"
+    "                           scenario must keep CKPT's structural parameters\n"
+    "                           and run beyond D; days before D are CKPT's.\n"
     "      --force              overwrite existing output files\n"
     "  -q, --quiet              no progress line and no table\n"
     "  -h, --help               this help\n"
@@ -117,7 +125,9 @@ const char cli_help_compare[] =
     "\n"
     "Example:\n"
     "  troika compare scenarios/baseline.ini scenarios/secretary.ini \\\n"
-    "      --replicates 20 -o compare.h5 --report report.html\n";
+    "      --replicates 20 -o compare.h5 --report report.html\n"
+    "  troika compare baseline.ini secretary.ini --from burnin.ckpt.h5 \\\n"
+    "      --replicates 20 -o compare.h5\n";
 
 int cli_cmd_compare(int argc, char **argv)
 {
@@ -129,7 +139,8 @@ int cli_cmd_compare(int argc, char **argv)
     so.sets = calloc((size_t)argc + 1, sizeof *so.sets);
     const char *out = NULL, *report_path = NULL, *csv = NULL, *md = NULL, *threads = NULL;
     const char *reps = NULL, *tol = NULL, *maxr = NULL, *window = NULL, *metrics = NULL;
-    const char *seed = NULL, *lang_text = NULL;
+    const char *seed = NULL, *lang_text = NULL, *from = NULL;
+    sim_checkpoint *ck = NULL;
     int nfiles = 0, force = 0, quiet = 0, bad = 0, rc = 2;
     ana_lang lang = ANA_EN;
     scn_scenario *scen = NULL;
@@ -181,6 +192,8 @@ int cli_cmd_compare(int argc, char **argv)
             slot = &metrics;
         else if (is_opt(&o, "--lang", NULL))
             slot = &lang_text;
+        else if (is_opt(&o, "--from", NULL))
+            slot = &from;
         if (slot) {
             if (!(*slot = opt_value(&o, err)))
                 goto fail;
@@ -294,6 +307,13 @@ int cli_cmd_compare(int argc, char **argv)
     }
     co.scen = scen;
     co.nscen = nscen;
+    if (from) {
+        if (ckpt_load(from, &ck, err) != SIM_OK) {
+            snprintf(err->key, sizeof err->key, "--from");
+            goto fail;
+        }
+        co.from = ck;
+    }
     int64_t wf, wt;
     if (ana_compare_check(&co, &wf, &wt, err) != SIM_OK)
         goto fail;
@@ -364,6 +384,7 @@ int cli_cmd_compare(int argc, char **argv)
 fail:
     rc = report(err);
 done:
+    ckpt_free(ck);
     ana_cmpfile_close(cf);
     ana_table_destroy(table);
     for (int i = 0; scen && i < nscen; i++)

@@ -58,6 +58,7 @@ struct sim_output {
     char *dir;      /* its folder ("." when none was given) */
     char *tmp;      /* the temporary file */
     int force;
+    int plain;      /* out_open_plain: the caller defines the layout */
     int claimed;    /* tmp was created by us (and must be removed) */
     int have_prov, have_city, have_comp;
     int64_t days;   /* from provenance or /city; -1 while unknown */
@@ -99,7 +100,7 @@ static herr_t h5_walk_cb(unsigned n, const H5E_error2_t *e, void *data)
 }
 
 /* The innermost message on HDF5's error stack (then cleared). */
-static void h5_describe(char *buf, size_t n)
+void out_h5_describe(char *buf, size_t n)
 {
     h5_detail d;
     memset(&d, 0, sizeof d);
@@ -115,7 +116,7 @@ static sim_status h5_fail(const sim_output *o, sim_error *err, int src_line,
                           const char *func, const char *what)
 {
     char detail[400];
-    h5_describe(detail, sizeof detail);
+    out_h5_describe(detail, sizeof detail);
     return sim_error_set(err, SIM_EIO, o->path, 0, NULL, __FILE__, src_line, func,
                          "writing the HDF5 output failed (%s): %s", what, detail);
 }
@@ -535,6 +536,140 @@ fail:
     return s;
 }
 
+sim_status out_open_plain(sim_output **o, const char *path, int force, sim_error *err)
+{
+    sim_status s = out_open(o, path, force, err);
+    if (s == SIM_OK)
+        (*o)->plain = 1;
+    return s;
+}
+
+/* ---- plain files: groups, arrays and attributes by path ----------------------- */
+
+_Static_assert(sizeof(hid_t) == sizeof(int64_t), "hid_t is a 64-bit integer");
+
+int64_t out_h5_file_type(sim_vtype t)
+{
+    switch (t) {
+    case SIM_V_I8: return H5T_STD_I8LE;
+    case SIM_V_U8: return H5T_STD_U8LE;
+    case SIM_V_I16: return H5T_STD_I16LE;
+    case SIM_V_U16: return H5T_STD_U16LE;
+    case SIM_V_I32: return H5T_STD_I32LE;
+    case SIM_V_U32: return H5T_STD_U32LE;
+    case SIM_V_I64: return H5T_STD_I64LE;
+    case SIM_V_U64: return H5T_STD_U64LE;
+    case SIM_V_F32: return H5T_IEEE_F32LE;
+    case SIM_V_F64: return H5T_IEEE_F64LE;
+    default: return H5I_INVALID_HID;
+    }
+}
+
+int64_t out_h5_mem_type(sim_vtype t)
+{
+    switch (t) {
+    case SIM_V_I8: return H5T_NATIVE_INT8;
+    case SIM_V_U8: return H5T_NATIVE_UINT8;
+    case SIM_V_I16: return H5T_NATIVE_INT16;
+    case SIM_V_U16: return H5T_NATIVE_UINT16;
+    case SIM_V_I32: return H5T_NATIVE_INT32;
+    case SIM_V_U32: return H5T_NATIVE_UINT32;
+    case SIM_V_I64: return H5T_NATIVE_INT64;
+    case SIM_V_U64: return H5T_NATIVE_UINT64;
+    case SIM_V_F32: return H5T_NATIVE_FLOAT;
+    case SIM_V_F64: return H5T_NATIVE_DOUBLE;
+    default: return H5I_INVALID_HID;
+    }
+}
+
+/* Check a plain file is usable; replays an earlier failure. */
+static sim_status plain_ready(sim_output *o, sim_error *err)
+{
+    if (!o || !o->plain || o->file < 0)
+        return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "out_put_*: not an open plain file");
+    if (o->status != SIM_OK)
+        return replay(o, err);
+    return SIM_OK;
+}
+
+sim_status out_put_group(sim_output *o, const char *path, sim_error *err)
+{
+    SIM_TRY(err, plain_ready(o, err));
+    sim_status s = SIM_OK;
+    hid_t g = H5I_INVALID_HID;
+    CALL(group_new(o, o->file, path, &g, err));
+    H5CHK(H5Gclose(g), path);
+    g = H5I_INVALID_HID;
+fail:
+    close_id(&g, H5Gclose);
+    return keep(o, err, s);
+}
+
+sim_status out_put_array(sim_output *o, const char *path, int rank, const int64_t *dims,
+                         sim_vtype t, const void *data, sim_error *err)
+{
+    SIM_TRY(err, plain_ready(o, err));
+    sim_status s = SIM_OK;
+    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    hsize_t hd[2] = {0, 0};
+    int64_t n = 1;
+    if (rank < 1 || rank > 2) {
+        s = SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "out_put_array: rank %d", rank);
+        goto fail;
+    }
+    for (int k = 0; k < rank; k++) {
+        hd[k] = (hsize_t)dims[k];
+        n *= dims[k];
+    }
+    H5CHK(sp = H5Screate_simple(rank, hd, NULL), path);
+    H5CHK(d = H5Dcreate2(o->file, path, out_h5_file_type(t), sp, H5P_DEFAULT, o->dcpl,
+                         H5P_DEFAULT),
+          path);
+    if (n > 0)
+        H5CHK(H5Dwrite(d, out_h5_mem_type(t), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), path);
+    H5CHK(H5Dclose(d), path);
+    d = H5I_INVALID_HID;
+fail:
+    close_id(&d, H5Dclose);
+    close_id(&sp, H5Sclose);
+    return keep(o, err, s);
+}
+
+/* Open object obj of the plain file for an attribute. */
+static sim_status plain_attr(sim_output *o, const char *obj, const char *name, hid_t ftype,
+                             hid_t mtype, const void *val, sim_error *err)
+{
+    SIM_TRY(err, plain_ready(o, err));
+    sim_status s = SIM_OK;
+    hid_t h = H5I_INVALID_HID;
+    H5CHK(h = H5Oopen(o->file, obj, H5P_DEFAULT), obj);
+    CALL(attr_write(o, h, name, ftype, mtype, val, err));
+fail:
+    close_id(&h, H5Oclose);
+    return keep(o, err, s);
+}
+
+sim_status out_put_attr_str(sim_output *o, const char *obj, const char *name,
+                            const char *val, sim_error *err)
+{
+    if (!o || o->t_str < 0)
+        return plain_ready(o, err);
+    const char *v = val ? val : "";
+    return plain_attr(o, obj, name, o->t_str, o->t_str, &v, err);
+}
+
+sim_status out_put_attr_i64(sim_output *o, const char *obj, const char *name, int64_t v,
+                            sim_error *err)
+{
+    return plain_attr(o, obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v, err);
+}
+
+sim_status out_put_attr_u64(sim_output *o, const char *obj, const char *name, uint64_t v,
+                            sim_error *err)
+{
+    return plain_attr(o, obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v, err);
+}
+
 const char *out_temp_path(const sim_output *o)
 {
     return o ? o->tmp : NULL;
@@ -684,6 +819,8 @@ sim_status out_write_provenance(sim_output *o, const sim_provenance *pv,
     CALL(attr_str(o, r, "build_type", TROIKA_BUILD_TYPE, err));
     CALL(attr_str(o, r, "command_line", pv->command_line, err));
     CALL(attr_i64(o, r, "threads", pv->threads, err));
+    if (pv->forked_from && pv->forked_from[0])
+        CALL(attr_str(o, r, "forked_from", pv->forked_from, err));
     CALL(write_parameters(o, p, err));
     o->have_prov = 1;
     o->days = pv->days;
@@ -991,7 +1128,7 @@ sim_status out_commit(sim_output *o, sim_error *err)
         s = replay(o, err);
         goto fail;
     }
-    if (!o->have_prov || !o->have_city || !o->have_comp) {
+    if (!o->plain && (!o->have_prov || !o->have_city || !o->have_comp)) {
         s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
                      "out_commit before %s was written; the file would be incomplete",
                      !o->have_prov   ? "the provenance"

@@ -28,6 +28,7 @@
 
 #include "err.h"
 #include "params.h"
+#include "state.h"
 #include "world.h"
 
 typedef struct {
@@ -38,6 +39,8 @@ typedef struct {
     uint64_t seed;
     int64_t days;
     int threads;                /* information only */
+    const char *forked_from;    /* NULL or "": not a fork; else the attribute
+                                   forked_from (see docs/CHECKPOINTS.md) */
 } sim_provenance;
 
 typedef struct sim_output sim_output;
@@ -82,6 +85,32 @@ sim_status out_commit(sim_output *o, sim_error *err);
 
 /* Close and remove the temporary file; frees o.  NULL is fine. */
 void out_abort(sim_output *o);
+
+/* ---- other files written the same way (sim/checkpoint.c) ----------------
+ *
+ * out_open_plain() is out_open() for a file whose layout the caller
+ * defines: out_commit() then needs no provenance, /city or /compounds.  The
+ * out_put_* functions write into it with the same checks and sticky first
+ * failure: a group, a dataset of `rank` (1 or 2) dimensions of element type
+ * t (little-endian on file, contiguous), and scalar attributes of an
+ * existing object `obj` ("/" for the root). */
+sim_status out_open_plain(sim_output **o, const char *path, int force, sim_error *err);
+sim_status out_put_group(sim_output *o, const char *path, sim_error *err);
+sim_status out_put_array(sim_output *o, const char *path, int rank, const int64_t *dims,
+                         sim_vtype t, const void *data, sim_error *err);
+sim_status out_put_attr_str(sim_output *o, const char *obj, const char *name,
+                            const char *val, sim_error *err);
+sim_status out_put_attr_i64(sim_output *o, const char *obj, const char *name, int64_t v,
+                            sim_error *err);
+sim_status out_put_attr_u64(sim_output *o, const char *obj, const char *name, uint64_t v,
+                            sim_error *err);
+
+/* HDF5 file and memory types of an element type (hid_t values). */
+int64_t out_h5_file_type(sim_vtype t);
+int64_t out_h5_mem_type(sim_vtype t);
+
+/* The innermost message on HDF5's error stack (cleared); for readers. */
+void out_h5_describe(char *buf, size_t n);
 
 /* The path of the temporary file (for messages and signal handlers). */
 const char *out_temp_path(const sim_output *o);

@@ -69,16 +69,35 @@ static sim_status reserve_jobs(q_queue *q, int64_t need)
     return SIM_OK;
 }
 
+static sim_status reserve_new(q_queue *q, int64_t need)
+{
+    if (need <= q->newcap)
+        return SIM_OK;
+    int64_t c = grown(q->newcap, need);
+    if (!resize(&q->new_origin, c, sizeof *q->new_origin) ||
+        !resize(&q->new_cat, c, sizeof *q->new_cat) ||
+        !resize(&q->staged, c, sizeof *q->staged))
+        return SIM_ENOMEM;
+    q->newcap = c;
+    return SIM_OK;
+}
+
+static sim_status reserve_servers(q_queue *q, int64_t need)
+{
+    if (need <= q->servcap)
+        return SIM_OK;
+    int64_t c = grown(q->servcap, need);
+    if (c > INT32_MAX)
+        return SIM_EINPUT;
+    if (!resize(&q->free_at, c, sizeof *q->free_at) || !resize(&q->speed, c, sizeof *q->speed))
+        return SIM_ENOMEM;
+    q->servcap = (int32_t)c;
+    return SIM_OK;
+}
+
 sim_status q_push(q_queue *q, int32_t origin, uint8_t cat)
 {
-    if (q->nnew == q->newcap) {
-        int64_t c = grown(q->newcap, q->nnew + 1);
-        if (!resize(&q->new_origin, c, sizeof *q->new_origin) ||
-            !resize(&q->new_cat, c, sizeof *q->new_cat) ||
-            !resize(&q->staged, c, sizeof *q->staged))
-            return SIM_ENOMEM;
-        q->newcap = c;
-    }
+    SIM_TRY(NULL, reserve_new(q, q->nnew + 1));
     q->new_origin[q->nnew] = origin;
     q->new_cat[q->nnew] = cat;
     q->nnew++;
@@ -89,15 +108,7 @@ sim_status q_set_server(q_queue *q, int32_t k, double speed, double now)
 {
     if (k < 0 || !(speed >= 0.0) || !isfinite(speed) || !isfinite(now))
         return SIM_EINPUT;
-    if (k >= q->servcap) {
-        int64_t c = grown(q->servcap, (int64_t)k + 1);
-        if (c > INT32_MAX)
-            return SIM_EINPUT;
-        if (!resize(&q->free_at, c, sizeof *q->free_at) ||
-            !resize(&q->speed, c, sizeof *q->speed))
-            return SIM_ENOMEM;
-        q->servcap = (int32_t)c;
-    }
+    SIM_TRY(NULL, reserve_servers(q, (int64_t)k + 1));
     for (int32_t j = q->nserv; j <= k; j++) {
         q->free_at[j] = 0.0;
         q->speed[j] = 0.0;
@@ -282,4 +293,45 @@ sim_status q_day(q_queue *q, int64_t day, sim_stream *st, const double *mean, in
     if (out)
         *out = ds;
     return SIM_OK;
+}
+
+/* ---- state (sim/state.h) ------------------------------------------------------ */
+
+static sim_status reserve_jobs_cb(void *q, int64_t n)
+{
+    return reserve_jobs(q, n);
+}
+
+static sim_status reserve_new_cb(void *q, int64_t n)
+{
+    return reserve_new(q, n);
+}
+
+static sim_status reserve_servers_cb(void *q, int64_t n)
+{
+    return reserve_servers(q, n);
+}
+
+void q_state_register(q_queue *q, sim_state *st)
+{
+    /* counts first: the arrays' lengths */
+    SIM_STATE_SCALAR(st, "head", q->head);
+    SIM_STATE_SCALAR(st, "n", q->n);
+    SIM_STATE_SCALAR(st, "nnew", q->nnew);
+    SIM_STATE_SCALAR(st, "nserv", q->nserv);
+    SIM_STATE_SCALAR(st, "pushed", q->pushed);
+    SIM_STATE_SCALAR(st, "taken", q->taken);
+    SIM_STATE_SCALAR(st, "reneged", q->reneged);
+    SIM_STATE_SCALAR(st, "now", q->now);
+    SIM_STATE_VARRAY(st, "id", &q->id, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_VARRAY(st, "arrival", &q->arrival, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_VARRAY(st, "work", &q->work, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_VARRAY(st, "u", &q->u, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_VARRAY(st, "deadline", &q->deadline, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_VARRAY(st, "origin", &q->origin, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_VARRAY(st, "cat", &q->cat, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_VARRAY(st, "new_origin", &q->new_origin, &q->nnew, reserve_new_cb, q);
+    SIM_STATE_VARRAY(st, "new_cat", &q->new_cat, &q->nnew, reserve_new_cb, q);
+    SIM_STATE_VARRAY(st, "free_at", &q->free_at, &q->nserv, reserve_servers_cb, q);
+    SIM_STATE_VARRAY(st, "speed", &q->speed, &q->nserv, reserve_servers_cb, q);
 }

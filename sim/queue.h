@@ -60,6 +60,7 @@
 
 #include "err.h"
 #include "rng.h"
+#include "state.h"
 
 /* A job taken up by a server (written by q_day, valid until the next call). */
 typedef struct {
@@ -134,6 +135,13 @@ sim_status q_set_server(q_queue *q, int32_t k, double speed, double now);
  * queue is then unchanged), SIM_ENOMEM. */
 sim_status q_day(q_queue *q, int64_t day, sim_stream *st, const double *mean, int ncat,
                  double patience, q_daystats *out);
+
+/* Register the queue's state (sim/state.h) under the current scope: the
+ * waiting jobs, the staged arrivals, the servers, the totals and the clock.
+ * Not registered: the capacities (restored by growing to the saved counts),
+ * the scratch `staged` and the records of the latest q_day() (valid only
+ * until the next call, read by the caller in the same phase). */
+void q_state_register(q_queue *q, sim_state *st);
 
 /* Jobs in line. */
 static inline int64_t q_waiting(const q_queue *q)

@@ -15,6 +15,7 @@ void sim_result_destroy(sim_result *r)
     sim_world_destroy(r->world);
     free(r->city);
     free(r->sample_day);
+    free(r->forked_from);
     for (int m = 0; m < SIM_MET_N; m++)
         free(r->panel[m]);
     free(r);
@@ -57,36 +58,198 @@ static void apply_changes(mdl_model *m, const scn_scenario *s, int *next, int64_
     }
 }
 
+/* A fork may change levers only: every other parameter of s must equal the
+ * checkpoint's (run.days and run.seed aside). */
+static sim_status check_structure(const scn_scenario *s, const sim_checkpoint *ck,
+                                  sim_error *err)
+{
+    const ckpt_info *in = ckpt_get_info(ck);
+    int days = sim_param_find("run.days"), seed = sim_param_find("run.seed");
+    for (int i = 0; i < sim_param_count; i++) {
+        if ((sim_param_table[i].flags & SIM_PF_MUTABLE) || i == days || i == seed)
+            continue;
+        double a = sim_param_get(&s->params, i), b = sim_param_get(&in->params, i);
+        if (a == b)
+            continue;
+        char va[64], vb[64];
+        sim_param_format_value(i, a, va, sizeof va);
+        sim_param_format_value(i, b, vb, sizeof vb);
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, sim_param_table[i].key,
+                        "the scenario sets %s = %s but the checkpoint %s has %s = %s; a "
+                        "run from a checkpoint keeps the city's structure and may change "
+                        "only levers (parameters a policy may change)",
+                        sim_param_table[i].key, va, ckpt_path(ck), sim_param_table[i].key, vb);
+    }
+    if (s->params.run_days <= in->day)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "run.days",
+                        "the run has %lld days but the checkpoint %s is at day %lld: "
+                        "run.days must be larger than the checkpoint's day",
+                        (long long)s->params.run_days, ckpt_path(ck), (long long)in->day);
+    return SIM_OK;
+}
+
+/* The levers at the checkpoint's day: s's initial values with its changes
+ * dated before the day applied; each lever that differs from the model's
+ * current value is changed once.  Returns the index of the next change. */
+static int fork_levers(mdl_model *m, const scn_scenario *s, int64_t day)
+{
+    sim_params target = s->params;
+    int next = 0;
+    while (next < s->nchanges && s->changes[next].day < day) {
+        sim_param_put(&target, s->changes[next].param, s->changes[next].value);
+        next++;
+    }
+    for (int i = 0; i < sim_param_count; i++) {
+        if (!(sim_param_table[i].flags & SIM_PF_MUTABLE))
+            continue;
+        double v = sim_param_get(&target, i);
+        if (v != sim_param_get(&m->p, i))
+            mdl_apply_change(m, i, v, day);
+    }
+    return next;
+}
+
+/* Everything a run keeps while it runs. */
+typedef struct {
+    sim_ctx *ctx;
+    const scn_scenario *s;
+    const sim_run_opts *o;
+    sim_result *r;
+    mdl_model *m;
+    sim_state *st;      /* the model's registry (checkpoints), or NULL */
+    char *ini;          /* the scenario's resolved INI (checkpoints) */
+    uint64_t world_seed;
+    double *acc;        /* [ncomp * npanel] panel sums between samples */
+    int np;
+    int next;           /* next policy change */
+    int64_t sample;     /* panel rows done */
+} run_state;
+
+static sim_status write_checkpoint(run_state *rs, int64_t day)
+{
+    const sim_result *r = rs->r;
+    ckpt_info in;
+    memset(&in, 0, sizeof in);
+    in.scenario_name = rs->s->name;
+    in.resolved_ini = rs->ini;
+    in.sources = rs->s->sources ? rs->s->sources : "";
+    in.forked_from = r->forked_from ? r->forked_from : "";
+    in.seed = r->seed;
+    in.world_seed = rs->world_seed;
+    in.day = day;
+    in.next_change = rs->next;
+    in.params = rs->m->p;
+    in.city = r->city;
+    in.ncomp = r->world->ncomp;
+    in.nsamples = rs->sample;
+    in.sample_day = r->sample_day;
+    for (int k = 0; k < SIM_MET_N; k++)
+        in.panel[k] = r->panel[k];
+    in.nacc = (int64_t)r->world->ncomp * rs->np;
+    in.acc = rs->acc;
+    return ckpt_write(rs->o->checkpoint_path, &in, rs->st,
+                      rs->o->command_line ? rs->o->command_line : "", rs->ctx->threads,
+                      &rs->ctx->err);
+}
+
+/* Copy the result so far from a checkpoint into the new result. */
+static sim_status resume_result(run_state *rs, const ckpt_info *in)
+{
+    sim_result *r = rs->r;
+    sim_error *err = &rs->ctx->err;
+    int64_t ncomp = r->world->ncomp;
+    if (in->ncomp != ncomp || in->nacc != ncomp * rs->np || in->nsamples > r->nsamples)
+        return SIM_FAIL(err, SIM_EINPUT, ckpt_path(rs->o->from), 0, "--checkpoint",
+                        "the checkpoint's result (%lld compounds, %lld accumulators, %lld "
+                        "panel rows) does not fit this run (%lld compounds, %lld, at most "
+                        "%lld rows)",
+                        (long long)in->ncomp, (long long)in->nacc, (long long)in->nsamples,
+                        (long long)ncomp, (long long)(ncomp * rs->np), (long long)r->nsamples);
+    memcpy(r->city, in->city, sizeof(double) * (size_t)in->day * SIM_MET_N);
+    if (in->nsamples > 0)
+        memcpy(r->sample_day, in->sample_day, sizeof(int64_t) * (size_t)in->nsamples);
+    for (int k = 0; k < SIM_MET_N; k++)
+        if (r->panel[k] && in->nsamples > 0)
+            memcpy(r->panel[k], in->panel[k], sizeof(float) * (size_t)(in->nsamples * ncomp));
+    if (in->nacc > 0)
+        memcpy(rs->acc, in->acc, sizeof(double) * (size_t)in->nacc);
+    rs->sample = in->nsamples;
+    return SIM_OK;
+}
+
 sim_status sim_run(sim_ctx *ctx, const scn_scenario *s, sim_result **out)
+{
+    return sim_run_ex(ctx, s, NULL, out);
+}
+
+sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *opts,
+                      sim_result **out)
 {
     *out = NULL;
     sim_error *err = &ctx->err;
+    const sim_run_opts none = {0};
+    const sim_run_opts *o = opts ? opts : &none;
     const sim_params *p = &s->params;
     int64_t days = p->run_days;
     uint64_t seed = (uint64_t)p->run_seed;
     int64_t interval = p->run_panel_interval;
+    const ckpt_info *from = o->from ? ckpt_get_info(o->from) : NULL;
+    int64_t first = from ? from->day : 0;
+    if (o->checkpoint_every > 0 && (!o->checkpoint_path || !o->checkpoint_path[0]))
+        return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "checkpoints without a path");
+    if (from)
+        SIM_TRY(err, check_structure(s, o->from, err));
 
-    sim_result *r = calloc(1, sizeof *r);
+    run_state rs;
+    memset(&rs, 0, sizeof rs);
+    rs.ctx = ctx;
+    rs.s = s;
+    rs.o = o;
+    rs.world_seed = from ? from->world_seed : seed;
+    sim_result *r = rs.r = calloc(1, sizeof *r);
     if (!r)
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
     r->days = days;
     r->seed = seed;
+    r->first_day = first;
     mdl_model *m = NULL;
-    sim_status st = sim_world_create(&r->world, p, seed, err);
+    /* the city and the model as they were built: a checkpoint's are rebuilt
+     * with its parameters and seeds, then its state is put back */
+    const sim_params *built = from ? &from->params : p;
+    sim_status st = SIM_OK;
+    if (o->forked_from && o->forked_from[0] && !(r->forked_from = strdup(o->forked_from)))
+        st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+    if (st == SIM_OK)
+        st = sim_world_create(&r->world, built, rs.world_seed, err);
     if (st != SIM_OK)
         goto fail;
-    st = mdl_create(&m, r->world, p, seed, err);
+    st = mdl_create(&m, r->world, built, from ? from->seed : seed, err);
     if (st != SIM_OK)
         goto fail;
+    rs.m = m;
+    if (from || o->checkpoint_every > 0) {
+        rs.st = sim_state_create();
+        if (!rs.st) {
+            st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the state registry");
+            goto fail;
+        }
+        mdl_state_register(m, rs.st);
+        if ((st = sim_state_status(rs.st, err)) != SIM_OK)
+            goto fail;
+    }
+    if (o->checkpoint_every > 0 && !(rs.ini = scn_resolved_ini(s))) {
+        st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+        goto fail;
+    }
 
     int64_t ncomp = r->world->ncomp;
     r->nsamples = days / interval;
     r->city = malloc(sizeof(double) * (size_t)days * SIM_MET_N);
     r->sample_day = malloc(sizeof(int64_t) * (size_t)(r->nsamples ? r->nsamples : 1));
     /* running sums of counts between two samples, per panel metric */
-    double *acc = calloc((size_t)ncomp * SIM_MET_N, sizeof *acc); /* >= npanel columns */
-    if (!r->city || !r->sample_day || !acc) {
-        free(acc);
+    rs.np = m->tally->npanel;
+    rs.acc = calloc((size_t)ncomp * SIM_MET_N, sizeof *rs.acc); /* >= npanel columns */
+    if (!r->city || !r->sample_day || !rs.acc) {
         st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the outputs");
         goto fail;
     }
@@ -96,7 +259,6 @@ sim_status sim_run(sim_ctx *ctx, const scn_scenario *s, sim_result **out)
         r->panel[k] = calloc((size_t)(r->nsamples ? r->nsamples : 1) * (size_t)ncomp,
                              sizeof(float));
         if (!r->panel[k]) {
-            free(acc);
             st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the panel");
             goto fail;
         }
@@ -108,28 +270,40 @@ sim_status sim_run(sim_ctx *ctx, const scn_scenario *s, sim_result **out)
         if (r->panel[k])
             panel_metric[npm++] = k;
 
-    int next = 0;
-    int64_t sample = 0;
+    if (from) {
+        if ((st = ckpt_restore(o->from, rs.st, err)) != SIM_OK ||
+            (st = resume_result(&rs, from)) != SIM_OK)
+            goto fail;
+        m->seed = seed; /* the streams from here on */
+        m->p.run_seed = p->run_seed;
+        m->p.run_days = p->run_days;
+        rs.next = fork_levers(m, s, first);
+    }
+
+    double *acc = rs.acc;
     double t0 = now_seconds(), last = t0;
-    for (int64_t day = 0; day < days; day++) {
-        if (sim_ctx_stopping(ctx)) {
-            free(acc);
-            st = SIM_FAIL(err, SIM_EINTERRUPT, NULL, 0, NULL, "stopped by a signal on day %lld",
-                          (long long)day);
+    int64_t saved = first; /* day of the latest checkpoint (or start) */
+    for (int64_t day = first; day < days; day++) {
+        if (sim_ctx_stopping(ctx) || (o->stop_at > 0 && day == o->stop_at)) {
+            if (o->checkpoint_every > 0 && day > saved &&
+                (st = write_checkpoint(&rs, day)) != SIM_OK)
+                goto fail;
+            st = SIM_FAIL(err, SIM_EINTERRUPT, NULL, 0, NULL, "stopped by a signal on day %lld%s%s",
+                          (long long)day, o->checkpoint_every > 0 ? "; resume from " : "",
+                          o->checkpoint_every > 0 ? o->checkpoint_path : "");
             goto fail;
         }
-        apply_changes(m, s, &next, day);
+        apply_changes(m, s, &rs.next, day);
         st = mdl_step(m, ctx, day);
-        if (st != SIM_OK) {
-            free(acc);
+        if (st != SIM_OK)
             goto fail;
-        }
         sim_tally_reduce(m->tally, r->city + day * SIM_MET_N);
 
         /* the per-compound panel: counts summed between samples, ratios
          * taken on the sampling day; each compound's tally entries are
          * zeroed once read, so the next day needs no clearing pass */
         sim_tally *t = m->tally;
+        int64_t sample = rs.sample;
         int is_sample = (day + 1) % interval == 0 && sample < r->nsamples;
         int np = t->npanel;
 #pragma omp parallel for schedule(static)
@@ -152,12 +326,19 @@ sim_status sim_run(sim_ctx *ctx, const scn_scenario *s, sim_result **out)
         }
         t->clean = 1;
         if (is_sample)
-            r->sample_day[sample++] = day;
+            r->sample_day[rs.sample++] = day;
+        if (o->checkpoint_every > 0 && (day + 1) % o->checkpoint_every == 0) {
+            if ((st = write_checkpoint(&rs, day + 1)) != SIM_OK)
+                goto fail;
+            saved = day + 1;
+        }
         progress(ctx, day + 1, days, t0, &last, 0);
     }
     progress(ctx, days, days, t0, &last, 1);
     r->seconds = now_seconds() - t0;
-    free(acc);
+    free(rs.acc);
+    free(rs.ini);
+    sim_state_destroy(rs.st);
     mdl_destroy(m);
     *out = r;
     return SIM_OK;
@@ -165,6 +346,9 @@ sim_status sim_run(sim_ctx *ctx, const scn_scenario *s, sim_result **out)
 fail:
     if (ctx->progress && ctx->log)
         fputc('\n', ctx->log);
+    free(rs.acc);
+    free(rs.ini);
+    sim_state_destroy(rs.st);
     mdl_destroy(m);
     sim_result_destroy(r);
     return st;
@@ -184,7 +368,7 @@ sim_status sim_result_write(const sim_result *r, const scn_scenario *s,
         return st;
     }
     sim_provenance pv = {s->name, ini, s->sources ? s->sources : "", command_line,
-                         r->seed, r->days, threads};
+                         r->seed, r->days, threads, r->forked_from};
     st = out_write_provenance(o, &pv, &s->params, err);
     if (st == SIM_OK)
         st = out_write_city(o, r->days, r->city, err);

@@ -6,6 +6,23 @@
  * per-compound panel.  It reports progress through the context and stops
  * early (SIM_EINTERRUPT) when the context's stop flag is raised.
  *
+ * Long runs and forks (docs/CHECKPOINTS.md): sim_run_ex() can write a
+ * checkpoint every N days (and when stopped by a signal), and can start
+ * from a loaded checkpoint instead of day 0 — to resume the same scenario
+ * (the result is bit for bit that of an uninterrupted run, whatever the
+ * thread counts) or to fork another scenario from the checkpoint's state:
+ *   - the city, the agents and the result so far come from the checkpoint;
+ *     the structural (non-mutable) parameters of the scenario must equal
+ *     the checkpoint's (run.days and run.seed excepted), else SIM_EINPUT
+ *     naming the key and both values;
+ *   - at the checkpoint's day D the levers take the scenario's values with
+ *     its policy changes dated before D applied (each lever that differs
+ *     from the checkpoint's current value is changed once, through
+ *     mdl_apply_change); changes dated D or later apply on their day;
+ *   - the random streams use the scenario's run.seed from day D on (the
+ *     city keeps the seed it was built with); the run ends at run.days > D.
+ * A fork of the checkpoint's own scenario and seed is therefore a resume.
+ *
  * The result owns everything it points to; sim_result_destroy() frees it.
  */
 #ifndef TROIKA_SIM_RUNNER_H
@@ -13,6 +30,7 @@
 
 #include <stdint.h>
 
+#include "checkpoint.h"
 #include "ctx.h"
 #include "err.h"
 #include "metrics.h"
@@ -29,10 +47,30 @@ typedef struct {
     int64_t *sample_day;      /* [nsamples] */
     float *panel[SIM_MET_N];  /* nsamples x ncomp for panel metrics, else NULL */
     double seconds;           /* wall time of the day loop (information) */
+    int64_t first_day;        /* the day this run started from (0, or a checkpoint's) */
+    char *forked_from;        /* NULL, or the provenance of a fork (sim_run_opts) */
 } sim_result;
+
+typedef struct {
+    int64_t checkpoint_every;   /* > 0: write a checkpoint after every N days done */
+    const char *checkpoint_path; /* where (required with checkpoint_every); each
+                                    checkpoint replaces the previous one */
+    const sim_checkpoint *from; /* start from this state (NULL: from day 0) */
+    const char *forked_from;    /* recorded in the output and later checkpoints */
+    const char *command_line;   /* recorded in checkpoints (information) */
+    int64_t stop_at;            /* > 0: stop at the start of this day as if a
+                                   signal had come (tests) */
+} sim_run_opts;
 
 /* Run scenario s (seed and days from s->params.run_*). */
 sim_status sim_run(sim_ctx *ctx, const scn_scenario *s, sim_result **out);
+
+/* The same with options (NULL: none).  A stop (signal or stop_at) while
+ * checkpointing first writes a checkpoint of the day reached, then returns
+ * SIM_EINTERRUPT.  Starting from a checkpoint: SIM_EINPUT when run.days is
+ * not beyond its day or a structural parameter differs (see above). */
+sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *opts,
+                      sim_result **out);
 void sim_result_destroy(sim_result *r);
 
 /* Write a result to path (atomically: see output.h). */

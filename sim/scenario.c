@@ -717,6 +717,22 @@ sim_status scn_load(scn_scenario *s, const char *path, sim_error *err)
     return load_file(s, &ch, path, path, NULL, err);
 }
 
+sim_status scn_load_text(scn_scenario *s, const char *label, const char *text,
+                         sim_error *err)
+{
+    sim_ini f;
+    sim_ini_init(&f, label, text, strlen(text));
+    sim_status st = parse_file(&f, err);
+    for (int k = 0; st == SIM_OK && k < f.nent; k++)
+        if (!f.ent[k].section[0] && !strcmp(f.ent[k].key, "extends"))
+            st = SIM_FAIL(err, SIM_EINPUT, label, f.ent[k].line, "extends",
+                          "scenario text from %s may not extend other files", label);
+    if (st == SIM_OK)
+        st = apply_entries(s, &f, 1, err);
+    sim_ini_free(&f);
+    return st;
+}
+
 sim_status scn_set(scn_scenario *s, const char *assignment, sim_error *err)
 {
     if (!assignment)

@@ -94,6 +94,13 @@ void scn_init_default(scn_scenario *s);
 /* Load a scenario file (and what it extends) on top of the defaults. */
 sim_status scn_load(scn_scenario *s, const char *path, sim_error *err);
 
+/* Load scenario text that names no other file (no `extends`; e.g. the
+ * resolved INI kept in a checkpoint) on top of the current values, as
+ * scn_load() does for a file; `label` stands for the file in messages.  The
+ * text is not added to s->sources (the caller knows where it came from). */
+sim_status scn_load_text(scn_scenario *s, const char *label, const char *text,
+                         sim_error *err);
+
 /* Apply one --set argument "section.name=value" (initial value) or
  * "policy.NAME.day=D" / "policy.NAME.section.name=value" (a policy; a new
  * NAME needs its day, given before or after).  Errors have file "" and line
