@@ -463,17 +463,24 @@ sim_status cal_write_fragment(const cal_calibration *c, const char *path, int fo
         fprintf(f, "; %-36s %12.6g %12.6g %+12.4g %+8.2f\n", sim_metric_table[g->metric].name,
                 g->value, g->fitted, g->fitted - g->value, (g->fitted - g->value) / g->scale);
     }
-    const char *sec = "";
+    /* one [section] each, in the order sections first appear */
     for (int k = 0; k < c->nfree; k++) {
-        const sim_param_desc *d = &sim_param_table[c->free[k].param];
-        char val[48];
-        if (strcmp(sec, d->section) != 0) {
-            fprintf(f, "\n[%s]\n", d->section);
-            sec = d->section;
+        const char *sec = sim_param_table[c->free[k].param].section;
+        int seen = 0;
+        for (int j = 0; j < k && !seen; j++)
+            seen = strcmp(sim_param_table[c->free[j].param].section, sec) == 0;
+        if (seen)
+            continue;
+        fprintf(f, "\n[%s]\n", sec);
+        for (int j = k; j < c->nfree; j++) {
+            const sim_param_desc *d = &sim_param_table[c->free[j].param];
+            char val[48];
+            if (strcmp(d->section, sec) != 0)
+                continue;
+            fprintf(f, "%s = %s   ; fitted in [%g, %g], started at %g\n", d->name,
+                    sim_param_format_value(c->free[j].param, c->free[j].best, val, sizeof val),
+                    c->free[j].min, c->free[j].max, c->free[j].start);
         }
-        fprintf(f, "%s = %s   ; fitted in [%g, %g], started at %g\n", d->name,
-                sim_param_format_value(c->free[k].param, c->free[k].best, val, sizeof val),
-                c->free[k].min, c->free[k].max, c->free[k].start);
     }
     int bad = ferror(f) != 0;
     bad |= fflush(f) != 0;
