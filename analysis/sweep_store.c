@@ -1313,7 +1313,12 @@ static sim_status read_plan(sws_file *f, const h5_types *t, sim_error *err)
         s = NOMEM(err, where);
         goto fail;
     }
-    if (p->replicates < 1 || p->npoints < 1 || p->days < 1 ||
+    /* sizes the rest is allocated and indexed from: bounded before use
+     * (a damaged file must not overflow npoints x replicates) */
+    double max_days = sim_param_table[sim_param_find("run.days")].hi;
+    if (p->replicates < 1 || p->replicates > SWP_MAX_RUNS || p->npoints < 1 ||
+        p->npoints > SWP_MAX_RUNS / p->replicates || p->days < 1 ||
+        (double)p->days > max_days ||
         p->nruns != p->npoints * p->replicates) {
         s = SIM_FAIL(err, SIM_EINPUT, f->path, 0, NULL, "inconsistent sizes in /sweep");
         goto fail;
@@ -1336,6 +1341,10 @@ static sim_status read_plan(sws_file *f, const h5_types *t, sim_error *err)
 
     H5C(gd = H5Gopen2(f->file, "design", H5P_DEFAULT), bad);
     H5C(dset_dims(gd, "factor", &rank, dims), bad);
+    if (rank != 1 || dims[0] < 1 || dims[0] > (hsize_t)sim_param_count) {
+        s = SIM_FAIL(err, SIM_EINPUT, f->path, 0, NULL, "inconsistent factors in /design");
+        goto fail;
+    }
     int k = (int)dims[0];
     p->nfactors = k;
     p->factors = calloc((size_t)(k ? k : 1), sizeof *p->factors);
@@ -1375,6 +1384,24 @@ static sim_status read_plan(sws_file *f, const h5_types *t, sim_error *err)
     }
     H5C(H5Gclose(gd), bad);
     gd = H5I_INVALID_HID;
+    /* the design's size must be what its kind makes of samples or levels:
+     * sensitivity indexes the points by samples (Saltelli: samples x (k + 2)) */
+    int64_t want = p->samples;
+    if (p->design == SWP_SALTELLI) {
+        want = p->samples >= 1 && p->samples <= SWP_MAX_RUNS / (k + 2) ? p->samples * (k + 2) : -1;
+    } else if (p->design == SWP_GRID) {
+        want = 1;
+        for (int j = 0; j < k && want >= 0; j++) {
+            int64_t l = p->factors[j].levels;
+            want = l >= 1 && want <= SWP_MAX_RUNS / l ? want * l : -1;
+        }
+    }
+    if (want != p->npoints) {
+        s = SIM_FAIL(err, SIM_EINPUT, f->path, 0, NULL,
+                     "inconsistent sizes in /sweep: %lld points for design %s",
+                     (long long)p->npoints, swp_design_name(p->design));
+        goto fail;
+    }
 
     f->done = malloc((size_t)p->nruns);
     if (!f->done) {
