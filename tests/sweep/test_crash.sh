@@ -14,16 +14,27 @@ cd "$tmp" || exit 1
 sed -e 's/^samples = .*/samples = 30/' -e "s|^base = .*|base = $src/scenarios/baseline.ini|" \
     "$here/small.ini" >crash.ini
 
-"$troika" sweep crash.ini -o whole.h5 --threads 2 -q || { echo "uninterrupted sweep failed"; exit 1; }
+t0=$(date +%s%N)
+"$troika" sweep crash.ini -o whole.h5 --threads 1 -q || { echo "uninterrupted sweep failed"; exit 1; }
+t1=$((($(date +%s%N) - t0) / 1000000)) # ms, one thread
+echo "uninterrupted sweep: $t1 ms on one thread"
+# sleep for a share (per mille) of the time the work still to do takes on one
+# thread, so that kills land whatever the machine's speed
+nap() { # nap PERMILLE REMAINING_RUNS
+  local ms=$(($1 * t1 * $2 / 60 / 1000))
+  [ $ms -lt 20 ] && ms=20
+  sleep "$((ms / 1000)).$(printf %03d $((ms % 1000)))"
+}
 
 RANDOM=2385 # the kill times are random, but the same in every CI run
 kills=0
+done_runs=0
 for i in 1 2 3 4 5 6 7 8; do
   [ -e out.h5 ] && break
   threads=$((1 + i % 2))
   "$troika" sweep crash.ini -o out.h5 --threads $threads -q 2>/dev/null &
   pid=$!
-  sleep "$((RANDOM % 1400 / 1000)).$(printf %03d $((RANDOM % 1000)))"
+  nap $((100 + RANDOM % 700)) $((60 - done_runs))
   if kill -9 $pid 2>/dev/null; then kills=$((kills + 1)); fi
   wait $pid 2>/dev/null
   if [ -e out.h5 ]; then
@@ -49,14 +60,14 @@ same whole.h5 out.h5 && ok || bad "resumed result differs from the uninterrupted
 # SIGTERM (Slurm's time limit): exits 143, keeps its runs, says how to resume
 "$troika" sweep crash.ini -o term.h5 --threads 1 2>term.txt &
 pid=$!
-sleep 1.2
+nap 300 60
 kill -TERM $pid; wait $pid; rc=$?
 [ $rc -eq 143 ] && grep -q "run the same command again" term.txt && [ ! -e term.h5 ] && ok \
   || bad "SIGTERM: exit $rc, $(cat term.txt)"
 # a second sweep on the same output while the first runs is refused
 "$troika" sweep crash.ini -o term.h5 --threads 1 -q &
 pid=$!
-sleep 0.5
+nap 100 60
 "$troika" sweep crash.ini -o term.h5 -q 2>lock.txt; rc=$?
 [ $rc -eq 2 ] && grep -q "in use by another troika sweep" lock.txt && ok \
   || bad "concurrent sweep: exit $rc, $(cat lock.txt)"
@@ -66,7 +77,7 @@ same whole.h5 term.h5 && ok || bad "after SIGTERM and resume the result differs"
 # a sweep file changed since the partial run is refused, with the line
 "$troika" sweep crash.ini -o changed.h5 --threads 1 -q &
 pid=$!
-sleep 0.8
+nap 400 60
 kill -9 $pid; wait $pid 2>/dev/null
 sed -i 's/^pmc.margin = .*/pmc.margin = 0.05, 0.1, 0.3/' crash.ini
 line=$(grep -n '^pmc.margin' crash.ini | cut -d: -f1)
