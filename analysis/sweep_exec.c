@@ -92,11 +92,14 @@ static int output_complete(const swx_job *job)
     return ok;
 }
 
-/* The folder of `out` exists, is a folder and is writable (SIM_EINPUT, key
- * "-o", otherwise), so that a bad path is refused before any work. */
+/* `out` is a name, and its folder exists, is a folder and is writable
+ * (SIM_EINPUT, key "-o", otherwise), so that a bad path is refused before
+ * any work. */
 static sim_status check_out_folder(const char *out, sim_error *err)
 {
     struct stat st;
+    if (!out[0])
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "the output file name is empty");
     const char *slash = strrchr(out, '/');
     char dir[4096];
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) : 1, slash ? out : ".");

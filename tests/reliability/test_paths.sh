@@ -4,7 +4,7 @@
 # file is never overwritten without --force, and with --force it is replaced
 # atomically (a new file renamed over it); a directory, a read-only folder
 # (a read-only bind mount as root, chmod otherwise), a missing folder and a
-# folder that is a file are refused with a clear message, exit 2, before any
+# folder that is a file and an empty name are refused with a clear message, exit 2, before any
 # work, leaving nothing behind.
 set -u
 . "$(dirname "$0")/common.sh"
@@ -73,6 +73,8 @@ for w in run sweep compare merge report; do
   printf 'a file\n' >out/file
   writer $w out/file/x.h5 2>err.txt; rc=$?
   [ $rc -eq 2 ] && grep -Eq "out/file.*not a (folder|directory)" err.txt && ok || bad "$w -o under a file: exit $rc, $(cat err.txt)"
+  writer $w "" 2>err.txt; rc=$?
+  [ $rc -eq 2 ] && grep -Eq -- "-o: .*(empty|required)" err.txt && ok || bad "$w -o '': exit $rc, $(cat err.txt)"
   [ "$(ls -A out | tr '\n' ' ')" = "dir file " ] && [ -z "$(ls -A out/dir)" ] && ok || bad "$w left $(ls -AR out)"
 done
 
