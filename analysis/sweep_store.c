@@ -1433,9 +1433,9 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
         goto fail;
     }
     if ((f->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-        /* the signature is there but the file is not whole */
-        s = h5_fail(err, path, __LINE__, __func__,
-                    "cannot be read as HDF5 (truncated or damaged?)");
+        /* the signature is there but the file is not whole: bad input */
+        (void)h5_fail(err, path, __LINE__, __func__,
+                      "cannot be read as HDF5 (truncated or damaged?)");
         s = err->code = SIM_EINPUT;
         goto fail;
     }
@@ -1447,6 +1447,7 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
                      SWS_SCHEMA);
         goto fail;
     }
+    /* the version: a missing or unreadable attribute counts as none (-1) */
     int64_t version = -1;
     hid_t a = H5Aopen(f->file, "schema_version", H5P_DEFAULT);
     if (a < 0 || H5Aread(a, H5T_NATIVE_INT64, &version) < 0)
