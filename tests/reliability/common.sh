@@ -1,8 +1,10 @@
 # tests/reliability/common.sh — shared by the reliability script tests (sourced).
 #
 #   ok / bad MSG        count a check; finish prints the tally and exits
-#   skip REASON         exit 77 (ctest: skipped) with the reason, or fail
-#                       when CI is set and REASON is about a missing tool
+#   need TOOL...        a missing tool skips the test (exit 77), or fails it
+#                       when CI is set
+#   skip_rest REASON    the checks so far passed; the rest cannot run here
+#                       (not root, no mount): exit 77 with the reason
 #   expect2 NAME PAT CMD...   CMD exits 2 with one stderr line matching PAT
 #                       (ERE) and leaves no file in $tmp/out
 #   temps DIR           the temporary files troika left in DIR (dot-files
@@ -51,6 +53,14 @@ expect2() {
 }
 
 temps() { ls -A "$1" 2>/dev/null | grep -E '\.tmp-' ; }
+
+# skip_rest REASON: the rest needs what is missing here (root, a mount): fail
+# if a check so far failed, else exit 77 (skipped) with the reason
+skip_rest() {
+  [ "$fail" -eq 0 ] || finish
+  echo "$(basename "$0" .sh): $pass passed; SKIP the rest: $*"
+  exit 77
+}
 
 finish() {
   echo "$(basename "$0" .sh): $pass passed, $fail failed"

@@ -4,7 +4,7 @@
 # file is removed; files written before stay intact and readable; a sweep
 # keeps its finished runs and, once there is room, resumes to the same file
 # as an uninterrupted sweep.  Two routes: a small tmpfs mounted by the test
-# (as root; skipped otherwise) and a file-size limit (`ulimit -f`, any user).
+# (as root; the test reports itself skipped, 77, after the rest otherwise) and a file-size limit (`ulimit -f`, any user).
 set -u
 . "$(dirname "$0")/common.sh"
 need h5dump h5diff /usr/bin/python3
@@ -45,11 +45,11 @@ cmp -s lim/before.h5 before.copy && h5dump -H lim/before.h5 >/dev/null && ok || 
   || bad "the sweep did not resume to the same file after the limit"
 
 # ---- a small tmpfs: root only ------------------------------------------------------------
-[ "$(id -u)" -eq 0 ] || { echo "SKIP (part): mounting a tmpfs needs root"; finish; }
+[ "$(id -u)" -eq 0 ] || skip_rest "mounting a tmpfs needs root"
 mkdir full
 # 600 KiB: room for a 20-day run's file (about 240 KB), not for a 1000-day one
 if ! mount -t tmpfs -o size=600k troika-test "$tmp/full" 2>mount.err; then
-  echo "SKIP (part): cannot mount a tmpfs here: $(cat mount.err)"; finish
+  skip_rest "cannot mount a tmpfs here: $(cat mount.err)"
 fi
 cleanup_hooks+=("umount '$tmp/full' 2>/dev/null")
 "$troika" run "${small[@]}" --days 20 -o full/before.h5 || bad "small run on the tmpfs failed"

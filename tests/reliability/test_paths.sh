@@ -85,7 +85,7 @@ if [ "$(id -u)" -eq 0 ]; then
     cleanup_hooks+=("umount '$tmp/ro' 2>/dev/null")
   else
     umount "$tmp/ro" 2>/dev/null
-    echo "SKIP (part): no read-only bind mount here: $(cat mount.err)"; finish
+    skip_rest "no read-only bind mount here: $(cat mount.err)"
   fi
 else
   chmod 555 ro
