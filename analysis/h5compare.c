@@ -923,7 +923,12 @@ static sim_status r_kind(const char *path, hid_t r, sim_error *err)
     if (!ex) {
         htri_t run = H5Aexists(r, "schema_version");
         RCHK(run, "the root attributes");
-        if (run > 0)
+        htri_t sweep = H5Aexists(r, "schema"); /* only sweep files have it */
+        RCHK(sweep, "the root attributes");
+        if (sweep > 0)
+            s = RFAIL("this is a sweep file (troika sweep), not a compare file; read it "
+                      "with troika sensitivity, or make a compare file with troika compare");
+        else if (run > 0)
             s = RFAIL("this is the result file of one run (troika run), not a compare file; "
                       "make one with troika compare");
         else
@@ -939,9 +944,11 @@ static sim_status r_kind(const char *path, hid_t r, sim_error *err)
     int64_t v = 0;
     RCALL(r_num(path, r, "/", "compare_schema_version", H5T_NATIVE_INT64, &v, NULL, err));
     if (v != ANA_COMPARE_SCHEMA) {
-        s = RFAIL("compare file schema version %lld; this troika (%s) reads version %d: "
-                  "open it with the troika that wrote it, or rerun troika compare",
-                  (long long)v, TROIKA_VERSION, ANA_COMPARE_SCHEMA);
+        s = RFAIL("compare file schema version %lld is %s than this troika's (%s reads "
+                  "version %d): open it with the troika that wrote it, or rerun troika "
+                  "compare",
+                  (long long)v, v > ANA_COMPARE_SCHEMA ? "newer" : "older", TROIKA_VERSION,
+                  ANA_COMPARE_SCHEMA);
         goto fail;
     }
 fail:

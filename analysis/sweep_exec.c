@@ -92,6 +92,32 @@ static int output_complete(const swx_job *job)
     return ok;
 }
 
+/* `out` is a name, and its folder exists, is a folder and is writable
+ * (SIM_EINPUT, key "-o", otherwise), so that a bad path is refused before
+ * any work. */
+static sim_status check_out_folder(const char *out, sim_error *err)
+{
+    struct stat st;
+    if (!out[0])
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "the output file name is empty");
+    const char *slash = strrchr(out, '/');
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) : 1, slash ? out : ".");
+    if (slash == out)
+        snprintf(dir, sizeof dir, "/");
+    if (stat(dir, &st) != 0)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o",
+                        "folder %s does not exist (create it first, or choose another path "
+                        "than %s)",
+                        dir, out);
+    if (!S_ISDIR(st.st_mode))
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "%s is not a folder (in %s)", dir, out);
+    if (access(dir, W_OK | X_OK) != 0)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "folder %s is not writable (for %s)",
+                        dir, out);
+    return SIM_OK;
+}
+
 sim_status swx_prepare(swx_job *job, const swp_sweep *s, const char *out, const swx_opts *o,
                        sim_error *err)
 {
@@ -130,22 +156,7 @@ sim_status swx_prepare(swx_job *job, const swp_sweep *s, const char *out, const 
             return SIM_OK;
         }
     }
-    {
-        /* the folder must exist before we spend time */
-        const char *slash = strrchr(out, '/');
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) : 1, slash ? out : ".");
-        if (slash == out)
-            snprintf(dir, sizeof dir, "/");
-        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o",
-                            "folder %s does not exist (create it first, or choose another path "
-                            "than %s)",
-                            dir, out);
-        if (access(dir, W_OK | X_OK) != 0)
-            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "folder %s is not writable (for %s)",
-                            dir, out);
-    }
+    SIM_TRY(err, check_out_folder(out, err)); /* before we spend time */
     SIM_TRY(err, sws_parts_open(&job->parts, job->parts_dir, p, o->restart, o->log, err));
     const uint8_t *done = sws_parts_done(job->parts);
     job->remaining = malloc((size_t)(p->nruns ? p->nruns : 1) * sizeof *job->remaining);
@@ -357,10 +368,17 @@ sim_status swx_merge(const char *const *inputs, int n, const char *out, int forc
         st = SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL, "no input files to merge");
         goto done;
     }
+    if (stat(out, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        st = SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o",
+                      "%s is a directory; give a file name, e.g. %s/sweep.h5", out, out);
+        goto done;
+    }
     if (!force && stat(out, &sb) == 0) {
         st = SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "%s exists; use --force to overwrite", out);
         goto done;
     }
+    if ((st = check_out_folder(out, err)) != SIM_OK)
+        goto done;
     if (n > 254) {
         st = SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL,
                       "more than 254 files to merge at once; merge them in groups");

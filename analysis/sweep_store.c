@@ -1454,9 +1454,16 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
         goto fail;
     }
     H5C(types_open(&t), "HDF5 types");
-    if ((f->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
+    if (H5Fis_hdf5(path) <= 0) {
         H5Eclear2(H5E_DEFAULT);
-        s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL, "not an HDF5 file");
+        s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL, "not an HDF5 file, so not a sweep file");
+        goto fail;
+    }
+    if ((f->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
+        /* the signature is there but the file is not whole: bad input */
+        (void)h5_fail(err, path, __LINE__, __func__,
+                      "cannot be read as HDF5 (truncated or damaged?)");
+        s = err->code = SIM_EINPUT;
         goto fail;
     }
     if (read_attr_str(&t, f->file, "schema", &schema) < 0 || strcmp(schema, SWS_SCHEMA) != 0) {
@@ -1465,6 +1472,29 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
                      "not a troika sweep file (no root attribute schema = \"%s\"; a file of "
                      "`troika run` has /city instead of /runs)",
                      SWS_SCHEMA);
+        goto fail;
+    }
+    /* the version: a missing or unreadable attribute counts as none (-1) */
+    int64_t version = -1;
+    hid_t a = H5Aopen(f->file, "schema_version", H5P_DEFAULT);
+    if (a < 0 || H5Aread(a, H5T_NATIVE_INT64, &version) < 0)
+        version = -1;
+    if (a >= 0)
+        (void)H5Aclose(a);
+    H5Eclear2(H5E_DEFAULT);
+    if (version != SWS_SCHEMA_VERSION) {
+        if (version < 0)
+            s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL,
+                         "a troika sweep file without a schema_version attribute; this "
+                         "troika (%s) reads sweep schema version %d",
+                         TROIKA_VERSION, SWS_SCHEMA_VERSION);
+        else
+            s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL,
+                         "sweep file schema version %lld is %s than this troika's (%s reads "
+                         "version %d): open it with the troika that wrote it, or run the "
+                         "sweep again",
+                         (long long)version, version > SWS_SCHEMA_VERSION ? "newer" : "older",
+                         TROIKA_VERSION, SWS_SCHEMA_VERSION);
         goto fail;
     }
     if (read_attr_str(&t, f->file, "execution", &f->execution) < 0)

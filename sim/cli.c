@@ -92,8 +92,8 @@ static const char help_run[] =
     "\n"
     "Same seed, same results, bit for bit, whatever the thread count.\n"
     "Progress goes to stderr when it is a terminal.  Exit status: 0 done,\n"
-    "1 failed while running or writing (or stopped by a signal), 2 bad input\n"
-    "(one located message).\n"
+    "1 failed while running or writing (a full disk, say), 2 bad input (one\n"
+    "located message), 130/143 stopped by SIGINT/SIGTERM; never a partial FILE.\n"
     "\n"
     "Examples:\n"
     "  troika run scenarios/secretary.ini --seed 7 -o secretary.h5\n"
@@ -273,6 +273,10 @@ static int cmd_run(int argc, char **argv)
     if (sim_run_ex(&ctx, &s, &ro, &res) != SIM_OK)
         goto fail;
     double t1 = wall_seconds();
+    if (sim_ctx_stopping(&ctx)) { /* a signal after the last day: no file either */
+        SIM_FAIL(err, SIM_EINTERRUPT, NULL, 0, NULL, "stopped by a signal before writing");
+        goto fail;
+    }
     if (sim_result_write(res, &s, out, force, cmdline ? cmdline : "", ctx.threads, err) !=
         SIM_OK)
         goto fail;
@@ -544,7 +548,10 @@ static void print_help(FILE *f)
           "  troika run -o default.h5          the embedded default district\n"
           "  troika params                      every parameter and its meaning\n"
           "\n"
-          "Exit status: 0 success, 1 failure while running, 2 bad input or usage.\n",
+          "Exit status: 0 success; 1 failure while running or writing (e.g. a full\n"
+          "disk); 2 bad input or usage (one line FILE:LINE: key: what is wrong);\n"
+          "130 or 143 stopped by SIGINT or SIGTERM.  A failed or stopped command\n"
+          "leaves no partial output under the requested name (docs/RELIABILITY.md).\n",
           f);
 }
 

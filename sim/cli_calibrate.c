@@ -39,7 +39,8 @@ const char help_calibrate[] =
     "  -q, --quiet          no progress lines\n"
     "  -h, --help           this help\n"
     "\n"
-    "Exit status: 0 done, 1 failed while running, 2 bad input.\n";
+    "Exit status: 0 done, 1 failed while running, 2 bad input, 130/143\n"
+    "stopped by SIGINT/SIGTERM.\n";
 
 static void print_fit(const cal_calibration *c, FILE *f)
 {

@@ -80,6 +80,8 @@ sim_status opt_threads(const char *text, int *threads, sim_error *err)
 
 /* ---- reporting ---------------------------------------------------------------- */
 
+static volatile sig_atomic_t stop_requested = 0; /* the signal that asked to stop */
+
 int report(const sim_error *err)
 {
     char line[2048];
@@ -88,6 +90,8 @@ int report(const sim_error *err)
         for (int k = 0; k < err->ntrace; k++)
             fprintf(stderr, "  at %s:%d (%s)\n", err->trace_file[k], err->trace_line[k],
                     err->trace_func[k]);
+    if (err->code == SIM_EINTERRUPT && stop_requested)
+        return 128 + (int)stop_requested; /* the shell's convention: 130, 143 */
     return sim_status_exit_code(err->code);
 }
 
@@ -100,8 +104,6 @@ int usage_error(const char *cmd, const char *fmt, const char *arg)
 }
 
 /* ---- signals --------------------------------------------------------------------- */
-
-static volatile sig_atomic_t stop_requested = 0;
 
 static void on_signal(int sig)
 {

@@ -51,7 +51,9 @@ sim_status opt_threads(const char *text, int *threads, sim_error *err);
 /* ---- reporting ----------------------------------------------------------- */
 
 /* Print err as one line "troika: FILE:LINE: key: message" (with the
- * traceback for internal errors); returns the exit status for its code. */
+ * traceback for internal errors); returns the exit status for its code, and
+ * for SIM_EINTERRUPT after a signal caught by install_signals() 128 + the
+ * signal's number (130 for SIGINT, 143 for SIGTERM). */
 int report(const sim_error *err);
 
 /* Print "troika CMD: <fmt with arg>" and a hint to --help; returns 2. */

@@ -306,7 +306,7 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
         int64_t sample = rs.sample;
         int is_sample = (day + 1) % interval == 0 && sample < r->nsamples;
         int np = t->npanel;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (ncomp >= 2 * SIM_TALLY_BLOCK)
         for (int64_t c = 0; c < ncomp; c++) {
             for (int j = 0; j < npm; j++) {
                 int k = panel_metric[j], col = t->panel_col[k];

@@ -468,6 +468,24 @@ static void test_cross_field_rules(void **state)
     p.city_old_share = 0.0; /* no old compounds */
     check_ok(&p);
 
+    /* an owners' committee (5 members at least) needs as many households,
+     * unless no compound ever has a committee */
+    sim_params_default(&p);
+    p.city_hh_min = 4;
+    p.city_hh_mean = p.city_hh_old_mean = 40;
+    check_fails(&p, "city.hh_min", "(allowed: city.hh_min >= 5, or no committees");
+    p.oc_initial_share = 0.0; /* none at the start, but they may form */
+    check_fails(&p, "city.hh_min", "fewer than the 5 members");
+    p.oc_formation_rate = 0.0;
+    check_ok(&p);
+    p.city_hh_min = p.city_hh_max = 1;
+    p.city_hh_mean = p.city_hh_old_mean = 1;
+    check_ok(&p); /* one household a compound, no committee */
+    sim_params_default(&p);
+    p.city_hh_min = 5;
+    p.city_hh_mean = p.city_hh_old_mean = 40;
+    check_ok(&p);
+
     /* not a contradiction: withholding fees above the inadequacy threshold */
     sim_params_default(&p);
     p.household_withhold_below = 0.9;

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,6 +344,48 @@ static void run_all(swx_job *job, sim_error *err)
     }
 }
 
+/* A run whose series holds NaN or infinity is refused before its part is
+ * written, naming the run, the metric and the day; nothing is left. */
+static void test_nonfinite_part_refused(void **state)
+{
+    (void)state;
+    swp_sweep *s = load_ok("nan.ini", small_lhs);
+    const swp_plan *p = &s->plan;
+    sim_error err;
+    sim_error_clear(&err);
+    char out[512];
+    snprintf(out, sizeof out, "%s/nan.h5", tmpdir);
+    swx_opts o;
+    memset(&o, 0, sizeof o);
+    o.threads = 1;
+    o.nshards = 1;
+    o.quiet = 1;
+    swx_job job;
+    assert_int_equal(swx_prepare(&job, s, out, &o, &err), SIM_OK);
+    double *v = malloc((size_t)p->nmetrics * (size_t)p->days * sizeof *v);
+    assert_int_equal(swx_run_one(s, 2, v, NULL, &err), SIM_OK);
+    const double bad[] = {NAN, INFINITY, -INFINITY};
+    for (int k = 0; k < 3; k++) {
+        v[1 * p->days + 7] = bad[k];
+        sim_error_clear(&err);
+        assert_int_equal(sws_parts_put(job.parts, 2, v, &err), SIM_ENUMERIC);
+        char want[200];
+        snprintf(want, sizeof want, "run 2: metric %s is not finite on day 7", p->metrics[1]);
+        assert_string_equal(err.msg, want);
+    }
+    char parts[600];
+    snprintf(parts, sizeof parts, "%s.parts", out);
+    DIR *d = opendir(parts);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));)
+        if (strstr(e->d_name, "run-"))
+            fail_msg("a part was left: %s", e->d_name);
+    closedir(d);
+    free(v);
+    swx_job_free(&job);
+    swp_destroy(s);
+}
+
 /* Parts survive; a resumed job has nothing left; the output reads back. */
 static void test_parts_resume_output(void **state)
 {
@@ -545,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_seeds),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_run_one),
+        cmocka_unit_test(test_nonfinite_part_refused),
         cmocka_unit_test(test_parts_resume_output),
         cmocka_unit_test(test_changed_sweep_refused),
         cmocka_unit_test(test_shards_merge),

@@ -50,7 +50,7 @@ if [ -e part.h5 ]; then
   rm -f part.h5
   [ $rc -eq 0 ] && ok || bad "run exit $rc"
 else
-  [ $rc -eq 1 ] && ok || bad "stopped run: exit $rc, want 1"
+  [ $rc -eq 143 ] && ok || bad "stopped run: exit $rc, want 143 (SIGTERM)"
 fi
 "$troika" run -q --resume part.h5.ckpt.h5 --threads 1 -o part.h5 2>err.txt &&
   same "resume" full.h5 part.h5 || bad "resume failed: $(cat err.txt)"

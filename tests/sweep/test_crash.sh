@@ -57,12 +57,12 @@ same whole.h5 out.h5 && ok || bad "resumed result differs from the uninterrupted
 "$troika" sweep crash.ini -o out.h5 >msg.txt 2>&1 && grep -q "nothing to do" msg.txt && ok \
   || bad "rerun after the end: $(cat msg.txt)"
 
-# SIGTERM (Slurm's time limit): exits 1, keeps its runs, says how to resume
+# SIGTERM (Slurm's time limit): exits 143, keeps its runs, says how to resume
 "$troika" sweep crash.ini -o term.h5 --threads 1 2>term.txt &
 pid=$!
 nap 300 60
 kill -TERM $pid; wait $pid; rc=$?
-[ $rc -eq 1 ] && grep -q "run the same command again" term.txt && [ ! -e term.h5 ] && ok \
+[ $rc -eq 143 ] && grep -q "run the same command again" term.txt && [ ! -e term.h5 ] && ok \
   || bad "SIGTERM: exit $rc, $(cat term.txt)"
 # a second sweep on the same output while the first runs is refused
 "$troika" sweep crash.ini -o term.h5 --threads 1 -q &
