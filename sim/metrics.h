@@ -102,9 +102,9 @@ static inline int64_t sim_tally_rc(const sim_tally *t, int64_t r)
 /* The row of t->num/t->den that unit adds to. */
 static inline int64_t sim_tally_row(const sim_tally *t, int64_t unit)
 {
-    const int64_t nblk = (t->ncomp + SIM_TALLY_BLOCK - 1) / SIM_TALLY_BLOCK;
     if (unit < t->ncomp)
         return unit / SIM_TALLY_BLOCK;
+    const int64_t nblk = (t->ncomp + SIM_TALLY_BLOCK - 1) / SIM_TALLY_BLOCK;
     if (unit < t->ncomp + t->nsub)
         return nblk + (unit - t->ncomp);
     return nblk + t->nsub + (unit - t->ncomp - t->nsub) / SIM_TALLY_BLOCK;
@@ -113,7 +113,6 @@ static inline int64_t sim_tally_row(const sim_tally *t, int64_t unit)
 static inline void sim_tally_add(sim_tally *t, int64_t unit, int m, double num,
                                  double den)
 {
-    const int64_t row = sim_tally_row(t, unit);
     if (unit < t->ncomp) {
         int k = t->panel_col[m];
         if (k >= 0) {
@@ -121,6 +120,7 @@ static inline void sim_tally_add(sim_tally *t, int64_t unit, int m, double num,
             t->pden[unit * t->npanel + k] += den;
         }
     }
+    const int64_t row = sim_tally_row(t, unit);
     t->num[row * SIM_MET_N + m] += num;
     t->den[row * SIM_MET_N + m] += den;
 }

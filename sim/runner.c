@@ -123,8 +123,10 @@ typedef struct {
     uint64_t world_seed;
     double *acc;        /* [ncomp * npanel] panel sums between samples */
     int np;
-    double *sacc;       /* [nsub * nsp] sub-district panel sums between samples */
-    int nsp;            /* metrics in the sub-district panel */
+    double *sacc;       /* [nsub * nsp] sums of the sub-district phases' counts
+                           between samples (the compound-panel metrics of the
+                           sub-district panel are summed from acc) */
+    int nsp;            /* columns of sacc */
     int scol[SIM_MET_N]; /* column of metric m in sacc, or -1 */
     int next;           /* next policy change */
     int64_t sample;     /* panel rows done */
@@ -293,10 +295,14 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
         goto fail;
     }
     for (int k = 0; k < SIM_MET_N; k++) {
-        rs.scol[k] = -1;
+        /* running sums only for the sub-district phases' counts: the
+         * compound-panel ones are summed from acc on sampling days */
+        rs.scol[k] = sim_metric_subphase[k] && !sim_metric_table[k].panel[0] &&
+                             sim_metric_table[k].kind == SIM_M_COUNT
+                         ? rs.nsp++
+                         : -1;
         if (!sim_metric_subpanel(k))
             continue;
-        rs.scol[k] = rs.nsp++;
         r->subpanel[k] = calloc((size_t)(r->nsamples ? r->nsamples : 1) * (size_t)nsub,
                                 sizeof(float));
         if (!r->subpanel[k]) {
@@ -350,11 +356,14 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
             goto fail;
 
         /* the panels: per compound, counts summed between samples and
-         * ratios taken on the sampling day; per sub-district, the same for
-         * the sums over its compounds (Σnum, Σden in compound order) and for
-         * the metrics of its own tally row.  Each compound's tally entries
-         * are zeroed once read, so the next day needs no clearing pass; the
-         * rows are read here, before sim_tally_reduce zeroes them. */
+         * ratios taken on the sampling day.  Per sub-district, on sampling
+         * days only: a compound-panel count is the sum of its compounds'
+         * interval sums, a ratio Σnum / Σden over its compounds (in compound
+         * order); the metrics of the sub-district's own tally row are
+         * summed daily (counts) or taken on the day (ratios), read here
+         * before sim_tally_reduce zeroes the rows.  Each compound's tally
+         * entries are zeroed once read, so the next day needs no clearing
+         * pass. */
         sim_tally *t = m->tally;
         int64_t sample = rs.sample;
         int is_sample = (day + 1) % interval == 0 && sample < r->nsamples;
@@ -362,41 +371,52 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
         double *sacc = rs.sacc;
 #pragma omp parallel for schedule(dynamic, 1)
         for (int64_t sd = 0; sd < nsub; sd++) {
-            double snum[SIM_MET_N] = {0}, sden[SIM_MET_N] = {0}; /* by panel column */
+            double snum[SIM_MET_N], sden[SIM_MET_N]; /* by panel column, sample days */
+            if (is_sample)
+                for (int j = 0; j < np; j++)
+                    snum[j] = sden[j] = 0.0;
             for (int64_t c = sub_comp0[sd]; c < sub_comp0[sd + 1]; c++) {
                 for (int j = 0; j < npm; j++) {
                     int k = panel_metric[j], col = t->panel_col[k];
                     const double num = t->pnum[c * np + col], den = t->pden[c * np + col];
-                    snum[col] += num;
-                    sden[col] += den;
                     if (sim_metric_table[k].kind == SIM_M_COUNT) {
                         acc[c * np + col] += num;
                         if (is_sample) {
                             r->panel[k][sample * ncomp + c] = (float)acc[c * np + col];
+                            snum[col] += acc[c * np + col];
                             acc[c * np + col] = 0.0;
                         }
                     } else if (is_sample) {
                         r->panel[k][sample * ncomp + c] = (float)(den != 0.0 ? num / den : 0.0);
+                        snum[col] += num;
+                        sden[col] += den;
                     }
                 }
                 memset(t->pnum + c * np, 0, (size_t)np * sizeof *t->pnum);
                 memset(t->pden + c * np, 0, (size_t)np * sizeof *t->pden);
             }
+            if (is_sample)
+                for (int j = 0; j < npm; j++) {
+                    int k = panel_metric[j], col = t->panel_col[k];
+                    r->subpanel[k][sample * nsub + sd] =
+                        (float)(sim_metric_table[k].kind == SIM_M_COUNT ? snum[col]
+                                : sden[col] != 0.0                     ? snum[col] / sden[col]
+                                                                       : 0.0);
+                }
             const int64_t row = sim_tally_row(t, sim_tally_sub(t, sd));
             const double *rn = t->num + row * SIM_MET_N, *rd = t->den + row * SIM_MET_N;
-            for (int j = 0; j < npm + nsm; j++) {
-                int k = j < npm ? panel_metric[j] : sub_metric[j - npm];
-                double num = j < npm ? snum[t->panel_col[k]] : rn[k];
-                double den = j < npm ? sden[t->panel_col[k]] : rd[k];
-                double *a = &sacc[sd * nsp + rs.scol[k]];
+            for (int j = 0; j < nsm; j++) {
+                int k = sub_metric[j];
                 if (sim_metric_table[k].kind == SIM_M_COUNT) {
-                    *a += num;
+                    double *a = &sacc[sd * nsp + rs.scol[k]];
+                    *a += rn[k];
                     if (is_sample) {
                         r->subpanel[k][sample * nsub + sd] = (float)*a;
                         *a = 0.0;
                     }
                 } else if (is_sample) {
-                    r->subpanel[k][sample * nsub + sd] = (float)(den != 0.0 ? num / den : 0.0);
+                    r->subpanel[k][sample * nsub + sd] =
+                        (float)(rd[k] != 0.0 ? rn[k] / rd[k] : 0.0);
                 }
             }
         }
