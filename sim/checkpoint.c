@@ -30,8 +30,8 @@ struct sim_checkpoint {
     char *scenario_name, *resolved_ini, *sources, *forked_from;
     double *city;
     int64_t *sample_day;
-    float *panel[SIM_MET_N];
-    double *acc;
+    float *panel[SIM_MET_N], *subpanel[SIM_MET_N];
+    double *acc, *sacc;
     ck_entry *ent;
     int nent, cap;
 };
@@ -136,6 +136,16 @@ sim_status ckpt_write(const char *path, const ckpt_info *in, sim_state *st,
         snprintf(p, sizeof p, "/result/panel/%s", sim_metric_table[m].name);
         PUT(out_put_array(o, p, 2, pd, SIM_V_F32, in->panel[m], err));
     }
+    PUT(out_put_array(o, "/result/subacc", 1, &in->nsacc, SIM_V_F64, in->sacc, err));
+    PUT(out_put_group(o, "/result/subpanel", err));
+    int64_t sd[2] = {in->nsamples, in->nsub};
+    for (int m = 0; m < SIM_MET_N; m++) {
+        if (!sim_metric_subpanel(m))
+            continue;
+        char p[160];
+        snprintf(p, sizeof p, "/result/subpanel/%s", sim_metric_table[m].name);
+        PUT(out_put_array(o, p, 2, sd, SIM_V_F32, in->subpanel[m], err));
+    }
 #undef PUT
     s = out_commit(o, err);
     o = NULL;
@@ -160,9 +170,12 @@ void ckpt_free(sim_checkpoint *ck)
     free(ck->forked_from);
     free(ck->city);
     free(ck->sample_day);
-    for (int m = 0; m < SIM_MET_N; m++)
+    for (int m = 0; m < SIM_MET_N; m++) {
         free(ck->panel[m]);
+        free(ck->subpanel[m]);
+    }
     free(ck->acc);
+    free(ck->sacc);
     for (int i = 0; i < ck->nent; i++) {
         free(ck->ent[i].name);
         free(ck->ent[i].data);
@@ -533,9 +546,32 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
         in->ncomp = dims[1];
         in->panel[m] = ck->panel[m];
     }
+    GET(read_array(ck, f, "/result/subacc", &t, dims, (void **)&ck->sacc, err));
+    if (t != SIM_V_F64 || dims[1] != 1) {
+        s = BAD("/result/subacc is not a list of float64");
+        goto fail;
+    }
+    in->nsacc = dims[0];
+    in->nsub = -1;
+    for (int m = 0; m < SIM_MET_N; m++) {
+        if (!sim_metric_subpanel(m))
+            continue;
+        char p[160];
+        snprintf(p, sizeof p, "/result/subpanel/%s", sim_metric_table[m].name);
+        GET(read_array(ck, f, p, &t, dims, (void **)&ck->subpanel[m], err));
+        if (t != SIM_V_F32 || dims[0] != in->nsamples || (in->nsub >= 0 && dims[1] != in->nsub)) {
+            s = BAD("%s is %s[%lld x %lld], expected float32[%lld x sub-districts]", p,
+                    sim_vtype_name(t), (long long)dims[0], (long long)dims[1],
+                    (long long)in->nsamples);
+            goto fail;
+        }
+        in->nsub = dims[1];
+        in->subpanel[m] = ck->subpanel[m];
+    }
     in->city = ck->city;
     in->sample_day = ck->sample_day;
     in->acc = ck->acc;
+    in->sacc = ck->sacc;
 
     iter_arg a = {ck, f, err, SIM_OK};
     hid_t g = H5Gopen2(f, "/state", H5P_DEFAULT);

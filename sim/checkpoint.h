@@ -10,9 +10,10 @@
  *     simulate), the index of the next pending policy change and the
  *     current parameters (after the policies applied so far);
  *   - every entry of the state registry (sim/state.h), by name;
- *   - the result so far: the city series of the days done, the panel rows
- *     sampled so far and the runner's panel accumulators (doubles), so a
- *     resumed run writes the same output as an uninterrupted one.
+ *   - the result so far: the city series of the days done, the rows of the
+ *     per-compound and per-sub-district panels sampled so far and the
+ *     runner's accumulators for both (doubles), so a resumed run writes the
+ *     same output as an uninterrupted one.
  * Random streams are keyed by (seed, purpose, entity, day), so there is no
  * generator state to save.
  *
@@ -39,7 +40,7 @@
 #include "state.h"
 
 #define CKPT_FORMAT "troika checkpoint"
-#define CKPT_FORMAT_VERSION 1
+#define CKPT_FORMAT_VERSION 2 /* 2: the per-sub-district panel */
 
 /* What a checkpoint says about the run and its result so far.  When
  * writing, the pointers are the caller's; a loaded checkpoint owns them. */
@@ -60,6 +61,11 @@ typedef struct {
     const float *panel[SIM_MET_N]; /* nsamples x ncomp for panel metrics, else NULL */
     int64_t nacc;
     const double *acc;          /* [nacc] the runner's panel accumulators */
+    int64_t nsub;
+    const float *subpanel[SIM_MET_N]; /* nsamples x nsub when sim_metric_subpanel(m),
+                                         else NULL */
+    int64_t nsacc;
+    const double *sacc;         /* [nsacc] the runner's sub-district panel accumulators */
 } ckpt_info;
 
 typedef struct sim_checkpoint sim_checkpoint;

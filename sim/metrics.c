@@ -10,6 +10,12 @@ const sim_metric_desc sim_metric_table[SIM_MET_N] = {
 #undef M
 };
 
+const unsigned char sim_metric_subphase[SIM_MET_N] = {
+#define S(name) [SIM_MET_##name] = 1,
+#include "../models/metrics/subdistrict.def"
+#undef S
+};
+
 static const char *kind_word(sim_mkind k)
 {
     return k == SIM_M_COUNT ? "count" : "ratio";
@@ -17,7 +23,9 @@ static const char *kind_word(sim_mkind k)
 
 void sim_metrics_print_markdown(FILE *f)
 {
-    fputs("| name | unit | kind | panel | description |\n|---|---|---|---|---|\n", f);
+    fputs("| name | unit | kind | panel | sub-district panel | description |\n"
+          "|---|---|---|---|---|---|\n",
+          f);
     for (int m = 0; m < SIM_MET_N; m++) {
         const sim_metric_desc *d = &sim_metric_table[m];
         fprintf(f, "| `%s` | %s | %s | ", d->name, d->unit, kind_word(d->kind));
@@ -25,6 +33,11 @@ void sim_metrics_print_markdown(FILE *f)
             fprintf(f, "`%s`", d->panel);
         else
             fputs("–", f);
+        /* sub-district panel (/subdistricts/panel/<name>): where its value
+         * comes from, as the dataset's "source" attribute says */
+        fprintf(f, " | %s", d->panel[0]              ? "compounds"
+                           : sim_metric_subphase[m] ? "subdistrict"
+                                                     : "–");
         fprintf(f, " | %s |\n", d->doc_en);
     }
 }

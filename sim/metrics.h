@@ -40,6 +40,17 @@ typedef struct {
 
 extern const sim_metric_desc sim_metric_table[SIM_MET_N];
 
+/* The per-sub-district panel holds metric m when it has a compound-panel
+ * name (aggregated over the sub-district's compounds) or the sub-district
+ * phases fill it (sim_metric_subphase[m], from models/metrics/subdistrict.def:
+ * read from the sub-district's own tally row). */
+extern const unsigned char sim_metric_subphase[SIM_MET_N];
+
+static inline int sim_metric_subpanel(int m)
+{
+    return sim_metric_table[m].panel[0] != '\0' || sim_metric_subphase[m];
+}
+
 /* The metrics as the Markdown table of docs/OUTPUT.md (between its
  * "metrics:begin" and "metrics:end" markers), or as plain text. */
 void sim_metrics_print_markdown(FILE *f);
@@ -88,23 +99,28 @@ static inline int64_t sim_tally_rc(const sim_tally *t, int64_t r)
     return t->ncomp + t->nsub + r;
 }
 
+/* The row of t->num/t->den that unit adds to. */
+static inline int64_t sim_tally_row(const sim_tally *t, int64_t unit)
+{
+    if (unit < t->ncomp)
+        return unit / SIM_TALLY_BLOCK;
+    const int64_t nblk = (t->ncomp + SIM_TALLY_BLOCK - 1) / SIM_TALLY_BLOCK;
+    if (unit < t->ncomp + t->nsub)
+        return nblk + (unit - t->ncomp);
+    return nblk + t->nsub + (unit - t->ncomp - t->nsub) / SIM_TALLY_BLOCK;
+}
+
 static inline void sim_tally_add(sim_tally *t, int64_t unit, int m, double num,
                                  double den)
 {
-    int64_t row;
     if (unit < t->ncomp) {
-        row = unit / SIM_TALLY_BLOCK;
         int k = t->panel_col[m];
         if (k >= 0) {
             t->pnum[unit * t->npanel + k] += num;
             t->pden[unit * t->npanel + k] += den;
         }
-    } else if (unit < t->ncomp + t->nsub) {
-        row = (t->ncomp + SIM_TALLY_BLOCK - 1) / SIM_TALLY_BLOCK + (unit - t->ncomp);
-    } else {
-        row = (t->ncomp + SIM_TALLY_BLOCK - 1) / SIM_TALLY_BLOCK + t->nsub +
-              (unit - t->ncomp - t->nsub) / SIM_TALLY_BLOCK;
     }
+    const int64_t row = sim_tally_row(t, unit);
     t->num[row * SIM_MET_N + m] += num;
     t->den[row * SIM_MET_N + m] += den;
 }
@@ -114,7 +130,9 @@ static inline void sim_tally_add(sim_tally *t, int64_t unit, int m, double num,
  * The rows are zeroed as they are read (one pass over the memory instead
  * of two); the per-compound pnum/pden are left to the caller, which zeroes
  * them as it reads them and then sets t->clean, so the next day's
- * sim_tally_clear() can be skipped (see sim/runner.c and mdl_step()). */
+ * sim_tally_clear() can be skipped (see sim/runner.c and mdl_step()).
+ * A caller that wants a sub-district's own row (the per-sub-district
+ * panel) reads it before this call. */
 void sim_tally_reduce(sim_tally *t, double *out);
 
 #endif

@@ -60,7 +60,7 @@ struct sim_output {
     int force;
     int plain;      /* out_open_plain: the caller defines the layout */
     int claimed;    /* tmp was created by us (and must be removed) */
-    int have_prov, have_city, have_comp;
+    int have_prov, have_city, have_comp, have_sub;
     int64_t days;   /* from provenance or /city; -1 while unknown */
     sim_status status; /* first failure (sticky) */
     sim_error first;   /* ... and its record */
@@ -922,21 +922,57 @@ static int filter_ok(H5Z_filter_t f)
     return (cfg & H5Z_FILTER_CONFIG_ENCODE_ENABLED) != 0;
 }
 
-static sim_status panel_dataset(sim_output *o, hid_t g, const sim_metric_desc *md,
-                                int64_t nsamples, int64_t ncomp, const float *data,
+/* The two panels: per compound (/compounds/panel/<panel name>) and per
+ * sub-district (/subdistricts/panel/<metric name>). */
+typedef enum { OUT_PANEL_COMPOUND, OUT_PANEL_SUBDISTRICT } out_panel;
+
+static int in_panel(out_panel which, int m)
+{
+    return which == OUT_PANEL_COMPOUND ? sim_metric_table[m].panel[0] != '\0'
+                                       : sim_metric_subpanel(m);
+}
+
+static const char *panel_name(out_panel which, int m)
+{
+    return which == OUT_PANEL_COMPOUND ? sim_metric_table[m].panel : sim_metric_table[m].name;
+}
+
+static const char *panel_sampling(out_panel which, int m)
+{
+    const sim_metric_desc *md = &sim_metric_table[m];
+    if (which == OUT_PANEL_COMPOUND)
+        return md->kind == SIM_M_COUNT ? "sum over the days since the previous panel row "
+                                         "(inclusive of the sample day)"
+                                       : "value on the sample day";
+    if (md->panel[0])
+        return md->kind == SIM_M_COUNT
+                   ? "sum over the sub-district's compounds and over the days since the "
+                     "previous panel row (inclusive of the sample day)"
+                   : "sum of numerators over sum of denominators of the sub-district's "
+                     "compounds on the sample day";
+    return md->kind == SIM_M_COUNT ? "the sub-district's own value summed over the days "
+                                     "since the previous panel row (inclusive of the "
+                                     "sample day)"
+                                   : "the sub-district's own value on the sample day";
+}
+
+static sim_status panel_dataset(sim_output *o, hid_t g, out_panel which, int m,
+                                int64_t nsamples, int64_t ncols, const float *data,
                                 sim_error *err)
 {
+    const sim_metric_desc *md = &sim_metric_table[m];
+    const char *name = panel_name(which, m);
     sim_status s = SIM_OK;
     hid_t sp = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, d = H5I_INVALID_HID;
     char what[300];
-    obj_name(g, md->panel, what, sizeof what);
-    hsize_t dims[2] = {(hsize_t)nsamples, (hsize_t)ncomp};
+    obj_name(g, name, what, sizeof what);
+    hsize_t dims[2] = {(hsize_t)nsamples, (hsize_t)ncols};
     H5CHK(sp = H5Screate_simple(2, dims, NULL), what);
     H5CHK(dcpl = H5Pcopy(o->dcpl), what);
-    if (nsamples > 0 && ncomp > 0) { /* chunks must be non-empty */
+    if (nsamples > 0 && ncols > 0) { /* chunks must be non-empty */
         hsize_t chunk[2] = {
             (hsize_t)(nsamples < OUT_PANEL_CHUNK_DAYS ? nsamples : OUT_PANEL_CHUNK_DAYS),
-            (hsize_t)(ncomp < OUT_PANEL_CHUNK_COMP ? ncomp : OUT_PANEL_CHUNK_COMP)};
+            (hsize_t)(ncols < OUT_PANEL_CHUNK_COMP ? ncols : OUT_PANEL_CHUNK_COMP)};
         H5CHK(H5Pset_chunk(dcpl, 2, chunk), what);
         if (filter_ok(H5Z_FILTER_DEFLATE)) {
             if (filter_ok(H5Z_FILTER_SHUFFLE))
@@ -944,19 +980,16 @@ static sim_status panel_dataset(sim_output *o, hid_t g, const sim_metric_desc *m
             H5CHK(H5Pset_deflate(dcpl, OUT_DEFLATE_LEVEL), what);
         }
     }
-    H5CHK(d = H5Dcreate2(g, md->panel, H5T_IEEE_F32LE, sp, H5P_DEFAULT, dcpl,
-                         H5P_DEFAULT), what);
-    if (nsamples > 0 && ncomp > 0)
+    H5CHK(d = H5Dcreate2(g, name, H5T_IEEE_F32LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), what);
+    if (nsamples > 0 && ncols > 0)
         H5CHK(H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
     CALL(attrs_doc(o, d, md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), err));
-    CALL(attr_str(o, d, "dims", "day,compound", err));
-    CALL(attr_str(o, d, "sampling",
-                  md->kind == SIM_M_COUNT
-                      ? "sum over the days since the previous panel row (inclusive "
-                        "of the sample day)"
-                      : "value on the sample day",
+    CALL(attr_str(o, d, "dims", which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict",
                   err));
+    CALL(attr_str(o, d, "sampling", panel_sampling(which, m), err));
     CALL(attr_str(o, d, "city_metric", md->name, err));
+    if (which == OUT_PANEL_SUBDISTRICT)
+        CALL(attr_str(o, d, "source", md->panel[0] ? "compounds" : "subdistrict", err));
     H5CHK(H5Dclose(d), what);
     d = H5I_INVALID_HID;
 fail:
@@ -985,48 +1018,48 @@ static sim_status check_world(const sim_output *o, const sim_world *w, sim_error
     return SIM_OK;
 }
 
-static sim_status check_panel(const sim_output *o, int64_t ncomp, int64_t nsamples,
-                              const int64_t *sample_day, float *const *panel,
-                              sim_error *err)
+/* The sample days, and panel[m] given exactly for the metrics of the panel
+ * and finite; `func` names the caller in messages. */
+static sim_status check_panel(const sim_output *o, const char *func, out_panel which,
+                              int64_t ncols, int64_t nsamples, const int64_t *sample_day,
+                              float *const *panel, sim_error *err)
 {
+    const char *col = which == OUT_PANEL_COMPOUND ? "compound" : "sub-district";
     if (nsamples < 0 || (nsamples > 0 && !sample_day))
-        return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
-                        "out_write_compounds: %lld samples%s", (long long)nsamples,
-                        nsamples > 0 ? " but no sample days" : "");
+        return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL, "%s: %lld samples%s", func,
+                        (long long)nsamples, nsamples > 0 ? " but no sample days" : "");
     for (int64_t i = 0; i < nsamples; i++)
         if (sample_day[i] < 0 || (i > 0 && sample_day[i] <= sample_day[i - 1]) ||
             (o->days >= 0 && sample_day[i] >= o->days))
             return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
-                            "out_write_compounds: panel row %lld has day %lld (days "
+                            "%s: panel row %lld has day %lld (days "
                             "must increase within the run)",
-                            (long long)i, (long long)sample_day[i]);
-    if (nsamples == 0 || ncomp == 0)
+                            func, (long long)i, (long long)sample_day[i]);
+    if (nsamples == 0 || ncols == 0)
         return SIM_OK; /* nothing is read from panel */
     if (!panel)
-        return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
-                        "out_write_compounds: no panel data");
+        return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL, "%s: no panel data", func);
     for (int m = 0; m < SIM_MET_N; m++) {
-        const sim_metric_desc *md = &sim_metric_table[m];
-        if (!md->panel[0]) {
+        const char *name = panel_name(which, m);
+        if (!in_panel(which, m)) {
             if (panel[m])
                 return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
-                                "out_write_compounds: panel data given for %s, which "
-                                "has no panel name",
-                                md->name);
+                                "%s: panel data given for %s, which is not in the panel",
+                                func, sim_metric_table[m].name);
             continue;
         }
         if (!panel[m])
-            return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
-                            "out_write_compounds: no panel data for %s", md->panel);
+            return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL, "%s: no panel data for %s",
+                            func, name);
         for (int64_t i = 0; i < nsamples; i++)
-            for (int64_t c = 0; c < ncomp; c++) {
-                float v = panel[m][i * ncomp + c];
+            for (int64_t c = 0; c < ncols; c++) {
+                float v = panel[m][i * ncols + c];
                 if (!isfinite(v))
                     return SIM_FAIL(err, SIM_ENUMERIC, o->path, 0, NULL,
-                                    "panel %s is %s on day %lld in compound %lld; "
+                                    "panel %s is %s on day %lld in %s %lld; "
                                     "refusing to write a non-finite value",
-                                    md->panel, nonfinite_word((double)v),
-                                    (long long)sample_day[i], (long long)c);
+                                    name, nonfinite_word((double)v), (long long)sample_day[i],
+                                    col, (long long)c);
             }
     }
     return SIM_OK;
@@ -1056,7 +1089,8 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
     }
     CALL(check_world(o, w, err));
     int64_t ncomp = w->ncomp;
-    CALL(check_panel(o, ncomp, nsamples, sample_day, panel, err));
+    CALL(check_panel(o, "out_write_compounds", OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day,
+                     panel, err));
     ibuf = malloc((size_t)(ncomp > 0 ? ncomp : 1) * sizeof *ibuf);
     if (!ibuf) {
         s = SIM_FAIL(err, SIM_ENOMEM, o->path, 0, NULL, "out of memory writing /compounds");
@@ -1093,11 +1127,10 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
                 "day", "Simulated day of each panel row (the first axis of every panel).",
                 "面板每一行对应的模拟日（所有面板数据的第一维）。", NULL, err));
     for (int m = 0; m < SIM_MET_N; m++) {
-        const sim_metric_desc *md = &sim_metric_table[m];
-        if (!md->panel[0])
+        if (!in_panel(OUT_PANEL_COMPOUND, m))
             continue;
         const float *data = (nsamples > 0 && ncomp > 0) ? panel[m] : NULL;
-        CALL(panel_dataset(o, gp, md, nsamples, ncomp, data, err));
+        CALL(panel_dataset(o, gp, OUT_PANEL_COMPOUND, m, nsamples, ncomp, data, err));
     }
     H5CHK(H5Gclose(gp), "/compounds/panel");
     gp = H5I_INVALID_HID;
@@ -1108,6 +1141,103 @@ fail:
     close_id(&gp, H5Gclose);
     close_id(&g, H5Gclose);
     free(ibuf);
+    return keep(o, err, s);
+}
+
+/* ---- /subdistricts ------------------------------------------------------- */
+
+static sim_status check_subdistricts(const sim_output *o, const sim_world *w, sim_error *err)
+{
+    if (w->nsub < 0 || (w->nsub > 0 && (!w->sub_comp0 || !w->comp_hh0)))
+        return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                        "out_write_subdistricts: the world lacks sub-district arrays");
+    for (int32_t s = 0; s < w->nsub; s++)
+        if (w->sub_comp0[s] < 0 || w->sub_comp0[s + 1] < w->sub_comp0[s] ||
+            w->sub_comp0[s + 1] > w->ncomp)
+            return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                            "out_write_subdistricts: sub-district %d has compounds %d .. %d "
+                            "of %d",
+                            (int)s, (int)w->sub_comp0[s], (int)w->sub_comp0[s + 1],
+                            (int)w->ncomp);
+    return SIM_OK;
+}
+
+sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsamples,
+                                  const int64_t *sample_day, float *const *panel,
+                                  sim_error *err)
+{
+    sim_error scratch;
+    if (!err) {
+        sim_error_clear(&scratch);
+        err = &scratch;
+    }
+    if (!o || !w)
+        return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL,
+                        "out_write_subdistricts: missing argument");
+    if (o->status != SIM_OK)
+        return replay(o, err);
+    sim_status s = SIM_OK;
+    hid_t g = H5I_INVALID_HID, gp = H5I_INVALID_HID;
+    int32_t *ibuf = NULL;
+    int64_t *hbuf = NULL;
+    if (o->have_sub) {
+        s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
+                     "out_write_subdistricts called twice");
+        goto fail;
+    }
+    CALL(check_subdistricts(o, w, err));
+    int64_t nsub = w->nsub;
+    CALL(check_panel(o, "out_write_subdistricts", OUT_PANEL_SUBDISTRICT, nsub, nsamples,
+                     sample_day, panel, err));
+    ibuf = malloc((size_t)(nsub > 0 ? nsub : 1) * sizeof *ibuf);
+    hbuf = malloc((size_t)(nsub > 0 ? nsub : 1) * sizeof *hbuf);
+    if (!ibuf || !hbuf) {
+        s = SIM_FAIL(err, SIM_ENOMEM, o->path, 0, NULL, "out of memory writing /subdistricts");
+        goto fail;
+    }
+
+    CALL(group_new(o, o->file, "subdistricts", &g, err));
+    for (int32_t i = 0; i < w->nsub; i++)
+        ibuf[i] = i;
+    CALL(column(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "",
+                "Sub-district (jiedao/town) number, 0-based: the row here, the column of "
+                "the sub-district panel and the value of /compounds/subdistrict.",
+                "街道（镇）编号（从0开始）：本表的行号、街道面板数据的列号，即 "
+                "/compounds/subdistrict 的取值。",
+                NULL, err));
+    for (int32_t i = 0; i < w->nsub; i++)
+        ibuf[i] = w->sub_comp0[i + 1] - w->sub_comp0[i];
+    CALL(column(o, g, "compounds", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "compound",
+                "Compounds in the sub-district.", "街道（镇）内的小区数。", NULL, err));
+    for (int32_t i = 0; i < w->nsub; i++)
+        hbuf[i] = w->comp_hh0[w->sub_comp0[i + 1]] - w->comp_hh0[w->sub_comp0[i]];
+    CALL(column(o, g, "households", H5T_STD_I64LE, H5T_NATIVE_INT64, nsub, hbuf, "household",
+                "Households in the sub-district.", "街道（镇）内的家庭户数。", NULL, err));
+
+    CALL(group_new(o, g, "panel", &gp, err));
+    CALL(attr_str(o, gp, "dims", "day,subdistrict", err));
+    CALL(column(o, gp, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, nsamples, sample_day, "day",
+                "Simulated day of each sub-district panel row (the first axis of every "
+                "sub-district panel; the same days as /compounds/panel/day).",
+                "街道面板每一行对应的模拟日（所有街道面板数据的第一维；与 "
+                "/compounds/panel/day 相同）。",
+                NULL, err));
+    for (int m = 0; m < SIM_MET_N; m++) {
+        if (!in_panel(OUT_PANEL_SUBDISTRICT, m))
+            continue;
+        const float *data = (nsamples > 0 && nsub > 0) ? panel[m] : NULL;
+        CALL(panel_dataset(o, gp, OUT_PANEL_SUBDISTRICT, m, nsamples, nsub, data, err));
+    }
+    H5CHK(H5Gclose(gp), "/subdistricts/panel");
+    gp = H5I_INVALID_HID;
+    H5CHK(H5Gclose(g), "/subdistricts");
+    g = H5I_INVALID_HID;
+    o->have_sub = 1;
+fail:
+    close_id(&gp, H5Gclose);
+    close_id(&g, H5Gclose);
+    free(ibuf);
+    free(hbuf);
     return keep(o, err, s);
 }
 
@@ -1128,12 +1258,13 @@ sim_status out_commit(sim_output *o, sim_error *err)
         s = replay(o, err);
         goto fail;
     }
-    if (!o->plain && (!o->have_prov || !o->have_city || !o->have_comp)) {
+    if (!o->plain && (!o->have_prov || !o->have_city || !o->have_comp || !o->have_sub)) {
         s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
                      "out_commit before %s was written; the file would be incomplete",
                      !o->have_prov   ? "the provenance"
                      : !o->have_city ? "/city"
-                                     : "/compounds");
+                     : !o->have_comp ? "/compounds"
+                                     : "/subdistricts");
         goto fail;
     }
     H5CHK(H5Fflush(o->file, H5F_SCOPE_GLOBAL), "flushing the file");

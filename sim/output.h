@@ -9,6 +9,8 @@
  *                     description_zh, kind
  *   /compounds/...    static description of each compound and the sampled
  *                     per-compound panel (/compounds/panel/<name>)
+ *   /subdistricts/... each sub-district's size and the sampled
+ *                     per-sub-district panel (/subdistricts/panel/<metric>)
  *
  * Crash safety: the file is written under a temporary name in the target
  * folder, flushed, fsynced and renamed over the requested name only by
@@ -18,8 +20,8 @@
  * `force`.  HDF5's automatic error printing is off; every call is checked and
  * the first failure is kept, because a full disk may only show at close.
  *
- * Nothing that varies between identical runs is written in /city or
- * /compounds (no timestamps; object time tracking off).
+ * Nothing that varies between identical runs is written in /city,
+ * /compounds or /subdistricts (no timestamps; object time tracking off).
  */
 #ifndef TROIKA_SIM_OUTPUT_H
 #define TROIKA_SIM_OUTPUT_H
@@ -77,10 +79,20 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w,
                                int64_t nsamples, const int64_t *sample_day,
                                float *const *panel, sim_error *err);
 
+/* /subdistricts: id, compounds and households per sub-district, and the
+ * sub-district panel: panel[m] is nsamples x nsub floats (row-major) for
+ * each metric with sim_metric_subpanel(m), NULL for the others, on the same
+ * sample days as the compound panel; the same checks as out_write_compounds.
+ * Datasets are named by the metric's name (not the compound panel's short
+ * name). */
+sim_status out_write_subdistricts(sim_output *o, const sim_world *w,
+                                  int64_t nsamples, const int64_t *sample_day,
+                                  float *const *panel, sim_error *err);
+
 /* Close, fsync, rename to the requested name, fsync the folder.  Fails
- * (SIM_EINTERNAL) unless provenance, /city and /compounds were all written,
- * and with the first earlier failure if there was one.  Frees o (also on
- * failure, when the temporary file is removed). */
+ * (SIM_EINTERNAL) unless provenance, /city, /compounds and /subdistricts
+ * were all written, and with the first earlier failure if there was one.
+ * Frees o (also on failure, when the temporary file is removed). */
 sim_status out_commit(sim_output *o, sim_error *err);
 
 /* Close and remove the temporary file; frees o.  NULL is fine. */
@@ -89,7 +101,8 @@ void out_abort(sim_output *o);
 /* ---- other files written the same way (sim/checkpoint.c) ----------------
  *
  * out_open_plain() is out_open() for a file whose layout the caller
- * defines: out_commit() then needs no provenance, /city or /compounds.  The
+ * defines: out_commit() then needs no provenance, /city, /compounds or
+ * /subdistricts.  The
  * out_put_* functions write into it with the same checks and sticky first
  * failure: a group, a dataset of `rank` (1 or 2) dimensions of element type
  * t (little-endian on file, contiguous), and scalar attributes of an

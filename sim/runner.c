@@ -16,8 +16,10 @@ void sim_result_destroy(sim_result *r)
     free(r->city);
     free(r->sample_day);
     free(r->forked_from);
-    for (int m = 0; m < SIM_MET_N; m++)
+    for (int m = 0; m < SIM_MET_N; m++) {
         free(r->panel[m]);
+        free(r->subpanel[m]);
+    }
     free(r);
 }
 
@@ -121,6 +123,11 @@ typedef struct {
     uint64_t world_seed;
     double *acc;        /* [ncomp * npanel] panel sums between samples */
     int np;
+    double *sacc;       /* [nsub * nsp] sums of the sub-district phases' counts
+                           between samples (the compound-panel metrics of the
+                           sub-district panel are summed from acc) */
+    int nsp;            /* columns of sacc */
+    int scol[SIM_MET_N]; /* column of metric m in sacc, or -1 */
     int next;           /* next policy change */
     int64_t sample;     /* panel rows done */
 } run_state;
@@ -143,10 +150,15 @@ static sim_status write_checkpoint(run_state *rs, int64_t day)
     in.ncomp = r->world->ncomp;
     in.nsamples = rs->sample;
     in.sample_day = r->sample_day;
-    for (int k = 0; k < SIM_MET_N; k++)
+    for (int k = 0; k < SIM_MET_N; k++) {
         in.panel[k] = r->panel[k];
+        in.subpanel[k] = r->subpanel[k];
+    }
     in.nacc = (int64_t)r->world->ncomp * rs->np;
     in.acc = rs->acc;
+    in.nsub = r->world->nsub;
+    in.nsacc = (int64_t)r->world->nsub * rs->nsp;
+    in.sacc = rs->sacc;
     return ckpt_write(rs->o->checkpoint_path, &in, rs->st,
                       rs->o->command_line ? rs->o->command_line : "", rs->ctx->threads,
                       &rs->ctx->err);
@@ -157,22 +169,31 @@ static sim_status resume_result(run_state *rs, const ckpt_info *in)
 {
     sim_result *r = rs->r;
     sim_error *err = &rs->ctx->err;
-    int64_t ncomp = r->world->ncomp;
-    if (in->ncomp != ncomp || in->nacc != ncomp * rs->np || in->nsamples > r->nsamples)
+    int64_t ncomp = r->world->ncomp, nsub = r->world->nsub;
+    if (in->ncomp != ncomp || in->nacc != ncomp * rs->np || in->nsamples > r->nsamples ||
+        in->nsub != nsub || in->nsacc != nsub * rs->nsp)
         return SIM_FAIL(err, SIM_EINPUT, ckpt_path(rs->o->from), 0, "--checkpoint",
-                        "the checkpoint's result (%lld compounds, %lld accumulators, %lld "
-                        "panel rows) does not fit this run (%lld compounds, %lld, at most "
-                        "%lld rows)",
-                        (long long)in->ncomp, (long long)in->nacc, (long long)in->nsamples,
-                        (long long)ncomp, (long long)(ncomp * rs->np), (long long)r->nsamples);
+                        "the checkpoint's result (%lld compounds, %lld sub-districts, %lld+%lld "
+                        "accumulators, %lld panel rows) does not fit this run (%lld compounds, "
+                        "%lld sub-districts, %lld+%lld, at most %lld rows)",
+                        (long long)in->ncomp, (long long)in->nsub, (long long)in->nacc,
+                        (long long)in->nsacc, (long long)in->nsamples, (long long)ncomp,
+                        (long long)nsub, (long long)(ncomp * rs->np),
+                        (long long)(nsub * rs->nsp), (long long)r->nsamples);
     memcpy(r->city, in->city, sizeof(double) * (size_t)in->day * SIM_MET_N);
     if (in->nsamples > 0)
         memcpy(r->sample_day, in->sample_day, sizeof(int64_t) * (size_t)in->nsamples);
     for (int k = 0; k < SIM_MET_N; k++)
         if (r->panel[k] && in->nsamples > 0)
             memcpy(r->panel[k], in->panel[k], sizeof(float) * (size_t)(in->nsamples * ncomp));
+    for (int k = 0; k < SIM_MET_N; k++)
+        if (r->subpanel[k] && in->nsamples > 0)
+            memcpy(r->subpanel[k], in->subpanel[k],
+                   sizeof(float) * (size_t)(in->nsamples * nsub));
     if (in->nacc > 0)
         memcpy(rs->acc, in->acc, sizeof(double) * (size_t)in->nacc);
+    if (in->nsacc > 0)
+        memcpy(rs->sacc, in->sacc, sizeof(double) * (size_t)in->nsacc);
     rs->sample = in->nsamples;
     return SIM_OK;
 }
@@ -264,11 +285,47 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
         }
     }
 
-    /* the metrics with a panel column, so the daily loop skips the others */
-    int panel_metric[SIM_MET_N], npm = 0;
-    for (int k = 0; k < SIM_MET_N; k++)
+    /* the per-sub-district panel and its running sums */
+    int64_t nsub = r->world->nsub;
+    const int32_t *sub_comp0 = r->world->sub_comp0;
+    if (sub_comp0[nsub] != ncomp) {
+        st = SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL,
+                      "the sub-districts hold %lld compounds of %lld", (long long)sub_comp0[nsub],
+                      (long long)ncomp);
+        goto fail;
+    }
+    for (int k = 0; k < SIM_MET_N; k++) {
+        /* running sums only for the sub-district phases' counts: the
+         * compound-panel ones are summed from acc on sampling days */
+        rs.scol[k] = sim_metric_subphase[k] && !sim_metric_table[k].panel[0] &&
+                             sim_metric_table[k].kind == SIM_M_COUNT
+                         ? rs.nsp++
+                         : -1;
+        if (!sim_metric_subpanel(k))
+            continue;
+        r->subpanel[k] = calloc((size_t)(r->nsamples ? r->nsamples : 1) * (size_t)nsub,
+                                sizeof(float));
+        if (!r->subpanel[k]) {
+            st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL,
+                          "out of memory for the sub-district panel");
+            goto fail;
+        }
+    }
+    rs.sacc = calloc((size_t)(nsub > 0 && rs.nsp > 0 ? nsub * rs.nsp : 1), sizeof *rs.sacc);
+    if (!rs.sacc) {
+        st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the outputs");
+        goto fail;
+    }
+
+    /* the metrics with a panel column, and those the sub-district phases
+     * fill, so the daily loop skips the others */
+    int panel_metric[SIM_MET_N], npm = 0, sub_metric[SIM_MET_N], nsm = 0;
+    for (int k = 0; k < SIM_MET_N; k++) {
         if (r->panel[k])
             panel_metric[npm++] = k;
+        else if (r->subpanel[k])
+            sub_metric[nsm++] = k;
+    }
 
     if (from) {
         if ((st = ckpt_restore(o->from, rs.st, err)) != SIM_OK ||
@@ -297,33 +354,73 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
         st = mdl_step(m, ctx, day);
         if (st != SIM_OK)
             goto fail;
-        sim_tally_reduce(m->tally, r->city + day * SIM_MET_N);
 
-        /* the per-compound panel: counts summed between samples, ratios
-         * taken on the sampling day; each compound's tally entries are
-         * zeroed once read, so the next day needs no clearing pass */
+        /* the panels: per compound, counts summed between samples and
+         * ratios taken on the sampling day.  Per sub-district, on sampling
+         * days only: a compound-panel count is the sum of its compounds'
+         * interval sums, a ratio Σnum / Σden over its compounds (in compound
+         * order); the metrics of the sub-district's own tally row are
+         * summed daily (counts) or taken on the day (ratios), read here
+         * before sim_tally_reduce zeroes the rows.  Each compound's tally
+         * entries are zeroed once read, so the next day needs no clearing
+         * pass. */
         sim_tally *t = m->tally;
         int64_t sample = rs.sample;
         int is_sample = (day + 1) % interval == 0 && sample < r->nsamples;
-        int np = t->npanel;
-#pragma omp parallel for schedule(static) if (ncomp >= 2 * SIM_TALLY_BLOCK)
-        for (int64_t c = 0; c < ncomp; c++) {
-            for (int j = 0; j < npm; j++) {
-                int k = panel_metric[j], col = t->panel_col[k];
-                const double num = t->pnum[c * np + col], den = t->pden[c * np + col];
+        int np = t->npanel, nsp = rs.nsp;
+        double *sacc = rs.sacc;
+#pragma omp parallel for schedule(dynamic, 1) if (ncomp >= 2 * SIM_TALLY_BLOCK && nsub > 1)
+        for (int64_t sd = 0; sd < nsub; sd++) {
+            double snum[SIM_MET_N], sden[SIM_MET_N]; /* by panel column, sample days */
+            if (is_sample)
+                for (int j = 0; j < np; j++)
+                    snum[j] = sden[j] = 0.0;
+            for (int64_t c = sub_comp0[sd]; c < sub_comp0[sd + 1]; c++) {
+                for (int j = 0; j < npm; j++) {
+                    int k = panel_metric[j], col = t->panel_col[k];
+                    const double num = t->pnum[c * np + col], den = t->pden[c * np + col];
+                    if (sim_metric_table[k].kind == SIM_M_COUNT) {
+                        acc[c * np + col] += num;
+                        if (is_sample) {
+                            r->panel[k][sample * ncomp + c] = (float)acc[c * np + col];
+                            snum[col] += acc[c * np + col];
+                            acc[c * np + col] = 0.0;
+                        }
+                    } else if (is_sample) {
+                        r->panel[k][sample * ncomp + c] = (float)(den != 0.0 ? num / den : 0.0);
+                        snum[col] += num;
+                        sden[col] += den;
+                    }
+                }
+                memset(t->pnum + c * np, 0, (size_t)np * sizeof *t->pnum);
+                memset(t->pden + c * np, 0, (size_t)np * sizeof *t->pden);
+            }
+            if (is_sample)
+                for (int j = 0; j < npm; j++) {
+                    int k = panel_metric[j], col = t->panel_col[k];
+                    r->subpanel[k][sample * nsub + sd] =
+                        (float)(sim_metric_table[k].kind == SIM_M_COUNT ? snum[col]
+                                : sden[col] != 0.0                     ? snum[col] / sden[col]
+                                                                       : 0.0);
+                }
+            const int64_t row = sim_tally_row(t, sim_tally_sub(t, sd));
+            const double *rn = t->num + row * SIM_MET_N, *rd = t->den + row * SIM_MET_N;
+            for (int j = 0; j < nsm; j++) {
+                int k = sub_metric[j];
                 if (sim_metric_table[k].kind == SIM_M_COUNT) {
-                    acc[c * np + col] += num;
+                    double *a = &sacc[sd * nsp + rs.scol[k]];
+                    *a += rn[k];
                     if (is_sample) {
-                        r->panel[k][sample * ncomp + c] = (float)acc[c * np + col];
-                        acc[c * np + col] = 0.0;
+                        r->subpanel[k][sample * nsub + sd] = (float)*a;
+                        *a = 0.0;
                     }
                 } else if (is_sample) {
-                    r->panel[k][sample * ncomp + c] = (float)(den != 0.0 ? num / den : 0.0);
+                    r->subpanel[k][sample * nsub + sd] =
+                        (float)(rd[k] != 0.0 ? rn[k] / rd[k] : 0.0);
                 }
             }
-            memset(t->pnum + c * np, 0, (size_t)np * sizeof *t->pnum);
-            memset(t->pden + c * np, 0, (size_t)np * sizeof *t->pden);
         }
+        sim_tally_reduce(t, r->city + day * SIM_MET_N);
         t->clean = 1;
         if (is_sample)
             r->sample_day[rs.sample++] = day;
@@ -337,6 +434,7 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
     progress(ctx, days, days, t0, &last, 1);
     r->seconds = now_seconds() - t0;
     free(rs.acc);
+    free(rs.sacc);
     free(rs.ini);
     sim_state_destroy(rs.st);
     mdl_destroy(m);
@@ -347,6 +445,7 @@ fail:
     if (ctx->progress && ctx->log)
         fputc('\n', ctx->log);
     free(rs.acc);
+    free(rs.sacc);
     free(rs.ini);
     sim_state_destroy(rs.st);
     mdl_destroy(m);
@@ -375,6 +474,9 @@ sim_status sim_result_write(const sim_result *r, const scn_scenario *s,
     if (st == SIM_OK)
         st = out_write_compounds(o, r->world, r->nsamples, r->sample_day,
                                  (float *const *)r->panel, err);
+    if (st == SIM_OK)
+        st = out_write_subdistricts(o, r->world, r->nsamples, r->sample_day,
+                                    (float *const *)r->subpanel, err);
     free(ini);
     if (st != SIM_OK) {
         out_abort(o);

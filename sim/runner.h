@@ -3,7 +3,9 @@
  * sim_run() builds the city and the model from a resolved scenario, applies
  * each policy change at the start of its day, steps the model day by day,
  * reduces the day's tally to the city series and accumulates the sampled
- * per-compound panel.  It reports progress through the context and stops
+ * per-compound and per-sub-district panels (one parallel loop over
+ * sub-districts, each reading its compounds in order: the panels do not
+ * depend on the number of threads).  It reports progress through the context and stops
  * early (SIM_EINTERRUPT) when the context's stop flag is raised.
  *
  * Long runs and forks (docs/CHECKPOINTS.md): sim_run_ex() can write a
@@ -46,6 +48,8 @@ typedef struct {
     int64_t nsamples;
     int64_t *sample_day;      /* [nsamples] */
     float *panel[SIM_MET_N];  /* nsamples x ncomp for panel metrics, else NULL */
+    float *subpanel[SIM_MET_N]; /* nsamples x nsub when sim_metric_subpanel(m),
+                                   else NULL */
     double seconds;           /* wall time of the day loop (information) */
     int64_t first_day;        /* the day this run started from (0, or a checkpoint's) */
     char *forked_from;        /* NULL, or the provenance of a fork (sim_run_opts) */

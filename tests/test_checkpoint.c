@@ -94,6 +94,14 @@ static void assert_same_results(const sim_result *a, const sim_result *b)
         assert_memory_equal(a->panel[m], b->panel[m],
                             sizeof(float) * (size_t)a->nsamples * (size_t)a->world->ncomp);
     }
+    assert_int_equal(a->world->nsub, b->world->nsub);
+    for (int m = 0; m < SIM_MET_N; m++) {
+        assert_true((a->subpanel[m] != NULL) == (b->subpanel[m] != NULL));
+        if (!a->subpanel[m])
+            continue;
+        assert_memory_equal(a->subpanel[m], b->subpanel[m],
+                            sizeof(float) * (size_t)a->nsamples * (size_t)a->world->nsub);
+    }
 }
 
 static sim_checkpoint *load_ok(const char *path)
@@ -166,6 +174,32 @@ static void test_resume_bit_for_bit(void **state)
     ckpt_free(ck);
     ck = load_ok(ckp);
     assert_int_equal(ckpt_get_info(ck)->day, 200);
+    ckpt_free(ck);
+
+    /* stopped between two panel samples (day 135; rows on days 29, 59, ...):
+     * the panels' running sums, per compound and per sub-district, are in
+     * the checkpoint and the resumed run still equals the straight one */
+    char ckb[300];
+    path_in("b.ckpt.h5", ckb, sizeof ckb);
+    o.checkpoint_path = ckb;
+    o.stop_at = 135;
+    assert_int_equal(run(&s, 1, &o, &r, &err), SIM_EINTERRUPT);
+    ck = load_ok(ckb);
+    in = ckpt_get_info(ck);
+    assert_int_equal(in->day, 135);
+    assert_int_equal(in->nsamples, 4);
+    assert_true(in->nsub > 0 && in->nsacc > 0);
+    int busy = 0;
+    for (int64_t k = 0; k < in->nsacc; k++)
+        busy += in->sacc[k] != 0.0;
+    assert_true(busy > 0);
+    assert_non_null(in->subpanel[SIM_MET_disputes_waiting]);
+    o2.checkpoint_every = 0;
+    o2.checkpoint_path = NULL;
+    o2.from = ck;
+    res = run_ok(&s2, 2, &o2);
+    assert_same_results(ref, res);
+    sim_result_destroy(res);
     ckpt_free(ck);
 
     sim_result_destroy(ref);

@@ -52,6 +52,7 @@ typedef struct {
     double city[DAYS * SIM_MET_N];
     int64_t sample_day[NSAMP];
     float *panel[SIM_MET_N];
+    float *subpanel[SIM_MET_N]; /* NSAMP x 2 sub-districts */
 } fixture;
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -208,6 +209,15 @@ static int setup(void **state)
         for (int i = 0; i < NSAMP * 3; i++)
             f->panel[m][i] = (float)(m * 1000 + i) + 0.5f;
     }
+    for (int m = 0; m < SIM_MET_N; m++) {
+        if (!sim_metric_subpanel(m))
+            continue;
+        f->subpanel[m] = malloc(NSAMP * 2 * sizeof(float));
+        if (!f->subpanel[m])
+            return -1;
+        for (int i = 0; i < NSAMP * 2; i++)
+            f->subpanel[m][i] = (float)(m * 100 + i) + 0.25f;
+    }
     *state = f;
     return 0;
 }
@@ -229,15 +239,17 @@ static int teardown(void **state)
         closedir(d);
     }
     (void)rmdir(f->dir);
-    for (int m = 0; m < SIM_MET_N; m++)
+    for (int m = 0; m < SIM_MET_N; m++) {
         free(f->panel[m]);
+        free(f->subpanel[m]);
+    }
     free(f);
     return 0;
 }
 
 /* The whole write; returns the first failure (the output is then gone) and
  * the step that failed in *stage (0 open, 1 provenance, 2 city, 3 compounds,
- * 4 commit). */
+ * 4 sub-districts, 5 commit). */
 static sim_status write_stage(fixture *f, const char *path, int force, sim_error *err,
                               int *stage)
 {
@@ -256,11 +268,15 @@ static sim_status write_stage(fixture *f, const char *path, int force, sim_error
         *stage = 3;
         s = out_write_compounds(o, &f->w, NSAMP, f->sample_day, f->panel, err);
     }
+    if (s == SIM_OK) {
+        *stage = 4;
+        s = out_write_subdistricts(o, &f->w, NSAMP, f->sample_day, f->subpanel, err);
+    }
     if (s != SIM_OK) {
         out_abort(o);
         return s;
     }
-    *stage = 4;
+    *stage = 5;
     return out_commit(o, err);
 }
 
@@ -588,6 +604,74 @@ static void test_write_and_read_back(void **state)
         H5Dclose(ds);
     }
     assert_true(npanel > 0);
+
+    /* /subdistricts: sub-district 0 has compounds 0, 1 (5 households), 1 has
+     * compound 2 (2 households) */
+    static const struct {
+        const char *name;
+        double v[2];
+    } sub_cols[] = {
+        {"/subdistricts/id", {0, 1}},
+        {"/subdistricts/compounds", {2, 1}},
+        {"/subdistricts/households", {5, 2}},
+    };
+    for (size_t c = 0; c < sizeof sub_cols / sizeof sub_cols[0]; c++) {
+        double *v = read_dataset(file, sub_cols[c].name, &rank, dims);
+        assert_int_equal(rank, 1);
+        assert_int_equal(dims[0], 2);
+        for (int i = 0; i < 2; i++)
+            assert_true(v[i] == sub_cols[c].v[i]);
+        free(v);
+        char *desc = attr_string(file, sub_cols[c].name, "description");
+        assert_true(strlen(desc) > 5);
+        free(desc);
+    }
+    assert_attr_string(file, "/subdistricts/households", "units", "household");
+    {
+        hid_t ds = H5Dopen2(file, "/subdistricts/households", H5P_DEFAULT);
+        hid_t ft = H5Dget_type(ds);
+        assert_int_equal(H5Tget_size(ft), 8);
+        H5Tclose(ft);
+        H5Dclose(ds);
+    }
+    pd = read_dataset(file, "/subdistricts/panel/day", &rank, dims);
+    assert_int_equal(dims[0], NSAMP);
+    for (int i = 0; i < NSAMP; i++)
+        assert_true(pd[i] == f->sample_day[i]);
+    free(pd);
+    int nsubpanel = 0, nsubphase = 0;
+    for (int m = 0; m < SIM_MET_N; m++) {
+        const sim_metric_desc *md = &sim_metric_table[m];
+        char name[128];
+        snprintf(name, sizeof name, "/subdistricts/panel/%s", md->name);
+        if (!sim_metric_subpanel(m)) {
+            assert_true(H5Lexists(file, name, H5P_DEFAULT) == 0);
+            continue;
+        }
+        nsubpanel++;
+        nsubphase += !md->panel[0];
+        double *v = read_dataset(file, name, &rank, dims);
+        assert_int_equal(rank, 2);
+        assert_int_equal(dims[0], NSAMP);
+        assert_int_equal(dims[1], 2);
+        for (int i = 0; i < NSAMP * 2; i++)
+            assert_true(v[i] == (double)f->subpanel[m][i]);
+        free(v);
+        assert_attr_string(file, name, "dims", "day,subdistrict");
+        assert_attr_string(file, name, "units", md->unit);
+        assert_attr_string(file, name, "description", md->doc_en);
+        assert_attr_string(file, name, "description_zh", md->doc_zh);
+        assert_attr_string(file, name, "kind", md->kind == SIM_M_COUNT ? "count" : "ratio");
+        assert_attr_string(file, name, "city_metric", md->name);
+        assert_attr_string(file, name, "source", md->panel[0] ? "compounds" : "subdistrict");
+        hid_t ds = H5Dopen2(file, name, H5P_DEFAULT);
+        hid_t dcpl = H5Dget_create_plist(ds);
+        assert_int_equal(H5Pget_layout(dcpl), H5D_CHUNKED);
+        H5Pclose(dcpl);
+        H5Dclose(ds);
+    }
+    assert_int_equal(nsubpanel - nsubphase, npanel);
+    assert_true(nsubphase > 0);
     assert_true(H5Fclose(file) >= 0);
 }
 
@@ -639,6 +723,17 @@ static void test_nan_refused(void **state)
     assert_non_null(strstr(err.msg, "pmc_quality"));
     assert_non_null(strstr(err.msg, "day 11"));
     assert_non_null(strstr(err.msg, "compound 1"));
+    assert_int_equal(dir_entries(f->dir, NULL, 0), 0);
+    f->panel[mp][4] = 0.5f;
+
+    /* ... and in the sub-district panel */
+    int ms = sim_metric_find("disputes_waiting");
+    assert_true(ms >= 0 && f->subpanel[ms]);
+    f->subpanel[ms][3] = INFINITY; /* row 1 (day 11), sub-district 1 */
+    sim_error_clear(&err);
+    assert_int_equal(write_all(f, path, 0, &err), SIM_ENUMERIC);
+    assert_string_equal(err.msg, "panel disputes_waiting is +infinity on day 11 in "
+                                 "sub-district 1; refusing to write a non-finite value");
     assert_int_equal(dir_entries(f->dir, NULL, 0), 0);
 }
 
@@ -790,6 +885,17 @@ static void test_commit_incomplete_refused(void **state)
     assert_non_null(strstr(err.msg, "/compounds"));
     assert_int_equal(dir_entries(f->dir, NULL, 0), 0);
 
+    /* everything but /subdistricts */
+    sim_error_clear(&err);
+    assert_int_equal(out_open(&o, path, 0, &err), SIM_OK);
+    assert_int_equal(out_write_provenance(o, &f->pv, &f->p, &err), SIM_OK);
+    assert_int_equal(out_write_city(o, DAYS, f->city, &err), SIM_OK);
+    assert_int_equal(out_write_compounds(o, &f->w, NSAMP, f->sample_day, f->panel, &err),
+                     SIM_OK);
+    assert_int_equal(out_commit(o, &err), SIM_EINTERNAL);
+    assert_non_null(strstr(err.msg, "/subdistricts"));
+    assert_int_equal(dir_entries(f->dir, NULL, 0), 0);
+
     /* /city with another number of days than the provenance */
     sim_error_clear(&err);
     assert_int_equal(out_open(&o, path, 0, &err), SIM_OK);
@@ -811,6 +917,7 @@ static void test_empty_panel(void **state)
     assert_int_equal(out_write_provenance(o, &f->pv, &f->p, &err), SIM_OK);
     assert_int_equal(out_write_city(o, DAYS, f->city, &err), SIM_OK);
     assert_int_equal(out_write_compounds(o, &f->w, 0, NULL, NULL, &err), SIM_OK);
+    assert_int_equal(out_write_subdistricts(o, &f->w, 0, NULL, NULL, &err), SIM_OK);
     assert_int_equal(out_commit(o, &err), SIM_OK);
 
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -826,6 +933,11 @@ static void test_empty_panel(void **state)
     assert_int_equal(dims[1], 3);
     free(v);
     assert_attr_string(file, "/compounds/panel/pmc_quality", "dims", "day,compound");
+    v = read_dataset(file, "/subdistricts/panel/disputes_waiting", &rank, dims);
+    assert_int_equal(rank, 2);
+    assert_int_equal(dims[0], 0);
+    assert_int_equal(dims[1], 2);
+    free(v);
     v = read_dataset(file, "/compounds/households", &rank, dims);
     assert_int_equal(dims[0], 3);
     free(v);
@@ -882,6 +994,8 @@ static void test_deterministic(void **state)
         assert_int_equal(system(cmd), 0);
         snprintf(cmd, sizeof cmd, "h5diff '%s' '%s' /compounds /compounds", a, b);
         assert_int_equal(system(cmd), 0);
+        snprintf(cmd, sizeof cmd, "h5diff '%s' '%s' /subdistricts /subdistricts", a, b);
+        assert_int_equal(system(cmd), 0);
         /* and h5diff does see a difference */
         f->city[7 * SIM_MET_N + 2] += 1.0;
         char c[1024];
@@ -937,7 +1051,7 @@ static void test_full_disk(void **state)
         if (WEXITSTATUS(status) < 20)
             fail_msg("file-size limit %ld: the run did not fail cleanly (%d)", lim,
                      WEXITSTATUS(status));
-        late += WEXITSTATUS(status) == 24;
+        late += WEXITSTATUS(status) == 25;
         tried++;
         assert_int_equal(dir_entries(f->dir, NULL, 0), 0);
     }

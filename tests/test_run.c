@@ -61,9 +61,17 @@ static void assert_same_results(const sim_result *a, const sim_result *b)
         assert_memory_equal(a->panel[m], b->panel[m],
                             sizeof(float) * (size_t)a->nsamples * (size_t)a->world->ncomp);
     }
+    for (int m = 0; m < SIM_MET_N; m++) {
+        assert_true((a->subpanel[m] != NULL) == (b->subpanel[m] != NULL));
+        if (!a->subpanel[m])
+            continue;
+        assert_memory_equal(a->subpanel[m], b->subpanel[m],
+                            sizeof(float) * (size_t)a->nsamples * (size_t)a->world->nsub);
+    }
 }
 
-/* 1, 2, 3, 4 and 8 threads: identical city series and panels, bit for bit. */
+/* 1, 2, 3, 4 and 8 threads: identical city series and panels (per compound
+ * and per sub-district), bit for bit. */
 static void test_thread_invariance(void **state)
 {
     (void)state;
@@ -128,6 +136,89 @@ static void test_accounting(void **state)
     for (int64_t d = 0; d <= r->sample_day[r->nsamples - 1]; d++)
         city_sum += sim_result_city(r, d, m);
     assert_true(fabs(panel_sum - city_sum) < 0.5);
+    sim_result_destroy(r);
+}
+
+/* a and b agree to a relative 1e-6 (float32 panels summed in double). */
+static void assert_close(double a, double b, const char *what, const char *name, int64_t i)
+{
+    double scale = fmax(fabs(a), fabs(b));
+    if (fabs(a - b) > 1e-6 * scale + 1e-9)
+        fail_msg("%s: %s row %lld: %.9g vs %.9g", what, name, (long long)i, a, b);
+}
+
+/* The per-sub-district panel: its metric set is the declared one; counts of
+ * the compound panel sum to the same totals over sub-districts as over
+ * compounds on every row; the sub-district phases' counts sum, over
+ * sub-districts and rows, to the city series over the same days; ratios
+ * with one unit of denominator per compound or sub-district are the means. */
+static void test_subdistrict_panel(void **state)
+{
+    (void)state;
+    sim_result *r = run_default(2, 5, 400, NULL, 0);
+    const int64_t ncomp = r->world->ncomp, nsub = r->world->nsub, ns = r->nsamples;
+    const int32_t *c0 = r->world->sub_comp0;
+    assert_true(nsub > 1 && ns > 3);
+    int nsubphase = 0;
+    for (int m = 0; m < SIM_MET_N; m++) {
+        const sim_metric_desc *d = &sim_metric_table[m];
+        /* models/metrics/subdistrict.def lists no compound-panel metric */
+        if (sim_metric_subphase[m] && d->panel[0])
+            fail_msg("%s is in subdistrict.def and has a panel name", d->name);
+        nsubphase += sim_metric_subphase[m];
+        assert_true((r->subpanel[m] != NULL) == sim_metric_subpanel(m));
+        if (!r->subpanel[m])
+            continue;
+        if (d->panel[0] && d->kind == SIM_M_COUNT) {
+            for (int64_t i = 0; i < ns; i++) {
+                double bysub = 0, bycomp = 0;
+                for (int64_t s = 0; s < nsub; s++)
+                    bysub += r->subpanel[m][i * nsub + s];
+                for (int64_t c = 0; c < ncomp; c++)
+                    bycomp += r->panel[m][i * ncomp + c];
+                assert_close(bysub, bycomp, "sub-districts vs compounds", d->name, i);
+            }
+        } else if (sim_metric_subphase[m] && d->kind == SIM_M_COUNT) {
+            double bysub = 0, city = 0;
+            for (int64_t i = 0; i < ns; i++)
+                for (int64_t s = 0; s < nsub; s++)
+                    bysub += r->subpanel[m][i * nsub + s];
+            for (int64_t day = 0; day <= r->sample_day[ns - 1]; day++)
+                city += sim_result_city(r, day, m);
+            assert_close(bysub, city, "sub-districts vs city", d->name, ns);
+        }
+    }
+    assert_true(nsubphase > 10);
+    /* the process is alive in both kinds of metric */
+    double settled = 0, defects = 0;
+    for (int64_t k = 0; k < ns * nsub; k++) {
+        settled += r->subpanel[SIM_MET_disputes_settled][k];
+        defects += r->subpanel[SIM_MET_defects_new][k];
+    }
+    assert_true(settled > 0 && defects > 0);
+    /* a ratio over compounds, one unit of denominator each: the mean of the
+     * sub-district's compounds on the sample day */
+    for (int64_t i = 0; i < ns; i++)
+        for (int64_t s = 0; s < nsub; s++) {
+            double sum = 0;
+            for (int32_t c = c0[s]; c < c0[s + 1]; c++)
+                sum += r->panel[SIM_MET_pmc_quality_mean][i * ncomp + c];
+            double mean = c0[s + 1] > c0[s] ? sum / (c0[s + 1] - c0[s]) : 0.0;
+            double got = r->subpanel[SIM_MET_pmc_quality_mean][i * nsub + s];
+            if (fabs(got - mean) > 1e-5)
+                fail_msg("pmc_quality_mean row %lld sub-district %lld: %.9g, mean %.9g",
+                         (long long)i, (long long)s, got, mean);
+        }
+    /* a ratio of the sub-districts' own rows, one unit each: the city value
+     * on the sample day is the mean over sub-districts */
+    for (int64_t i = 0; i < ns; i++) {
+        double sum = 0;
+        for (int64_t s = 0; s < nsub; s++)
+            sum += r->subpanel[SIM_MET_enforcement_effectiveness][i * nsub + s];
+        assert_close(sum / (double)nsub,
+                     sim_result_city(r, r->sample_day[i], SIM_MET_enforcement_effectiveness),
+                     "mean over sub-districts vs city", "enforcement_effectiveness", i);
+    }
     sim_result_destroy(r);
 }
 
@@ -241,7 +332,7 @@ int main(void)
         cmocka_unit_test(test_thread_invariance), cmocka_unit_test(test_seed_matters),
         cmocka_unit_test(test_accounting),        cmocka_unit_test(test_zero_rates),
         cmocka_unit_test(test_spiral_direction),  cmocka_unit_test(test_policy_timing),
-        cmocka_unit_test(test_golden),
+        cmocka_unit_test(test_golden),            cmocka_unit_test(test_subdistrict_panel),
     };
     return cmocka_run_group_tests_name("run", tests, NULL, NULL);
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/cli/test_checkpoint.sh TROIKA — checkpoints as a user meets them
 # (docs/CHECKPOINTS.md): a run killed by SIGTERM and resumed writes the same
-# /city and /compounds as an uninterrupted run; a fork with no changes is a
-# resume; compare --from shares the burn-in; refusals exit 2 with one line.
+# /city, /compounds and /subdistricts as an uninterrupted run; a fork with no
+# changes is a resume; compare --from shares the burn-in; refusals exit 2 with one line.
 set -u
 troika=${1:?usage: test_checkpoint.sh TROIKA}
 tmp=$(mktemp -d)
@@ -12,11 +12,12 @@ ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 cd "$tmp" || exit 1
 
-# same NAME A B: /city and /compounds of A and B identical (h5diff prints
-# nothing and exits 0; it exits 0 with a message when shapes differ).
+# same NAME A B: /city, /compounds and /subdistricts of A and B identical
+# (h5diff prints nothing and exits 0; it exits 0 with a message when shapes
+# differ).
 same() {
   local name=$1 a=$2 b=$3 g out
-  for g in /city /compounds; do
+  for g in /city /compounds /subdistricts; do
     out=$(h5diff "$a" "$b" "$g" "$g" 2>&1)
     if [ $? -ne 0 ] || [ -n "$out" ]; then bad "$name: $g differs: $out"; return; fi
   done

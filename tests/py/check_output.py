@@ -8,7 +8,10 @@ provenance attributes; /parameters (one attribute per key and the table
 columns); every /city dataset has units, description, description_zh and
 kind, is as long as /city/day and holds finite values; the /compounds columns
 have one value per compound; every panel is [len(panel/day), ncomp], finite,
-with dims = "day,compound".  Then, if pandas is importable, builds DataFrames
+with dims = "day,compound"; /subdistricts has id, compounds (summing to ncomp)
+and households (summing to /compounds/households), and every sub-district
+panel is [nsamples, nsub], finite, with dims = "day,subdistrict", on the same
+days as the compound panel, and named by a /city metric.  Then, if pandas is importable, builds DataFrames
 from /city and /parameters (skipped otherwise).
 
 Exit 0 and print one summary line on success; exit 1 with a message naming
@@ -174,6 +177,47 @@ def check_compounds(f, days):
     return ncomp, len(pday), panels
 
 
+def check_subdistricts(f, ncomp, city_metrics):
+    need("subdistricts" in f, "/subdistricts is missing")
+    ids = dataset(f, "/subdistricts/id")[()]
+    nsub = len(ids)
+    need(np.array_equal(ids, np.arange(nsub)), "/subdistricts/id is not 0, 1, ..., nsub-1")
+    for c in ("compounds", "households"):
+        d = dataset(f, f"/subdistricts/{c}")
+        need(d.shape == (nsub,), f"{d.name} has shape {d.shape}, expected ({nsub},)")
+        str_attr(d, "units")
+        str_attr(d, "description")
+    need(int(f["/subdistricts/compounds"][()].sum()) == ncomp,
+         "/subdistricts/compounds does not sum to the number of compounds")
+    need(int(f["/subdistricts/households"][()].sum())
+         == int(f["/compounds/households"][()].sum()),
+         "/subdistricts/households does not sum to /compounds/households")
+    need(np.array_equal(np.bincount(f["/compounds/subdistrict"][()], minlength=nsub),
+                        f["/subdistricts/compounds"][()]),
+         "/subdistricts/compounds disagrees with /compounds/subdistrict")
+    pday = dataset(f, "/subdistricts/panel/day")[()]
+    need(np.array_equal(pday, f["/compounds/panel/day"][()]),
+         "/subdistricts/panel/day differs from /compounds/panel/day")
+    panels = []
+    for name, d in f["/subdistricts/panel"].items():
+        if name == "day":
+            continue
+        need(isinstance(d, h5py.Dataset), f"{d.name} is not a dataset")
+        need(name in city_metrics, f"{d.name} is not named by a /city metric")
+        for a in DOC_ATTRS:
+            str_attr(d, a)
+        need(str_attr(d, "dims") == "day,subdistrict", f"{d.name}: dims is not 'day,subdistrict'")
+        need(str_attr(d, "source") in ("compounds", "subdistrict"),
+             f"{d.name}: source is not compounds or subdistrict")
+        need(d.shape == (len(pday), nsub),
+             f"{d.name} has shape {d.shape}, expected ({len(pday)}, {nsub})")
+        need(d.dtype == np.float32, f"{d.name} is {d.dtype}, not float32")
+        finite(d, d[()])
+        panels.append(name)
+    need(panels, "/subdistricts/panel has no panel")
+    return nsub, panels
+
+
 def check_pandas(f, params):
     try:
         import pandas as pd
@@ -199,6 +243,7 @@ def main(argv):
             params = check_parameters(f)
             metrics, days = check_city(f)
             ncomp, nsamples, panels = check_compounds(f, days)
+            nsub, subpanels = check_subdistricts(f, ncomp, metrics)
             note = check_pandas(f, params)
     except Bad as e:
         print(f"check_output: {path}: {e}", file=sys.stderr)
@@ -208,6 +253,7 @@ def main(argv):
         return 1
     print(f"ok: {path}: {days} days x {len(metrics)} city metrics, "
           f"{ncomp} compounds, panel {nsamples} rows x {len(panels)} metrics, "
+          f"{nsub} sub-districts x {len(subpanels)} metrics, "
           f"{len(params['key'])} parameters; {note}")
     return 0
 
