@@ -115,16 +115,42 @@ def main():
             print("%-34s wall %7.2f s  sim %7.2f s  write %5.2f s  peak %7.1f MiB" %
                   (label, med["wall"], med["simulate"], med["write"], med["peak_mib"]), flush=True)
 
+    # the purpose of the district target: a 1,000-run sweep of 5-year
+    # district runs in minutes on two cores (one timed sweep, full mode only)
+    sweep_wall = None
+    if not a.quick:
+        with tempfile.TemporaryDirectory() as tmp:
+            sw = os.path.join(tmp, "bench_sweep.ini")
+            with open(sw, "w") as f:
+                f.write("name = bench\nbase = %s\ndesign = lhs\nsamples = 500\nreplicates = 2\n"
+                        "seed = 7\ndays = 1825\nmetrics = households_rating_pmc_inadequate, "
+                        "fee_collection_rate\n[vary]\nhousehold.complain_rate = 0.04 .. 0.16\n"
+                        "pmc.margin = 0.05 .. 0.2\n" % os.path.join(SRC, "scenarios", "baseline.ini"))
+            t0 = time.monotonic()
+            p = subprocess.run([troika, "sweep", sw, "-q", "--threads", "2", "-o",
+                                os.path.join(tmp, "sweep.h5")], capture_output=True, text=True)
+            if p.returncode != 0:
+                sys.exit("benchmark sweep failed:\n" + p.stderr)
+            sweep_wall = time.monotonic() - t0
+            print("%-34s wall %7.2f s" % ("sweep 1,000 district 5 y, 2 thr", sweep_wall), flush=True)
+            results["sweep_1000"] = {"label": "sweep of 1,000 district 5-year runs, 2 threads",
+                                     "wall": sweep_wall, "runs": 1000}
+
     speedup = results["city_1t"]["loop"] / results["city_2t"]["loop"]
     c2 = results["city_2t"]
     targets = [
         ("shanghai %d d, 2 threads: wall <= 60 s" % days_city, c2["wall"], c2["wall"] <= 60),
         ("shanghai, peak memory <= 2 GiB", c2["peak_mib"], c2["peak_mib"] <= 2048),
-        ("district 5 y, 1 thread: <= 0.2 s", results["district_1t"]["wall"],
-         results["district_1t"]["wall"] <= 0.2),
+        # run time, as in the issue (writing the file is the separate output
+        # target); the wall time with the file written is in the table above
+        ("district 5 y, 1 thread: run <= 0.2 s", results["district_1t"]["simulate"],
+         results["district_1t"]["simulate"] <= 0.2),
         ("2 threads vs 1 on shanghai: speed-up >= 1.8", speedup, speedup >= 1.8),
         ("output adds <= 5% (shanghai)", c2["write_overhead"], c2["write_overhead"] <= 0.05),
     ]
+    if sweep_wall is not None:
+        targets.append(("1,000-run district sweep, 2 threads: minutes (s)", sweep_wall,
+                        sweep_wall <= 600))
     print()
     print("%-48s %12s  %s" % ("target", "measured", "met"))
     for name, val, ok in targets:
