@@ -7,7 +7,7 @@
 #include <Random123/philox.h>
 #include <gsl/gsl_randist.h>
 
-static void refill(sim_stream *s)
+void sim_stream_refill(sim_stream *s)
 {
     philox4x32_ctr_t c = {{s->ctr[0], s->ctr[1], s->ctr[2], s->ctr[3]}};
     philox4x32_key_t k = {{s->key[0], s->key[1]}};
@@ -27,23 +27,6 @@ void sim_stream_open(sim_stream *s, uint64_t seed, uint32_t purpose,
     s->ctr[2] = day;
     s->ctr[3] = purpose;
     s->used = 4;
-}
-
-uint32_t sim_stream_u32(sim_stream *s)
-{
-    if (s->used >= 4)
-        refill(s);
-    return s->out[s->used++];
-}
-
-double sim_stream_uniform(sim_stream *s)
-{
-    return sim_stream_u32(s) * (1.0 / 4294967296.0);
-}
-
-double sim_stream_uniform_pos(sim_stream *s)
-{
-    return (sim_stream_u32(s) + 0.5) * (1.0 / 4294967296.0);
 }
 
 uint32_t sim_stream_below(sim_stream *s, uint32_t n)
