@@ -841,7 +841,11 @@ static sim_status r_strings(const char *path, hid_t loc, const char *obj, const 
     RCHK(H5Tset_size(mt, H5T_VARIABLE), what);
     RCHK(H5Tset_cset(mt, H5T_CSET_UTF8), what);
     RCHK(sp = H5Dget_space(d), what);
-    RCHK(H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v), what);
+    herr_t rd = H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
+    if (rd < 0) /* a read that failed part-way keeps the strings it converted */
+        for (int64_t k = 0; k < n; k++)
+            H5free_memory(v[k]);
+    RCHK(rd, what);
     for (int64_t k = 0; k < n; k++) {
         out[k] = dup_str(v[k]);
         if (!out[k])

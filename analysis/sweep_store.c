@@ -302,8 +302,10 @@ static herr_t read_str0(const h5_types *t, hid_t loc, const char *name, char **o
 {
     char *v = NULL;
     *out = NULL;
-    if (read_all(loc, name, t->str, &v) < 0)
+    if (read_all(loc, name, t->str, &v) < 0) {
+        H5free_memory(v); /* in case the read failed after converting it */
         return -1;
+    }
     *out = dup_str(v ? v : "");
     H5free_memory(v);
     return *out ? 0 : -1;
