@@ -1,0 +1,67 @@
+/* tests/model_helpers.c — see model_helpers.h. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "model_helpers.h"
+
+#include <omp.h>
+
+#include "sim/ctx.h"
+#include "sim/scenario.h"
+
+/* Apply sets to s; a rejected assignment fails the test with its message. */
+static void apply(scn_scenario *s, const char **sets, int nsets, sim_error *err)
+{
+    for (int k = 0; k < nsets; k++)
+        if (scn_set(s, sets[k], err) != SIM_OK) {
+            char buf[1024];
+            fail_msg("%s", sim_error_format(err, buf, sizeof buf));
+        }
+    assert_int_equal(scn_finish(s, err), SIM_OK);
+}
+
+void params_with(sim_params *p, const char **sets, int nsets)
+{
+    scn_scenario s;
+    sim_error err;
+    sim_error_clear(&err);
+    scn_init_default(&s);
+    apply(&s, sets, nsets, &err);
+    *p = s.params;
+    scn_free(&s);
+}
+
+sim_result *run(int threads, uint64_t seed, int64_t days, const char **sets, int nsets)
+{
+    scn_scenario s;
+    sim_ctx ctx;
+    sim_ctx_init(&ctx);
+    scn_init_default(&s);
+    s.params.run_seed = (int64_t)seed;
+    s.params.run_days = days;
+    apply(&s, sets, nsets, &ctx.err);
+    omp_set_num_threads(threads);
+    sim_result *r = NULL;
+    if (sim_run(&ctx, &s, &r) != SIM_OK) {
+        char buf[1024];
+        fail_msg("run failed: %s", sim_error_format(&ctx.err, buf, sizeof buf));
+    }
+    scn_free(&s);
+    return r;
+}
+
+double sum_of(const sim_result *r, int m, int64_t d0, int64_t d1)
+{
+    double sum = 0.0;
+    for (int64_t d = d0; d < d1; d++)
+        sum += sim_result_city(r, d, m);
+    return sum;
+}
+
+double mean_of(const sim_result *r, int m, int64_t d0, int64_t d1)
+{
+    return sum_of(r, m, d0, d1) / (double)(d1 - d0);
+}
