@@ -28,6 +28,7 @@
 
 #include "afile.h"
 #include "sim/metrics.h"
+#include "sim/output.h"
 #include "troika_version.h"
 
 #define CMP_DEFLATE_LEVEL 4
@@ -35,42 +36,6 @@
 const char ana_seed_rule[] =
     "seed of replicate r = splitmix64(splitmix64(seed_base) + r) mod 2^53, the same "
     "for every scenario (common random numbers)";
-
-/* ---- HDF5 errors ------------------------------------------------------------ */
-
-typedef struct {
-    char desc[400];
-    int found;
-} h5_detail;
-
-static herr_t h5_walk_cb(unsigned n, const H5E_error2_t *e, void *data)
-{
-    h5_detail *d = data;
-    if (n != 0 || d->found)
-        return 0;
-    d->found = 1;
-    char minor[160] = "";
-    if (H5Eget_msg(e->min_num, NULL, minor, sizeof minor) < 0)
-        minor[0] = '\0';
-    const char *desc = e->desc ? e->desc : "";
-    if (desc[0] && minor[0])
-        snprintf(d->desc, sizeof d->desc, "%s (%s)", desc, minor);
-    else
-        snprintf(d->desc, sizeof d->desc, "%s", desc[0] ? desc : minor);
-    return 0;
-}
-
-/* The innermost message on HDF5's error stack (then cleared). */
-static void h5_describe(char *buf, size_t n)
-{
-    h5_detail d;
-    memset(&d, 0, sizeof d);
-    if (H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, h5_walk_cb, &d) < 0 || !d.found ||
-        !d.desc[0])
-        snprintf(d.desc, sizeof d.desc, "unknown HDF5 error");
-    H5Eclear2(H5E_DEFAULT);
-    snprintf(buf, n, "%s", d.desc);
-}
 
 static void close_id(hid_t *id, herr_t (*closer)(hid_t))
 {
@@ -113,7 +78,7 @@ static sim_status w_fail(const ana_cmpw *w, sim_error *err, int src_line, const 
                          const char *what)
 {
     char detail[400];
-    h5_describe(detail, sizeof detail);
+    out_h5_describe(detail, sizeof detail);
     return sim_error_set(err, SIM_EIO, w->path, 0, NULL, __FILE__, src_line, func,
                          "writing the compare file failed (%s): %s", what, detail);
 }
@@ -649,7 +614,7 @@ static sim_status r_fail(const char *path, sim_error *err, int src_line, const c
     do {                                                                       \
         if ((expr) < 0) {                                                      \
             char detail_[400];                                                 \
-            h5_describe(detail_, sizeof detail_);                              \
+            out_h5_describe(detail_, sizeof detail_);                              \
             s = RFAIL("cannot read %s (damaged or not a compare file?): %s", (what), \
                       detail_);                                                \
             goto fail;                                                         \
@@ -1216,7 +1181,7 @@ sim_status ana_cmpfile_open(ana_cmpfile **out, const char *path, sim_error *err)
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file < 0) {
         char detail[400];
-        h5_describe(detail, sizeof detail);
+        out_h5_describe(detail, sizeof detail);
         s = RFAIL("cannot be read as HDF5 (truncated or damaged?): %s", detail);
         goto fail;
     }

@@ -24,6 +24,7 @@
 #include <hdf5.h>
 
 #include "sim/metrics.h"
+#include "sim/output.h"
 #include "sim/params.h"
 #include "troika_version.h"
 
@@ -37,45 +38,13 @@
 
 /* ---- errors ------------------------------------------------------------------ */
 
-typedef struct {
-    char desc[400];
-    int found;
-} h5_detail;
-
-static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
-{
-    h5_detail *d = data;
-    if (n != 0 || d->found)
-        return 0;
-    d->found = 1;
-    const char *desc = e->desc ? e->desc : "";
-    const char *q = strstr(desc, "error message = '");
-    if (q) {
-        q += strlen("error message = '");
-        const char *end = strchr(q, '\'');
-        snprintf(d->desc, sizeof d->desc, "%.*s", end ? (int)(end - q) : (int)strlen(q), q);
-        return 0;
-    }
-    char minor[160] = "";
-    if (H5Eget_msg(e->min_num, NULL, minor, sizeof minor) < 0)
-        minor[0] = '\0';
-    if (desc[0] && minor[0])
-        snprintf(d->desc, sizeof d->desc, "%s (%s)", desc, minor);
-    else
-        snprintf(d->desc, sizeof d->desc, "%s", desc[0] ? desc : minor);
-    return 0;
-}
-
 static sim_status h5_fail(sim_error *err, const char *where, int line, const char *func,
                           const char *what)
 {
-    h5_detail d;
-    memset(&d, 0, sizeof d);
-    if (H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk_cb, &d) < 0 || !d.found || !d.desc[0])
-        snprintf(d.desc, sizeof d.desc, "unknown HDF5 error");
-    H5Eclear2(H5E_DEFAULT);
+    char detail[400];
+    out_h5_describe(detail, sizeof detail);
     return sim_error_set(err, SIM_EIO, where, 0, NULL, __FILE__, line, func, "%s: %s", what,
-                         d.desc);
+                         detail);
 }
 
 /* Needs `sim_status s`, `sim_error *err`, `const char *where` and `fail:`. */

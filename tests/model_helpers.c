@@ -8,6 +8,7 @@
 #include "model_helpers.h"
 
 #include <omp.h>
+#include <string.h>
 
 #include "sim/ctx.h"
 #include "sim/scenario.h"
@@ -64,4 +65,42 @@ double sum_of(const sim_result *r, int m, int64_t d0, int64_t d1)
 double mean_of(const sim_result *r, int m, int64_t d0, int64_t d1)
 {
     return sum_of(r, m, d0, d1) / (double)(d1 - d0);
+}
+
+void assert_levers_start_on_day(const char *const (*levers)[2], size_t nlevers, int64_t day)
+{
+    const size_t before = sizeof(double) * (size_t)day * SIM_MET_N;
+    sim_result *a = run(2, 9, 2 * day, NULL, 0);
+    for (size_t k = 0; k < nlevers; k++) {
+        const char *sets[2] = {levers[k][0], levers[k][1]};
+        sim_result *b = run(2, 9, 2 * day, sets, 2);
+        assert_memory_equal(a->city, b->city, before);
+        assert_true(memcmp(a->city + day * SIM_MET_N, b->city + day * SIM_MET_N, before) != 0);
+        sim_result_destroy(b);
+    }
+    sim_result_destroy(a);
+}
+
+void fx_open(fixture *f, uint64_t seed, const char **sets, int nsets)
+{
+    sim_params p;
+    sim_error err;
+    sim_error_clear(&err);
+    params_with(&p, sets, nsets);
+    memset(f, 0, sizeof *f);
+    assert_int_equal(sim_world_create(&f->w, &p, seed, &err), SIM_OK);
+    assert_int_equal(mdl_create(&f->m, f->w, &p, seed, &err), SIM_OK);
+}
+
+void fx_close(fixture *f)
+{
+    mdl_destroy(f->m);
+    sim_world_destroy(f->w);
+}
+
+void fx_set(fixture *f, const char *key, double value, int64_t day)
+{
+    int i = sim_param_find(key);
+    assert_true(i >= 0);
+    mdl_apply_change(f->m, i, value, day);
 }

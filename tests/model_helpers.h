@@ -1,15 +1,21 @@
 /* tests/model_helpers.h — helpers the model test suites share
  * (test_enforce, test_mediation, test_rc): parameters and whole runs from
- * "key=value" assignments as --set gives them, and sums and means of a city
- * series.  A failure ends the current cmocka test with the located message.
+ * "key=value" assignments as --set gives them, sums and means of a city
+ * series, the check that levers change nothing before their day, and a
+ * model built by hand (world and model, no runner) for suites that drive
+ * their own phases.  A failure ends the current cmocka test with its message.
  */
 #ifndef TROIKA_TESTS_MODEL_HELPERS_H
 #define TROIKA_TESTS_MODEL_HELPERS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "models/model.h"
+#include "sim/metrics.h"
 #include "sim/params.h"
 #include "sim/runner.h"
+#include "sim/world.h"
 
 /* The default parameters, then sets[0..nsets) applied in order. */
 void params_with(sim_params *p, const char **sets, int nsets);
@@ -21,5 +27,23 @@ sim_result *run(int threads, uint64_t seed, int64_t days, const char **sets, int
 /* Sum and mean of city metric m over days [d0, d1). */
 double sum_of(const sim_result *r, int m, int64_t d0, int64_t d1);
 double mean_of(const sim_result *r, int m, int64_t d0, int64_t d1);
+
+/* Each lever levers[k] = {"policy.x.day=D", "policy.x.KEY=VALUE"} leaves
+ * the first D days bit for bit as without it, and changes the next D
+ * (seed 9, 2 threads, 2 x D days). */
+void assert_levers_start_on_day(const char *const (*levers)[2], size_t nlevers, int64_t day);
+
+/* A world and model built from the defaults with sets applied; the suite
+ * steps its own phases and reduces the tally into city. */
+typedef struct {
+    sim_world *w;
+    mdl_model *m;
+    double city[SIM_MET_N]; /* the latest day's city values */
+} fixture;
+
+void fx_open(fixture *f, uint64_t seed, const char **sets, int nsets);
+void fx_close(fixture *f);
+/* Apply a policy change to parameter `key` on `day`, as the runner would. */
+void fx_set(fixture *f, const char *key, double value, int64_t day);
 
 #endif

@@ -404,22 +404,14 @@ static void test_deterrence_and_imitation(void **state)
 static void test_lever_timing(void **state)
 {
     (void)state;
-    const char *levers[][2] = {
+    static const char *const levers[][2] = {
         {"policy.x.day=200", "policy.x.enforce.training=0.7"},
         {"policy.x.day=200", "policy.x.enforce.diversion=0.1"},
         {"policy.x.day=200", "policy.x.enforce.joint=1"},
         {"policy.x.day=200", "policy.x.enforce.library=0.6"},
         {"policy.x.day=200", "policy.x.enforce.video_sharing=1"},
     };
-    sim_result *a = run(2, 9, 400, NULL, 0);
-    for (size_t k = 0; k < sizeof levers / sizeof levers[0]; k++) {
-        sim_result *b = run(2, 9, 400, levers[k], 2);
-        assert_memory_equal(a->city, b->city, sizeof(double) * 200 * SIM_MET_N);
-        assert_true(memcmp(a->city + 200 * SIM_MET_N, b->city + 200 * SIM_MET_N,
-                           sizeof(double) * 200 * SIM_MET_N) != 0);
-        sim_result_destroy(b);
-    }
-    sim_result_destroy(a);
+    assert_levers_start_on_day(levers, sizeof levers / sizeof levers[0], 200);
 }
 
 /* 1 and 3 threads give the same results, with enough sub-districts (130:

@@ -47,29 +47,6 @@ static double mean_wait(const sim_result *r, int64_t d0, int64_t d1)
 }
 
 /* A model driven by hand: only the mediation phases run. */
-typedef struct {
-    sim_world *w;
-    mdl_model *m;
-    double city[SIM_MET_N];
-} fixture;
-
-static void fx_open(fixture *f, uint64_t seed, const char **sets, int nsets)
-{
-    sim_params p;
-    sim_error err;
-    sim_error_clear(&err);
-    params_with(&p, sets, nsets);
-    memset(f, 0, sizeof *f);
-    assert_int_equal(sim_world_create(&f->w, &p, seed, &err), SIM_OK);
-    assert_int_equal(mdl_create(&f->m, f->w, &p, seed, &err), SIM_OK);
-}
-
-static void fx_close(fixture *f)
-{
-    mdl_destroy(f->m);
-    sim_world_destroy(f->w);
-}
-
 static void fx_day(fixture *f, int64_t day)
 {
     sim_tally_clear(f->m->tally);
@@ -78,13 +55,6 @@ static void fx_day(fixture *f, int64_t day)
     for (int32_t s = 0; s < f->w->nsub; s++)
         assert_int_equal(med_subdistrict_day(f->m, s, day), SIM_OK);
     sim_tally_reduce(f->m->tally, f->city);
-}
-
-static void fx_set(fixture *f, const char *key, double value, int64_t day)
-{
-    int i = sim_param_find(key);
-    assert_true(i >= 0);
-    mdl_apply_change(f->m, i, value, day);
 }
 
 /* ---- the mechanisms --------------------------------------------------------- */
@@ -422,21 +392,13 @@ static void test_staffing_policy(void **state)
 static void test_lever_timing(void **state)
 {
     (void)state;
-    const char *levers[][2] = {
+    static const char *const levers[][2] = {
         {"policy.x.day=200", "policy.x.mediation.training=0.8"},
         {"policy.x.day=200", "policy.x.mediation.fill_rate=0.9"},
         {"policy.x.day=200", "policy.x.mediation.part_time_share=0.1"},
         {"policy.x.day=200", "policy.x.mediation.positions_per_room=3"},
     };
-    sim_result *a = run(2, 9, 400, NULL, 0);
-    for (size_t k = 0; k < sizeof levers / sizeof levers[0]; k++) {
-        sim_result *b = run(2, 9, 400, levers[k], 2);
-        assert_memory_equal(a->city, b->city, sizeof(double) * 200 * SIM_MET_N);
-        assert_true(memcmp(a->city + 200 * SIM_MET_N, b->city + 200 * SIM_MET_N,
-                           sizeof(double) * 200 * SIM_MET_N) != 0);
-        sim_result_destroy(b);
-    }
-    sim_result_destroy(a);
+    assert_levers_start_on_day(levers, sizeof levers / sizeof levers[0], 200);
 }
 
 /* 1 and 3 threads give the same results, with enough sub-districts (130:

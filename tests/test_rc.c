@@ -33,29 +33,6 @@
 /* ---- helpers -------------------------------------------------------------- */
 
 /* A model driven by hand: only the committees' phase runs. */
-typedef struct {
-    sim_world *w;
-    mdl_model *m;
-    double city[SIM_MET_N]; /* the latest day's city values */
-} fixture;
-
-static void fx_open(fixture *f, uint64_t seed, const char **sets, int nsets)
-{
-    sim_params p;
-    sim_error err;
-    sim_error_clear(&err);
-    params_with(&p, sets, nsets);
-    memset(f, 0, sizeof *f);
-    assert_int_equal(sim_world_create(&f->w, &p, seed, &err), SIM_OK);
-    assert_int_equal(mdl_create(&f->m, f->w, &p, seed, &err), SIM_OK);
-}
-
-static void fx_close(fixture *f)
-{
-    mdl_destroy(f->m);
-    sim_world_destroy(f->w);
-}
-
 /* One day of every committee; the city values land in f->city. */
 static void fx_day(fixture *f, int64_t day)
 {
@@ -63,13 +40,6 @@ static void fx_day(fixture *f, int64_t day)
     for (int32_t r = 0; r < f->w->nrc; r++)
         assert_int_equal(rc_day(f->m, r, day), SIM_OK);
     sim_tally_reduce(f->m->tally, f->city);
-}
-
-static void fx_set(fixture *f, const char *key, double value, int64_t day)
-{
-    int i = sim_param_find(key);
-    assert_true(i >= 0);
-    mdl_apply_change(f->m, i, value, day);
 }
 
 /* ---- the hours ------------------------------------------------------------ */
