@@ -1065,6 +1065,35 @@ static sim_status check_panel(const sim_output *o, const char *func, out_panel w
     return SIM_OK;
 }
 
+/* The panel group of g ("/compounds" or "/subdistricts"): its "dims", the
+ * sampling days and one dataset per metric of that panel (nsamples x
+ * ncols).  Closes what it opens, on failure too. */
+static sim_status write_panel_group(sim_output *o, hid_t g, out_panel which, int64_t ncols,
+                                    int64_t nsamples, const int64_t *sample_day,
+                                    float *const *panel, const char *day_en,
+                                    const char *day_zh, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t gp = H5I_INVALID_HID;
+    const char *where = which == OUT_PANEL_COMPOUND ? "/compounds/panel" : "/subdistricts/panel";
+    CALL(group_new(o, g, "panel", &gp, err));
+    CALL(attr_str(o, gp, "dims",
+                  which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict", err));
+    CALL(column(o, gp, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, nsamples, sample_day, "day",
+                day_en, day_zh, NULL, err));
+    for (int m = 0; m < SIM_MET_N; m++) {
+        if (!in_panel(which, m))
+            continue;
+        const float *data = (nsamples > 0 && ncols > 0) ? panel[m] : NULL;
+        CALL(panel_dataset(o, gp, which, m, nsamples, ncols, data, err));
+    }
+    H5CHK(H5Gclose(gp), where);
+    gp = H5I_INVALID_HID;
+fail:
+    close_id(&gp, H5Gclose);
+    return s;
+}
+
 sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsamples,
                                const int64_t *sample_day, float *const *panel,
                                sim_error *err)
@@ -1080,7 +1109,7 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
     if (o->status != SIM_OK)
         return replay(o, err);
     sim_status s = SIM_OK;
-    hid_t g = H5I_INVALID_HID, gp = H5I_INVALID_HID;
+    hid_t g = H5I_INVALID_HID;
     int32_t *ibuf = NULL;
     if (o->have_comp) {
         s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
@@ -1121,24 +1150,13 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
                 "household", "Households in the compound.", "小区内的家庭户数。", NULL,
                 err));
 
-    CALL(group_new(o, g, "panel", &gp, err));
-    CALL(attr_str(o, gp, "dims", "day,compound", err));
-    CALL(column(o, gp, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, nsamples, sample_day,
-                "day", "Simulated day of each panel row (the first axis of every panel).",
-                "面板每一行对应的模拟日（所有面板数据的第一维）。", NULL, err));
-    for (int m = 0; m < SIM_MET_N; m++) {
-        if (!in_panel(OUT_PANEL_COMPOUND, m))
-            continue;
-        const float *data = (nsamples > 0 && ncomp > 0) ? panel[m] : NULL;
-        CALL(panel_dataset(o, gp, OUT_PANEL_COMPOUND, m, nsamples, ncomp, data, err));
-    }
-    H5CHK(H5Gclose(gp), "/compounds/panel");
-    gp = H5I_INVALID_HID;
+    CALL(write_panel_group(o, g, OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day, panel,
+                           "Simulated day of each panel row (the first axis of every panel).",
+                           "面板每一行对应的模拟日（所有面板数据的第一维）。", err));
     H5CHK(H5Gclose(g), "/compounds");
     g = H5I_INVALID_HID;
     o->have_comp = 1;
 fail:
-    close_id(&gp, H5Gclose);
     close_id(&g, H5Gclose);
     free(ibuf);
     return keep(o, err, s);
@@ -1177,7 +1195,7 @@ sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsa
     if (o->status != SIM_OK)
         return replay(o, err);
     sim_status s = SIM_OK;
-    hid_t g = H5I_INVALID_HID, gp = H5I_INVALID_HID;
+    hid_t g = H5I_INVALID_HID;
     int32_t *ibuf = NULL;
     int64_t *hbuf = NULL;
     if (o->have_sub) {
@@ -1214,27 +1232,16 @@ sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsa
     CALL(column(o, g, "households", H5T_STD_I64LE, H5T_NATIVE_INT64, nsub, hbuf, "household",
                 "Households in the sub-district.", "街道（镇）内的家庭户数。", NULL, err));
 
-    CALL(group_new(o, g, "panel", &gp, err));
-    CALL(attr_str(o, gp, "dims", "day,subdistrict", err));
-    CALL(column(o, gp, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, nsamples, sample_day, "day",
-                "Simulated day of each sub-district panel row (the first axis of every "
-                "sub-district panel; the same days as /compounds/panel/day).",
-                "街道面板每一行对应的模拟日（所有街道面板数据的第一维；与 "
-                "/compounds/panel/day 相同）。",
-                NULL, err));
-    for (int m = 0; m < SIM_MET_N; m++) {
-        if (!in_panel(OUT_PANEL_SUBDISTRICT, m))
-            continue;
-        const float *data = (nsamples > 0 && nsub > 0) ? panel[m] : NULL;
-        CALL(panel_dataset(o, gp, OUT_PANEL_SUBDISTRICT, m, nsamples, nsub, data, err));
-    }
-    H5CHK(H5Gclose(gp), "/subdistricts/panel");
-    gp = H5I_INVALID_HID;
+    CALL(write_panel_group(o, g, OUT_PANEL_SUBDISTRICT, nsub, nsamples, sample_day, panel,
+                           "Simulated day of each sub-district panel row (the first axis of "
+                           "every sub-district panel; the same days as /compounds/panel/day).",
+                           "街道面板每一行对应的模拟日（所有街道面板数据的第一维；与 "
+                           "/compounds/panel/day 相同）。",
+                           err));
     H5CHK(H5Gclose(g), "/subdistricts");
     g = H5I_INVALID_HID;
     o->have_sub = 1;
 fail:
-    close_id(&gp, H5Gclose);
     close_id(&g, H5Gclose);
     free(ibuf);
     free(hbuf);
