@@ -133,33 +133,36 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p,
     int64_t next_hardship = h0 + sim_stream_skip(&st, log1m);
     int32_t paid = 0, bad = 0;
     double sum = 0.0;
+    /* local pointers: the byte arrays may alias anything, which would
+     * otherwise make the compiler reload every array each household; the
+     * updates are branch-free where no random draw depends on them (a
+     * quarter of households rate the service inadequate, at random: a
+     * branch there is mispredicted often) */
+    float *restrict sat = hh->sat;
+    const float *restrict tol = hh->tol;
+    uint8_t *restrict hstate = hh->state, *restrict arrears = hh->arrears;
+    const uint8_t *restrict flags = w->hh_flags;
     for (int64_t h = h0; h < h1; h++) {
-        float s = hh->sat[h];
-        s = clamp01f(s + drift * (q + hh->tol[h] - s));
-        hh->sat[h] = s;
+        float s = sat[h];
+        s = s + drift * (q + tol[h] - s);
+        s = s < 0.0f ? 0.0f : (s > 1.0f ? 1.0f : s); /* = clamp01f, in float */
+        sat[h] = s;
         sum += s;
-        uint8_t state = hh->state[h];
-        if (s < below) {
-            state |= HH_INADEQUATE;
-            bad++;
-        } else {
-            state &= (uint8_t)~HH_INADEQUATE;
-        }
-        hh->state[h] = state;
+        const int inadequate = s < below;
+        bad += inadequate;
+        const uint8_t state = (uint8_t)((hstate[h] & ~HH_INADEQUATE) | (inadequate ? HH_INADEQUATE : 0));
+        hstate[h] = state;
         int hardship = h == next_hardship;
         if (hardship)
             next_hardship = h + 1 + sim_stream_skip(&st, log1m);
         int pays;
-        if (w->hh_flags[h] & SIM_HH_ABSENT)
+        if (flags[h] & SIM_HH_ABSENT)
             pays = sim_stream_uniform(&st) < absent_pay;
         else
-            pays = !hardship && !(s < withhold && (state & HH_WITHHOLDER));
-        if (pays) {
-            paid++;
-            hh->arrears[h] = 0;
-        } else if (hh->arrears[h] < 255) {
-            hh->arrears[h]++;
-        }
+            pays = !hardship & !((s < withhold) & ((state & HH_WITHHOLDER) != 0));
+        paid += pays;
+        const uint8_t a = arrears[h];
+        arrears[h] = pays ? 0 : (uint8_t)(a + (a < 255));
     }
     hh->n_inadequate[c] = bad;
     hh->sat_sum[c] = sum;

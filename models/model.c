@@ -6,34 +6,54 @@
 
 typedef sim_status (*entity_phase)(mdl_model *m, int32_t entity, int64_t day);
 
-/* Run a phase over entities [0, n) in parallel, in aligned blocks of
- * SIM_TALLY_BLOCK (see sim/metrics.h).  The first failure (lowest index, so
- * the report does not depend on the threads) wins. */
-static sim_status for_each(mdl_model *m, sim_ctx *ctx, int64_t day, int32_t n,
-                           entity_phase phase, const char *name, const char *what)
+typedef struct {
+    entity_phase run;
+    const char *name;
+} phase;
+
+/* Run phases over entities [0, n) in parallel, in blocks of `chunk`: entity
+ * e goes through every phase in turn before the thread moves on, so its
+ * data is touched while it is in cache and a day has few barriers (this is
+ * exact: these phases read and write only their own entity's state and
+ * tally row, see mdl_step).  Compounds and committees take aligned blocks
+ * of SIM_TALLY_BLOCK (see sim/metrics.h); sub-districts have a tally row
+ * each and go one by one.  The first failure (lowest index, so the report
+ * does not depend on the threads) wins. */
+static sim_status for_each(mdl_model *m, sim_ctx *ctx, int64_t day, int32_t n, int32_t chunk,
+                           int32_t parallel_from, const phase *ph, int nph, const char *what)
 {
     int32_t failed_at = n;
+    int failed_phase = 0;
     sim_status failed = SIM_OK;
-#pragma omp parallel for schedule(dynamic, SIM_TALLY_BLOCK) if (n >= 2 * SIM_TALLY_BLOCK)
+#pragma omp parallel for schedule(dynamic, chunk) if (n >= parallel_from)
     for (int32_t e = 0; e < n; e++) {
-        sim_status s = phase(m, e, day);
-        if (s != SIM_OK) {
+        for (int j = 0; j < nph; j++) {
+            sim_status s = ph[j].run(m, e, day);
+            if (s == SIM_OK)
+                continue;
 #pragma omp critical(troika_phase_error)
             if (e < failed_at) {
                 failed_at = e;
+                failed_phase = j;
                 failed = s;
             }
+            break;
         }
     }
     if (failed != SIM_OK)
         return SIM_FAIL(&ctx->err, failed, NULL, 0, NULL, "%s failed in %s %d on day %lld: %s",
-                        name, what, (int)failed_at, (long long)day, sim_status_name(failed));
+                        ph[failed_phase].name, what, (int)failed_at, (long long)day,
+                        sim_status_name(failed));
     return SIM_OK;
 }
 
-#define COMPOUNDS(phase, name) for_each(m, ctx, day, m->w->ncomp, phase, name, "compound")
-#define SUBDISTRICTS(phase, name) for_each(m, ctx, day, m->w->nsub, phase, name, "sub-district")
-#define COMMITTEES(phase, name) for_each(m, ctx, day, m->w->nrc, phase, name, "residents' committee")
+#define PHASES(a) (a), (int)(sizeof(a) / sizeof *(a))
+#define COMPOUNDS(ph) \
+    for_each(m, ctx, day, m->w->ncomp, SIM_TALLY_BLOCK, 2 * SIM_TALLY_BLOCK, PHASES(ph), "compound")
+#define SUBDISTRICTS(ph) for_each(m, ctx, day, m->w->nsub, 1, 8, PHASES(ph), "sub-district")
+#define COMMITTEES(ph)                                                                     \
+    for_each(m, ctx, day, m->w->nrc, SIM_TALLY_BLOCK, 2 * SIM_TALLY_BLOCK, PHASES(ph), \
+             "residents' committee")
 
 /* ---- phases ------------------------------------------------------------- */
 
@@ -84,7 +104,8 @@ static sim_status phase_committees(mdl_model *m, int32_t r, int64_t day)
     return rc_day(m, r, day);
 }
 
-/* End of day: the households' standing figures. */
+/* The households' standing figures for the day (final once billing and
+ * property service are done: no later phase changes households). */
 static sim_status phase_household_tally(mdl_model *m, int32_t c, int64_t day)
 {
     (void)day;
@@ -98,19 +119,33 @@ static sim_status phase_household_tally(mdl_model *m, int32_t c, int64_t day)
     return SIM_OK;
 }
 
+/* The day.  Within one group, an entity's phases run back to back; each
+ * phase reads and writes only that entity's state and its own tally row,
+ * and the household tally reads what billing and property service left
+ * (nothing later in the day changes households), so grouping gives the
+ * same numbers as running every phase over all entities in turn. */
+static const phase morning[] = {
+    {phase_billing, "billing"},
+    {phase_service, "property service"},
+    {phase_problems, "disputes and violations"},
+    {phase_household_tally, "household tally"},
+};
+static const phase subdistrict_day[] = {
+    {phase_mediation, "mediation"},
+    {phase_enforcement, "enforcement"},
+};
+static const phase governance[] = {{phase_governance, "governance"}};
+static const phase committees[] = {{phase_committees, "residents' committees"}};
+
 sim_status mdl_step(mdl_model *m, sim_ctx *ctx, int64_t day)
 {
     if (!m->tally->clean)
         sim_tally_clear(m->tally);
     m->tally->clean = 0;
-    SIM_TRY(&ctx->err, COMPOUNDS(phase_billing, "billing"));
-    SIM_TRY(&ctx->err, COMPOUNDS(phase_service, "property service"));
-    SIM_TRY(&ctx->err, COMPOUNDS(phase_problems, "disputes and violations"));
-    SIM_TRY(&ctx->err, SUBDISTRICTS(phase_mediation, "mediation"));
-    SIM_TRY(&ctx->err, SUBDISTRICTS(phase_enforcement, "enforcement"));
-    SIM_TRY(&ctx->err, COMPOUNDS(phase_governance, "governance"));
-    SIM_TRY(&ctx->err, COMMITTEES(phase_committees, "residents' committees"));
-    SIM_TRY(&ctx->err, COMPOUNDS(phase_household_tally, "household tally"));
+    SIM_TRY(&ctx->err, COMPOUNDS(morning));
+    SIM_TRY(&ctx->err, SUBDISTRICTS(subdistrict_day));
+    SIM_TRY(&ctx->err, COMPOUNDS(governance));
+    SIM_TRY(&ctx->err, COMMITTEES(committees));
     return SIM_OK;
 }
 

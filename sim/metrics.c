@@ -10,6 +10,8 @@ const sim_metric_desc sim_metric_table[SIM_MET_N] = {
 #undef M
 };
 
+_Static_assert(SIM_NPANEL < 127, "panel columns are kept as signed char");
+
 const unsigned char sim_metric_subphase[SIM_MET_N] = {
 #define S(name) [SIM_MET_##name] = 1,
 #include "../models/metrics/subdistrict.def"
@@ -68,8 +70,11 @@ sim_tally *sim_tally_create(int64_t ncomp, int64_t nsub, int64_t nrc)
     t->nrc = nrc;
     t->nrows = (ncomp + SIM_TALLY_BLOCK - 1) / SIM_TALLY_BLOCK + nsub +
                (nrc + SIM_TALLY_BLOCK - 1) / SIM_TALLY_BLOCK;
+    t->npanel = SIM_NPANEL;
     for (int m = 0; m < SIM_MET_N; m++)
-        t->panel_col[m] = sim_metric_table[m].panel[0] ? t->npanel++ : -1;
+        t->panel_col[m] = sim_metric_pcol[m];
+    t->sampling = 1;
+    t->clean = 1; /* calloc: all zero */
     size_t n = (size_t)t->nrows * SIM_MET_N, np = (size_t)ncomp * (size_t)t->npanel;
     t->num = calloc(n ? n : 1, sizeof *t->num);
     t->den = calloc(n ? n : 1, sizeof *t->den);

@@ -66,27 +66,63 @@ int sim_metric_find(const char *name);
  * and the row receives its additions in entity order whatever the threads. */
 #define SIM_TALLY_BLOCK 64
 
+/* The per-compound panel's columns, fixed at compile time so that
+ * sim_tally_add() with a constant metric compiles to a couple of additions:
+ * SIM_PCOL_<name> is the number of panel metrics before <name> (the panel
+ * name's literal has size 1 when it is empty), SIM_NPANEL their number. */
+enum {
+    SIM_PCOL_START_ = -1,
+#define M(name, unit, kind, panel, en, zh) \
+    SIM_PCOL_##name, SIM_PLAST_##name = SIM_PCOL_##name + (sizeof(panel) > 1) - 1,
+#include "../models/metrics.def"
+#undef M
+    SIM_NPANEL
+};
+
+/* Column of metric m in the panel (pnum/pden), or -1. */
+static const signed char sim_metric_pcol[SIM_MET_N] = {
+#define M(name, unit, kind, panel, en, zh) (sizeof(panel) > 1 ? SIM_PCOL_##name : -1),
+#include "../models/metrics.def"
+#undef M
+};
+
+/* 1 for a ratio metric (it has denominators), 0 for a count. */
+static const unsigned char sim_metric_ratio[SIM_MET_N] = {
+#define M(name, unit, kind, panel, en, zh) (kind) == SIM_M_RATIO,
+#include "../models/metrics.def"
+#undef M
+};
+
 /* The day's outputs.  Units: compounds 0 .. ncomp-1, then sub-districts
  * (unit ncomp + s, see sim_tally_sub), then residents' committees (unit
  * ncomp + nsub + r, see sim_tally_rc).  Compounds and committees are summed
  * into one row per block of SIM_TALLY_BLOCK, sub-districts have a row each:
- * the tally stays small at city scale.  Panel metrics also keep each
- * compound's own value (pnum/pden) for the per-compound panel. */
+ * the tally stays small at city scale.  Denominators are kept for ratio
+ * metrics only (a count's are never read).
+ *
+ * The per-compound panel (pnum/pden, ncomp x SIM_NPANEL): a count metric's
+ * column is the running sum since the last sampling day (the caller reads
+ * and zeroes it when it samples); a ratio metric's column receives
+ * additions only while `sampling` is set (the caller sets it for the days
+ * whose values it samples), since its value is taken on the day. */
 typedef struct {
     int64_t ncomp, nsub, nrc;
     int64_t nrows;           /* compound blocks + sub-districts + committee blocks */
     double *num, *den;       /* nrows x SIM_MET_N */
-    int npanel;              /* metrics with a panel name */
-    int panel_col[SIM_MET_N]; /* column of metric m in pnum/pden, or -1 */
+    int npanel;              /* SIM_NPANEL: metrics with a panel name */
+    int panel_col[SIM_MET_N]; /* sim_metric_pcol[m] */
     double *pnum, *pden;     /* ncomp x npanel */
-    int clean;               /* everything is zero (see sim_tally_reduce) */
+    int sampling;            /* ratio metrics' panel columns take additions */
+    int clean;               /* the rows and the ratio columns are zero
+                                (see sim_tally_reduce) */
 } sim_tally;
 
 sim_tally *sim_tally_create(int64_t ncomp, int64_t nsub, int64_t nrc);
 void sim_tally_destroy(sim_tally *t);
 
-/* Zero everything (at the start of a day; a no-op cost-wise only in the
- * sense that the caller may skip it when t->clean is set). */
+/* Zero everything, the panel's running sums included (a caller that steps
+ * the model without sim/runner.c; the runner keeps t->clean set instead, so
+ * mdl_step() never clears). */
 void sim_tally_clear(sim_tally *t);
 
 static inline int64_t sim_tally_sub(const sim_tally *t, int64_t s)
@@ -113,24 +149,24 @@ static inline int64_t sim_tally_row(const sim_tally *t, int64_t unit)
 static inline void sim_tally_add(sim_tally *t, int64_t unit, int m, double num,
                                  double den)
 {
-    if (unit < t->ncomp) {
-        int k = t->panel_col[m];
-        if (k >= 0) {
-            t->pnum[unit * t->npanel + k] += num;
-            t->pden[unit * t->npanel + k] += den;
-        }
+    const int ratio = sim_metric_ratio[m], k = sim_metric_pcol[m];
+    if (k >= 0 && unit < t->ncomp && (!ratio || t->sampling)) {
+        t->pnum[unit * SIM_NPANEL + k] += num;
+        if (ratio)
+            t->pden[unit * SIM_NPANEL + k] += den;
     }
     const int64_t row = sim_tally_row(t, unit);
     t->num[row * SIM_MET_N + m] += num;
-    t->den[row * SIM_MET_N + m] += den;
+    if (ratio)
+        t->den[row * SIM_MET_N + m] += den;
 }
 
 /* City values: out[m] = sum of numerators (COUNT) or sum num / sum den
  * (RATIO, 0 when sum den is 0).  Deterministic for any thread count.
  * The rows are zeroed as they are read (one pass over the memory instead
  * of two); the per-compound pnum/pden are left to the caller, which zeroes
- * them as it reads them and then sets t->clean, so the next day's
- * sim_tally_clear() can be skipped (see sim/runner.c and mdl_step()).
+ * them as it samples them and then sets t->clean, so the next day's
+ * sim_tally_clear() is skipped (see sim/runner.c and mdl_step()).
  * A caller that wants a sub-district's own row (the per-sub-district
  * panel) reads it before this call. */
 void sim_tally_reduce(sim_tally *t, double *out);

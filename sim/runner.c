@@ -121,11 +121,10 @@ typedef struct {
     sim_state *st;      /* the model's registry (checkpoints), or NULL */
     char *ini;          /* the scenario's resolved INI (checkpoints) */
     uint64_t world_seed;
-    double *acc;        /* [ncomp * npanel] panel sums between samples */
-    int np;
     double *sacc;       /* [nsub * nsp] sums of the sub-district phases' counts
                            between samples (the compound-panel metrics of the
-                           sub-district panel are summed from acc) */
+                           sub-district panel are summed from the compounds'
+                           running sums, kept in the tally's panel columns) */
     int nsp;            /* columns of sacc */
     int scol[SIM_MET_N]; /* column of metric m in sacc, or -1 */
     int next;           /* next policy change */
@@ -154,8 +153,10 @@ static sim_status write_checkpoint(run_state *rs, int64_t day)
         in.panel[k] = r->panel[k];
         in.subpanel[k] = r->subpanel[k];
     }
-    in.nacc = (int64_t)r->world->ncomp * rs->np;
-    in.acc = rs->acc;
+    /* the compound panel's running sums: the tally's panel columns (its
+     * ratio columns are zero between days) */
+    in.nacc = (int64_t)r->world->ncomp * SIM_NPANEL;
+    in.acc = rs->m->tally->pnum;
     in.nsub = r->world->nsub;
     in.nsacc = (int64_t)r->world->nsub * rs->nsp;
     in.sacc = rs->sacc;
@@ -170,7 +171,7 @@ static sim_status resume_result(run_state *rs, const ckpt_info *in)
     sim_result *r = rs->r;
     sim_error *err = &rs->ctx->err;
     int64_t ncomp = r->world->ncomp, nsub = r->world->nsub;
-    if (in->ncomp != ncomp || in->nacc != ncomp * rs->np || in->nsamples > r->nsamples ||
+    if (in->ncomp != ncomp || in->nacc != ncomp * SIM_NPANEL || in->nsamples > r->nsamples ||
         in->nsub != nsub || in->nsacc != nsub * rs->nsp)
         return SIM_FAIL(err, SIM_EINPUT, ckpt_path(rs->o->from), 0, "--checkpoint",
                         "the checkpoint's result (%lld compounds, %lld sub-districts, %lld+%lld "
@@ -178,7 +179,7 @@ static sim_status resume_result(run_state *rs, const ckpt_info *in)
                         "%lld sub-districts, %lld+%lld, at most %lld rows)",
                         (long long)in->ncomp, (long long)in->nsub, (long long)in->nacc,
                         (long long)in->nsacc, (long long)in->nsamples, (long long)ncomp,
-                        (long long)nsub, (long long)(ncomp * rs->np),
+                        (long long)nsub, (long long)(ncomp * SIM_NPANEL),
                         (long long)(nsub * rs->nsp), (long long)r->nsamples);
     memcpy(r->city, in->city, sizeof(double) * (size_t)in->day * SIM_MET_N);
     if (in->nsamples > 0)
@@ -191,7 +192,7 @@ static sim_status resume_result(run_state *rs, const ckpt_info *in)
             memcpy(r->subpanel[k], in->subpanel[k],
                    sizeof(float) * (size_t)(in->nsamples * nsub));
     if (in->nacc > 0)
-        memcpy(rs->acc, in->acc, sizeof(double) * (size_t)in->nacc);
+        memcpy(rs->m->tally->pnum, in->acc, sizeof(double) * (size_t)in->nacc);
     if (in->nsacc > 0)
         memcpy(rs->sacc, in->sacc, sizeof(double) * (size_t)in->nsacc);
     rs->sample = in->nsamples;
@@ -267,10 +268,7 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
     r->nsamples = days / interval;
     r->city = malloc(sizeof(double) * (size_t)days * SIM_MET_N);
     r->sample_day = malloc(sizeof(int64_t) * (size_t)(r->nsamples ? r->nsamples : 1));
-    /* running sums of counts between two samples, per panel metric */
-    rs.np = m->tally->npanel;
-    rs.acc = calloc((size_t)ncomp * SIM_MET_N, sizeof *rs.acc); /* >= npanel columns */
-    if (!r->city || !r->sample_day || !rs.acc) {
+    if (!r->city || !r->sample_day) {
         st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the outputs");
         goto fail;
     }
@@ -296,7 +294,7 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
     }
     for (int k = 0; k < SIM_MET_N; k++) {
         /* running sums only for the sub-district phases' counts: the
-         * compound-panel ones are summed from acc on sampling days */
+         * compound-panel ones are summed from the compounds' sums on sampling days */
         rs.scol[k] = sim_metric_subphase[k] && !sim_metric_table[k].panel[0] &&
                              sim_metric_table[k].kind == SIM_M_COUNT
                          ? rs.nsp++
@@ -337,7 +335,6 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
         rs.next = fork_levers(m, s, first);
     }
 
-    double *acc = rs.acc;
     double t0 = now_seconds(), last = t0;
     int64_t saved = first; /* day of the latest checkpoint (or start) */
     for (int64_t day = first; day < days; day++) {
@@ -350,64 +347,63 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
                           o->checkpoint_every > 0 ? o->checkpoint_path : "");
             goto fail;
         }
+        /* the panels: per compound, counts summed between samples (the
+         * tally keeps those running sums in its count columns) and ratios
+         * taken on the sampling day (the tally takes ratio additions only
+         * on that day).  Per sub-district, on sampling days: a
+         * compound-panel count is the sum of its compounds' interval sums,
+         * a ratio Σnum / Σden over its compounds (in compound order); the
+         * metrics of the sub-district's own tally row are summed daily
+         * (counts) or taken on the day (ratios), read here before
+         * sim_tally_reduce zeroes the rows.  The compound columns are
+         * zeroed as they are sampled, so no day needs a clearing pass. */
+        sim_tally *t = m->tally;
+        int64_t sample = rs.sample;
+        int is_sample = (day + 1) % interval == 0 && sample < r->nsamples;
+        t->sampling = is_sample;
         apply_changes(m, s, &rs.next, day);
         st = mdl_step(m, ctx, day);
         if (st != SIM_OK)
             goto fail;
 
-        /* the panels: per compound, counts summed between samples and
-         * ratios taken on the sampling day.  Per sub-district, on sampling
-         * days only: a compound-panel count is the sum of its compounds'
-         * interval sums, a ratio Σnum / Σden over its compounds (in compound
-         * order); the metrics of the sub-district's own tally row are
-         * summed daily (counts) or taken on the day (ratios), read here
-         * before sim_tally_reduce zeroes the rows.  Each compound's tally
-         * entries are zeroed once read, so the next day needs no clearing
-         * pass. */
-        sim_tally *t = m->tally;
-        int64_t sample = rs.sample;
-        int is_sample = (day + 1) % interval == 0 && sample < r->nsamples;
-        int np = t->npanel, nsp = rs.nsp;
+        const int nsp = rs.nsp;
         double *sacc = rs.sacc;
-#pragma omp parallel for schedule(dynamic, 1) if (ncomp >= 2 * SIM_TALLY_BLOCK && nsub > 1)
+#pragma omp parallel for schedule(dynamic, 1) if (is_sample && ncomp >= 2 * SIM_TALLY_BLOCK && nsub > 1)
         for (int64_t sd = 0; sd < nsub; sd++) {
-            double snum[SIM_MET_N], sden[SIM_MET_N]; /* by panel column, sample days */
-            if (is_sample)
-                for (int j = 0; j < np; j++)
+            if (is_sample) {
+                double snum[SIM_NPANEL + 1], sden[SIM_NPANEL + 1]; /* by panel column */
+                for (int j = 0; j < SIM_NPANEL; j++)
                     snum[j] = sden[j] = 0.0;
-            for (int64_t c = sub_comp0[sd]; c < sub_comp0[sd + 1]; c++) {
-                for (int j = 0; j < npm; j++) {
-                    int k = panel_metric[j], col = t->panel_col[k];
-                    const double num = t->pnum[c * np + col], den = t->pden[c * np + col];
-                    if (sim_metric_table[k].kind == SIM_M_COUNT) {
-                        acc[c * np + col] += num;
-                        if (is_sample) {
-                            r->panel[k][sample * ncomp + c] = (float)acc[c * np + col];
-                            snum[col] += acc[c * np + col];
-                            acc[c * np + col] = 0.0;
+                for (int64_t c = sub_comp0[sd]; c < sub_comp0[sd + 1]; c++) {
+                    double *pn = t->pnum + c * SIM_NPANEL, *pd = t->pden + c * SIM_NPANEL;
+                    for (int j = 0; j < npm; j++) {
+                        const int k = panel_metric[j], col = sim_metric_pcol[k];
+                        const double num = pn[col], den = pd[col];
+                        if (!sim_metric_ratio[k]) {
+                            r->panel[k][sample * ncomp + c] = (float)num;
+                            snum[col] += num;
+                        } else {
+                            r->panel[k][sample * ncomp + c] = (float)(den != 0.0 ? num / den : 0.0);
+                            snum[col] += num;
+                            sden[col] += den;
                         }
-                    } else if (is_sample) {
-                        r->panel[k][sample * ncomp + c] = (float)(den != 0.0 ? num / den : 0.0);
-                        snum[col] += num;
-                        sden[col] += den;
                     }
+                    memset(pn, 0, SIM_NPANEL * sizeof *pn);
+                    memset(pd, 0, SIM_NPANEL * sizeof *pd);
                 }
-                memset(t->pnum + c * np, 0, (size_t)np * sizeof *t->pnum);
-                memset(t->pden + c * np, 0, (size_t)np * sizeof *t->pden);
-            }
-            if (is_sample)
                 for (int j = 0; j < npm; j++) {
-                    int k = panel_metric[j], col = t->panel_col[k];
+                    const int k = panel_metric[j], col = sim_metric_pcol[k];
                     r->subpanel[k][sample * nsub + sd] =
-                        (float)(sim_metric_table[k].kind == SIM_M_COUNT ? snum[col]
-                                : sden[col] != 0.0                     ? snum[col] / sden[col]
-                                                                       : 0.0);
+                        (float)(!sim_metric_ratio[k] ? snum[col]
+                                : sden[col] != 0.0   ? snum[col] / sden[col]
+                                                     : 0.0);
                 }
+            }
             const int64_t row = sim_tally_row(t, sim_tally_sub(t, sd));
             const double *rn = t->num + row * SIM_MET_N, *rd = t->den + row * SIM_MET_N;
             for (int j = 0; j < nsm; j++) {
                 int k = sub_metric[j];
-                if (sim_metric_table[k].kind == SIM_M_COUNT) {
+                if (!sim_metric_ratio[k]) {
                     double *a = &sacc[sd * nsp + rs.scol[k]];
                     *a += rn[k];
                     if (is_sample) {
@@ -433,7 +429,6 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
     }
     progress(ctx, days, days, t0, &last, 1);
     r->seconds = now_seconds() - t0;
-    free(rs.acc);
     free(rs.sacc);
     free(rs.ini);
     sim_state_destroy(rs.st);
@@ -444,7 +439,6 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
 fail:
     if (ctx->progress && ctx->log)
         fputc('\n', ctx->log);
-    free(rs.acc);
     free(rs.sacc);
     free(rs.ini);
     sim_state_destroy(rs.st);
