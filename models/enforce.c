@@ -12,6 +12,8 @@
  */
 #include "enforce.h"
 
+#include "sim/alloc.h"
+
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -171,15 +173,15 @@ sim_status enf_create(enf_model *e, const struct mdl_model *m, sim_error *err)
     const size_t ncells = (size_t)(w->ncomp ? w->ncomp : 1) * ENF_NCAT;
     e->nsub = w->nsub;
     e->ncomp = w->ncomp;
-    e->undetected = calloc(ncells, sizeof *e->undetected);
-    e->next = malloc((size_t)(w->ncomp ? w->ncomp : 1) * sizeof *e->next);
-    e->queued = calloc(ncells, sizeof *e->queued);
-    e->found = calloc(ncells, sizeof *e->found);
-    e->q = calloc(nsub, sizeof *e->q);
-    e->households = calloc(nsub, sizeof *e->households);
-    e->ewma_found = calloc(nsub, sizeof *e->ewma_found);
-    e->ewma_resolved = calloc(nsub, sizeof *e->ewma_resolved);
-    e->effect = calloc(nsub, sizeof *e->effect);
+    e->undetected = sim_alloc_lines(ncells, sizeof *e->undetected);
+    e->next = sim_alloc_lines((size_t)(w->ncomp ? w->ncomp : 1), sizeof *e->next);
+    e->queued = sim_alloc_lines(ncells, sizeof *e->queued);
+    e->found = sim_alloc_lines(ncells, sizeof *e->found);
+    e->q = sim_alloc_lines(nsub, sizeof *e->q);
+    e->households = sim_alloc_lines(nsub, sizeof *e->households);
+    e->ewma_found = sim_alloc_lines(nsub, sizeof *e->ewma_found);
+    e->ewma_resolved = sim_alloc_lines(nsub, sizeof *e->ewma_resolved);
+    e->effect = sim_alloc_lines(nsub, sizeof *e->effect);
     if (!e->undetected || !e->next || !e->queued || !e->found || !e->q || !e->households ||
         !e->ewma_found || !e->ewma_resolved || !e->effect) {
         enf_destroy(e);

@@ -16,6 +16,8 @@
  */
 #include "household.h"
 
+#include "sim/alloc.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,10 +76,10 @@ sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p,
     hh->tol = malloc(n * sizeof *hh->tol);
     hh->arrears = calloc(n, 1);
     hh->state = calloc(n, 1);
-    hh->n_inadequate = calloc(nc, sizeof *hh->n_inadequate);
-    hh->sat_sum = calloc(nc, sizeof *hh->sat_sum);
-    hh->paid_last = calloc(nc, sizeof *hh->paid_last);
-    hh->billed_last = calloc(nc, sizeof *hh->billed_last);
+    hh->n_inadequate = sim_alloc_lines(nc, sizeof *hh->n_inadequate);
+    hh->sat_sum = sim_alloc_lines(nc, sizeof *hh->sat_sum);
+    hh->paid_last = sim_alloc_lines(nc, sizeof *hh->paid_last);
+    hh->billed_last = sim_alloc_lines(nc, sizeof *hh->billed_last);
     if (!hh->sat || !hh->tol || !hh->arrears || !hh->state || !hh->n_inadequate ||
         !hh->sat_sum || !hh->paid_last || !hh->billed_last) {
         hh_destroy(hh);
@@ -108,8 +110,12 @@ void hh_shift(hh_state *hh, const sim_params *p, int32_t c, int64_t h, double de
     float s = clamp01f(old + delta);
     hh->sat[h] = s;
     hh->sat_sum[c] += (double)s - (double)old;
-    int bad = s < (float)p->household_inadequate_below;
-    int was = (hh->state[h] & HH_INADEQUATE) != 0;
+    /* the HH_INADEQUATE bit is (sat < below) after every touch, and below
+     * is fixed for a run (SIM_PF_FIXED): so the old rating comes from the
+     * old satisfaction, and the state byte (another cache line, in a
+     * random household: a miss) is read only when the rating changes */
+    const float below = (float)p->household_inadequate_below;
+    int bad = s < below, was = old < below;
     if (bad != was) {
         hh->state[h] ^= HH_INADEQUATE;
         hh->n_inadequate[c] += bad ? 1 : -1;

@@ -1,8 +1,12 @@
 /* models/model.c — see model.h.  The daily schedule is mdl_step(). */
 #include "model.h"
 
+#include "sim/alloc.h"
+
 #include <stdlib.h>
 #include <string.h>
+
+#include <omp.h>
 
 typedef sim_status (*entity_phase)(mdl_model *m, int32_t entity, int64_t day);
 
@@ -50,7 +54,7 @@ static sim_status for_each(mdl_model *m, sim_ctx *ctx, int64_t day, int32_t n, i
 #define PHASES(a) (a), (int)(sizeof(a) / sizeof *(a))
 #define COMPOUNDS(ph) \
     for_each(m, ctx, day, m->w->ncomp, SIM_TALLY_BLOCK, 2 * SIM_TALLY_BLOCK, PHASES(ph), "compound")
-#define SUBDISTRICTS(ph) for_each(m, ctx, day, m->w->nsub, 1, 8, PHASES(ph), "sub-district")
+#define SUBDISTRICTS(ph) for_each(m, ctx, day, m->w->nsub, 8, 16, PHASES(ph), "sub-district")
 #define COMMITTEES(ph)                                                                     \
     for_each(m, ctx, day, m->w->nrc, SIM_TALLY_BLOCK, 2 * SIM_TALLY_BLOCK, PHASES(ph), \
              "residents' committee")
@@ -137,15 +141,24 @@ static const phase subdistrict_day[] = {
 static const phase governance[] = {{phase_governance, "governance"}};
 static const phase committees[] = {{phase_committees, "residents' committees"}};
 
+const char *const mdl_group_name[MDL_NGROUPS] = {
+    "compounds: billing, service, disputes and violations", "sub-districts: mediation, enforcement",
+    "compounds: governance", "residents' committees"};
+
 sim_status mdl_step(mdl_model *m, sim_ctx *ctx, int64_t day)
 {
     if (!m->tally->clean)
         sim_tally_clear(m->tally);
     m->tally->clean = 0;
+    double *gs = m->group_seconds, t0 = omp_get_wtime(), t1;
     SIM_TRY(&ctx->err, COMPOUNDS(morning));
+    gs[0] += (t1 = omp_get_wtime()) - t0;
     SIM_TRY(&ctx->err, SUBDISTRICTS(subdistrict_day));
+    gs[1] += (t0 = omp_get_wtime()) - t1;
     SIM_TRY(&ctx->err, COMPOUNDS(governance));
+    gs[2] += (t1 = omp_get_wtime()) - t0;
     SIM_TRY(&ctx->err, COMMITTEES(committees));
+    gs[3] += omp_get_wtime() - t1;
     return SIM_OK;
 }
 
@@ -249,6 +262,7 @@ void mdl_shared_destroy(mdl_shared *s)
     free(s->complaints_rc);
     free(s->complaints_oc);
     free(s->complaints_hotline);
+    free(s->pending_rc);
     free(s->violations_open);
     memset(s, 0, sizeof *s);
 }
@@ -258,25 +272,26 @@ sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err)
     memset(s, 0, sizeof *s);
     size_t n = (size_t)(ncomp > 0 ? ncomp : 1);
     s->ncomp = ncomp;
-    s->oc_state = calloc(n, sizeof *s->oc_state);
-    s->oc_trust = calloc(n, sizeof *s->oc_trust);
-    s->oc_satisfaction = calloc(n, sizeof *s->oc_satisfaction);
-    s->oc_supervision = calloc(n, sizeof *s->oc_supervision);
-    s->rc_acting = calloc(n, sizeof *s->rc_acting);
-    s->rc_trust = calloc(n, sizeof *s->rc_trust);
-    s->rc_satisfaction = calloc(n, sizeof *s->rc_satisfaction);
-    s->rc_service_hours = calloc(n, sizeof *s->rc_service_hours);
-    s->rc_supervision = calloc(n, sizeof *s->rc_supervision);
-    s->mobilisation = calloc(n, sizeof *s->mobilisation);
-    s->detection = calloc(n, sizeof *s->detection);
-    s->complaints_rc = calloc(n, sizeof *s->complaints_rc);
-    s->complaints_oc = calloc(n, sizeof *s->complaints_oc);
-    s->complaints_hotline = calloc(n, sizeof *s->complaints_hotline);
-    s->violations_open = calloc(n, sizeof *s->violations_open);
+    s->oc_state = sim_alloc_lines(n, sizeof *s->oc_state);
+    s->oc_trust = sim_alloc_lines(n, sizeof *s->oc_trust);
+    s->oc_satisfaction = sim_alloc_lines(n, sizeof *s->oc_satisfaction);
+    s->oc_supervision = sim_alloc_lines(n, sizeof *s->oc_supervision);
+    s->rc_acting = sim_alloc_lines(n, sizeof *s->rc_acting);
+    s->rc_trust = sim_alloc_lines(n, sizeof *s->rc_trust);
+    s->rc_satisfaction = sim_alloc_lines(n, sizeof *s->rc_satisfaction);
+    s->rc_service_hours = sim_alloc_lines(n, sizeof *s->rc_service_hours);
+    s->rc_supervision = sim_alloc_lines(n, sizeof *s->rc_supervision);
+    s->mobilisation = sim_alloc_lines(n, sizeof *s->mobilisation);
+    s->detection = sim_alloc_lines(n, sizeof *s->detection);
+    s->complaints_rc = sim_alloc_lines(n, sizeof *s->complaints_rc);
+    s->complaints_oc = sim_alloc_lines(n, sizeof *s->complaints_oc);
+    s->complaints_hotline = sim_alloc_lines(n, sizeof *s->complaints_hotline);
+    s->pending_rc = sim_alloc_lines(n, sizeof *s->pending_rc);
+    s->violations_open = sim_alloc_lines(n, sizeof *s->violations_open);
     if (!s->oc_state || !s->oc_trust || !s->oc_satisfaction || !s->oc_supervision ||
         !s->rc_acting || !s->rc_trust || !s->rc_satisfaction || !s->rc_service_hours || !s->rc_supervision ||
         !s->mobilisation || !s->detection || !s->complaints_rc || !s->complaints_oc ||
-        !s->complaints_hotline || !s->violations_open) {
+        !s->complaints_hotline || !s->pending_rc || !s->violations_open) {
         mdl_shared_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for shared buffers");
     }
@@ -306,5 +321,6 @@ void mdl_shared_state_register(mdl_shared *s, sim_state *st)
     SIM_STATE_ARRAY(st, "complaints_rc", s->complaints_rc, s->ncomp);
     SIM_STATE_ARRAY(st, "complaints_oc", s->complaints_oc, s->ncomp);
     SIM_STATE_ARRAY(st, "complaints_hotline", s->complaints_hotline, s->ncomp);
+    SIM_STATE_ARRAY(st, "pending_rc", s->pending_rc, s->ncomp);
     SIM_STATE_ARRAY(st, "violations_open", s->violations_open, s->ncomp);
 }

@@ -38,6 +38,9 @@
  * which spreads the monthly work evenly over the days. */
 #define MDL_MONTH 30
 
+/* The day's groups of phases: one parallel loop each (see mdl_step). */
+#define MDL_NGROUPS 4
+
 typedef struct mdl_model {
     const sim_world *w;
     sim_params p;
@@ -51,7 +54,12 @@ typedef struct mdl_model {
     enf_model enf;     /* enforcement squads and violations */
     med_model med;     /* mediation rooms and disputes */
     sim_tally *tally;  /* the current day's outputs, row per compound/sub-district */
+    double group_seconds[MDL_NGROUPS]; /* wall time in each group of phases so far
+                                          (information, for --timing) */
 } mdl_model;
+
+/* Names of the day's groups of phases (mdl_step), for --timing. */
+extern const char *const mdl_group_name[MDL_NGROUPS];
 
 /* Build the model's initial state.  `w` must outlive the model. */
 sim_status mdl_create(mdl_model **out, const sim_world *w, const sim_params *p,

@@ -32,6 +32,8 @@
  */
 #include "oc.h"
 
+#include "sim/alloc.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,7 +259,7 @@ static double sat_target(const sim_params *p, int s)
 
 #define ALLOC(field, n)                                                    \
     do {                                                                   \
-        s->field = calloc((n) > 0 ? (size_t)(n) : 1, sizeof *s->field);    \
+        s->field = sim_alloc_lines((n) > 0 ? (size_t)(n) : 1, sizeof *s->field);    \
         if (!s->field)                                                     \
             goto nomem;                                                    \
     } while (0)

@@ -1,6 +1,8 @@
 /* models/party.c — see party.h. */
 #include "party.h"
 
+#include "sim/alloc.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +24,8 @@ sim_status party_create(party_model *s, const struct mdl_model *m, sim_error *er
     memset(s, 0, sizeof *s);
     int32_t n = m->w->ncomp;
     s->ncomp = n;
-    s->u_review = malloc(sizeof *s->u_review * (size_t)(n > 0 ? n : 1));
-    s->u_report = malloc(sizeof *s->u_report * (size_t)(n > 0 ? n : 1));
+    s->u_review = sim_alloc_lines((size_t)(n > 0 ? n : 1), sizeof *s->u_review);
+    s->u_report = sim_alloc_lines((size_t)(n > 0 ? n : 1), sizeof *s->u_report);
     if (!s->u_review || !s->u_report) {
         party_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for party organisations");

@@ -15,6 +15,8 @@
  */
 #include "pmc.h"
 
+#include "sim/alloc.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,9 +43,9 @@ sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
 {
     memset(s, 0, sizeof *s);
     s->ncomp = w->ncomp;
-    s->quality = malloc(sizeof *s->quality * (size_t)w->ncomp);
-    s->budget_quality = malloc(sizeof *s->budget_quality * (size_t)w->ncomp);
-    s->open = calloc((size_t)w->ncomp, sizeof *s->open);
+    s->quality = sim_alloc_lines((size_t)w->ncomp, sizeof *s->quality);
+    s->budget_quality = sim_alloc_lines((size_t)w->ncomp, sizeof *s->budget_quality);
+    s->open = sim_alloc_lines((size_t)w->ncomp, sizeof *s->open);
     if (!s->quality || !s->budget_quality || !s->open) {
         pmc_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for property firms");
@@ -191,9 +193,12 @@ sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
     /* quality follows the budget */
     s->quality[c] = q + p->pmc_adjust * (s->budget_quality[c] - q);
 
-    int32_t pending = 0;
-    for (int32_t i = 0; i < l->n; i++)
+    int32_t pending = 0, pending_rc = 0;
+    for (int32_t i = 0; i < l->n; i++) {
         pending += l->d[i].status == DEFECT_PENDING;
+        pending_rc += l->d[i].status == DEFECT_PENDING && l->d[i].channel == CHANNEL_RC;
+    }
+    sh->pending_rc[c] = pending_rc;
     sim_tally_add(t, c, SIM_MET_defects_new, nnew, 0);
     sim_tally_add(t, c, SIM_MET_defects_repaired, repaired, 0);
     sim_tally_add(t, c, SIM_MET_defects_open, l->n, 0);

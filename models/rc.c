@@ -36,6 +36,8 @@
  */
 #include "rc.h"
 
+#include "sim/alloc.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,18 +120,18 @@ sim_status rc_create(rc_model *s, const struct mdl_model *m, sim_error *err)
     s->ncomp = w->ncomp;
     s->nworkers = (int32_t)nworkers;
     size_t nw = (size_t)(nworkers ? nworkers : 1), nc = (size_t)(w->ncomp ? w->ncomp : 1);
-    s->rc_w0 = malloc(sizeof *s->rc_w0 * ((size_t)w->nrc + 1));
-    s->w_comp = malloc(sizeof *s->w_comp * nw);
-    s->w_bias = malloc(sizeof *s->w_bias * nw);
-    s->w_seen = malloc(sizeof *s->w_seen * nw);
-    s->w_assess = malloc(sizeof *s->w_assess * nw);
-    s->act_u = malloc(sizeof *s->act_u * nc);
-    s->lapse_since = malloc(sizeof *s->lapse_since * nc);
-    s->act_since = malloc(sizeof *s->act_since * nc);
-    s->act_done = calloc(nc, sizeof *s->act_done);
-    s->complaints = calloc(nc, sizeof *s->complaints);
-    s->followed = malloc(sizeof *s->followed * nc);
-    s->seen_penalty = calloc(nc, sizeof *s->seen_penalty);
+    s->rc_w0 = sim_alloc_lines(((size_t)w->nrc + 1), sizeof *s->rc_w0);
+    s->w_comp = sim_alloc_lines(nw, sizeof *s->w_comp);
+    s->w_bias = sim_alloc_lines(nw, sizeof *s->w_bias);
+    s->w_seen = sim_alloc_lines(nw, sizeof *s->w_seen);
+    s->w_assess = sim_alloc_lines(nw, sizeof *s->w_assess);
+    s->act_u = sim_alloc_lines(nc, sizeof *s->act_u);
+    s->lapse_since = sim_alloc_lines(nc, sizeof *s->lapse_since);
+    s->act_since = sim_alloc_lines(nc, sizeof *s->act_since);
+    s->act_done = sim_alloc_lines(nc, sizeof *s->act_done);
+    s->complaints = sim_alloc_lines(nc, sizeof *s->complaints);
+    s->followed = sim_alloc_lines(nc, sizeof *s->followed);
+    s->seen_penalty = sim_alloc_lines(nc, sizeof *s->seen_penalty);
     if (!s->rc_w0 || !s->w_comp || !s->w_bias || !s->w_seen || !s->w_assess || !s->act_u ||
         !s->lapse_since || !s->act_since || !s->act_done || !s->complaints || !s->followed ||
         !s->seen_penalty) {
@@ -276,10 +278,7 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
 
         /* complaints routed to the RC that are still waiting: the RC is
          * blamed for what it cannot make the firm do */
-        const pmc_defect_list *l = &m->pmc.open[c];
-        int32_t pending = 0;
-        for (int32_t i = 0; i < l->n; i++)
-            pending += l->d[i].status == DEFECT_PENDING && l->d[i].channel == CHANNEL_RC;
+        const int32_t pending = sh->pending_rc[c];
         double target = p->rc_sat_base + p->rc_sat_service * x * s->followed[c] -
                         p->rc_sat_pending * 100.0 * (double)pending / hc;
         double sat = sh->rc_satisfaction[c];
@@ -293,7 +292,7 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
         s->complaints[c] += mem * (today * 1000.0 * RC_RATE_DAYS / hc - s->complaints[c]);
         /* what the workers watching c see besides the firm's quality */
         s->seen_penalty[c] = p->rc_complaint_weight * s->complaints[c] +
-                             p->rc_backlog_weight * 100.0 * (double)l->n / hc;
+                             p->rc_backlog_weight * 100.0 * (double)m->pmc.open[c].n / hc;
 
         sat_sum += (double)sh->rc_satisfaction[c] * hc;
         trust_sum += (double)sh->rc_trust[c] * hc;

@@ -46,6 +46,9 @@ typedef struct {
     int32_t *complaints_rc;   /* complaints routed to the RC today */
     int32_t *complaints_oc;   /* complaints routed to the OC today */
     int32_t *complaints_hotline; /* complaints through 12345 today */
+    int32_t *pending_rc;      /* complaints routed to the RC still waiting at the
+                                 end of the firm's day (read by the RC phase
+                                 instead of walking the defect list) */
     /* writer: enforcement phase (models/enforce.c), per compound */
     int32_t *violations_open; /* violations standing in the compound */
 } mdl_shared;

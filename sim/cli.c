@@ -65,7 +65,8 @@ static const char help_run[] =
     "                       --set policy.NAME.section.name=VALUE (repeatable)\n"
     "  -q, --quiet          no progress line and no summary\n"
     "      --timing         print on stderr the seconds spent simulating and\n"
-    "                       writing, and the peak memory (for benchmarks)\n"
+    "                       writing, the peak memory, and the day loop's time\n"
+    "                       by group of phases (for benchmarks)\n"
     "  -h, --help           this help\n"
     "\n"
     "Long runs and forks (docs/CHECKPOINTS.md):\n"
@@ -285,6 +286,10 @@ static int cmd_run(int argc, char **argv)
         getrusage(RUSAGE_SELF, &ru);
         fprintf(stderr, "timing: simulate %.3f s (day loop %.3f s), write %.3f s, peak %.1f MiB\n",
                 t1 - t0, res->seconds, wall_seconds() - t1, ru.ru_maxrss / 1024.0);
+        for (int g = 0; g < res->ngroups; g++)
+            fprintf(stderr, "timing:   %-52s %8.3f s\n", res->group_name[g], res->group_seconds[g]);
+        fprintf(stderr, "timing:   %-52s %8.3f s\n", "panels, city series, policy changes",
+                res->panel_seconds);
     }
     if (!quiet) {
         int64_t last = res->days - 1, first = res->days > 365 ? res->days - 365 : 0;

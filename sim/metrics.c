@@ -1,6 +1,8 @@
 /* sim/metrics.c — see metrics.h. */
 #include "metrics.h"
 
+#include "alloc.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,11 +77,11 @@ sim_tally *sim_tally_create(int64_t ncomp, int64_t nsub, int64_t nrc)
         t->panel_col[m] = sim_metric_pcol[m];
     t->sampling = 1;
     t->clean = 1; /* calloc: all zero */
-    size_t n = (size_t)t->nrows * SIM_MET_N, np = (size_t)ncomp * (size_t)t->npanel;
-    t->num = calloc(n ? n : 1, sizeof *t->num);
-    t->den = calloc(n ? n : 1, sizeof *t->den);
-    t->pnum = calloc(np ? np : 1, sizeof *t->pnum);
-    t->pden = calloc(np ? np : 1, sizeof *t->pden);
+    size_t n = (size_t)t->nrows * SIM_TALLY_STRIDE, np = (size_t)ncomp * (size_t)t->npanel;
+    t->num = sim_alloc_lines(n ? n : 1, sizeof *t->num);
+    t->den = sim_alloc_lines(n ? n : 1, sizeof *t->den);
+    t->pnum = sim_alloc_lines(np ? np : 1, sizeof *t->pnum);
+    t->pden = sim_alloc_lines(np ? np : 1, sizeof *t->pden);
     if (!t->num || !t->den || !t->pnum || !t->pden) {
         sim_tally_destroy(t);
         return NULL;
@@ -100,7 +102,7 @@ void sim_tally_destroy(sim_tally *t)
 
 void sim_tally_clear(sim_tally *t)
 {
-    size_t n = (size_t)t->nrows * SIM_MET_N, np = (size_t)t->ncomp * (size_t)t->npanel;
+    size_t n = (size_t)t->nrows * SIM_TALLY_STRIDE, np = (size_t)t->ncomp * (size_t)t->npanel;
     memset(t->num, 0, n * sizeof *t->num);
     memset(t->den, 0, n * sizeof *t->den);
     memset(t->pnum, 0, np * sizeof *t->pnum);
@@ -112,7 +114,7 @@ void sim_tally_reduce(sim_tally *t, double *out)
 {
     double num[SIM_MET_N] = {0}, den[SIM_MET_N] = {0};
     for (int64_t r = 0; r < t->nrows; r++) {
-        double *rn = t->num + r * SIM_MET_N, *rd = t->den + r * SIM_MET_N;
+        double *rn = t->num + r * SIM_TALLY_STRIDE, *rd = t->den + r * SIM_TALLY_STRIDE;
         for (int m = 0; m < SIM_MET_N; m++) {
             num[m] += rn[m];
             den[m] += rd[m];

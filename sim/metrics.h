@@ -66,6 +66,10 @@ int sim_metric_find(const char *name);
  * and the row receives its additions in entity order whatever the threads. */
 #define SIM_TALLY_BLOCK 64
 
+/* Doubles per tally row: whole cache lines, so that the rows of two blocks
+ * worked on by two threads never share a line (see sim/alloc.h). */
+#define SIM_TALLY_STRIDE ((SIM_MET_N + 7) / 8 * 8)
+
 /* The per-compound panel's columns, fixed at compile time so that
  * sim_tally_add() with a constant metric compiles to a couple of additions:
  * SIM_PCOL_<name> is the number of panel metrics before <name> (the panel
@@ -108,7 +112,7 @@ static const unsigned char sim_metric_ratio[SIM_MET_N] = {
 typedef struct {
     int64_t ncomp, nsub, nrc;
     int64_t nrows;           /* compound blocks + sub-districts + committee blocks */
-    double *num, *den;       /* nrows x SIM_MET_N */
+    double *num, *den;       /* nrows x SIM_TALLY_STRIDE (SIM_MET_N used) */
     int npanel;              /* SIM_NPANEL: metrics with a panel name */
     int panel_col[SIM_MET_N]; /* sim_metric_pcol[m] */
     double *pnum, *pden;     /* ncomp x npanel */
@@ -156,9 +160,9 @@ static inline void sim_tally_add(sim_tally *t, int64_t unit, int m, double num,
             t->pden[unit * SIM_NPANEL + k] += den;
     }
     const int64_t row = sim_tally_row(t, unit);
-    t->num[row * SIM_MET_N + m] += num;
+    t->num[row * SIM_TALLY_STRIDE + m] += num;
     if (ratio)
-        t->den[row * SIM_MET_N + m] += den;
+        t->den[row * SIM_TALLY_STRIDE + m] += den;
 }
 
 /* City values: out[m] = sum of numerators (COUNT) or sum num / sum den

@@ -400,7 +400,7 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
                 }
             }
             const int64_t row = sim_tally_row(t, sim_tally_sub(t, sd));
-            const double *rn = t->num + row * SIM_MET_N, *rd = t->den + row * SIM_MET_N;
+            const double *rn = t->num + row * SIM_TALLY_STRIDE, *rd = t->den + row * SIM_TALLY_STRIDE;
             for (int j = 0; j < nsm; j++) {
                 int k = sub_metric[j];
                 if (!sim_metric_ratio[k]) {
@@ -429,6 +429,13 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
     }
     progress(ctx, days, days, t0, &last, 1);
     r->seconds = now_seconds() - t0;
+    _Static_assert(MDL_NGROUPS <= SIM_MAX_GROUPS, "SIM_MAX_GROUPS is too small");
+    r->ngroups = MDL_NGROUPS;
+    r->group_name = mdl_group_name;
+    double in_groups = 0.0;
+    for (int g = 0; g < MDL_NGROUPS; g++)
+        in_groups += r->group_seconds[g] = m->group_seconds[g];
+    r->panel_seconds = r->seconds - in_groups;
     free(rs.sacc);
     free(rs.ini);
     sim_state_destroy(rs.st);

@@ -40,6 +40,8 @@
 #include "scenario.h"
 #include "world.h"
 
+#define SIM_MAX_GROUPS 8 /* groups of phases in a model's day, at most */
+
 typedef struct {
     int64_t days;
     uint64_t seed;
@@ -51,6 +53,10 @@ typedef struct {
     float *subpanel[SIM_MET_N]; /* nsamples x nsub when sim_metric_subpanel(m),
                                    else NULL */
     double seconds;           /* wall time of the day loop (information) */
+    int ngroups;              /* of which each group of the model's phases: */
+    double group_seconds[SIM_MAX_GROUPS];
+    const char *const *group_name;
+    double panel_seconds;     /* and the panels and the city series */
     int64_t first_day;        /* the day this run started from (0, or a checkpoint's) */
     char *forked_from;        /* NULL, or the provenance of a fork (sim_run_opts) */
 } sim_result;
