@@ -25,6 +25,10 @@
 
 #include "sim/rng.h"
 
+/* Room for open defects each compound's list starts with (about twice the
+ * mean number open in the calibrated city). */
+#define PMC_LIST_START 8
+
 void pmc_destroy(pmc_state *s)
 {
     if (!s)
@@ -53,6 +57,19 @@ sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
     for (int32_t c = 0; c < w->ncomp; c++) {
         s->quality[c] = p->pmc_quality_init;
         s->budget_quality[c] = p->pmc_quality_init;
+    }
+    /* every compound's defect list gets room for PMC_LIST_START defects
+     * now, one after another in compound order: the daily pass over the
+     * compounds then reads the lists as one stream the processor can
+     * prefetch, where lists allocated as they first fill are scattered
+     * (a cache miss per compound-day).  Longer lists move out as they grow. */
+    for (int32_t c = 0; c < w->ncomp; c++) {
+        pmc_defect_list *l = &s->open[c];
+        if (!(l->d = malloc(PMC_LIST_START * sizeof *l->d))) {
+            pmc_destroy(s);
+            return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for property firms");
+        }
+        l->cap = PMC_LIST_START;
     }
     return SIM_OK;
 }
