@@ -112,20 +112,30 @@ void sim_tally_clear(sim_tally *t)
 
 void sim_tally_reduce(sim_tally *t, double *out)
 {
-    double num[SIM_MET_N] = {0}, den[SIM_MET_N] = {0};
-    for (int64_t r = 0; r < t->nrows; r++) {
-        double *rn = t->num + r * SIM_TALLY_STRIDE, *rd = t->den + r * SIM_TALLY_STRIDE;
-        for (int m = 0; m < SIM_MET_N; m++) {
-            num[m] += rn[m];
-            den[m] += rd[m];
+    /* one cache line of metrics (8) per task: each metric is summed over
+     * the rows in row order, whatever the thread, and two threads never
+     * touch the same line */
+    enum { LINE = 8, NLINES = SIM_TALLY_STRIDE / 8 };
+    _Static_assert(SIM_TALLY_STRIDE % 8 == 0, "tally rows are whole lines");
+#pragma omp parallel for schedule(static) if (t->nrows >= 256)
+    for (int j = 0; j < NLINES; j++) {
+        double num[LINE] = {0}, den[LINE] = {0};
+        for (int64_t r = 0; r < t->nrows; r++) {
+            double *rn = t->num + r * SIM_TALLY_STRIDE + j * LINE;
+            double *rd = t->den + r * SIM_TALLY_STRIDE + j * LINE;
+            for (int k = 0; k < LINE; k++) {
+                num[k] += rn[k];
+                den[k] += rd[k];
+            }
+            memset(rn, 0, LINE * sizeof *rn);
+            memset(rd, 0, LINE * sizeof *rd);
         }
-        memset(rn, 0, SIM_MET_N * sizeof *rn);
-        memset(rd, 0, SIM_MET_N * sizeof *rd);
-    }
-    for (int m = 0; m < SIM_MET_N; m++) {
-        if (sim_metric_table[m].kind == SIM_M_COUNT)
-            out[m] = num[m];
-        else
-            out[m] = den[m] != 0.0 ? num[m] / den[m] : 0.0;
+        for (int k = 0; k < LINE && j * LINE + k < SIM_MET_N; k++) {
+            const int m = j * LINE + k;
+            if (sim_metric_table[m].kind == SIM_M_COUNT)
+                out[m] = num[k];
+            else
+                out[m] = den[k] != 0.0 ? num[k] / den[k] : 0.0;
+        }
     }
 }
