@@ -19,29 +19,39 @@ typedef struct {
  * e goes through every phase in turn before the thread moves on, so its
  * data is touched while it is in cache and a day has few barriers (this is
  * exact: these phases read and write only their own entity's state and
- * tally row, see mdl_step).  Compounds and committees take aligned blocks
- * of SIM_TALLY_BLOCK (see sim/metrics.h); sub-districts have a tally row
- * each and go one by one.  The first failure (lowest index, so the report
- * does not depend on the threads) wins. */
+ * tally row, see mdl_step).  Compounds and committees come in aligned
+ * blocks of SIM_TALLY_BLOCK (see sim/metrics.h), sub-districts in blocks of
+ * 8 (each has its own tally row).  Each thread takes one contiguous run of
+ * blocks (static schedule): it works on the same part of the city in every
+ * phase and on every day, so that part's state stays in its core's caches,
+ * as if each core ran a city of its own.  Handing out blocks dynamically
+ * balanced the load slightly better but moved every block between the
+ * cores; on two threads it was 9% slower (shanghai, 365 days, 2.69 s
+ * against 2.45 s, medians of six alternating runs).  The first failure
+ * (lowest index, so the report does not depend on the threads) wins. */
 static sim_status for_each(mdl_model *m, sim_ctx *ctx, int64_t day, int32_t n, int32_t chunk,
                            int32_t parallel_from, const phase *ph, int nph, const char *what)
 {
     int32_t failed_at = n;
     int failed_phase = 0;
     sim_status failed = SIM_OK;
-#pragma omp parallel for schedule(dynamic, chunk) if (n >= parallel_from)
-    for (int32_t e = 0; e < n; e++) {
-        for (int j = 0; j < nph; j++) {
-            sim_status s = ph[j].run(m, e, day);
-            if (s == SIM_OK)
-                continue;
+    const int32_t nblocks = (n + chunk - 1) / chunk;
+#pragma omp parallel for schedule(static) if (n >= parallel_from)
+    for (int32_t blk = 0; blk < nblocks; blk++) {
+        const int32_t e1 = n - blk * chunk < chunk ? n : (blk + 1) * chunk;
+        for (int32_t e = blk * chunk; e < e1; e++) {
+            for (int j = 0; j < nph; j++) {
+                sim_status s = ph[j].run(m, e, day);
+                if (s == SIM_OK)
+                    continue;
 #pragma omp critical(troika_phase_error)
-            if (e < failed_at) {
-                failed_at = e;
-                failed_phase = j;
-                failed = s;
+                if (e < failed_at) {
+                    failed_at = e;
+                    failed_phase = j;
+                    failed = s;
+                }
+                break;
             }
-            break;
         }
     }
     if (failed != SIM_OK)

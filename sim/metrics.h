@@ -60,10 +60,11 @@ void sim_metrics_print_table(FILE *f);
 int sim_metric_find(const char *name);
 
 /* Compounds (and residents' committees) per tally row.  A parallel loop
- * over compounds or committees that adds to the tally MUST use
- * schedule(dynamic, SIM_TALLY_BLOCK) (or static with that chunk): OpenMP
- * then hands out aligned blocks, so one thread owns a row during a phase,
- * and the row receives its additions in entity order whatever the threads. */
+ * over compounds or committees that adds to the tally MUST hand each thread
+ * whole aligned blocks of SIM_TALLY_BLOCK (a loop over blocks, as
+ * models/model.c does, or schedule(dynamic, SIM_TALLY_BLOCK)): one thread
+ * then owns a row during a phase, and the row receives its additions in
+ * entity order whatever the threads. */
 #define SIM_TALLY_BLOCK 64
 
 /* Doubles per tally row: whole cache lines, so that the rows of two blocks

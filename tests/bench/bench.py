@@ -6,7 +6,12 @@ Runs each case several times with `troika run --timing` and prints a table
 events per second, ns per compound-day, the 2-thread speed-up and the cost
 of writing the output.  The whole-city runs with 1 and 2 threads alternate,
 pair after pair, and the speed-up is the median of the pairs' ratios: on a
-shared machine whose speed drifts, this compares runs made at the same time.  A benchmark, not a test: it asserts nothing and
+shared machine whose speed drifts, this compares runs made at the same time.
+Each round also runs two independent 1-thread copies at once: the work the
+two cores deliver with nothing shared gives the machine's own ceiling for
+the speed-up (2.0 on two equal, idle cores; less when one core is slowed by
+a neighbour on the host, or the two compete for cache and memory), so the
+report separates troika's parallel efficiency from the machine's state.  A benchmark, not a test: it asserts nothing and
 reports whether each target is met.
 
 Usage: tests/bench/bench.py [--build DIR] [--repeat N] [--quick] [--json FILE]
@@ -39,17 +44,42 @@ def git_commit():
 TIMING = re.compile(r"timing: simulate ([0-9.]+) s \(day loop ([0-9.]+) s\), write ([0-9.]+) s, peak ([0-9.]+) MiB")
 
 
-def run_once(troika, args, threads, out):
+def run_cmd(troika, args, threads, out):
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
     cmd = [troika, "run", "-q", "--timing", "--force", "--threads", str(threads), "-o", out] + args
-    t0 = time.monotonic()
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    wall = time.monotonic() - t0
+    return cmd, env
+
+
+def parse_timing(cmd, p, wall):
     if p.returncode != 0:
         sys.exit("benchmark run failed: %s\n%s" % (" ".join(cmd), p.stderr))
     m = TIMING.search(p.stderr)
     sim, loop, write, peak = (float(x) for x in m.groups())
     return {"wall": wall, "simulate": sim, "loop": loop, "write": write, "peak_mib": peak}
+
+
+def run_once(troika, args, threads, out):
+    cmd, env = run_cmd(troika, args, threads, out)
+    t0 = time.monotonic()
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    return parse_timing(cmd, p, time.monotonic() - t0)
+
+
+def run_two_copies(troika, args, out_a, out_b):
+    """Two independent 1-thread runs at once: what the machine's two cores
+    deliver on this workload with nothing shared between them."""
+    procs = []
+    t0 = time.monotonic()
+    for out in (out_a, out_b):
+        cmd, env = run_cmd(troika, args, 1, out)
+        procs.append((cmd, subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                            text=True)))
+    res = []
+    for cmd, pr in procs:
+        stdout, stderr = pr.communicate()
+        res.append(parse_timing(cmd, subprocess.CompletedProcess(cmd, pr.returncode, stdout, stderr),
+                                time.monotonic() - t0))
+    return res
 
 
 def city_size(out):
@@ -119,12 +149,22 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         pairs = []
         out2, out1 = os.path.join(tmp, "city_2t.h5"), os.path.join(tmp, "city_1t.h5")
+        outa, outb = os.path.join(tmp, "copy_a.h5"), os.path.join(tmp, "copy_b.h5")
         for _ in range(a.repeat):
-            pairs.append((run_once(troika, city, 2, out2), run_once(troika, city, 1, out1)))
+            pairs.append((run_once(troika, city, 2, out2), run_once(troika, city, 1, out1),
+                          run_two_copies(troika, city, outa, outb)))
         summarise("shanghai %d d, 2 threads" % days_city, 2, "city_2t", [p[0] for p in pairs], out2)
         summarise("shanghai %d d, 1 thread" % days_city, 1, "city_1t", [p[1] for p in pairs], out1)
+        summarise("shanghai %d d, 2 copies of 1 thr" % days_city, 1, "city_copies",
+                  [c for p in pairs for c in p[2]], outa)
         ratios = [p[1]["loop"] / p[0]["loop"] for p in pairs]
+        # the machine's ceiling for the speed-up: the two copies do two runs'
+        # work in the time they take, so a perfect 2-thread run would take
+        # 1 / (1/Ta + 1/Tb); against the 1-thread run of the same round
+        ceilings = [p[1]["loop"] * (1.0 / p[2][0]["loop"] + 1.0 / p[2][1]["loop"]) for p in pairs]
         print("%-34s %s" % ("speed-up of each 1t/2t pair", " ".join("%.2f" % x for x in ratios)), flush=True)
+        print("%-34s %s" % ("machine ceiling of each round", " ".join("%.2f" % x for x in ceilings)),
+              flush=True)
         for label, args, threads, key, repeat in cases:
             out = os.path.join(tmp, key + ".h5")
             summarise(label, threads, key, [run_once(troika, args, threads, out) for _ in range(repeat)], out)
@@ -151,6 +191,7 @@ def main():
                                      "wall": sweep_wall, "runs": 1000}
 
     speedup = statistics.median(ratios)
+    ceiling = statistics.median(ceilings)
     c2 = results["city_2t"]
     targets = [
         ("shanghai %d d, 2 threads: wall <= 60 s" % days_city, c2["wall"], c2["wall"] <= 60),
@@ -165,6 +206,8 @@ def main():
     if sweep_wall is not None:
         targets.append(("1,000-run district sweep, 2 threads: minutes (s)", sweep_wall,
                         sweep_wall <= 600))
+    print("\nmachine ceiling for the speed-up (two 1-thread copies at once): %.2f; "
+          "troika reaches %.0f%% of it" % (ceiling, 100.0 * speedup / ceiling))
     print()
     print("%-48s %12s  %s" % ("target", "measured", "met"))
     for name, val, ok in targets:
@@ -177,6 +220,8 @@ def main():
                                                    r["ns_per_compound_day"]))
     report = {"cpu": cpu_model(), "cores": os.cpu_count(), "commit": git_commit(),
               "results": results, "speedup_2_vs_1": speedup, "speedup_pairs": ratios,
+              "machine_ceiling": ceiling, "machine_ceiling_rounds": ceilings,
+              "parallel_efficiency": speedup / ceiling,
               "targets": [{"target": n, "measured": v, "met": ok} for n, v, ok in targets]}
     path = a.json or os.path.join(a.build, "bench.json")
     with open(path, "w") as f:
