@@ -736,6 +736,8 @@ static void matters(oc_day *x, double u, sim_stream *st)
 
     /* who decides: the committee with a working majority, else the RC acting */
     int committee = s == OC_ACTIVE && 2 * o->working[c] > o->seats[c];
+    if (o->q_len[c] == 0)
+        return; /* nothing waiting (most days): no speed or probabilities to work out */
     double speed = committee ? oc_decision_speed(p, o->competence[c], o->effort[c],
                                                  cross_share(o, c), x->secretary)
                              : (x->acting ? p->oc_rc_speed : 0.0);
