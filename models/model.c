@@ -67,7 +67,11 @@ static sim_status for_each(mdl_model *m, sim_ctx *ctx, int64_t day, int32_t n, i
      * eighth dealt out one by one, to whichever thread is free first, so
      * the threads finish together */
     const int32_t nfixed = nblocks - nblocks / 8;
-#pragma omp parallel if (n >= parallel_from)
+    if (n < parallel_from || !sim_threads_available()) {
+        for (int32_t blk = 0; blk < nblocks; blk++)
+            run_block(m, day, n, chunk, blk, ph, nph, &f);
+    } else
+#pragma omp parallel
     {
 #pragma omp for schedule(static) nowait
         for (int32_t blk = 0; blk < nfixed; blk++)

@@ -12,3 +12,8 @@ void sim_ctx_init(sim_ctx *ctx)
         ctx->threads = 1;
     ctx->log = stderr;
 }
+
+int sim_threads_available(void)
+{
+    return !omp_in_parallel() && omp_get_max_threads() > 1;
+}

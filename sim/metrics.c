@@ -2,6 +2,7 @@
 #include "metrics.h"
 
 #include "alloc.h"
+#include "ctx.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -110,32 +111,43 @@ void sim_tally_clear(sim_tally *t)
     t->clean = 1;
 }
 
+/* The city value of the metrics in cache line j of the rows (8 metrics). */
+static void reduce_line(sim_tally *t, int j, double *out)
+{
+    enum { LINE = 8 };
+    double num[LINE] = {0}, den[LINE] = {0};
+    for (int64_t r = 0; r < t->nrows; r++) {
+        double *rn = t->num + r * SIM_TALLY_STRIDE + j * LINE;
+        double *rd = t->den + r * SIM_TALLY_STRIDE + j * LINE;
+        for (int k = 0; k < LINE; k++) {
+            num[k] += rn[k];
+            den[k] += rd[k];
+        }
+        memset(rn, 0, LINE * sizeof *rn);
+        memset(rd, 0, LINE * sizeof *rd);
+    }
+    for (int k = 0; k < LINE && j * LINE + k < SIM_MET_N; k++) {
+        const int m = j * LINE + k;
+        if (sim_metric_table[m].kind == SIM_M_COUNT)
+            out[m] = num[k];
+        else
+            out[m] = den[k] != 0.0 ? num[k] / den[k] : 0.0;
+    }
+}
+
 void sim_tally_reduce(sim_tally *t, double *out)
 {
-    /* one cache line of metrics (8) per task: each metric is summed over
-     * the rows in row order, whatever the thread, and two threads never
-     * touch the same line */
-    enum { LINE = 8, NLINES = SIM_TALLY_STRIDE / 8 };
+    /* one cache line of metrics per task: each metric is summed over the
+     * rows in row order, whatever the thread, and two threads never touch
+     * the same line */
+    enum { NLINES = SIM_TALLY_STRIDE / 8 };
     _Static_assert(SIM_TALLY_STRIDE % 8 == 0, "tally rows are whole lines");
-#pragma omp parallel for schedule(static) if (t->nrows >= 256)
-    for (int j = 0; j < NLINES; j++) {
-        double num[LINE] = {0}, den[LINE] = {0};
-        for (int64_t r = 0; r < t->nrows; r++) {
-            double *rn = t->num + r * SIM_TALLY_STRIDE + j * LINE;
-            double *rd = t->den + r * SIM_TALLY_STRIDE + j * LINE;
-            for (int k = 0; k < LINE; k++) {
-                num[k] += rn[k];
-                den[k] += rd[k];
-            }
-            memset(rn, 0, LINE * sizeof *rn);
-            memset(rd, 0, LINE * sizeof *rd);
-        }
-        for (int k = 0; k < LINE && j * LINE + k < SIM_MET_N; k++) {
-            const int m = j * LINE + k;
-            if (sim_metric_table[m].kind == SIM_M_COUNT)
-                out[m] = num[k];
-            else
-                out[m] = den[k] != 0.0 ? num[k] / den[k] : 0.0;
-        }
+    if (t->nrows >= 256 && sim_threads_available()) {
+#pragma omp parallel for schedule(static)
+        for (int j = 0; j < NLINES; j++)
+            reduce_line(t, j, out);
+    } else {
+        for (int j = 0; j < NLINES; j++)
+            reduce_line(t, j, out);
     }
 }

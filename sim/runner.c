@@ -127,9 +127,69 @@ typedef struct {
                            running sums, kept in the tally's panel columns) */
     int nsp;            /* columns of sacc */
     int scol[SIM_MET_N]; /* column of metric m in sacc, or -1 */
+    int panel_metric[SIM_MET_N], npm; /* the metrics with a compound-panel column */
+    int sub_metric[SIM_MET_N], nsm;   /* the others of the sub-district panel */
     int next;           /* next policy change */
     int64_t sample;     /* panel rows done */
 } run_state;
+
+/* The panels' work for sub-district sd at the end of a day (see the day
+ * loop in sim_run_ex): on sampling days its compounds' panel rows and its
+ * own panel row; every day its own tally row's counts are summed. */
+static void panel_subdistrict(run_state *rs, int64_t sd, int is_sample)
+{
+    sim_result *r = rs->r;
+    const sim_tally *t = rs->m->tally;
+    const int64_t ncomp = r->world->ncomp, nsub = r->world->nsub, sample = rs->sample;
+    const int32_t *sub_comp0 = r->world->sub_comp0;
+    const int npm = rs->npm, nsm = rs->nsm, nsp = rs->nsp;
+    const int *panel_metric = rs->panel_metric, *sub_metric = rs->sub_metric;
+    double *sacc = rs->sacc;
+    if (is_sample) {
+        double snum[SIM_NPANEL + 1], sden[SIM_NPANEL + 1]; /* by panel column */
+        for (int j = 0; j < SIM_NPANEL; j++)
+            snum[j] = sden[j] = 0.0;
+        for (int64_t c = sub_comp0[sd]; c < sub_comp0[sd + 1]; c++) {
+            double *pn = t->pnum + c * SIM_NPANEL, *pd = t->pden + c * SIM_NPANEL;
+            for (int j = 0; j < npm; j++) {
+                const int k = panel_metric[j], col = sim_metric_pcol[k];
+                const double num = pn[col], den = pd[col];
+                if (!sim_metric_ratio[k]) {
+                    r->panel[k][sample * ncomp + c] = (float)num;
+                    snum[col] += num;
+                } else {
+                    r->panel[k][sample * ncomp + c] = (float)(den != 0.0 ? num / den : 0.0);
+                    snum[col] += num;
+                    sden[col] += den;
+                }
+            }
+            memset(pn, 0, SIM_NPANEL * sizeof *pn);
+            memset(pd, 0, SIM_NPANEL * sizeof *pd);
+        }
+        for (int j = 0; j < npm; j++) {
+            const int k = panel_metric[j], col = sim_metric_pcol[k];
+            r->subpanel[k][sample * nsub + sd] =
+                (float)(!sim_metric_ratio[k] ? snum[col]
+                        : sden[col] != 0.0   ? snum[col] / sden[col]
+                                             : 0.0);
+        }
+    }
+    const int64_t row = sim_tally_row(t, sim_tally_sub(t, sd));
+    const double *rn = t->num + row * SIM_TALLY_STRIDE, *rd = t->den + row * SIM_TALLY_STRIDE;
+    for (int j = 0; j < nsm; j++) {
+        int k = sub_metric[j];
+        if (!sim_metric_ratio[k]) {
+            double *a = &sacc[sd * nsp + rs->scol[k]];
+            *a += rn[k];
+            if (is_sample) {
+                r->subpanel[k][sample * nsub + sd] = (float)*a;
+                *a = 0.0;
+            }
+        } else if (is_sample) {
+            r->subpanel[k][sample * nsub + sd] = (float)(rd[k] != 0.0 ? rn[k] / rd[k] : 0.0);
+        }
+    }
+}
 
 static sim_status write_checkpoint(run_state *rs, int64_t day)
 {
@@ -317,12 +377,11 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
 
     /* the metrics with a panel column, and those the sub-district phases
      * fill, so the daily loop skips the others */
-    int panel_metric[SIM_MET_N], npm = 0, sub_metric[SIM_MET_N], nsm = 0;
     for (int k = 0; k < SIM_MET_N; k++) {
         if (r->panel[k])
-            panel_metric[npm++] = k;
+            rs.panel_metric[rs.npm++] = k;
         else if (r->subpanel[k])
-            sub_metric[nsm++] = k;
+            rs.sub_metric[rs.nsm++] = k;
     }
 
     if (from) {
@@ -366,55 +425,13 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
         if (st != SIM_OK)
             goto fail;
 
-        const int nsp = rs.nsp;
-        double *sacc = rs.sacc;
-#pragma omp parallel for schedule(dynamic, 1) if (is_sample && ncomp >= 2 * SIM_TALLY_BLOCK && nsub > 1)
-        for (int64_t sd = 0; sd < nsub; sd++) {
-            if (is_sample) {
-                double snum[SIM_NPANEL + 1], sden[SIM_NPANEL + 1]; /* by panel column */
-                for (int j = 0; j < SIM_NPANEL; j++)
-                    snum[j] = sden[j] = 0.0;
-                for (int64_t c = sub_comp0[sd]; c < sub_comp0[sd + 1]; c++) {
-                    double *pn = t->pnum + c * SIM_NPANEL, *pd = t->pden + c * SIM_NPANEL;
-                    for (int j = 0; j < npm; j++) {
-                        const int k = panel_metric[j], col = sim_metric_pcol[k];
-                        const double num = pn[col], den = pd[col];
-                        if (!sim_metric_ratio[k]) {
-                            r->panel[k][sample * ncomp + c] = (float)num;
-                            snum[col] += num;
-                        } else {
-                            r->panel[k][sample * ncomp + c] = (float)(den != 0.0 ? num / den : 0.0);
-                            snum[col] += num;
-                            sden[col] += den;
-                        }
-                    }
-                    memset(pn, 0, SIM_NPANEL * sizeof *pn);
-                    memset(pd, 0, SIM_NPANEL * sizeof *pd);
-                }
-                for (int j = 0; j < npm; j++) {
-                    const int k = panel_metric[j], col = sim_metric_pcol[k];
-                    r->subpanel[k][sample * nsub + sd] =
-                        (float)(!sim_metric_ratio[k] ? snum[col]
-                                : sden[col] != 0.0   ? snum[col] / sden[col]
-                                                     : 0.0);
-                }
-            }
-            const int64_t row = sim_tally_row(t, sim_tally_sub(t, sd));
-            const double *rn = t->num + row * SIM_TALLY_STRIDE, *rd = t->den + row * SIM_TALLY_STRIDE;
-            for (int j = 0; j < nsm; j++) {
-                int k = sub_metric[j];
-                if (!sim_metric_ratio[k]) {
-                    double *a = &sacc[sd * nsp + rs.scol[k]];
-                    *a += rn[k];
-                    if (is_sample) {
-                        r->subpanel[k][sample * nsub + sd] = (float)*a;
-                        *a = 0.0;
-                    }
-                } else if (is_sample) {
-                    r->subpanel[k][sample * nsub + sd] =
-                        (float)(rd[k] != 0.0 ? rn[k] / rd[k] : 0.0);
-                }
-            }
+        if (is_sample && ncomp >= 2 * SIM_TALLY_BLOCK && nsub > 1 && sim_threads_available()) {
+#pragma omp parallel for schedule(dynamic, 1)
+            for (int64_t sd = 0; sd < nsub; sd++)
+                panel_subdistrict(&rs, sd, is_sample);
+        } else {
+            for (int64_t sd = 0; sd < nsub; sd++)
+                panel_subdistrict(&rs, sd, is_sample);
         }
         sim_tally_reduce(t, r->city + day * SIM_MET_N);
         t->clean = 1;
