@@ -162,9 +162,9 @@ def main():
         # runs' work in the time they take, so a 2-thread run as good as
         # them would take 1 / (1/Ta + 1/Tb); against the 1-thread run of
         # the same round
-        ceilings = [p[1]["loop"] * (1.0 / p[2][0]["loop"] + 1.0 / p[2][1]["loop"]) for p in pairs]
+        references = [p[1]["loop"] * (1.0 / p[2][0]["loop"] + 1.0 / p[2][1]["loop"]) for p in pairs]
         print("%-34s %s" % ("speed-up of each 1t/2t pair", " ".join("%.2f" % x for x in ratios)), flush=True)
-        print("%-34s %s" % ("machine reference of each round", " ".join("%.2f" % x for x in ceilings)),
+        print("%-34s %s" % ("machine reference of each round", " ".join("%.2f" % x for x in references)),
               flush=True)
         for label, args, threads, key, repeat in cases:
             out = os.path.join(tmp, key + ".h5")
@@ -192,8 +192,8 @@ def main():
                                      "wall": sweep_wall, "runs": 1000}
 
     speedup = statistics.median(ratios)
-    ceiling = statistics.median(ceilings)
-    efficiency = statistics.median(r / c for r, c in zip(ratios, ceilings))
+    reference = statistics.median(references)
+    efficiency = statistics.median(r / c for r, c in zip(ratios, references))
     c2 = results["city_2t"]
     targets = [
         ("shanghai %d d, 2 threads: wall <= 60 s" % days_city, c2["wall"], c2["wall"] <= 60),
@@ -209,7 +209,7 @@ def main():
         targets.append(("1,000-run district sweep, 2 threads: minutes (s)", sweep_wall,
                         sweep_wall <= 600))
     print("\nmachine reference for the speed-up (two 1-thread copies at once): %.2f; "
-          "troika's speed-up is %.0f%% of it (median over the rounds)" % (ceiling, 100.0 * efficiency))
+          "troika's speed-up is %.0f%% of it (median over the rounds)" % (reference, 100.0 * efficiency))
     print()
     print("%-48s %12s  %s" % ("target", "measured", "met"))
     for name, val, ok in targets:
@@ -222,7 +222,7 @@ def main():
                                                    r["ns_per_compound_day"]))
     report = {"cpu": cpu_model(), "cores": os.cpu_count(), "commit": git_commit(),
               "results": results, "speedup_2_vs_1": speedup, "speedup_pairs": ratios,
-              "machine_reference": ceiling, "machine_reference_rounds": ceilings,
+              "machine_reference": reference, "machine_reference_rounds": references,
               "parallel_efficiency": efficiency,
               "targets": [{"target": n, "measured": v, "met": ok} for n, v, ok in targets]}
     path = a.json or os.path.join(a.build, "bench.json")
