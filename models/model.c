@@ -15,22 +15,7 @@ typedef struct {
     const char *name;
 } phase;
 
-/* Run phases over entities [0, n) in parallel, in blocks of `chunk`: entity
- * e goes through every phase in turn before the thread moves on, so its
- * data is touched while it is in cache and a day has few barriers (this is
- * exact: these phases read and write only their own entity's state and
- * tally row, see mdl_step).  Compounds and committees come in aligned
- * blocks of SIM_TALLY_BLOCK (see sim/metrics.h), sub-districts in blocks of
- * 8 (each has its own tally row).  Each thread takes one contiguous run of
- * seven eighths of the blocks (static schedule): it works on the same part
- * of the city in every phase and on every day, so that part's state stays
- * in its core's caches, as if each core ran a city of its own; the last
- * eighth goes block by block to whichever thread is free, so the threads
- * finish together.  Measured on two threads (shanghai, 365 days, medians of
- * six alternating runs): every block dealt out dynamically 2.69 s, all
- * static 2.45 s (and 2.49 s in a later comparison), static with the
- * dynamic tail 2.37 s.  The first failure (lowest index, so the report
- * does not depend on the threads) wins. */
+/* The first failure of a for_each (see there). */
 typedef struct {
     int32_t at;   /* lowest failing entity (n: none) */
     int phase;    /* its failing phase */
@@ -58,6 +43,22 @@ static void run_block(mdl_model *m, int64_t day, int32_t n, int32_t chunk, int32
     }
 }
 
+/* Run phases over entities [0, n) in parallel, in blocks of `chunk`: entity
+ * e goes through every phase in turn before the thread moves on, so its
+ * data is touched while it is in cache and a day has few barriers (this is
+ * exact: these phases read and write only their own entity's state and
+ * tally row, see mdl_step).  Compounds and committees come in aligned
+ * blocks of SIM_TALLY_BLOCK (see sim/metrics.h), sub-districts in blocks of
+ * 8 (each has its own tally row).  Each thread takes one contiguous run of
+ * seven eighths of the blocks (static schedule): it works on the same part
+ * of the city in every phase and on every day, so that part's state stays
+ * in its core's caches, as if each core ran a city of its own; the last
+ * eighth goes block by block to whichever thread is free, so the threads
+ * finish together.  Measured on two threads (shanghai, 365 days, medians of
+ * six alternating runs): every block dealt out dynamically 2.69 s, all
+ * static 2.45 s (and 2.49 s in a later comparison), static with the
+ * dynamic tail 2.37 s.  The first failure (lowest index, so the report
+ * does not depend on the threads) wins. */
 static sim_status for_each(mdl_model *m, sim_ctx *ctx, int64_t day, int32_t n, int32_t chunk,
                            int32_t parallel_from, const phase *ph, int nph, const char *what)
 {
