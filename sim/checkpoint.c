@@ -38,6 +38,30 @@ struct sim_checkpoint {
 
 /* ---- writing ------------------------------------------------------------------ */
 
+/* Metric m has a per-compound panel (the sub-district one: sim_metric_subpanel). */
+static int compound_panel(int m)
+{
+    return sim_metric_table[m].panel[0] != '\0';
+}
+
+/* The panel so far as <group>/<metric>, float32[nsamples x ncols], for the
+ * metrics `has` selects. */
+static sim_status put_panels(sim_output *o, const char *group, int (*has)(int m),
+                             int64_t nsamples, int64_t ncols, const float *const *panel,
+                             sim_error *err)
+{
+    SIM_TRY(err, out_put_group(o, group, err));
+    int64_t dims[2] = {nsamples, ncols};
+    for (int m = 0; m < SIM_MET_N; m++) {
+        if (!has(m))
+            continue;
+        char p[160];
+        snprintf(p, sizeof p, "%s/%s", group, sim_metric_table[m].name);
+        SIM_TRY(err, out_put_array(o, p, 2, dims, SIM_V_F32, panel[m], err));
+    }
+    return SIM_OK;
+}
+
 /* "a\nb\n...": the keys of the parameter table or the metric names. */
 static char *joined_names(int params)
 {
@@ -127,25 +151,10 @@ sim_status ckpt_write(const char *path, const ckpt_info *in, sim_state *st,
     PUT(out_put_array(o, "/result/sample_day", 1, &in->nsamples, SIM_V_I64, in->sample_day,
                       err));
     PUT(out_put_array(o, "/result/acc", 1, &in->nacc, SIM_V_F64, in->acc, err));
-    PUT(out_put_group(o, "/result/panel", err));
-    int64_t pd[2] = {in->nsamples, in->ncomp};
-    for (int m = 0; m < SIM_MET_N; m++) {
-        if (!sim_metric_table[m].panel[0])
-            continue;
-        char p[160];
-        snprintf(p, sizeof p, "/result/panel/%s", sim_metric_table[m].name);
-        PUT(out_put_array(o, p, 2, pd, SIM_V_F32, in->panel[m], err));
-    }
+    PUT(put_panels(o, "/result/panel", compound_panel, in->nsamples, in->ncomp, in->panel, err));
     PUT(out_put_array(o, "/result/subacc", 1, &in->nsacc, SIM_V_F64, in->sacc, err));
-    PUT(out_put_group(o, "/result/subpanel", err));
-    int64_t sd[2] = {in->nsamples, in->nsub};
-    for (int m = 0; m < SIM_MET_N; m++) {
-        if (!sim_metric_subpanel(m))
-            continue;
-        char p[160];
-        snprintf(p, sizeof p, "/result/subpanel/%s", sim_metric_table[m].name);
-        PUT(out_put_array(o, p, 2, sd, SIM_V_F32, in->subpanel[m], err));
-    }
+    PUT(put_panels(o, "/result/subpanel", sim_metric_subpanel, in->nsamples, in->nsub,
+                   in->subpanel, err));
 #undef PUT
     s = out_commit(o, err);
     o = NULL;
@@ -349,6 +358,45 @@ static sim_status read_expect(const sim_checkpoint *ck, hid_t f, const char *pat
     return SIM_OK;
 }
 
+/* read_array of a one-dimensional dataset of `type`; *n its length. */
+static sim_status read_list(const sim_checkpoint *ck, hid_t f, const char *path, sim_vtype type,
+                            int64_t *n, void **data, sim_error *err)
+{
+    sim_vtype t = SIM_V_I8;
+    int64_t dims[2] = {0, 0};
+    SIM_TRY(err, read_array(ck, f, path, &t, dims, data, err));
+    if (t != type || dims[1] != 1)
+        return BAD("%s is not a list of %s", path, sim_vtype_name(type));
+    *n = dims[0];
+    return SIM_OK;
+}
+
+/* The panel datasets <group>/<metric> for the metrics `has` selects, each
+ * float32[nsamples x ncols] with the same ncols (*ncols: -1 when none); the
+ * data are kept in store[m] (freed with the checkpoint) and shown in view[m]. */
+static sim_status read_panels(const sim_checkpoint *ck, hid_t f, const char *group,
+                              int (*has)(int m), const char *cols, int64_t nsamples,
+                              float **store, const float **view, int64_t *ncols, sim_error *err)
+{
+    *ncols = -1;
+    for (int m = 0; m < SIM_MET_N; m++) {
+        if (!has(m))
+            continue;
+        char p[160];
+        snprintf(p, sizeof p, "%s/%s", group, sim_metric_table[m].name);
+        sim_vtype t = SIM_V_I8;
+        int64_t dims[2] = {0, 0};
+        SIM_TRY(err, read_array(ck, f, p, &t, dims, (void **)&store[m], err));
+        if (t != SIM_V_F32 || dims[0] != nsamples || (*ncols >= 0 && dims[1] != *ncols))
+            return BAD("%s is %s[%lld x %lld], expected float32[%lld x %s]", p,
+                       sim_vtype_name(t), (long long)dims[0], (long long)dims[1],
+                       (long long)nsamples, cols);
+        *ncols = dims[1];
+        view[m] = store[m];
+    }
+    return SIM_OK;
+}
+
 /* The first line where two newline-joined lists differ (for messages). */
 static void first_difference(const char *a, const char *b, char *buf, size_t n)
 {
@@ -516,58 +564,14 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
 
     GET(read_expect(ck, f, "/result/city", SIM_V_F64, in->day, SIM_MET_N, (void **)&ck->city,
                     err));
-    sim_vtype t;
-    int64_t dims[2];
-    GET(read_array(ck, f, "/result/sample_day", &t, dims, (void **)&ck->sample_day, err));
-    if (t != SIM_V_I64 || dims[1] != 1) {
-        s = BAD("/result/sample_day is not a list of int64 days");
-        goto fail;
-    }
-    in->nsamples = dims[0];
-    GET(read_array(ck, f, "/result/acc", &t, dims, (void **)&ck->acc, err));
-    if (t != SIM_V_F64 || dims[1] != 1) {
-        s = BAD("/result/acc is not a list of float64");
-        goto fail;
-    }
-    in->nacc = dims[0];
-    in->ncomp = -1;
-    for (int m = 0; m < SIM_MET_N; m++) {
-        if (!sim_metric_table[m].panel[0])
-            continue;
-        char p[160];
-        snprintf(p, sizeof p, "/result/panel/%s", sim_metric_table[m].name);
-        GET(read_array(ck, f, p, &t, dims, (void **)&ck->panel[m], err));
-        if (t != SIM_V_F32 || dims[0] != in->nsamples || (in->ncomp >= 0 && dims[1] != in->ncomp)) {
-            s = BAD("%s is %s[%lld x %lld], expected float32[%lld x compounds]", p,
-                    sim_vtype_name(t), (long long)dims[0], (long long)dims[1],
-                    (long long)in->nsamples);
-            goto fail;
-        }
-        in->ncomp = dims[1];
-        in->panel[m] = ck->panel[m];
-    }
-    GET(read_array(ck, f, "/result/subacc", &t, dims, (void **)&ck->sacc, err));
-    if (t != SIM_V_F64 || dims[1] != 1) {
-        s = BAD("/result/subacc is not a list of float64");
-        goto fail;
-    }
-    in->nsacc = dims[0];
-    in->nsub = -1;
-    for (int m = 0; m < SIM_MET_N; m++) {
-        if (!sim_metric_subpanel(m))
-            continue;
-        char p[160];
-        snprintf(p, sizeof p, "/result/subpanel/%s", sim_metric_table[m].name);
-        GET(read_array(ck, f, p, &t, dims, (void **)&ck->subpanel[m], err));
-        if (t != SIM_V_F32 || dims[0] != in->nsamples || (in->nsub >= 0 && dims[1] != in->nsub)) {
-            s = BAD("%s is %s[%lld x %lld], expected float32[%lld x sub-districts]", p,
-                    sim_vtype_name(t), (long long)dims[0], (long long)dims[1],
-                    (long long)in->nsamples);
-            goto fail;
-        }
-        in->nsub = dims[1];
-        in->subpanel[m] = ck->subpanel[m];
-    }
+    GET(read_list(ck, f, "/result/sample_day", SIM_V_I64, &in->nsamples,
+                  (void **)&ck->sample_day, err));
+    GET(read_list(ck, f, "/result/acc", SIM_V_F64, &in->nacc, (void **)&ck->acc, err));
+    GET(read_panels(ck, f, "/result/panel", compound_panel, "compounds", in->nsamples, ck->panel,
+                    in->panel, &in->ncomp, err));
+    GET(read_list(ck, f, "/result/subacc", SIM_V_F64, &in->nsacc, (void **)&ck->sacc, err));
+    GET(read_panels(ck, f, "/result/subpanel", sim_metric_subpanel, "sub-districts",
+                    in->nsamples, ck->subpanel, in->subpanel, &in->nsub, err));
     in->city = ck->city;
     in->sample_day = ck->sample_day;
     in->acc = ck->acc;
