@@ -29,6 +29,7 @@
 #include "sim/metrics.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
+#include "model_helpers.h"
 
 /* ---- unit tests of the mechanisms ------------------------------------------- */
 
@@ -157,46 +158,17 @@ static const char *BASE[] = {"city.compounds=400", "city.subdistricts=4", "city.
                              "city.hh_old_mean=90", "city.hh_min=20"};
 #define NBASE ((int)(sizeof BASE / sizeof BASE[0]))
 
-static sim_result *run(int threads, uint64_t seed, int64_t days, const char **sets, int nsets)
+/* A whole run of the small district (BASE) with sets on top. */
+static sim_result *run_small(int threads, uint64_t seed, int64_t days, const char **sets,
+                             int nsets)
 {
-    scn_scenario s;
-    sim_ctx ctx;
-    sim_ctx_init(&ctx);
-    scn_init_default(&s);
-    s.params.run_seed = (int64_t)seed;
-    s.params.run_days = days;
+    const char *all[NBASE + 16];
+    assert_true(nsets <= 16);
     for (int k = 0; k < NBASE; k++)
-        assert_int_equal(scn_set(&s, BASE[k], &ctx.err), SIM_OK);
-    for (int k = 0; k < nsets; k++) {
-        sim_status st = scn_set(&s, sets[k], &ctx.err);
-        if (st != SIM_OK) {
-            char buf[1024];
-            fail_msg("--set %s: %s", sets[k], sim_error_format(&ctx.err, buf, sizeof buf));
-        }
-    }
-    assert_int_equal(scn_finish(&s, &ctx.err), SIM_OK);
-    omp_set_num_threads(threads);
-    sim_result *r = NULL;
-    sim_status st = sim_run(&ctx, &s, &r);
-    if (st != SIM_OK) {
-        char buf[1024];
-        fail_msg("run failed: %s", sim_error_format(&ctx.err, buf, sizeof buf));
-    }
-    scn_free(&s);
-    return r;
-}
-
-static double city_sum(const sim_result *r, int m, int64_t d0, int64_t d1)
-{
-    double s = 0.0;
-    for (int64_t d = d0; d < d1; d++)
-        s += sim_result_city(r, d, m);
-    return s;
-}
-
-static double city_mean(const sim_result *r, int m, int64_t d0, int64_t d1)
-{
-    return city_sum(r, m, d0, d1) / (double)(d1 - d0);
+        all[k] = BASE[k];
+    for (int k = 0; k < nsets; k++)
+        all[NBASE + k] = sets[k];
+    return run(threads, seed, days, all, NBASE + nsets);
 }
 
 #define REPS 3
@@ -212,19 +184,19 @@ typedef struct {
 static summary summarise(const sim_result *r)
 {
     summary s;
-    s.dormant = city_mean(r, SIM_MET_oc_dormant_share, FROM, r->days);
-    s.misconduct = city_mean(r, SIM_MET_oc_misconduct_share, FROM, r->days);
-    s.functioning = city_mean(r, SIM_MET_oc_functioning_share, FROM, r->days);
-    s.trust = city_mean(r, SIM_MET_oc_trust_mean, FROM, r->days);
-    s.quorate = city_sum(r, SIM_MET_assemblies_quorate, FROM, r->days);
-    s.failed = city_sum(r, SIM_MET_assemblies_failed, FROM, r->days);
-    s.elections = city_sum(r, SIM_MET_elections_held, FROM, r->days);
-    s.elections_failed = city_sum(r, SIM_MET_elections_failed, FROM, r->days);
-    s.passed = city_sum(r, SIM_MET_decisions_passed, FROM, r->days);
-    s.failed_decisions = city_sum(r, SIM_MET_decisions_failed, FROM, r->days);
-    s.cross = city_mean(r, SIM_MET_oc_cross_share, FROM, r->days);
-    s.unfilled = city_mean(r, SIM_MET_oc_seats_unfilled_share, FROM, r->days);
-    s.detected = city_sum(r, SIM_MET_oc_misconduct_detected, FROM, r->days);
+    s.dormant = mean_of(r, SIM_MET_oc_dormant_share, FROM, r->days);
+    s.misconduct = mean_of(r, SIM_MET_oc_misconduct_share, FROM, r->days);
+    s.functioning = mean_of(r, SIM_MET_oc_functioning_share, FROM, r->days);
+    s.trust = mean_of(r, SIM_MET_oc_trust_mean, FROM, r->days);
+    s.quorate = sum_of(r, SIM_MET_assemblies_quorate, FROM, r->days);
+    s.failed = sum_of(r, SIM_MET_assemblies_failed, FROM, r->days);
+    s.elections = sum_of(r, SIM_MET_elections_held, FROM, r->days);
+    s.elections_failed = sum_of(r, SIM_MET_elections_failed, FROM, r->days);
+    s.passed = sum_of(r, SIM_MET_decisions_passed, FROM, r->days);
+    s.failed_decisions = sum_of(r, SIM_MET_decisions_failed, FROM, r->days);
+    s.cross = mean_of(r, SIM_MET_oc_cross_share, FROM, r->days);
+    s.unfilled = mean_of(r, SIM_MET_oc_seats_unfilled_share, FROM, r->days);
+    s.detected = sum_of(r, SIM_MET_oc_misconduct_detected, FROM, r->days);
     /* decision days weighted by decisions */
     double num = 0.0, den = 0.0;
     for (int64_t d = FROM; d < r->days; d++) {
@@ -243,7 +215,7 @@ static summary replicate_mean(const char **sets, int nsets)
     summary mean;
     memset(&mean, 0, sizeof mean);
     for (int k = 0; k < REPS; k++) {
-        sim_result *r = run(2, 101 + (uint64_t)k, DAYS, sets, nsets);
+        sim_result *r = run_small(2, 101 + (uint64_t)k, DAYS, sets, nsets);
         summary s = summarise(r);
         double *pm = (double *)&mean, *ps = (double *)&s;
         for (size_t i = 0; i < sizeof(summary) / sizeof(double); i++)
@@ -362,7 +334,7 @@ static void test_secretary(void **state)
     /* the cost: every compound, 5,000 yuan a month */
     sim_params p;
     sim_params_default(&p);
-    sim_result *r = run(2, 3, 60, sets, 1);
+    sim_result *r = run_small(2, 3, 60, sets, 1);
     for (int64_t d = 0; d < r->days; d++) {
         assert_true(sim_result_city(r, d, SIM_MET_secretaries) == 400.0);
         assert_true(fabs(sim_result_city(r, d, SIM_MET_secretary_cost) -
@@ -371,7 +343,7 @@ static void test_secretary(void **state)
     sim_result_destroy(r);
     /* half the share: about half the compounds */
     const char *half[] = {"oc.secretary_share=0.5"};
-    r = run(2, 3, 5, half, 1);
+    r = run_small(2, 3, 5, half, 1);
     double n = sim_result_city(r, 0, SIM_MET_secretaries);
     assert_true(n > 160 && n < 240);
     sim_result_destroy(r);
@@ -386,12 +358,12 @@ static void test_pmc_replacement(void **state)
     const char *high[] = {"pmc.cost_new=150", "pmc.cost_old=50"};
     double n_low = 0.0, n_high = 0.0;
     for (int k = 0; k < 2; k++) {
-        sim_result *a = run(2, 21 + (uint64_t)k, 1095, low, 2);
-        sim_result *b = run(2, 21 + (uint64_t)k, 1095, high, 2);
-        n_low += city_sum(a, SIM_MET_pmc_replacements, 0, a->days);
-        n_high += city_sum(b, SIM_MET_pmc_replacements, 0, b->days);
-        assert_true(city_mean(a, SIM_MET_pmc_satisfaction_mean, 365, a->days) <
-                    city_mean(b, SIM_MET_pmc_satisfaction_mean, 365, b->days));
+        sim_result *a = run_small(2, 21 + (uint64_t)k, 1095, low, 2);
+        sim_result *b = run_small(2, 21 + (uint64_t)k, 1095, high, 2);
+        n_low += sum_of(a, SIM_MET_pmc_replacements, 0, a->days);
+        n_high += sum_of(b, SIM_MET_pmc_replacements, 0, b->days);
+        assert_true(mean_of(a, SIM_MET_pmc_satisfaction_mean, 365, a->days) <
+                    mean_of(b, SIM_MET_pmc_satisfaction_mean, 365, b->days));
         sim_result_destroy(a);
         sim_result_destroy(b);
     }
@@ -400,10 +372,10 @@ static void test_pmc_replacement(void **state)
     assert_true(n_high == 0);
     /* replacements lift quality: the same low city without them is worse */
     const char *never[] = {"pmc.cost_new=700", "pmc.cost_old=250", "oc.replace_below=0"};
-    sim_result *a = run(2, 21, 1095, low, 2), *b = run(2, 21, 1095, never, 3);
-    assert_true(city_sum(b, SIM_MET_pmc_replacements, 0, b->days) == 0);
-    assert_true(city_mean(a, SIM_MET_pmc_quality_mean, 365, a->days) >
-                city_mean(b, SIM_MET_pmc_quality_mean, 365, b->days));
+    sim_result *a = run_small(2, 21, 1095, low, 2), *b = run_small(2, 21, 1095, never, 3);
+    assert_true(sum_of(b, SIM_MET_pmc_replacements, 0, b->days) == 0);
+    assert_true(mean_of(a, SIM_MET_pmc_quality_mean, 365, a->days) >
+                mean_of(b, SIM_MET_pmc_quality_mean, 365, b->days));
     sim_result_destroy(a);
     sim_result_destroy(b);
 }
@@ -424,7 +396,7 @@ static void test_policy_timing(void **state)
                           "policy.all.oc.secretary_share=1",
                           "policy.all.oc.e_voting=0.5"};
     const int D = 300;
-    sim_result *a = run(2, 9, 500, NULL, 0), *b = run(2, 9, 500, sets, 10);
+    sim_result *a = run_small(2, 9, 500, NULL, 0), *b = run_small(2, 9, 500, sets, 10);
     assert_memory_equal(a->city, b->city, sizeof(double) * (size_t)D * SIM_MET_N);
     for (int m = 0; m < SIM_MET_N; m++) {
         if (!a->panel[m])
@@ -449,7 +421,7 @@ static void test_thread_invariance(void **state)
                           "party.report_share=0.5",  "oc.disclosure_share=0.5",
                           "oc.membership_share=0.5", "oc.secretary_share=0.5",
                           "oc.e_voting=0.3"};
-    sim_result *a = run(1, 13, 400, sets, 7), *b = run(3, 13, 400, sets, 7);
+    sim_result *a = run_small(1, 13, 400, sets, 7), *b = run_small(3, 13, 400, sets, 7);
     assert_memory_equal(a->city, b->city, sizeof(double) * (size_t)a->days * SIM_MET_N);
     assert_int_equal(a->nsamples, b->nsamples);
     for (int m = 0; m < SIM_MET_N; m++)
@@ -467,7 +439,7 @@ static void test_accounting(void **state)
     (void)state;
     sim_params p;
     sim_params_default(&p);
-    sim_result *r = run(2, 5, 1095, NULL, 0);
+    sim_result *r = run_small(2, 5, 1095, NULL, 0);
     for (int64_t d = 0; d < r->days; d++) {
         double sum = sim_result_city(r, d, SIM_MET_oc_functioning_share) +
                      sim_result_city(r, d, SIM_MET_oc_dormant_share) +
@@ -489,12 +461,12 @@ static void test_accounting(void **state)
                        sim_result_city(r, 0, SIM_MET_oc_forming_share);
     double sd = sqrt(p.oc_initial_share * (1.0 - p.oc_initial_share) / 400.0);
     assert_true(fabs(in_office - p.oc_initial_share) < 4.0 * sd + 0.01);
-    assert_true(city_sum(r, SIM_MET_elections_held, 0, r->days) > 50);
-    assert_true(city_sum(r, SIM_MET_assemblies_quorate, 0, r->days) > 100);
-    assert_true(city_sum(r, SIM_MET_assemblies_failed, 0, r->days) > 20);
-    assert_true(city_sum(r, SIM_MET_decisions_passed, 0, r->days) > 1000);
-    assert_true(city_sum(r, SIM_MET_oc_misconduct_detected, 0, r->days) > 0);
-    double dormant = city_mean(r, SIM_MET_oc_dormant_share, 365, r->days);
+    assert_true(sum_of(r, SIM_MET_elections_held, 0, r->days) > 50);
+    assert_true(sum_of(r, SIM_MET_assemblies_quorate, 0, r->days) > 100);
+    assert_true(sum_of(r, SIM_MET_assemblies_failed, 0, r->days) > 20);
+    assert_true(sum_of(r, SIM_MET_decisions_passed, 0, r->days) > 1000);
+    assert_true(sum_of(r, SIM_MET_oc_misconduct_detected, 0, r->days) > 0);
+    double dormant = mean_of(r, SIM_MET_oc_dormant_share, 365, r->days);
     assert_true(dormant > 0.05 && dormant < 0.5);
     sim_result_destroy(r);
 }
@@ -505,7 +477,7 @@ static void test_zero_rates(void **state)
     (void)state;
     const char *sets[] = {"oc.initial_dormant=0", "oc.initial_captured=0", "oc.dormancy_rate=0",
                           "oc.misconduct_rate=0"};
-    sim_result *r = run(2, 8, 730, sets, 4);
+    sim_result *r = run_small(2, 8, 730, sets, 4);
     for (int64_t d = 0; d < r->days; d++) {
         assert_true(sim_result_city(r, d, SIM_MET_oc_dormant_share) == 0.0);
         assert_true(sim_result_city(r, d, SIM_MET_oc_misconduct_share) == 0.0);

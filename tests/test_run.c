@@ -24,31 +24,9 @@
 #include "sim/metrics.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
+#include "model_helpers.h"
 
 #define GOLDEN TROIKA_SOURCE_DIR "/tests/golden/default_seed42_365.csv"
-
-static sim_result *run_default(int threads, uint64_t seed, int64_t days, const char **sets,
-                               int nsets)
-{
-    scn_scenario s;
-    sim_ctx ctx;
-    sim_ctx_init(&ctx);
-    scn_init_default(&s);
-    s.params.run_seed = (int64_t)seed;
-    s.params.run_days = days;
-    for (int k = 0; k < nsets; k++)
-        assert_int_equal(scn_set(&s, sets[k], &ctx.err), SIM_OK);
-    assert_int_equal(scn_finish(&s, &ctx.err), SIM_OK);
-    omp_set_num_threads(threads);
-    sim_result *r = NULL;
-    sim_status st = sim_run(&ctx, &s, &r);
-    if (st != SIM_OK) {
-        char buf[1024];
-        fail_msg("run failed: %s", sim_error_format(&ctx.err, buf, sizeof buf));
-    }
-    scn_free(&s);
-    return r;
-}
 
 static void assert_same_results(const sim_result *a, const sim_result *b)
 {
@@ -75,15 +53,15 @@ static void assert_same_results(const sim_result *a, const sim_result *b)
 static void test_thread_invariance(void **state)
 {
     (void)state;
-    sim_result *ref = run_default(1, 7, 400, NULL, 0);
+    sim_result *ref = run(1, 7, 400, NULL, 0);
     const int threads[] = {2, 3, 4, 8};
     for (size_t k = 0; k < sizeof threads / sizeof threads[0]; k++) {
-        sim_result *r = run_default(threads[k], 7, 400, NULL, 0);
+        sim_result *r = run(threads[k], 7, 400, NULL, 0);
         assert_same_results(ref, r);
         sim_result_destroy(r);
     }
     /* and from run to run */
-    sim_result *again = run_default(1, 7, 400, NULL, 0);
+    sim_result *again = run(1, 7, 400, NULL, 0);
     assert_same_results(ref, again);
     sim_result_destroy(again);
     sim_result_destroy(ref);
@@ -93,7 +71,7 @@ static void test_thread_invariance(void **state)
 static void test_seed_matters(void **state)
 {
     (void)state;
-    sim_result *a = run_default(2, 1, 60, NULL, 0), *b = run_default(2, 2, 60, NULL, 0);
+    sim_result *a = run(2, 1, 60, NULL, 0), *b = run(2, 2, 60, NULL, 0);
     assert_true(memcmp(a->city, b->city, sizeof(double) * 60 * SIM_MET_N) != 0);
     sim_result_destroy(a);
     sim_result_destroy(b);
@@ -104,7 +82,7 @@ static void test_seed_matters(void **state)
 static void test_accounting(void **state)
 {
     (void)state;
-    sim_result *r = run_default(2, 11, 730, NULL, 0);
+    sim_result *r = run(2, 11, 730, NULL, 0);
     double filed = 0, resolved = 0, dropped = 0, arose = 0, repaired = 0;
     double h0 = sim_result_city(r, 0, SIM_MET_households);
     assert_true(h0 > 0);
@@ -155,7 +133,7 @@ static void assert_close(double a, double b, const char *what, const char *name,
 static void test_subdistrict_panel(void **state)
 {
     (void)state;
-    sim_result *r = run_default(2, 5, 400, NULL, 0);
+    sim_result *r = run(2, 5, 400, NULL, 0);
     const int64_t ncomp = r->world->ncomp, nsub = r->world->nsub, ns = r->nsamples;
     const int32_t *c0 = r->world->sub_comp0;
     assert_true(nsub > 1 && ns > 3);
@@ -227,7 +205,7 @@ static void test_zero_rates(void **state)
 {
     (void)state;
     const char *sets[] = {"pmc.defect_rate=0"};
-    sim_result *r = run_default(2, 3, 200, sets, 1);
+    sim_result *r = run(2, 3, 200, sets, 1);
     for (int64_t d = 0; d < r->days; d++) {
         assert_true(sim_result_city(r, d, SIM_MET_defects_new) == 0);
         assert_true(sim_result_city(r, d, SIM_MET_complaints_new) == 0);
@@ -242,7 +220,7 @@ static void test_spiral_direction(void **state)
 {
     (void)state;
     const char *sets[] = {"household.withhold_below=0.7"};
-    sim_result *a = run_default(2, 5, 540, NULL, 0), *b = run_default(2, 5, 540, sets, 1);
+    sim_result *a = run(2, 5, 540, NULL, 0), *b = run(2, 5, 540, sets, 1);
     double fa = 0, fb = 0, qa, qb;
     for (int64_t d = 180; d < 540; d++) {
         fa += sim_result_city(a, d, SIM_MET_fee_collection_rate);
@@ -261,7 +239,7 @@ static void test_policy_timing(void **state)
 {
     (void)state;
     const char *sets[] = {"policy.subsidy.day=200", "policy.subsidy.pmc.subsidy_old=150"};
-    sim_result *a = run_default(2, 9, 400, NULL, 0), *b = run_default(2, 9, 400, sets, 2);
+    sim_result *a = run(2, 9, 400, NULL, 0), *b = run(2, 9, 400, sets, 2);
     assert_memory_equal(a->city, b->city, sizeof(double) * 200 * SIM_MET_N);
     assert_true(memcmp(a->city + 200 * SIM_MET_N, b->city + 200 * SIM_MET_N,
                        sizeof(double) * 200 * SIM_MET_N) != 0);
@@ -276,7 +254,7 @@ static void test_policy_timing(void **state)
 static void test_golden(void **state)
 {
     (void)state;
-    sim_result *r = run_default(2, 42, 365, NULL, 0);
+    sim_result *r = run(2, 42, 365, NULL, 0);
     const char *update = getenv("TROIKA_GOLDEN_UPDATE");
     if (update && strcmp(update, "1") == 0) {
         FILE *f = fopen(GOLDEN, "w");
