@@ -104,3 +104,25 @@ void fx_set(fixture *f, const char *key, double value, int64_t day)
     assert_true(i >= 0);
     mdl_apply_change(f->m, i, value, day);
 }
+
+void assert_same_results(const sim_result *a, const sim_result *b)
+{
+    assert_int_equal(a->days, b->days);
+    assert_memory_equal(a->city, b->city, sizeof(double) * (size_t)a->days * SIM_MET_N);
+    assert_int_equal(a->nsamples, b->nsamples);
+    assert_memory_equal(a->sample_day, b->sample_day, sizeof(int64_t) * (size_t)a->nsamples);
+    for (int m = 0; m < SIM_MET_N; m++) {
+        if (!a->panel[m])
+            continue;
+        assert_memory_equal(a->panel[m], b->panel[m],
+                            sizeof(float) * (size_t)a->nsamples * (size_t)a->world->ncomp);
+    }
+    assert_int_equal(a->world->nsub, b->world->nsub);
+    for (int m = 0; m < SIM_MET_N; m++) {
+        assert_true((a->subpanel[m] != NULL) == (b->subpanel[m] != NULL));
+        if (!a->subpanel[m])
+            continue;
+        assert_memory_equal(a->subpanel[m], b->subpanel[m],
+                            sizeof(float) * (size_t)a->nsamples * (size_t)a->world->nsub);
+    }
+}

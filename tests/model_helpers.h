@@ -25,6 +25,9 @@ void params_with(sim_params *p, const char **sets, int nsets);
 sim_result *run(int threads, uint64_t seed, int64_t days, const char **sets, int nsets);
 
 /* Sum and mean of city metric m over days [d0, d1). */
+/* Two results are the same bit for bit: city series, sample days, both panels. */
+void assert_same_results(const sim_result *a, const sim_result *b);
+
 double sum_of(const sim_result *r, int m, int64_t d0, int64_t d1);
 double mean_of(const sim_result *r, int m, int64_t d0, int64_t d1);
 

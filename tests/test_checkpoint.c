@@ -34,6 +34,8 @@
 #include "sim/scenario.h"
 #include "sim/state.h"
 
+#include "model_helpers.h"
+
 extern char **environ;
 
 static char dir[256];
@@ -57,7 +59,7 @@ static void make_scenario(scn_scenario *s, int64_t days, uint64_t seed, const ch
     assert_int_equal(scn_finish(s, &err), SIM_OK);
 }
 
-static sim_status run(const scn_scenario *s, int threads, const sim_run_opts *o,
+static sim_status run_opts(const scn_scenario *s, int threads, const sim_run_opts *o,
                       sim_result **r, sim_error *err_out)
 {
     sim_ctx ctx;
@@ -74,34 +76,12 @@ static sim_result *run_ok(const scn_scenario *s, int threads, const sim_run_opts
 {
     sim_result *r = NULL;
     sim_error err;
-    sim_status st = run(s, threads, o, &r, &err);
+    sim_status st = run_opts(s, threads, o, &r, &err);
     if (st != SIM_OK) {
         char buf[1200];
         fail_msg("run failed: %s", sim_error_format(&err, buf, sizeof buf));
     }
     return r;
-}
-
-static void assert_same_results(const sim_result *a, const sim_result *b)
-{
-    assert_int_equal(a->days, b->days);
-    assert_memory_equal(a->city, b->city, sizeof(double) * (size_t)a->days * SIM_MET_N);
-    assert_int_equal(a->nsamples, b->nsamples);
-    assert_memory_equal(a->sample_day, b->sample_day, sizeof(int64_t) * (size_t)a->nsamples);
-    for (int m = 0; m < SIM_MET_N; m++) {
-        if (!a->panel[m])
-            continue;
-        assert_memory_equal(a->panel[m], b->panel[m],
-                            sizeof(float) * (size_t)a->nsamples * (size_t)a->world->ncomp);
-    }
-    assert_int_equal(a->world->nsub, b->world->nsub);
-    for (int m = 0; m < SIM_MET_N; m++) {
-        assert_true((a->subpanel[m] != NULL) == (b->subpanel[m] != NULL));
-        if (!a->subpanel[m])
-            continue;
-        assert_memory_equal(a->subpanel[m], b->subpanel[m],
-                            sizeof(float) * (size_t)a->nsamples * (size_t)a->world->nsub);
-    }
 }
 
 static sim_checkpoint *load_ok(const char *path)
@@ -142,7 +122,7 @@ static void test_resume_bit_for_bit(void **state)
     o.stop_at = 120;
     sim_result *r = NULL;
     sim_error err;
-    assert_int_equal(run(&s, 1, &o, &r, &err), SIM_EINTERRUPT);
+    assert_int_equal(run_opts(&s, 1, &o, &r, &err), SIM_EINTERRUPT);
     assert_null(r);
     assert_non_null(strstr(err.msg, "resume from"));
 
@@ -183,7 +163,7 @@ static void test_resume_bit_for_bit(void **state)
     path_in("b.ckpt.h5", ckb, sizeof ckb);
     o.checkpoint_path = ckb;
     o.stop_at = 135;
-    assert_int_equal(run(&s, 1, &o, &r, &err), SIM_EINTERRUPT);
+    assert_int_equal(run_opts(&s, 1, &o, &r, &err), SIM_EINTERRUPT);
     ck = load_ok(ckb);
     in = ckpt_get_info(ck);
     assert_int_equal(in->day, 135);
@@ -306,14 +286,14 @@ static void test_refusals(void **state)
     scn_scenario x;
     make_scenario(&x, 100, 3, fixed, 1);
     r = NULL;
-    assert_int_equal(run(&x, 1, &f, &r, &err), SIM_EINPUT);
+    assert_int_equal(run_opts(&x, 1, &f, &r, &err), SIM_EINPUT);
     assert_string_equal(err.key, "city.compounds");
     assert_non_null(strstr(err.msg, "= 50"));
     assert_non_null(strstr(err.msg, "= 100"));
     scn_free(&x);
     /* not beyond the checkpoint's day */
     make_scenario(&x, 60, 3, NULL, 0);
-    assert_int_equal(run(&x, 1, &f, &r, &err), SIM_EINPUT);
+    assert_int_equal(run_opts(&x, 1, &f, &r, &err), SIM_EINPUT);
     assert_string_equal(err.key, "run.days");
     scn_free(&x);
     ckpt_free(ck);
@@ -374,7 +354,7 @@ static void test_refusals(void **state)
     ck = load_ok(ckp);
     f.from = ck;
     make_scenario(&x, 100, 3, NULL, 0);
-    assert_int_equal(run(&x, 1, &f, &r, &err), SIM_EINPUT);
+    assert_int_equal(run_opts(&x, 1, &f, &r, &err), SIM_EINPUT);
     assert_string_equal(err.key, "oc.trust");
     assert_non_null(strstr(err.msg, "float32[7]"));
     scn_free(&x);

@@ -28,26 +28,6 @@
 
 #define GOLDEN TROIKA_SOURCE_DIR "/tests/golden/default_seed42_365.csv"
 
-static void assert_same_results(const sim_result *a, const sim_result *b)
-{
-    assert_int_equal(a->days, b->days);
-    assert_memory_equal(a->city, b->city, sizeof(double) * (size_t)a->days * SIM_MET_N);
-    assert_int_equal(a->nsamples, b->nsamples);
-    for (int m = 0; m < SIM_MET_N; m++) {
-        if (!a->panel[m])
-            continue;
-        assert_memory_equal(a->panel[m], b->panel[m],
-                            sizeof(float) * (size_t)a->nsamples * (size_t)a->world->ncomp);
-    }
-    for (int m = 0; m < SIM_MET_N; m++) {
-        assert_true((a->subpanel[m] != NULL) == (b->subpanel[m] != NULL));
-        if (!a->subpanel[m])
-            continue;
-        assert_memory_equal(a->subpanel[m], b->subpanel[m],
-                            sizeof(float) * (size_t)a->nsamples * (size_t)a->world->nsub);
-    }
-}
-
 /* 1, 2, 3, 4 and 8 threads: identical city series and panels (per compound
  * and per sub-district), bit for bit. */
 static void test_thread_invariance(void **state)
