@@ -174,7 +174,7 @@ sim_status enf_create(enf_model *e, const struct mdl_model *m, sim_error *err)
     e->nsub = w->nsub;
     e->ncomp = w->ncomp;
     e->undetected = sim_alloc_lines(ncells, sizeof *e->undetected);
-    e->next = sim_alloc_lines((size_t)(w->ncomp ? w->ncomp : 1), sizeof *e->next);
+    e->next = sim_alloc_lines((size_t)w->ncomp, sizeof *e->next);
     e->queued = sim_alloc_lines(ncells, sizeof *e->queued);
     e->found = sim_alloc_lines(ncells, sizeof *e->found);
     e->q = sim_alloc_lines(nsub, sizeof *e->q);

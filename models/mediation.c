@@ -123,14 +123,14 @@ sim_status med_create(med_model *md, const struct mdl_model *m, sim_error *err)
     const size_t nsub = (size_t)w->nsub, ncomp = (size_t)w->ncomp;
     md->nsub = w->nsub;
     md->ncomp = w->ncomp;
-    md->new_disputes = sim_alloc_lines(ncomp ? ncomp : 1, sizeof *md->new_disputes);
-    md->next = sim_alloc_lines((ncomp ? ncomp : 1), sizeof *md->next);
-    md->q = sim_alloc_lines(nsub ? nsub : 1, sizeof *md->q);
-    md->rooms = sim_alloc_lines(nsub ? nsub : 1, sizeof *md->rooms);
+    md->new_disputes = sim_alloc_lines(ncomp, sizeof *md->new_disputes);
+    md->next = sim_alloc_lines(ncomp, sizeof *md->next);
+    md->q = sim_alloc_lines(nsub, sizeof *md->q);
+    md->rooms = sim_alloc_lines(nsub, sizeof *md->rooms);
     md->pos0 = sim_alloc_lines(nsub + 1, sizeof *md->pos0);
-    md->staffed = sim_alloc_lines(nsub ? nsub : 1, sizeof *md->staffed);
-    md->fte = sim_alloc_lines(nsub ? nsub : 1, sizeof *md->fte);
-    md->linkage_open = sim_alloc_lines(nsub ? nsub : 1, sizeof *md->linkage_open);
+    md->staffed = sim_alloc_lines(nsub, sizeof *md->staffed);
+    md->fte = sim_alloc_lines(nsub, sizeof *md->fte);
+    md->linkage_open = sim_alloc_lines(nsub, sizeof *md->linkage_open);
     if (!md->new_disputes || !md->next || !md->q || !md->rooms || !md->pos0 || !md->staffed ||
         !md->fte || !md->linkage_open)
         goto nomem;

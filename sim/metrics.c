@@ -73,16 +73,13 @@ sim_tally *sim_tally_create(int64_t ncomp, int64_t nsub, int64_t nrc)
     t->nrc = nrc;
     t->nrows = (ncomp + SIM_TALLY_BLOCK - 1) / SIM_TALLY_BLOCK + nsub +
                (nrc + SIM_TALLY_BLOCK - 1) / SIM_TALLY_BLOCK;
-    t->npanel = SIM_NPANEL;
-    for (int m = 0; m < SIM_MET_N; m++)
-        t->panel_col[m] = sim_metric_pcol[m];
     t->sampling = 1;
-    t->clean = 1; /* calloc: all zero */
-    size_t n = (size_t)t->nrows * SIM_TALLY_STRIDE, np = (size_t)ncomp * (size_t)t->npanel;
-    t->num = sim_alloc_lines(n ? n : 1, sizeof *t->num);
-    t->den = sim_alloc_lines(n ? n : 1, sizeof *t->den);
-    t->pnum = sim_alloc_lines(np ? np : 1, sizeof *t->pnum);
-    t->pden = sim_alloc_lines(np ? np : 1, sizeof *t->pden);
+    t->clean = 1; /* everything starts zeroed */
+    size_t n = (size_t)t->nrows * SIM_TALLY_STRIDE, np = (size_t)ncomp * SIM_NPANEL;
+    t->num = sim_alloc_lines(n, sizeof *t->num);
+    t->den = sim_alloc_lines(n, sizeof *t->den);
+    t->pnum = sim_alloc_lines(np, sizeof *t->pnum);
+    t->pden = sim_alloc_lines(np, sizeof *t->pden);
     if (!t->num || !t->den || !t->pnum || !t->pden) {
         sim_tally_destroy(t);
         return NULL;
@@ -103,7 +100,7 @@ void sim_tally_destroy(sim_tally *t)
 
 void sim_tally_clear(sim_tally *t)
 {
-    size_t n = (size_t)t->nrows * SIM_TALLY_STRIDE, np = (size_t)t->ncomp * (size_t)t->npanel;
+    size_t n = (size_t)t->nrows * SIM_TALLY_STRIDE, np = (size_t)t->ncomp * SIM_NPANEL;
     memset(t->num, 0, n * sizeof *t->num);
     memset(t->den, 0, n * sizeof *t->den);
     memset(t->pnum, 0, np * sizeof *t->pnum);

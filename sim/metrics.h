@@ -114,9 +114,7 @@ typedef struct {
     int64_t ncomp, nsub, nrc;
     int64_t nrows;           /* compound blocks + sub-districts + committee blocks */
     double *num, *den;       /* nrows x SIM_TALLY_STRIDE (SIM_MET_N used) */
-    int npanel;              /* SIM_NPANEL: metrics with a panel name */
-    int panel_col[SIM_MET_N]; /* sim_metric_pcol[m] */
-    double *pnum, *pden;     /* ncomp x npanel */
+    double *pnum, *pden;     /* ncomp x SIM_NPANEL, column sim_metric_pcol[m] */
     int sampling;            /* ratio metrics' panel columns take additions */
     int clean;               /* the rows and the ratio columns are zero
                                 (see sim_tally_reduce) */
