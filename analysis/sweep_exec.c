@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sim/ctx.h"
+#include "sim/hold.h"
 #include "sim/metrics.h"
 #include "sim/runner.h"
 
@@ -206,6 +207,7 @@ sim_status swx_threads(swx_job *job, sim_error *err)
     int threads = job->o.threads > 0 ? job->o.threads : 1;
     volatile sig_atomic_t *stop = job->o.stop;
     int failed = 0;
+    int64_t hold_runs = sim_hold_at("runs");
     sim_status first = SIM_OK;
     size_t nval = (size_t)p->nmetrics * (size_t)p->days;
     omp_set_max_active_levels(1); /* each run single-threaded */
@@ -222,6 +224,7 @@ sim_status swx_threads(swx_job *job, sim_error *err)
             halt = failed;
             if (halt || (stop && *stop))
                 continue;
+            int64_t finished = 0;
             sim_status st = values ? SIM_OK : NOMEM(&e);
             if (st == SIM_OK)
                 st = swx_run_one(job->s, job->remaining[i], values, stop, &e);
@@ -230,7 +233,7 @@ sim_status swx_threads(swx_job *job, sim_error *err)
 #pragma omp critical(troika_sweep_progress)
             {
                 if (st == SIM_OK) {
-                    job->finished++;
+                    finished = ++job->finished;
                     swx_progress(job, 0);
                 } else if (st != SIM_EINTERRUPT && !failed) {
                     first = st;
@@ -239,6 +242,8 @@ sim_status swx_threads(swx_job *job, sim_error *err)
                     failed = 1;
                 }
             }
+            if (finished > 0 && finished == hold_runs) /* a test hook */
+                sim_hold("runs", finished, stop);
         }
         free(values);
     }

@@ -23,6 +23,7 @@
 #include <gsl/gsl_version.h>
 #include <hdf5.h>
 
+#include "sim/hold.h"
 #include "sim/metrics.h"
 #include "sim/output.h"
 #include "sim/params.h"
@@ -1130,6 +1131,8 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(g = H5Gcreate2(file, "runs", H5P_DEFAULT, t.gcpl, H5P_DEFAULT), "/runs");
     H5C(attr_str(&t, g, "description", runs_doc), "/runs description");
     CALL(write_runs_small(&t, g, p, done, where, err));
+    if (sim_hold_at("assembly") >= 0) /* a test hook: a kill mid-write */
+        sim_hold("assembly", 0, NULL);
 
     /* the series: chunked by whole runs, compressed */
     hsize_t dims[2] = {(hsize_t)p->nruns, (hsize_t)days}, chunk[2] = {(hsize_t)C, (hsize_t)days};

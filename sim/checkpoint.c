@@ -14,6 +14,7 @@
 
 #include <hdf5.h>
 
+#include "hold.h"
 #include "output.h"
 #include "troika_version.h"
 
@@ -144,6 +145,8 @@ sim_status ckpt_write(const char *path, const ckpt_info *in, sim_state *st,
     PUT(out_put_group(o, "/state", err));
     put_arg a = {o};
     PUT(sim_state_save(st, put_state, &a, err));
+    if (sim_hold_at("checkpoint") == in->day) /* a test hook: a kill mid-write */
+        sim_hold("checkpoint", in->day, NULL);
 
     PUT(out_put_group(o, "/result", err));
     int64_t cd[2] = {in->day, SIM_MET_N};

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hold.h"
 #include "models/model.h"
 
 void sim_result_destroy(sim_result *r)
@@ -396,7 +397,10 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
 
     double t0 = now_seconds(), last = t0;
     int64_t saved = first; /* day of the latest checkpoint (or start) */
+    int64_t hold_day = sim_hold_at("day"); /* a test hook: -1 unless set */
     for (int64_t day = first; day < days; day++) {
+        if (day == hold_day)
+            sim_hold("day", day, ctx->stop);
         if (sim_ctx_stopping(ctx) || (o->stop_at > 0 && day == o->stop_at)) {
             if (o->checkpoint_every > 0 && day > saved &&
                 (st = write_checkpoint(&rs, day)) != SIM_OK)
