@@ -305,6 +305,8 @@ sim_status swx_finish(swx_job *job, const char *execution, sim_error *err)
     free(done);
     free(ps.one);
     SIM_TRY(err, st);
+    if (sim_hold_at("cleanup") >= 0) /* a test hook: a kill before the parts go */
+        sim_hold("cleanup", 0, NULL);
     st = sws_parts_remove(job->parts, err);
     job->parts = NULL;
     SIM_TRY(err, st);

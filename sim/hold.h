@@ -27,6 +27,8 @@
  *                 leaves the previous checkpoint whole)
  *   assembly      in the middle of writing a sweep's (or merge's) final
  *                 file: its temporary file is open and partly written
+ *   cleanup       a sweep's final file is in place, its parts folder not yet
+ *                 removed
  *
  * Unset, a point costs one getenv per run or file (sim_hold_at), and a day
  * one integer comparison.  Thread-safe (no state).
