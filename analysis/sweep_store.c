@@ -23,9 +23,9 @@
 #include <gsl/gsl_version.h>
 #include <hdf5.h>
 
-#include "sim/metrics.h"
-#include "sim/output.h"
-#include "sim/params.h"
+#include "metrics.h"
+#include "h5err.h"
+#include "params.h"
 #include "troika_version.h"
 
 #define SWS_SCHEMA "troika sweep"

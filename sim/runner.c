@@ -6,7 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "models/model.h"
+#include "model.h"
 
 void sim_result_destroy(sim_result *r)
 {

@@ -11,9 +11,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/assembly.h"
-#include "sim/rng.h"
-#include "sim/world.h"
+#include "assembly.h"
+#include "rng.h"
+#include "world.h"
 
 /* A count with equal areas: n homes of area a, k voters, y yes. */
 static asm_count equal(int64_t n, int64_t k, int64_t y, int64_t a)

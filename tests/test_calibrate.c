@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis/calibrate.h"
-#include "sim/metrics.h"
-#include "sim/params.h"
+#include "calibrate.h"
+#include "metrics.h"
+#include "params.h"
 
 static char dir[256];
 

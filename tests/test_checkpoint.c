@@ -1,4 +1,4 @@
-/* tests/test_checkpoint.c — checkpoints (sim/checkpoint.h, sim/state.h,
+/* tests/test_checkpoint.c — checkpoints (sim/checkpoint.h, core/state.h,
  * sim_run_ex): resume is bit for bit an uninterrupted run, whatever the
  * threads; a fork of the same scenario is a resume; a lever fork differs
  * only from the checkpoint's day on and equals a policy on that day; bad
@@ -27,12 +27,12 @@
 
 #include <hdf5.h>
 
-#include "models/model.h"
-#include "sim/checkpoint.h"
-#include "sim/ctx.h"
-#include "sim/runner.h"
-#include "sim/scenario.h"
-#include "sim/state.h"
+#include "model.h"
+#include "checkpoint.h"
+#include "ctx.h"
+#include "runner.h"
+#include "scenario.h"
+#include "state.h"
 
 #include "model_helpers.h"
 

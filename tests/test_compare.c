@@ -29,15 +29,17 @@
 #include <gsl/gsl_cdf.h>
 #include <hdf5.h>
 
-#include "analysis/compare.h"
-#include "analysis/diff.h"
-#include "analysis/h5compare.h"
-#include "analysis/report.h"
-#include "analysis/table.h"
-#include "analysis/ui.h"
-#include "sim/metrics.h"
-#include "sim/params.h"
-#include "sim/scenario.h"
+#include "compare.h"
+#include "compare_run.h"
+#include "diff.h"
+#include "scn_diff.h"
+#include "h5compare.h"
+#include "report.h"
+#include "table.h"
+#include "ui.h"
+#include "metrics.h"
+#include "params.h"
+#include "scenario.h"
 
 #define DATA TROIKA_TEST_DATA "/compare"
 #define REPS 3

@@ -27,11 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/model.h"
-#include "sim/ctx.h"
-#include "sim/metrics.h"
-#include "sim/runner.h"
-#include "sim/scenario.h"
+#include "model.h"
+#include "ctx.h"
+#include "metrics.h"
+#include "runner.h"
+#include "scenario.h"
 #include "model_helpers.h"
 
 /* ---- helpers -------------------------------------------------------------- */

@@ -31,9 +31,9 @@
 
 #include <hdf5.h>
 
-#include "sim/ctx.h"
-#include "sim/runner.h"
-#include "sim/scenario.h"
+#include "ctx.h"
+#include "runner.h"
+#include "scenario.h"
 
 #define RUNS 1000
 #define WARMUP 100

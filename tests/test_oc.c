@@ -22,13 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/model.h"
-#include "models/oc.h"
-#include "models/party.h"
-#include "sim/ctx.h"
-#include "sim/metrics.h"
-#include "sim/runner.h"
-#include "sim/scenario.h"
+#include "model.h"
+#include "oc.h"
+#include "party.h"
+#include "ctx.h"
+#include "metrics.h"
+#include "runner.h"
+#include "scenario.h"
 #include "model_helpers.h"
 
 /* ---- unit tests of the mechanisms ------------------------------------------- */

@@ -28,11 +28,11 @@
 #include <cmocka.h>
 #include <hdf5.h>
 
-#include "sim/err.h"
-#include "sim/metrics.h"
-#include "sim/output.h"
-#include "sim/params.h"
-#include "sim/world.h"
+#include "err.h"
+#include "metrics.h"
+#include "output.h"
+#include "params.h"
+#include "world.h"
 #include "troika_version.h"
 
 #define DAYS 20

@@ -1,5 +1,5 @@
 /* tests/test_params.c — the parameter table (models/params.def), parsing,
- * formatting and the INI text of sim/params.c, and the cross-field rules of
+ * formatting and the INI text of models/params.c, and the cross-field rules of
  * models/params_check.c.
  *
  * The table tests check every row, so a row added to params.def is checked
@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/model.h"
-#include "sim/params.h"
+#include "model.h"
+#include "params.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 

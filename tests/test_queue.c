@@ -1,4 +1,4 @@
-/* tests/test_queue.c — the FCFS multi-server queue (sim/queue.h): Erlang C,
+/* tests/test_queue.c — the FCFS multi-server queue (core/queue.h): Erlang C,
  * monotonicity under common random numbers, reneging against M/M/inf,
  * server changes between days, accounting, sparse (thinned) arrivals, and
  * refused input.
@@ -20,8 +20,8 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "sim/queue.h"
-#include "sim/rng.h"
+#include "queue.h"
+#include "rng.h"
 
 #define SEED 0x5eed2385u
 

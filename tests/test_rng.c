@@ -13,7 +13,7 @@
 #include <gsl/gsl_randist.h>
 #include <Random123/philox.h>
 
-#include "sim/rng.h"
+#include "rng.h"
 
 /* The stream is Philox4x32-10 with key = seed and counter =
  * (draw block, entity, day, purpose): check against Random123 directly. */

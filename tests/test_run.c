@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/ctx.h"
-#include "sim/metrics.h"
-#include "sim/runner.h"
-#include "sim/scenario.h"
+#include "ctx.h"
+#include "metrics.h"
+#include "runner.h"
+#include "scenario.h"
 #include "model_helpers.h"
 
 #define GOLDEN TROIKA_SOURCE_DIR "/tests/golden/default_seed42_365.csv"

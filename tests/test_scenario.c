@@ -20,8 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/model.h"
-#include "sim/scenario.h"
+#include "model.h"
+#include "scenario.h"
 
 #define DATA TROIKA_TEST_DATA "/scenarios/"
 

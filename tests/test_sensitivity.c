@@ -9,7 +9,7 @@
  *   V13 = b^2 pi^8 (1/18 - 1/50),  S_i = V_i / V,
  *   ST1 = (V1 + V13)/V, ST2 = S2, ST3 = V13/V
  * i.e. S = (0.3139, 0.4424, 0), ST = (0.5576, 0.4424, 0.2437).  The sample
- * is the sweep's own Saltelli design (analysis/sweep.c), evaluated in C. */
+ * is the sweep's own Saltelli design (analysis/design.c), evaluated in C. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/sensitivity.h"
-#include "analysis/sweep.h"
-#include "sim/rng.h"
+#include "sensitivity.h"
+#include "design.h"
+#include "rng.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -49,7 +49,7 @@ static void analytic(double s[3], double st[3])
     st[2] = V13 / V;
 }
 
-/* A Saltelli design over [-pi, pi]^3 from analysis/sweep.c's expansion. */
+/* A Saltelli design over [-pi, pi]^3 from analysis/design.c's expansion. */
 static swp_plan saltelli_plan(int64_t n)
 {
     swp_plan p;

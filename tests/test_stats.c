@@ -21,7 +21,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "analysis/stats.h"
+#include "stats.h"
 
 #define LEVEL 0.95
 

@@ -23,11 +23,11 @@
 
 #include <gsl/gsl_qrng.h>
 
-#include "analysis/sweep.h"
-#include "analysis/sweep_exec.h"
-#include "analysis/sweep_store.h"
-#include "sim/metrics.h"
-#include "sim/runner.h"
+#include "sweep.h"
+#include "sweep_exec.h"
+#include "sweep_store.h"
+#include "metrics.h"
+#include "runner.h"
 
 static char tmpdir[256];
 
