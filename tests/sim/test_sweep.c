@@ -1,4 +1,4 @@
-/* tests/test_sweep.c — sweep files, designs, seeds, the parts folder, the
+/* tests/sim/test_sweep.c — sweep files, designs, seeds, the parts folder, the
  * output file and merging (analysis/sweep*.c).
  *
  * Known answers: grid values and order, Latin hypercube strata, GSL's Sobol

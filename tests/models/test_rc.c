@@ -1,11 +1,11 @@
-/* tests/test_rc.c — residents' committees and community workers (models/rc.c).
+/* tests/models/test_rc.c — residents' committees and community workers (models/rc.c).
  *
  * Two kinds of test:
  *   - direct: a world and a model built by hand, rc_day() called for every
  *     committee day after day, with the owners' committees' states or the
  *     complaints routed to the RC set by the test (so acting for the OC is
  *     tested whatever the OC module does);
- *   - whole runs through sim_run(), as tests/test_run.c does, for the levers
+ *   - whole runs through sim_run(), as tests/sim/test_run.c does, for the levers
  *     switched on by a policy at a given day.
  * Margins are set well inside the expected effects (stated at each test) and
  * well outside the noise of the seeds used.

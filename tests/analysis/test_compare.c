@@ -1,4 +1,4 @@
-/* tests/test_compare.c — scenario comparison: analysis/compare.c, table.c,
+/* tests/analysis/test_compare.c — scenario comparison: analysis/compare.c, table.c,
  * h5compare.c, diff.c, report.c, ui.c, and the compare/report/diff commands.
  *
  * A small comparison (tests/data/compare: a 20-compound district, 60 days,

@@ -1,4 +1,4 @@
-/* tests/test_queue.c — the FCFS multi-server queue (core/queue.h): Erlang C,
+/* tests/core/test_queue.c — the FCFS multi-server queue (core/queue.h): Erlang C,
  * monotonicity under common random numbers, reneging against M/M/inf,
  * server changes between days, accounting, sparse (thinned) arrivals, and
  * refused input.
@@ -22,6 +22,7 @@
 
 #include "queue.h"
 #include "rng.h"
+#include "suite.h"
 
 #define SEED 0x5eed2385u
 
@@ -429,10 +430,9 @@ static void test_errors(void **state)
     q_destroy(NULL);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_erlang_c),
         cmocka_unit_test(test_no_wait_with_many_servers),
         cmocka_unit_test(test_more_servers_never_wait_longer),
         cmocka_unit_test(test_fcfs_and_determinism),
@@ -442,5 +442,9 @@ int main(void)
         cmocka_unit_test(test_sparse_arrivals),
         cmocka_unit_test(test_errors),
     };
-    return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
+    /* the slow cases: ctest test_queue_slow, label slow (tests/suite.h) */
+    const struct CMUnitTest slow[] = {
+        cmocka_unit_test(test_erlang_c),
+    };
+    return SUITE_RUN("queue", tests, slow, NULL, NULL, argc, argv);
 }

@@ -1,4 +1,4 @@
-/* tests/test_rng.c — random streams: known answers, keying, independence
+/* tests/core/test_rng.c — random streams: known answers, keying, independence
  * of the order in which streams are opened, GSL distributions on top. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* tests/test_oc.c — owners' committees and the party organisation
+/* tests/models/test_oc.c — owners' committees and the party organisation
  * (models/oc.c, models/party.c).
  *
  * Unit tests of the mechanisms as pure functions (each lever moves its
@@ -30,6 +30,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "model_helpers.h"
+#include "suite.h"
 
 /* ---- unit tests of the mechanisms ------------------------------------------- */
 
@@ -486,7 +487,7 @@ static void test_zero_rates(void **state)
     sim_result_destroy(r);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seats),
@@ -495,6 +496,11 @@ int main(void)
         cmocka_unit_test(test_party_functions),
         cmocka_unit_test(test_accounting),
         cmocka_unit_test(test_zero_rates),
+        cmocka_unit_test(test_policy_timing),
+        cmocka_unit_test(test_thread_invariance),
+    };
+    /* the slow cases: ctest test_oc_slow, label slow (tests/suite.h) */
+    const struct CMUnitTest slow[] = {
         cmocka_unit_test(test_cross_appointment),
         cmocka_unit_test(test_candidate_review),
         cmocka_unit_test(test_reporting),
@@ -502,8 +508,6 @@ int main(void)
         cmocka_unit_test(test_membership),
         cmocka_unit_test(test_secretary),
         cmocka_unit_test(test_pmc_replacement),
-        cmocka_unit_test(test_policy_timing),
-        cmocka_unit_test(test_thread_invariance),
     };
-    return cmocka_run_group_tests_name("oc", tests, NULL, NULL);
+    return SUITE_RUN("oc", tests, slow, NULL, NULL, argc, argv);
 }

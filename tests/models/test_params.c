@@ -1,4 +1,4 @@
-/* tests/test_params.c — the parameter table (models/params.def), parsing,
+/* tests/models/test_params.c — the parameter table (models/params.def), parsing,
  * formatting and the INI text of models/params.c, and the cross-field rules of
  * models/params_check.c.
  *

@@ -1,4 +1,4 @@
-/* tests/test_output.c — the HDF5 result file (sim/output.c).
+/* tests/sim/test_output.c — the HDF5 result file (sim/output.c).
  *
  * A tiny hand-built world (2 sub-districts, 3 compounds, 7 households) and a
  * made-up city series are written, then read back with the HDF5 C API.
@@ -34,6 +34,7 @@
 #include "params.h"
 #include "world.h"
 #include "troika_version.h"
+#include "suite.h"
 
 #define DAYS 20
 #define NSAMP 3
@@ -1125,7 +1126,7 @@ static void test_python_checker(void **state)
     assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 1);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_write_and_read_back, setup, teardown),
@@ -1140,7 +1141,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
         cmocka_unit_test(test_docs_list_metrics),
+    };
+    /* the slow cases: ctest test_output_slow, label slow (tests/suite.h) */
+    const struct CMUnitTest slow[] = {
         cmocka_unit_test_setup_teardown(test_python_checker, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return SUITE_RUN("output", tests, slow, NULL, NULL, argc, argv);
 }

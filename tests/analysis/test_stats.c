@@ -1,4 +1,4 @@
-/* tests/test_stats.c — summary statistics over replicates (analysis/stats.c).
+/* tests/analysis/test_stats.c — summary statistics over replicates (analysis/stats.c).
  *
  * Known answers: a hand-computed n = 5 sample (mean, sd, the t quantile of
  * 4 degrees of freedom from statistical tables), and the cases whose t

@@ -1,4 +1,4 @@
-/* tests/test_calibrate.c — the calibration file and the fit: located errors,
+/* tests/sim/test_calibrate.c — the calibration file and the fit: located errors,
  * and recovery of a known parameter from targets the model itself produced
  * (same seeds, so the optimum is exact). */
 #include <setjmp.h>

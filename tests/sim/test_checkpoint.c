@@ -1,4 +1,4 @@
-/* tests/test_checkpoint.c — checkpoints (sim/checkpoint.h, core/state.h,
+/* tests/sim/test_checkpoint.c — checkpoints (sim/checkpoint.h, core/state.h,
  * sim_run_ex): resume is bit for bit an uninterrupted run, whatever the
  * threads; a fork of the same scenario is a resume; a lever fork differs
  * only from the checkpoint's day on and equals a policy on that day; bad

@@ -1,10 +1,10 @@
-/* tests/test_enforce.c — urban-management enforcement (models/enforce.c).
+/* tests/models/test_enforce.c — urban-management enforcement (models/enforce.c).
  *
  * Two kinds of test:
  *   - direct: the mechanisms as pure functions (known answers with "high
  *     entropy" values), and a model stepped by hand whose per-compound
  *     counts are checked against the squads' lines and the shared buffer;
- *   - whole runs through sim_run() (as tests/test_run.c), for each lever,
+ *   - whole runs through sim_run() (as tests/sim/test_run.c), for each lever,
  *     the accounting identities, zero rates, policy timing and thread
  *     invariance.
  * Throughput is tested where it is limited by the squad: with the
@@ -33,6 +33,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "model_helpers.h"
+#include "suite.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -435,21 +436,24 @@ static void test_thread_invariance(void **state)
     sim_result_destroy(b);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mechanisms_known),
         cmocka_unit_test(test_state_consistent),
         cmocka_unit_test(test_accounting),
         cmocka_unit_test(test_zero_rates),
+        cmocka_unit_test(test_deterrence_and_imitation),
+        cmocka_unit_test(test_lever_timing),
+        cmocka_unit_test(test_thread_invariance),
+    };
+    /* the slow cases: ctest test_enforce_slow, label slow (tests/suite.h) */
+    const struct CMUnitTest slow[] = {
         cmocka_unit_test(test_diversion),
         cmocka_unit_test(test_training_lowers_backlog),
         cmocka_unit_test(test_joint_lowers_hard_backlog),
         cmocka_unit_test(test_library_raises_throughput),
         cmocka_unit_test(test_video_found_earlier),
-        cmocka_unit_test(test_deterrence_and_imitation),
-        cmocka_unit_test(test_lever_timing),
-        cmocka_unit_test(test_thread_invariance),
     };
-    return cmocka_run_group_tests_name("enforce", tests, NULL, NULL);
+    return SUITE_RUN("enforce", tests, slow, NULL, NULL, argc, argv);
 }

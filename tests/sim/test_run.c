@@ -1,4 +1,4 @@
-/* tests/test_run.c — whole runs: thread invariance, accounting identities,
+/* tests/sim/test_run.c — whole runs: thread invariance, accounting identities,
  * the golden reference, policy timing.
  *
  * The golden reference (tests/golden/default_seed42_365.csv) is the city

@@ -1,4 +1,4 @@
-/* tests/test_memory.c — long sweeps hold steady memory: 1,000 small runs in
+/* tests/sim/test_memory.c — long sweeps hold steady memory: 1,000 small runs in
  * one process (scenario, run, result, and every 10th result written to an
  * HDF5 file, as a sweep does) leave neither the heap in use nor the resident
  * set larger after a warm-up than before it, within a small tolerance.

@@ -1,4 +1,4 @@
-/* tests/test_scenario.c — scenario files, extends, policies, --set, finish.
+/* tests/sim/test_scenario.c — scenario files, extends, policies, --set, finish.
  *
  * Fixtures are in tests/data/scenarios/ (small and commented); files a test
  * must generate (odd bytes, round trips) go to a mkdtemp() folder removed at

@@ -1,4 +1,4 @@
-/* tests/test_sensitivity.c — Sobol indices and regression coefficients
+/* tests/analysis/test_sensitivity.c — Sobol indices and regression coefficients
  * (analysis/sensitivity.c) against analytic answers.
  *
  * The Ishigami function f = sin x1 + a sin^2 x2 + b x3^4 sin x1, x_i uniform

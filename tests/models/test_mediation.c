@@ -1,11 +1,11 @@
-/* tests/test_mediation.c — people's mediation (models/mediation.c).
+/* tests/models/test_mediation.c — people's mediation (models/mediation.c).
  *
  * Two kinds of test:
  *   - direct: the mechanisms as pure functions (known answers with "high
  *     entropy" values), and a world and model built by hand whose
  *     mediation phases are called day after day, with the residents'
  *     committees' service hours set by the test;
- *   - whole runs through sim_run() (as tests/test_run.c), for the levers,
+ *   - whole runs through sim_run() (as tests/sim/test_run.c), for the levers,
  *     the accounting identity, policy timing and thread invariance.
  * Margins are set well inside the expected effects (stated at each test)
  * and well outside the noise of the seeds used.
@@ -29,6 +29,7 @@
 #include "runner.h"
 #include "scenario.h"
 #include "model_helpers.h"
+#include "suite.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -421,7 +422,7 @@ static void test_thread_invariance(void **state)
     sim_result_destroy(b);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_settle_prob_known),
@@ -432,11 +433,14 @@ int main(void)
         cmocka_unit_test(test_no_mediators),
         cmocka_unit_test(test_accounting),
         cmocka_unit_test(test_zero_rates),
-        cmocka_unit_test(test_more_mediators_never_lengthen_wait),
-        cmocka_unit_test(test_training_lowers_escalations),
-        cmocka_unit_test(test_staffing_policy),
         cmocka_unit_test(test_lever_timing),
         cmocka_unit_test(test_thread_invariance),
     };
-    return cmocka_run_group_tests_name("mediation", tests, NULL, NULL);
+    /* the slow cases: ctest test_mediation_slow, label slow (tests/suite.h) */
+    const struct CMUnitTest slow[] = {
+        cmocka_unit_test(test_more_mediators_never_lengthen_wait),
+        cmocka_unit_test(test_training_lowers_escalations),
+        cmocka_unit_test(test_staffing_policy),
+    };
+    return SUITE_RUN("mediation", tests, slow, NULL, NULL, argc, argv);
 }

@@ -1,4 +1,4 @@
-/* tests/test_assembly.c — owners' assemblies (models/assembly.c): the rule of
+/* tests/models/test_assembly.c — owners' assemblies (models/assembly.c): the rule of
  * Civil Code art. 278 exactly at its thresholds, and the participation loop
  * against its expected values. */
 #include <setjmp.h>
