@@ -2,7 +2,7 @@
  * docs/COMPARE.md.
  *
  * Design.  The writer keeps the file (a temporary name claimed by
- * analysis/afile.c) and the S x M growable city datasets open from
+ * core/afile.c) and the S x M growable city datasets open from
  * ana_cmpw_scenarios() to ana_cmpw_commit(); every function has one `goto
  * fail` cleanup and returns the first failure, after which the caller
  * aborts (the temporary file is removed).  HDF5 errors are reported with the
@@ -27,8 +27,8 @@
 #include <hdf5.h>
 
 #include "afile.h"
-#include "sim/metrics.h"
-#include "sim/output.h"
+#include "metrics.h"
+#include "h5err.h"
 #include "troika_version.h"
 
 #define CMP_DEFLATE_LEVEL 4

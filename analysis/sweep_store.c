@@ -23,10 +23,10 @@
 #include <gsl/gsl_version.h>
 #include <hdf5.h>
 
-#include "sim/hold.h"
-#include "sim/metrics.h"
-#include "sim/output.h"
-#include "sim/params.h"
+#include "metrics.h"
+#include "h5err.h"
+#include "hold.h"
+#include "params.h"
 #include "troika_version.h"
 
 #define SWS_SCHEMA "troika sweep"

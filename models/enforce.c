@@ -12,7 +12,7 @@
  */
 #include "enforce.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -22,7 +22,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "model.h"
-#include "sim/rng.h"
+#include "rng.h"
 
 /* the per-category metrics are consecutive, in category order */
 _Static_assert(SIM_MET_violations_new_other - SIM_MET_violations_new_construction == ENF_OTHER,

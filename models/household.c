@@ -16,7 +16,7 @@
  */
 #include "household.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "sim/rng.h"
+#include "rng.h"
 
 void hh_destroy(hh_state *hh)
 {

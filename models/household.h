@@ -21,10 +21,10 @@
 
 #include <stdint.h>
 
-#include "sim/err.h"
-#include "sim/params.h"
-#include "sim/state.h"
-#include "sim/world.h"
+#include "err.h"
+#include "params.h"
+#include "state.h"
+#include "world.h"
 
 enum {
     HH_INADEQUATE = 1u << 0, /* rates property service inadequate */

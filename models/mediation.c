@@ -15,7 +15,7 @@
  */
 #include "mediation.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -25,7 +25,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "model.h"
-#include "sim/rng.h"
+#include "rng.h"
 
 static inline double clamp01(double x)
 {

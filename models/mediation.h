@@ -51,9 +51,9 @@
 
 #include <stdint.h>
 
-#include "sim/err.h"
-#include "sim/params.h"
-#include "sim/queue.h"
+#include "err.h"
+#include "params.h"
+#include "queue.h"
 
 struct mdl_model;
 

@@ -1,7 +1,7 @@
 /* models/model.c — see model.h.  The daily schedule is mdl_step(). */
 #include "model.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>

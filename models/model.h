@@ -28,11 +28,11 @@
 #include "pmc.h"
 #include "rc.h"
 #include "shared.h"
-#include "sim/ctx.h"
-#include "sim/err.h"
-#include "sim/metrics.h"
-#include "sim/params.h"
-#include "sim/world.h"
+#include "ctx.h"
+#include "err.h"
+#include "metrics.h"
+#include "params.h"
+#include "world.h"
 
 /* Days in a billing month: compound c bills on days d with d % 30 == c % 30,
  * which spreads the monthly work evenly over the days. */

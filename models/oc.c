@@ -32,7 +32,7 @@
  */
 #include "oc.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -41,7 +41,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "model.h"
-#include "sim/rng.h"
+#include "rng.h"
 
 static inline double clamp01(double x)
 {

@@ -1,14 +1,14 @@
 /* models/party.c — see party.h. */
 #include "party.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
-#include "sim/rng.h"
+#include "rng.h"
 
 void party_destroy(party_model *s)
 {

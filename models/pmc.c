@@ -15,7 +15,7 @@
  */
 #include "pmc.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -23,7 +23,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "sim/rng.h"
+#include "rng.h"
 
 /* Room for open defects each compound's list starts with (about twice the
  * mean number open in the calibrated city). */

@@ -30,11 +30,11 @@
 
 #include "household.h"
 #include "shared.h"
-#include "sim/err.h"
-#include "sim/metrics.h"
-#include "sim/params.h"
-#include "sim/state.h"
-#include "sim/world.h"
+#include "err.h"
+#include "metrics.h"
+#include "params.h"
+#include "state.h"
+#include "world.h"
 
 enum { DEFECT_SILENT = 0, DEFECT_PENDING = 1, DEFECT_GAVE_UP = 2 };
 enum { CHANNEL_NONE = 0, CHANNEL_FIRM, CHANNEL_RC, CHANNEL_OC, CHANNEL_HOTLINE };

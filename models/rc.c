@@ -36,7 +36,7 @@
  */
 #include "rc.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -45,7 +45,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "model.h"
-#include "sim/rng.h"
+#include "rng.h"
 
 /* Running rates are per 1,000 households per this many days. */
 #define RC_RATE_DAYS 30.0

@@ -27,7 +27,7 @@
 #include "cli_util.h"
 #include "ctx.h"
 #include "err.h"
-#include "models/model.h"
+#include "model.h"
 #include "params.h"
 #include "runner.h"
 #include "scenario.h"

@@ -1,5 +1,5 @@
 /* sim/cli_calibrate.c — `troika calibrate CALIBRATION.ini`: fit free
- * parameters to target figures (analysis/calibrate.h) and write the result
+ * parameters to target figures (sim/calibrate.h) and write the result
  * as a scenario fragment. */
 #include "cli_calibrate.h"
 
@@ -10,7 +10,7 @@
 
 #include <omp.h>
 
-#include "analysis/calibrate.h"
+#include "calibrate.h"
 #include "cli_util.h"
 #include "metrics.h"
 #include "params.h"

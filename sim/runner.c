@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "hold.h"
-#include "models/model.h"
+#include "model.h"
 
 void sim_result_destroy(sim_result *r)
 {

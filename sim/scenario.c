@@ -3,7 +3,7 @@
  * Design.  Each file goes through two phases.
  *
  *  1. Read and check the file on its own.  The whole text is read into
- *     memory (it also goes into s->sources) and parsed by sim/ini.c into
+ *     memory (it also goes into s->sources) and parsed by core/inifile.c into
  *     entries (section, key, value, line), which notes syntax problems and
  *     a key given twice; here we add unknown sections and keys.  Of all the
  *     problems found, the one on the earliest line is reported.
@@ -33,8 +33,8 @@
 #include <string.h>
 
 
-#include "ini.h"
-#include "models/model.h"
+#include "inifile.h"
+#include "model.h"
 
 #define SCN_MAX_DEPTH 32              /* files in one extends chain */
 #define SCN_MAX_FILE (1024L * 1024L)  /* a scenario is a short text */

@@ -1,4 +1,4 @@
-# tests/hold.sh — waiting for troika's test hook (sim/hold.h; sourced).
+# tests/hold.sh — waiting for troika's test hook (core/hold.h; sourced).
 #
 #   held MARK PID   wait until troika PID holds at its TROIKA_HOLD point,
 #                   i.e. until MARK (its TROIKA_HOLD_MARK) exists: status 0.

@@ -42,12 +42,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "analysis/h5compare.h"
-#include "analysis/report.h"
-#include "analysis/sweep_exec.h"
-#include "analysis/sweep_store.h"
-#include "analysis/table.h"
-#include "sim/cli_sweep.h"
+#include "h5compare.h"
+#include "report.h"
+#include "sweep_exec.h"
+#include "sweep_store.h"
+#include "table.h"
+#include "cli_sweep.h"
 
 /* from the sanitizer runtime */
 void __sanitizer_set_death_callback(void (*callback)(void));
