@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# tests/reliability/test_checkpoints.sh TROIKA SOURCE_DIR — a checkpoint is
+# untrusted input: an edited value (an index past its structure, a count
+# that would never end, a quality of -1e308, a lever of NaN, a list longer
+# than the file) ends `run --resume`, `run --from` and `compare --from` with
+# exit 2 and one line naming the file and the dataset, never a crash, a hang
+# or a run on damaged state (docs/RELIABILITY.md).
+set -u
+. "$(dirname "$0")/common.sh"
+need /usr/bin/python3 timeout
+/usr/bin/python3 -c 'import h5py' 2>/dev/null || { [ -n "${CI:-}" ] && exit 1; skip "python3-h5py is missing"; }
+cd "$tmp" || exit 1
+edit=("/usr/bin/python3" "$here/ckpt_edit.py")
+
+"$troika" run --days 120 --checkpoint-every 50 -q -o s.h5 || { bad "making the checkpoint"; finish; }
+[ -f s.h5.ckpt.h5 ] || { bad "no checkpoint s.h5.ckpt.h5"; finish; }
+printf 'name = base\n' >base.ini
+
+# edited NAME PATTERN EDIT...: a copy of the checkpoint with EDIT applied is
+# refused by resume, fork and compare --from
+edited() {
+  local name=$1 pat=$2; shift 2
+  cp s.h5.ckpt.h5 e.ckpt.h5
+  "${edit[@]}" e.ckpt.h5 "$@" || { bad "$name: the edit failed"; return; }
+  # bounded in time only to turn a hang into a failure (the runs end at once)
+  expect2 "$name (resume)" "^troika: e\.ckpt\.h5: $pat" \
+    timeout 120 "$troika" run --resume e.ckpt.h5 -q -o out/r.h5
+  expect2 "$name (fork)" "^troika: e\.ckpt\.h5: $pat" \
+    timeout 120 "$troika" run --from e.ckpt.h5 --days 120 -q -o out/f.h5
+  expect2 "$name (compare --from)" "^troika: e\.ckpt\.h5: $pat" \
+    timeout 120 "$troika" compare base.ini base.ini --from e.ckpt.h5 --days 120 --replicates 2 \
+      -q -o out/c.h5
+}
+
+# the issue's reproducers
+edited "queue origin past the city" "enf\.q[0-9]+\.origin: element 0 is 1000003, outside" \
+  'enf.q*.origin' 0 1000003
+edited "queue length INT64_MAX" "enf\.q1\.n: element 0 is .*outside" enf.q1.n 0 9223372036854775807
+edited "quality -1e308" "pmc\.quality: element 0 is -1e\+308, outside \[0, 1\]" pmc.quality 0 -1e308
+edited "undetected INT_MAX" "enf\.undetected: compound 0: 2147483647 violations standing" \
+  enf.undetected 0 2147483647
+edited "lever NaN" "[^ ]+: /run/params gives rc\.platforms = nan \(allowed: " \
+  --param rc.platforms nan
+# and their kin
+edited "satisfaction NaN" "hh\.sat: element 7 is nan" hh.sat 7 nan
+edited "trust +inf" "shared\.oc_trust: element 2 is inf" shared.oc_trust 2 inf
+edited "negative count" "med\.q0\.n: element 0 is -5" med.q0.n 0 -5
+edited "defect list longer than the file" "pmc\.open\.hh: state 'pmc\.open\.hh' is int64\[" \
+  pmc.open.n 3 2147483647
+edited "more servers than the file holds" "med\.q0\.free_at: state " med.q0.nserv 0 100000
+edited "worker of another committee" "rc\.w_comp: worker 0 of committee 0 watches compound" \
+  rc.w_comp 0 99
+edited "queued count without its job" "enf\.queued: compound 0, category 1: 7 queued" \
+  enf.queued 1 7
+edited "lever out of its range" "[^ ]+: /run/params gives household\.patience = -3" \
+  --param household.patience -3
+finish
