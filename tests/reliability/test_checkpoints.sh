@@ -54,4 +54,26 @@ edited "queued count without its job" "enf\.queued: compound 0, category 1: 7 qu
   enf.queued 1 7
 edited "lever out of its range" "[^ ]+: /run/params gives household\.patience = -3" \
   --param household.patience -3
+
+# ---- sweep files and shards read back: NaN/inf where the schema says finite -------------
+printf 'base = %s/scenarios/baseline.ini\ndesign = saltelli\nsamples = 4\ndays = 20\n[vary]\nhousehold.complain_rate = 0.04 .. 0.16\npmc.margin = 0.05 .. 0.25\n' \
+  "$src" >sw.ini
+"$troika" sweep sw.ini -q -o sw.h5 && "$troika" sweep sw.ini -q --shard 1/2 -o sh1.h5 &&
+  "$troika" sweep sw.ini -q --shard 2/2 -o sh2.h5 || bad "making the sweep and its shards"
+nonfinite() { # nonfinite FILE: runs 3 (or the shard's first done run) holds NaN and +inf
+  /usr/bin/python3 - "$1" <<'PY'
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r+") as f:
+    r = int(np.nonzero(f["runs/done"][()])[0][-1])
+    a = f["runs/households"][()]
+    a[r, 5], a[r, 6] = np.nan, np.inf
+    f["runs/households"][...] = a
+PY
+}
+cp sw.h5 swe.h5 && nonfinite swe.h5
+expect2 "sensitivity of a sweep holding NaN" "^troika: swe\.h5: runs/households: run [0-9]+ is done but its value on day 5 is nan" \
+  "$troika" sensitivity swe.h5
+cp sh1.h5 sh1e.h5 && nonfinite sh1e.h5
+expect2 "merge of a shard holding NaN" "^troika: sh1e\.h5: runs/households: run [0-9]+ is done but its value on day 5 is nan" \
+  "$troika" merge sh1e.h5 sh2.h5 -o out/m.h5
 finish
