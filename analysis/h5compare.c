@@ -1180,6 +1180,8 @@ sim_status ana_cmpfile_open(ana_cmpfile **out, const char *path, sim_error *err)
         return RFAIL("cannot open the compare file: %s", strerror(errno));
     if (S_ISDIR(st.st_mode))
         return RFAIL("is a folder, not a compare file");
+    if (!S_ISREG(st.st_mode)) /* a FIFO would block */
+        return RFAIL("is not a regular file (a FIFO, device or socket), not a compare file");
     ana_cmpfile *f = calloc(1, sizeof *f);
     if (!f)
         return SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");

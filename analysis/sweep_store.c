@@ -23,6 +23,7 @@
 #include <gsl/gsl_version.h>
 #include <hdf5.h>
 
+#include "sim/ini.h"
 #include "sim/metrics.h"
 #include "sim/output.h"
 #include "sim/params.h"
@@ -576,6 +577,9 @@ static sim_status refuse_nonfinite(const char *path, const char *what, const dou
 /* A part of this sweep and run whose values are all finite. */
 static int part_ok(const sws_parts *pp, const char *path, int64_t run)
 {
+    struct stat st; /* a FIFO or a link would block or lead elsewhere */
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) {
         H5Eclear2(H5E_DEFAULT);
@@ -1461,8 +1465,10 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
         s = NOMEM(err, path);
         goto fail;
     }
-    if (access(path, R_OK) != 0) {
-        s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL, "cannot read: %s", strerror(errno));
+    int reg = sim_file_regular(path); /* a FIFO would block */
+    if (reg != 0 || access(path, R_OK) != 0) {
+        s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL, "cannot read: %s",
+                     sim_file_strerror(reg ? reg : errno));
         goto fail;
     }
     H5C(types_open(&t), "HDF5 types");

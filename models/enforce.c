@@ -476,7 +476,7 @@ void enf_state_register(enf_model *e, const sim_world *w, sim_state *st)
     SIM_STATE_ARRAY(st, "effect", e->effect, e->nsub);
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_SCALAR(st, "broken", e->broken);
-    SIM_STATE_IN(st, 0, 1);
+    SIM_STATE_IN(st, 0, 0); /* set and reported within one day: never saved as 1 */
     for (int32_t s = 0; s < e->nsub; s++) {
         sim_state_scope(st, "enf.q%d", (int)s);
         q_state_register(&e->q[s], st, w->sub_comp0[s], w->sub_comp0[s + 1], ENF_NCAT);

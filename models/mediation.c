@@ -322,7 +322,7 @@ void med_state_register(med_model *md, const sim_world *w, sim_state *st)
     SIM_STATE_ARRAY(st, "linkage_open", md->linkage_open, md->nsub);
     SIM_STATE_IN(st, 0, UINT32_MAX);
     SIM_STATE_SCALAR(st, "broken", md->broken);
-    SIM_STATE_IN(st, 0, 1);
+    SIM_STATE_IN(st, 0, 0); /* set and reported within one day: never saved as 1 */
     for (int32_t s = 0; s < md->nsub; s++) {
         sim_state_scope(st, "med.q%d", (int)s);
         q_state_register(&md->q[s], st, w->sub_comp0[s], w->sub_comp0[s + 1], 1);

@@ -15,6 +15,7 @@
 
 #include <hdf5.h>
 
+#include "ini.h"
 #include "output.h"
 #include "troika_version.h"
 
@@ -521,10 +522,11 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
     char *keys = NULL, *mets = NULL, *want = NULL, *format = NULL, *version = NULL;
     double *pv = NULL;
     hid_t f = H5I_INVALID_HID;
-    FILE *probe = fopen(path, "rb");
+    int reg = sim_file_regular(path); /* a FIFO would block */
+    FILE *probe = reg == 0 ? fopen(path, "rb") : NULL;
     if (!probe) {
         s = SIM_FAIL(err, SIM_EINPUT, path, 0, "--checkpoint", "cannot read the checkpoint: %s",
-                     strerror(errno));
+                     sim_file_strerror(reg ? reg : errno));
         goto fail;
     }
     fclose(probe);
