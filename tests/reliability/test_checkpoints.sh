@@ -76,4 +76,25 @@ expect2 "sensitivity of a sweep holding NaN" "^troika: swe\.h5: runs/households:
 cp sh1.h5 sh1e.h5 && nonfinite sh1e.h5
 expect2 "merge of a shard holding NaN" "^troika: sh1e\.h5: runs/households: run [0-9]+ is done but its value on day 5 is nan" \
   "$troika" merge sh1e.h5 sh2.h5 -o out/m.h5
+
+# ---- compare files read back ---------------------------------------------------------
+printf 'name = lever\n[oc]\nsecretary_share = 0.7\n' >lever.ini
+"$troika" compare base.ini lever.ini --days 30 --replicates 2 --set city.compounds=6 -q -o cmp.h5 ||
+  bad "making the compare file"
+edit_cmp() { # edit_cmp FILE DATASET: one value of DATASET becomes NaN, then +inf
+  /usr/bin/python3 - "$@" <<'PY'
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r+") as f:
+    d = f[sys.argv[2]]
+    a = d[()]
+    a.reshape(-1)[1], a.reshape(-1)[2] = np.nan, np.inf
+    d[...] = a
+PY
+}
+cp cmp.h5 cmpe.h5 && edit_cmp cmpe.h5 summary/replicate_mean
+expect2 "report of replicate means holding NaN" "^troika: cmpe\.h5: /summary/replicate_mean: element 1 is nan" \
+  "$troika" report cmpe.h5 -o out/r.html
+cp cmp.h5 cmpe2.h5 && edit_cmp cmpe2.h5 scenarios/1/city/fee_collection_rate
+expect2 "report of a series holding NaN" "^troika: cmpe2\.h5: /scenarios/1/city/fee_collection_rate: element 1 is nan" \
+  "$troika" report cmpe2.h5 -o out/r.html
 finish
