@@ -408,9 +408,10 @@ static sim_status check_values(const sim_checkpoint *ck, const char *path, sim_v
     int64_t bad = 0;
     if (sim_state_in_range(t, data, n, lo, hi, &bad))
         return SIM_OK;
-    return BAD("%s: element %lld is %.17g, outside [%.17g, %.17g] (a damaged or edited "
-               "checkpoint)",
-               path, (long long)bad, sim_state_value(t, data, bad), lo, hi);
+    char range[120];
+    sim_state_range_text(lo, hi, range, sizeof range);
+    return BAD("%s: element %lld is %.17g, %s (a damaged or edited checkpoint)", path,
+               (long long)bad, sim_state_value(t, data, bad), range);
 }
 
 /* The result so far: finite values, and the panel rows those of the days
@@ -440,12 +441,12 @@ static sim_status check_result(const sim_checkpoint *ck, const ckpt_info *in, si
         if (in->panel[m]) {
             snprintf(p, sizeof p, "/result/panel/%s", sim_metric_table[m].name);
             SIM_TRY(err, check_values(ck, p, SIM_V_F32, in->panel[m], in->nsamples * in->ncomp,
-                                      -FLT_MAX, FLT_MAX, err));
+                                      -DBL_MAX, DBL_MAX, err));
         }
         if (in->subpanel[m]) {
             snprintf(p, sizeof p, "/result/subpanel/%s", sim_metric_table[m].name);
             SIM_TRY(err, check_values(ck, p, SIM_V_F32, in->subpanel[m], in->nsamples * in->nsub,
-                                      -FLT_MAX, FLT_MAX, err));
+                                      -DBL_MAX, DBL_MAX, err));
         }
     }
     return SIM_OK;

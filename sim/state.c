@@ -328,16 +328,25 @@ int sim_state_in_range(sim_vtype t, const void *data, int64_t n, double lo, doub
     return 1;
 }
 
+void sim_state_range_text(double lo, double hi, char *buf, size_t n)
+{
+    if (lo == -DBL_MAX && hi == DBL_MAX)
+        snprintf(buf, n, "not a finite number");
+    else
+        snprintf(buf, n, "outside [%.17g, %.17g]", lo, hi);
+}
+
 /* SIM_EINPUT unless the n elements at data are in e's range. */
 static sim_status check_range(const entry *e, const void *data, int64_t n, sim_error *err)
 {
     int64_t bad = 0;
     if (sim_state_in_range(e->type, data, n, e->lo, e->hi, &bad))
         return SIM_OK;
+    char range[120];
+    sim_state_range_text(e->lo, e->hi, range, sizeof range);
     return SIM_FAIL(err, SIM_EINPUT, NULL, 0, e->name,
-                    "element %lld is %.17g, outside [%.17g, %.17g] (a damaged or edited "
-                    "checkpoint)",
-                    (long long)bad, sim_state_value(e->type, data, bad), e->lo, e->hi);
+                    "element %lld is %.17g, %s (a damaged or edited checkpoint)",
+                    (long long)bad, sim_state_value(e->type, data, bad), range);
 }
 
 /* ---- list headers -------------------------------------------------------- */

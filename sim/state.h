@@ -148,6 +148,9 @@ const char *sim_state_unchecked(const sim_state *st);
  * xx_state_check() functions on slices. */
 int sim_state_in_range(sim_vtype t, const void *data, int64_t n, double lo, double hi,
                        int64_t *bad);
+/* "outside [lo, hi]" or "not a finite number" (for messages). */
+void sim_state_range_text(double lo, double hi, char *buf, size_t n);
+
 /* The element i of type t at data, as a double (for messages). */
 double sim_state_value(sim_vtype t, const void *data, int64_t i);
 

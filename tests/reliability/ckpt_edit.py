@@ -4,10 +4,11 @@
     ckpt_edit.py FILE DATASET INDEX VALUE     set element INDEX (-1: the
                                               longest queue's first element)
     ckpt_edit.py FILE --param KEY VALUE       set a lever in /run/params
+    ckpt_edit.py FILE --attr NAME VALUE       set a root attribute (an integer)
     ckpt_edit.py FILE --list                  print the state datasets and
                                               attributes, one a line
 
-DATASET may name a queue as 'enf.q*.origin': the sub-district queue with the
+DATASET is under /state unless it starts with '/'.  It may name a queue as 'enf.q*.origin': the sub-district queue with the
 most waiting jobs.  VALUE is a Python literal ('nan', 'inf', '-1e308', ...),
 cast to the dataset's type (integers saturate at the type's limits).
 """
@@ -29,6 +30,8 @@ def cast(value, dtype):
 
 
 def resolve(f, name):
+    if name.startswith("/"):
+        return name
     if "*" not in name:
         return "state/" + name
     pre, post = name.split("*")
@@ -47,6 +50,9 @@ def main(argv):
             for k in sorted(f["state"]):
                 print(k, f["state"][k].shape[0] if f["state"][k].shape else 1)
             return 0
+        if argv[2] == "--attr":
+            f.attrs.modify(argv[3], cast(argv[4], np.asarray(f.attrs[argv[3]]).dtype))
+            return 0
         if argv[2] == "--param":
             keys = f.attrs["parameter_keys"]
             keys = (keys.decode() if isinstance(keys, bytes) else str(keys)).split("\n")
@@ -61,7 +67,7 @@ def main(argv):
         if a.ndim == 0:
             a = cast(argv[4], d.dtype)
         else:
-            a[max(i, 0)] = cast(argv[4], d.dtype)
+            a.reshape(-1)[max(i, 0)] = cast(argv[4], d.dtype)
         d[...] = a
     return 0
 

@@ -52,6 +52,9 @@ edited "worker of another committee" "rc\.w_comp: worker 0 of committee 0 watche
   rc.w_comp 0 99
 edited "queued count without its job" "enf\.queued: compound 0, category 1: 7 queued" \
   enf.queued 1 7
+edited "panel row of another day" "[^ ]+: /result/sample_day: row 0 is day 5, not " /result/sample_day 0 5
+edited "result holding NaN" "[^ ]+: /result/city: element 3 is nan" /result/city 3 nan
+edited "day that does not match the result" "[^ ]+: /result/city is float64\[" --attr day 40
 edited "lever out of its range" "[^ ]+: /run/params gives household\.patience = -3" \
   --param household.patience -3
 
