@@ -91,6 +91,11 @@ sim_status ana_afile_open(ana_afile **out, const char *path, int force, const ch
             s = PATH_FAIL("%s exists and is not a regular file; refusing to replace it", path);
             goto fail;
         }
+    } else if (errno == ENOENT && lstat(path, &st) == 0) {
+        s = PATH_FAIL("%s is a symbolic link to a missing file; remove the link or name "
+                      "another file",
+                      path);
+        goto fail;
     } else if (errno != ENOENT && errno != ENOTDIR) {
         s = PATH_FAIL("cannot check %s: %s", path, strerror(errno));
         goto fail;

@@ -48,20 +48,43 @@ void sim_error_push(sim_error *e, const char *src_file, int src_line,
     e->ntrace++;
 }
 
+/* Append text to buf (size n, holding *k characters), control characters
+ * written as \xNN: a message is one line, and a name or value from a file
+ * or the command line cannot move the cursor, ring or clear the terminal. */
+static void put_escaped(char *buf, size_t n, size_t *k, const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p && *k + 1 < n; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            if (*k + 5 > n)
+                break;
+            *k += (size_t)snprintf(buf + *k, n - *k, "\\x%02x", *p);
+        } else {
+            buf[(*k)++] = (char)*p;
+        }
+    }
+    buf[*k < n ? *k : n - 1] = '\0';
+}
+
 char *sim_error_format(const sim_error *e, char *buf, size_t n)
 {
     size_t k = 0;
+    char num[32];
     buf[0] = '\0';
+    if (n == 0)
+        return buf;
     if (e->file[0]) {
-        if (e->line > 0)
-            k += (size_t)snprintf(buf + k, n - k, "%s:%d: ", e->file, e->line);
-        else
-            k += (size_t)snprintf(buf + k, n - k, "%s: ", e->file);
+        put_escaped(buf, n, &k, e->file);
+        if (e->line > 0) {
+            snprintf(num, sizeof num, ":%d", e->line);
+            put_escaped(buf, n, &k, num);
+        }
+        put_escaped(buf, n, &k, ": ");
     }
-    if (k < n && e->key[0])
-        k += (size_t)snprintf(buf + k, n - k, "%s: ", e->key);
-    if (k < n)
-        snprintf(buf + k, n - k, "%s", e->msg[0] ? e->msg : sim_status_name(e->code));
+    if (e->key[0]) {
+        put_escaped(buf, n, &k, e->key);
+        put_escaped(buf, n, &k, ": ");
+    }
+    put_escaped(buf, n, &k, e->msg[0] ? e->msg : sim_status_name(e->code));
     return buf;
 }
 

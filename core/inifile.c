@@ -16,10 +16,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -249,13 +252,44 @@ const sim_ini_entry *sim_ini_get(const sim_ini *f, const char *section, const ch
     return NULL;
 }
 
+int sim_file_regular(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return errno ? errno : EIO;
+    if (S_ISDIR(st.st_mode))
+        return EISDIR;
+    return S_ISREG(st.st_mode) ? 0 : SIM_ENOTREG;
+}
+
+const char *sim_file_strerror(int e)
+{
+    if (e == SIM_ENOTREG)
+        return "not a regular file (a FIFO, device or socket is never read)";
+    return strerror(e);
+}
+
 int sim_ini_read_file(const char *path, size_t max, char **out, size_t *outlen)
 {
     *out = NULL;
     *outlen = 0;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
+    /* opened without blocking (a FIFO would wait for a writer), then
+     * checked: a regular file only */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return errno ? errno : EIO;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = errno;
+        e = fstat(fd, &st) != 0 ? (e ? e : EIO) : S_ISDIR(st.st_mode) ? EISDIR : SIM_ENOTREG;
+        close(fd);
+        return e;
+    }
+    FILE *fp = fdopen(fd, "rb");
+    if (!fp) {
+        close(fd);
+        return errno ? errno : EIO;
+    }
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
     int e = 0;
@@ -264,11 +298,11 @@ int sim_ini_read_file(const char *path, size_t max, char **out, size_t *outlen)
         return ENOMEM;
     }
     for (;;) {
+        if (len > max) {
+            e = EFBIG;
+            break;
+        }
         if (len + 1 >= cap) {
-            if (cap > max) {
-                e = EFBIG;
-                break;
-            }
             char *t = realloc(buf, cap * 2);
             if (!t) {
                 e = ENOMEM;
@@ -284,6 +318,8 @@ int sim_ini_read_file(const char *path, size_t max, char **out, size_t *outlen)
     }
     if (!e && ferror(fp))
         e = errno ? errno : EIO;
+    if (!e && len > max)
+        e = EFBIG;
     fclose(fp);
     if (e) {
         free(buf);

@@ -67,9 +67,19 @@ const sim_ini_entry *sim_ini_get(const sim_ini *f, const char *section, const ch
 
 void sim_ini_free(sim_ini *f);
 
-/* Read a whole file (at most about `max` bytes) into a NUL-terminated
- * buffer the caller frees.  Returns 0, or an errno value (EFBIG: too large). */
+/* Read a whole file (at most `max` bytes) into a NUL-terminated buffer the
+ * caller frees.  Returns 0, or an errno value (EFBIG: larger than max;
+ * SIM_ENOTREG: not a regular file, e.g. a FIFO, which would block). */
 int sim_ini_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Every file troika reads must be a regular file: a FIFO or a device would
+ * block or never end.  Returns 0, or an errno value (ENOENT, EISDIR,
+ * SIM_ENOTREG, ...).  Never blocks. */
+#define SIM_ENOTREG ENODEV
+int sim_file_regular(const char *path);
+
+/* strerror(e), with SIM_ENOTREG and EFBIG said in plain words. */
+const char *sim_file_strerror(int e);
 
 /* Small string helpers shared by the readers. */
 char *sim_dup_n(const char *p, size_t n);

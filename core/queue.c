@@ -40,6 +40,8 @@ sim_status q_create(q_queue *q)
 static int resize(void *p, int64_t n, size_t sz)
 {
     void **pp = p;
+    if (n < 0 || (uint64_t)n > SIZE_MAX / sz)
+        return 0;
     void *np = realloc(*pp, (size_t)n * sz);
     if (!np)
         return 0;
@@ -50,8 +52,11 @@ static int resize(void *p, int64_t n, size_t sz)
 static int64_t grown(int64_t cap, int64_t need)
 {
     int64_t c = cap ? cap : 16;
-    while (c < need)
+    while (c < need) {
+        if (c > INT64_MAX / 2)
+            return need; /* no doubling past the largest count: exactly what is needed */
         c *= 2;
+    }
     return c;
 }
 
@@ -312,26 +317,70 @@ static sim_status reserve_servers_cb(void *q, int64_t n)
     return reserve_servers(q, n);
 }
 
-void q_state_register(q_queue *q, sim_state *st)
+/* What the ranges cannot say: the totals account for the line, the ids
+ * are those of jobs pushed, the line is in arrival order and in the past. */
+static sim_status q_state_check(void *obj, sim_error *err)
 {
+    const q_queue *q = obj;
+    if (q->head > q->n || q->taken > q->pushed || q->reneged > q->pushed - q->taken ||
+        q->pushed - q->taken - q->reneged != q->n - q->head)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL,
+                        "the totals (pushed %lld, taken %lld, reneged %lld) do not account "
+                        "for the %lld jobs waiting (a damaged or edited checkpoint)",
+                        (long long)q->pushed, (long long)q->taken, (long long)q->reneged,
+                        (long long)(q->n - q->head));
+    for (int64_t i = q->head; i < q->n; i++)
+        if (q->id[i] >= q->pushed || q->arrival[i] > q->now ||
+            (i > q->head && (q->arrival[i] < q->arrival[i - 1] || q->id[i] <= q->id[i - 1])))
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL,
+                            "waiting job %lld (id %lld, arrival %.17g) is out of order or "
+                            "not yet pushed (a damaged or edited checkpoint)",
+                            (long long)i, (long long)q->id[i], q->arrival[i]);
+    return SIM_OK;
+}
+
+void q_state_register(q_queue *q, sim_state *st, int32_t origin_lo, int32_t origin_hi,
+                      int ncat)
+{
+    const double jobs = 1e15; /* beyond any run; the file must hold them anyway */
     /* counts first: the arrays' lengths */
     SIM_STATE_SCALAR(st, "head", q->head);
+    SIM_STATE_IN(st, 0, 0); /* the line is compacted at the end of each day */
     SIM_STATE_SCALAR(st, "n", q->n);
+    SIM_STATE_IN(st, 0, jobs);
     SIM_STATE_SCALAR(st, "nnew", q->nnew);
+    SIM_STATE_IN(st, 0, jobs);
     SIM_STATE_SCALAR(st, "nserv", q->nserv);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_SCALAR(st, "pushed", q->pushed);
+    SIM_STATE_IN(st, 0, jobs);
     SIM_STATE_SCALAR(st, "taken", q->taken);
+    SIM_STATE_IN(st, 0, jobs);
     SIM_STATE_SCALAR(st, "reneged", q->reneged);
+    SIM_STATE_IN(st, 0, jobs);
     SIM_STATE_SCALAR(st, "now", q->now);
+    SIM_STATE_IN(st, 0, SIM_STATE_DAYS);
     SIM_STATE_VARRAY(st, "id", &q->id, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_IN(st, 0, jobs);
     SIM_STATE_VARRAY(st, "arrival", &q->arrival, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_IN(st, 0, SIM_STATE_DAYS);
     SIM_STATE_VARRAY(st, "work", &q->work, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_IN(st, 0, 1000); /* a unit exponential */
     SIM_STATE_VARRAY(st, "u", &q->u, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_VARRAY(st, "deadline", &q->deadline, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_IN(st, 0, INFINITY); /* infinite: no patience limit */
     SIM_STATE_VARRAY(st, "origin", &q->origin, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_IN(st, origin_lo, (double)origin_hi - 1);
     SIM_STATE_VARRAY(st, "cat", &q->cat, &q->n, reserve_jobs_cb, q);
+    SIM_STATE_INDEX(st, ncat);
     SIM_STATE_VARRAY(st, "new_origin", &q->new_origin, &q->nnew, reserve_new_cb, q);
+    SIM_STATE_IN(st, origin_lo, (double)origin_hi - 1);
     SIM_STATE_VARRAY(st, "new_cat", &q->new_cat, &q->nnew, reserve_new_cb, q);
+    SIM_STATE_INDEX(st, ncat);
     SIM_STATE_VARRAY(st, "free_at", &q->free_at, &q->nserv, reserve_servers_cb, q);
+    SIM_STATE_IN(st, 0, INFINITY); /* a job may take for ever on a very slow server */
     SIM_STATE_VARRAY(st, "speed", &q->speed, &q->nserv, reserve_servers_cb, q);
+    SIM_STATE_IN(st, 0, 1e6);
+    sim_state_on_load(st, q_state_check, q);
 }

@@ -140,8 +140,12 @@ sim_status q_day(q_queue *q, int64_t day, sim_stream *st, const double *mean, in
  * waiting jobs, the staged arrivals, the servers, the totals and the clock.
  * Not registered: the capacities (restored by growing to the saved counts),
  * the scratch `staged` and the records of the latest q_day() (valid only
- * until the next call, read by the caller in the same phase). */
-void q_state_register(q_queue *q, sim_state *st);
+ * until the next call, read by the caller in the same phase).  Each entry
+ * has its range (sim/state.h): origins in [origin_lo, origin_hi),
+ * categories below ncat; the totals, ids and arrival order are checked
+ * after loading. */
+void q_state_register(q_queue *q, sim_state *st, int32_t origin_lo, int32_t origin_hi,
+                      int ncat);
 
 /* Jobs in line. */
 static inline int64_t q_waiting(const q_queue *q)

@@ -60,6 +60,8 @@ uint32_t sim_stream_poisson(sim_stream *s, double mu)
 {
     if (!(mu > 0.0))
         return 0;
+    if (mu > SIM_POISSON_MAX) /* also +inf: GSL's generator would not return */
+        mu = SIM_POISSON_MAX;
     if (mu >= 16.0) {
         gsl_rng g = {&philox_type, s};
         return gsl_ran_poisson(&g, mu);

@@ -95,7 +95,10 @@ uint32_t sim_stream_below(sim_stream *s, uint32_t n);
 uint32_t sim_stream_skip(sim_stream *s, double log1m);
 
 /* Poisson(mu) by inversion for small means (mu < 16: one exp and about
- * mu + 1 uniforms); GSL's generator above that.  mu <= 0 gives 0. */
+ * mu + 1 uniforms); GSL's generator above that.  mu <= 0 (and NaN) gives 0;
+ * a mean above SIM_POISSON_MAX (far beyond any the model asks for) is
+ * clamped to it, so no input makes the generator loop or overflow. */
+#define SIM_POISSON_MAX 1e9
 uint32_t sim_stream_poisson(sim_stream *s, double mu);
 
 /* A gsl_rng drawing from a stream; lives wherever the caller puts it. */

@@ -8,6 +8,7 @@
  */
 #include "state.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,15 @@ typedef struct {
     void *obj;
     int lists;              /* K_LIST_*: index into st->lists */
     size_t offset;          /* K_LIST_FIELD: of the field in a record */
+    int checked;            /* a range was given (sim_state_range) */
+    double lo, hi;          /* every element in [lo, hi] */
 } entry;
+
+typedef struct {
+    sim_state_check_fn fn;
+    void *obj;
+    char scope[SIM_STATE_NAME]; /* named in the message of a failure */
+} on_load;
 
 typedef struct {
     char *base;
@@ -45,6 +54,8 @@ struct sim_state {
     char msg[256];
     void *scratch;
     size_t scratch_size;
+    on_load *checks;
+    int nchecks;
 };
 
 static const struct {
@@ -77,6 +88,7 @@ void sim_state_destroy(sim_state *st)
     free(st->e);
     free(st->lists);
     free(st->scratch);
+    free(st->checks);
     free(st);
 }
 
@@ -245,6 +257,98 @@ void sim_state_add_list_field(sim_state *st, int lists, const char *name, sim_vt
     e->offset = offset;
 }
 
+void sim_state_range(sim_state *st, double lo, double hi)
+{
+    if (st->status != SIM_OK)
+        return;
+    if (st->n == 0 || !(lo <= hi)) {
+        fail(st, SIM_EINTERNAL, "a range [%g, %g] %s", lo, hi,
+             st->n ? "that is empty" : "before any entry");
+        return;
+    }
+    entry *e = &st->e[st->n - 1];
+    e->checked = 1;
+    e->lo = lo;
+    e->hi = hi;
+}
+
+void sim_state_on_load(sim_state *st, sim_state_check_fn check, void *obj)
+{
+    if (st->status != SIM_OK)
+        return;
+    on_load *nc = realloc(st->checks, sizeof *nc * (size_t)(st->nchecks + 1));
+    if (!nc) {
+        fail(st, SIM_ENOMEM, "out of memory");
+        return;
+    }
+    st->checks = nc;
+    on_load *c = &st->checks[st->nchecks++];
+    c->fn = check;
+    c->obj = obj;
+    memcpy(c->scope, st->scope, sizeof c->scope);
+}
+
+const char *sim_state_unchecked(const sim_state *st)
+{
+    for (int i = 0; i < st->n; i++)
+        if (!st->e[i].checked)
+            return st->e[i].name;
+    return NULL;
+}
+
+double sim_state_value(sim_vtype t, const void *data, int64_t i)
+{
+    switch (t) {
+    case SIM_V_I8: return ((const int8_t *)data)[i];
+    case SIM_V_U8: return ((const uint8_t *)data)[i];
+    case SIM_V_I16: return ((const int16_t *)data)[i];
+    case SIM_V_U16: return ((const uint16_t *)data)[i];
+    case SIM_V_I32: return ((const int32_t *)data)[i];
+    case SIM_V_U32: return ((const uint32_t *)data)[i];
+    case SIM_V_I64: return (double)((const int64_t *)data)[i];
+    case SIM_V_U64: return (double)((const uint64_t *)data)[i];
+    case SIM_V_F32: return ((const float *)data)[i];
+    case SIM_V_F64: return ((const double *)data)[i];
+    case SIM_V_NTYPES: break;
+    }
+    return NAN;
+}
+
+int sim_state_in_range(sim_vtype t, const void *data, int64_t n, double lo, double hi,
+                       int64_t *bad)
+{
+    for (int64_t i = 0; i < n; i++) {
+        double v = sim_state_value(t, data, i);
+        if (!(v >= lo && v <= hi)) { /* NaN fails too */
+            if (bad)
+                *bad = i;
+            return 0;
+        }
+    }
+    return 1;
+}
+
+void sim_state_range_text(double lo, double hi, char *buf, size_t n)
+{
+    if (lo == -DBL_MAX && hi == DBL_MAX)
+        snprintf(buf, n, "not a finite number");
+    else
+        snprintf(buf, n, "outside [%.17g, %.17g]", lo, hi);
+}
+
+/* SIM_EINPUT unless the n elements at data are in e's range. */
+static sim_status check_range(const entry *e, const void *data, int64_t n, sim_error *err)
+{
+    int64_t bad = 0;
+    if (sim_state_in_range(e->type, data, n, e->lo, e->hi, &bad))
+        return SIM_OK;
+    char range[120];
+    sim_state_range_text(e->lo, e->hi, range, sizeof range);
+    return SIM_FAIL(err, SIM_EINPUT, NULL, 0, e->name,
+                    "element %lld is %.17g, %s (a damaged or edited checkpoint)",
+                    (long long)bad, sim_state_value(e->type, data, bad), range);
+}
+
 /* ---- list headers -------------------------------------------------------- */
 
 static int32_t *list_n(const list_group *g, int64_t i)
@@ -305,6 +409,14 @@ static void *var_data(const entry *e)
     return p;
 }
 
+/* get() the n elements of e into data, which may be NULL only when n is 0
+ * (get with data NULL only asks whether the file has them). */
+static sim_status fetch(sim_state *st, sim_state_get get, void *arg, const entry *e, int64_t n,
+                        void *data, sim_error *err)
+{
+    return get(arg, e->name, e->type, n, data ? data : (void *)st, err);
+}
+
 /* ---- save and load ---------------------------------------------------------- */
 
 sim_status sim_state_save(sim_state *st, sim_state_put put, void *arg, sim_error *err)
@@ -360,7 +472,8 @@ sim_status sim_state_load(sim_state *st, sim_state_get get, void *arg, sim_error
         size_t sz = sim_vtype_size(e->type);
         switch (e->kind) {
         case K_FIXED:
-            SIM_TRY(err, get(arg, e->name, e->type, e->n, e->data, err));
+            SIM_TRY(err, fetch(st, get, arg, e, e->n, e->data, err));
+            SIM_TRY(err, check_range(e, e->data, e->n, err));
             break;
         case K_VAR: {
             int64_t n = count_of(e);
@@ -368,10 +481,13 @@ sim_status sim_state_load(sim_state *st, sim_state_get get, void *arg, sim_error
                 return SIM_FAIL(err, SIM_EINPUT, NULL, 0, e->name,
                                 "the checkpoint gives %s a negative length (%lld)", e->name,
                                 (long long)n);
+            /* the file must hold n elements before room is made for them */
+            SIM_TRY(err, get(arg, e->name, e->type, n, NULL, err));
             if (e->reserve && e->reserve(e->obj, n) != SIM_OK)
                 return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, e->name,
                                 "out of memory for %s (%lld elements)", e->name, (long long)n);
-            SIM_TRY(err, get(arg, e->name, e->type, n, var_data(e), err));
+            SIM_TRY(err, fetch(st, get, arg, e, n, var_data(e), err));
+            SIM_TRY(err, check_range(e, var_data(e), n, err));
             break;
         }
         case K_LIST_N: {
@@ -381,12 +497,23 @@ sim_status sim_state_load(sim_state *st, sim_state_get get, void *arg, sim_error
                 return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory loading %s",
                                 e->name);
             SIM_TRY(err, get(arg, e->name, e->type, g->nlists, buf, err));
+            SIM_TRY(err, check_range(e, buf, g->nlists, err));
+            int64_t total = 0;
             for (int64_t k = 0; k < g->nlists; k++) {
-                int32_t n = buf[k];
-                if (n < 0)
+                if (buf[k] < 0)
                     return SIM_FAIL(err, SIM_EINPUT, NULL, 0, e->name,
                                     "the checkpoint gives list %lld of %s a negative length",
                                     (long long)k, e->name);
+                total += buf[k];
+            }
+            /* the records' fields must be in the file before room is made */
+            for (int j = i + 1; j < st->n; j++)
+                if (st->e[j].kind == K_LIST_FIELD && st->e[j].lists == e->lists) {
+                    SIM_TRY(err, get(arg, st->e[j].name, st->e[j].type, total, NULL, err));
+                    break;
+                }
+            for (int64_t k = 0; k < g->nlists; k++) {
+                int32_t n = buf[k];
                 if (n > *list_cap(g, k)) {
                     char *d = realloc(list_data(g, k), g->rec_size * (size_t)n);
                     if (!d)
@@ -409,6 +536,7 @@ sim_status sim_state_load(sim_state *st, sim_state_get get, void *arg, sim_error
                 return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory loading %s",
                                 e->name);
             SIM_TRY(err, get(arg, e->name, e->type, total, buf, err));
+            SIM_TRY(err, check_range(e, buf, total, err));
             size_t at = 0;
             for (int64_t k = 0; k < g->nlists; k++) {
                 char *d = list_data(g, k);
@@ -417,6 +545,14 @@ sim_status sim_state_load(sim_state *st, sim_state_get get, void *arg, sim_error
             }
             break;
         }
+        }
+    }
+    for (int i = 0; i < st->nchecks; i++) {
+        sim_status s = st->checks[i].fn(st->checks[i].obj, err);
+        if (s != SIM_OK) {
+            if (err && !err->key[0])
+                snprintf(err->key, sizeof err->key, "%s", st->checks[i].scope);
+            SIM_TRY(err, s);
         }
     }
     return SIM_OK;

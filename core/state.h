@@ -28,6 +28,23 @@
  * Element types are inferred from the C type (_Generic), so a registration
  * cannot disagree with the field it names.
  *
+ * VALIDATION.  A checkpoint is untrusted input: every value is checked
+ * before the model uses it.  Each entry carries the range its elements must
+ * lie in, set by the line after its registration:
+ *     SIM_STATE_ARRAY(st, "sat", hh->sat, hh->n);
+ *     SIM_STATE_IN(st, 0, 1);               (every element in [0, 1])
+ * (SIM_STATE_INDEX(st, n): in [0, n); SIM_STATE_FINITE(st): any finite
+ * value; a bound of +-INFINITY admits that infinity; NaN is never in a
+ * range.)  The loader checks an entry's elements as soon as it has read
+ * them, so a count is checked before the array it sizes is allocated, and
+ * it asks the file for an array's length (get with data NULL) before
+ * allocating for it, so a count the file cannot back is refused without
+ * allocating.  sim_state_unchecked() names an entry registered without a
+ * range (a test requires none).  Checks across fields (an index into
+ * another field's range, a list ordered by time) are a module's
+ * xx_state_check(), registered with sim_state_on_load() and run after the
+ * whole registry is loaded.  Failures are SIM_EINPUT naming the entry.
+ *
  * Names are prefixed by the current scope (sim_state_scope), so a module
  * writes "sat" and the entry is "hh.sat".  Registration cannot fail
  * visibly: the first failure (out of memory, a duplicate name, a count
@@ -44,6 +61,7 @@
 #ifndef TROIKA_SIM_STATE_H
 #define TROIKA_SIM_STATE_H
 
+#include <float.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +95,9 @@ const char *sim_vtype_name(sim_vtype t);
 
 #define SIM_STATE_NAME 96
 
+/* A bound for days and times in days: beyond any run (run.days <= 36500). */
+#define SIM_STATE_DAYS 1e6
+
 typedef struct sim_state sim_state;
 
 /* Grow the object's array(s) to hold n elements (SIM_OK or SIM_ENOMEM). */
@@ -108,6 +129,31 @@ int sim_state_add_lists(sim_state *st, const char *name, void *lists, int64_t nl
 void sim_state_add_list_field(sim_state *st, int lists, const char *name, sim_vtype t,
                               size_t offset);
 
+/* The range [lo, hi] of the entry registered last (see VALIDATION). */
+void sim_state_range(sim_state *st, double lo, double hi);
+#define SIM_STATE_IN(st, lo, hi) sim_state_range((st), (double)(lo), (double)(hi))
+#define SIM_STATE_INDEX(st, n) sim_state_range((st), 0.0, (double)(n) - 1.0)
+#define SIM_STATE_FINITE(st) sim_state_range((st), -DBL_MAX, DBL_MAX)
+
+/* A check across fields, run after loading (SIM_OK or SIM_EINPUT with a
+ * message naming the entry).  Registered in a module's register function. */
+typedef sim_status (*sim_state_check_fn)(void *obj, sim_error *err);
+void sim_state_on_load(sim_state *st, sim_state_check_fn check, void *obj);
+
+/* The name of the first entry registered without a range, or NULL. */
+const char *sim_state_unchecked(const sim_state *st);
+
+/* Whether every element of n values of type t at data is in [lo, hi]; if
+ * not, *bad is the index of the first that is not.  Also used by
+ * xx_state_check() functions on slices. */
+int sim_state_in_range(sim_vtype t, const void *data, int64_t n, double lo, double hi,
+                       int64_t *bad);
+/* "outside [lo, hi]" or "not a finite number" (for messages). */
+void sim_state_range_text(double lo, double hi, char *buf, size_t n);
+
+/* The element i of type t at data, as a double (for messages). */
+double sim_state_value(sim_vtype t, const void *data, int64_t i);
+
 #define SIM_STATE_ARRAY(st, name, ptr, n)                                      \
     sim_state_add((st), (name), SIM_VTYPE(*(ptr)), (void *)(ptr), (int64_t)(n))
 #define SIM_STATE_SCALAR(st, name, lvalue)                                     \
@@ -130,7 +176,8 @@ typedef sim_status (*sim_state_put)(void *arg, const char *name, sim_vtype t, in
                                     const void *data, sim_error *err);
 /* Load: fill `data` with n elements of type t of entry `name`; refuse (with
  * a message naming the entry) a missing entry or a different type or
- * length. */
+ * length.  With data NULL, only check that the entry has that type and
+ * length (nothing is read: the loader asks before allocating). */
 typedef sim_status (*sim_state_get)(void *arg, const char *name, sim_vtype t, int64_t n,
                                     void *data, sim_error *err);
 

@@ -55,6 +55,11 @@ void hh_destroy(hh_state *hh);
  * seed, so a fork with another seed must keep them). */
 void hh_state_register(hh_state *hh, const sim_world *w, sim_state *st);
 
+/* After a checkpoint is loaded: per compound, the counts within its
+ * households and the inadequate count agreeing with the state bytes
+ * (SIM_EINPUT naming the entry). */
+sim_status hh_state_check(const hh_state *hh, const sim_world *w, sim_error *err);
+
 /* Change household h's satisfaction by delta (clamped to 0..1), keeping
  * compound c's aggregates current. */
 void hh_shift(hh_state *hh, const sim_params *p, int32_t c, int64_t h, double delta);

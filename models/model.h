@@ -82,6 +82,11 @@ void mdl_apply_change(mdl_model *m, int param, double value, int64_t day);
  * through their pointers). */
 void mdl_state_register(mdl_model *m, sim_state *st);
 
+/* The checks across fields of every module (xx_state_check), run by the
+ * registry after a checkpoint is loaded (sim_state_on_load): every value
+ * has been range-checked by then; these check what one field cannot say. */
+sim_status mdl_state_check(void *m, sim_error *err);
+
 /* Cross-field checks of a parameter set (one place for every rule that
  * involves more than one parameter; models/params_check.c).  SIM_EINPUT with
  * the key concerned. */

@@ -126,6 +126,10 @@ void oc_destroy(oc_model *s);
  * so a checkpoint restores them exactly). */
 void oc_state_register(oc_model *s, sim_state *st);
 
+/* After a checkpoint is loaded: the seats in use within the committee's
+ * size (SIM_EINPUT naming the entry). */
+sim_status oc_state_check(const oc_model *s, sim_error *err);
+
 /* Governance of compound c for one day (the OC, its assemblies and
  * elections, the party organisation's part).  Writes the oc_* shared fields. */
 sim_status oc_compound_day(struct mdl_model *m, int32_t c, int64_t day);

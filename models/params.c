@@ -230,6 +230,25 @@ sim_status sim_param_parse(int i, const char *text, double *out,
     return SIM_OK;
 }
 
+sim_status sim_param_check_value(int i, double v, const char *file, const char *where,
+                                 sim_error *err)
+{
+    const sim_param_desc *d = &sim_param_table[i];
+    int ok = isfinite(v) && v >= d->lo && v <= d->hi;
+    if (ok && d->type == SIM_P_INT)
+        ok = v == floor(v);
+    if (ok && d->type == SIM_P_BOOL)
+        ok = v == 0.0 || v == 1.0;
+    if (ok && (d->flags & SIM_PF_UNIMPL)) /* declared, not built: the default only */
+        ok = v == d->def;
+    if (ok)
+        return SIM_OK;
+    char allowed[160];
+    allowed_text(i, allowed, sizeof allowed);
+    return SIM_FAIL(err, SIM_EINPUT, file, 0, d->key, "%s gives %s = %.17g (allowed: %s)", where,
+                    d->key, v, allowed);
+}
+
 char *sim_param_format_value(int i, double v, char *buf, size_t n)
 {
     const sim_param_desc *d = &sim_param_table[i];

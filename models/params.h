@@ -82,6 +82,12 @@ sim_status sim_param_parse(int i, const char *text, double *out,
 char *sim_param_format(const sim_params *p, int i, char *buf, size_t n);
 char *sim_param_format_value(int i, double v, char *buf, size_t n);
 
+/* Check a value read back from a file (a checkpoint's /run/params): finite,
+ * within the parameter's bounds, whole for an INT, 0 or 1 for a BOOL.
+ * SIM_EINPUT naming `file`, `where` (the dataset) and the key. */
+sim_status sim_param_check_value(int i, double v, const char *file, const char *where,
+                                 sim_error *err);
+
 /* "integer", "real" or "boolean". */
 const char *sim_ptype_name(sim_ptype t);
 

@@ -68,6 +68,10 @@ void pmc_destroy(pmc_state *s);
  * per record field). */
 void pmc_state_register(pmc_state *s, sim_state *st);
 
+/* After a checkpoint is loaded: every open defect belongs to a household of
+ * its compound and was filed after it arose (SIM_EINPUT naming the entry). */
+sim_status pmc_state_check(const pmc_state *s, const sim_world *w, sim_error *err);
+
 /* Revenue per household per month from `paid` of `billed` households paying
  * in compound c, fees plus subsidy: sets the budget quality; returns the
  * revenue in yuan. */

@@ -165,7 +165,7 @@ sim_status cal_load(cal_calibration *c, const char *path, sim_error *err)
     int e = sim_ini_read_file(path, 1 << 20, &text, &len);
     if (e)
         return SIM_FAIL(err, e == ENOMEM ? SIM_ENOMEM : SIM_EINPUT, path, 0, "",
-                        "cannot read the calibration file: %s", strerror(e));
+                        "cannot read the calibration file: %s", sim_file_strerror(e));
     sim_ini f;
     sim_ini_init(&f, path, text, len);
     sim_status st = sim_ini_parse(&f, err);

@@ -392,6 +392,12 @@ sim_status out_open(sim_output **out, const char *path, int force, sim_error *er
                            path);
             goto fail;
         }
+    } else if (errno == ENOENT && lstat(path, &st) == 0) {
+        /* found at the end, the run's time lost: refused now */
+        s = INPUT_FAIL("%s is a symbolic link to a missing file; remove the link or name "
+                       "another file",
+                       path);
+        goto fail;
     } else if (errno != ENOENT && errno != ENOTDIR) {
         char m[256];
         snprintf(m, sizeof m, "%s", strerror(errno));

@@ -280,8 +280,17 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
     int64_t first = from ? from->day : 0;
     if (o->checkpoint_every > 0 && (!o->checkpoint_path || !o->checkpoint_path[0]))
         return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "checkpoints without a path");
-    if (from)
+    if (from) {
         SIM_TRY(err, check_structure(s, o->from, err));
+        /* the checkpoint's current levers: each in range when loaded, and
+         * together by the rules across parameters */
+        if (mdl_params_check(&from->params, err) != SIM_OK) {
+            snprintf(err->file, sizeof err->file, "%s", ckpt_path(o->from));
+            snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
+                     " (in /run/params)");
+            return SIM_EINPUT;
+        }
+    }
 
     run_state rs;
     memset(&rs, 0, sizeof rs);

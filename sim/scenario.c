@@ -417,12 +417,12 @@ static sim_status read_text(const char *path, const char *written, const scn_loc
     }
     if (from) {
         if (strcmp(written, path) == 0)
-            return fail_at(err, from, "extends", "cannot read '%s': %s", written, strerror(e));
+            return fail_at(err, from, "extends", "cannot read '%s': %s", written, sim_file_strerror(e));
         return fail_at(err, from, "extends", "cannot read '%s' (%s): %s", written, path,
-                       strerror(e));
+                       sim_file_strerror(e));
     }
     return SIM_FAIL(err, SIM_EINPUT, path, 0, "", "cannot read the scenario file: %s",
-                    strerror(e));
+                    sim_file_strerror(e));
 }
 
 static sim_status add_source(scn_scenario *s, const char *path, const char *text, size_t len,

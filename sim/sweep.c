@@ -64,7 +64,7 @@ static sim_status read_text(const char *path, char **out, sim_error *err)
         return NOMEM(err);
     if (e)
         return SIM_FAIL(err, SIM_EINPUT, path, 0, NULL, "cannot read the sweep file: %s",
-                        strerror(e));
+                        sim_file_strerror(e));
     if (strlen(*out) != len) {
         free(*out);
         *out = NULL;

@@ -127,8 +127,10 @@ static void test_read_file(void **state)
     assert_int_equal(len, sizeof text - 1);
     assert_string_equal(out, text);
     free(out);
-    /* the limit ("about max bytes") is checked when a 4096-byte block is full */
-    assert_int_equal(sim_ini_read_file(path, 4, &out, &len), 0);
+    /* the limit is exact: a file of more than max bytes is refused */
+    assert_int_equal(sim_ini_read_file(path, 4, &out, &len), EFBIG);
+    assert_null(out);
+    assert_int_equal(sim_ini_read_file(path, sizeof text - 1, &out, &len), 0);
     free(out);
     FILE *fp = fopen(path, "w");
     assert_non_null(fp);

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include <math.h>
 #include <omp.h>
 #include <signal.h>
 #include <spawn.h>
@@ -444,6 +445,131 @@ static void test_registry_errors(void **state)
     sim_state_destroy(st);
 }
 
+/* Every entry the model registers has a range (a new field without one is
+ * named here), and the model's registry loads its own state. */
+static void test_every_entry_checked(void **state)
+{
+    (void)state;
+    fixture f;
+    fx_open(&f, 5, NULL, 0);
+    sim_state *st = sim_state_create();
+    mdl_state_register(f.m, st);
+    sim_error err;
+    assert_int_equal(sim_state_status(st, &err), SIM_OK);
+    const char *unchecked = sim_state_unchecked(st);
+    if (unchecked)
+        fail_msg("state entry '%s' has no range (add SIM_STATE_IN after it)", unchecked);
+    sim_state_destroy(st);
+    fx_close(&f);
+}
+
+/* A tiny in-memory "file" for sim_state_load: one value per name. */
+typedef struct {
+    const char *name;
+    int64_t n;
+    const double *v;
+    int asked;
+} mem_entry;
+
+static sim_status mem_get(void *arg, const char *name, sim_vtype t, int64_t n, void *data,
+                          sim_error *err)
+{
+    mem_entry *m = arg;
+    for (; m->name; m++) {
+        if (strcmp(m->name, name) != 0)
+            continue;
+        if (m->n != n)
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, name, "length %lld, not %lld",
+                            (long long)m->n, (long long)n);
+        m->asked++;
+        if (!data)
+            return SIM_OK;
+        for (int64_t i = 0; i < n; i++) {
+            if (t == SIM_V_F64)
+                ((double *)data)[i] = m->v[i];
+            else if (t == SIM_V_I64)
+                ((int64_t *)data)[i] = (int64_t)m->v[i];
+            else
+                ((int32_t *)data)[i] = (int32_t)m->v[i];
+        }
+        return SIM_OK;
+    }
+    return SIM_FAIL(err, SIM_EINPUT, NULL, 0, name, "missing");
+}
+
+static int reserved;
+static sim_status count_reserve(void *obj, int64_t n)
+{
+    (void)obj;
+    reserved = (int)n;
+    return SIM_OK;
+}
+
+static sim_status no_twos(void *obj, sim_error *err)
+{
+    const int32_t *x = obj;
+    return x[0] == 2 && x[1] == 2 ? SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL, "two twos")
+                                  : SIM_OK;
+}
+
+/* Values outside an entry's range (NaN, infinity, an index past its end, a
+ * count the file does not back) are refused by name before use. */
+static void test_ranges_refused(void **state)
+{
+    (void)state;
+    int32_t idx[2] = {0};
+    double share = 0.0, *var = NULL;
+    int64_t n = 0;
+    double vbuf[8] = {0};
+    var = vbuf;
+    sim_state *st = sim_state_create();
+    sim_state_scope(st, "t");
+    SIM_STATE_ARRAY(st, "idx", idx, 2);
+    SIM_STATE_INDEX(st, 7);
+    SIM_STATE_SCALAR(st, "share", share);
+    SIM_STATE_IN(st, 0, 1);
+    SIM_STATE_SCALAR(st, "n", n);
+    SIM_STATE_IN(st, 0, 1e9);
+    SIM_STATE_VARRAY(st, "var", &var, &n, count_reserve, NULL);
+    SIM_STATE_FINITE(st);
+    sim_state_on_load(st, no_twos, idx);
+    assert_null(sim_state_unchecked(st));
+    const double ok_idx[2] = {0, 6}, bad_idx[2] = {0, 7}, twos[2] = {2, 2};
+    const double half = 0.5, nan = NAN, inf = INFINITY, two = 2, many = 1e8;
+    const double vals[2] = {1.5, -2.25}, badvals[2] = {1.5, INFINITY};
+    struct {
+        const double *idx, *share, *n, *var;
+        const char *key; /* refused entry, NULL: accepted */
+    } cases[] = {
+        {ok_idx, &half, &two, vals, NULL},        {bad_idx, &half, &two, vals, "t.idx"},
+        {ok_idx, &nan, &two, vals, "t.share"},    {ok_idx, &inf, &two, vals, "t.share"},
+        {ok_idx, &half, &two, badvals, "t.var"},  {ok_idx, &half, &many, vals, "t.var"},
+        {twos, &half, &two, vals, "t"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        mem_entry file[] = {{"t.idx", 2, cases[k].idx, 0},
+                            {"t.share", 1, cases[k].share, 0},
+                            {"t.n", 1, cases[k].n, 0},
+                            {"t.var", 2, cases[k].var, 0},
+                            {NULL, 0, NULL, 0}};
+        sim_error err;
+        sim_error_clear(&err);
+        reserved = -1;
+        sim_status s = sim_state_load(st, mem_get, file, &err);
+        if (!cases[k].key) {
+            assert_int_equal(s, SIM_OK);
+            assert_int_equal(idx[1], 6);
+            assert_true(var[1] == -2.25);
+            continue;
+        }
+        assert_int_equal(s, SIM_EINPUT);
+        assert_string_equal(err.key, cases[k].key);
+        if (cases[k].n == &many) /* refused before room was made for 1e8 */
+            assert_int_equal(reserved, -1);
+    }
+    sim_state_destroy(st);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -464,7 +590,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registry_errors), cmocka_unit_test(test_resume_bit_for_bit),
         cmocka_unit_test(test_fork),            cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_killed_writer),
+        cmocka_unit_test(test_killed_writer),   cmocka_unit_test(test_every_entry_checked),
+        cmocka_unit_test(test_ranges_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <gsl/gsl_qrng.h>
+#include <hdf5.h>
 
 #include "sweep.h"
 #include "sweep_exec.h"
@@ -463,6 +464,77 @@ static void test_parts_resume_output(void **state)
     swp_destroy(s);
 }
 
+/* Set element i of double dataset `name` of file `path` to v (an edit by
+ * hand, as h5py would make it). */
+static void edit_value(const char *path, const char *name, hsize_t row, hsize_t col, double v)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    assert_true(d >= 0);
+    hid_t fs = H5Dget_space(d);
+    hsize_t start[2] = {row, col}, count[2] = {1, 1};
+    assert_true(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0);
+    hid_t ms = H5Screate_simple(1, count, NULL);
+    assert_true(H5Dwrite(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, &v) >= 0);
+    H5Sclose(ms);
+    H5Sclose(fs);
+    H5Dclose(d);
+    H5Fclose(f);
+}
+
+/* Troika's own files read back are checked: a part edited to hold NaN or
+ * infinity is not used (its run is redone), and a sweep file whose done
+ * run holds one is refused, naming the file and the dataset. */
+static void test_edited_files_refused(void **state)
+{
+    (void)state;
+    swp_sweep *s = load_ok("edit.ini", small_lhs);
+    const swp_plan *p = &s->plan;
+    sim_error err;
+    sim_error_clear(&err);
+    char out[512], part[700];
+    snprintf(out, sizeof out, "%s/edit.h5", tmpdir);
+    snprintf(part, sizeof part, "%s.parts/run-%08d.h5", out, 1);
+    swx_opts o;
+    memset(&o, 0, sizeof o);
+    o.threads = 1;
+    o.nshards = 1;
+    o.quiet = 1;
+    swx_job job;
+    assert_int_equal(swx_prepare(&job, s, out, &o, &err), SIM_OK);
+    job.nremaining = 3;
+    run_all(&job, &err);
+    swx_job_free(&job);
+    edit_value(part, "values", 1, 3, NAN);
+    edit_value(part, "values", 0, 0, INFINITY);
+    assert_int_equal(swx_prepare(&job, s, out, &o, &err), SIM_OK);
+    assert_int_equal(job.resumed, 2); /* the edited part was removed */
+    assert_int_equal(job.nremaining, p->nruns - 2);
+    assert_int_equal(swx_threads(&job, &err), SIM_OK);
+    assert_int_equal(swx_finish(&job, "test", &err), SIM_OK);
+    swx_job_free(&job);
+
+    sws_file *f = NULL;
+    double *rows = malloc((size_t)p->nruns * (size_t)p->days * sizeof *rows);
+    assert_int_equal(sws_open(&f, out, &err), SIM_OK);
+    assert_int_equal(sws_read_rows(f, 0, 0, p->nruns, rows, &err), SIM_OK);
+    for (int64_t i = 0; i < p->nruns * p->days; i++)
+        assert_true(isfinite(rows[i]));
+    sws_close(f);
+    char name[300];
+    snprintf(name, sizeof name, "runs/%s", p->metrics[0]);
+    edit_value(out, name, 4, 2, INFINITY);
+    assert_int_equal(sws_open(&f, out, &err), SIM_OK);
+    assert_int_equal(sws_read_rows(f, 0, 0, p->nruns, rows, &err), SIM_EINPUT);
+    assert_string_equal(err.file, out);
+    assert_string_equal(err.key, name);
+    assert_non_null(strstr(err.msg, "run 4 is done but its value on day 2 is inf"));
+    sws_close(f);
+    free(rows);
+    swp_destroy(s);
+}
+
 /* A parts folder of another sweep is refused, naming the changed line. */
 static void test_changed_sweep_refused(void **state)
 {
@@ -590,6 +662,7 @@ int main(void)
         cmocka_unit_test(test_run_one),
         cmocka_unit_test(test_nonfinite_part_refused),
         cmocka_unit_test(test_parts_resume_output),
+        cmocka_unit_test(test_edited_files_refused),
         cmocka_unit_test(test_changed_sweep_refused),
         cmocka_unit_test(test_shards_merge),
         cmocka_unit_test(test_open_not_sweep),
