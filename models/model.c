@@ -104,8 +104,9 @@ static sim_status phase_billing(mdl_model *m, int32_t c, int64_t day)
 {
     if (day % MDL_MONTH != c % MDL_MONTH)
         return SIM_OK;
-    int32_t paid = hh_monthly(&m->hh, m->w, &m->p, m->seed, c, day, m->pmc.quality[c]);
-    double revenue = pmc_bill(&m->pmc, m->w, &m->p, c, paid, sim_world_comp_hh(m->w, c));
+    int32_t paid = hh_monthly(&m->hh, m->w, &m->p, &m->sh, m->seed, c, day, m->pmc.quality[c]);
+    double revenue = pmc_month(&m->pmc, m->w, &m->p, &m->sh, m->seed, c, day, paid,
+                               sim_world_comp_hh(m->w, c), m->tally);
     sim_tally_add(m->tally, c, SIM_MET_pmc_revenue, revenue, 0);
     return SIM_OK;
 }
@@ -157,6 +158,8 @@ static sim_status phase_household_tally(mdl_model *m, int32_t c, int64_t day)
     sim_tally_add(m->tally, c, SIM_MET_pmc_satisfaction_mean, m->hh.sat_sum[c], n);
     sim_tally_add(m->tally, c, SIM_MET_fee_collection_rate, m->hh.paid_last[c],
                   m->hh.billed_last[c]);
+    if ((double)m->hh.paid_last[c] < 0.6 * (double)m->hh.billed_last[c])
+        sim_tally_add(m->tally, c, SIM_MET_compounds_low_payment, 1.0, 0);
     return SIM_OK;
 }
 
@@ -240,7 +243,7 @@ sim_status mdl_create(mdl_model **out, const sim_world *w, const sim_params *p,
     if (s == SIM_OK)
         s = hh_create(&m->hh, w, p, seed, err);
     if (s == SIM_OK)
-        s = pmc_create(&m->pmc, w, p, err);
+        s = pmc_create(&m->pmc, w, p, seed, err);
     if (s == SIM_OK)
         s = oc_create(&m->oc, m, err);
     if (s == SIM_OK)
@@ -301,6 +304,9 @@ void mdl_shared_destroy(mdl_shared *s)
     free(s->complaints_hotline);
     free(s->pending_rc);
     free(s->violations_open);
+    free(s->hotline_other);
+    free(s->disputes_unsettled);
+    free(s->disputes_settled);
     memset(s, 0, sizeof *s);
 }
 
@@ -325,10 +331,14 @@ sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err)
     s->complaints_hotline = sim_alloc_lines(n, sizeof *s->complaints_hotline);
     s->pending_rc = sim_alloc_lines(n, sizeof *s->pending_rc);
     s->violations_open = sim_alloc_lines(n, sizeof *s->violations_open);
+    s->hotline_other = sim_alloc_lines(n, sizeof *s->hotline_other);
+    s->disputes_unsettled = sim_alloc_lines(n, sizeof *s->disputes_unsettled);
+    s->disputes_settled = sim_alloc_lines(n, sizeof *s->disputes_settled);
     if (!s->oc_state || !s->oc_trust || !s->oc_satisfaction || !s->oc_supervision ||
         !s->rc_acting || !s->rc_trust || !s->rc_satisfaction || !s->rc_service_hours || !s->rc_supervision ||
         !s->mobilisation || !s->detection || !s->complaints_rc || !s->complaints_oc ||
-        !s->complaints_hotline || !s->pending_rc || !s->violations_open) {
+        !s->complaints_hotline || !s->pending_rc || !s->violations_open || !s->hotline_other ||
+        !s->disputes_unsettled || !s->disputes_settled) {
         mdl_shared_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for shared buffers");
     }
@@ -360,4 +370,7 @@ void mdl_shared_state_register(mdl_shared *s, sim_state *st)
     SIM_STATE_ARRAY(st, "complaints_hotline", s->complaints_hotline, s->ncomp);
     SIM_STATE_ARRAY(st, "pending_rc", s->pending_rc, s->ncomp);
     SIM_STATE_ARRAY(st, "violations_open", s->violations_open, s->ncomp);
+    SIM_STATE_ARRAY(st, "hotline_other", s->hotline_other, s->ncomp);
+    SIM_STATE_ARRAY(st, "disputes_unsettled", s->disputes_unsettled, s->ncomp);
+    SIM_STATE_ARRAY(st, "disputes_settled", s->disputes_settled, s->ncomp);
 }

@@ -670,7 +670,8 @@ static void decide(oc_day *x, int kind, int32_t arose, int committee)
         o->flags[c] &= (uint8_t)~OCF_REPLACE_PENDING;
         o->low_days[c] = 0;
         if (ok) {
-            pmc_replace(&m->pmc, c, p->oc_replace_quality);
+            election_rng(x); /* opens x->er */
+            pmc_replace(&m->pmc, p, m->seed, c, x->day, (int)p->pmc_bidders, &x->er.st);
             o->replace_block[c] = x->day + (int32_t)p->oc_replace_cooldown;
             x->replaced++;
         }
@@ -945,6 +946,8 @@ sim_status oc_compound_day(struct mdl_model *m, int32_t c, int64_t day)
     double sup = 0.0;
     if (s == OC_ACTIVE)
         sup = o->effort[c] * (0.5 + 0.5 * oc_effective_competence(p, o->competence[c], x.secretary));
+    if (s == OC_ACTIVE && x.discloses) /* owners see the firm's accounts too */
+        sup = 1.0 - (1.0 - sup) * (1.0 - p->pmc_disclosure_monitor);
     sh->oc_state[c] = (uint8_t)s;
     sh->oc_trust[c] = o->trust[c];
     sh->oc_satisfaction[c] = o->sat[c];

@@ -17,11 +17,17 @@
  *           k_c x followup_h, gets min(that, E_c); F_c = running share followed up
  *       s_c = 1 - exp(-(E_c - follow-up) / H_c / service_ref)   (0..1)
  *       mobilisation = mob_max s_c;  detection = det_max s_c
- *       supervision  = acting ? min(1, act_sup e) f : 0
+ *       supervision  = acting ? min(1, act_sup e) f : supervise_max s_c
+ *       (the firm's monitoring, models/pmc.h)
  *       satisfaction += sat_rate (sat_base + sat_service s_c F_c
  *                                 - sat_pending x (RC complaints pending per 100 hh)
+ *                                 - violation_hit x (violations standing per 100 hh)
  *                                 - satisfaction)
  *       trust += trust_rate (satisfaction - trust)
+ *              + 2 (trust_gain x settled - trust_hit x escalated disputes today) / H_c
+ *       work orders: k_c above counts the complaints routed to the RC plus
+ *           hotline_to_rc x every 12345 call about c (property, violations,
+ *           disputes): each costs followup_h
  *       R_c = running rate of complaints routed to the RC (complaints_rc +
  *           hotline_to_rc x complaints_hotline) per 1,000 hh per 30 days
  *   worker w watching compound c:
@@ -228,6 +234,14 @@ static int acting_today(rc_model *s, const sim_params *p, int32_t c, uint8_t oc,
     return s->act_since[c] >= 0;
 }
 
+double rc_dispute_trust(const sim_params *p, int32_t settled, int32_t unsettled, double households)
+{
+    if (households <= 0.0)
+        return 0.0;
+    return 2.0 * (p->mediation_trust_gain * settled - p->mediation_trust_hit * unsettled) /
+           households;
+}
+
 sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
 {
     rc_model *s = &m->rc;
@@ -266,7 +280,11 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
         const double hc = sim_world_comp_hh(w, c);
         const double e_c = hh > 0.0 ? eff * service * hc / hh : 0.0;
         const int32_t routed = sh->complaints_rc[c];
-        const double need = (double)routed * p->rc_followup_hours;
+        /* every complaint routed to the RC and every 12345 work order passed
+         * down to it costs follow-up hours */
+        const double orders = p->rc_hotline_to_rc * ((double)sh->complaints_hotline[c] +
+                                                     (double)sh->hotline_other[c]);
+        const double need = ((double)routed + orders) * p->rc_followup_hours;
         const double done = need < e_c ? need : e_c;
         s->followed[c] += mem * ((need > 0.0 ? done / need : 1.0) - s->followed[c]);
         const double x = intensity(e_c - done, hc, p);
@@ -274,21 +292,24 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
         sh->rc_service_hours[c] = (float)e_c;
         sh->mobilisation[c] = (float)(p->rc_mobilisation_max * x);
         sh->detection[c] = (float)(p->rc_detection_max * x);
-        sh->rc_supervision[c] = sh->rc_acting[c] ? (float)(sup_full * fulfil) : 0.0f;
+        sh->rc_supervision[c] = sh->rc_acting[c] ? (float)(sup_full * fulfil)
+                                                  : (float)(p->rc_supervise_max * x);
 
         /* complaints routed to the RC that are still waiting: the RC is
          * blamed for what it cannot make the firm do */
         const int32_t pending = sh->pending_rc[c];
         double target = p->rc_sat_base + p->rc_sat_service * x * s->followed[c] -
-                        p->rc_sat_pending * 100.0 * (double)pending / hc;
+                        p->rc_sat_pending * 100.0 * (double)pending / hc -
+                        p->rc_violation_hit * 100.0 * (double)sh->violations_open[c] / hc;
         double sat = sh->rc_satisfaction[c];
         sat = clamp01f(sat + p->rc_sat_rate * (clamp01f(target) - sat));
         double trust = sh->rc_trust[c];
-        trust = clamp01f(trust + p->rc_trust_rate * (sat - trust));
+        trust = clamp01f(trust + p->rc_trust_rate * (sat - trust) +
+                         rc_dispute_trust(p, sh->disputes_settled[c], sh->disputes_unsettled[c], hc));
         sh->rc_satisfaction[c] = (float)sat;
         sh->rc_trust[c] = (float)trust;
 
-        const double today = (double)routed + p->rc_hotline_to_rc * (double)sh->complaints_hotline[c];
+        const double today = (double)routed + orders;
         s->complaints[c] += mem * (today * 1000.0 * RC_RATE_DAYS / hc - s->complaints[c]);
         /* what the workers watching c see besides the firm's quality */
         s->seen_penalty[c] = p->rc_complaint_weight * s->complaints[c] +

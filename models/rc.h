@@ -103,4 +103,9 @@ void rc_policy_changed(struct mdl_model *m, int param, int64_t day);
 double rc_admin_hours_per_worker(const sim_params *p);
 double rc_effectiveness(const sim_params *p);
 
+/* Change of trust in the RC (compound mean) from today's disputes of a
+ * compound of `households` homes: each of the two parties gains
+ * mediation.trust_gain when settled, loses mediation.trust_hit when escalated. */
+double rc_dispute_trust(const sim_params *p, int32_t settled, int32_t unsettled, double households);
+
 #endif

@@ -51,6 +51,14 @@ typedef struct {
                                  instead of walking the defect list) */
     /* writer: enforcement phase (models/enforce.c), per compound */
     int32_t *violations_open; /* violations standing in the compound */
+    /* writer: enforcement compound phase (models/enforce.c) */
+    float *hotline_other;     /* 12345 calls today about standing violations and
+                                 yesterday's unsettled disputes (complaints_hotline
+                                 holds those about property service) */
+    /* writer: mediation sub-district phase (models/mediation.c), for the
+     * sub-district's own compounds */
+    int32_t *disputes_unsettled; /* disputes from the compound escalated today */
+    int32_t *disputes_settled;   /* disputes from the compound settled today */
 } mdl_shared;
 
 sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err);

@@ -254,8 +254,14 @@ static void test_acting_covers_failed_ocs(void **state)
     for (int32_t c = 0; c < nc; c++) {
         int lapse = on.m->sh.oc_state[c] != OC_ACTIVE;
         assert_int_equal(on.m->sh.rc_acting[c], lapse);
-        assert_true(lapse ? on.m->sh.rc_supervision[c] > 0.3f : on.m->sh.rc_supervision[c] == 0.0f);
-        assert_true(off.m->sh.rc_supervision[c] == 0.0f);
+        /* without acting, only the routine supervision of service work
+         * (at most rc.supervise_max); acting presses the firm harder */
+        const float routine = (float)on.m->p.rc_supervise_max;
+        assert_true(lapse ? on.m->sh.rc_supervision[c] > 0.3f
+                          : on.m->sh.rc_supervision[c] <= routine);
+        assert_true(off.m->sh.rc_supervision[c] <= routine);
+        if (lapse)
+            assert_true(on.m->sh.rc_supervision[c] > off.m->sh.rc_supervision[c]);
     }
     fx_close(&off);
     fx_close(&on);

@@ -1,0 +1,192 @@
+/* tests/test_pmc.c — the connected chain (issue 14): the property contract
+ * and the firm's effort (models/pmc.c), paying with memory
+ * (models/household.c), and what standing violations and unsettled disputes
+ * cost the neighbours (models/enforce.c, models/mediation.c, models/rc.c).
+ * Known answers of the pure mechanisms at the default parameters, then the
+ * direction of each mechanism in whole runs of the default district. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "model_helpers.h"
+#include "models/enforce.h"
+#include "models/household.h"
+#include "models/pmc.h"
+#include "models/rc.h"
+
+#define CLOSE(a, b) assert_true(fabs((a) - (b)) < 1e-12)
+
+/* ---- known answers --------------------------------------------------------- */
+
+static void test_shirk_known(void **state)
+{
+    (void)state;
+    sim_params p;
+    params_with(&p, NULL, 0);
+    /* s* = min(shirk_max, 1 / (2 M stake)); stake 5, shirk_max 0.35 */
+    CLOSE(pmc_shirk(&p, 0.0), 0.35);
+    CLOSE(pmc_shirk(&p, 0.05), 0.35);
+    CLOSE(pmc_shirk(&p, 0.4), 0.25);
+    CLOSE(pmc_shirk(&p, 1.0), 0.1);
+    /* more monitoring never raises shirking */
+    for (double m = 0.0; m < 1.0; m += 0.01)
+        assert_true(pmc_shirk(&p, m + 0.01) <= pmc_shirk(&p, m));
+    /* independent checks: 1 - 0.95 x 0.5 x 0.8 */
+    CLOSE(pmc_monitoring(&p, 0.5, 0.2), 1.0 - 0.95 * 0.5 * 0.8);
+    CLOSE(pmc_monitoring(&p, 0.0, 0.0), p.pmc_monitor_base);
+}
+
+static void test_firm_cost_fixed(void **state)
+{
+    (void)state;
+    sim_params p;
+    params_with(&p, NULL, 0);
+    /* a firm's cost factor is a fixed trait of (seed, firm) */
+    assert_true(pmc_firm_cost(&p, 3, 7) == pmc_firm_cost(&p, 3, 7));
+    assert_true(pmc_firm_cost(&p, 3, 7) != pmc_firm_cost(&p, 3, 8));
+    const char *none[] = {"pmc.firm_cost_sd=0"};
+    params_with(&p, none, 1);
+    CLOSE(pmc_firm_cost(&p, 3, 7), 1.0);
+}
+
+static void test_paying_known(void **state)
+{
+    (void)state;
+    sim_params p;
+    params_with(&p, NULL, 0);
+    const double w0 = p.household_withhold_share;
+    /* W = withhold_share + culture + pay_peer (1 - paid share) */
+    CLOSE(hh_withhold_share(&p, 0.8, 0.0), w0 + p.household_pay_peer * 0.2);
+    CLOSE(hh_withhold_share(&p, 1.0, 0.05), w0 + 0.05);
+    CLOSE(hh_withhold_share(&p, 0.0, 5.0), 1.0);
+    for (double f = 0.0; f < 1.0; f += 0.05) /* neighbours' non-payment spreads */
+        assert_true(hh_withhold_share(&p, f, 0.0) >= hh_withhold_share(&p, f + 0.05, 0.0));
+    /* threshold: withhold_below - pay_trust (T - 0.5) (+ pay_memory in arrears) */
+    CLOSE(hh_withhold_below(&p, 0.7, 0), p.household_withhold_below - p.household_pay_trust * 0.2);
+    CLOSE(hh_withhold_below(&p, 0.5, 1), p.household_withhold_below + p.household_pay_memory);
+    assert_true(hh_withhold_below(&p, 0.8, 0) < hh_withhold_below(&p, 0.3, 0));
+    /* violations: 3 in 300 homes = 1 per 100 -> quality seen lower by violation_hit */
+    CLOSE(hh_quality_seen(&p, 0.6, 3, 300), 0.6 - p.household_violation_hit);
+    CLOSE(hh_quality_seen(&p, 0.6, 0, 300), 0.6);
+}
+
+static void test_feedback_known(void **state)
+{
+    (void)state;
+    sim_params p;
+    params_with(&p, NULL, 0);
+    CLOSE(enf_hotline_calls(&p, 100, 2),
+          100 * p.enforce_call_rate + 2 * p.mediation_escalation_calls);
+    CLOSE(enf_hotline_calls(&p, 0, 0), 0.0);
+    CLOSE(rc_dispute_trust(&p, 1, 1, 100.0),
+          2.0 * (p.mediation_trust_gain - p.mediation_trust_hit) / 100.0);
+    assert_true(rc_dispute_trust(&p, 3, 0, 200.0) > 0.0);
+    assert_true(rc_dispute_trust(&p, 0, 3, 200.0) < 0.0);
+}
+
+/* ---- directions in whole runs ------------------------------------------------ */
+
+/* Without owners' committees nobody monitors the firm or tenders: effort,
+ * quality and collection fall, more households rate the service inadequate. */
+static void test_no_oc_worse(void **state)
+{
+    (void)state;
+    const char *none[] = {"oc.initial_share=0", "oc.formation_rate=0"};
+    sim_result *a = run(2, 11, 900, NULL, 0), *b = run(2, 11, 900, none, 2);
+    assert_true(mean_of(b, SIM_MET_pmc_monitoring_mean, 450, 900) <
+                mean_of(a, SIM_MET_pmc_monitoring_mean, 450, 900));
+    assert_true(mean_of(b, SIM_MET_pmc_effort_mean, 450, 900) <
+                mean_of(a, SIM_MET_pmc_effort_mean, 450, 900) - 0.02);
+    assert_true(mean_of(b, SIM_MET_pmc_quality_mean, 450, 900) <
+                mean_of(a, SIM_MET_pmc_quality_mean, 450, 900) - 0.02);
+    assert_true(mean_of(b, SIM_MET_households_rating_pmc_inadequate, 450, 900) >
+                mean_of(a, SIM_MET_households_rating_pmc_inadequate, 450, 900) + 0.02);
+    assert_true(mean_of(b, SIM_MET_fee_collection_rate, 450, 900) <
+                mean_of(a, SIM_MET_fee_collection_rate, 450, 900));
+    /* no committee, no tender: contracts only roll over */
+    assert_true(sum_of(b, SIM_MET_pmc_tenders, 0, 900) == 0);
+    assert_true(sum_of(b, SIM_MET_pmc_renewals, 0, 900) > 0);
+    sim_result_destroy(a);
+    sim_result_destroy(b);
+}
+
+/* Fees far below cost: firms abandon compounds (弃管), interim cover
+ * follows, and new firms come; with fees above cost nobody leaves. */
+static void test_exits(void **state)
+{
+    (void)state;
+    const char *low[] = {"pmc.fee_new=60", "pmc.subsidy_old=0"};
+    const char *rich[] = {"pmc.fee_new=2000", "pmc.fee_old=2000"};
+    sim_result *a = run(2, 4, 720, low, 2), *b = run(2, 4, 720, rich, 2);
+    assert_true(sum_of(a, SIM_MET_pmc_exits, 0, 720) > 0);
+    assert_true(sum_of(a, SIM_MET_pmc_interim, 0, 720) > 0);
+    assert_true(sum_of(b, SIM_MET_pmc_exits, 0, 720) == 0);
+    assert_true(sum_of(b, SIM_MET_pmc_interim, 0, 720) == 0);
+    sim_result_destroy(a);
+    sim_result_destroy(b);
+}
+
+/* Neighbours' example: a stronger peer effect lowers collection. */
+static void test_peer_effect(void **state)
+{
+    (void)state;
+    const char *weak[] = {"household.pay_peer=0"};
+    sim_result *a = run(2, 6, 540, weak, 1), *b = run(2, 6, 540, NULL, 0);
+    assert_true(mean_of(b, SIM_MET_fee_collection_rate, 180, 540) <
+                mean_of(a, SIM_MET_fee_collection_rate, 180, 540));
+    sim_result_destroy(a);
+    sim_result_destroy(b);
+}
+
+/* Enforcement reaches households: officers borrowed for other posts leave
+ * violations standing, and the neighbours call 12345 and like the
+ * compound's management less. */
+static void test_enforcement_feeds_back(void **state)
+{
+    (void)state;
+    const char *weak[] = {"policy.x.day=0", "policy.x.enforce.diversion=0.95"};
+    const char *strong[] = {"policy.x.day=0", "policy.x.enforce.diversion=0"};
+    sim_result *a = run(2, 8, 720, weak, 2), *b = run(2, 8, 720, strong, 2);
+    assert_true(mean_of(b, SIM_MET_violations_standing, 360, 720) <
+                mean_of(a, SIM_MET_violations_standing, 360, 720));
+    assert_true(mean_of(b, SIM_MET_hotline_calls, 360, 720) <
+                mean_of(a, SIM_MET_hotline_calls, 360, 720));
+    assert_true(mean_of(b, SIM_MET_rc_satisfaction_mean, 360, 720) >
+                mean_of(a, SIM_MET_rc_satisfaction_mean, 360, 720));
+    sim_result_destroy(a);
+    sim_result_destroy(b);
+}
+
+/* Mediation reaches households: better-trained mediators settle more, so
+ * fewer disputes escalate into 12345 calls and trust in the RC is higher. */
+static void test_mediation_feeds_back(void **state)
+{
+    (void)state;
+    const char *trained[] = {"policy.x.day=0", "policy.x.mediation.training=1"};
+    sim_result *a = run(2, 8, 720, NULL, 0), *b = run(2, 8, 720, trained, 2);
+    assert_true(sum_of(b, SIM_MET_disputes_escalated, 0, 720) <
+                sum_of(a, SIM_MET_disputes_escalated, 0, 720));
+    assert_true(mean_of(b, SIM_MET_rc_trust_mean, 360, 720) >
+                mean_of(a, SIM_MET_rc_trust_mean, 360, 720));
+    sim_result_destroy(a);
+    sim_result_destroy(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shirk_known),
+        cmocka_unit_test(test_firm_cost_fixed),
+        cmocka_unit_test(test_paying_known),
+        cmocka_unit_test(test_feedback_known),
+        cmocka_unit_test(test_no_oc_worse),
+        cmocka_unit_test(test_exits),
+        cmocka_unit_test(test_peer_effect),
+        cmocka_unit_test(test_enforcement_feeds_back),
+        cmocka_unit_test(test_mediation_feeds_back),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
