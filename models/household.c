@@ -35,6 +35,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "compound.h"
 #include "sim/rng.h"
 
 void hh_destroy(hh_state *hh)
@@ -110,7 +111,8 @@ sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p,
             hh->sat[h] = clamp01f(p->household_sat_init + t);
             hh->pay_rank[h] = (uint8_t)(gsl_rng_uniform(r) * 256.0);
         }
-        hh->culture[c] = (float)gsl_ran_gaussian_ziggurat(r, p->household_pay_culture_sd);
+        hh->culture[c] = (float)(gsl_ran_gaussian_ziggurat(r, p->household_pay_culture_sd) +
+                                 cmp_regime(p, cmp_type(p, seed, c, w->comp_old[c])).culture);
         recount(hh, w, p, c);
         /* until the first billing, assume everyone is billed and pays */
         hh->billed_last[c] = sim_world_comp_hh(w, c);

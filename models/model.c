@@ -292,6 +292,7 @@ void mdl_shared_destroy(mdl_shared *s)
     free(s->oc_trust);
     free(s->oc_satisfaction);
     free(s->oc_supervision);
+    free(s->fund_repair);
     free(s->rc_acting);
     free(s->rc_trust);
     free(s->rc_satisfaction);
@@ -319,6 +320,7 @@ sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err)
     s->oc_trust = sim_alloc_lines(n, sizeof *s->oc_trust);
     s->oc_satisfaction = sim_alloc_lines(n, sizeof *s->oc_satisfaction);
     s->oc_supervision = sim_alloc_lines(n, sizeof *s->oc_supervision);
+    s->fund_repair = sim_alloc_lines(n, sizeof *s->fund_repair);
     s->rc_acting = sim_alloc_lines(n, sizeof *s->rc_acting);
     s->rc_trust = sim_alloc_lines(n, sizeof *s->rc_trust);
     s->rc_satisfaction = sim_alloc_lines(n, sizeof *s->rc_satisfaction);
@@ -334,7 +336,7 @@ sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err)
     s->hotline_other = sim_alloc_lines(n, sizeof *s->hotline_other);
     s->disputes_unsettled = sim_alloc_lines(n, sizeof *s->disputes_unsettled);
     s->disputes_settled = sim_alloc_lines(n, sizeof *s->disputes_settled);
-    if (!s->oc_state || !s->oc_trust || !s->oc_satisfaction || !s->oc_supervision ||
+    if (!s->oc_state || !s->oc_trust || !s->oc_satisfaction || !s->oc_supervision || !s->fund_repair ||
         !s->rc_acting || !s->rc_trust || !s->rc_satisfaction || !s->rc_service_hours || !s->rc_supervision ||
         !s->mobilisation || !s->detection || !s->complaints_rc || !s->complaints_oc ||
         !s->complaints_hotline || !s->pending_rc || !s->violations_open || !s->hotline_other ||
@@ -358,6 +360,7 @@ void mdl_shared_state_register(mdl_shared *s, sim_state *st)
     SIM_STATE_ARRAY(st, "oc_trust", s->oc_trust, s->ncomp);
     SIM_STATE_ARRAY(st, "oc_satisfaction", s->oc_satisfaction, s->ncomp);
     SIM_STATE_ARRAY(st, "oc_supervision", s->oc_supervision, s->ncomp);
+    SIM_STATE_ARRAY(st, "fund_repair", s->fund_repair, s->ncomp);
     SIM_STATE_ARRAY(st, "rc_acting", s->rc_acting, s->ncomp);
     SIM_STATE_ARRAY(st, "rc_trust", s->rc_trust, s->ncomp);
     SIM_STATE_ARRAY(st, "rc_satisfaction", s->rc_satisfaction, s->ncomp);

@@ -33,6 +33,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "compound.h"
 #include "sim/rng.h"
 
 /* Room for open defects each compound's list starts with (about twice the
@@ -57,6 +58,7 @@ void pmc_destroy(pmc_state *s)
     free(s->interim_until);
     free(s->strikes);
     free(s->loss_months);
+    free(s->type);
     memset(s, 0, sizeof *s);
 }
 
@@ -98,9 +100,10 @@ sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
     s->interim_until = sim_alloc_lines(n, sizeof *s->interim_until);
     s->strikes = sim_alloc_lines(n, sizeof *s->strikes);
     s->loss_months = sim_alloc_lines(n, sizeof *s->loss_months);
+    s->type = sim_alloc_lines(n, sizeof *s->type);
     if (!s->quality || !s->budget_quality || !s->open || !s->firm || !s->cost_factor ||
         !s->effort || !s->monitoring || !s->contract_end || !s->interim_until || !s->strikes ||
-        !s->loss_months) {
+        !s->loss_months || !s->type) {
         pmc_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for property firms");
     }
@@ -119,6 +122,7 @@ sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
         s->cost_factor[c] = (float)fc[w->comp_firm[c]];
         s->effort[c] = (float)(1.0 - p->pmc_shirk_max);
         s->interim_until[c] = -1;
+        s->type[c] = (uint8_t)cmp_type(p, seed, c, w->comp_old[c]);
         /* contracts signed at staggered days before the start */
         s->contract_end[c] = (int32_t)((int64_t)(c * 7919) % p->pmc_contract_term) + 1;
     }
@@ -169,10 +173,9 @@ double pmc_month(pmc_state *s, const sim_world *w, const sim_params *p, const md
                  uint64_t seed, int32_t c, int64_t day, int32_t paid, int32_t billed,
                  sim_tally *t)
 {
-    const int old = w->comp_old[c];
-    const double fee = old ? p->pmc_fee_old : p->pmc_fee_new;
-    const double subsidy = old ? p->pmc_subsidy_old : 0.0;
-    const double cost = (old ? p->pmc_cost_old : p->pmc_cost_new) * (double)s->cost_factor[c];
+    const cmp_regime_t reg = cmp_regime(p, s->type[c]);
+    const double fee = reg.fee, subsidy = reg.subsidy;
+    const double cost = reg.cost * (double)s->cost_factor[c];
     const double per_hh = billed > 0 ? fee * (double)paid / (double)billed + subsidy : 0.0;
     const int governed = sh->oc_state[c] == OC_ACTIVE || sh->rc_acting[c];
     sim_stream g;
@@ -185,7 +188,9 @@ double pmc_month(pmc_state *s, const sim_world *w, const sim_params *p, const md
         pmc_replace(s, p, seed, c, day, governed ? (int)p->pmc_bidders : 1, &g);
         tendered = governed;
     }
-    const double mon = pmc_monitoring(p, sh->oc_supervision[c], sh->rc_supervision[c]);
+    /* a captured committee shields the firm it colludes with */
+    const double mon = pmc_monitoring(p, sh->oc_supervision[c], sh->rc_supervision[c]) *
+                       (sh->oc_state[c] == OC_CAPTURED ? 1.0 - p->oc_capture_shield : 1.0);
     s->monitoring[c] = (float)mon;
     if (s->interim_until[c] >= 0) {
         s->budget_quality[c] = p->pmc_interim_quality;
@@ -331,8 +336,10 @@ sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
 
     /* new defects */
     int32_t nh = sim_world_comp_hh(w, c);
-    double rate = p->pmc_defect_rate * (w->comp_old[c] ? p->pmc_defect_old_factor : 1.0) *
-                  (1.0 + p->pmc_quality_defect_effect * (0.5 - q));
+    double rate = p->pmc_defect_rate * cmp_regime(p, s->type[c]).defect_factor *
+                  (1.0 + p->pmc_quality_defect_effect * (0.5 - q)) *
+                  (1.0 - (double)sh->fund_repair[c]) *
+                  (sh->oc_state[c] == OC_CAPTURED ? 1.0 + p->oc_capture_defects : 1.0);
     if (rate < 0.0)
         rate = 0.0;
     sim_stream ds;
@@ -388,6 +395,7 @@ void pmc_state_register(pmc_state *s, sim_state *st)
     SIM_STATE_ARRAY(st, "interim_until", s->interim_until, s->ncomp);
     SIM_STATE_ARRAY(st, "strikes", s->strikes, s->ncomp);
     SIM_STATE_ARRAY(st, "loss_months", s->loss_months, s->ncomp);
+    SIM_STATE_ARRAY(st, "type", s->type, s->ncomp);
     int open = SIM_STATE_LISTS(st, "open", s->open, s->ncomp, pmc_defect_list, pmc_defect);
     SIM_STATE_LIST_FIELD(st, open, "open.hh", pmc_defect, hh);
     SIM_STATE_LIST_FIELD(st, open, "open.arose", pmc_defect, arose);

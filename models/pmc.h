@@ -81,6 +81,7 @@ typedef struct {
     int32_t *interim_until; /* -1, or the day a new firm ends interim cover */
     uint8_t *strikes;       /* times caught shirking in this term */
     uint8_t *loss_months;   /* loss-making months in a row */
+    uint8_t *type;          /* fixed: CMP_* (models/compound.h), its fee regime */
 } pmc_state;
 
 sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,

@@ -7,7 +7,10 @@
  *       a = min(h, tasks x task_h x (1 - cloud_saving x cloud)
  *                    x (1 + entry_cost x (platforms - 1) x (1 - cloud))
  *                  + min(assigned_h, task_cap))
- *   A = W a;  free = W h - A
+ *     + pushed(day) = min(assigned_h (1 + growth day/365), task_cap)
+ *                     - min(assigned_h, task_cap)   (duties pushed down since)
+ *   A = W a;  old-compound load L = old_load_h x households of old compounds
+ *   free = W h - A - L
  *   acting: n compounds acted for, demand n x act_h, supplied
  *       min(demand, free), fulfilment f = supplied / demand
  *   service (clock hours) S = free - supplied; effectiveness e = 1 + gain x training
@@ -68,6 +71,20 @@ double rc_admin_hours_per_worker(const sim_params *p)
     double noncore = p->rc_assigned_hours < p->rc_task_cap ? p->rc_assigned_hours : p->rc_task_cap;
     double a = p->rc_admin_tasks * per_task * repeat + noncore;
     return a < p->rc_hours_per_worker ? a : p->rc_hours_per_worker;
+}
+
+double rc_pushed_hours(const sim_params *p, int64_t day)
+{
+    const double base = p->rc_assigned_hours < p->rc_task_cap ? p->rc_assigned_hours : p->rc_task_cap;
+    double now = p->rc_assigned_hours * (1.0 + p->rc_assigned_growth * (double)day / 365.0);
+    if (now > p->rc_task_cap)
+        now = p->rc_task_cap;
+    return now > base ? now - base : 0.0;
+}
+
+double rc_old_load(const sim_params *p, double old_households)
+{
+    return p->rc_old_load_hours * old_households;
 }
 
 double rc_effectiveness(const sim_params *p)
@@ -255,7 +272,10 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
 
     /* the acting decisions come first: they claim hours before service */
     int32_t nacting = 0, ungoverned = 0;
+    double old_hh = 0.0;
     for (int32_t c = c0; c < c1; c++) {
+        if (w->comp_old[c])
+            old_hh += sim_world_comp_hh(w, c);
         uint8_t oc = sh->oc_state[c];
         int acting = acting_today(s, p, c, oc, day);
         sh->rc_acting[c] = (uint8_t)acting;
@@ -265,8 +285,16 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
 
     /* the hours */
     const double all = nw * p->rc_hours_per_worker;
-    const double admin = nw * s->admin_per_worker;
-    const double free_h = all - admin > 0.0 ? all - admin : 0.0;
+    /* administration, with the duties pushed down since the start (capped
+     * by a responsibility list), and the old compounds' security, fire and
+     * elder-care work: both come before service */
+    double admin = nw * (s->admin_per_worker + rc_pushed_hours(p, day));
+    if (admin > all)
+        admin = all;
+    double old_load = rc_old_load(p, old_hh);
+    if (old_load > all - admin)
+        old_load = all - admin;
+    const double free_h = all - admin - old_load > 0.0 ? all - admin - old_load : 0.0;
     const double demand = (double)nacting * p->rc_act_hours;
     const double supplied = demand < free_h ? demand : free_h;
     const double fulfil = demand > 0.0 ? supplied / demand : 0.0;
@@ -350,6 +378,7 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
     sim_tally_add(t, u, SIM_MET_rc_admin_hours, admin, 0);
     sim_tally_add(t, u, SIM_MET_rc_service_hours, service, 0);
     sim_tally_add(t, u, SIM_MET_rc_acting_hours, supplied, 0);
+    sim_tally_add(t, u, SIM_MET_rc_old_load_hours, old_load, 0);
     sim_tally_add(t, u, SIM_MET_rc_acting_for_oc, nacting, 0);
     sim_tally_add(t, u, SIM_MET_compounds_without_governance, ungoverned, 0);
     sim_tally_add(t, u, SIM_MET_rc_satisfaction_mean, sat_sum, hh);

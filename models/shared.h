@@ -34,6 +34,9 @@ typedef struct {
     float *oc_trust;          /* households' trust in the OC, 0..1 */
     float *oc_satisfaction;   /* households' mean satisfaction with the OC, 0..1 */
     float *oc_supervision;    /* how hard the OC presses the firm, 0..1 */
+    float *fund_repair;       /* share of defects prevented by repairs the
+                                 maintenance fund paid for (an assembly passed
+                                 a major matter), 0 when none are under way */
     /* writer: residents' committee phase (models/rc.c) */
     uint8_t *rc_acting;       /* 1 while the RC acts for the OC */
     float *rc_trust;          /* households' trust in the RC, 0..1 */

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "model_helpers.h"
+#include "models/compound.h"
 #include "models/enforce.h"
 #include "models/household.h"
 #include "models/pmc.h"
@@ -87,6 +88,57 @@ static void test_feedback_known(void **state)
     assert_true(rc_dispute_trust(&p, 0, 3, 200.0) < 0.0);
 }
 
+static void test_rc_load_known(void **state)
+{
+    (void)state;
+    sim_params p;
+    params_with(&p, NULL, 0);
+    /* pushed-down duties grow by assigned_growth a year, from day 0 */
+    CLOSE(rc_pushed_hours(&p, 0), 0.0);
+    CLOSE(rc_pushed_hours(&p, 365), p.rc_assigned_hours * p.rc_assigned_growth);
+    CLOSE(rc_pushed_hours(&p, 730), 2.0 * p.rc_assigned_hours * p.rc_assigned_growth);
+    /* a responsibility list caps them */
+    const char *list[] = {"rc.task_cap=0.85"};
+    params_with(&p, list, 1);
+    CLOSE(rc_pushed_hours(&p, 3650), 0.85 - p.rc_assigned_hours);
+    const char *tight[] = {"rc.task_cap=0.5"};
+    params_with(&p, tight, 1);
+    CLOSE(rc_pushed_hours(&p, 3650), 0.0);
+    params_with(&p, NULL, 0);
+    CLOSE(rc_old_load(&p, 1000.0), 1000.0 * p.rc_old_load_hours);
+}
+
+static void test_compound_types(void **state)
+{
+    (void)state;
+    sim_params p;
+    params_with(&p, NULL, 0);
+    /* the regimes come from the table */
+    cmp_regime_t pub = cmp_regime(&p, CMP_PUBLIC), com = cmp_regime(&p, CMP_COMMODITY),
+                 res = cmp_regime(&p, CMP_RESETTLED);
+    CLOSE(pub.fee, p.pmc_fee_old);
+    CLOSE(pub.subsidy, p.pmc_subsidy_old);
+    CLOSE(com.fee, p.pmc_fee_new);
+    CLOSE(com.subsidy, 0.0);
+    CLOSE(com.defect_factor, 1.0);
+    CLOSE(res.fee, p.pmc_fee_resettled);
+    CLOSE(res.culture, p.household_culture_resettled);
+    /* old compounds are public or resettled, new ones commodity or
+     * resettled, in the stated shares; the type is a fixed trait */
+    int n_old_res = 0, n_new_res = 0;
+    const int n = 20000;
+    for (int32_t c = 0; c < n; c++) {
+        int a = cmp_type(&p, 5, c, 1), b = cmp_type(&p, 5, c, 0);
+        assert_true(a == CMP_PUBLIC || a == CMP_RESETTLED);
+        assert_true(b == CMP_COMMODITY || b == CMP_RESETTLED);
+        assert_int_equal(a, cmp_type(&p, 5, c, 1));
+        n_old_res += a == CMP_RESETTLED;
+        n_new_res += b == CMP_RESETTLED;
+    }
+    assert_true(fabs((double)n_old_res / n - p.city_resettled_share_old) < 0.01);
+    assert_true(fabs((double)n_new_res / n - p.city_resettled_share_new) < 0.01);
+}
+
 /* ---- directions in whole runs ------------------------------------------------ */
 
 /* Without owners' committees nobody monitors the firm or tenders: effort,
@@ -119,12 +171,58 @@ static void test_exits(void **state)
 {
     (void)state;
     const char *low[] = {"pmc.fee_new=60", "pmc.subsidy_old=0"};
-    const char *rich[] = {"pmc.fee_new=2000", "pmc.fee_old=2000"};
-    sim_result *a = run(2, 4, 720, low, 2), *b = run(2, 4, 720, rich, 2);
+    const char *rich[] = {"pmc.fee_new=2000", "pmc.fee_old=2000", "pmc.fee_resettled=2000"};
+    sim_result *a = run(2, 4, 720, low, 2), *b = run(2, 4, 720, rich, 3);
     assert_true(sum_of(a, SIM_MET_pmc_exits, 0, 720) > 0);
     assert_true(sum_of(a, SIM_MET_pmc_interim, 0, 720) > 0);
     assert_true(sum_of(b, SIM_MET_pmc_exits, 0, 720) == 0);
     assert_true(sum_of(b, SIM_MET_pmc_interim, 0, 720) == 0);
+    sim_result_destroy(a);
+    sim_result_destroy(b);
+}
+
+/* Repairs paid by the maintenance fund (after an assembly passes a major
+ * matter) keep defects down; without them more defects arise. */
+static void test_fund_repairs(void **state)
+{
+    (void)state;
+    const char *none[] = {"oc.fund_defect_cut=0"};
+    sim_result *a = run(2, 3, 720, NULL, 0), *b = run(2, 3, 720, none, 1);
+    assert_true(sum_of(a, SIM_MET_defects_new, 180, 720) < sum_of(b, SIM_MET_defects_new, 180, 720));
+    sim_result_destroy(a);
+    sim_result_destroy(b);
+}
+
+/* A captured committee shields its firm: less monitoring, never more
+ * effort, more defects (misused funds). */
+static void test_capture_costs(void **state)
+{
+    (void)state;
+    const char *many[] = {"oc.initial_captured=0.9", "oc.detect_rate=0"};
+    const char *shieldless[] = {"oc.initial_captured=0.9", "oc.detect_rate=0",
+                                "oc.capture_shield=0", "oc.capture_defects=0"};
+    sim_result *a = run(2, 3, 360, many, 2), *b = run(2, 3, 360, shieldless, 4);
+    assert_true(mean_of(a, SIM_MET_pmc_monitoring_mean, 60, 360) <
+                mean_of(b, SIM_MET_pmc_monitoring_mean, 60, 360));
+    assert_true(mean_of(a, SIM_MET_pmc_effort_mean, 60, 360) <=
+                mean_of(b, SIM_MET_pmc_effort_mean, 60, 360));
+    assert_true(sum_of(a, SIM_MET_defects_new, 60, 360) > sum_of(b, SIM_MET_defects_new, 60, 360));
+    sim_result_destroy(a);
+    sim_result_destroy(b);
+}
+
+/* Duties pushed down grow and eat service hours unless a responsibility
+ * list caps them; old compounds' load takes hours too. */
+static void test_rc_load_direction(void **state)
+{
+    (void)state;
+    const char *list[] = {"rc.task_cap=0.8"};
+    sim_result *a = run(2, 3, 1460, NULL, 0), *b = run(2, 3, 1460, list, 1);
+    assert_true(sim_result_city(a, 1459, SIM_MET_rc_service_hours) <
+                sim_result_city(b, 1459, SIM_MET_rc_service_hours));
+    assert_true(sim_result_city(a, 1459, SIM_MET_rc_service_hours) <
+                sim_result_city(a, 10, SIM_MET_rc_service_hours));
+    assert_true(sim_result_city(a, 10, SIM_MET_rc_old_load_hours) > 0.0);
     sim_result_destroy(a);
     sim_result_destroy(b);
 }
@@ -182,6 +280,11 @@ int main(void)
         cmocka_unit_test(test_firm_cost_fixed),
         cmocka_unit_test(test_paying_known),
         cmocka_unit_test(test_feedback_known),
+        cmocka_unit_test(test_rc_load_known),
+        cmocka_unit_test(test_compound_types),
+        cmocka_unit_test(test_fund_repairs),
+        cmocka_unit_test(test_capture_costs),
+        cmocka_unit_test(test_rc_load_direction),
         cmocka_unit_test(test_no_oc_worse),
         cmocka_unit_test(test_exits),
         cmocka_unit_test(test_peer_effect),

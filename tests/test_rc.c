@@ -78,8 +78,8 @@ static void test_admin_hours_formula(void **state)
     assert_true(fabs(rc_effectiveness(&p) - 1.14) < 1e-12);
 }
 
-/* Every hour is administration, acting or service: the three add up to the
- * workers' hours, every day, with and without levers. */
+/* Every hour is administration, old compounds' load, acting or service: the
+ * four add up to the workers' hours, every day, with and without levers. */
 static void test_hours_add_up(void **state)
 {
     (void)state;
@@ -91,7 +91,8 @@ static void test_hours_add_up(void **state)
     for (int64_t d = 0; d < r->days; d++) {
         double sum = sim_result_city(r, d, SIM_MET_rc_admin_hours) +
                      sim_result_city(r, d, SIM_MET_rc_service_hours) +
-                     sim_result_city(r, d, SIM_MET_rc_acting_hours);
+                     sim_result_city(r, d, SIM_MET_rc_acting_hours) +
+                     sim_result_city(r, d, SIM_MET_rc_old_load_hours);
         assert_true(fabs(sum - all) < 1e-6 * all);
         double share = sim_result_city(r, d, SIM_MET_rc_admin_hours_share);
         assert_true(fabs(share - sim_result_city(r, d, SIM_MET_rc_admin_hours) / all) < 1e-12);
