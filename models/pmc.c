@@ -20,7 +20,7 @@
  *     household < exit_floor x cost x f is loss-making; exit_months of them
  *     in a row and the firm leaves: interim cover for tender_days (a
  *     functioning OC or the RC acting runs the tender) or interim_days
- *   term's end: governed and struck -> tender (cheapest of `bidders`
+ *   term's end: governed and tender_strikes strikes -> tender (cheapest of `bidders`
  *     firms); otherwise the same firm rolls over; the term restarts.
  */
 #include "pmc.h"
@@ -215,7 +215,7 @@ double pmc_month(pmc_state *s, const sim_world *w, const sim_params *p, const md
                 (int32_t)day + (int32_t)(governed ? p->pmc_tender_days : p->pmc_interim_days);
             s->budget_quality[c] = p->pmc_interim_quality;
         } else if (day >= s->contract_end[c]) {
-            if (governed && s->strikes[c] > 0) {
+            if (governed && s->strikes[c] >= p->pmc_tender_strikes) {
                 int32_t before = s->firm[c];
                 pmc_replace(s, p, seed, c, day, (int)p->pmc_bidders, &g);
                 tendered = s->firm[c] != before;

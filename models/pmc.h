@@ -13,7 +13,7 @@
  * office, combined as independent checks) and the contract value at stake;
  * a shirking firm is caught with probability monitoring x shirking (a
  * strike).  At the term's end a functioning OC (or the RC acting for it)
- * tenders a contract with strikes (the cheapest of pmc.bidders firms wins,
+ * tenders a contract with pmc.tender_strikes strikes (the cheapest of pmc.bidders firms wins,
  * incumbents or entrants); otherwise the contract rolls over unchecked.  A
  * firm whose revenue stays below its fixed costs for pmc.exit_months
  * abandons the compound (弃管): interim cover at pmc.interim_quality until a
