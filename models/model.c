@@ -191,6 +191,7 @@ sim_status mdl_step(mdl_model *m, sim_ctx *ctx, int64_t day)
         sim_tally_clear(m->tally);
     m->tally->clean = 0;
     double *gs = m->group_seconds, t0 = omp_get_wtime(), t1;
+    pmc_reputation_day(&m->pmc, &m->p); /* serial: firms span compounds */
     SIM_TRY(&ctx->err, COMPOUNDS(morning));
     gs[0] += (t1 = omp_get_wtime()) - t0;
     SIM_TRY(&ctx->err, SUBDISTRICTS(subdistrict_day));

@@ -20,8 +20,8 @@
  *     household < exit_floor x cost x f is loss-making; exit_months of them
  *     in a row and the firm leaves: interim cover for tender_days (a
  *     functioning OC or the RC acting runs the tender) or interim_days
- *   term's end: governed and tender_strikes strikes -> tender (cheapest of `bidders`
- *     firms); otherwise the same firm rolls over; the term restarts.
+ *   term's end: governed and tender_strikes strikes -> tender (best of
+ *     `bidders` firms, cost x reputation); otherwise the same firm rolls over; the term restarts.
  */
 #include "pmc.h"
 
@@ -59,6 +59,9 @@ void pmc_destroy(pmc_state *s)
     free(s->strikes);
     free(s->loss_months);
     free(s->type);
+    free(s->reputation);
+    free(s->rep_sum);
+    free(s->rep_n);
     memset(s, 0, sizeof *s);
 }
 
@@ -101,9 +104,14 @@ sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
     s->strikes = sim_alloc_lines(n, sizeof *s->strikes);
     s->loss_months = sim_alloc_lines(n, sizeof *s->loss_months);
     s->type = sim_alloc_lines(n, sizeof *s->type);
+    s->nrep = w->nfirm + (int32_t)p->pmc_entrants;
+    const size_t nr = (size_t)(s->nrep > 0 ? s->nrep : 1);
+    s->reputation = sim_alloc_lines(nr, sizeof *s->reputation);
+    s->rep_sum = sim_alloc_lines(nr, sizeof *s->rep_sum);
+    s->rep_n = sim_alloc_lines(nr, sizeof *s->rep_n);
     if (!s->quality || !s->budget_quality || !s->open || !s->firm || !s->cost_factor ||
         !s->effort || !s->monitoring || !s->contract_end || !s->interim_until || !s->strikes ||
-        !s->loss_months || !s->type) {
+        !s->loss_months || !s->type || !s->reputation || !s->rep_sum || !s->rep_n) {
         pmc_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for property firms");
     }
@@ -127,6 +135,8 @@ sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
         s->contract_end[c] = (int32_t)((int64_t)(c * 7919) % p->pmc_contract_term) + 1;
     }
     free(fc);
+    for (int32_t f = 0; f < s->nrep; f++)
+        s->reputation[f] = (float)(1.0 - p->pmc_shirk_max);
     /* every compound's defect list gets room for PMC_LIST_START defects
      * now, one after another in compound order: the daily pass over the
      * compounds then reads the lists as one stream the processor can
@@ -146,13 +156,15 @@ sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
 int32_t pmc_replace(pmc_state *s, const sim_params *p, uint64_t seed, int32_t c, int64_t day,
                     int bidders, sim_stream *g)
 {
-    const uint32_t pool = (uint32_t)(s->nfirm + p->pmc_entrants);
+    const uint32_t pool = (uint32_t)s->nrep;
     int32_t best = s->firm[c];
-    double best_cost = INFINITY;
+    double best_cost = 1.0, best_score = INFINITY;
     for (int k = 0; k < (bidders > 0 ? bidders : 1); k++) {
         int32_t id = (int32_t)sim_stream_below(g, pool);
         double f = pmc_firm_cost(p, seed, id);
-        if (f < best_cost) {
+        double score = f * (1.0 + p->pmc_reputation_weight * (1.0 - (double)s->reputation[id]));
+        if (score < best_score) {
+            best_score = score;
             best_cost = f;
             best = id;
         }
@@ -167,6 +179,23 @@ int32_t pmc_replace(pmc_state *s, const sim_params *p, uint64_t seed, int32_t c,
     double q = p->oc_replace_quality;
     s->quality[c] = q < 0.0 ? 0.0 : (q > 1.0 ? 1.0 : q);
     return best;
+}
+
+void pmc_reputation_day(pmc_state *s, const sim_params *p)
+{
+    memset(s->rep_sum, 0, sizeof *s->rep_sum * (size_t)s->nrep);
+    memset(s->rep_n, 0, sizeof *s->rep_n * (size_t)s->nrep);
+    for (int32_t c = 0; c < s->ncomp; c++) {
+        if (s->interim_until[c] >= 0)
+            continue;
+        s->rep_sum[s->firm[c]] += s->effort[c];
+        s->rep_n[s->firm[c]]++;
+    }
+    const double rate = p->pmc_reputation_rate;
+    for (int32_t f = 0; f < s->nrep; f++)
+        if (s->rep_n[f] > 0)
+            s->reputation[f] = (float)(s->reputation[f] +
+                                       rate * (s->rep_sum[f] / s->rep_n[f] - s->reputation[f]));
 }
 
 double pmc_month(pmc_state *s, const sim_world *w, const sim_params *p, const mdl_shared *sh,
@@ -396,6 +425,7 @@ void pmc_state_register(pmc_state *s, sim_state *st)
     SIM_STATE_ARRAY(st, "strikes", s->strikes, s->ncomp);
     SIM_STATE_ARRAY(st, "loss_months", s->loss_months, s->ncomp);
     SIM_STATE_ARRAY(st, "type", s->type, s->ncomp);
+    SIM_STATE_ARRAY(st, "reputation", s->reputation, s->nrep);
     int open = SIM_STATE_LISTS(st, "open", s->open, s->ncomp, pmc_defect_list, pmc_defect);
     SIM_STATE_LIST_FIELD(st, open, "open.hh", pmc_defect, hh);
     SIM_STATE_LIST_FIELD(st, open, "open.arose", pmc_defect, arose);

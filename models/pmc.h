@@ -13,8 +13,9 @@
  * office, combined as independent checks) and the contract value at stake;
  * a shirking firm is caught with probability monitoring x shirking (a
  * strike).  At the term's end a functioning OC (or the RC acting for it)
- * tenders a contract with pmc.tender_strikes strikes (the cheapest of pmc.bidders firms wins,
- * incumbents or entrants); otherwise the contract rolls over unchecked.  A
+ * tenders a contract with pmc.tender_strikes strikes (the best of
+ * pmc.bidders firms wins: cost weighted by reputation, incumbents or
+ * entrants); otherwise the contract rolls over unchecked.  A
  * firm whose revenue stays below its fixed costs for pmc.exit_months
  * abandons the compound (弃管): interim cover at pmc.interim_quality until a
  * new firm comes, sooner when someone runs the tender.  That closes the
@@ -82,6 +83,11 @@ typedef struct {
     uint8_t *strikes;       /* times caught shirking in this term */
     uint8_t *loss_months;   /* loss-making months in a row */
     uint8_t *type;          /* fixed: CMP_* (models/compound.h), its fee regime */
+    /* per firm, [nfirm + pmc.entrants] */
+    int32_t nrep;
+    float *reputation;      /* smoothed effort the firm delivers where it serves */
+    double *rep_sum;        /* scratch of pmc_reputation_day (not state) */
+    int32_t *rep_n;         /* scratch of pmc_reputation_day (not state) */
 } pmc_state;
 
 sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
@@ -106,13 +112,21 @@ double pmc_month(pmc_state *s, const sim_world *w, const sim_params *p, const md
 
 /* A new firm takes over compound c on `day` (after an owners' assembly's
  * replacement vote under Civil Code art. 278 item 4, a tender or interim
- * cover): the cheapest of `bidders` firms drawn from `g` (incumbents and
- * entrants), starting at service quality oc.replace_quality and full
+ * cover): the best of `bidders` firms drawn from `g` (incumbents and
+ * entrants; lowest cost weighted by reputation, see pmc_reputation_day), starting at service quality oc.replace_quality and full
  * effort, then following its budget as every firm does (a honeymoon that
  * fades at pmc.adjust a day).  Open defects stay (they belong to the
  * buildings).  Returns the new firm's id. */
 int32_t pmc_replace(pmc_state *s, const sim_params *p, uint64_t seed, int32_t c, int64_t day,
                     int bidders, sim_stream *g);
+
+/* Firms' reputations, once a day before the compounds' phases (serial,
+ * O(compounds + firms)): each firm's reputation relaxes at
+ * pmc.reputation_rate towards the mean effort it delivers in the compounds
+ * it serves (not under interim cover); a firm serving none keeps its own.
+ * Tenders (pmc_replace) read it: a bid's score is its cost factor x
+ * (1 + pmc.reputation_weight x (1 - reputation)), the lowest score wins. */
+void pmc_reputation_day(pmc_state *s, const sim_params *p);
 
 /* ---- the mechanisms as pure functions (used by the month, and tested) ----- */
 

@@ -139,6 +139,27 @@ static void test_compound_types(void **state)
     assert_true(fabs((double)n_new_res / n - p.city_resettled_share_new) < 0.01);
 }
 
+/* A firm's reputation converges to the effort it delivers where it serves;
+ * an entrant serving nowhere keeps its starting value. */
+static void test_reputation(void **state)
+{
+    (void)state;
+    fixture f;
+    fx_open(&f, 3, NULL, 0);
+    pmc_state *s = &f.m->pmc;
+    for (int32_t c = 0; c < s->ncomp; c++) {
+        s->effort[c] = 0.8f;
+        s->interim_until[c] = -1;
+    }
+    for (int k = 0; k < 5000; k++)
+        pmc_reputation_day(s, &f.m->p);
+    for (int32_t c = 0; c < s->ncomp; c++)
+        assert_true(fabs(s->reputation[s->firm[c]] - 0.8) < 1e-4);
+    assert_true(s->nrep > s->nfirm);
+    assert_true(fabs(s->reputation[s->nfirm] - (1.0 - f.m->p.pmc_shirk_max)) < 1e-6);
+    fx_close(&f);
+}
+
 /* ---- directions in whole runs ------------------------------------------------ */
 
 /* Without owners' committees nobody monitors the firm or tenders: effort,
@@ -280,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_feedback_known),
         cmocka_unit_test(test_rc_load_known),
         cmocka_unit_test(test_compound_types),
+        cmocka_unit_test(test_reputation),
         cmocka_unit_test(test_fund_repairs),
         cmocka_unit_test(test_capture_costs),
         cmocka_unit_test(test_rc_load_direction),
