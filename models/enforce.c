@@ -214,6 +214,11 @@ sim_status enf_create(enf_model *e, const struct mdl_model *m, sim_error *err)
 
 /* ---- the day ------------------------------------------------------------------- */
 
+double enf_hotline_calls(const sim_params *p, int32_t standing, int32_t unsettled)
+{
+    return p->enforce_call_rate * (double)standing + p->mediation_escalation_calls * (double)unsettled;
+}
+
 sim_status enf_compound_day(struct mdl_model *m, int32_t c, int64_t day)
 {
     enf_model *e = &m->enf;
@@ -293,6 +298,11 @@ sim_status enf_compound_day(struct mdl_model *m, int32_t c, int64_t day)
     }
     open += n;
     m->sh.violations_open[c] = open;
+    /* 12345 calls about the compound besides property complaints: its
+     * standing violations, and yesterday's disputes escalated by mediation */
+    const double other = enf_hotline_calls(p, open, m->sh.disputes_unsettled[c]);
+    m->sh.hotline_other[c] = (float)other;
+    sim_tally_add(t, c, SIM_MET_hotline_calls, other + (double)m->sh.complaints_hotline[c], 0);
     if (found)
         sim_tally_add(t, c, SIM_MET_violations_found, (double)found, 0);
     if (n) {

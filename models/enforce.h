@@ -145,4 +145,9 @@ double enf_deterrence(const sim_params *p, double effectiveness, double standing
  * households, after diversion. */
 double enf_officers_available(const sim_params *p, int64_t households);
 
+/* 12345 calls a day about a compound with `standing` violations standing and
+ * `unsettled` disputes escalated yesterday: enforce.call_rate x standing +
+ * mediation.escalation_calls x unsettled (expected calls, not drawn). */
+double enf_hotline_calls(const sim_params *p, int32_t standing, int32_t unsettled);
+
 #endif

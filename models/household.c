@@ -6,13 +6,24 @@
  * where q_c is the firm's service quality in c and tol_h ~ N(0, tolerance_sd)
  * is fixed per household.  The household rates service inadequate while
  * s < inadequate_below.
+ * where q_c is the firm's service quality in c less the toll of standing
+ * violations (violation_hit per violation per 100 households).
  * Fees (monthly): an absent household pays with probability absent_pay;
  * a present one pays unless hardship strikes (probability hardship_rate,
- * drawn by skipping from one struck household to the next) or
- * it is one of the withholders (share withhold_share, fixed per household)
- * and s < withhold_below.  Only a share of households withhold on
- * principle: with everyone doing so the spiral has a loop gain above one
- * and every compound collapses, which collection rates of 60-95% refute.
+ * drawn by skipping from one struck household to the next) or it withholds:
+ * it is one of the compound's withholders, (rank_h + 0.5) / 256 < W_c with
+ *   W_c = withhold_share + culture_c + pay_peer x (1 - paid share last month)
+ * (rank_h fixed per household, culture_c ~ N(0, pay_culture_sd) fixed per
+ * compound: neighbours' non-payment recruits more withholders), and
+ *   s < withhold_below - pay_trust x (T_c - 0.5) + (in arrears ? pay_memory : 0)
+ * with T_c the households' trust in the owners' committee (a household
+ * that stopped paying resumes only when clearly satisfied again).  The
+ * peer term is the loop that can tip a compound into a low-payment trap
+ * (few pay -> more withhold -> the firm's budget and quality fall -> more
+ * are dissatisfied) and, when quality recovers (a new firm, an OC that
+ * tenders), out of it.  Only a share of households withhold on principle:
+ * with everyone doing so every compound collapses, which collection rates
+ * of 60-95% refute.
  */
 #include "household.h"
 
@@ -25,6 +36,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "rng.h"
+#include "compound.h"
 
 void hh_destroy(hh_state *hh)
 {
@@ -32,6 +44,8 @@ void hh_destroy(hh_state *hh)
         return;
     free(hh->sat);
     free(hh->tol);
+    free(hh->pay_rank);
+    free(hh->culture);
     free(hh->arrears);
     free(hh->state);
     free(hh->n_inadequate);
@@ -74,13 +88,15 @@ sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p,
     hh->n = w->nhh;
     hh->sat = malloc(n * sizeof *hh->sat);
     hh->tol = malloc(n * sizeof *hh->tol);
+    hh->pay_rank = malloc(n);
+    hh->culture = sim_alloc_lines(nc, sizeof *hh->culture);
     hh->arrears = calloc(n, 1);
     hh->state = calloc(n, 1);
     hh->n_inadequate = sim_alloc_lines(nc, sizeof *hh->n_inadequate);
     hh->sat_sum = sim_alloc_lines(nc, sizeof *hh->sat_sum);
     hh->paid_last = sim_alloc_lines(nc, sizeof *hh->paid_last);
     hh->billed_last = sim_alloc_lines(nc, sizeof *hh->billed_last);
-    if (!hh->sat || !hh->tol || !hh->arrears || !hh->state || !hh->n_inadequate ||
+    if (!hh->sat || !hh->tol || !hh->pay_rank || !hh->culture || !hh->arrears || !hh->state || !hh->n_inadequate ||
         !hh->sat_sum || !hh->paid_last || !hh->billed_last) {
         hh_destroy(hh);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for households");
@@ -93,9 +109,10 @@ sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p,
             double t = gsl_ran_gaussian_ziggurat(r, p->household_tolerance_sd);
             hh->tol[h] = (float)t;
             hh->sat[h] = clamp01f(p->household_sat_init + t);
-            if (gsl_rng_uniform(r) < p->household_withhold_share)
-                hh->state[h] |= HH_WITHHOLDER;
+            hh->pay_rank[h] = (uint8_t)(gsl_rng_uniform(r) * 256.0);
         }
+        hh->culture[c] = (float)(gsl_ran_gaussian_ziggurat(r, p->household_pay_culture_sd) +
+                                 cmp_regime(p, cmp_type(p, seed, c, w->comp_old[c])).culture);
         recount(hh, w, p, c);
         /* until the first billing, assume everyone is billed and pays */
         hh->billed_last[c] = sim_world_comp_hh(w, c);
@@ -122,13 +139,39 @@ void hh_shift(hh_state *hh, const sim_params *p, int32_t c, int64_t h, double de
     }
 }
 
-int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p,
+double hh_withhold_share(const sim_params *p, double paid_share, double culture)
+{
+    double x = p->household_withhold_share + culture + p->household_pay_peer * (1.0 - paid_share);
+    return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+}
+
+double hh_withhold_below(const sim_params *p, double oc_trust, int in_arrears)
+{
+    return p->household_withhold_below - p->household_pay_trust * (oc_trust - 0.5) +
+           (in_arrears ? p->household_pay_memory : 0.0);
+}
+
+double hh_quality_seen(const sim_params *p, double quality, int32_t violations,
+                       int32_t households)
+{
+    return households > 0 ? quality - p->household_violation_hit * 100.0 * violations / households
+                          : quality;
+}
+
+int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p, const mdl_shared *sh,
                    uint64_t seed, int32_t c, int64_t day, double quality)
 {
     sim_stream st;
     sim_stream_open(&st, seed, SIM_RNG_FEES, (uint32_t)c, (uint32_t)day);
-    const float drift = (float)p->household_drift, q = (float)quality;
-    const float withhold = (float)p->household_withhold_below;
+    const int32_t nh = sim_world_comp_hh(w, c);
+    const float drift = (float)p->household_drift;
+    const float q = (float)hh_quality_seen(p, quality, sh->violations_open[c], nh);
+    const double paid_share = hh->billed_last[c] > 0
+                                  ? (double)hh->paid_last[c] / hh->billed_last[c] : 1.0;
+    /* withholders: rank below 256 W - 0.5 */
+    const float rank_below = (float)(256.0 * hh_withhold_share(p, paid_share, hh->culture[c]) - 0.5);
+    const float withhold = (float)hh_withhold_below(p, sh->oc_trust[c], 0);
+    const float resume = (float)hh_withhold_below(p, sh->oc_trust[c], 1);
     const float below = (float)p->household_inadequate_below;
     const double absent_pay = p->household_absent_pay;
     /* hardship strikes a random subset: skip from one struck household to
@@ -147,6 +190,7 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p,
     float *restrict sat = hh->sat;
     const float *restrict tol = hh->tol;
     uint8_t *restrict hstate = hh->state, *restrict arrears = hh->arrears;
+    const uint8_t *restrict rank = hh->pay_rank;
     const uint8_t *restrict flags = w->hh_flags;
     for (int64_t h = h0; h < h1; h++) {
         float s = sat[h];
@@ -161,13 +205,13 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p,
         int hardship = h == next_hardship;
         if (hardship)
             next_hardship = h + 1 + sim_stream_skip(&st, log1m);
+        const uint8_t a = arrears[h];
         int pays;
         if (flags[h] & SIM_HH_ABSENT)
             pays = sim_stream_uniform(&st) < absent_pay;
         else
-            pays = !hardship & !((s < withhold) & ((state & HH_WITHHOLDER) != 0));
+            pays = !hardship & !((s < (a ? resume : withhold)) & ((float)rank[h] < rank_below));
         paid += pays;
-        const uint8_t a = arrears[h];
         arrears[h] = pays ? 0 : (uint8_t)(a + (a < 255));
     }
     hh->n_inadequate[c] = bad;
@@ -203,10 +247,14 @@ void hh_state_register(hh_state *hh, const sim_world *w, sim_state *st)
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "tol", hh->tol, hh->n);
     SIM_STATE_IN(st, -1, 1);
+    SIM_STATE_ARRAY(st, "pay_rank", hh->pay_rank, hh->n);
+    SIM_STATE_IN(st, 0, 255);
+    SIM_STATE_ARRAY(st, "culture", hh->culture, w->ncomp);
+    SIM_STATE_IN(st, -10, 10);
     SIM_STATE_ARRAY(st, "arrears", hh->arrears, hh->n);
     SIM_STATE_IN(st, 0, UINT8_MAX);
     SIM_STATE_ARRAY(st, "state", hh->state, hh->n);
-    SIM_STATE_IN(st, 0, HH_INADEQUATE | HH_WITHHOLDER);
+    SIM_STATE_IN(st, 0, HH_INADEQUATE);
     SIM_STATE_ARRAY(st, "n_inadequate", hh->n_inadequate, w->ncomp);
     SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "sat_sum", hh->sat_sum, w->ncomp);

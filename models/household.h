@@ -25,10 +25,10 @@
 #include "params.h"
 #include "state.h"
 #include "world.h"
+#include "shared.h"
 
 enum {
-    HH_INADEQUATE = 1u << 0, /* rates property service inadequate */
-    HH_WITHHOLDER = 1u << 1  /* withholds the fee when dissatisfied */
+    HH_INADEQUATE = 1u << 0 /* rates property service inadequate */
 };
 
 typedef struct {
@@ -36,6 +36,8 @@ typedef struct {
     /* per household */
     float *sat;        /* satisfaction with the property firm, 0..1 */
     float *tol;        /* individual leniency: offset to the quality seen */
+    uint8_t *pay_rank; /* fixed: withholds when dissatisfied iff (rank + 0.5) / 256
+                          < the compound's withholding share (hh_withhold_share) */
     uint8_t *arrears;  /* months of fees unpaid, capped at 255 */
     uint8_t *state;    /* HH_* bits */
     /* per compound, kept current at every touch */
@@ -43,6 +45,7 @@ typedef struct {
     double *sat_sum;
     int32_t *paid_last;   /* households that paid at the latest billing */
     int32_t *billed_last; /* households billed at the latest billing */
+    float *culture;       /* fixed: the compound's shift of the withholding share */
 } hh_state;
 
 /* Allocate and initialise (keyed by seed, SIM_RNG_HH_INIT, compound). */
@@ -51,7 +54,7 @@ sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p,
 void hh_destroy(hh_state *hh);
 
 /* Register the households' state (sim/state.h), scope "hh": every array
- * above (tol and the withholder bit are fixed at creation but drawn with the
+ * above (tol, pay_rank and culture are fixed at creation but drawn with the
  * seed, so a fork with another seed must keep them). */
 void hh_state_register(hh_state *hh, const sim_world *w, sim_state *st);
 
@@ -64,10 +67,29 @@ sim_status hh_state_check(const hh_state *hh, const sim_world *w, sim_error *err
  * compound c's aggregates current. */
 void hh_shift(hh_state *hh, const sim_params *p, int32_t c, int64_t h, double delta);
 
-/* The monthly pass of compound c: satisfaction relaxes towards
- * quality + leniency, then every household pays or withholds.  Returns the
- * number of households that paid. */
+/* The monthly pass of compound c: satisfaction relaxes towards the quality
+ * seen (the firm's quality less the standing violations' toll, see
+ * hh_quality_seen) + leniency, then every household pays or withholds
+ * (see household.c: satisfaction, trust in the OC, neighbours' payment,
+ * its own arrears).  Reads sh->oc_trust and sh->violations_open.  Returns
+ * the number of households that paid. */
 int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p,
-                   uint64_t seed, int32_t c, int64_t day, double quality);
+                   const mdl_shared *sh, uint64_t seed, int32_t c, int64_t day,
+                   double quality);
+
+/* ---- the mechanisms as pure functions (used by the month, and tested) ----- */
+
+/* Share of compound c's present households who withhold when dissatisfied,
+ * given the share that paid last month and the compound's culture shift. */
+double hh_withhold_share(const sim_params *p, double paid_share, double culture);
+
+/* Satisfaction below which a household withholds, given trust in the OC
+ * and whether it is already in arrears (memory). */
+double hh_withhold_below(const sim_params *p, double oc_trust, int in_arrears);
+
+/* Quality households see: the firm's, less violation_hit per violation
+ * standing per 100 households. */
+double hh_quality_seen(const sim_params *p, double quality, int32_t violations,
+                       int32_t households);
 
 #endif

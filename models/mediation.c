@@ -242,12 +242,17 @@ sim_status med_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     /* 3. outcomes, decided at take-up */
     const double settle[2] = {med_settle_prob(p, 0), med_settle_prob(p, 1)};
     int64_t settled = 0, escalated = 0;
+    for (int32_t c = w->sub_comp0[s]; c < w->sub_comp0[s + 1]; c++)
+        m->sh.disputes_settled[c] = m->sh.disputes_unsettled[c] = 0;
     for (int64_t i = 0; i < q->nrec; i++) {
         const q_record *r = &q->rec[i];
-        if (r->u < settle[md->part[md->pos0[s] + r->server]])
+        if (r->u < settle[md->part[md->pos0[s] + r->server]]) {
             settled++;
-        else
+            m->sh.disputes_settled[r->origin]++;
+        } else {
             escalated++;
+            m->sh.disputes_unsettled[r->origin]++;
+        }
     }
     md->linkage_open[s] += escalated;
 

@@ -104,8 +104,9 @@ static sim_status phase_billing(mdl_model *m, int32_t c, int64_t day)
 {
     if (day % MDL_MONTH != c % MDL_MONTH)
         return SIM_OK;
-    int32_t paid = hh_monthly(&m->hh, m->w, &m->p, m->seed, c, day, m->pmc.quality[c]);
-    double revenue = pmc_bill(&m->pmc, m->w, &m->p, c, paid, sim_world_comp_hh(m->w, c));
+    int32_t paid = hh_monthly(&m->hh, m->w, &m->p, &m->sh, m->seed, c, day, m->pmc.quality[c]);
+    double revenue = pmc_month(&m->pmc, m->w, &m->p, &m->sh, m->seed, c, day, paid,
+                               sim_world_comp_hh(m->w, c), m->tally);
     sim_tally_add(m->tally, c, SIM_MET_pmc_revenue, revenue, 0);
     return SIM_OK;
 }
@@ -157,6 +158,8 @@ static sim_status phase_household_tally(mdl_model *m, int32_t c, int64_t day)
     sim_tally_add(m->tally, c, SIM_MET_pmc_satisfaction_mean, m->hh.sat_sum[c], n);
     sim_tally_add(m->tally, c, SIM_MET_fee_collection_rate, m->hh.paid_last[c],
                   m->hh.billed_last[c]);
+    if ((double)m->hh.paid_last[c] < 0.6 * (double)m->hh.billed_last[c])
+        sim_tally_add(m->tally, c, SIM_MET_compounds_low_payment, 1.0, 0);
     return SIM_OK;
 }
 
@@ -188,6 +191,7 @@ sim_status mdl_step(mdl_model *m, sim_ctx *ctx, int64_t day)
         sim_tally_clear(m->tally);
     m->tally->clean = 0;
     double *gs = m->group_seconds, t0 = omp_get_wtime(), t1;
+    pmc_reputation_day(&m->pmc, &m->p); /* serial: firms span compounds */
     SIM_TRY(&ctx->err, COMPOUNDS(morning));
     gs[0] += (t1 = omp_get_wtime()) - t0;
     SIM_TRY(&ctx->err, SUBDISTRICTS(subdistrict_day));
@@ -240,7 +244,7 @@ sim_status mdl_create(mdl_model **out, const sim_world *w, const sim_params *p,
     if (s == SIM_OK)
         s = hh_create(&m->hh, w, p, seed, err);
     if (s == SIM_OK)
-        s = pmc_create(&m->pmc, w, p, err);
+        s = pmc_create(&m->pmc, w, p, seed, err);
     if (s == SIM_OK)
         s = oc_create(&m->oc, m, err);
     if (s == SIM_OK)
@@ -302,6 +306,7 @@ void mdl_shared_destroy(mdl_shared *s)
     free(s->oc_trust);
     free(s->oc_satisfaction);
     free(s->oc_supervision);
+    free(s->fund_repair);
     free(s->rc_acting);
     free(s->rc_trust);
     free(s->rc_satisfaction);
@@ -314,6 +319,9 @@ void mdl_shared_destroy(mdl_shared *s)
     free(s->complaints_hotline);
     free(s->pending_rc);
     free(s->violations_open);
+    free(s->hotline_other);
+    free(s->disputes_unsettled);
+    free(s->disputes_settled);
     memset(s, 0, sizeof *s);
 }
 
@@ -326,6 +334,7 @@ sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err)
     s->oc_trust = sim_alloc_lines(n, sizeof *s->oc_trust);
     s->oc_satisfaction = sim_alloc_lines(n, sizeof *s->oc_satisfaction);
     s->oc_supervision = sim_alloc_lines(n, sizeof *s->oc_supervision);
+    s->fund_repair = sim_alloc_lines(n, sizeof *s->fund_repair);
     s->rc_acting = sim_alloc_lines(n, sizeof *s->rc_acting);
     s->rc_trust = sim_alloc_lines(n, sizeof *s->rc_trust);
     s->rc_satisfaction = sim_alloc_lines(n, sizeof *s->rc_satisfaction);
@@ -338,10 +347,14 @@ sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err)
     s->complaints_hotline = sim_alloc_lines(n, sizeof *s->complaints_hotline);
     s->pending_rc = sim_alloc_lines(n, sizeof *s->pending_rc);
     s->violations_open = sim_alloc_lines(n, sizeof *s->violations_open);
-    if (!s->oc_state || !s->oc_trust || !s->oc_satisfaction || !s->oc_supervision ||
+    s->hotline_other = sim_alloc_lines(n, sizeof *s->hotline_other);
+    s->disputes_unsettled = sim_alloc_lines(n, sizeof *s->disputes_unsettled);
+    s->disputes_settled = sim_alloc_lines(n, sizeof *s->disputes_settled);
+    if (!s->oc_state || !s->oc_trust || !s->oc_satisfaction || !s->oc_supervision || !s->fund_repair ||
         !s->rc_acting || !s->rc_trust || !s->rc_satisfaction || !s->rc_service_hours || !s->rc_supervision ||
         !s->mobilisation || !s->detection || !s->complaints_rc || !s->complaints_oc ||
-        !s->complaints_hotline || !s->pending_rc || !s->violations_open) {
+        !s->complaints_hotline || !s->pending_rc || !s->violations_open || !s->hotline_other ||
+        !s->disputes_unsettled || !s->disputes_settled) {
         mdl_shared_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for shared buffers");
     }
@@ -364,6 +377,8 @@ void mdl_shared_state_register(mdl_shared *s, sim_state *st)
     SIM_STATE_ARRAY(st, "oc_satisfaction", s->oc_satisfaction, s->ncomp);
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "oc_supervision", s->oc_supervision, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
+    SIM_STATE_ARRAY(st, "fund_repair", s->fund_repair, s->ncomp);
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "rc_acting", s->rc_acting, s->ncomp);
     SIM_STATE_IN(st, 0, 1);
@@ -388,5 +403,11 @@ void mdl_shared_state_register(mdl_shared *s, sim_state *st)
     SIM_STATE_ARRAY(st, "pending_rc", s->pending_rc, s->ncomp);
     SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "violations_open", s->violations_open, s->ncomp);
+    SIM_STATE_IN(st, 0, INT32_MAX);
+    SIM_STATE_ARRAY(st, "hotline_other", s->hotline_other, s->ncomp);
+    SIM_STATE_IN(st, 0, 1e9);
+    SIM_STATE_ARRAY(st, "disputes_unsettled", s->disputes_unsettled, s->ncomp);
+    SIM_STATE_IN(st, 0, INT32_MAX);
+    SIM_STATE_ARRAY(st, "disputes_settled", s->disputes_settled, s->ncomp);
     SIM_STATE_IN(st, 0, INT32_MAX);
 }

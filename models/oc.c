@@ -133,6 +133,7 @@ void oc_destroy(oc_model *s)
     free(s->election_day);
     free(s->low_days);
     free(s->replace_block);
+    free(s->fund_until);
     free(s->trust);
     free(s->sat);
     free(s->u_secretary);
@@ -280,6 +281,7 @@ sim_status oc_create(oc_model *s, const struct mdl_model *m, sim_error *err)
     ALLOC(election_day, n);
     ALLOC(low_days, n);
     ALLOC(replace_block, n);
+    ALLOC(fund_until, n);
     ALLOC(trust, n);
     ALLOC(sat, n);
     ALLOC(u_secretary, n);
@@ -670,7 +672,8 @@ static void decide(oc_day *x, int kind, int32_t arose, int committee)
         o->flags[c] &= (uint8_t)~OCF_REPLACE_PENDING;
         o->low_days[c] = 0;
         if (ok) {
-            pmc_replace(&m->pmc, c, p->oc_replace_quality);
+            election_rng(x); /* opens x->er */
+            pmc_replace(&m->pmc, p, m->seed, c, x->day, (int)p->pmc_bidders, &x->er.st);
             o->replace_block[c] = x->day + (int32_t)p->oc_replace_cooldown;
             x->replaced++;
         }
@@ -680,6 +683,10 @@ static void decide(oc_day *x, int kind, int32_t arose, int committee)
         double yes = clamp01(p->oc_yes_base + p->oc_yes_trust * o->trust[c] + merit);
         ok = assembly(x, kind == OC_MATTER_MAJOR ? ASM_MAJOR : ASM_ORDINARY, own, NULL, 0, 0.0,
                       yes) == ASM_PASSED;
+        /* a major matter passed (art. 278: three quarters) releases the
+         * maintenance fund: the repair works lower defects for a while */
+        if (ok && kind == OC_MATTER_MAJOR)
+            o->fund_until[c] = x->day + (int32_t)p->oc_fund_days;
         break;
     }
     }
@@ -945,10 +952,13 @@ sim_status oc_compound_day(struct mdl_model *m, int32_t c, int64_t day)
     double sup = 0.0;
     if (s == OC_ACTIVE)
         sup = o->effort[c] * (0.5 + 0.5 * oc_effective_competence(p, o->competence[c], x.secretary));
+    if (s == OC_ACTIVE && x.discloses) /* owners see the firm's accounts too */
+        sup = 1.0 - (1.0 - sup) * (1.0 - p->pmc_disclosure_monitor);
     sh->oc_state[c] = (uint8_t)s;
     sh->oc_trust[c] = o->trust[c];
     sh->oc_satisfaction[c] = o->sat[c];
     sh->oc_supervision[c] = (float)clamp01(sup);
+    sh->fund_repair[c] = x.day < o->fund_until[c] ? (float)p->oc_fund_defect_cut : 0.0f;
 
     /* outputs */
     sim_tally *t = m->tally;
@@ -1020,6 +1030,8 @@ void oc_state_register(oc_model *s, sim_state *st)
     SIM_STATE_ARRAY(st, "low_days", s->low_days, n);
     SIM_STATE_IN(st, 0, SIM_STATE_DAYS);
     SIM_STATE_ARRAY(st, "replace_block", s->replace_block, n);
+    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
+    SIM_STATE_ARRAY(st, "fund_until", s->fund_until, n);
     SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
     SIM_STATE_ARRAY(st, "trust", s->trust, n);
     SIM_STATE_IN(st, 0, 1);

@@ -38,7 +38,7 @@
  * Mechanisms, parameters and sources: docs/ODD.md.
  *
  * Writes (models/shared.h), for compound c only: oc_state, oc_trust,
- * oc_satisfaction, oc_supervision; and, through pmc_replace(), the quality
+ * oc_satisfaction, oc_supervision, fund_repair; and, through pmc_replace(), the quality
  * of c's firm when an assembly replaces it.  Reads rc_acting, mobilisation,
  * complaints_oc, the households' satisfaction (hh.sat_sum, HH_INADEQUATE).
  * On day 0 the property phase runs before the first governance phase and
@@ -99,6 +99,7 @@ typedef struct {
     int32_t *election_day; /* FORMING: the election; in office: a by-election; -1 none */
     int32_t *low_days;     /* days in a row with low satisfaction with the firm */
     int32_t *replace_block;/* no replacement proposal before this day */
+    int32_t *fund_until;   /* repairs paid by the maintenance fund work until this day */
     float *trust, *sat;
     float *u_secretary, *u_disclosure, *u_membership; /* fixed uniforms (levers) */
     /* the committee's aggregates, recomputed when a seat changes */

@@ -11,7 +11,17 @@
  *   new defects ~ Poisson(H * defect_rate * old_factor * (1 + e*(0.5 - q))),
  *   each hitting a household drawn uniformly;
  *   q += adjust * (budget_quality - q).
- * Budget quality (at billing): (1 - margin) * (fee*paid/billed + subsidy) / cost.
+ * Month of compound c (at its billing day; see pmc.h):
+ *   M = 1 - (1 - monitor_base)(1 - oc_supervision)(1 - rc_supervision)
+ *   shirking s = min(shirk_max, 1 / (2 M stake_months)), effort = 1 - s
+ *   budget quality = (1 - s) (1 - margin) (fee paid/billed + subsidy) / (cost x f)
+ *     with f the firm's cost factor; under interim cover: interim_quality
+ *   caught with probability M s (a strike); a month with revenue per
+ *     household < exit_floor x cost x f is loss-making; exit_months of them
+ *     in a row and the firm leaves: interim cover for tender_days (a
+ *     functioning OC or the RC acting runs the tender) or interim_days
+ *   term's end: governed and tender_strikes strikes -> tender (best of
+ *     `bidders` firms, cost x reputation); otherwise the same firm rolls over; the term restarts.
  */
 #include "pmc.h"
 
@@ -24,6 +34,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "rng.h"
+#include "compound.h"
 
 /* Room for open defects each compound's list starts with (about twice the
  * mean number open in the calibrated city). */
@@ -39,25 +50,93 @@ void pmc_destroy(pmc_state *s)
     free(s->open);
     free(s->quality);
     free(s->budget_quality);
+    free(s->firm);
+    free(s->cost_factor);
+    free(s->effort);
+    free(s->monitoring);
+    free(s->contract_end);
+    free(s->interim_until);
+    free(s->strikes);
+    free(s->loss_months);
+    free(s->type);
+    free(s->reputation);
+    free(s->rep_sum);
+    free(s->rep_n);
     memset(s, 0, sizeof *s);
 }
 
+double pmc_firm_cost(const sim_params *p, uint64_t seed, int32_t id)
+{
+    /* day UINT32_MAX: never a simulated day, so no daily stream shares it */
+    sim_rng sr;
+    gsl_rng *g = sim_rng_open(&sr, seed, SIM_RNG_PMC, (uint32_t)id, UINT32_MAX);
+    return exp(gsl_ran_gaussian_ziggurat(g, p->pmc_firm_cost_sd));
+}
+
+double pmc_monitoring(const sim_params *p, double oc_supervision, double rc_supervision)
+{
+    double m = 1.0 - (1.0 - p->pmc_monitor_base) * (1.0 - oc_supervision) * (1.0 - rc_supervision);
+    return m < 0.0 ? 0.0 : (m > 1.0 ? 1.0 : m);
+}
+
+double pmc_shirk(const sim_params *p, double monitoring)
+{
+    double k = 2.0 * monitoring * p->pmc_stake_months;
+    return k * p->pmc_shirk_max < 1.0 ? p->pmc_shirk_max : 1.0 / k;
+}
+
 sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
-                      sim_error *err)
+                      uint64_t seed, sim_error *err)
 {
     memset(s, 0, sizeof *s);
+    const size_t n = (size_t)w->ncomp;
     s->ncomp = w->ncomp;
-    s->quality = sim_alloc_lines((size_t)w->ncomp, sizeof *s->quality);
-    s->budget_quality = sim_alloc_lines((size_t)w->ncomp, sizeof *s->budget_quality);
-    s->open = sim_alloc_lines((size_t)w->ncomp, sizeof *s->open);
-    if (!s->quality || !s->budget_quality || !s->open) {
+    s->nfirm = w->nfirm;
+    s->quality = sim_alloc_lines(n, sizeof *s->quality);
+    s->budget_quality = sim_alloc_lines(n, sizeof *s->budget_quality);
+    s->open = sim_alloc_lines(n, sizeof *s->open);
+    s->firm = sim_alloc_lines(n, sizeof *s->firm);
+    s->cost_factor = sim_alloc_lines(n, sizeof *s->cost_factor);
+    s->effort = sim_alloc_lines(n, sizeof *s->effort);
+    s->monitoring = sim_alloc_lines(n, sizeof *s->monitoring);
+    s->contract_end = sim_alloc_lines(n, sizeof *s->contract_end);
+    s->interim_until = sim_alloc_lines(n, sizeof *s->interim_until);
+    s->strikes = sim_alloc_lines(n, sizeof *s->strikes);
+    s->loss_months = sim_alloc_lines(n, sizeof *s->loss_months);
+    s->type = sim_alloc_lines(n, sizeof *s->type);
+    s->nrep = w->nfirm + (int32_t)p->pmc_entrants;
+    const size_t nr = (size_t)(s->nrep > 0 ? s->nrep : 1);
+    s->reputation = sim_alloc_lines(nr, sizeof *s->reputation);
+    s->rep_sum = sim_alloc_lines(nr, sizeof *s->rep_sum);
+    s->rep_n = sim_alloc_lines(nr, sizeof *s->rep_n);
+    if (!s->quality || !s->budget_quality || !s->open || !s->firm || !s->cost_factor ||
+        !s->effort || !s->monitoring || !s->contract_end || !s->interim_until || !s->strikes ||
+        !s->loss_months || !s->type || !s->reputation || !s->rep_sum || !s->rep_n) {
         pmc_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for property firms");
     }
+    /* the incumbents' cost factors, once per firm */
+    double *fc = malloc(sizeof *fc * (size_t)(w->nfirm > 0 ? w->nfirm : 1));
+    if (!fc) {
+        pmc_destroy(s);
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for property firms");
+    }
+    for (int32_t f = 0; f < w->nfirm; f++)
+        fc[f] = pmc_firm_cost(p, seed, f);
     for (int32_t c = 0; c < w->ncomp; c++) {
         s->quality[c] = p->pmc_quality_init;
         s->budget_quality[c] = p->pmc_quality_init;
+        s->firm[c] = w->comp_firm[c];
+        s->cost_factor[c] = (float)fc[w->comp_firm[c]];
+        s->effort[c] = (float)(1.0 - p->pmc_shirk_max);
+        s->interim_until[c] = -1;
+        s->type[c] = (uint8_t)cmp_type(p, seed, c, w->comp_old[c]);
+        /* contracts signed at staggered days before the start */
+        s->contract_end[c] = (int32_t)((int64_t)(c * 7919) % p->pmc_contract_term) + 1;
     }
+    free(fc);
+    for (int32_t f = 0; f < s->nrep; f++)
+        s->reputation[f] = (float)(1.0 - p->pmc_shirk_max);
     /* every compound's defect list gets room for PMC_LIST_START defects
      * now, one after another in compound order: the daily pass over the
      * compounds then reads the lists as one stream the processor can
@@ -74,22 +153,116 @@ sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
     return SIM_OK;
 }
 
-double pmc_bill(pmc_state *s, const sim_world *w, const sim_params *p, int32_t c,
-                int32_t paid, int32_t billed)
+int32_t pmc_replace(pmc_state *s, const sim_params *p, uint64_t seed, int32_t c, int64_t day,
+                    int bidders, sim_stream *g)
 {
-    int old = w->comp_old[c];
-    double fee = old ? p->pmc_fee_old : p->pmc_fee_new;
-    double subsidy = old ? p->pmc_subsidy_old : 0.0;
-    double cost = old ? p->pmc_cost_old : p->pmc_cost_new;
-    double per_hh = billed > 0 ? fee * (double)paid / (double)billed + subsidy : 0.0;
-    double q = (1.0 - p->pmc_margin) * per_hh / cost;
-    s->budget_quality[c] = q < 0.0 ? 0.0 : (q > 1.0 ? 1.0 : q);
-    return fee * (double)paid + subsidy * (double)billed;
+    const uint32_t pool = (uint32_t)s->nrep;
+    int32_t best = s->firm[c];
+    double best_cost = 1.0, best_score = INFINITY;
+    for (int k = 0; k < (bidders > 0 ? bidders : 1); k++) {
+        int32_t id = (int32_t)sim_stream_below(g, pool);
+        double f = pmc_firm_cost(p, seed, id);
+        double score = f * (1.0 + p->pmc_reputation_weight * (1.0 - (double)s->reputation[id]));
+        if (score < best_score) {
+            best_score = score;
+            best_cost = f;
+            best = id;
+        }
+    }
+    s->firm[c] = best;
+    s->cost_factor[c] = (float)best_cost;
+    s->effort[c] = 1.0f;
+    s->strikes[c] = 0;
+    s->loss_months[c] = 0;
+    s->interim_until[c] = -1;
+    s->contract_end[c] = (int32_t)day + (int32_t)p->pmc_contract_term;
+    double q = p->oc_replace_quality;
+    s->quality[c] = q < 0.0 ? 0.0 : (q > 1.0 ? 1.0 : q);
+    return best;
 }
 
-void pmc_replace(pmc_state *s, int32_t c, double quality)
+void pmc_reputation_day(pmc_state *s, const sim_params *p)
 {
-    s->quality[c] = quality < 0.0 ? 0.0 : (quality > 1.0 ? 1.0 : quality);
+    memset(s->rep_sum, 0, sizeof *s->rep_sum * (size_t)s->nrep);
+    memset(s->rep_n, 0, sizeof *s->rep_n * (size_t)s->nrep);
+    for (int32_t c = 0; c < s->ncomp; c++) {
+        if (s->interim_until[c] >= 0)
+            continue;
+        s->rep_sum[s->firm[c]] += s->effort[c];
+        s->rep_n[s->firm[c]]++;
+    }
+    const double rate = p->pmc_reputation_rate;
+    for (int32_t f = 0; f < s->nrep; f++)
+        if (s->rep_n[f] > 0)
+            s->reputation[f] = (float)(s->reputation[f] +
+                                       rate * (s->rep_sum[f] / s->rep_n[f] - s->reputation[f]));
+}
+
+double pmc_month(pmc_state *s, const sim_world *w, const sim_params *p, const mdl_shared *sh,
+                 uint64_t seed, int32_t c, int64_t day, int32_t paid, int32_t billed,
+                 sim_tally *t)
+{
+    const cmp_regime_t reg = cmp_regime(p, s->type[c]);
+    const double fee = reg.fee, subsidy = reg.subsidy;
+    const double cost = reg.cost * (double)s->cost_factor[c];
+    const double per_hh = billed > 0 ? fee * (double)paid / (double)billed + subsidy : 0.0;
+    const int governed = sh->oc_state[c] == OC_ACTIVE || sh->rc_acting[c];
+    sim_stream g;
+    sim_stream_open(&g, seed, SIM_RNG_PMC, (uint32_t)c, (uint32_t)day);
+    const double u_caught = sim_stream_uniform(&g);
+    int caught = 0, exited = 0, tendered = 0, renewed = 0;
+
+    if (s->interim_until[c] >= 0 && day >= s->interim_until[c]) {
+        /* interim cover ends: a tender if someone runs one, else assigned */
+        pmc_replace(s, p, seed, c, day, governed ? (int)p->pmc_bidders : 1, &g);
+        tendered = governed;
+    }
+    /* a captured committee shields the firm it colludes with */
+    const double mon = pmc_monitoring(p, sh->oc_supervision[c], sh->rc_supervision[c]) *
+                       (sh->oc_state[c] == OC_CAPTURED ? 1.0 - p->oc_capture_shield : 1.0);
+    s->monitoring[c] = (float)mon;
+    if (s->interim_until[c] >= 0) {
+        s->budget_quality[c] = p->pmc_interim_quality;
+    } else {
+        const double shirk = pmc_shirk(p, mon);
+        s->effort[c] = (float)(1.0 - shirk);
+        double q = (1.0 - shirk) * (1.0 - p->pmc_margin) * per_hh / cost;
+        s->budget_quality[c] = q < 0.0 ? 0.0 : (q > 1.0 ? 1.0 : q);
+        if (u_caught < mon * shirk) {
+            caught = 1;
+            s->strikes[c] += s->strikes[c] < 255;
+        }
+        s->loss_months[c] = per_hh < p->pmc_exit_floor * cost
+                                ? (uint8_t)(s->loss_months[c] + (s->loss_months[c] < 255))
+                                : 0;
+        if (s->loss_months[c] >= p->pmc_exit_months) {
+            /* 弃管: the firm walks out; interim cover until a new one */
+            exited = 1;
+            s->loss_months[c] = 0;
+            s->strikes[c] = 0;
+            s->interim_until[c] =
+                (int32_t)day + (int32_t)(governed ? p->pmc_tender_days : p->pmc_interim_days);
+            s->budget_quality[c] = p->pmc_interim_quality;
+        } else if (day >= s->contract_end[c]) {
+            if (governed && s->strikes[c] >= p->pmc_tender_strikes) {
+                int32_t before = s->firm[c];
+                pmc_replace(s, p, seed, c, day, (int)p->pmc_bidders, &g);
+                tendered = s->firm[c] != before;
+                renewed = !tendered;
+            } else {
+                renewed = 1;
+                s->strikes[c] = 0;
+                s->contract_end[c] = (int32_t)day + (int32_t)p->pmc_contract_term;
+            }
+        }
+    }
+    if (caught + exited + tendered + renewed > 0) {
+        sim_tally_add(t, c, SIM_MET_pmc_caught, caught, 0);
+        sim_tally_add(t, c, SIM_MET_pmc_exits, exited, 0);
+        sim_tally_add(t, c, SIM_MET_pmc_tenders, tendered, 0);
+        sim_tally_add(t, c, SIM_MET_pmc_renewals, renewed, 0);
+    }
+    return fee * (double)paid + subsidy * (double)billed;
 }
 
 static sim_status push(pmc_defect_list *l, pmc_defect d)
@@ -192,8 +365,10 @@ sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
 
     /* new defects */
     int32_t nh = sim_world_comp_hh(w, c);
-    double rate = p->pmc_defect_rate * (w->comp_old[c] ? p->pmc_defect_old_factor : 1.0) *
-                  (1.0 + p->pmc_quality_defect_effect * (0.5 - q));
+    double rate = p->pmc_defect_rate * cmp_regime(p, s->type[c]).defect_factor *
+                  (1.0 + p->pmc_quality_defect_effect * (0.5 - q)) *
+                  (1.0 - (double)sh->fund_repair[c]) *
+                  (sh->oc_state[c] == OC_CAPTURED ? 1.0 + p->oc_capture_defects : 1.0);
     if (rate < 0.0)
         rate = 0.0;
     sim_stream ds;
@@ -229,6 +404,10 @@ sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
     sim_tally_add(t, c, SIM_MET_complaints_pending, pending, 0);
     sim_tally_add(t, c, SIM_MET_complaint_days_to_resolve, days_to_resolve, resolved);
     sim_tally_add(t, c, SIM_MET_pmc_quality_mean, s->quality[c], 1.0);
+    sim_tally_add(t, c, SIM_MET_pmc_effort_mean, s->interim_until[c] >= 0 ? 0.0 : s->effort[c], 1.0);
+    sim_tally_add(t, c, SIM_MET_pmc_monitoring_mean, s->monitoring[c], 1.0);
+    if (s->interim_until[c] >= 0)
+        sim_tally_add(t, c, SIM_MET_pmc_interim, 1.0, 0);
     return SIM_OK;
 }
 
@@ -257,6 +436,26 @@ void pmc_state_register(pmc_state *s, sim_state *st)
     SIM_STATE_ARRAY(st, "quality", s->quality, s->ncomp);
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "budget_quality", s->budget_quality, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
+    SIM_STATE_ARRAY(st, "firm", s->firm, s->ncomp);
+    SIM_STATE_INDEX(st, s->nrep);
+    SIM_STATE_ARRAY(st, "cost_factor", s->cost_factor, s->ncomp);
+    SIM_STATE_IN(st, 0, 100);
+    SIM_STATE_ARRAY(st, "effort", s->effort, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
+    SIM_STATE_ARRAY(st, "monitoring", s->monitoring, s->ncomp);
+    SIM_STATE_IN(st, 0, 1e6);
+    SIM_STATE_ARRAY(st, "contract_end", s->contract_end, s->ncomp);
+    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
+    SIM_STATE_ARRAY(st, "interim_until", s->interim_until, s->ncomp);
+    SIM_STATE_IN(st, -1, SIM_STATE_DAYS);
+    SIM_STATE_ARRAY(st, "strikes", s->strikes, s->ncomp);
+    SIM_STATE_IN(st, 0, 255);
+    SIM_STATE_ARRAY(st, "loss_months", s->loss_months, s->ncomp);
+    SIM_STATE_IN(st, 0, 255);
+    SIM_STATE_ARRAY(st, "type", s->type, s->ncomp);
+    SIM_STATE_INDEX(st, CMP_NTYPES);
+    SIM_STATE_ARRAY(st, "reputation", s->reputation, s->nrep);
     SIM_STATE_IN(st, 0, 1);
     int open = SIM_STATE_LISTS(st, "open", s->open, s->ncomp, pmc_defect_list, pmc_defect);
     SIM_STATE_IN(st, 0, INT32_MAX);

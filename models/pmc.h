@@ -1,11 +1,26 @@
-/* models/pmc.h — property-management firms: service quality, revenue,
- * maintenance defects and the complaints about them.
+/* models/pmc.h — property-management firms and their contracts: effort,
+ * service quality, revenue, tenders and exits, maintenance defects and the
+ * complaints about them.
  *
- * Per compound the firm has a service quality q (0..1) that follows, day by
- * day, what its budget can pay for: the fees actually collected (and public
- * subsidy in old compounds), less its margin, over the cost of full quality.
- * That closes the non-payment spiral: satisfaction down -> collection down
- * -> revenue down -> quality down -> more defects, slower repairs.
+ * Per compound there is a contract with one firm (firm id, the firm's cost
+ * factor, the day the term ends, strikes against it) and the firm's service
+ * quality q (0..1), which follows, day by day, what the firm chooses to
+ * deliver: the quality its budget pays for (fees actually collected, plus
+ * public subsidy in old compounds, less its margin, over its cost of full
+ * quality) times its effort.  Each month at billing the firm chooses its
+ * shirking (1 - effort) from the monitoring it faces (pmc_shirk: a
+ * functioning owners' committee, the residents' committee, the housing
+ * office, combined as independent checks) and the contract value at stake;
+ * a shirking firm is caught with probability monitoring x shirking (a
+ * strike).  At the term's end a functioning OC (or the RC acting for it)
+ * tenders a contract with pmc.tender_strikes strikes (the best of
+ * pmc.bidders firms wins: cost weighted by reputation, incumbents or
+ * entrants); otherwise the contract rolls over unchecked.  A
+ * firm whose revenue stays below its fixed costs for pmc.exit_months
+ * abandons the compound (弃管): interim cover at pmc.interim_quality until a
+ * new firm comes, sooner when someone runs the tender.  That closes the
+ * non-payment spiral (satisfaction down -> collection down -> revenue down
+ * -> quality down -> more defects) and ties quality to the committees.
  *
  * Complaints go through one of four channels, chosen with probabilities
  * proportional to weight x trust: the firm (x the household's own
@@ -35,6 +50,7 @@
 #include "params.h"
 #include "state.h"
 #include "world.h"
+#include "rng.h"
 
 enum { DEFECT_SILENT = 0, DEFECT_PENDING = 1, DEFECT_GAVE_UP = 2 };
 enum { CHANNEL_NONE = 0, CHANNEL_FIRM, CHANNEL_RC, CHANNEL_OC, CHANNEL_HOTLINE };
@@ -53,14 +69,29 @@ typedef struct {
 } pmc_defect_list;
 
 typedef struct {
-    int32_t ncomp;
+    int32_t ncomp, nfirm;   /* nfirm: incumbents (city.firms); entrants follow */
     double *quality;        /* [ncomp] service quality, 0..1 */
-    double *budget_quality; /* [ncomp] quality the latest budget pays for */
+    double *budget_quality; /* [ncomp] quality the firm delivers on the latest budget */
     pmc_defect_list *open;  /* [ncomp] open defects */
+    /* the contract, per compound */
+    int32_t *firm;          /* firm id: < nfirm incumbent, else an entrant */
+    float *cost_factor;     /* the firm's cost factor (pmc_firm_cost of its id) */
+    float *effort;          /* share of the paid-for service delivered, 0..1 */
+    float *monitoring;      /* monitoring the firm faced at the latest billing */
+    int32_t *contract_end;  /* day the contract's term ends */
+    int32_t *interim_until; /* -1, or the day a new firm ends interim cover */
+    uint8_t *strikes;       /* times caught shirking in this term */
+    uint8_t *loss_months;   /* loss-making months in a row */
+    uint8_t *type;          /* fixed: CMP_* (models/compound.h), its fee regime */
+    /* per firm, [nfirm + pmc.entrants] */
+    int32_t nrep;
+    float *reputation;      /* smoothed effort the firm delivers where it serves */
+    double *rep_sum;        /* scratch of pmc_reputation_day (not state) */
+    int32_t *rep_n;         /* scratch of pmc_reputation_day (not state) */
 } pmc_state;
 
 sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
-                      sim_error *err);
+                      uint64_t seed, sim_error *err);
 void pmc_destroy(pmc_state *s);
 
 /* Register the firms' state (sim/state.h), scope "pmc": quality, budget
@@ -72,19 +103,50 @@ void pmc_state_register(pmc_state *s, sim_state *st);
  * its compound and was filed after it arose (SIM_EINPUT naming the entry). */
 sim_status pmc_state_check(const pmc_state *s, const sim_world *w, sim_error *err);
 
-/* Revenue per household per month from `paid` of `billed` households paying
- * in compound c, fees plus subsidy: sets the budget quality; returns the
- * revenue in yuan. */
-double pmc_bill(pmc_state *s, const sim_world *w, const sim_params *p, int32_t c,
-                int32_t paid, int32_t billed);
+/* The month of compound c's contract at its billing day, `paid` of
+ * `billed` households having paid: the firm chooses its effort from the
+ * monitoring in `sh`, may be caught, may abandon a loss-making compound; a
+ * contract at its term's end is tendered or rolls over; interim cover ends
+ * with a new firm.  Sets the budget quality, adds the month's events to row
+ * c of `t`; returns the revenue (fees plus subsidy) in yuan.  Randomness:
+ * (seed, SIM_RNG_PMC, c, day). */
+double pmc_month(pmc_state *s, const sim_world *w, const sim_params *p, const mdl_shared *sh,
+                 uint64_t seed, int32_t c, int64_t day, int32_t paid, int32_t billed,
+                 sim_tally *t);
 
-/* The owners' assembly of compound c replaced its firm (Civil Code art. 278
- * item 4; called from the governance phase, models/oc.c): the new firm
- * starts at service quality `quality` (clamped to 0..1) and then follows
- * what the budget pays for, as every firm does, so a firm that starts above
- * its budget has a honeymoon that fades at pmc.adjust a day.  Open defects
- * stay (they belong to the buildings). */
-void pmc_replace(pmc_state *s, int32_t c, double quality);
+/* A new firm takes over compound c on `day` (after an owners' assembly's
+ * replacement vote under Civil Code art. 278 item 4, a tender or interim
+ * cover): the best of `bidders` firms drawn from `g` (incumbents and
+ * entrants; lowest cost weighted by reputation, see pmc_reputation_day), starting at service quality oc.replace_quality and full
+ * effort, then following its budget as every firm does (a honeymoon that
+ * fades at pmc.adjust a day).  Open defects stay (they belong to the
+ * buildings).  Returns the new firm's id. */
+int32_t pmc_replace(pmc_state *s, const sim_params *p, uint64_t seed, int32_t c, int64_t day,
+                    int bidders, sim_stream *g);
+
+/* Firms' reputations, once a day before the compounds' phases (serial,
+ * O(compounds + firms)): each firm's reputation relaxes at
+ * pmc.reputation_rate towards the mean effort it delivers in the compounds
+ * it serves (not under interim cover); a firm serving none keeps its own.
+ * Tenders (pmc_replace) read it: a bid's score is its cost factor x
+ * (1 + pmc.reputation_weight x (1 - reputation)), the lowest score wins. */
+void pmc_reputation_day(pmc_state *s, const sim_params *p);
+
+/* ---- the mechanisms as pure functions (used by the month, and tested) ----- */
+
+/* Cost factor of firm `id` (fixed per firm, seed-keyed): exp(N(0, sd)). */
+double pmc_firm_cost(const sim_params *p, uint64_t seed, int32_t id);
+
+/* Monitoring the firm of compound c faces, 0..1: the housing office's base,
+ * the OC's and the RC's supervision, combined as independent checks. */
+double pmc_monitoring(const sim_params *p, double oc_supervision, double rc_supervision);
+
+/* The firm's best shirking given monitoring M: it saves s of the service
+ * spending and, caught with probability M s (a month) and then replaced,
+ * loses pmc.stake_months of it, with a cost of evidence growing with the
+ * square of the shortfall: maximising s - M K s^2 gives
+ * s* = min(shirk_max, 1 / (2 M K)). */
+double pmc_shirk(const sim_params *p, double monitoring);
 
 /* One day of compound c: open defects are repaired, complained about or
  * given up on; new defects arise; quality follows the budget.  Reads the

@@ -7,7 +7,10 @@
  *       a = min(h, tasks x task_h x (1 - cloud_saving x cloud)
  *                    x (1 + entry_cost x (platforms - 1) x (1 - cloud))
  *                  + min(assigned_h, task_cap))
- *   A = W a;  free = W h - A
+ *     + pushed(day) = min(assigned_h (1 + growth day/365), task_cap)
+ *                     - min(assigned_h, task_cap)   (duties pushed down since)
+ *   A = W a;  old-compound load L = old_load_h x households of old compounds
+ *   free = W h - A - L
  *   acting: n compounds acted for, demand n x act_h, supplied
  *       min(demand, free), fulfilment f = supplied / demand
  *   service (clock hours) S = free - supplied; effectiveness e = 1 + gain x training
@@ -17,11 +20,17 @@
  *           k_c x followup_h, gets min(that, E_c); F_c = running share followed up
  *       s_c = 1 - exp(-(E_c - follow-up) / H_c / service_ref)   (0..1)
  *       mobilisation = mob_max s_c;  detection = det_max s_c
- *       supervision  = acting ? min(1, act_sup e) f : 0
+ *       supervision  = acting ? min(1, act_sup e) f : supervise_max s_c
+ *       (the firm's monitoring, models/pmc.h)
  *       satisfaction += sat_rate (sat_base + sat_service s_c F_c
  *                                 - sat_pending x (RC complaints pending per 100 hh)
+ *                                 - violation_hit x (violations standing per 100 hh)
  *                                 - satisfaction)
  *       trust += trust_rate (satisfaction - trust)
+ *              + 2 (trust_gain x settled - trust_hit x escalated disputes today) / H_c
+ *       work orders: k_c above counts the complaints routed to the RC plus
+ *           hotline_to_rc x every 12345 call about c (property, violations,
+ *           disputes): each costs followup_h
  *       R_c = running rate of complaints routed to the RC (complaints_rc +
  *           hotline_to_rc x complaints_hotline) per 1,000 hh per 30 days
  *   worker w watching compound c:
@@ -62,6 +71,20 @@ double rc_admin_hours_per_worker(const sim_params *p)
     double noncore = p->rc_assigned_hours < p->rc_task_cap ? p->rc_assigned_hours : p->rc_task_cap;
     double a = p->rc_admin_tasks * per_task * repeat + noncore;
     return a < p->rc_hours_per_worker ? a : p->rc_hours_per_worker;
+}
+
+double rc_pushed_hours(const sim_params *p, int64_t day)
+{
+    const double base = p->rc_assigned_hours < p->rc_task_cap ? p->rc_assigned_hours : p->rc_task_cap;
+    double now = p->rc_assigned_hours * (1.0 + p->rc_assigned_growth * (double)day / 365.0);
+    if (now > p->rc_task_cap)
+        now = p->rc_task_cap;
+    return now > base ? now - base : 0.0;
+}
+
+double rc_old_load(const sim_params *p, double old_households)
+{
+    return p->rc_old_load_hours * old_households;
 }
 
 double rc_effectiveness(const sim_params *p)
@@ -228,6 +251,14 @@ static int acting_today(rc_model *s, const sim_params *p, int32_t c, uint8_t oc,
     return s->act_since[c] >= 0;
 }
 
+double rc_dispute_trust(const sim_params *p, int32_t settled, int32_t unsettled, double households)
+{
+    if (households <= 0.0)
+        return 0.0;
+    return 2.0 * (p->mediation_trust_gain * settled - p->mediation_trust_hit * unsettled) /
+           households;
+}
+
 sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
 {
     rc_model *s = &m->rc;
@@ -241,7 +272,10 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
 
     /* the acting decisions come first: they claim hours before service */
     int32_t nacting = 0, ungoverned = 0;
+    double old_hh = 0.0;
     for (int32_t c = c0; c < c1; c++) {
+        if (w->comp_old[c])
+            old_hh += sim_world_comp_hh(w, c);
         uint8_t oc = sh->oc_state[c];
         int acting = acting_today(s, p, c, oc, day);
         sh->rc_acting[c] = (uint8_t)acting;
@@ -251,8 +285,16 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
 
     /* the hours */
     const double all = nw * p->rc_hours_per_worker;
-    const double admin = nw * s->admin_per_worker;
-    const double free_h = all - admin > 0.0 ? all - admin : 0.0;
+    /* administration, with the duties pushed down since the start (capped
+     * by a responsibility list), and the old compounds' security, fire and
+     * elder-care work: both come before service */
+    double admin = nw * (s->admin_per_worker + rc_pushed_hours(p, day));
+    if (admin > all)
+        admin = all;
+    double old_load = rc_old_load(p, old_hh);
+    if (old_load > all - admin)
+        old_load = all - admin;
+    const double free_h = all - admin - old_load > 0.0 ? all - admin - old_load : 0.0;
     const double demand = (double)nacting * p->rc_act_hours;
     const double supplied = demand < free_h ? demand : free_h;
     const double fulfil = demand > 0.0 ? supplied / demand : 0.0;
@@ -266,7 +308,11 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
         const double hc = sim_world_comp_hh(w, c);
         const double e_c = hh > 0.0 ? eff * service * hc / hh : 0.0;
         const int32_t routed = sh->complaints_rc[c];
-        const double need = (double)routed * p->rc_followup_hours;
+        /* every complaint routed to the RC and every 12345 work order passed
+         * down to it costs follow-up hours */
+        const double orders = p->rc_hotline_to_rc * ((double)sh->complaints_hotline[c] +
+                                                     (double)sh->hotline_other[c]);
+        const double need = ((double)routed + orders) * p->rc_followup_hours;
         const double done = need < e_c ? need : e_c;
         s->followed[c] += mem * ((need > 0.0 ? done / need : 1.0) - s->followed[c]);
         const double x = intensity(e_c - done, hc, p);
@@ -274,21 +320,24 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
         sh->rc_service_hours[c] = (float)e_c;
         sh->mobilisation[c] = (float)(p->rc_mobilisation_max * x);
         sh->detection[c] = (float)(p->rc_detection_max * x);
-        sh->rc_supervision[c] = sh->rc_acting[c] ? (float)(sup_full * fulfil) : 0.0f;
+        sh->rc_supervision[c] = sh->rc_acting[c] ? (float)(sup_full * fulfil)
+                                                  : (float)(p->rc_supervise_max * x);
 
         /* complaints routed to the RC that are still waiting: the RC is
          * blamed for what it cannot make the firm do */
         const int32_t pending = sh->pending_rc[c];
         double target = p->rc_sat_base + p->rc_sat_service * x * s->followed[c] -
-                        p->rc_sat_pending * 100.0 * (double)pending / hc;
+                        p->rc_sat_pending * 100.0 * (double)pending / hc -
+                        p->rc_violation_hit * 100.0 * (double)sh->violations_open[c] / hc;
         double sat = sh->rc_satisfaction[c];
         sat = clamp01f(sat + p->rc_sat_rate * (clamp01f(target) - sat));
         double trust = sh->rc_trust[c];
-        trust = clamp01f(trust + p->rc_trust_rate * (sat - trust));
+        trust = clamp01f(trust + p->rc_trust_rate * (sat - trust) +
+                         rc_dispute_trust(p, sh->disputes_settled[c], sh->disputes_unsettled[c], hc));
         sh->rc_satisfaction[c] = (float)sat;
         sh->rc_trust[c] = (float)trust;
 
-        const double today = (double)routed + p->rc_hotline_to_rc * (double)sh->complaints_hotline[c];
+        const double today = (double)routed + orders;
         s->complaints[c] += mem * (today * 1000.0 * RC_RATE_DAYS / hc - s->complaints[c]);
         /* what the workers watching c see besides the firm's quality */
         s->seen_penalty[c] = p->rc_complaint_weight * s->complaints[c] +
@@ -329,6 +378,7 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
     sim_tally_add(t, u, SIM_MET_rc_admin_hours, admin, 0);
     sim_tally_add(t, u, SIM_MET_rc_service_hours, service, 0);
     sim_tally_add(t, u, SIM_MET_rc_acting_hours, supplied, 0);
+    sim_tally_add(t, u, SIM_MET_rc_old_load_hours, old_load, 0);
     sim_tally_add(t, u, SIM_MET_rc_acting_for_oc, nacting, 0);
     sim_tally_add(t, u, SIM_MET_compounds_without_governance, ungoverned, 0);
     sim_tally_add(t, u, SIM_MET_rc_satisfaction_mean, sat_sum, hh);

@@ -107,6 +107,20 @@ void rc_policy_changed(struct mdl_model *m, int param, int64_t day);
 /* Hours a worker spends on administration a day, and the effectiveness of a
  * service hour, under parameters p (what rc_policy_changed derives). */
 double rc_admin_hours_per_worker(const sim_params *p);
+
+/* Hours per worker a day of duties pushed down from above since day 0:
+ * assigned_hours grows by rc.assigned_growth a year, up to the
+ * responsibility list's cap rc.task_cap (and never below day 0's). */
+double rc_pushed_hours(const sim_params *p, int64_t day);
+
+/* Worker hours a day that old compounds' security, fire and elder-care work
+ * takes in an RC with `old_households` households in old compounds. */
+double rc_old_load(const sim_params *p, double old_households);
 double rc_effectiveness(const sim_params *p);
+
+/* Change of trust in the RC (compound mean) from today's disputes of a
+ * compound of `households` homes: each of the two parties gains
+ * mediation.trust_gain when settled, loses mediation.trust_hit when escalated. */
+double rc_dispute_trust(const sim_params *p, int32_t settled, int32_t unsettled, double households);
 
 #endif

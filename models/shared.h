@@ -34,6 +34,9 @@ typedef struct {
     float *oc_trust;          /* households' trust in the OC, 0..1 */
     float *oc_satisfaction;   /* households' mean satisfaction with the OC, 0..1 */
     float *oc_supervision;    /* how hard the OC presses the firm, 0..1 */
+    float *fund_repair;       /* share of defects prevented by repairs the
+                                 maintenance fund paid for (an assembly passed
+                                 a major matter), 0 when none are under way */
     /* writer: residents' committee phase (models/rc.c) */
     uint8_t *rc_acting;       /* 1 while the RC acts for the OC */
     float *rc_trust;          /* households' trust in the RC, 0..1 */
@@ -51,6 +54,14 @@ typedef struct {
                                  instead of walking the defect list) */
     /* writer: enforcement phase (models/enforce.c), per compound */
     int32_t *violations_open; /* violations standing in the compound */
+    /* writer: enforcement compound phase (models/enforce.c) */
+    float *hotline_other;     /* 12345 calls today about standing violations and
+                                 yesterday's unsettled disputes (complaints_hotline
+                                 holds those about property service) */
+    /* writer: mediation sub-district phase (models/mediation.c), for the
+     * sub-district's own compounds */
+    int32_t *disputes_unsettled; /* disputes from the compound escalated today */
+    int32_t *disputes_settled;   /* disputes from the compound settled today */
 } mdl_shared;
 
 sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "household.h"
+#include "shared.h"
 #include "params.h"
 #include "world.h"
 
@@ -20,6 +21,7 @@ typedef struct {
     sim_params p;
     sim_world *w;
     hh_state hh;
+    mdl_shared sh;
 } fixture;
 
 /* Two new compounds of 100 households each, nobody absent, no spread of
@@ -41,10 +43,17 @@ static void setup_city(fixture *f, double sat_init, double withhold_share)
     assert_int_equal(sim_world_create(&f->w, &f->p, 5, &err), SIM_OK);
     assert_int_equal(f->w->nhh, 200);
     assert_int_equal(hh_create(&f->hh, f->w, &f->p, 5, &err), SIM_OK);
+    /* nobody's payment depends on trust, neighbours or memory unless a
+     * test says so; no standing violations */
+    f->p.household_pay_peer = 0.0;
+    f->p.household_pay_trust = 0.0;
+    f->p.household_pay_memory = 0.0;
+    assert_int_equal(mdl_shared_create(&f->sh, 2, &err), SIM_OK);
 }
 
 static void teardown_city(fixture *f)
 {
+    mdl_shared_destroy(&f->sh);
     hh_destroy(&f->hh);
     sim_world_destroy(f->w);
 }
@@ -87,7 +96,7 @@ static void test_create(void **state)
     /* below the threshold and all withholders */
     setup_city(&f, 0.3, 1.0);
     for (int64_t h = 0; h < 200; h++)
-        assert_int_equal(f.hh.state[h], HH_INADEQUATE | HH_WITHHOLDER);
+        assert_int_equal(f.hh.state[h], HH_INADEQUATE);
     assert_int_equal(f.hh.n_inadequate[0], 100);
     assert_int_equal(f.hh.n_inadequate[1], 100);
     teardown_city(&f);
@@ -123,7 +132,8 @@ static void test_monthly_everyone_pays(void **state)
     fixture f;
     setup_city(&f, 0.7, 0.0);
     f.p.household_drift = 1.0;
-    assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, 5, 0, 30, 0.25), 100);
+    f.p.household_withhold_share = -10.0; /* W_c < 0: nobody withholds */
+    assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 0, 30, 0.25), 100);
     for (int64_t h = 0; h < 100; h++) {
         assert_true(f.hh.sat[h] == 0.25f);
         assert_int_equal(f.hh.arrears[h], 0);
@@ -136,7 +146,7 @@ static void test_monthly_everyone_pays(void **state)
     check_aggregates(&f);
     /* drift 0.5 from 0.25 towards 0.75: 0.5 */
     f.p.household_drift = 0.5;
-    hh_monthly(&f.hh, f.w, &f.p, 5, 0, 60, 0.75);
+    hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 0, 60, 0.75);
     assert_true(f.hh.sat[0] == 0.5f);
     teardown_city(&f);
 }
@@ -148,24 +158,25 @@ static void test_monthly_arrears(void **state)
     fixture f;
     setup_city(&f, 0.7, 1.0);
     f.p.household_drift = 1.0;
+    f.p.household_withhold_share = 10.0; /* W_c > 1 whatever the culture: everyone */
     f.p.household_withhold_below = 0.52;
-    assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, 5, 1, 30, 0.1), 0);
-    assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, 5, 1, 60, 0.1), 0);
+    assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 1, 30, 0.1), 0);
+    assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 1, 60, 0.1), 0);
     for (int64_t h = 100; h < 200; h++)
         assert_int_equal(f.hh.arrears[h], 2);
     assert_int_equal(f.hh.paid_last[1], 0);
     /* service good again: they pay, arrears cleared */
-    assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, 5, 1, 90, 0.9), 100);
+    assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 1, 90, 0.9), 100);
     for (int64_t h = 100; h < 200; h++)
         assert_int_equal(f.hh.arrears[h], 0);
     /* hardship for everyone: nobody pays, whatever the service */
     f.p.household_hardship_rate = 1.0;
-    assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, 5, 1, 120, 0.9), 0);
+    assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 1, 120, 0.9), 0);
     /* the same month again: the same draws */
     f.p.household_hardship_rate = 0.3;
-    int32_t a = hh_monthly(&f.hh, f.w, &f.p, 5, 0, 150, 0.9);
+    int32_t a = hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 0, 150, 0.9);
     memset(f.hh.arrears, 0, 200);
-    int32_t b = hh_monthly(&f.hh, f.w, &f.p, 5, 0, 150, 0.9);
+    int32_t b = hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 0, 150, 0.9);
     assert_int_equal(a, b);
     assert_true(a > 40 && a < 100); /* about 70 of 100 */
     check_aggregates(&f);

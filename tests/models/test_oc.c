@@ -356,11 +356,13 @@ static void test_pmc_replacement(void **state)
 {
     (void)state;
     const char *low[] = {"pmc.cost_new=700", "pmc.cost_old=250"};
-    const char *high[] = {"pmc.cost_new=150", "pmc.cost_old=50"};
+    /* cheap service, delivered in full: satisfaction stays high */
+    const char *high[] = {"pmc.cost_new=150", "pmc.cost_old=50", "pmc.cost_resettled=50",
+                          "pmc.shirk_max=0"};
     double n_low = 0.0, n_high = 0.0;
     for (int k = 0; k < 2; k++) {
         sim_result *a = run_small(2, 21 + (uint64_t)k, 1095, low, 2);
-        sim_result *b = run_small(2, 21 + (uint64_t)k, 1095, high, 2);
+        sim_result *b = run_small(2, 21 + (uint64_t)k, 1095, high, 4);
         n_low += sum_of(a, SIM_MET_pmc_replacements, 0, a->days);
         n_high += sum_of(b, SIM_MET_pmc_replacements, 0, b->days);
         assert_true(mean_of(a, SIM_MET_pmc_satisfaction_mean, 365, a->days) <

@@ -78,8 +78,8 @@ static void test_admin_hours_formula(void **state)
     assert_true(fabs(rc_effectiveness(&p) - 1.14) < 1e-12);
 }
 
-/* Every hour is administration, acting or service: the three add up to the
- * workers' hours, every day, with and without levers. */
+/* Every hour is administration, old compounds' load, acting or service: the
+ * four add up to the workers' hours, every day, with and without levers. */
 static void test_hours_add_up(void **state)
 {
     (void)state;
@@ -91,7 +91,8 @@ static void test_hours_add_up(void **state)
     for (int64_t d = 0; d < r->days; d++) {
         double sum = sim_result_city(r, d, SIM_MET_rc_admin_hours) +
                      sim_result_city(r, d, SIM_MET_rc_service_hours) +
-                     sim_result_city(r, d, SIM_MET_rc_acting_hours);
+                     sim_result_city(r, d, SIM_MET_rc_acting_hours) +
+                     sim_result_city(r, d, SIM_MET_rc_old_load_hours);
         assert_true(fabs(sum - all) < 1e-6 * all);
         double share = sim_result_city(r, d, SIM_MET_rc_admin_hours_share);
         assert_true(fabs(share - sim_result_city(r, d, SIM_MET_rc_admin_hours) / all) < 1e-12);
@@ -254,8 +255,14 @@ static void test_acting_covers_failed_ocs(void **state)
     for (int32_t c = 0; c < nc; c++) {
         int lapse = on.m->sh.oc_state[c] != OC_ACTIVE;
         assert_int_equal(on.m->sh.rc_acting[c], lapse);
-        assert_true(lapse ? on.m->sh.rc_supervision[c] > 0.3f : on.m->sh.rc_supervision[c] == 0.0f);
-        assert_true(off.m->sh.rc_supervision[c] == 0.0f);
+        /* without acting, only the routine supervision of service work
+         * (at most rc.supervise_max); acting presses the firm harder */
+        const float routine = (float)on.m->p.rc_supervise_max;
+        assert_true(lapse ? on.m->sh.rc_supervision[c] > 0.3f
+                          : on.m->sh.rc_supervision[c] <= routine);
+        assert_true(off.m->sh.rc_supervision[c] <= routine);
+        if (lapse)
+            assert_true(on.m->sh.rc_supervision[c] > off.m->sh.rc_supervision[c]);
     }
     fx_close(&off);
     fx_close(&on);
