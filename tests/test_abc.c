@@ -21,6 +21,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "analysis/abc.h"
+#include "analysis/abc_store.h"
 #include "sim/rng.h"
 
 #define SIGMA 0.8
@@ -198,6 +199,49 @@ static void test_resume(void **state)
     abc_destroy(b);
 }
 
+static void test_posterior_file(void **state)
+{
+    (void)state;
+    abc_config c;
+    normal_config(&c, 150, 3);
+    volatile sig_atomic_t stop = 0;
+    sim_counter sc = {0, 0, &stop};
+    abc_run *r = run(&c, 2, NULL, &sc, SIM_OK);
+    char path[300];
+    snprintf(path, sizeof path, "%s/post.h5", dir);
+    abs_prov pv = {"troika calibrate test", "threads 2", "/x/calibration.ini", "; text\n",
+                   "[run]\n", 2.385};
+    sim_error err;
+    sim_error_clear(&err);
+    sim_status ws = abs_write(path, 0, r, &pv, &err);
+    if (ws != SIM_OK)
+        fprintf(stderr, "%s: %s\n", err.file, err.msg);
+    assert_int_equal(ws, SIM_OK);
+    assert_int_equal(abs_write(path, 0, r, &pv, &err), SIM_EINPUT); /* exists */
+    abs_posterior *p = NULL;
+    ws = abs_read(&p, path, &err);
+    if (ws != SIM_OK)
+        fprintf(stderr, "%s: %s\n", err.file, err.msg);
+    assert_int_equal(ws, SIM_OK);
+    assert_int_equal(p->n, 150);
+    assert_int_equal(p->generations, abc_run_generations(r));
+    assert_string_equal(p->calibration, "/x/calibration.ini");
+    assert_string_equal(p->c.prior[0].name, "theta");
+    assert_int_equal(p->c.prior[0].kind, ABC_NORMAL);
+    assert_true(p->c.prior[0].sd == PRIOR_SD);
+    assert_string_equal(p->c.stat[0].name, "x");
+    assert_true(p->c.seed == 2385);
+    assert_memory_equal(p->theta, abc_run_theta(r), 150 * 8);
+    assert_memory_equal(p->weight, abc_run_weights(r), 150 * 8);
+    assert_true(isinf(p->tolerance[0]));
+    abs_destroy(p);
+    /* not a posterior file */
+    const char *other = TROIKA_TEST_DATA "/../golden/default_seed42_365.csv";
+    assert_int_not_equal(abs_read(&p, other, &err), SIM_OK);
+    assert_null(p);
+    abc_destroy(r);
+}
+
 static void test_budget_and_errors(void **state)
 {
     (void)state;
@@ -262,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_known_posterior),
         cmocka_unit_test(test_threads_same),
         cmocka_unit_test(test_resume),
+        cmocka_unit_test(test_posterior_file),
         cmocka_unit_test(test_budget_and_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
