@@ -11,6 +11,7 @@
 
 #include "analysis/sweep_store.h"
 #include "sim/rng.h"
+#include "troika_version.h"
 
 #define ABC_MAX_TRIES 100000 /* proposals drawn again when outside the prior */
 #define NOMEM(err) SIM_FAIL((err), SIM_ENOMEM, NULL, 0, NULL, "out of memory")
@@ -697,21 +698,22 @@ static sim_status parts_plan(abc_parts_plan *pp, const abc_config *c, const char
     pp->identity = malloc(len);
     if (!pp->identity)
         return NOMEM(err);
-    /* the configuration itself, every digit, then the caller's identity */
+    /* the build, then (as "the sweep file" for sweep_store's messages) the
+     * configuration itself, every digit, then the caller's identity */
     int o = snprintf(pp->identity, len,
-                     "troika abc-smc\n; population %d batch %d quantile %.17g kernel %.17g "
-                     "seed %llu\n",
-                     c->population, c->batch, c->quantile, c->kernel_scale,
-                     (unsigned long long)c->seed);
+                     "troika abc-smc %s (commit %s)\n; ---- the sweep file:\n"
+                     "population = %d\nbatch = %d\nquantile = %.17g\nkernel_scale = %.17g\n"
+                     "seed = %llu\n",
+                     TROIKA_VERSION, TROIKA_GIT_COMMIT, c->population, c->batch, c->quantile,
+                     c->kernel_scale, (unsigned long long)c->seed);
     for (int k = 0; k < c->nparams; k++)
-        o += snprintf(pp->identity + o, len - (size_t)o, "; prior %s %s %.17g %.17g %.17g %.17g\n",
+        o += snprintf(pp->identity + o, len - (size_t)o, "prior %s = %s %.17g %.17g %.17g %.17g\n",
                       c->prior[k].name, abc_prior_name(c->prior[k].kind), c->prior[k].lo,
                       c->prior[k].hi, c->prior[k].mean, c->prior[k].sd);
     for (int k = 0; k < c->nstats; k++)
-        o += snprintf(pp->identity + o, len - (size_t)o, "; statistic %s %.17g %.17g\n",
+        o += snprintf(pp->identity + o, len - (size_t)o, "statistic %s = %.17g scale %.17g\n",
                       c->stat[k].name, c->stat[k].observed, c->stat[k].scale);
-    snprintf(pp->identity + o, len - (size_t)o, "; ---- the sweep file:\n%s",
-             identity ? identity : "");
+    snprintf(pp->identity + o, len - (size_t)o, "%s", identity ? identity : "");
     for (int k = 0; k < c->nstats; k++)
         pp->names[k] = (char *)c->stat[k].name;
     for (int k = 0; k < c->nparams; k++)
