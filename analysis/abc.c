@@ -9,6 +9,7 @@
 #include <gsl/gsl_randist.h>
 #include <omp.h>
 
+#include "analysis/sweep_mpi.h"
 #include "analysis/sweep_store.h"
 #include "sim/rng.h"
 #include "troika_version.h"
@@ -497,79 +498,172 @@ static double distance(const abc_config *c, const double *s)
     return sqrt(sum);
 }
 
+/* Ranks of the run (1 without MPI) and this one. */
+static int nranks(const abc_exec *ex)
+{
+    return ex->ranks > 1 ? ex->ranks : 1;
+}
+
+/* With several ranks, every rank learns the worst status of all: a rank
+ * that is fine but sees another fail returns that code too. */
+static sim_status agree(const abc_exec *ex, sim_status s, sim_error *err)
+{
+    if (nranks(ex) == 1)
+        return s;
+    int worst = swm_any((int)s);
+    if (worst != SIM_OK && s == SIM_OK)
+        s = SIM_FAIL(err, (sim_status)worst, NULL, 0, NULL, "%s",
+                     worst == SIM_EINTERRUPT ? "stopped by a signal"
+                                             : "another MPI rank failed (see its message)");
+    return s;
+}
+
+/* One simulation's result as it travels between ranks. */
+typedef struct {
+    int64_t status;
+    sim_error err;
+} abc_wire;
+
+/* Exchange the results of the batch's simulations between ranks: rank q %
+ * P simulated todo[q]; afterwards every rank has every result, and rank 0
+ * (the one with the parts folder) makes the others' durable. */
+static sim_status exchange(abc_run *r, const abc_env *env, abc_batch *b, const int *todo,
+                           int ntodo, int64_t g0, sim_error *err)
+{
+    int P = nranks(env->ex), me = env->ex->rank, ns = r->ns, d = r->d, nv = ns + d;
+    size_t per = (size_t)((ntodo + P - 1) / P);
+    size_t rec = sizeof(abc_wire) + (size_t)ns * sizeof(double);
+    unsigned char *mine = calloc(per ? per : 1, rec), *all = calloc((per ? per : 1) * (size_t)P, rec);
+    if (!mine || !all) {
+        free(mine);
+        free(all);
+        return NOMEM(err); /* a collective is skipped: mpirun ends the job */
+    }
+    size_t j = 0;
+    for (int q = me; q < ntodo; q += P, j++) {
+        int k = todo[q];
+        abc_wire w = {(int64_t)b->st[k], b->errs[k]};
+        w.err.ntrace = 0; /* source locations are addresses of this process */
+        memcpy(mine + j * rec, &w, sizeof w);
+        memcpy(mine + j * rec + sizeof w, b->stats + (size_t)k * (size_t)ns,
+               (size_t)ns * sizeof(double));
+    }
+    swm_allgather_bytes(mine, all, (per ? per : 1) * rec);
+    sim_status s = SIM_OK;
+    for (int q = 0; q < ntodo; q++) {
+        int owner = q % P, k = todo[q];
+        if (owner == me)
+            continue;
+        const unsigned char *src = all + ((size_t)owner * (per ? per : 1) + (size_t)(q / P)) * rec;
+        abc_wire w;
+        memcpy(&w, src, sizeof w);
+        b->st[k] = (sim_status)w.status;
+        b->errs[k] = w.err;
+        memcpy(b->stats + (size_t)k * (size_t)ns, src + sizeof w, (size_t)ns * sizeof(double));
+        if (env->parts && b->st[k] == SIM_OK && s == SIM_OK) {
+            double *v = b->vals + (size_t)k * (size_t)nv;
+            memcpy(v, b->stats + (size_t)k * (size_t)ns, (size_t)ns * sizeof *v);
+            memcpy(v + ns, b->theta + (size_t)k * (size_t)d, (size_t)d * sizeof *v);
+            s = sws_parts_put(env->parts, g0 + k, v, err);
+        }
+    }
+    free(mine);
+    free(all);
+    return s;
+}
+
 /* Evaluate proposals [0, nb) of a batch whose first global index is g0:
- * read those the parts folder has (serially: HDF5), simulate the others in
- * parallel and make each durable. */
+ * read those the parts folder has (serially: HDF5; rank 0, which tells the
+ * others), simulate the others in parallel (rank q % P the q-th of them)
+ * and make each durable. */
 static sim_status batch_eval(abc_run *r, const abc_env *env, abc_batch *b, int nb, int64_t g0,
                              int t, int64_t i0, sim_error *err)
 {
-    int d = r->d, ns = r->ns, nv = ns + d;
+    int d = r->d, ns = r->ns, nv = ns + d, P = nranks(env->ex), me = env->ex->rank;
     const uint8_t *done = env->parts ? sws_parts_done(env->parts) : NULL;
     int *todo = malloc((size_t)nb * sizeof *todo);
-    if (!todo)
+    uint8_t *have = calloc((size_t)nb, 1);
+    if (!todo || !have) {
+        free(todo);
+        free(have);
         return NOMEM(err);
+    }
+    sim_status s = SIM_OK;
+    for (int k = 0; k < nb && s == SIM_OK; k++) {
+        if (!done || !done[g0 + k])
+            continue;
+        double *v = b->vals + (size_t)k * (size_t)nv;
+        s = sws_parts_get(env->parts, g0 + k, v, err);
+        if (s == SIM_OK &&
+            memcmp(v + ns, b->theta + (size_t)k * (size_t)d, (size_t)d * sizeof *v) != 0)
+            s = SIM_FAIL(err, SIM_EINTERNAL, sws_parts_dir(env->parts), 0, NULL,
+                         "simulation %lld in the folder was made for other parameters than "
+                         "this run proposes (a bug: the identity matched)",
+                         (long long)(g0 + k));
+        if (s == SIM_OK) {
+            memcpy(b->stats + (size_t)k * (size_t)ns, v, (size_t)ns * sizeof *v);
+            have[k] = 1;
+        }
+    }
+    if ((s = agree(env->ex, s, err)) != SIM_OK)
+        goto done;
+    if (P > 1) {
+        swm_bcast_bytes(have, (size_t)nb);
+        swm_bcast_bytes(b->stats, (size_t)nb * (size_t)ns * sizeof *b->stats);
+    }
     int ntodo = 0;
     for (int k = 0; k < nb; k++) {
         b->st[k] = SIM_OK;
-        if (done && done[g0 + k]) {
-            double *v = b->vals + (size_t)k * (size_t)nv;
-            sim_status s = sws_parts_get(env->parts, g0 + k, v, err);
-            if (s != SIM_OK) {
-                free(todo);
-                return s;
-            }
-            if (memcmp(v + ns, b->theta + (size_t)k * (size_t)d, (size_t)d * sizeof *v) != 0) {
-                free(todo);
-                return SIM_FAIL(err, SIM_EINTERNAL, sws_parts_dir(env->parts), 0, NULL,
-                                "simulation %lld in the folder was made for other parameters "
-                                "than this run proposes (a bug: the identity matched)",
-                                (long long)(g0 + k));
-            }
-            memcpy(b->stats + (size_t)k * (size_t)ns, v, (size_t)ns * sizeof *v);
+        if (have[k])
             r->resumed++;
-        } else {
+        else
             todo[ntodo++] = k;
-        }
     }
-#pragma omp parallel for schedule(dynamic, 1) num_threads(env->ex->threads) if (ntodo > 1)
-    for (int q = 0; q < ntodo; q++) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(env->ex->threads) if (ntodo > P)
+    for (int q = me; q < ntodo; q += P) {
         int k = todo[q];
         sim_error *e = &b->errs[k];
         sim_error_clear(e);
-        double *s = b->stats + (size_t)k * (size_t)ns;
+        double *st = b->stats + (size_t)k * (size_t)ns;
         const double *th = b->theta + (size_t)k * (size_t)d;
         if (env->ex->stop && *env->ex->stop) {
             b->st[k] = SIM_FAIL(e, SIM_EINTERRUPT, NULL, 0, NULL, "stopped by a signal");
             continue;
         }
-        b->st[k] = env->sim(env->user, th, abc_sim_seed(r->c.seed, t, i0 + k), s, env->ex->stop,
-                            e);
+        b->st[k] = env->sim(env->user, th, abc_sim_seed(r->c.seed, t, i0 + k), st,
+                            env->ex->stop, e);
         for (int j = 0; b->st[k] == SIM_OK && j < ns; j++)
-            if (!isfinite(s[j]))
+            if (!isfinite(st[j]))
                 b->st[k] = SIM_FAIL(e, SIM_ENUMERIC, NULL, 0, r->c.stat[j].name,
                                     "generation %d, proposal %lld: the statistic is not finite",
                                     t, (long long)(i0 + k));
         if (b->st[k] == SIM_OK && env->parts) {
             double *v = b->vals + (size_t)k * (size_t)nv;
-            memcpy(v, s, (size_t)ns * sizeof *v);
+            memcpy(v, st, (size_t)ns * sizeof *v);
             memcpy(v + ns, th, (size_t)d * sizeof *v);
             b->st[k] = sws_parts_put(env->parts, g0 + k, v, e);
         }
     }
-    free(todo);
+    if (P > 1)
+        s = exchange(r, env, b, todo, ntodo, g0, err);
     /* the first failure by index; an interruption only if nothing else failed */
     int first = -1;
     for (int k = 0; k < nb; k++)
         if (b->st[k] != SIM_OK && (first < 0 || (b->st[first] == SIM_EINTERRUPT &&
                                                  b->st[k] != SIM_EINTERRUPT)))
             first = k;
-    if (first >= 0) {
+    if (s == SIM_OK && first >= 0) {
         *err = b->errs[first];
-        return b->st[first];
+        s = b->st[first];
     }
+    if ((s = agree(env->ex, s, err)) != SIM_OK)
+        goto done;
     for (int k = 0; k < nb; k++)
         b->dist[k] = distance(&r->c, b->stats + (size_t)k * (size_t)ns);
-    return SIM_OK;
+done:
+    free(todo);
+    free(have);
+    return s;
 }
 
 /* Run generation t at tolerance eps into a new population.  Returns SIM_OK
@@ -602,7 +696,10 @@ static sim_status generation(abc_run *r, const abc_env *env, int t, double eps, 
     while (acc < n) {
         if (r->sims + nb > r->c.max_simulations)
             goto done; /* incomplete */
-        if (env->ex->stop && *env->ex->stop) {
+        int stopping = env->ex->stop && *env->ex->stop;
+        if (nranks(env->ex) > 1)
+            stopping = swm_any(stopping); /* every rank stops at the same batch */
+        if (stopping) {
             s = SIM_FAIL(err, SIM_EINTERRUPT, NULL, 0, NULL, "stopped by a signal");
             goto done;
         }

@@ -49,6 +49,16 @@
  * same sequence of proposals and reads the simulations it already has, so a
  * killed run loses no finished simulation and ends with the same posterior.
  *
+ * MPI.  Under mpirun every rank runs the same engine on the same
+ * configuration (abc_exec.rank, ranks), so all hold the same population;
+ * in each batch rank q % P simulates the q-th proposal still to do, the
+ * results are exchanged (analysis/sweep_mpi.h: swm_allgather_bytes) and
+ * every rank goes on with the whole batch.  Only rank 0 opens the parts
+ * folder (it tells the others what it holds, and makes the other ranks'
+ * simulations durable when they arrive: a killed MPI run loses the other
+ * ranks' simulations of the batch in flight).  Failures and stops are
+ * agreed between ranks at every batch, so all stop together.
+ *
  * Memory: abc_create() copies the configuration; abc_destroy() frees all
  * (NULL is fine).  One abc_run belongs to one thread; the simulator is
  * called from several threads at once and must be thread-safe.
@@ -129,6 +139,7 @@ typedef struct {
     int restart;                 /* discard the folder's simulations */
     FILE *log;                   /* progress lines; NULL: silent */
     volatile sig_atomic_t *stop; /* non-zero: stop soon (SIM_EINTERRUPT) */
+    int rank, ranks;             /* MPI: this rank of `ranks` (0 of 0 or 1: no MPI) */
 } abc_exec;
 
 /* Why the run stopped. */

@@ -16,6 +16,8 @@
 
 #include "analysis/abc.h"
 #include "analysis/abc_store.h"
+#include "analysis/sweep.h"
+#include "analysis/sweep_mpi.h"
 #include "analysis/calibrate.h"
 #include "ini.h"
 #include "cli_util.h"
@@ -25,6 +27,7 @@
 const char help_calibrate[] =
     "Usage: troika calibrate CALIBRATION.ini -o FRAGMENT.ini [OPTIONS]\n"
     "       troika calibrate CALIBRATION.ini --method abc-smc -o POSTERIOR.h5 [OPTIONS]\n"
+    "       mpirun -np N troika calibrate CALIBRATION.ini --method abc-smc -o POSTERIOR.h5\n"
     "       troika calibrate [CALIBRATION.ini] --check POSTERIOR.h5 [--draws N]\n"
     "\n"
     "Fit free parameters so that the mean of replicate runs matches target\n"
@@ -44,11 +47,12 @@ const char help_calibrate[] =
     "ranges and `prior` keys are the priors) given the targets that are not\n"
     "`validate = true`, by approximate Bayesian computation (sequential Monte\n"
     "Carlo with an adaptive tolerance), and writes it as an HDF5 file.  The\n"
-    "same seed gives the same posterior bit for bit for any --threads;\n"
-    "finished simulations are kept in POSTERIOR.h5.parts/ so that the same\n"
-    "command resumes a killed run.  --check simulates draws of a posterior and\n"
-    "prints, per target (validation ones too), the predictive median and 90%\n"
-    "interval against the observed figure.  See docs/CALIBRATION.md.\n"
+    "same seed gives the same posterior bit for bit for any --threads or MPI\n"
+    "ranks; finished simulations are kept in POSTERIOR.h5.parts/ so that the\n"
+    "same command resumes a killed run.  --check simulates draws of a\n"
+    "posterior and prints, per target (validation ones too), the predictive\n"
+    "median and 90% interval against the observed figure.  See\n"
+    "docs/CALIBRATION.md.\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE    the fragment or posterior to write (required)\n"
@@ -128,8 +132,10 @@ static void print_posterior(const abc_run *r, FILE *f)
     free(col);
 }
 
+/* Under mpirun every rank runs this with the same file (analysis/abc.h,
+ * MPI); rank 0 keeps the parts, writes the posterior and prints. */
 static sim_status run_abc(cal_calibration *c, sim_ctx *ctx, const char *out, int force,
-                          int restart, FILE *log, const char *cmd)
+                          int restart, FILE *log, const char *cmd, int rank, int ranks)
 {
     sim_error *err = &ctx->err;
     abc_user u;
@@ -156,9 +162,21 @@ static sim_status run_abc(cal_calibration *c, sim_ctx *ctx, const char *out, int
     /* what a resumed run must match: the file and the resolved base scenario */
     snprintf(identity, n, "%s\n; ---- the base scenario, resolved:\n%s", text, resolved);
     snprintf(parts, strlen(out) + 8, "%s.parts", out);
+    if (ranks > 1) {
+        /* the ranks must have read the same files */
+        uint64_t h = swp_hash(identity), h0 = h;
+        swm_bcast_u64(&h0);
+        if (swm_any(h0 != h)) {
+            st = SIM_FAIL(err, SIM_EINPUT, c->path, 0, NULL,
+                          "the ranks read different calibration files or base scenarios (is "
+                          "every node seeing the same files?)");
+            goto done;
+        }
+    }
     if ((st = abc_create(&r, &cfg, err)) != SIM_OK)
         goto done;
-    abc_exec ex = {ctx->threads, parts, identity, restart, log, ctx->stop};
+    abc_exec ex = {ctx->threads, rank == 0 ? parts : NULL, identity, restart, log, ctx->stop,
+                   rank, ranks};
     if (log)
         fprintf(log, "troika calibrate --method abc-smc: %d particles, batches of %d, %d "
                      "parameters, %d targets fitted, %d run(s) a simulation; finished "
@@ -171,8 +189,14 @@ static sim_status run_abc(cal_calibration *c, sim_ctx *ctx, const char *out, int
                          "the same command resumes\n", parts);
         goto done;
     }
+    if (rank != 0)
+        goto done; /* rank 0 writes */
     char execution[64];
-    snprintf(execution, sizeof execution, "threads %d", ctx->threads);
+    if (ranks > 1)
+        snprintf(execution, sizeof execution, "mpi %d ranks, %d thread%s each", ranks,
+                 ctx->threads, ctx->threads == 1 ? "" : "s");
+    else
+        snprintf(execution, sizeof execution, "threads %d", ctx->threads);
     abs_prov pv = {cmd, execution, c->path, text, resolved, omp_get_wtime() - t0};
     if ((st = abs_write(out, force, r, &pv, err)) != SIM_OK)
         goto done;
@@ -324,10 +348,28 @@ int cmd_calibrate(int argc, char **argv)
     char *cmd = join_command(argc + 1, argv - 1);
     sim_status st;
     if (abc) {
-        st = run_abc(&c, &ctx, out, force, restart, log, cmd ? cmd : "troika calibrate");
+        int launched = swm_launched_size(), rank = 0, ranks = 1;
+        if (launched > 1 && !swm_built()) {
+            st = SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL,
+                          "started by an MPI launcher with %d processes, but this troika was "
+                          "built without MPI: every process would run the whole calibration "
+                          "(rebuild with -DTROIKA_MPI=ON, or run it without mpirun)",
+                          launched);
+        } else if (launched > 1 && (st = swm_init(&rank, &ranks, err)) != SIM_OK) {
+            launched = 0;
+        } else {
+            if (launched > 1 && !threads)
+                ctx.threads = 1; /* one rank per core */
+            if (rank != 0)
+                log = NULL;
+            st = run_abc(&c, &ctx, out, force, restart, log, cmd ? cmd : "troika calibrate",
+                         rank, ranks);
+        }
         free(cmd);
         if (st != SIM_OK)
-            rc = report(err);
+            rc = rank == 0 ? report(err) : sim_status_exit_code(err->code);
+        if (launched > 1)
+            swm_finalize(0);
         cal_free_calibration(&c);
         return rc;
     }

@@ -83,7 +83,7 @@ static abc_run *run(const abc_config *c, int threads, const char *parts, sim_cou
     sim_error err;
     sim_error_clear(&err);
     assert_int_equal(abc_create(&r, c, &err), SIM_OK);
-    abc_exec ex = {threads, parts, "test identity\n", 0, NULL, sc->stop};
+    abc_exec ex = {threads, parts, "test identity\n", 0, NULL, sc->stop, 0, 1};
     sim_status s = abc_execute(r, sim_normal, sc, &ex, &err);
     if (s != want)
         fprintf(stderr, "abc_execute: %s (%s)\n", sim_status_name(s), err.msg);
@@ -187,11 +187,11 @@ static void test_resume(void **state)
     sim_error err;
     sim_error_clear(&err);
     assert_int_equal(abc_create(&o, &other, &err), SIM_OK);
-    abc_exec ex = {1, parts, "test identity\n", 0, NULL, NULL};
+    abc_exec ex = {1, parts, "test identity\n", 0, NULL, NULL, 0, 1};
     assert_int_equal(abc_execute(o, sim_normal, &second, &ex, &err), SIM_EINPUT);
     abc_destroy(o);
 
-    abc_exec mine = {1, parts, "test identity\n", 0, NULL, NULL};
+    abc_exec mine = {1, parts, "test identity\n", 0, NULL, NULL, 0, 1};
     assert_int_equal(abc_parts_remove(b, &mine, &err), SIM_OK);
     struct stat st;
     assert_int_not_equal(stat(parts, &st), 0);

@@ -145,7 +145,7 @@ static void test_abc_recovers_known_parameter(void **state)
     assert_true(cfg.seed == 5 && cfg.population == 60);
     abc_run *r = NULL;
     assert_int_equal(abc_create(&r, &cfg, &err), SIM_OK);
-    abc_exec ex = {2, NULL, NULL, 0, NULL, NULL};
+    abc_exec ex = {2, NULL, NULL, 0, NULL, NULL, 0, 1};
     assert_int_equal(abc_execute(r, sim_fee, &c, &ex, &err), SIM_OK);
     const double *th = abc_run_theta(r), *w = abc_run_weights(r);
     double lo = abc_weighted_quantile(th, w, 60, 0.05), hi = abc_weighted_quantile(th, w, 60, 0.95);

@@ -98,6 +98,25 @@ sed -i 's/^value = 0.2549/value = 0.26/' cal.ini
   || bad "changed file: exit $rc, $(cat changed.txt)"
 sed -i 's/^value = 0.26/value = 0.2549/' cal.ini
 
+# under mpirun (TROIKA_TEST_MPI=1: built with MPI): the same posterior with 3
+# ranks, and a thread run killed mid-way resumed by MPI ranks
+if [ "${TROIKA_TEST_MPI:-0}" = 1 ]; then
+  need mpirun
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  export OMPI_MCA_btl=self,vader OMPI_MCA_btl_base_warn_component_unused=0
+  mpi="mpirun --oversubscribe --bind-to none"
+  timeout 600 $mpi -np 3 "$troika" calibrate cal.ini --method abc-smc -o np3.h5 -q >np3.txt 2>&1 \
+    && same_post one.h5 np3.h5 && ok || bad "mpirun -np 3: $(tail -3 np3.txt)"
+  /usr/bin/python3 -c "import h5py,sys; e=h5py.File(sys.argv[1]).attrs['execution']; assert e.startswith('mpi 3 ranks'), e" \
+    np3.h5 && ok || bad "execution attribute of the MPI run"
+  "$troika" calibrate cal.ini --method abc-smc -o mixed.h5 --threads 2 -q >/dev/null 2>&1 &
+  pid=$!
+  wait_parts mixed.h5.parts 60 $pid
+  kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+  timeout 600 $mpi -np 2 "$troika" calibrate cal.ini --method abc-smc -o mixed.h5 -q >mixed.txt 2>&1 \
+    && same_post one.h5 mixed.h5 && ok || bad "threads killed, resumed by mpirun -np 2: $(tail -3 mixed.txt)"
+fi
+
 # h5py reads it without a manual
 /usr/bin/python3 - one.h5 <<'PY' && ok || bad "h5py could not read the posterior"
 import sys, h5py, numpy as np
