@@ -167,6 +167,7 @@ struct abc_run {
     int64_t sims;    /* simulations of completed generations and the current one */
     int64_t resumed; /* of them, read from parts */
     abc_parts_plan pp; /* the parts folder's identity (after abc_execute) */
+    sws_parts *parts;  /* kept open (and locked) after a finished run */
 };
 
 void abc_destroy(abc_run *r)
@@ -182,6 +183,7 @@ void abc_destroy(abc_run *r)
     free(r->chol);
     free(r->hist);
     free(r->pp.identity);
+    sws_parts_close(r->parts);
     free(r);
 }
 
@@ -838,6 +840,8 @@ sim_status abc_execute(abc_run *r, abc_simulate_fn sim, void *user, const abc_ex
     r->sims = 0;
     r->resumed = 0;
     r->stopped = ABC_STOP_NONE;
+    sws_parts_close(r->parts);
+    r->parts = NULL;
     free(r->pp.identity);
     SIM_TRY(err, parts_plan(&r->pp, &r->c, ex->identity, err));
     if (ex->parts) {
@@ -878,22 +882,34 @@ sim_status abc_execute(abc_run *r, abc_simulate_fn sim, void *user, const abc_ex
             break;
         }
         eps = abc_weighted_quantile(r->dist, r->w, r->n, r->c.quantile);
+        if (isnan(eps)) {
+            s = NOMEM(err);
+            goto done;
+        }
         if (eps < r->c.min_tolerance)
             eps = r->c.min_tolerance;
     }
     if (r->stopped == ABC_STOP_NONE)
         r->stopped = ABC_STOP_GENERATIONS;
+    if (r->ngen == 0)
+        s = SIM_FAIL(err, SIM_EINPUT, NULL, 0, "simulations",
+                     "a budget of %lld simulations cannot finish generation 0 (%d particles in "
+                     "batches of %d)",
+                     (long long)r->c.max_simulations, r->c.population, r->c.batch);
 done:
-    sws_parts_close(env.parts);
+    if (s == SIM_OK)
+        r->parts = env.parts; /* until abc_parts_remove or abc_destroy */
+    else
+        sws_parts_close(env.parts);
     return s;
 }
 
 sim_status abc_parts_remove(abc_run *r, const abc_exec *ex, sim_error *err)
 {
-    if (!ex->parts || !r->pp.identity)
-        return SIM_OK;
-    sws_parts *parts = NULL;
-    SIM_TRY(err, sws_parts_open(&parts, ex->parts, &r->pp.p, 0, ex->log, err));
-    SIM_TRY(err, sws_parts_remove(parts, err));
+    (void)ex;
+    sws_parts *parts = r->parts;
+    r->parts = NULL;
+    if (parts)
+        SIM_TRY(err, sws_parts_remove(parts, err));
     return SIM_OK;
 }

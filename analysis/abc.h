@@ -176,7 +176,9 @@ sim_status abc_execute(abc_run *r, abc_simulate_fn sim, void *user, const abc_ex
                        sim_error *err);
 
 /* Remove the parts folder of a finished run (after its result is safely
- * written elsewhere).  No folder in ex: nothing to do. */
+ * written elsewhere).  A finished run keeps its folder open and locked
+ * until this call or abc_destroy() (which leaves the folder).  No folder:
+ * nothing to do. */
 sim_status abc_parts_remove(abc_run *r, const abc_exec *ex, sim_error *err);
 
 /* The result (after abc_execute returned SIM_OK). */

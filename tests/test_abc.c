@@ -260,6 +260,14 @@ static void test_budget_and_errors(void **state)
     sim_error err;
     sim_error_clear(&err);
     abc_config bad = c;
+    bad.max_simulations = 120; /* population 100 in batches of 64: 128 needed */
+    assert_int_equal(abc_create(&r, &bad, &err), SIM_OK);
+    abc_exec ex = {1, NULL, NULL, 0, NULL, NULL, 0, 1};
+    assert_int_equal(abc_execute(r, sim_normal, &sc, &ex, &err), SIM_EINPUT);
+    assert_string_equal(err.key, "simulations");
+    abc_destroy(r);
+    r = NULL;
+    bad = c;
     bad.quantile = 1.5;
     assert_int_equal(abc_create(&r, &bad, &err), SIM_EINPUT);
     assert_string_equal(err.key, "quantile");
