@@ -164,7 +164,7 @@ struct abc_run {
     abc_generation *hist;
     int ngen;
     abc_stop stopped;
-    int64_t sims;    /* simulations of completed generations and the current one */
+    int64_t sims;    /* simulations so far (a generation the budget dropped included) */
     int64_t resumed; /* of them, read from parts */
     abc_parts_plan pp; /* the parts folder's identity (after abc_execute) */
     sws_parts *parts;  /* kept open (and locked) after a finished run */
@@ -240,10 +240,7 @@ abc_stop abc_run_stopped(const abc_run *r)
 }
 int64_t abc_run_simulations(const abc_run *r)
 {
-    int64_t s = 0;
-    for (int g = 0; g < r->ngen; g++)
-        s += r->hist[g].simulations;
-    return s;
+    return r->sims;
 }
 int64_t abc_run_resumed(const abc_run *r)
 {

@@ -186,7 +186,9 @@ const abc_config *abc_run_config(const abc_run *r);
 int abc_run_generations(const abc_run *r);             /* completed, >= 1 */
 const abc_generation *abc_run_history(const abc_run *r); /* [generations] */
 abc_stop abc_run_stopped(const abc_run *r);
-int64_t abc_run_simulations(const abc_run *r);  /* total, completed generations' */
+/* Simulations used in all, a generation dropped for the budget included
+ * (those read from parts too). */
+int64_t abc_run_simulations(const abc_run *r);
 int64_t abc_run_resumed(const abc_run *r);      /* read from parts, not simulated */
 /* The final population: theta N x nparams (natural scale, row-major),
  * weights N (sum 1), distances N, stats N x nstats. */
