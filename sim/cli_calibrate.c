@@ -2,6 +2,7 @@
  * parameters to target figures (analysis/calibrate.h) and write the result
  * as a scenario fragment (Nelder-Mead) or a posterior file (ABC-SMC,
  * analysis/abc.h); `--check POSTERIOR.h5`: the posterior predictive check. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "cli_calibrate.h"
 
 #include <stdio.h>
@@ -197,8 +198,12 @@ static sim_status run_abc(cal_calibration *c, sim_ctx *ctx, const char *out, int
                  ctx->threads, ctx->threads == 1 ? "" : "s");
     else
         snprintf(execution, sizeof execution, "threads %d", ctx->threads);
-    abs_prov pv = {cmd, execution, c->path, text, resolved, omp_get_wtime() - t0};
-    if ((st = abs_write(out, force, r, &pv, err)) != SIM_OK)
+    /* the absolute path, so that --check finds the file from any folder */
+    char *abs = realpath(c->path, NULL);
+    abs_prov pv = {cmd, execution, abs ? abs : c->path, text, resolved, omp_get_wtime() - t0};
+    st = abs_write(out, force, r, &pv, err);
+    free(abs);
+    if (st != SIM_OK)
         goto done;
     if ((st = abc_parts_remove(r, &ex, err)) != SIM_OK)
         goto done;

@@ -139,6 +139,9 @@ PY
   && ok || bad "--check: exit $rc, $(cat check.txt)"
 "$troika" calibrate --check one.h5 --draws 12 --threads 1 -q >check1.txt 2>&1
 cmp -s check.txt check1.txt && ok || bad "--check differs between 1 and 2 threads"
+# the posterior knows its calibration file from any folder
+(cd / && "$troika" calibrate --check "$tmp/one.h5" --draws 12 --threads 2 -q) >check2.txt 2>&1
+cmp -s check.txt check2.txt && ok || bad "--check from another folder: $(cat check2.txt)"
 "$troika" calibrate --check cal.ini -q >bad.txt 2>&1; rc=$?
 [ $rc -eq 2 ] && grep -q "posterior file" bad.txt && ok || bad "--check of a non-posterior: $rc $(cat bad.txt)"
 "$troika" calibrate cal.ini --method simplex -o x.h5 >bad.txt 2>&1; rc=$?
