@@ -126,6 +126,61 @@ static void test_known_posterior(void **state)
     abc_destroy(r);
 }
 
+/* Two parameters, the second log-uniform on [0.1, 10]: x1 ~ N(theta1, 0.8^2)
+ * as above, x2 ~ N(log theta2, 0.3^2) observed at log 2, so log theta2 has
+ * the posterior N(log 2, 0.3^2) (the prior's range is 7 sd away).  Checks
+ * the kernel in two dimensions and the log scale. */
+static sim_status sim_two(void *user, const double *theta, uint64_t seed, double *stats,
+                          volatile sig_atomic_t *stop, sim_error *err)
+{
+    (void)user;
+    (void)stop;
+    (void)err;
+    sim_rng r;
+    gsl_rng *g = sim_rng_open(&r, seed, SIM_RNG_TEST, 0, 0);
+    stats[0] = theta[0] + SIGMA * gsl_ran_gaussian_ziggurat(g, 1.0);
+    stats[1] = log(theta[1]) + 0.3 * gsl_ran_gaussian_ziggurat(g, 1.0);
+    return SIM_OK;
+}
+
+static void test_two_parameters_log_scale(void **state)
+{
+    (void)state;
+    abc_config c;
+    normal_config(&c, 500, 14);
+    c.nparams = c.nstats = 2;
+    snprintf(c.prior[1].name, sizeof c.prior[1].name, "theta2");
+    c.prior[1].kind = ABC_LOG_UNIFORM;
+    c.prior[1].lo = 0.1;
+    c.prior[1].hi = 10.0;
+    snprintf(c.stat[1].name, sizeof c.stat[1].name, "x2");
+    c.stat[1].observed = log(2.0);
+    c.stat[1].scale = 0.3;
+    c.min_tolerance = 0.2;
+    abc_run *r = NULL;
+    sim_error err;
+    sim_error_clear(&err);
+    assert_int_equal(abc_create(&r, &c, &err), SIM_OK);
+    abc_exec ex = {2, NULL, NULL, 0, NULL, NULL, 0, 1};
+    assert_int_equal(abc_execute(r, sim_two, NULL, &ex, &err), SIM_OK);
+    assert_int_equal(abc_run_stopped(r), ABC_STOP_TOLERANCE);
+    const double *th = abc_run_theta(r), *w = abc_run_weights(r);
+    double m = 0.0, v = 0.0;
+    for (int i = 0; i < 500; i++) {
+        assert_true(th[2 * i + 1] >= 0.1 && th[2 * i + 1] <= 10.0);
+        m += w[i] * log(th[2 * i + 1]);
+    }
+    for (int i = 0; i < 500; i++)
+        v += w[i] * (log(th[2 * i + 1]) - m) * (log(th[2 * i + 1]) - m);
+    double ess = abc_run_history(r)[abc_run_generations(r) - 1].ess, sd = sqrt(v);
+    /* the tolerance (0.2 scaled units in two dimensions) widens the sd by ~0.5% */
+    fprintf(stderr, "log theta2: mean %.4f (analytic %.4f), sd %.4f (analytic 0.3), ESS %.0f\n",
+            m, log(2.0), sd, ess);
+    assert_true(fabs(m - log(2.0)) < 4.0 * 0.3 / sqrt(ess));
+    assert_true(fabs(sd - 0.3) < 4.0 * 0.3 / sqrt(2.0 * ess) + 0.01);
+    abc_destroy(r);
+}
+
 static void assert_same_posterior(const abc_run *a, const abc_run *b)
 {
     const abc_config *c = abc_run_config(a);
@@ -312,6 +367,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_weighted_quantile),
         cmocka_unit_test(test_known_posterior),
+        cmocka_unit_test(test_two_parameters_log_scale),
         cmocka_unit_test(test_threads_same),
         cmocka_unit_test(test_resume),
         cmocka_unit_test(test_posterior_file),
