@@ -9,9 +9,9 @@
 #include <gsl/gsl_randist.h>
 #include <omp.h>
 
-#include "analysis/sweep_mpi.h"
-#include "analysis/sweep_store.h"
-#include "sim/rng.h"
+#include "design.h"
+#include "rng.h"
+#include "sweep_store.h"
 #include "troika_version.h"
 
 #define ABC_MAX_TRIES 100000 /* proposals drawn again when outside the prior */
@@ -500,7 +500,12 @@ static double distance(const abc_config *c, const double *s)
 /* Ranks of the run (1 without MPI) and this one. */
 static int nranks(const abc_exec *ex)
 {
-    return ex->ranks > 1 ? ex->ranks : 1;
+    return ex->ranks && ex->ranks->size > 1 ? ex->ranks->size : 1;
+}
+
+static int my_rank(const abc_exec *ex)
+{
+    return nranks(ex) > 1 ? ex->ranks->rank : 0;
 }
 
 /* With several ranks, every rank learns the worst status of all: a rank
@@ -509,7 +514,7 @@ static sim_status agree(const abc_exec *ex, sim_status s, sim_error *err)
 {
     if (nranks(ex) == 1)
         return s;
-    int worst = swm_any((int)s);
+    int worst = ex->ranks->any((int)s);
     if (worst != SIM_OK && s == SIM_OK)
         s = SIM_FAIL(err, (sim_status)worst, NULL, 0, NULL, "%s",
                      worst == SIM_EINTERRUPT ? "stopped by a signal"
@@ -529,7 +534,7 @@ typedef struct {
 static sim_status exchange(abc_run *r, const abc_env *env, abc_batch *b, const int *todo,
                            int ntodo, int64_t g0, sim_error *err)
 {
-    int P = nranks(env->ex), me = env->ex->rank, ns = r->ns, d = r->d, nv = ns + d;
+    int P = nranks(env->ex), me = my_rank(env->ex), ns = r->ns, d = r->d, nv = ns + d;
     size_t per = (size_t)((ntodo + P - 1) / P);
     size_t rec = sizeof(abc_wire) + (size_t)ns * sizeof(double);
     unsigned char *mine = calloc(per ? per : 1, rec), *all = calloc((per ? per : 1) * (size_t)P, rec);
@@ -547,7 +552,7 @@ static sim_status exchange(abc_run *r, const abc_env *env, abc_batch *b, const i
         memcpy(mine + j * rec + sizeof w, b->stats + (size_t)k * (size_t)ns,
                (size_t)ns * sizeof(double));
     }
-    swm_allgather_bytes(mine, all, (per ? per : 1) * rec);
+    env->ex->ranks->allgather(mine, all, (per ? per : 1) * rec);
     sim_status s = SIM_OK;
     for (int q = 0; q < ntodo; q++) {
         int owner = q % P, k = todo[q];
@@ -578,7 +583,7 @@ static sim_status exchange(abc_run *r, const abc_env *env, abc_batch *b, const i
 static sim_status batch_eval(abc_run *r, const abc_env *env, abc_batch *b, int nb, int64_t g0,
                              int t, int64_t i0, sim_error *err)
 {
-    int d = r->d, ns = r->ns, nv = ns + d, P = nranks(env->ex), me = env->ex->rank;
+    int d = r->d, ns = r->ns, nv = ns + d, P = nranks(env->ex), me = my_rank(env->ex);
     const uint8_t *done = env->parts ? sws_parts_done(env->parts) : NULL;
     int *todo = malloc((size_t)nb * sizeof *todo);
     uint8_t *have = calloc((size_t)nb, 1);
@@ -607,8 +612,8 @@ static sim_status batch_eval(abc_run *r, const abc_env *env, abc_batch *b, int n
     if ((s = agree(env->ex, s, err)) != SIM_OK)
         goto done;
     if (P > 1) {
-        swm_bcast_bytes(have, (size_t)nb);
-        swm_bcast_bytes(b->stats, (size_t)nb * (size_t)ns * sizeof *b->stats);
+        env->ex->ranks->bcast(have, (size_t)nb);
+        env->ex->ranks->bcast(b->stats, (size_t)nb * (size_t)ns * sizeof *b->stats);
     }
     int ntodo = 0;
     for (int k = 0; k < nb; k++) {
@@ -697,7 +702,7 @@ static sim_status generation(abc_run *r, const abc_env *env, int t, double eps, 
             goto done; /* incomplete */
         int stopping = env->ex->stop && *env->ex->stop;
         if (nranks(env->ex) > 1)
-            stopping = swm_any(stopping); /* every rank stops at the same batch */
+            stopping = env->ex->ranks->any(stopping); /* every rank stops at the same batch */
         if (stopping) {
             s = SIM_FAIL(err, SIM_EINTERRUPT, NULL, 0, NULL, "stopped by a signal");
             goto done;

@@ -50,9 +50,9 @@
  * killed run loses no finished simulation and ends with the same posterior.
  *
  * MPI.  Under mpirun every rank runs the same engine on the same
- * configuration (abc_exec.rank, ranks), so all hold the same population;
- * in each batch rank q % P simulates the q-th proposal still to do, the
- * results are exchanged (analysis/sweep_mpi.h: swm_allgather_bytes) and
+ * configuration (abc_exec.ranks), so all hold the same population; in each
+ * batch rank q % P simulates the q-th proposal still to do, the results
+ * are exchanged (abc_ranks.allgather) and
  * every rank goes on with the whole batch.  Only rank 0 opens the parts
  * folder (it tells the others what it holds, and makes the other ranks'
  * simulations durable when they arrive: a killed MPI run loses the other
@@ -67,10 +67,11 @@
 #define TROIKA_ANALYSIS_ABC_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/err.h"
+#include "err.h"
 
 #define ABC_MAX_PARAMS 32
 #define ABC_MAX_STATS 32
@@ -131,6 +132,16 @@ typedef sim_status (*abc_simulate_fn)(void *user, const double *theta, uint64_t 
 /* The seed of proposal i of generation t's simulation. */
 uint64_t abc_sim_seed(uint64_t seed, int generation, int64_t index);
 
+/* Several processes (MPI) running the same run: the collectives the engine
+ * needs, supplied by the caller (sim/sweep_mpi.h), so this module knows
+ * nothing of MPI.  Every rank calls them at the same points. */
+typedef struct {
+    int rank, size;
+    int (*any)(int flag);                                   /* largest flag of all ranks */
+    void (*bcast)(void *buf, size_t n);                     /* rank 0's n bytes everywhere */
+    void (*allgather)(const void *mine, void *all, size_t n); /* rank by rank, n bytes each */
+} abc_ranks;
+
 /* How to execute (none of it changes the result). */
 typedef struct {
     int threads;                 /* simulations at once (>= 1) */
@@ -139,7 +150,7 @@ typedef struct {
     int restart;                 /* discard the folder's simulations */
     FILE *log;                   /* progress lines; NULL: silent */
     volatile sig_atomic_t *stop; /* non-zero: stop soon (SIM_EINTERRUPT) */
-    int rank, ranks;             /* MPI: this rank of `ranks` (0 of 0 or 1: no MPI) */
+    const abc_ranks *ranks;      /* NULL: this process alone */
 } abc_exec;
 
 /* Why the run stopped. */

@@ -14,8 +14,8 @@
 
 #include <hdf5.h>
 
-#include "analysis/afile.h"
-#include "sim/output.h"
+#include "afile.h"
+#include "h5err.h"
 #include "troika_version.h"
 
 /* Needs `sim_status s`, `sim_error *err`, `const char *where` and `fail:`. */

@@ -28,8 +28,8 @@
 
 #include <stdint.h>
 
-#include "analysis/abc.h"
-#include "sim/err.h"
+#include "abc.h"
+#include "err.h"
 
 #define ABS_FORMAT "troika abc-smc posterior"
 #define ABS_FORMAT_VERSION 1

@@ -1,26 +1,6 @@
-/* analysis/compare.h — `troika compare`: every scenario, R replicates, one
- * table and one compare file.
- *
- * HOW IT WORKS.  Replicate r of every scenario runs with the same seed,
- * ana_compare_seed(base, r) (common random numbers), so the differences
- * between scenarios are paired by r.  The (scenario, replicate) runs of a
- * batch are spread over OpenMP threads (dynamic schedule, one run per
- * thread at a time); each run gets its own context with one thread, and
- * nested parallelism is switched off for the region, so the inner day loop
- * runs serially.  A run's result depends only on its scenario and seed, and
- * everything after the runs (window means, statistics, the file) is done in
- * index order on one thread: the output is the same for any --threads.
- *
- * Only the city series are kept: each run's world and panel are freed as
- * soon as its series is copied; a batch's series are appended to the
- * compare file and dropped.  Memory is bounded by one batch (at most
- * ANA_COMPARE_BATCH_BYTES of series) plus the runs in flight.
- *
- * --replicates auto adds replicates in batches of ANA_AUTO_BATCH (the first
- * batch is ANA_AUTO_FIRST) until, for every key metric in every scenario,
- * the 95% CI half-width is at most tolerance x |mean| (RELATIVE tolerance),
- * or max_replicates is reached.  The checks happen at fixed replicate
- * counts, so the result does not depend on the thread count either.
+/* analysis/compare.h — what `troika compare` reads and reports: its key
+ * metrics, the --metrics and --window options, the seed of a replicate and
+ * the tolerance check.  Running the comparison is sim/compare_run.h.
  *
  * The key metrics are one list, in compare.c (ana_key_metric_names); names
  * that this build's metric table lacks are skipped with a note.
@@ -28,13 +8,10 @@
 #ifndef TROIKA_ANALYSIS_COMPARE_H
 #define TROIKA_ANALYSIS_COMPARE_H
 
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/checkpoint.h"
-#include "sim/err.h"
-#include "sim/scenario.h"
+#include "err.h"
 #include "table.h"
 
 #define ANA_AUTO_FIRST 10
@@ -44,35 +21,6 @@
 #define ANA_COMPARE_BATCH_BYTES ((size_t)256 << 20)
 #define ANA_MAX_SCENARIOS 64
 #define ANA_MAX_METRICS 256
-
-typedef struct {
-    const scn_scenario *scen;  /* [nscen], finished (scn_finish); 0 = baseline */
-    int nscen;
-    int64_t replicates;        /* fixed count (>= 2); unused when auto_rep */
-    int auto_rep;              /* 1: add replicates until the tolerance is met */
-    double tolerance;          /* auto: relative CI half-width target (> 0) */
-    int64_t max_replicates;    /* auto: the cap (>= 2) */
-    int64_t win_from, win_to;  /* [from, to); -1 for the default (last 365 days,
-                                  or the whole run when shorter) */
-    uint64_t seed_base;
-    int threads;               /* OpenMP threads over runs (>= 1) */
-    const int *metrics;        /* [nmetrics] indices in sim_metric_table */
-    int nmetrics;
-    int progress;              /* 1: a progress line on `log` */
-    FILE *log;
-    volatile sig_atomic_t *stop; /* raised by a signal: stop soon (may be NULL) */
-    const char *out;           /* the compare file */
-    int force;
-    const char *command_line;
-    const sim_checkpoint *from; /* NULL, or every run forks from it (sim_run_ex):
-                                   replicate r still uses seed r after its day */
-} ana_compare_opts;
-
-typedef struct {
-    int64_t replicates;        /* replicates run (auto: as many as needed) */
-    int tolerance_met;         /* auto: 1 met, 0 the cap was reached first */
-    double seconds;            /* wall time of the runs */
-} ana_compare_info;
 
 /* The key-metric list resolved against this build's metric table: indices
  * into idx[0..max), returns their count; a name that is not in the table is
@@ -89,20 +37,6 @@ sim_status ana_window_parse(const char *text, int64_t *from, int64_t *to, sim_er
 
 /* The seed of replicate r: splitmix64(splitmix64(base) + r) mod 2^53. */
 uint64_t ana_compare_seed(uint64_t base, int64_t r);
-
-/* Check what can be checked before running: scenario count, the same days
- * and compounds in every scenario, the window inside the run, replicate and
- * tolerance values, the output path.  SIM_EINPUT with a clear message.
- * Fills the resolved window. */
-sim_status ana_compare_check(const ana_compare_opts *o, int64_t *win_from, int64_t *win_to,
-                             sim_error *err);
-
-/* Run the comparison, write the compare file (atomically) and return the
- * table (caller destroys).  Stops with SIM_EINTERRUPT when *o->stop is
- * raised; on any failure no file is left under o->out. */
-sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
-                           ana_compare_info *info, sim_error *err);
-
 /* Key metrics whose CI half-width exceeds tolerance x |mean| in some
  * scenario: their indices (in the table) into bad[0..), returns the count. */
 int ana_compare_unmet(const ana_table *t, double tolerance, int *bad);

@@ -20,8 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/err.h"
-#include "sim/scenario.h"
+#include "err.h"
 #include "ui.h"
 
 typedef struct {
@@ -38,12 +37,6 @@ typedef struct {
     int n, cap;
     ana_diff_row *rows;
 } ana_diff;
-
-/* Rows for every difference between a and b, in parameter-table order, then
- * by day.  Parameter `skip` (a key, or NULL) is left out: `compare` skips
- * run.seed, which it sets itself.  d must be zeroed or freed before. */
-sim_status ana_diff_compute(const scn_scenario *a, const scn_scenario *b, const char *skip,
-                            ana_diff *d, sim_error *err);
 
 /* Append a copy of r (NULL strings become ""). */
 sim_status ana_diff_add(ana_diff *d, const ana_diff_row *r, sim_error *err);

@@ -2,7 +2,7 @@
  * docs/COMPARE.md.
  *
  * Design.  The writer keeps the file (a temporary name claimed by
- * analysis/afile.c) and the S x M growable city datasets open from
+ * core/afile.c) and the S x M growable city datasets open from
  * ana_cmpw_scenarios() to ana_cmpw_commit(); every function has one `goto
  * fail` cleanup and returns the first failure, after which the caller
  * aborts (the temporary file is removed).  HDF5 errors are reported with the
@@ -27,8 +27,8 @@
 #include <hdf5.h>
 
 #include "afile.h"
-#include "sim/metrics.h"
-#include "sim/output.h"
+#include "metrics.h"
+#include "h5err.h"
 #include "troika_version.h"
 
 #define CMP_DEFLATE_LEVEL 4
@@ -778,6 +778,20 @@ fail:
     return s;
 }
 
+/* SIM_EINPUT naming path and dataset `what` unless its n values are
+ * finite (the writer refuses others: a damaged or edited file). */
+static sim_status r_finite(const char *path, const char *what, const double *v, size_t n,
+                           sim_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return SIM_FAIL(err, SIM_EINPUT, path, 0, what,
+                            "element %zu is %g, where the schema says a finite number (a "
+                            "damaged or edited file)",
+                            i, v[i]);
+    return SIM_OK;
+}
+
 /* n strings into out[0..n) (each the caller's to free). */
 static sim_status r_strings(const char *path, hid_t loc, const char *obj, const char *name,
                             int64_t n, char **out, sim_error *err)
@@ -1113,6 +1127,8 @@ static sim_status r_summary(const char *path, hid_t r, ana_cmpfile *f, sim_error
     hsize_t dims[3] = {(hsize_t)f->nscen, (hsize_t)nmet, (hsize_t)R};
     RCALL(r_dset(path, g, "/summary", "replicate_mean", H5T_NATIVE_DOUBLE, 3, dims,
                  t->rep_mean, err));
+    RCALL(r_finite(path, "/summary/replicate_mean", t->rep_mean,
+                   (size_t)f->nscen * (size_t)nmet * (size_t)R, err));
     /* everything derived, then the stored values on top (they are what the
      * file says; the report shows exactly those) */
     ana_table_compute(t);
@@ -1164,6 +1180,8 @@ sim_status ana_cmpfile_open(ana_cmpfile **out, const char *path, sim_error *err)
         return RFAIL("cannot open the compare file: %s", strerror(errno));
     if (S_ISDIR(st.st_mode))
         return RFAIL("is a folder, not a compare file");
+    if (!S_ISREG(st.st_mode)) /* a FIFO would block */
+        return RFAIL("is not a regular file (a FIFO, device or socket), not a compare file");
     ana_cmpfile *f = calloc(1, sizeof *f);
     if (!f)
         return SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
@@ -1210,6 +1228,9 @@ sim_status ana_cmpfile_series(const ana_cmpfile *f, int i, const char *metric, d
     RCHK(g = H5Gopen2((hid_t)f->file, obj, H5P_DEFAULT), obj);
     hsize_t dims[2] = {(hsize_t)f->meta.replicates, (hsize_t)f->meta.days};
     RCALL(r_dset(path, g, obj, metric, H5T_NATIVE_DOUBLE, 2, dims, buf, err));
+    char what[200];
+    snprintf(what, sizeof what, "%s/%s", obj, metric);
+    RCALL(r_finite(path, what, buf, (size_t)dims[0] * (size_t)dims[1], err));
 fail:
     close_id(&g, H5Gclose);
     return s;

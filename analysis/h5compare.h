@@ -33,7 +33,7 @@
  *                            replicate_mean [S x K x R]
  *
  * Writing follows sim/output.c: a temporary file renamed into place by
- * ana_cmpw_commit() (analysis/afile.h), HDF5's error printing off, every
+ * ana_cmpw_commit() (core/afile.h), HDF5's error printing off, every
  * call checked, explicit little-endian file types, no time tracking and no
  * timestamps.  The series are appended batch by batch (datasets grow along
  * the replicate axis), so memory stays bounded by one batch.
@@ -48,7 +48,7 @@
 #include <stdint.h>
 
 #include "diff.h"
-#include "sim/err.h"
+#include "err.h"
 #include "table.h"
 
 #define ANA_COMPARE_KIND "troika-compare"

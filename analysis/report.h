@@ -24,7 +24,7 @@
 #define TROIKA_ANALYSIS_REPORT_H
 
 #include "h5compare.h"
-#include "sim/err.h"
+#include "err.h"
 #include "ui.h"
 
 #define ANA_REPORT_POINTS 300

@@ -17,7 +17,7 @@
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_vector.h>
 
-#include "sim/rng.h"
+#include "rng.h"
 
 /* Stream purpose of the bootstrap (analysis, never a run's stream). */
 #define SEN_RNG_BOOTSTRAP 2001u

@@ -29,7 +29,7 @@
 
 #include <stdint.h>
 
-#include "sim/err.h"
+#include "err.h"
 
 typedef struct {
     double est, lo, hi;
@@ -51,7 +51,7 @@ sim_status sen_sobol_compute(const double *yA, const double *yB, const double *y
                              sim_error *err);
 
 /* The same from outputs in Saltelli order: y[i * (k + 2) + r] with r = 0
- * for A, 1 for B, 2 + j for AB_j (the order of analysis/sweep.h). */
+ * for A, 1 for B, 2 + j for AB_j (the order of analysis/design.h). */
 sim_status sen_sobol_saltelli(const double *y, int k, int64_t n, int nboot, double level,
                               uint64_t seed, sen_sobol *out, sim_error *err);
 

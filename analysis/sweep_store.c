@@ -23,9 +23,11 @@
 #include <gsl/gsl_version.h>
 #include <hdf5.h>
 
-#include "sim/metrics.h"
-#include "sim/output.h"
-#include "sim/params.h"
+#include "metrics.h"
+#include "h5err.h"
+#include "hold.h"
+#include "params.h"
+#include "inifile.h"
 #include "troika_version.h"
 
 #define SWS_SCHEMA "troika sweep"
@@ -550,8 +552,35 @@ static sim_status write_text(const char *path, const char *text, sim_error *err)
 }
 
 /* Check one part: readable, same identity, run `run`, right shape. */
+/* The index of the first of n values that is NaN or infinite, or -1. */
+static int64_t first_nonfinite(const double *v, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return i;
+    return -1;
+}
+
+/* SIM_EINPUT naming path and dataset `what` when one of its n values is
+ * not finite (the schema says finite: a damaged or edited file). */
+static sim_status refuse_nonfinite(const char *path, const char *what, const double *v,
+                                   int64_t n, int64_t row_len, sim_error *err)
+{
+    int64_t i = first_nonfinite(v, n);
+    if (i < 0)
+        return SIM_OK;
+    return SIM_FAIL(err, SIM_EINPUT, path, 0, what,
+                    "row %lld, column %lld is %g, where the schema says a finite number (a "
+                    "damaged or edited file)",
+                    (long long)(i / row_len), (long long)(i % row_len), v[i]);
+}
+
+/* A part of this sweep and run whose values are all finite. */
 static int part_ok(const sws_parts *pp, const char *path, int64_t run)
 {
+    struct stat st; /* a FIFO or a link would block or lead elsewhere */
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) {
         H5Eclear2(H5E_DEFAULT);
@@ -566,6 +595,11 @@ static int part_ok(const sws_parts *pp, const char *path, int64_t run)
              dset_dims(f, "values", &rank, dims) >= 0;
     ok = ok && hash == pp->p->hash && r == run && rank == 2 &&
          dims[0] == (hsize_t)pp->p->nmetrics && dims[1] == (hsize_t)pp->p->days;
+    const int64_t n = (int64_t)pp->p->nmetrics * pp->p->days;
+    double *v = ok ? malloc((size_t)(n ? n : 1) * sizeof *v) : NULL;
+    ok = ok && v && read_all(f, "values", H5T_NATIVE_DOUBLE, v) >= 0 &&
+         first_nonfinite(v, n) < 0;
+    free(v);
     H5Fclose(f);
     H5Eclear2(H5E_DEFAULT);
     return ok;
@@ -838,6 +872,7 @@ sim_status sws_parts_get(const sws_parts *pp, int64_t run, double *values, sim_e
     H5C(read_num(f, "values", H5T_NATIVE_DOUBLE, 2, (hsize_t)p->nmetrics, (hsize_t)p->days,
                  values),
         "reading the part's values");
+    s = refuse_nonfinite(path, "values", values, (int64_t)p->nmetrics * p->days, p->days, err);
 fail:
     close_id(&f, H5Fclose);
     return s;
@@ -1130,6 +1165,8 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(g = H5Gcreate2(file, "runs", H5P_DEFAULT, t.gcpl, H5P_DEFAULT), "/runs");
     H5C(attr_str(&t, g, "description", runs_doc), "/runs description");
     CALL(write_runs_small(&t, g, p, done, where, err));
+    if (sim_hold_at("assembly") >= 0) /* a test hook: a kill mid-write */
+        sim_hold("assembly", 0, NULL);
 
     /* the series: chunked by whole runs, compressed */
     hsize_t dims[2] = {(hsize_t)p->nruns, (hsize_t)days}, chunk[2] = {(hsize_t)C, (hsize_t)days};
@@ -1380,6 +1417,17 @@ static sim_status read_plan(sws_file *f, const h5_types *t, sim_error *err)
         goto fail;
     }
     H5C(read_num(f->file, "runs/done", H5T_NATIVE_UINT8, 1, (hsize_t)p->nruns, 0, f->done), bad);
+    for (int64_t r = 0; r < p->nruns; r++)
+        if (f->done[r] > 1) {
+            s = SIM_FAIL(err, SIM_EINPUT, f->path, 0, "/runs/done",
+                         "run %lld is marked %d, not 0 or 1 (a damaged or edited file)",
+                         (long long)r, (int)f->done[r]);
+            goto fail;
+        }
+    if ((s = refuse_nonfinite(f->path, "/design/values", p->values, p->npoints * k, k, err)) !=
+            SIM_OK ||
+        (s = refuse_nonfinite(f->path, "/design/unit", p->unit, p->npoints * k, k, err)) != SIM_OK)
+        goto fail;
 fail:
     close_id(&g, H5Gclose);
     close_id(&gd, H5Gclose);
@@ -1420,8 +1468,10 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
         s = NOMEM(err, path);
         goto fail;
     }
-    if (access(path, R_OK) != 0) {
-        s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL, "cannot read: %s", strerror(errno));
+    int reg = sim_file_regular(path); /* a FIFO would block */
+    if (reg != 0 || access(path, R_OK) != 0) {
+        s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL, "cannot read: %s",
+                     sim_file_strerror(reg ? reg : errno));
         goto fail;
     }
     H5C(types_open(&t), "HDF5 types");
@@ -1507,6 +1557,17 @@ sim_status sws_read_rows(sws_file *f, int m, int64_t r0, int64_t n, double *out,
     H5C(H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, count, NULL), name);
     H5C(msp = H5Screate_simple(2, count, NULL), name);
     H5C(H5Dread(d, H5T_NATIVE_DOUBLE, msp, fsp, H5P_DEFAULT, out), name);
+    /* a run done has a finite series (a run not done: NaN) */
+    for (int64_t i = 0; i < n; i++) {
+        int64_t day = f->done[r0 + i] ? first_nonfinite(out + i * p->days, p->days) : -1;
+        if (day >= 0) {
+            s = SIM_FAIL(err, SIM_EINPUT, f->path, 0, name,
+                         "run %lld is done but its value on day %lld is %g, where the schema "
+                         "says a finite number (a damaged or edited file)",
+                         (long long)(r0 + i), (long long)day, out[i * p->days + day]);
+            goto fail;
+        }
+    }
 fail:
     close_id(&msp, H5Sclose);
     close_id(&fsp, H5Sclose);

@@ -2,7 +2,7 @@
  * file per finished run, and the sweep output file assembled from them.
  *
  * The parts folder (OUT.h5.parts/ next to the output) holds
- *   SWEEP              the sweep's identity text (see sweep.h)
+ *   SWEEP              the sweep's identity text (see design.h)
  *   LOCK               an fcntl lock held while a sweep uses the folder
  *   run-00000042.h5    one finished run: its metric series and what it was
  * Each part is written under a temporary name, fsynced, renamed, and the
@@ -30,8 +30,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "analysis/sweep.h"
-#include "sim/err.h"
+#include "design.h"
+#include "err.h"
 
 /* ---- the parts folder ------------------------------------------------------ */
 

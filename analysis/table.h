@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/err.h"
+#include "err.h"
 #include "stats.h"
 #include "ui.h"
 

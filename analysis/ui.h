@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#include "sim/err.h"
+#include "err.h"
 
 typedef enum { ANA_EN = 0, ANA_ZH = 1 } ana_lang;
 

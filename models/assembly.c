@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "sim/world.h"
+#include "world.h"
 
 int asm_quorate(const asm_count *v)
 {

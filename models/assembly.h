@@ -35,7 +35,7 @@
 
 #include <stdint.h>
 
-#include "sim/rng.h"
+#include "rng.h"
 
 /* Kinds of matter, by the majority art. 278 asks for. */
 enum { ASM_ORDINARY = 0, ASM_MAJOR = 1 };

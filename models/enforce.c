@@ -12,7 +12,7 @@
  */
 #include "enforce.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -22,7 +22,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "model.h"
-#include "sim/rng.h"
+#include "rng.h"
 
 /* the per-category metrics are consecutive, in category order */
 _Static_assert(SIM_MET_violations_new_other - SIM_MET_violations_new_construction == ENF_OTHER,
@@ -406,21 +406,79 @@ void enf_policy_changed(struct mdl_model *m, int param, int64_t day)
             m->enf.broken = 1; /* reported by the next sub-district phase */
 }
 
-void enf_state_register(enf_model *e, sim_state *st)
+sim_status enf_state_check(const enf_model *e, const sim_world *w, sim_error *err)
+{
+    for (int32_t s = 0; s < e->nsub; s++) {
+        const int32_t c0 = w->sub_comp0[s], c1 = w->sub_comp0[s + 1];
+        if (e->households[s] != w->comp_hh0[c1] - w->comp_hh0[c0])
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "enf.households",
+                            "sub-district %d has %lld households, not %lld (a damaged or "
+                            "edited checkpoint)",
+                            (int)s, (long long)(w->comp_hh0[c1] - w->comp_hh0[c0]),
+                            (long long)e->households[s]);
+        for (int32_t c = c0; c < c1; c++) {
+            int64_t standing = 0;
+            for (int k = 0; k < ENF_NCAT; k++) {
+                const size_t cell = (size_t)c * ENF_NCAT + (size_t)k;
+                standing += (int64_t)e->undetected[cell] + e->queued[cell];
+            }
+            if (standing > (int64_t)ENF_MAX_PER_HH * sim_world_comp_hh(w, c))
+                return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "enf.undetected",
+                                "compound %d: %lld violations standing among %d households "
+                                "(at most %d each; a damaged or edited checkpoint)",
+                                (int)c, (long long)standing, (int)sim_world_comp_hh(w, c),
+                                ENF_MAX_PER_HH);
+        }
+        /* the squad's line, counted back into its compounds' queued cells
+         * (the registry has checked that its origins are these compounds) */
+        const q_queue *q = &e->q[s];
+        const size_t ncells = (size_t)(c1 - c0) * ENF_NCAT;
+        int64_t *line = calloc(ncells ? ncells : 1, sizeof *line);
+        if (!line)
+            return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory checking a checkpoint");
+        for (int64_t i = q->head; i < q->n; i++)
+            line[(size_t)(q->origin[i] - c0) * ENF_NCAT + q->cat[i]]++;
+        for (size_t k = 0; k < ncells; k++) {
+            const size_t cell = (size_t)c0 * ENF_NCAT + k;
+            if (line[k] != e->queued[cell]) {
+                const int64_t n = line[k];
+                free(line);
+                return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "enf.queued",
+                                "compound %d, category %d: %d queued, %lld in the squad's line "
+                                "(a damaged or edited checkpoint)",
+                                (int)(cell / ENF_NCAT), (int)(cell % ENF_NCAT),
+                                (int)e->queued[cell], (long long)n);
+            }
+        }
+        free(line);
+    }
+    return SIM_OK;
+}
+
+void enf_state_register(enf_model *e, const sim_world *w, sim_state *st)
 {
     const int64_t ncells = (int64_t)e->ncomp * ENF_NCAT;
     sim_state_scope(st, "enf");
     SIM_STATE_ARRAY(st, "undetected", e->undetected, ncells);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "queued", e->queued, ncells);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "found", e->found, ncells);
+    SIM_STATE_IN(st, 0, 0);
     SIM_STATE_ARRAY(st, "next", e->next, e->ncomp);
+    SIM_STATE_IN(st, -1, INT64_MAX / 2);
     SIM_STATE_ARRAY(st, "households", e->households, e->nsub);
+    SIM_STATE_IN(st, 0, INT64_MAX);
     SIM_STATE_ARRAY(st, "ewma_found", e->ewma_found, e->nsub);
+    SIM_STATE_IN(st, 0, 1e12);
     SIM_STATE_ARRAY(st, "ewma_resolved", e->ewma_resolved, e->nsub);
+    SIM_STATE_IN(st, 0, 1e12);
     SIM_STATE_ARRAY(st, "effect", e->effect, e->nsub);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_SCALAR(st, "broken", e->broken);
+    SIM_STATE_IN(st, 0, 0); /* set and reported within one day: never saved as 1 */
     for (int32_t s = 0; s < e->nsub; s++) {
         sim_state_scope(st, "enf.q%d", (int)s);
-        q_state_register(&e->q[s], st);
+        q_state_register(&e->q[s], st, w->sub_comp0[s], w->sub_comp0[s + 1], ENF_NCAT);
     }
 }

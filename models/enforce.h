@@ -65,9 +65,10 @@
 
 #include <stdint.h>
 
-#include "sim/err.h"
-#include "sim/params.h"
-#include "sim/queue.h"
+#include "err.h"
+#include "params.h"
+#include "queue.h"
+#include "world.h"
 
 struct mdl_model;
 
@@ -75,6 +76,9 @@ struct mdl_model;
  * is also that of the per-category metrics (models/metrics/enforce.def). */
 enum { ENF_CONSTRUCTION = 0, ENF_LOADBEARING = 1, ENF_GREENERY = 2, ENF_OTHER = 3, ENF_NCAT = 4 };
 #define ENF_NHARD 3
+/* Violations standing in a compound, per household, beyond which a
+ * checkpoint is refused as damaged (a bound on a day's work). */
+#define ENF_MAX_PER_HH 10
 
 typedef struct {
     int32_t nsub, ncomp;
@@ -98,7 +102,13 @@ void enf_destroy(enf_model *s);
 /* Register the enforcement state (sim/state.h), scope "enf": the
  * per-compound counts, the smoothed perception, the broken flag and each
  * sub-district's queue (scope "enf.q<s>", sim/queue.h). */
-void enf_state_register(enf_model *s, sim_state *st);
+void enf_state_register(enf_model *s, const sim_world *w, sim_state *st);
+
+/* After a checkpoint is loaded: the queued counts are the squads' lines,
+ * the standing violations of a compound at most ENF_MAX_PER_HH per
+ * household, the sub-districts' households those of the city (SIM_EINPUT
+ * naming the entry). */
+sim_status enf_state_check(const enf_model *s, const sim_world *w, sim_error *err);
 
 /* Compound phase: violations are found and arise in compound c (found ones
  * into the outbox the sub-district phase reads). */

@@ -16,7 +16,7 @@
  */
 #include "household.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -24,7 +24,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "sim/rng.h"
+#include "rng.h"
 
 void hh_destroy(hh_state *hh)
 {
@@ -177,15 +177,42 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p,
     return paid;
 }
 
+sim_status hh_state_check(const hh_state *hh, const sim_world *w, sim_error *err)
+{
+    for (int32_t c = 0; c < w->ncomp; c++) {
+        const int32_t nh = sim_world_comp_hh(w, c);
+        int32_t bad = 0;
+        for (int64_t h = w->comp_hh0[c]; h < w->comp_hh0[c + 1]; h++)
+            bad += (hh->state[h] & HH_INADEQUATE) != 0;
+        if (hh->n_inadequate[c] != bad || hh->billed_last[c] > nh ||
+            hh->paid_last[c] > hh->billed_last[c] || !(hh->sat_sum[c] <= nh + 1.0))
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "hh.n_inadequate",
+                            "compound %d: %d inadequate (the state bytes say %d), %d paid of "
+                            "%d billed, satisfaction sum %g, of %d households (a damaged or "
+                            "edited checkpoint)",
+                            (int)c, (int)hh->n_inadequate[c], (int)bad, (int)hh->paid_last[c],
+                            (int)hh->billed_last[c], hh->sat_sum[c], (int)nh);
+    }
+    return SIM_OK;
+}
+
 void hh_state_register(hh_state *hh, const sim_world *w, sim_state *st)
 {
     sim_state_scope(st, "hh");
     SIM_STATE_ARRAY(st, "sat", hh->sat, hh->n);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "tol", hh->tol, hh->n);
+    SIM_STATE_IN(st, -1, 1);
     SIM_STATE_ARRAY(st, "arrears", hh->arrears, hh->n);
+    SIM_STATE_IN(st, 0, UINT8_MAX);
     SIM_STATE_ARRAY(st, "state", hh->state, hh->n);
+    SIM_STATE_IN(st, 0, HH_INADEQUATE | HH_WITHHOLDER);
     SIM_STATE_ARRAY(st, "n_inadequate", hh->n_inadequate, w->ncomp);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "sat_sum", hh->sat_sum, w->ncomp);
+    SIM_STATE_IN(st, -1, 1e9);
     SIM_STATE_ARRAY(st, "paid_last", hh->paid_last, w->ncomp);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "billed_last", hh->billed_last, w->ncomp);
+    SIM_STATE_IN(st, 0, INT32_MAX);
 }

@@ -21,10 +21,10 @@
 
 #include <stdint.h>
 
-#include "sim/err.h"
-#include "sim/params.h"
-#include "sim/state.h"
-#include "sim/world.h"
+#include "err.h"
+#include "params.h"
+#include "state.h"
+#include "world.h"
 
 enum {
     HH_INADEQUATE = 1u << 0, /* rates property service inadequate */
@@ -54,6 +54,11 @@ void hh_destroy(hh_state *hh);
  * above (tol and the withholder bit are fixed at creation but drawn with the
  * seed, so a fork with another seed must keep them). */
 void hh_state_register(hh_state *hh, const sim_world *w, sim_state *st);
+
+/* After a checkpoint is loaded: per compound, the counts within its
+ * households and the inadequate count agreeing with the state bytes
+ * (SIM_EINPUT naming the entry). */
+sim_status hh_state_check(const hh_state *hh, const sim_world *w, sim_error *err);
 
 /* Change household h's satisfaction by delta (clamped to 0..1), keeping
  * compound c's aggregates current. */

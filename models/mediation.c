@@ -15,7 +15,7 @@
  */
 #include "mediation.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -25,7 +25,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "model.h"
-#include "sim/rng.h"
+#include "rng.h"
 
 static inline double clamp01(double x)
 {
@@ -149,6 +149,7 @@ sim_status med_create(med_model *md, const struct mdl_model *m, sim_error *err)
         md->pos0[s + 1] = md->pos0[s] + md->rooms[s] * MED_SEATS_MAX;
     }
     const size_t npos = (size_t)md->pos0[w->nsub];
+    md->npos = md->pos0[w->nsub];
     md->u_fill = malloc((npos ? npos : 1) * sizeof *md->u_fill);
     md->u_part = malloc((npos ? npos : 1) * sizeof *md->u_part);
     md->part = calloc(npos ? npos : 1, sizeof *md->part);
@@ -276,23 +277,54 @@ void med_policy_changed(struct mdl_model *m, int param, int64_t day)
             m->med.broken = 1; /* reported by the next sub-district phase */
 }
 
-void med_state_register(med_model *md, sim_state *st)
+sim_status med_state_check(const med_model *md, sim_error *err)
+{
+    if (md->pos0[0] != 0 || md->pos0[md->nsub] != md->npos)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "med.pos0",
+                        "the positions run from %d to %d, not 0 to %d (a damaged or edited "
+                        "checkpoint)",
+                        (int)md->pos0[0], (int)md->pos0[md->nsub], (int)md->npos);
+    for (int32_t s = 0; s < md->nsub; s++) {
+        const int64_t npos = (int64_t)md->rooms[s] * MED_SEATS_MAX;
+        if (md->pos0[s + 1] - (int64_t)md->pos0[s] != npos || md->q[s].nserv > npos ||
+            md->staffed[s] > npos)
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "med.pos0",
+                            "sub-district %d: %d rooms, positions %d..%d, %d servers, %d "
+                            "staffed (a damaged or edited checkpoint)",
+                            (int)s, (int)md->rooms[s], (int)md->pos0[s], (int)md->pos0[s + 1],
+                            (int)md->q[s].nserv, (int)md->staffed[s]);
+    }
+    return SIM_OK;
+}
+
+void med_state_register(med_model *md, const sim_world *w, sim_state *st)
 {
     const int64_t npos = md->pos0 ? md->pos0[md->nsub] : 0;
     sim_state_scope(st, "med");
     SIM_STATE_ARRAY(st, "new_disputes", md->new_disputes, md->ncomp);
+    SIM_STATE_IN(st, 0, 1000);
     SIM_STATE_ARRAY(st, "next", md->next, md->ncomp);
+    SIM_STATE_IN(st, -1, INT64_MAX / 2);
     SIM_STATE_ARRAY(st, "rooms", md->rooms, md->nsub);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "pos0", md->pos0, (int64_t)md->nsub + 1);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "u_fill", md->u_fill, npos);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "u_part", md->u_part, npos);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "part", md->part, npos);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "staffed", md->staffed, md->nsub);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "fte", md->fte, md->nsub);
+    SIM_STATE_IN(st, 0, 1e9);
     SIM_STATE_ARRAY(st, "linkage_open", md->linkage_open, md->nsub);
+    SIM_STATE_IN(st, 0, UINT32_MAX);
     SIM_STATE_SCALAR(st, "broken", md->broken);
+    SIM_STATE_IN(st, 0, 0); /* set and reported within one day: never saved as 1 */
     for (int32_t s = 0; s < md->nsub; s++) {
         sim_state_scope(st, "med.q%d", (int)s);
-        q_state_register(&md->q[s], st);
+        q_state_register(&md->q[s], st, w->sub_comp0[s], w->sub_comp0[s + 1], 1);
     }
 }

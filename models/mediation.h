@@ -51,9 +51,10 @@
 
 #include <stdint.h>
 
-#include "sim/err.h"
-#include "sim/params.h"
-#include "sim/queue.h"
+#include "err.h"
+#include "params.h"
+#include "queue.h"
+#include "world.h"
 
 struct mdl_model;
 
@@ -74,6 +75,7 @@ typedef struct {
     double *fte;           /* [nsub] derived: full-time equivalents */
     int64_t *linkage_open; /* [nsub] escalated disputes open at the linkage */
     int broken;            /* a policy's re-staffing ran out of memory */
+    int32_t npos;          /* pos0[nsub] as created (checks a loaded pos0) */
 } med_model;
 
 sim_status med_create(med_model *s, const struct mdl_model *m, sim_error *err);
@@ -82,7 +84,12 @@ void med_destroy(med_model *s);
 /* Register the mediation state (sim/state.h), scope "med": outbox,
  * rooms and positions (fixed draws and derived staffing), the linkage, the
  * broken flag and each sub-district's queue (scope "med.q<s>"). */
-void med_state_register(med_model *s, sim_state *st);
+void med_state_register(med_model *s, const sim_world *w, sim_state *st);
+
+/* After a checkpoint is loaded: the positions agree with the rooms, and
+ * each line has no more servers than positions (SIM_EINPUT naming the
+ * entry). */
+sim_status med_state_check(const med_model *s, sim_error *err);
 
 /* Compound phase: neighbour disputes arise in compound c (into the outbox
  * the sub-district phase reads). */

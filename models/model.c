@@ -1,7 +1,7 @@
 /* models/model.c — see model.h.  The daily schedule is mdl_step(). */
 #include "model.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -274,9 +274,22 @@ void mdl_state_register(mdl_model *m, sim_state *st)
     oc_state_register(&m->oc, st);
     party_state_register(&m->party, st);
     rc_state_register(&m->rc, st);
-    enf_state_register(&m->enf, st);
-    med_state_register(&m->med, st);
+    enf_state_register(&m->enf, m->w, st);
+    med_state_register(&m->med, m->w, st);
     sim_state_scope(st, NULL);
+    sim_state_on_load(st, mdl_state_check, m);
+}
+
+sim_status mdl_state_check(void *model, sim_error *err)
+{
+    const mdl_model *m = model;
+    SIM_TRY(err, hh_state_check(&m->hh, m->w, err));
+    SIM_TRY(err, pmc_state_check(&m->pmc, m->w, err));
+    SIM_TRY(err, oc_state_check(&m->oc, err));
+    SIM_TRY(err, rc_state_check(&m->rc, m->w, err));
+    SIM_TRY(err, enf_state_check(&m->enf, m->w, err));
+    SIM_TRY(err, med_state_check(&m->med, err));
+    return SIM_OK;
 }
 
 /* ---- shared buffers --------------------------------------------------------- */
@@ -345,19 +358,35 @@ void mdl_shared_state_register(mdl_shared *s, sim_state *st)
 {
     sim_state_scope(st, "shared");
     SIM_STATE_ARRAY(st, "oc_state", s->oc_state, s->ncomp);
+    SIM_STATE_IN(st, OC_ABSENT, OC_CAPTURED);
     SIM_STATE_ARRAY(st, "oc_trust", s->oc_trust, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "oc_satisfaction", s->oc_satisfaction, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "oc_supervision", s->oc_supervision, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "rc_acting", s->rc_acting, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "rc_trust", s->rc_trust, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "rc_satisfaction", s->rc_satisfaction, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "rc_service_hours", s->rc_service_hours, s->ncomp);
+    SIM_STATE_IN(st, 0, 1e6);
     SIM_STATE_ARRAY(st, "rc_supervision", s->rc_supervision, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "mobilisation", s->mobilisation, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "detection", s->detection, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "complaints_rc", s->complaints_rc, s->ncomp);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "complaints_oc", s->complaints_oc, s->ncomp);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "complaints_hotline", s->complaints_hotline, s->ncomp);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "pending_rc", s->pending_rc, s->ncomp);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "violations_open", s->violations_open, s->ncomp);
+    SIM_STATE_IN(st, 0, INT32_MAX);
 }

@@ -28,11 +28,11 @@
 #include "pmc.h"
 #include "rc.h"
 #include "shared.h"
-#include "sim/ctx.h"
-#include "sim/err.h"
-#include "sim/metrics.h"
-#include "sim/params.h"
-#include "sim/world.h"
+#include "ctx.h"
+#include "err.h"
+#include "metrics.h"
+#include "params.h"
+#include "world.h"
 
 /* Days in a billing month: compound c bills on days d with d % 30 == c % 30,
  * which spreads the monthly work evenly over the days. */
@@ -81,6 +81,11 @@ void mdl_apply_change(mdl_model *m, int param, double value, int64_t day);
  * it, and it stays valid as the model runs (growable arrays are reached
  * through their pointers). */
 void mdl_state_register(mdl_model *m, sim_state *st);
+
+/* The checks across fields of every module (xx_state_check), run by the
+ * registry after a checkpoint is loaded (sim_state_on_load): every value
+ * has been range-checked by then; these check what one field cannot say. */
+sim_status mdl_state_check(void *m, sim_error *err);
 
 /* Cross-field checks of a parameter set (one place for every rule that
  * involves more than one parameter; models/params_check.c).  SIM_EINPUT with

@@ -32,7 +32,7 @@
  */
 #include "oc.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -41,7 +41,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "model.h"
-#include "sim/rng.h"
+#include "rng.h"
 
 static inline double clamp01(double x)
 {
@@ -988,38 +988,81 @@ sim_status oc_compound_day(struct mdl_model *m, int32_t c, int64_t day)
     return SIM_OK;
 }
 
+sim_status oc_state_check(const oc_model *s, sim_error *err)
+{
+    for (int32_t c = 0; c < s->ncomp; c++)
+        if (s->filled[c] > s->seats[c] || s->working[c] > s->filled[c] ||
+            s->cross[c] > s->filled[c])
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "oc.filled",
+                            "compound %d: %d seats, %d filled, %d working, %d cross-appointed "
+                            "(a damaged or edited checkpoint)",
+                            (int)c, (int)s->seats[c], (int)s->filled[c], (int)s->working[c],
+                            (int)s->cross[c]);
+    return SIM_OK;
+}
+
 void oc_state_register(oc_model *s, sim_state *st)
 {
     const int64_t n = s->ncomp, ns = n * OC_SEATS_MAX, nq = n * OC_QUEUE;
     sim_state_scope(st, "oc");
     SIM_STATE_ARRAY(st, "state", s->state, n);
+    SIM_STATE_IN(st, OC_ABSENT, OC_CAPTURED);
     SIM_STATE_ARRAY(st, "seats", s->seats, n);
+    SIM_STATE_IN(st, OC_SEATS_MIN, OC_SEATS_MAX);
     SIM_STATE_ARRAY(st, "attempts", s->attempts, n);
+    SIM_STATE_IN(st, 0, UINT8_MAX);
     SIM_STATE_ARRAY(st, "flags", s->flags, n);
+    SIM_STATE_IN(st, 0, OCF_REPLACE_PENDING);
     SIM_STATE_ARRAY(st, "term_end", s->term_end, n);
+    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
     SIM_STATE_ARRAY(st, "election_day", s->election_day, n);
+    SIM_STATE_IN(st, -1, SIM_STATE_DAYS);
     SIM_STATE_ARRAY(st, "low_days", s->low_days, n);
+    SIM_STATE_IN(st, 0, SIM_STATE_DAYS);
     SIM_STATE_ARRAY(st, "replace_block", s->replace_block, n);
+    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
     SIM_STATE_ARRAY(st, "trust", s->trust, n);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "sat", s->sat, n);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "u_secretary", s->u_secretary, n);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "u_disclosure", s->u_disclosure, n);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "u_membership", s->u_membership, n);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "filled", s->filled, n);
+    SIM_STATE_IN(st, 0, OC_SEATS_MAX);
     SIM_STATE_ARRAY(st, "working", s->working, n);
+    SIM_STATE_IN(st, 0, OC_SEATS_MAX);
     SIM_STATE_ARRAY(st, "cross", s->cross, n);
+    SIM_STATE_IN(st, 0, OC_SEATS_MAX);
     SIM_STATE_ARRAY(st, "competence", s->competence, n);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "integrity", s->integrity, n);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "effort", s->effort, n);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "m_competence", s->m_competence, ns);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "m_integrity", s->m_integrity, ns);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "m_effort", s->m_effort, ns);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "m_flags", s->m_flags, ns);
+    SIM_STATE_IN(st, 0, OCM_FILLED | OCM_IDLE | OCM_CROSS);
     SIM_STATE_ARRAY(st, "m_since", s->m_since, ns);
+    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
     SIM_STATE_ARRAY(st, "q_arose", s->q_arose, nq);
+    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
     SIM_STATE_ARRAY(st, "q_kind", s->q_kind, nq);
+    SIM_STATE_IN(st, OC_MATTER_ROUTINE, OC_MATTER_REPLACE);
     SIM_STATE_ARRAY(st, "q_len", s->q_len, n);
+    SIM_STATE_IN(st, 0, OC_QUEUE);
     SIM_STATE_SCALAR(st, "p_routine", s->p_routine);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_SCALAR(st, "p_ordinary", s->p_ordinary);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_SCALAR(st, "p_major", s->p_major);
+    SIM_STATE_IN(st, 0, 1);
 }

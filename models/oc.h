@@ -60,9 +60,9 @@
 #include <stdint.h>
 
 #include "assembly.h"
-#include "sim/err.h"
-#include "sim/params.h"
-#include "sim/state.h"
+#include "err.h"
+#include "params.h"
+#include "state.h"
 
 struct mdl_model;
 
@@ -125,6 +125,10 @@ void oc_destroy(oc_model *s);
  * above and the derived arrival probabilities (saved rather than re-derived,
  * so a checkpoint restores them exactly). */
 void oc_state_register(oc_model *s, sim_state *st);
+
+/* After a checkpoint is loaded: the seats in use within the committee's
+ * size (SIM_EINPUT naming the entry). */
+sim_status oc_state_check(const oc_model *s, sim_error *err);
 
 /* Governance of compound c for one day (the OC, its assemblies and
  * elections, the party organisation's part).  Writes the oc_* shared fields. */

@@ -10,7 +10,7 @@
  * with policy changes, and locates a failure at the line that set the key
  * named in the error; so name the key a user would most likely change.
  */
-#include "models/model.h"
+#include "model.h"
 
 sim_status mdl_params_check(const sim_params *p, sim_error *err)
 {

@@ -1,14 +1,14 @@
 /* models/party.c — see party.h. */
 #include "party.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
-#include "sim/rng.h"
+#include "rng.h"
 
 void party_destroy(party_model *s)
 {
@@ -89,5 +89,7 @@ void party_state_register(party_model *s, sim_state *st)
 {
     sim_state_scope(st, "party");
     SIM_STATE_ARRAY(st, "u_review", s->u_review, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "u_report", s->u_report, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
 }

@@ -39,9 +39,9 @@
 
 #include <stdint.h>
 
-#include "sim/err.h"
-#include "sim/params.h"
-#include "sim/state.h"
+#include "err.h"
+#include "params.h"
+#include "state.h"
 
 struct mdl_model;
 

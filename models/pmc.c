@@ -15,7 +15,7 @@
  */
 #include "pmc.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -23,7 +23,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "sim/rng.h"
+#include "rng.h"
 
 /* Room for open defects each compound's list starts with (about twice the
  * mean number open in the calibrated city). */
@@ -232,15 +232,42 @@ sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
     return SIM_OK;
 }
 
+sim_status pmc_state_check(const pmc_state *s, const sim_world *w, sim_error *err)
+{
+    for (int32_t c = 0; c < s->ncomp; c++) {
+        const pmc_defect_list *l = &s->open[c];
+        for (int32_t i = 0; i < l->n; i++) {
+            const pmc_defect *d = &l->d[i];
+            if (d->hh < w->comp_hh0[c] || d->hh >= w->comp_hh0[c + 1] ||
+                (d->filed >= 0 && d->filed < d->arose))
+                return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "pmc.open.hh",
+                                "compound %d: open defect %d of household %lld (the compound "
+                                "has %lld..%lld), arose day %d, filed day %d (a damaged or "
+                                "edited checkpoint)",
+                                (int)c, (int)i, (long long)d->hh, (long long)w->comp_hh0[c],
+                                (long long)w->comp_hh0[c + 1] - 1, (int)d->arose, (int)d->filed);
+        }
+    }
+    return SIM_OK;
+}
+
 void pmc_state_register(pmc_state *s, sim_state *st)
 {
     sim_state_scope(st, "pmc");
     SIM_STATE_ARRAY(st, "quality", s->quality, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "budget_quality", s->budget_quality, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     int open = SIM_STATE_LISTS(st, "open", s->open, s->ncomp, pmc_defect_list, pmc_defect);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_LIST_FIELD(st, open, "open.hh", pmc_defect, hh);
+    SIM_STATE_IN(st, 0, INT64_MAX);
     SIM_STATE_LIST_FIELD(st, open, "open.arose", pmc_defect, arose);
+    SIM_STATE_IN(st, 0, SIM_STATE_DAYS);
     SIM_STATE_LIST_FIELD(st, open, "open.filed", pmc_defect, filed);
+    SIM_STATE_IN(st, -1, SIM_STATE_DAYS);
     SIM_STATE_LIST_FIELD(st, open, "open.status", pmc_defect, status);
+    SIM_STATE_IN(st, DEFECT_SILENT, DEFECT_GAVE_UP);
     SIM_STATE_LIST_FIELD(st, open, "open.channel", pmc_defect, channel);
+    SIM_STATE_IN(st, CHANNEL_NONE, CHANNEL_HOTLINE);
 }

@@ -30,11 +30,11 @@
 
 #include "household.h"
 #include "shared.h"
-#include "sim/err.h"
-#include "sim/metrics.h"
-#include "sim/params.h"
-#include "sim/state.h"
-#include "sim/world.h"
+#include "err.h"
+#include "metrics.h"
+#include "params.h"
+#include "state.h"
+#include "world.h"
 
 enum { DEFECT_SILENT = 0, DEFECT_PENDING = 1, DEFECT_GAVE_UP = 2 };
 enum { CHANNEL_NONE = 0, CHANNEL_FIRM, CHANNEL_RC, CHANNEL_OC, CHANNEL_HOTLINE };
@@ -67,6 +67,10 @@ void pmc_destroy(pmc_state *s);
  * quality and every open defect (lists "pmc.open": counts and one array
  * per record field). */
 void pmc_state_register(pmc_state *s, sim_state *st);
+
+/* After a checkpoint is loaded: every open defect belongs to a household of
+ * its compound and was filed after it arose (SIM_EINPUT naming the entry). */
+sim_status pmc_state_check(const pmc_state *s, const sim_world *w, sim_error *err);
 
 /* Revenue per household per month from `paid` of `billed` households paying
  * in compound c, fees plus subsidy: sets the budget quality; returns the

@@ -36,7 +36,7 @@
  */
 #include "rc.h"
 
-#include "sim/alloc.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -45,7 +45,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "model.h"
-#include "sim/rng.h"
+#include "rng.h"
 
 /* Running rates are per 1,000 households per this many days. */
 #define RC_RATE_DAYS 30.0
@@ -337,21 +337,58 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
     return SIM_OK;
 }
 
+sim_status rc_state_check(const rc_model *s, const sim_world *w, sim_error *err)
+{
+    if (s->rc_w0[0] != 0 || s->rc_w0[s->nrc] != s->nworkers)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "rc.rc_w0",
+                        "the committees' workers run from %d to %d, not 0 to %d (a damaged "
+                        "or edited checkpoint)",
+                        (int)s->rc_w0[0], (int)s->rc_w0[s->nrc], (int)s->nworkers);
+    for (int32_t r = 0; r < s->nrc; r++) {
+        if (s->rc_w0[r + 1] < s->rc_w0[r])
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "rc.rc_w0",
+                            "committee %d: workers %d..%d (a damaged or edited checkpoint)",
+                            (int)r, (int)s->rc_w0[r], (int)s->rc_w0[r + 1]);
+        for (int32_t i = s->rc_w0[r]; i < s->rc_w0[r + 1]; i++)
+            if (s->w_comp[i] < w->rc_comp0[r] || s->w_comp[i] >= w->rc_comp0[r + 1])
+                return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "rc.w_comp",
+                                "worker %d of committee %d watches compound %d, not one of "
+                                "its %d..%d (a damaged or edited checkpoint)",
+                                (int)i, (int)r, (int)s->w_comp[i], (int)w->rc_comp0[r],
+                                (int)w->rc_comp0[r + 1] - 1);
+    }
+    return SIM_OK;
+}
+
 void rc_state_register(rc_model *s, sim_state *st)
 {
     sim_state_scope(st, "rc");
     SIM_STATE_ARRAY(st, "rc_w0", s->rc_w0, (int64_t)s->nrc + 1);
+    SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_ARRAY(st, "w_comp", s->w_comp, s->nworkers);
+    SIM_STATE_IN(st, 0, (double)s->ncomp - 1);
     SIM_STATE_ARRAY(st, "w_bias", s->w_bias, s->nworkers);
+    SIM_STATE_IN(st, -100, 100);
     SIM_STATE_ARRAY(st, "w_seen", s->w_seen, s->nworkers);
+    SIM_STATE_IN(st, -100, 100);
     SIM_STATE_ARRAY(st, "w_assess", s->w_assess, s->nworkers);
+    SIM_STATE_IN(st, -100, 100);
     SIM_STATE_ARRAY(st, "act_u", s->act_u, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "lapse_since", s->lapse_since, s->ncomp);
+    SIM_STATE_IN(st, -1, SIM_STATE_DAYS);
     SIM_STATE_ARRAY(st, "act_since", s->act_since, s->ncomp);
+    SIM_STATE_IN(st, -1, SIM_STATE_DAYS);
     SIM_STATE_ARRAY(st, "act_done", s->act_done, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "complaints", s->complaints, s->ncomp);
+    SIM_STATE_IN(st, 0, 1e12);
     SIM_STATE_ARRAY(st, "followed", s->followed, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "seen_penalty", s->seen_penalty, s->ncomp);
+    SIM_STATE_IN(st, 0, 1e12);
     SIM_STATE_SCALAR(st, "admin_per_worker", s->admin_per_worker);
+    SIM_STATE_IN(st, 0, 1e6);
     SIM_STATE_SCALAR(st, "effectiveness", s->effectiveness);
+    SIM_STATE_IN(st, 0, 1e6);
 }

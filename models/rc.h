@@ -52,9 +52,10 @@
 
 #include <stdint.h>
 
-#include "sim/err.h"
-#include "sim/params.h"
-#include "sim/state.h"
+#include "err.h"
+#include "params.h"
+#include "state.h"
+#include "world.h"
 
 struct mdl_model;
 
@@ -88,6 +89,11 @@ void rc_destroy(rc_model *s);
 /* Register the committees' state (sim/state.h), scope "rc": workers,
  * per-compound arrays and the derived hours and effectiveness. */
 void rc_state_register(rc_model *s, sim_state *st);
+
+/* After a checkpoint is loaded: the committees' workers partition the
+ * workers and each watches a compound of its committee (SIM_EINPUT naming
+ * the entry). */
+sim_status rc_state_check(const rc_model *s, const sim_world *w, sim_error *err);
 
 /* One day of residents' committee r (its workers' hours, acting for
  * failed OCs, the workers' assessments).  Writes the rc_* shared fields of

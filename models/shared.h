@@ -15,8 +15,8 @@
 
 #include <stdint.h>
 
-#include "sim/err.h"
-#include "sim/state.h"
+#include "err.h"
+#include "state.h"
 
 /* Owners' committee states. */
 enum {

@@ -8,12 +8,15 @@
 #include "checkpoint.h"
 
 #include <errno.h>
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <hdf5.h>
 
+#include "hold.h"
+#include "inifile.h"
 #include "output.h"
 #include "troika_version.h"
 
@@ -144,6 +147,8 @@ sim_status ckpt_write(const char *path, const ckpt_info *in, sim_state *st,
     PUT(out_put_group(o, "/state", err));
     put_arg a = {o};
     PUT(sim_state_save(st, put_state, &a, err));
+    if (sim_hold_at("checkpoint") == in->day) /* a test hook: a kill mid-write */
+        sim_hold("checkpoint", in->day, NULL);
 
     PUT(out_put_group(o, "/result", err));
     int64_t cd[2] = {in->day, SIM_MET_N};
@@ -397,6 +402,59 @@ static sim_status read_panels(const sim_checkpoint *ck, hid_t f, const char *gro
     return SIM_OK;
 }
 
+/* SIM_EINPUT unless the n values of type t at data, read from `path`, are
+ * in [lo, hi] (NaN never is). */
+static sim_status check_values(const sim_checkpoint *ck, const char *path, sim_vtype t,
+                               const void *data, int64_t n, double lo, double hi,
+                               sim_error *err)
+{
+    int64_t bad = 0;
+    if (sim_state_in_range(t, data, n, lo, hi, &bad))
+        return SIM_OK;
+    char range[120];
+    sim_state_range_text(lo, hi, range, sizeof range);
+    return BAD("%s: element %lld is %.17g, %s (a damaged or edited checkpoint)", path,
+               (long long)bad, sim_state_value(t, data, bad), range);
+}
+
+/* The result so far: finite values, and the panel rows those of the days
+ * done (row k is day (k+1) x interval - 1). */
+static sim_status check_result(const sim_checkpoint *ck, const ckpt_info *in, sim_error *err)
+{
+    const int64_t interval = in->params.run_panel_interval;
+    if (in->nsamples != in->day / interval)
+        return BAD("/result/sample_day has %lld rows; %lld days at one row every %lld days "
+                   "make %lld (a damaged or edited checkpoint)",
+                   (long long)in->nsamples, (long long)in->day, (long long)interval,
+                   (long long)(in->day / interval));
+    for (int64_t k = 0; k < in->nsamples; k++)
+        if (in->sample_day[k] != (k + 1) * interval - 1)
+            return BAD("/result/sample_day: row %lld is day %lld, not %lld (a damaged or "
+                       "edited checkpoint)",
+                       (long long)k, (long long)in->sample_day[k],
+                       (long long)((k + 1) * interval - 1));
+    SIM_TRY(err, check_values(ck, "/result/city", SIM_V_F64, in->city, in->day * SIM_MET_N,
+                              -DBL_MAX, DBL_MAX, err));
+    SIM_TRY(err, check_values(ck, "/result/acc", SIM_V_F64, in->acc, in->nacc, -1e30, 1e30,
+                              err));
+    SIM_TRY(err, check_values(ck, "/result/subacc", SIM_V_F64, in->sacc, in->nsacc, -1e30,
+                              1e30, err)); /* sums of a float panel's values */
+    for (int m = 0; m < SIM_MET_N; m++) {
+        char p[160];
+        if (in->panel[m]) {
+            snprintf(p, sizeof p, "/result/panel/%s", sim_metric_table[m].name);
+            SIM_TRY(err, check_values(ck, p, SIM_V_F32, in->panel[m], in->nsamples * in->ncomp,
+                                      -DBL_MAX, DBL_MAX, err));
+        }
+        if (in->subpanel[m]) {
+            snprintf(p, sizeof p, "/result/subpanel/%s", sim_metric_table[m].name);
+            SIM_TRY(err, check_values(ck, p, SIM_V_F32, in->subpanel[m], in->nsamples * in->nsub,
+                                      -DBL_MAX, DBL_MAX, err));
+        }
+    }
+    return SIM_OK;
+}
+
 /* The first line where two newline-joined lists differ (for messages). */
 static void first_difference(const char *a, const char *b, char *buf, size_t n)
 {
@@ -468,10 +526,11 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
     char *keys = NULL, *mets = NULL, *want = NULL, *format = NULL, *version = NULL;
     double *pv = NULL;
     hid_t f = H5I_INVALID_HID;
-    FILE *probe = fopen(path, "rb");
+    int reg = sim_file_regular(path); /* a FIFO would block */
+    FILE *probe = reg == 0 ? fopen(path, "rb") : NULL;
     if (!probe) {
         s = SIM_FAIL(err, SIM_EINPUT, path, 0, "--checkpoint", "cannot read the checkpoint: %s",
-                     strerror(errno));
+                     sim_file_strerror(reg ? reg : errno));
         goto fail;
     }
     fclose(probe);
@@ -559,8 +618,10 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
 
     GET(read_expect(ck, f, "/run/params", SIM_V_F64, sim_param_count, 1, (void **)&pv, err));
     sim_params_default(&in->params);
-    for (int i = 0; i < sim_param_count; i++)
+    for (int i = 0; i < sim_param_count; i++) {
+        GET(sim_param_check_value(i, pv[i], path, "/run/params", err));
         sim_param_put(&in->params, i, pv[i]);
+    }
 
     GET(read_expect(ck, f, "/result/city", SIM_V_F64, in->day, SIM_MET_N, (void **)&ck->city,
                     err));
@@ -576,6 +637,7 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
     in->sample_day = ck->sample_day;
     in->acc = ck->acc;
     in->sacc = ck->sacc;
+    GET(check_result(ck, in, err));
 
     iter_arg a = {ck, f, err, SIM_OK};
     hid_t g = H5Gopen2(f, "/state", H5P_DEFAULT);
@@ -654,6 +716,8 @@ static sim_status get_state(void *arg, const char *name, sim_vtype t, int64_t n,
                         "(another city or model)",
                         name, sim_vtype_name(e->type), (long long)e->n, sim_vtype_name(t),
                         (long long)n);
+    if (!data) /* only asked whether the file has it */
+        return SIM_OK;
     if (n > 0)
         memcpy(data, e->data, (size_t)n * sim_vtype_size(t));
     a->used[k] = 1;
@@ -667,6 +731,8 @@ sim_status ckpt_restore(const sim_checkpoint *ck, sim_state *st, sim_error *err)
     if (!a.used)
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory restoring %s", ck->path);
     sim_status s = sim_state_load(st, get_state, &a, err);
+    if (s == SIM_EINPUT && err && !err->file[0]) /* a value refused by the registry */
+        snprintf(err->file, sizeof err->file, "%s", ck->path);
     for (int i = 0; s == SIM_OK && i < ck->nent; i++)
         if (!a.used[i])
             s = SIM_FAIL(err, SIM_EINPUT, ck->path, 0, ck->ent[i].name,

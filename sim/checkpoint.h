@@ -9,7 +9,7 @@
  *     only in a fork given --seed), the day reached (the next day to
  *     simulate), the index of the next pending policy change and the
  *     current parameters (after the policies applied so far);
- *   - every entry of the state registry (sim/state.h), by name;
+ *   - every entry of the state registry (core/state.h), by name;
  *   - the result so far: the city series of the days done, the rows of the
  *     per-compound and per-sub-district panels sampled so far and the
  *     runner's accumulators for both (doubles), so a resumed run writes the

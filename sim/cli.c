@@ -27,7 +27,7 @@
 #include "cli_util.h"
 #include "ctx.h"
 #include "err.h"
-#include "models/model.h"
+#include "model.h"
 #include "params.h"
 #include "runner.h"
 #include "scenario.h"
@@ -245,11 +245,11 @@ static int cmd_run(int argc, char **argv)
             ro.forked_from = label;
         }
     }
-    if (ckpath && (strcmp(ckpath, out) == 0 || (ck && strcmp(ckpath, ckpt_path(ck)) == 0 &&
-                                                !resume))) {
+    if (ckpath && (same_file(ckpath, out) || (ck && same_file(ckpath, ckpt_path(ck)) &&
+                                              !resume))) {
         SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--checkpoint",
                  "the checkpoint file %s would overwrite %s; choose another name", ckpath,
-                 strcmp(ckpath, out) == 0 ? "the output" : "the checkpoint forked from");
+                 same_file(ckpath, out) ? "the output" : "the checkpoint forked from");
         goto fail;
     }
     /* Check the output path before spending the run's time. */

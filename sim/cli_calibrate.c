@@ -1,5 +1,5 @@
 /* sim/cli_calibrate.c — `troika calibrate CALIBRATION.ini`: fit free
- * parameters to target figures (analysis/calibrate.h) and write the result
+ * parameters to target figures (sim/calibrate.h) and write the result
  * as a scenario fragment (Nelder-Mead) or a posterior file (ABC-SMC,
  * analysis/abc.h); `--check POSTERIOR.h5`: the posterior predictive check. */
 #define _XOPEN_SOURCE 700 /* realpath */
@@ -15,12 +15,12 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "analysis/abc.h"
-#include "analysis/abc_store.h"
-#include "analysis/sweep.h"
-#include "analysis/sweep_mpi.h"
-#include "analysis/calibrate.h"
-#include "ini.h"
+#include "abc.h"
+#include "abc_store.h"
+#include "calibrate.h"
+#include "design.h"
+#include "inifile.h"
+#include "sweep_mpi.h"
 #include "cli_util.h"
 #include "metrics.h"
 #include "params.h"
@@ -176,8 +176,9 @@ static sim_status run_abc(cal_calibration *c, sim_ctx *ctx, const char *out, int
     }
     if ((st = abc_create(&r, &cfg, err)) != SIM_OK)
         goto done;
+    abc_ranks mpi = {rank, ranks, swm_any, swm_bcast_bytes, swm_allgather_bytes};
     abc_exec ex = {ctx->threads, rank == 0 ? parts : NULL, identity, restart, log, ctx->stop,
-                   rank, ranks};
+                   ranks > 1 ? &mpi : NULL};
     if (log)
         fprintf(log, "troika calibrate --method abc-smc: %d particles, batches of %d, %d "
                      "parameters, %d targets fitted, %d run(s) a simulation; finished "

@@ -1,4 +1,4 @@
-/* sim/cli_calibrate.h — `troika calibrate` (see analysis/calibrate.h). */
+/* sim/cli_calibrate.h — `troika calibrate` (see sim/calibrate.h). */
 #ifndef TROIKA_SIM_CLI_CALIBRATE_H
 #define TROIKA_SIM_CLI_CALIBRATE_H
 

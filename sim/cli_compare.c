@@ -16,13 +16,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis/afile.h"
-#include "analysis/compare.h"
-#include "analysis/diff.h"
-#include "analysis/h5compare.h"
-#include "analysis/report.h"
-#include "analysis/table.h"
-#include "analysis/ui.h"
+#include "afile.h"
+#include "compare.h"
+#include "compare_run.h"
+#include "diff.h"
+#include "scn_diff.h"
+#include "h5compare.h"
+#include "report.h"
+#include "table.h"
+#include "ui.h"
 #include "cli_util.h"
 #include "ctx.h"
 #include "metrics.h"

@@ -14,11 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis/sensitivity.h"
-#include "analysis/sweep.h"
-#include "analysis/sweep_exec.h"
-#include "analysis/sweep_mpi.h"
-#include "analysis/sweep_store.h"
+#include "sensitivity.h"
+#include "sweep.h"
+#include "sweep_exec.h"
+#include "sweep_mpi.h"
+#include "sweep_store.h"
 #include "cli_util.h"
 #include "ctx.h"
 #include "err.h"

@@ -1,5 +1,5 @@
 /* sim/cli_sweep.h — `troika sweep`, `troika merge` and `troika sensitivity`
- * (see analysis/sweep.h, sweep_exec.h, sweep_mpi.h, sensitivity.h and
+ * (see sim/sweep.h, sweep_exec.h, sweep_mpi.h, sensitivity.h and
  * docs/SWEEPS.md).  Handlers return the process exit status. */
 #ifndef TROIKA_SIM_CLI_SWEEP_H
 #define TROIKA_SIM_CLI_SWEEP_H

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "params.h"
 
@@ -152,6 +153,20 @@ sim_status build_scenario(scn_scenario *s, const scenario_opts *so, sim_error *e
     return SIM_OK;
 }
 
+/* The key of a --set assignment "KEY=VALUE": its start and length, spaces
+ * around it left out. */
+static size_t set_key(const char *a, const char **key)
+{
+    while (*a == ' ' || *a == '\t')
+        a++;
+    const char *eq = strchr(a, '=');
+    size_t n = eq ? (size_t)(eq - a) : strlen(a);
+    while (n > 0 && (a[n - 1] == ' ' || a[n - 1] == '\t'))
+        n--;
+    *key = a;
+    return n;
+}
+
 int scenario_option(opt_parser *o, scenario_opts *so, sim_error *err, int *bad)
 {
     const char *v;
@@ -170,10 +185,49 @@ int scenario_option(opt_parser *o, scenario_opts *so, sim_error *err, int *bad)
     if (is_opt(o, "--set", NULL)) {
         if (!(v = opt_value(o, err)))
             return *bad = 1;
+        const char *k, *kk;
+        size_t n = set_key(v, &k);
+        for (int i = 0; i < so->nsets; i++)
+            if (set_key(so->sets[i], &kk) == n && strncmp(k, kk, n) == 0) {
+                SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--set",
+                         "%.*s is set twice ('%s', then '%s'); give each key once", (int)n, k,
+                         so->sets[i], v);
+                return *bad = 1;
+            }
         so->sets[so->nsets++] = v;
         return 1;
     }
     return 0;
+}
+
+/* The folder of path (device and inode) and its last component. */
+static int locate(const char *path, struct stat *dir, const char **name)
+{
+    const char *slash = strrchr(path, '/');
+    *name = slash ? slash + 1 : path;
+    if (!slash)
+        return stat(".", dir);
+    size_t n = (size_t)(slash - path);
+    char *d = malloc(n + 2);
+    if (!d)
+        return -1;
+    snprintf(d, n + 2, "%.*s", (int)(n ? n : 1), n ? path : "/");
+    int r = stat(d, dir);
+    free(d);
+    return r;
+}
+
+int same_file(const char *a, const char *b)
+{
+    if (strcmp(a, b) == 0)
+        return 1;
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0) /* both exist: the same inode? */
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    const char *na, *nb;
+    if (locate(a, &sa, &na) != 0 || locate(b, &sb, &nb) != 0)
+        return 0;
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino && strcmp(na, nb) == 0;
 }
 
 char *join_command(int argc, char **argv)

@@ -84,4 +84,9 @@ int scenario_option(opt_parser *o, scenario_opts *so, sim_error *err, int *bad);
  * frees; NULL on allocation failure. */
 char *join_command(int argc, char **argv);
 
+/* Do paths a and b name the same file, existing or not (the same folder,
+ * by device and inode, and the same name in it)?  "t/./x.h5" and "t/x.h5"
+ * do; so does an existing file reached by two links. */
+int same_file(const char *a, const char *b);
+
 #endif

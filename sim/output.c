@@ -72,49 +72,6 @@ struct sim_output {
 
 /* ---- errors -------------------------------------------------------------- */
 
-typedef struct {
-    char desc[400];
-    int found;
-} h5_detail;
-
-static herr_t h5_walk_cb(unsigned n, const H5E_error2_t *e, void *data)
-{
-    h5_detail *d = data;
-    if (n != 0 || d->found)
-        return 0;
-    d->found = 1;
-    const char *desc = e->desc ? e->desc : "";
-    /* the sec2 driver puts the system's message in quotes: keep only that */
-    const char *q = strstr(desc, "error message = '");
-    if (q) {
-        q += strlen("error message = '");
-        const char *end = strchr(q, '\'');
-        int len = end ? (int)(end - q) : (int)strlen(q);
-        snprintf(d->desc, sizeof d->desc, "%.*s", len, q);
-        return 0;
-    }
-    char minor[160] = "";
-    if (H5Eget_msg(e->min_num, NULL, minor, sizeof minor) < 0)
-        minor[0] = '\0';
-    if (desc[0] && minor[0])
-        snprintf(d->desc, sizeof d->desc, "%s (%s)", desc, minor);
-    else
-        snprintf(d->desc, sizeof d->desc, "%s", desc[0] ? desc : minor);
-    return 0;
-}
-
-/* The innermost message on HDF5's error stack (then cleared). */
-void out_h5_describe(char *buf, size_t n)
-{
-    h5_detail d;
-    memset(&d, 0, sizeof d);
-    if (H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, h5_walk_cb, &d) < 0 || !d.found ||
-        !d.desc[0])
-        snprintf(d.desc, sizeof d.desc, "unknown HDF5 error");
-    H5Eclear2(H5E_DEFAULT);
-    snprintf(buf, n, "%s", d.desc);
-}
-
 /* Raise SIM_EIO for a failed HDF5 call, with HDF5's own explanation. */
 static sim_status h5_fail(const sim_output *o, sim_error *err, int src_line,
                           const char *func, const char *what)
@@ -435,6 +392,12 @@ sim_status out_open(sim_output **out, const char *path, int force, sim_error *er
                            path);
             goto fail;
         }
+    } else if (errno == ENOENT && lstat(path, &st) == 0) {
+        /* found at the end, the run's time lost: refused now */
+        s = INPUT_FAIL("%s is a symbolic link to a missing file; remove the link or name "
+                       "another file",
+                       path);
+        goto fail;
     } else if (errno != ENOENT && errno != ENOTDIR) {
         char m[256];
         snprintf(m, sizeof m, "%s", strerror(errno));

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "h5err.h"
 #include "params.h"
 #include "state.h"
 #include "world.h"
@@ -121,11 +122,6 @@ sim_status out_put_attr_u64(sim_output *o, const char *obj, const char *name, ui
 /* HDF5 file and memory types of an element type (hid_t values). */
 int64_t out_h5_file_type(sim_vtype t);
 int64_t out_h5_mem_type(sim_vtype t);
-
-/* The innermost message on HDF5's error stack (cleared): the system's own
- * message when the file driver failed, else the description and its minor
- * code.  Shared by every HDF5 reader and writer of troika. */
-void out_h5_describe(char *buf, size_t n);
 
 /* The path of the temporary file (for messages and signal handlers). */
 const char *out_temp_path(const sim_output *o);

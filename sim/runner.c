@@ -6,7 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "models/model.h"
+#include "hold.h"
+#include "model.h"
 
 void sim_result_destroy(sim_result *r)
 {
@@ -279,8 +280,17 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
     int64_t first = from ? from->day : 0;
     if (o->checkpoint_every > 0 && (!o->checkpoint_path || !o->checkpoint_path[0]))
         return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "checkpoints without a path");
-    if (from)
+    if (from) {
         SIM_TRY(err, check_structure(s, o->from, err));
+        /* the checkpoint's current levers: each in range when loaded, and
+         * together by the rules across parameters */
+        if (mdl_params_check(&from->params, err) != SIM_OK) {
+            snprintf(err->file, sizeof err->file, "%s", ckpt_path(o->from));
+            snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
+                     " (in /run/params)");
+            return SIM_EINPUT;
+        }
+    }
 
     run_state rs;
     memset(&rs, 0, sizeof rs);
@@ -396,7 +406,10 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
 
     double t0 = now_seconds(), last = t0;
     int64_t saved = first; /* day of the latest checkpoint (or start) */
+    int64_t hold_day = sim_hold_at("day"); /* a test hook: -1 unless set */
     for (int64_t day = first; day < days; day++) {
+        if (day == hold_day)
+            sim_hold("day", day, ctx->stop);
         if (sim_ctx_stopping(ctx) || (o->stop_at > 0 && day == o->stop_at)) {
             if (o->checkpoint_every > 0 && day > saved &&
                 (st = write_checkpoint(&rs, day)) != SIM_OK)

@@ -3,7 +3,7 @@
  * Design.  Each file goes through two phases.
  *
  *  1. Read and check the file on its own.  The whole text is read into
- *     memory (it also goes into s->sources) and parsed by sim/ini.c into
+ *     memory (it also goes into s->sources) and parsed by core/inifile.c into
  *     entries (section, key, value, line), which notes syntax problems and
  *     a key given twice; here we add unknown sections and keys.  Of all the
  *     problems found, the one on the earliest line is reported.
@@ -33,8 +33,8 @@
 #include <string.h>
 
 
-#include "ini.h"
-#include "models/model.h"
+#include "inifile.h"
+#include "model.h"
 
 #define SCN_MAX_DEPTH 32              /* files in one extends chain */
 #define SCN_MAX_FILE (1024L * 1024L)  /* a scenario is a short text */
@@ -417,12 +417,12 @@ static sim_status read_text(const char *path, const char *written, const scn_loc
     }
     if (from) {
         if (strcmp(written, path) == 0)
-            return fail_at(err, from, "extends", "cannot read '%s': %s", written, strerror(e));
+            return fail_at(err, from, "extends", "cannot read '%s': %s", written, sim_file_strerror(e));
         return fail_at(err, from, "extends", "cannot read '%s' (%s): %s", written, path,
-                       strerror(e));
+                       sim_file_strerror(e));
     }
     return SIM_FAIL(err, SIM_EINPUT, path, 0, "", "cannot read the scenario file: %s",
-                    strerror(e));
+                    sim_file_strerror(e));
 }
 
 static sim_status add_source(scn_scenario *s, const char *path, const char *text, size_t len,

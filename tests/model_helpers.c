@@ -10,8 +10,8 @@
 #include <omp.h>
 #include <string.h>
 
-#include "sim/ctx.h"
-#include "sim/scenario.h"
+#include "ctx.h"
+#include "scenario.h"
 
 /* Apply sets to s; a rejected assignment fails the test with its message. */
 static void apply(scn_scenario *s, const char **sets, int nsets, sim_error *err)

@@ -11,11 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "models/model.h"
-#include "sim/metrics.h"
-#include "sim/params.h"
-#include "sim/runner.h"
-#include "sim/world.h"
+#include "model.h"
+#include "metrics.h"
+#include "params.h"
+#include "runner.h"
+#include "world.h"
 
 /* The default parameters, then sets[0..nsets) applied in order. */
 void params_with(sim_params *p, const char **sets, int nsets);

@@ -14,8 +14,8 @@
 #include <gsl/gsl_randist.h>
 #include <omp.h>
 
-#include "analysis/abc.h"
-#include "sim/rng.h"
+#include "abc.h"
+#include "rng.h"
 
 #define D 12
 
@@ -50,7 +50,7 @@ static int bench(int threads, const char *parts)
     abc_run *r = NULL;
     sim_error err;
     sim_error_clear(&err);
-    abc_exec ex = {threads, parts, "bench\n", 1, NULL, NULL, 0, 1};
+    abc_exec ex = {threads, parts, "bench\n", 1, NULL, NULL, NULL};
     double t0 = omp_get_wtime();
     if (abc_create(&r, &c, &err) != SIM_OK || abc_execute(r, sim_cheap, NULL, &ex, &err) != SIM_OK) {
         fprintf(stderr, "bench_abc: %s\n", err.msg);

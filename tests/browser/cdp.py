@@ -122,17 +122,6 @@ class Browser:
                 if m["method"] == method and (session is None or m.get("sessionId") == session):
                     return m
 
-    def drain(self, seconds):
-        """Collect events for a while (late console messages, requests)."""
-        deadline = time.monotonic() + seconds
-        try:
-            while True:
-                m = self._read_one(deadline)
-                if "method" in m:
-                    self.events.append(m)
-        except CDPError:
-            pass
-
     def open_page(self):
         t = self.call("Target.createTarget", {"url": "about:blank"})
         a = self.call("Target.attachToTarget", {"targetId": t["targetId"], "flatten": True})

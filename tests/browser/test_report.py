@@ -202,7 +202,9 @@ def check_page(b, html, lang, exp, art, c):
     url = "file://" + os.path.abspath(html)
     b.call("Page.navigate", {"url": url}, s)
     b.wait_event("Page.loadEventFired", s)
-    b.drain(1.0)
+    # the frame is done (after the load event): a page without scripts sends
+    # nothing more, so no settling time is needed
+    b.wait_event("Page.frameStoppedLoading", s)
     r = b.call("Runtime.evaluate", {"expression": PROBE, "returnByValue": True}, s)
     page = json.loads(r["result"]["value"])
 

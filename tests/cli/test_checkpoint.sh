@@ -5,6 +5,7 @@
 # changes is a resume; compare --from shares the burn-in; refusals exit 2 with one line.
 set -u
 troika=${1:?usage: test_checkpoint.sh TROIKA}
+. "$(dirname "$0")/../hold.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
@@ -39,20 +40,18 @@ expect2() {
 
 # --- (b) killed and resumed == uninterrupted -------------------------------------
 "$troika" run -q --days 610 --threads 2 -o full.h5 || bad "full run"
-"$troika" run -q --days 610 --threads 2 --checkpoint-every 40 -o part.h5 2>stop.txt &
+# SIGTERM while the run holds at day 100 (the TROIKA_HOLD test hook; the
+# checkpoint of day 80 is on disk): it writes the checkpoint of day 100
+TROIKA_HOLD=day:100 TROIKA_HOLD_MARK=$tmp/hold.mark \
+  "$troika" run -q --days 610 --threads 2 --checkpoint-every 40 -o part.h5 2>stop.txt &
 pid=$!
-for _ in $(seq 200); do [ -e part.h5.ckpt.h5 ] && break; sleep 0.02; done
-sleep 0.1
+held hold.mark $pid || bad "the run did not hold at day 100"
 kill -TERM $pid
 wait $pid
 rc=$?
-if [ -e part.h5 ]; then
-  echo "note: the run finished before the signal; resuming its last checkpoint is still checked"
-  rm -f part.h5
-  [ $rc -eq 0 ] && ok || bad "run exit $rc"
-else
-  [ $rc -eq 143 ] && ok || bad "stopped run: exit $rc, want 143 (SIGTERM)"
-fi
+[ $rc -eq 143 ] && [ ! -e part.h5 ] && grep -q "stopped by a signal on day 100; resume from" stop.txt \
+  && ok || bad "stopped run: exit $rc, want 143 (SIGTERM): $(cat stop.txt)"
+h5dump -a day part.h5.ckpt.h5 | grep -q "(0): 100" && ok || bad "the checkpoint is not of day 100"
 "$troika" run -q --resume part.h5.ckpt.h5 --threads 1 -o part.h5 2>err.txt &&
   same "resume" full.h5 part.h5 || bad "resume failed: $(cat err.txt)"
 

@@ -18,10 +18,10 @@
  * HOW HDF5'S OWN BUGS ARE KEPT OUT.  libhdf5 (Debian's, not instrumented)
  * crashes or loops on some corrupt files inside its own decoders; no change
  * to troika can prevent that, and such crashes would stop the fuzzer on the
- * library again and again.  So each input is first opened in a forked child
- * by a plain HDF5 walk (probe(): every object, every attribute, every
- * dataset read whole, the calls troika's readers make); when the child does
- * not exit cleanly within 5 s, the input is one that libhdf5 itself cannot
+ * library again and again.  So each input is first walked by a separate
+ * program (tests/fuzz/h5probe.c: every object, every attribute, every
+ * dataset read whole, the calls troika's readers make); when it does not
+ * exit cleanly within 5 s, the input is one that libhdf5 itself cannot
  * survive, and it is rejected (-1: not added to the corpus).  What runs in
  * the fuzzer's own process is then troika's code on files the library can
  * read, so a crash, leak or sanitizer report there is troika's (or a path of
@@ -42,19 +42,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "analysis/h5compare.h"
-#include "analysis/report.h"
-#include "analysis/sweep_exec.h"
-#include "analysis/sweep_store.h"
-#include "analysis/table.h"
-#include "sim/cli_sweep.h"
+#include "h5compare.h"
+#include "report.h"
+#include "sweep_exec.h"
+#include "sweep_store.h"
+#include "table.h"
+#include "cli_sweep.h"
 
-/* from the sanitizer runtime */
-void __sanitizer_set_death_callback(void (*callback)(void));
-void __sanitizer_set_report_fd(void *fd);
+#include "fuzz_common.h"
 
 #define FUZZ_MAX_INPUT (256 * 1024)
-#define PROBE_MAX_BYTES (64u << 20) /* a dataset larger than this is not read */
 
 static char dir[256];
 static char in_path[300], out_path[300], csv_path[300];
@@ -100,111 +97,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
      * of it costs an mmap and 256 page faults). */
     (void)H5set_free_list_limits(-1, -1, -1, -1, 64 << 20, 16 << 20);
     return 0;
-}
-
-/* ---- the probe: can libhdf5 itself read the whole file? --------------------------- */
-
-static void probe_read(hid_t obj, int is_attr)
-{
-    hid_t sp = is_attr ? H5Aget_space(obj) : H5Dget_space(obj);
-    hid_t ft = is_attr ? H5Aget_type(obj) : H5Dget_type(obj);
-    if (sp < 0 || ft < 0)
-        goto done;
-    hssize_t n = H5Sget_simple_extent_npoints(sp);
-    if (n < 0)
-        goto done;
-    if (H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) > 0) {
-        if ((size_t)n > PROBE_MAX_BYTES / sizeof(char *))
-            goto done;
-        char **v = calloc((size_t)(n ? n : 1), sizeof *v);
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, H5T_VARIABLE);
-        H5Tset_cset(mt, H5Tget_cset(ft));
-        herr_t r = is_attr ? H5Aread(obj, mt, v) : H5Dread(obj, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
-        if (r >= 0)
-            for (hssize_t i = 0; i < n; i++)
-                H5free_memory(v[i]);
-        H5Tclose(mt);
-        free(v);
-        goto done;
-    }
-    hid_t mt = H5Tget_native_type(ft, H5T_DIR_DEFAULT);
-    size_t es = mt >= 0 ? H5Tget_size(mt) : 0;
-    if (es > 0 && (size_t)n <= PROBE_MAX_BYTES / es) {
-        void *buf = calloc((size_t)(n ? n : 1), es);
-        if (buf && H5Tdetect_class(mt, H5T_VLEN) <= 0 && H5Tdetect_class(mt, H5T_STRING) <= 0) {
-            if (is_attr)
-                H5Aread(obj, mt, buf);
-            else
-                H5Dread(obj, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
-        }
-        free(buf);
-    }
-    if (mt >= 0)
-        H5Tclose(mt);
-done:
-    if (ft >= 0)
-        H5Tclose(ft);
-    if (sp >= 0)
-        H5Sclose(sp);
-}
-
-static herr_t probe_attr(hid_t loc, const char *name, const H5A_info_t *info, void *u)
-{
-    (void)info;
-    (void)u;
-    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
-    if (a >= 0) {
-        probe_read(a, 1);
-        H5Aclose(a);
-    }
-    return 0;
-}
-
-static herr_t probe_obj(hid_t root, const char *name, const H5O_info_t *info, void *u)
-{
-    (void)u;
-    hid_t o = H5Oopen(root, name, H5P_DEFAULT);
-    if (o < 0)
-        return 0;
-    H5Aiterate2(o, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, probe_attr, NULL);
-    if (info->type == H5O_TYPE_DATASET)
-        probe_read(o, 0);
-    H5Oclose(o);
-    return 0;
-}
-
-/* In a child: 1 when libhdf5 walks the whole file and the child exits 0. */
-static int probe(void)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork failed", NULL);
-    if (pid == 0) {
-        /* a crash here is libhdf5's: no report, no libFuzzer artefact */
-        int fd = open("/dev/null", O_WRONLY);
-        if (fd >= 0) {
-            dup2(fd, 2);
-            __sanitizer_set_report_fd((void *)(intptr_t)fd);
-        }
-        __sanitizer_set_death_callback(NULL);
-        static const int sigs[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGALRM};
-        for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-            signal(sigs[i], SIG_DFL);
-        alarm(5);
-        hid_t f = H5Fopen(in_path, H5F_ACC_RDONLY, H5P_DEFAULT);
-        if (f < 0)
-            _exit(0); /* refused cleanly: troika's readers will refuse it too */
-        probe_obj(f, ".", &(H5O_info_t){.type = H5O_TYPE_GROUP}, NULL);
-        H5Ovisit(f, H5_INDEX_NAME, H5_ITER_NATIVE, probe_obj, NULL);
-        H5Fclose(f);
-        _exit(0);
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        ;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 /* ---- checks --------------------------------------------------------------------- */
@@ -289,7 +181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *f = fopen(in_path, "wb");
     if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
         die("cannot write", in_path);
-    if (!probe())
+    if (!fuzz_h5_probe(in_path))
         return -1;
     as_compare_file();
     as_sweep_file();

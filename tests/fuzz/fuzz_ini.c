@@ -36,10 +36,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analysis/sweep.h"
-#include "sim/ini.h"
-#include "sim/params.h"
-#include "sim/scenario.h"
+#include "sweep.h"
+#include "inifile.h"
+#include "params.h"
+#include "scenario.h"
 
 #define FUZZ_MAX_INPUT (64 * 1024)
 #define MAX_POINTS 20000.0

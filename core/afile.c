@@ -1,0 +1,284 @@
+/* core/afile.c — see afile.h. */
+#include "afile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define AFILE_TMP_TRIES 1000
+
+struct ana_afile {
+    char *path;  /* the requested name */
+    char *dir;   /* its folder */
+    char *tmp;   /* the temporary file (ours) */
+    char key[64];
+    int force;
+    int fd;      /* open on tmp until the stream takes it, else -1 */
+    FILE *stream;
+};
+
+static void afile_free(ana_afile *f)
+{
+    if (!f)
+        return;
+    if (f->stream)
+        (void)fclose(f->stream);
+    else if (f->fd >= 0)
+        (void)close(f->fd);
+    free(f->path);
+    free(f->dir);
+    free(f->tmp);
+    free(f);
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* Raise SIM_EINPUT about the path, naming the option. */
+#define PATH_FAIL(...) SIM_FAIL(err, SIM_EINPUT, NULL, 0, key, __VA_ARGS__)
+
+sim_status ana_afile_open(ana_afile **out, const char *path, int force, const char *key,
+                          sim_error *err)
+{
+    *out = NULL;
+    if (!path || !path[0])
+        return PATH_FAIL("the file name is empty");
+    ana_afile *f = calloc(1, sizeof *f);
+    if (!f)
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
+    f->fd = -1;
+    f->force = force != 0;
+    snprintf(f->key, sizeof f->key, "%s", key ? key : "");
+    sim_status s = SIM_OK;
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t plen = slash ? (size_t)(slash - path) + 1 : 0;
+    f->path = dup_str(path);
+    f->dir = malloc(plen + 2);
+    f->tmp = malloc(plen + strlen(base) + 64);
+    if (!f->path || !f->dir || !f->tmp) {
+        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
+        goto fail;
+    }
+    if (!slash)
+        snprintf(f->dir, plen + 2, ".");
+    else if (plen == 1)
+        snprintf(f->dir, plen + 2, "/");
+    else
+        snprintf(f->dir, plen + 2, "%.*s", (int)(plen - 1), path);
+
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            s = PATH_FAIL("%s is a directory; give a file name", path);
+            goto fail;
+        }
+        if (!force) {
+            s = PATH_FAIL("%s exists; use --force to overwrite", path);
+            goto fail;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            s = PATH_FAIL("%s exists and is not a regular file; refusing to replace it", path);
+            goto fail;
+        }
+    } else if (errno == ENOENT && lstat(path, &st) == 0) {
+        s = PATH_FAIL("%s is a symbolic link to a missing file; remove the link or name "
+                      "another file",
+                      path);
+        goto fail;
+    } else if (errno != ENOENT && errno != ENOTDIR) {
+        s = PATH_FAIL("cannot check %s: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (!base[0]) {
+        s = PATH_FAIL("%s names a folder; give a file name", path);
+        goto fail;
+    }
+    if (stat(f->dir, &st) != 0) {
+        if (errno == ENOENT)
+            s = PATH_FAIL("folder %s does not exist (create it first, or choose another "
+                          "path than %s)",
+                          f->dir, path);
+        else
+            s = PATH_FAIL("cannot use folder %s: %s", f->dir, strerror(errno));
+        goto fail;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        s = PATH_FAIL("%s is not a folder (in %s)", f->dir, path);
+        goto fail;
+    }
+    if (access(f->dir, W_OK | X_OK) != 0) {
+        s = PATH_FAIL("folder %s is not writable (for %s)", f->dir, path);
+        goto fail;
+    }
+    for (unsigned n = 0;; n++) {
+        if (n >= AFILE_TMP_TRIES) {
+            s = SIM_FAIL(err, SIM_EIO, path, 0, NULL,
+                         "cannot find a free temporary name in %s (%u tried)", f->dir, n);
+            goto fail;
+        }
+        snprintf(f->tmp, plen + strlen(base) + 64, "%.*s.%s.tmp-%ld-%u", (int)plen, path,
+                 base, (long)getpid(), n);
+        f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (f->fd < 0 && errno == EEXIST)
+            continue;
+        if (f->fd < 0) {
+            int e = errno;
+            if (e == EACCES || e == EPERM || e == EROFS)
+                s = PATH_FAIL("folder %s is not writable: %s", f->dir, strerror(e));
+            else
+                s = SIM_FAIL(err, SIM_EIO, path, 0, key,
+                             "cannot create the temporary file %s: %s", f->tmp, strerror(e));
+            free(f->tmp);
+            f->tmp = NULL; /* not ours: nothing to remove */
+            goto fail;
+        }
+        break;
+    }
+    *out = f;
+    return SIM_OK;
+fail:
+    afile_free(f);
+    return s;
+}
+
+const char *ana_afile_temp(const ana_afile *f)
+{
+    return f ? f->tmp : NULL;
+}
+
+const char *ana_afile_path(const ana_afile *f)
+{
+    return f ? f->path : NULL;
+}
+
+FILE *ana_afile_stream(ana_afile *f, sim_error *err)
+{
+    if (f->stream)
+        return f->stream;
+    if (f->fd < 0) {
+        SIM_FAIL(err, SIM_EINTERNAL, f->path, 0, NULL, "no open temporary file");
+        return NULL;
+    }
+    f->stream = fdopen(f->fd, "w");
+    if (!f->stream) {
+        SIM_FAIL(err, SIM_EIO, f->path, 0, NULL, "cannot write %s: %s", f->tmp,
+                 strerror(errno));
+        return NULL;
+    }
+    f->fd = -1; /* the stream owns it now */
+    return f->stream;
+}
+
+#define SYS_FAIL(what, name)                                                   \
+    SIM_FAIL(err, SIM_EIO, f->path, 0, NULL, "%s %s failed: %s", (what), (name),    \
+             strerror(errno))
+
+sim_status ana_afile_commit(ana_afile *f, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    int renamed = 0, dfd = -1;
+    if (f->stream) {
+        int bad = fflush(f->stream) != 0 || ferror(f->stream);
+        if (bad) {
+            s = SYS_FAIL("writing", f->tmp);
+            goto fail;
+        }
+        if (fsync(fileno(f->stream)) != 0) {
+            s = SYS_FAIL("fsync of", f->tmp);
+            goto fail;
+        }
+        int rc = fclose(f->stream);
+        f->stream = NULL;
+        if (rc != 0) {
+            s = SYS_FAIL("closing", f->tmp);
+            goto fail;
+        }
+    } else {
+        /* written through another descriptor (HDF5): fsync the inode */
+        if (f->fd >= 0)
+            (void)close(f->fd);
+        f->fd = open(f->tmp, O_RDONLY | O_CLOEXEC);
+        if (f->fd < 0) {
+            s = SYS_FAIL("opening", f->tmp);
+            goto fail;
+        }
+        if (fsync(f->fd) != 0) {
+            s = SYS_FAIL("fsync of", f->tmp);
+            goto fail;
+        }
+        int rc = close(f->fd);
+        f->fd = -1;
+        if (rc != 0) {
+            s = SYS_FAIL("closing", f->tmp);
+            goto fail;
+        }
+    }
+    struct stat st;
+    if (!f->force && lstat(f->path, &st) == 0) {
+        s = SIM_FAIL(err, SIM_EINPUT, NULL, 0, f->key,
+                     "%s appeared while it was being written; use --force to overwrite",
+                     f->path);
+        goto fail;
+    }
+    if (rename(f->tmp, f->path) != 0) {
+        s = SYS_FAIL("renaming the temporary file to", f->path);
+        goto fail;
+    }
+    renamed = 1;
+    dfd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        s = SYS_FAIL("opening the folder", f->dir);
+        goto fail;
+    }
+    if (fsync(dfd) != 0 && errno != EINVAL && errno != ENOTSUP) {
+        s = SYS_FAIL("fsync of the folder", f->dir);
+        goto fail;
+    }
+fail:
+    if (dfd >= 0)
+        (void)close(dfd);
+    if (!renamed && f->tmp)
+        (void)unlink(f->tmp);
+    afile_free(f);
+    return s;
+}
+
+void ana_afile_abort(ana_afile *f)
+{
+    if (!f)
+        return;
+    if (f->tmp)
+        (void)unlink(f->tmp);
+    afile_free(f);
+}
+
+sim_status ana_afile_write_all(const char *path, int force, const char *key,
+                               const char *text, size_t len, sim_error *err)
+{
+    ana_afile *f = NULL;
+    SIM_TRY(err, ana_afile_open(&f, path, force, key, err));
+    FILE *fp = ana_afile_stream(f, err);
+    if (!fp) {
+        ana_afile_abort(f);
+        return err->code;
+    }
+    if (len > 0 && fwrite(text, 1, len, fp) != len) {
+        sim_status s = SIM_FAIL(err, SIM_EIO, path, 0, NULL, "writing %s failed: %s",
+                                ana_afile_temp(f), strerror(errno));
+        ana_afile_abort(f);
+        return s;
+    }
+    SIM_TRY(err, ana_afile_commit(f, err));
+    return SIM_OK;
+}

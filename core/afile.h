@@ -1,0 +1,52 @@
+/* core/afile.h — output files written atomically (reports, tables,
+ * compare files).
+ *
+ * The conventions of sim/output.c: the file is written under a temporary
+ * name in the target folder (".<name>.tmp-<pid>-<n>", claimed with
+ * O_CREAT|O_EXCL so that what is removed on failure is always ours), then
+ * flushed, fsynced and renamed over the requested name, and the folder is
+ * fsynced.  A failure or ana_afile_abort() removes the temporary file: the
+ * requested name never holds a partial file, and an existing file is
+ * refused unless `force` (checked when opening and again before renaming).
+ *
+ * Text: write to ana_afile_stream().  HDF5 or anything else: create the
+ * file at ana_afile_temp() (H5Fcreate with H5F_ACC_TRUNC: the empty file is
+ * ours), close it, then commit.  Path problems are SIM_EINPUT naming `key`
+ * (the option, e.g. "--report").  One object belongs to one thread.
+ */
+#ifndef TROIKA_ANALYSIS_AFILE_H
+#define TROIKA_ANALYSIS_AFILE_H
+
+#include <stdio.h>
+
+#include "err.h"
+
+typedef struct ana_afile ana_afile;
+
+/* Check the path and claim a temporary file beside it. */
+sim_status ana_afile_open(ana_afile **f, const char *path, int force, const char *key,
+                          sim_error *err);
+
+/* The temporary file's name. */
+const char *ana_afile_temp(const ana_afile *f);
+
+/* The requested name. */
+const char *ana_afile_path(const ana_afile *f);
+
+/* A stream on the temporary file (the same one on every call); NULL with
+ * err set (SIM_EIO) if it cannot be opened. */
+FILE *ana_afile_stream(ana_afile *f, sim_error *err);
+
+/* Flush, fsync, rename over the requested name, fsync the folder.  Write
+ * errors of the stream surface here (SIM_EIO).  Frees f, also on failure
+ * (when the temporary file is removed). */
+sim_status ana_afile_commit(ana_afile *f, sim_error *err);
+
+/* Remove the temporary file and free f.  NULL is fine. */
+void ana_afile_abort(ana_afile *f);
+
+/* Write `len` bytes of text to path atomically (open, write, commit). */
+sim_status ana_afile_write_all(const char *path, int force, const char *key,
+                               const char *text, size_t len, sim_error *err);
+
+#endif

@@ -1,0 +1,102 @@
+/* models/params.h — the parameter table and the struct it generates.
+ *
+ * Every parameter of troika is declared exactly once, in models/params.def,
+ * as one row: section, name, type, default, bounds, unit, flags and a
+ * description in English and Chinese.  From that one table come:
+ *   - the sim_params struct (one field <section>_<name> per row),
+ *   - INI parsing and validation (sim/scenario.c),
+ *   - `troika params` and docs/PARAMETERS.md (sim_params_print_*),
+ *   - the HDF5 attributes of every output (sim/output.c).
+ *
+ * A parameter's key is "section.name".  Flags: SIM_PF_MUTABLE marks a
+ * parameter a policy may change mid-run (a lever); SIM_PF_UNIMPL marks a
+ * declared parameter whose mechanism does not exist yet: setting it to
+ * anything but its default is refused, so no lever silently does nothing.
+ *
+ * The struct is plain data: copy it by assignment; nothing to free.
+ */
+#ifndef TROIKA_SIM_PARAMS_H
+#define TROIKA_SIM_PARAMS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+
+typedef enum { SIM_P_INT, SIM_P_REAL, SIM_P_BOOL } sim_ptype;
+
+enum { SIM_PF_FIXED = 0, SIM_PF_MUTABLE = 1, SIM_PF_UNIMPL = 2 };
+
+/* C types of the parameter types (used by the X-macro). */
+typedef int64_t SIM_PT_INT;
+typedef double SIM_PT_REAL;
+typedef int SIM_PT_BOOL;
+
+typedef struct {
+#define P(sec, name, type, def, lo, hi, unit, flags, en, zh) SIM_PT_##type sec##_##name;
+#include "params.def"
+#undef P
+} sim_params;
+
+typedef struct {
+    const char *section;
+    const char *name;
+    const char *key; /* "section.name" */
+    sim_ptype type;
+    double def, lo, hi; /* bounds are inclusive */
+    const char *unit;
+    int flags;
+    const char *doc_en;
+    const char *doc_zh;
+    size_t offset; /* of the field in sim_params */
+} sim_param_desc;
+
+/* The table, in declaration order, and its length. */
+extern const sim_param_desc sim_param_table[];
+extern const int sim_param_count;
+
+/* Index of key "section.name", or -1. */
+int sim_param_find(const char *key);
+int sim_param_find2(const char *section, const char *name);
+
+/* The known key nearest to an unknown one (edit distance), or NULL when
+ * nothing is close enough to be a plausible typo. */
+const char *sim_param_suggest(const char *key);
+
+/* All parameters at their defaults. */
+void sim_params_default(sim_params *p);
+
+/* Value of parameter i as a double (ints and bools converted exactly). */
+double sim_param_get(const sim_params *p, int i);
+
+/* Set parameter i from a double that is already validated. */
+void sim_param_put(sim_params *p, int i, double v);
+
+/* Parse text as parameter i's type and check its bounds.  On success stores
+ * the value in *out (not in a struct).  On failure fills err (with file, line
+ * and the key) and returns SIM_EINPUT. */
+sim_status sim_param_parse(int i, const char *text, double *out,
+                           const char *file, int line, sim_error *err);
+
+/* Format parameter i's value (round-trips exactly).  Returns buf. */
+char *sim_param_format(const sim_params *p, int i, char *buf, size_t n);
+char *sim_param_format_value(int i, double v, char *buf, size_t n);
+
+/* Check a value read back from a file (a checkpoint's /run/params): finite,
+ * within the parameter's bounds, whole for an INT, 0 or 1 for a BOOL.
+ * SIM_EINPUT naming `file`, `where` (the dataset) and the key. */
+sim_status sim_param_check_value(int i, double v, const char *file, const char *where,
+                                 sim_error *err);
+
+/* "integer", "real" or "boolean". */
+const char *sim_ptype_name(sim_ptype t);
+
+/* Write the table: plain text (troika params), Markdown (docs). */
+void sim_params_print_table(FILE *f, const sim_params *p);
+void sim_params_print_markdown(FILE *f);
+
+/* The parameters as INI text, every key, grouped by section (resolved
+ * scenario, HDF5 provenance). Caller frees. NULL on allocation failure. */
+char *sim_params_to_ini(const sim_params *p);
+
+#endif

@@ -1,0 +1,461 @@
+/* sim/compare_run.c — see compare_run.h. */
+#include "compare_run.h"
+
+#include <errno.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "h5compare.h"
+#include "ctx.h"
+#include "metrics.h"
+#include "params.h"
+#include "runner.h"
+#include "scn_diff.h"
+
+/* ---- checks ------------------------------------------------------------------------ */
+
+static const char *scen_where(const scn_scenario *s)
+{
+    return s->path[0] ? s->path : s->name;
+}
+
+sim_status ana_compare_check(const ana_compare_opts *o, int64_t *win_from, int64_t *win_to,
+                             sim_error *err)
+{
+    if (o->nscen < 2)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL,
+                        "compare needs at least two scenario files (the first is the "
+                        "baseline)");
+    if (o->nscen > ANA_MAX_SCENARIOS)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL,
+                        "%d scenarios (allowed: at most %d)", o->nscen, ANA_MAX_SCENARIOS);
+    const sim_params *p0 = &o->scen[0].params;
+    for (int i = 1; i < o->nscen; i++) {
+        const sim_params *p = &o->scen[i].params;
+        if (p->run_days != p0->run_days)
+            return SIM_FAIL(err, SIM_EINPUT, scen_where(&o->scen[i]), 0, "run.days",
+                            "this scenario runs %lld days and the baseline %s %lld; "
+                            "scenarios compared must run the same days (set them in the "
+                            "files or with --days)",
+                            (long long)p->run_days, scen_where(&o->scen[0]),
+                            (long long)p0->run_days);
+        if (p->city_compounds != p0->city_compounds ||
+            p->city_subdistricts != p0->city_subdistricts)
+            return SIM_FAIL(err, SIM_EINPUT, scen_where(&o->scen[i]), 0, "city.compounds",
+                            "this scenario has %lld compounds in %lld sub-districts and the "
+                            "baseline %s %lld in %lld; scenarios compared must describe "
+                            "the same district",
+                            (long long)p->city_compounds, (long long)p->city_subdistricts,
+                            scen_where(&o->scen[0]), (long long)p0->city_compounds,
+                            (long long)p0->city_subdistricts);
+    }
+    int64_t days = p0->run_days;
+    int64_t from = o->win_from, to = o->win_to;
+    if (from < 0 && to < 0) {
+        from = days > 365 ? days - 365 : 0;
+        to = days;
+    } else {
+        if (from < 0)
+            from = 0;
+        if (to < 0)
+            to = days;
+    }
+    if (from >= to || to > days)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--window",
+                        "window %lld:%lld lies outside the run of %lld days (allowed: "
+                        "FROM:TO with 0 <= FROM < TO <= %lld)",
+                        (long long)from, (long long)to, (long long)days, (long long)days);
+    if (!o->auto_rep && (o->replicates < 2 || o->replicates > 100000))
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--replicates",
+                        "%lld replicates (allowed: an integer from 2 to 100000, or auto)",
+                        (long long)o->replicates);
+    if (o->auto_rep) {
+        if (!(o->tolerance > 0) || !isfinite(o->tolerance))
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--tolerance",
+                            "the tolerance must be a positive number (a fraction of the "
+                            "mean, e.g. 0.05)");
+        if (o->max_replicates < 2 || o->max_replicates > 100000)
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--max-replicates",
+                            "%lld (allowed: an integer from 2 to 100000)",
+                            (long long)o->max_replicates);
+    }
+    if (o->nmetrics < 1)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--metrics", "no metric to compare");
+    if (o->threads < 1)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--threads", "at least one thread");
+    *win_from = from;
+    *win_to = to;
+    return SIM_OK;
+}
+
+
+/* ---- running -------------------------------------------------------------------- */
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+typedef struct {
+    int64_t done, total;   /* runs */
+    double t0, last;
+    int shown;             /* a line was printed (end it with a newline) */
+} progress_state;
+
+static void progress_line(const ana_compare_opts *o, progress_state *ps, int final)
+{
+    if (!o->progress || !o->log)
+        return;
+    double t = now_seconds();
+    if (!final && t - ps->last < 0.25)
+        return;
+    ps->last = t;
+    ps->shown = !final;
+    double el = t - ps->t0;
+    double left = ps->done > 0 ? el * (double)(ps->total - ps->done) / (double)ps->done : 0;
+    fprintf(o->log, "\r  compare: %lld/%lld runs (%3d%%)  %.0f s elapsed  about %.0f s left   ",
+            (long long)ps->done, (long long)ps->total,
+            (int)(100 * ps->done / (ps->total ? ps->total : 1)), el, left);
+    if (final)
+        fputc('\n', o->log);
+    fflush(o->log);
+}
+
+/* Run replicates [r0, r0 + nrep) of every scenario into city
+ * [nscen][nrep][days][SIM_MET_N]. */
+static sim_status run_batch(const ana_compare_opts *o, const uint64_t *seeds, int64_t r0,
+                            int64_t nrep, int64_t days, double *city, progress_state *ps,
+                            sim_error *err)
+{
+    int nscen = o->nscen;
+    int64_t njobs = (int64_t)nscen * nrep;
+    sim_status *st = calloc((size_t)njobs, sizeof *st);
+    sim_error *errs = calloc((size_t)njobs, sizeof *errs);
+    if (!st || !errs) {
+        free(st);
+        free(errs);
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the runs");
+    }
+    int seed_param = sim_param_find("run.seed");
+    size_t per_run = (size_t)days * SIM_MET_N;
+    int failed = 0;
+    int levels = omp_get_max_active_levels();
+    omp_set_max_active_levels(1); /* the runs' own loops run on their thread */
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(o->threads)
+    for (int64_t j = 0; j < njobs; j++) {
+        int skip;
+#pragma omp atomic read
+        skip = failed;
+        if (skip) {
+            st[j] = SIM_EINTERRUPT;
+            continue;
+        }
+        /* replicate-major: the scenarios of one replicate run side by side */
+        int s = (int)(j % nscen);
+        int64_t r = j / nscen;
+        sim_ctx ctx;
+        sim_ctx_init(&ctx);
+        ctx.threads = 1;
+        ctx.progress = 0;
+        ctx.log = o->log;
+        ctx.stop = o->stop;
+        scn_scenario sc = o->scen[s]; /* shallow copy: only the seed differs */
+        sim_param_put(&sc.params, seed_param, (double)seeds[r0 + r]);
+        sim_result *res = NULL;
+        sim_run_opts ro = {0};
+        ro.from = o->from;
+        st[j] = sim_run_ex(&ctx, &sc, &ro, &res);
+        if (st[j] == SIM_OK && res->days != days)
+            st[j] = SIM_FAIL(&ctx.err, SIM_EINTERNAL, NULL, 0, NULL,
+                             "a run returned %lld days, expected %lld", (long long)res->days,
+                             (long long)days);
+        if (st[j] == SIM_OK)
+            memcpy(city + ((size_t)s * (size_t)nrep + (size_t)r) * per_run, res->city,
+                   per_run * sizeof *city);
+        else {
+            errs[j] = ctx.err;
+#pragma omp atomic write
+            failed = 1;
+        }
+        sim_result_destroy(res);
+#pragma omp critical(ana_compare_progress)
+        {
+            ps->done++;
+            progress_line(o, ps, 0);
+        }
+    }
+    omp_set_max_active_levels(levels);
+
+    sim_status s = SIM_OK;
+    /* the first real failure in job order (skipped jobs say nothing) */
+    for (int64_t j = 0; j < njobs && s == SIM_OK; j++)
+        if (st[j] != SIM_OK && errs[j].code != SIM_OK) {
+            *err = errs[j];
+            sim_error_push(err, __FILE__, __LINE__, __func__);
+            s = st[j];
+        }
+    if (s == SIM_OK && failed)
+        s = SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "a run failed without a message");
+    free(st);
+    free(errs);
+    return s;
+}
+
+/* Mean of metric m over [from, to) of one run's series. */
+static double window_mean(const double *run, int m, int64_t from, int64_t to)
+{
+    double sum = 0.0;
+    for (int64_t d = from; d < to; d++)
+        sum += run[(size_t)d * SIM_MET_N + (size_t)m];
+    return sum / (double)(to - from);
+}
+
+/* A table of the first n replicates of rep [nscen][nmet][cap]. */
+static ana_table *build_table(const ana_compare_opts *o, char *const *labels,
+                              const double *rep, int64_t cap, int64_t n, int64_t days,
+                              int64_t from, int64_t to, sim_error *err)
+{
+    ana_table *t = ana_table_create(o->nscen, o->nmetrics, n);
+    if (!t) {
+        SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the table");
+        return NULL;
+    }
+    t->days = days;
+    t->win_from = from;
+    t->win_to = to;
+    for (int s = 0; s < o->nscen; s++)
+        if (ana_table_set(&t->scen[s], labels[s], err) != SIM_OK)
+            goto fail;
+    for (int k = 0; k < o->nmetrics; k++) {
+        const sim_metric_desc *md = &sim_metric_table[o->metrics[k]];
+        if (ana_table_set(&t->met[k], md->name, err) != SIM_OK ||
+            ana_table_set(&t->unit[k], md->unit, err) != SIM_OK ||
+            ana_table_set(&t->doc_en[k], md->doc_en, err) != SIM_OK ||
+            ana_table_set(&t->doc_zh[k], md->doc_zh, err) != SIM_OK ||
+            ana_table_set(&t->kind[k], md->kind == SIM_M_COUNT ? "count" : "ratio", err) !=
+                SIM_OK)
+            goto fail;
+        for (int s = 0; s < o->nscen; s++)
+            memcpy(ana_table_rep(t, s, k),
+                   rep + ((size_t)s * (size_t)o->nmetrics + (size_t)k) * (size_t)cap,
+                   (size_t)n * sizeof(double));
+    }
+    ana_table_compute(t);
+    return t;
+fail:
+    ana_table_destroy(t);
+    return NULL;
+}
+
+/* Labels: the scenarios' names, made unique with " (2)", " (3)", ... */
+static char **make_labels(const ana_compare_opts *o)
+{
+    char **l = calloc((size_t)o->nscen, sizeof *l);
+    if (!l)
+        return NULL;
+    for (int i = 0; i < o->nscen; i++) {
+        const char *name = o->scen[i].name[0] ? o->scen[i].name : "scenario";
+        int same = 0;
+        for (int j = 0; j < i; j++)
+            if (strcmp(o->scen[j].name, o->scen[i].name) == 0)
+                same++;
+        size_t n = strlen(name) + 16;
+        l[i] = malloc(n);
+        if (!l[i]) {
+            for (int j = 0; j < i; j++)
+                free(l[j]);
+            free(l);
+            return NULL;
+        }
+        if (same)
+            snprintf(l[i], n, "%s (%d)", name, same + 1);
+        else
+            snprintf(l[i], n, "%s", name);
+    }
+    return l;
+}
+
+static void free_labels(char **l, int n)
+{
+    if (!l)
+        return;
+    for (int i = 0; i < n; i++)
+        free(l[i]);
+    free(l);
+}
+
+/* What the file records of each scenario. */
+static sim_status scen_records(const ana_compare_opts *o, char *const *labels,
+                               ana_cmp_scen *rec, sim_error *err)
+{
+    for (int i = 0; i < o->nscen; i++) {
+        const scn_scenario *s = &o->scen[i];
+        rec[i].name = labels[i];
+        rec[i].description = (char *)s->description;
+        rec[i].path = (char *)s->path;
+        rec[i].sources = s->sources ? s->sources : (char *)"";
+        rec[i].resolved_ini = scn_resolved_ini(s);
+        if (!rec[i].resolved_ini)
+            return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+        if (i > 0)
+            SIM_TRY(err, ana_diff_compute(&o->scen[0], s, "run.seed", &rec[i].changes, err));
+    }
+    return SIM_OK;
+}
+
+sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
+                           ana_compare_info *info, sim_error *err)
+{
+    *table = NULL;
+    memset(info, 0, sizeof *info);
+    int64_t from, to;
+    SIM_TRY(err, ana_compare_check(o, &from, &to, err));
+    int nscen = o->nscen, nmet = o->nmetrics;
+    int64_t days = o->scen[0].params.run_days;
+    int64_t cap = o->auto_rep ? o->max_replicates : o->replicates;
+    size_t per_rep = (size_t)nscen * (size_t)days * SIM_MET_N * sizeof(double);
+    int64_t membatch = (int64_t)(ANA_COMPARE_BATCH_BYTES / (per_rep ? per_rep : 1));
+    if (membatch < 1)
+        membatch = 1;
+
+    sim_status s = SIM_OK;
+    ana_cmpw *w = NULL;
+    ana_table *t = NULL;
+    char **labels = make_labels(o);
+    ana_cmp_scen *rec = calloc((size_t)nscen, sizeof *rec);
+    uint64_t *seeds = malloc((size_t)cap * sizeof *seeds);
+    double *rep = malloc((size_t)nscen * (size_t)nmet * (size_t)cap * sizeof *rep);
+    double *city = NULL;
+    int64_t city_cap = 0;
+    progress_state ps = {0, 0, now_seconds(), 0.0, 0};
+    if (!labels || !rec || !seeds || !rep) {
+        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for %lld replicates",
+                     (long long)cap);
+        goto fail;
+    }
+    for (int64_t r = 0; r < cap; r++)
+        seeds[r] = ana_compare_seed(o->seed_base, r);
+
+    s = ana_cmpw_open(&w, o->out, o->force, err);
+    if (s != SIM_OK)
+        goto fail;
+    s = scen_records(o, labels, rec, err);
+    /* a chunk holds the replicates of one append (at most ~4 MB) */
+    int64_t chunk_rows = o->auto_rep ? ANA_AUTO_BATCH : (cap < membatch ? cap : membatch);
+    int64_t max_rows = (int64_t)((4u << 20) / ((size_t)days * sizeof(double)));
+    if (chunk_rows > max_rows)
+        chunk_rows = max_rows > 1 ? max_rows : 1;
+    if (s == SIM_OK)
+        s = ana_cmpw_scenarios(w, days, chunk_rows, rec, nscen, err);
+    if (s != SIM_OK)
+        goto fail;
+
+    int64_t done = 0;
+    int met = 0;
+    for (;;) {
+        int64_t target = !o->auto_rep ? cap
+                         : done == 0  ? (ANA_AUTO_FIRST < cap ? ANA_AUTO_FIRST : cap)
+                                      : (done + ANA_AUTO_BATCH < cap ? done + ANA_AUTO_BATCH
+                                                                     : cap);
+        ps.total = target * nscen;
+        while (done < target) {
+            int64_t b = target - done < membatch ? target - done : membatch;
+            if (b > city_cap) {
+                free(city);
+                city_cap = b;
+                city = malloc((size_t)b * per_rep);
+                if (!city) {
+                    s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL,
+                                 "out of memory for %lld replicates of the series",
+                                 (long long)b);
+                    goto fail;
+                }
+            }
+            s = run_batch(o, seeds, done, b, days, city, &ps, err);
+            if (s != SIM_OK)
+                goto fail;
+            s = ana_cmpw_append(w, b, city, err);
+            if (s != SIM_OK)
+                goto fail;
+            for (int i = 0; i < nscen; i++)
+                for (int64_t r = 0; r < b; r++) {
+                    const double *run =
+                        city + ((size_t)i * (size_t)b + (size_t)r) * (size_t)days * SIM_MET_N;
+                    for (int k = 0; k < nmet; k++)
+                        rep[((size_t)i * (size_t)nmet + (size_t)k) * (size_t)cap +
+                            (size_t)(done + r)] = window_mean(run, o->metrics[k], from, to);
+                }
+            done += b;
+        }
+        ana_table_destroy(t);
+        t = build_table(o, labels, rep, cap, done, days, from, to, err);
+        if (!t) {
+            s = err->code;
+            goto fail;
+        }
+        if (!o->auto_rep)
+            break;
+        int *bad = malloc((size_t)nmet * sizeof *bad);
+        if (!bad) {
+            s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+            goto fail;
+        }
+        met = ana_compare_unmet(t, o->tolerance, bad) == 0;
+        free(bad);
+        if (met || done >= cap)
+            break;
+    }
+    progress_line(o, &ps, 1);
+    info->replicates = done;
+    info->tolerance_met = met;
+    info->seconds = now_seconds() - ps.t0;
+
+    ana_cmp_meta meta;
+    memset(&meta, 0, sizeof meta);
+    meta.days = days;
+    meta.compounds = o->scen[0].params.city_compounds;
+    meta.replicates = done;
+    meta.win_from = from;
+    meta.win_to = to;
+    meta.level = t->level;
+    meta.seed_base = o->seed_base;
+    meta.seeds = seeds;
+    meta.auto_rep = o->auto_rep;
+    meta.tolerance = o->tolerance;
+    meta.max_replicates = o->max_replicates;
+    meta.auto_batch = ANA_AUTO_BATCH;
+    meta.tolerance_met = met;
+    meta.threads = o->threads;
+    meta.command_line = (char *)(o->command_line ? o->command_line : "");
+    s = ana_cmpw_finish(w, &meta, t, err);
+    if (s != SIM_OK)
+        goto fail;
+    ana_cmpw *wc = w;
+    w = NULL;
+    s = ana_cmpw_commit(wc, err);
+    if (s != SIM_OK)
+        goto fail;
+    *table = t;
+    t = NULL;
+fail:
+    if (s != SIM_OK && ps.shown && o->log)
+        fputc('\n', o->log); /* end the progress line before the message */
+    ana_cmpw_abort(w);
+    ana_table_destroy(t);
+    for (int i = 0; rec && i < nscen; i++) {
+        free(rec[i].resolved_ini);
+        ana_diff_free(&rec[i].changes);
+    }
+    free(rec);
+    free_labels(labels, nscen);
+    free(seeds);
+    free(rep);
+    free(city);
+    return s;
+}

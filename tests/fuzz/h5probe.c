@@ -1,0 +1,106 @@
+/* tests/fuzz/h5probe.c — h5probe FILE: can libhdf5 itself read the whole
+ * file?  Walks every object, every attribute and every dataset (read whole,
+ * up to 64 MiB each: the calls troika's readers make) and exits 0; a crash,
+ * an abort or a hang (killed by alarm after 5 s) is libhdf5's own.
+ *
+ * WHY A SEPARATE PROGRAM.  The fuzz targets (fuzz_h5.c, fuzz_ckpt.c) run it
+ * on each input before giving the input to troika's readers, and reject the
+ * inputs libhdf5 cannot survive.  It used to be a fork() of the fuzzer
+ * itself: the child then carried libFuzzer's malloc hooks and its own copy
+ * of libFuzzer's error output, so a corrupt file that made libhdf5 ask for
+ * a huge block printed "ERROR: libFuzzer: out-of-memory" (and left an
+ * artifact) from the child, which tests/fuzz/run reported as a failure of
+ * the fuzzer although the input was only rejected.  A separate program,
+ * not linked with libFuzzer, has nothing to report but its exit status.
+ */
+#include <hdf5.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define PROBE_MAX_BYTES (64u << 20) /* a dataset larger than this is not read */
+
+static void probe_read(hid_t obj, int is_attr)
+{
+    hid_t sp = is_attr ? H5Aget_space(obj) : H5Dget_space(obj);
+    hid_t ft = is_attr ? H5Aget_type(obj) : H5Dget_type(obj);
+    if (sp < 0 || ft < 0)
+        goto done;
+    hssize_t n = H5Sget_simple_extent_npoints(sp);
+    if (n < 0)
+        goto done;
+    if (H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) > 0) {
+        if ((size_t)n > PROBE_MAX_BYTES / sizeof(char *))
+            goto done;
+        char **v = calloc((size_t)(n ? n : 1), sizeof *v);
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(ft));
+        herr_t r = is_attr ? H5Aread(obj, mt, v) : H5Dread(obj, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
+        if (r >= 0)
+            for (hssize_t i = 0; i < n; i++)
+                H5free_memory(v[i]);
+        H5Tclose(mt);
+        free(v);
+        goto done;
+    }
+    hid_t mt = H5Tget_native_type(ft, H5T_DIR_DEFAULT);
+    size_t es = mt >= 0 ? H5Tget_size(mt) : 0;
+    if (es > 0 && (size_t)n <= PROBE_MAX_BYTES / es) {
+        void *buf = calloc((size_t)(n ? n : 1), es);
+        if (buf && H5Tdetect_class(mt, H5T_VLEN) <= 0 && H5Tdetect_class(mt, H5T_STRING) <= 0) {
+            if (is_attr)
+                H5Aread(obj, mt, buf);
+            else
+                H5Dread(obj, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+        }
+        free(buf);
+    }
+    if (mt >= 0)
+        H5Tclose(mt);
+done:
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (sp >= 0)
+        H5Sclose(sp);
+}
+
+static herr_t probe_attr(hid_t loc, const char *name, const H5A_info_t *info, void *u)
+{
+    (void)info;
+    (void)u;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    if (a >= 0) {
+        probe_read(a, 1);
+        H5Aclose(a);
+    }
+    return 0;
+}
+
+static herr_t probe_obj(hid_t root, const char *name, const H5O_info_t *info, void *u)
+{
+    (void)u;
+    hid_t o = H5Oopen(root, name, H5P_DEFAULT);
+    if (o < 0)
+        return 0;
+    H5Aiterate2(o, H5_INDEX_NAME, H5_ITER_NATIVE, NULL, probe_attr, NULL);
+    if (info->type == H5O_TYPE_DATASET)
+        probe_read(o, 0);
+    H5Oclose(o);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2)
+        return 2;
+    alarm(5); /* a loop inside libhdf5: killed, and the input rejected */
+    setenv("HDF5_USE_FILE_LOCKING", "FALSE", 1);
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fopen(argv[1], H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return 0; /* refused cleanly: troika's readers will refuse it too */
+    probe_obj(f, ".", &(H5O_info_t){.type = H5O_TYPE_GROUP}, NULL);
+    H5Ovisit(f, H5_INDEX_NAME, H5_ITER_NATIVE, probe_obj, NULL);
+    H5Fclose(f);
+    return 0;
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""tests/layers/include_direction.py — every arrow points down.
+
+The source folders are layers (README.md, Layout):
+
+    core/       uses nothing of troika
+    models/     uses core/
+    analysis/   uses core/ (and, until the tables are handed over at run
+                time, the parameter and metric tables of models/)
+    sim/        uses everything below
+
+Checks, for every .c, .h and .def file of the four folders:
+  - each #include "..." names a file of its own folder (by name, or by a
+    path relative to the including file) or of a folder it may use;
+  - no include climbs or names a folder ("../x.h", "sim/x.h");
+  - file names are unique across the folders (a plain name is enough);
+and, in CMakeLists.txt, that the libraries troika_<folder> link only to
+libraries they may use and that the link graph has no cycle.
+
+Usage: include_direction.py SOURCE_DIR.  Exit 0 when all hold, 1 with one
+line per violation otherwise.
+"""
+import os
+import re
+import sys
+
+LAYERS = ["core", "models", "analysis", "sim"]
+MAY_USE = {
+    "core": {"core"},
+    "models": {"models", "core"},
+    "analysis": {"analysis", "core"},
+    "sim": {"sim", "models", "analysis", "core"},
+}
+# The one exception, by header name: analysis/ still compiles against the
+# parameter and metric tables generated in models/ (sim_params, SIM_MET_N).
+EXCEPTIONS = {("analysis", "models"): {"params.h", "metrics.h"}}
+# Headers generated into the build folder by core's CMake (version, commit).
+GENERATED = {"troika_version.h": "core"}
+
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def sources(root):
+    for layer in LAYERS:
+        top = os.path.join(root, layer)
+        for d, _, files in os.walk(top):
+            for f in files:
+                if f.endswith((".c", ".h", ".def", ".h.in")):
+                    yield layer, os.path.join(d, f)
+
+
+def main():
+    root = sys.argv[1] if len(sys.argv) > 1 else "."
+    bad = []
+    owner = {}  # file name -> layer (top-level files of each folder)
+    for layer, path in sources(root):
+        name = os.path.basename(path)
+        if os.path.dirname(path) != os.path.join(root, layer):
+            continue  # sub-tables (models/params/*.def) are named by path
+        if name in owner and owner[name] != layer:
+            bad.append(f"{layer}/{name}: the name is also {owner[name]}/{name}")
+        owner.setdefault(name, layer)
+    for name, layer in GENERATED.items():
+        owner.setdefault(name, layer)
+
+    for layer, path in sources(root):
+        rel = os.path.relpath(path, root)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        for m in INCLUDE.finditer(text):
+            inc = m.group(1)
+            line = text.count("\n", 0, m.start()) + 1
+            where = f"{rel}:{line}: #include \"{inc}\""
+            if inc.startswith("..") or "/../" in inc:
+                bad.append(f"{where}: climbs out of its folder")
+                continue
+            if os.path.exists(os.path.join(os.path.dirname(path), inc)):
+                continue  # its own folder (or a sub-folder of it)
+            if "/" in inc:
+                bad.append(f"{where}: names a folder; include by file name")
+                continue
+            target = owner.get(inc)
+            if target is None:
+                bad.append(f"{where}: no such file in {', '.join(LAYERS)}")
+            elif target not in MAY_USE[layer] and \
+                    inc not in EXCEPTIONS.get((layer, target), ()):
+                bad.append(f"{where}: {layer}/ may not use {target}/")
+
+    bad += check_cmake(os.path.join(root, "CMakeLists.txt"))
+    for b in bad:
+        print(b)
+    print(f"include_direction: {len(bad)} violation(s)")
+    return 1 if bad else 0
+
+
+def check_cmake(path):
+    with open(path, encoding="utf-8") as f:
+        text = re.sub(r"#[^\n]*", "", f.read())
+    libs = set(re.findall(r"add_library\(\s*troika_(\w+)\s+STATIC", text))
+    edges = {lib: set() for lib in libs}
+    for m in re.finditer(r"target_link_libraries\(\s*troika_(\w+)([^)]*)\)", text):
+        src = m.group(1)
+        if src not in libs:
+            continue
+        for dst in re.findall(r"\btroika_(\w+)", m.group(2)):
+            if dst in libs:
+                edges[src].add(dst)
+    bad = []
+    for lib in sorted(libs):
+        if lib not in MAY_USE:
+            bad.append(f"CMakeLists.txt: troika_{lib} is not a layer ({', '.join(LAYERS)})")
+            continue
+        for dst in sorted(edges[lib]):
+            if dst not in MAY_USE[lib] and (lib, dst) not in EXCEPTIONS:
+                bad.append(f"CMakeLists.txt: troika_{lib} links troika_{dst}, "
+                           f"which {lib}/ may not use")
+    # no cycle: depth-first search with colours
+    colour = {lib: 0 for lib in libs}
+
+    def visit(lib, stack):
+        colour[lib] = 1
+        for dst in sorted(edges[lib]):
+            if dst == lib:
+                continue
+            if colour[dst] == 1:
+                bad.append("CMakeLists.txt: link cycle " +
+                           " -> ".join(f"troika_{x}" for x in stack + [lib, dst]))
+            elif colour[dst] == 0:
+                visit(dst, stack + [lib])
+        colour[lib] = 2
+
+    for lib in sorted(libs):
+        if colour[lib] == 0:
+            visit(lib, [])
+    return bad
+
+
+if __name__ == "__main__":
+    sys.exit(main())
