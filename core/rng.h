@@ -46,6 +46,10 @@ typedef enum {
     SIM_RNG_MED_INIT,       /* mediation: fixed staffing draws per position at creation */
     SIM_RNG_LINKAGE,        /* escalated disputes closing at the three-office linkage */
     SIM_RNG_DETECTION,      /* standing violations found and reported */
+    /* analysis (never drawn inside a run of the model) */
+    SIM_RNG_ABC_PROPOSE = 900, /* ABC-SMC: proposal i of generation t */
+    SIM_RNG_ABC_SIM,        /* ABC-SMC: the seed of proposal i's simulation */
+    SIM_RNG_ABC_CHECK,      /* ABC-SMC: posterior predictive draws */
     SIM_RNG_TEST = 1000     /* reserved for tests */
 } sim_purpose;
 

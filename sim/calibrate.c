@@ -12,16 +12,25 @@
 #include <gsl/gsl_multimin.h>
 #include <omp.h>
 
+#include "design.h"
 #include "inifile.h"
 #include "metrics.h"
 #include "params.h"
+#include "rng.h"
 #include "runner.h"
 #include "troika_version.h"
 
 /* ---- reading the file -------------------------------------------------------- */
 
-static const char *top_keys[] = {"scenario", "replicates", "seed", "days", "window",
-                                 "iterations", "tolerance", NULL};
+static const char *top_keys[] = {"scenario",    "replicates",    "seed",           "days",
+                                 "window",      "iterations",    "tolerance",      "population",
+                                 "batch",       "generations",   "simulations",    "quantile",
+                                 "kernel_scale", "min_tolerance", "min_acceptance", "abc_replicates",
+                                 NULL};
+#define TOP_KEYS_ALLOWED                                                                   \
+    "scenario, replicates, seed, days, window, iterations, tolerance, population, batch, " \
+    "generations, simulations, quantile, kernel_scale, min_tolerance, min_acceptance, "    \
+    "abc_replicates"
 
 static int in_list(const char *k, const char **list)
 {
@@ -87,6 +96,11 @@ static void read_target(cal_calibration *c, sim_ini *f, const sim_ini_header *h)
             t->scale = real_value(f, e, key);
             if (!(t->scale > 0))
                 sim_ini_note(f, e->line, key, "the scale must be positive");
+        } else if (!strcmp(e->key, "validate")) {
+            if (!strcmp(e->value, "true"))
+                t->validate = 1;
+            else if (strcmp(e->value, "false") != 0)
+                sim_ini_note(f, e->line, key, "'%s' (allowed: true, false)", e->value);
         } else if (!strcmp(e->key, "per")) {
             if (!strcmp(e->value, "day"))
                 t->per = CAL_PER_DAY;
@@ -95,7 +109,7 @@ static void read_target(cal_calibration *c, sim_ini *f, const sim_ini_header *h)
             else
                 sim_ini_note(f, e->line, key, "'%s' (allowed: day, compound_year)", e->value);
         } else {
-            sim_ini_note(f, e->line, key, "unknown key (allowed: metric, value, scale, per)");
+            sim_ini_note(f, e->line, key, "unknown key (allowed: metric, value, scale, per, validate)");
         }
     }
     if (t->metric < 0 && !f->bad_line)
@@ -129,22 +143,42 @@ static void read_free(cal_calibration *c, sim_ini *f, const sim_ini_header *h)
     v->min = d->lo;
     v->max = d->hi;
     v->start = NAN;
+    v->prior = ABC_UNIFORM;
+    v->mean = v->sd = NAN;
     for (int k = 0; k < f->nent; k++) {
         const sim_ini_entry *e = &f->ent[k];
         if (strcmp(e->section, h->name) != 0)
             continue;
         char q[300];
         snprintf(q, sizeof q, "%s.%s", h->name, e->key);
+        if (!strcmp(e->key, "prior")) {
+            int kind = abc_prior_parse(e->value);
+            if (kind < 0)
+                sim_ini_note(f, e->line, q, "'%s' (allowed: uniform, log-uniform, normal)",
+                             e->value);
+            else
+                v->prior = (abc_prior_kind)kind;
+            continue;
+        }
         double x = real_value(f, e, q);
-        if (!strcmp(e->key, "min"))
+        if (!strcmp(e->key, "mean"))
+            v->mean = x;
+        else if (!strcmp(e->key, "sd"))
+            v->sd = x;
+        else if (!strcmp(e->key, "min"))
             v->min = x;
         else if (!strcmp(e->key, "max"))
             v->max = x;
         else if (!strcmp(e->key, "start"))
             v->start = x;
         else
-            sim_ini_note(f, e->line, q, "unknown key (allowed: min, max, start)");
+            sim_ini_note(f, e->line, q,
+                         "unknown key (allowed: min, max, start, prior, mean, sd)");
     }
+    if (v->prior == ABC_LOG_UNIFORM && !(v->min > 0))
+        sim_ini_note(f, h->line, h->name, "a log-uniform prior needs min > 0 (min is %g)", v->min);
+    if (v->prior == ABC_NORMAL && !(isfinite(v->mean) && v->sd > 0))
+        sim_ini_note(f, h->line, h->name, "a normal prior needs mean = NUMBER and sd > 0");
     if (v->min < d->lo || v->max > d->hi || !(v->min < v->max))
         sim_ini_note(f, h->line, h->name,
                      "bounds [%g, %g] must satisfy %g <= min < max <= %g (the parameter's range)",
@@ -160,6 +194,8 @@ sim_status cal_load(cal_calibration *c, const char *path, sim_error *err)
     c->seed = 1;
     c->iterations = 80;
     c->tolerance = 0.01;
+    abc_config_default(&c->abc);
+    c->abc_replicates = 1;
     char *text = NULL;
     size_t len = 0;
     int e = sim_ini_read_file(path, 1 << 20, &text, &len);
@@ -178,9 +214,7 @@ sim_status cal_load(cal_calibration *c, const char *path, sim_error *err)
         if (en->section[0])
             continue;
         if (!in_list(en->key, top_keys)) {
-            sim_ini_note(&f, en->line, en->key,
-                         "unknown key (allowed: scenario, replicates, seed, days, window, "
-                         "iterations, tolerance)");
+            sim_ini_note(&f, en->line, en->key, "unknown key (allowed: " TOP_KEYS_ALLOWED ")");
         } else if (!strcmp(en->key, "scenario")) {
             scenario = en->value;
             scenario_line = en->line;
@@ -194,6 +228,32 @@ sim_status cal_load(cal_calibration *c, const char *path, sim_error *err)
             c->iterations = (int)int_value(&f, en, 1, 100000);
         } else if (!strcmp(en->key, "tolerance")) {
             c->tolerance = real_value(&f, en, "tolerance");
+        } else if (!strcmp(en->key, "population")) {
+            c->abc.population = (int)int_value(&f, en, 2, 1000000);
+        } else if (!strcmp(en->key, "batch")) {
+            c->abc.batch = (int)int_value(&f, en, 1, 1000000);
+        } else if (!strcmp(en->key, "generations")) {
+            c->abc.max_generations = (int)int_value(&f, en, 1, 1000);
+        } else if (!strcmp(en->key, "simulations")) {
+            c->abc.max_simulations = int_value(&f, en, 2, SWP_MAX_RUNS);
+        } else if (!strcmp(en->key, "abc_replicates")) {
+            c->abc_replicates = (int)int_value(&f, en, 1, 10000);
+        } else if (!strcmp(en->key, "quantile")) {
+            c->abc.quantile = real_value(&f, en, "quantile");
+            if (!(c->abc.quantile > 0 && c->abc.quantile < 1))
+                sim_ini_note(&f, en->line, en->key, "%g is not in (0, 1)", c->abc.quantile);
+        } else if (!strcmp(en->key, "kernel_scale")) {
+            c->abc.kernel_scale = real_value(&f, en, "kernel_scale");
+            if (!(c->abc.kernel_scale > 0))
+                sim_ini_note(&f, en->line, en->key, "the kernel scale must be positive");
+        } else if (!strcmp(en->key, "min_tolerance")) {
+            c->abc.min_tolerance = real_value(&f, en, "min_tolerance");
+            if (!(c->abc.min_tolerance >= 0))
+                sim_ini_note(&f, en->line, en->key, "the tolerance cannot be negative");
+        } else if (!strcmp(en->key, "min_acceptance")) {
+            c->abc.min_acceptance = real_value(&f, en, "min_acceptance");
+            if (!(c->abc.min_acceptance >= 0 && c->abc.min_acceptance < 1))
+                sim_ini_note(&f, en->line, en->key, "%g is not in [0, 1)", c->abc.min_acceptance);
         } else {
             window = en->value;
             window_line = en->line;
@@ -215,6 +275,8 @@ sim_status cal_load(cal_calibration *c, const char *path, sim_error *err)
             sim_ini_note(&f, 1, "scenario", "no base scenario (scenario = FILE.ini)");
         else if (c->ntarget == 0)
             sim_ini_note(&f, 1, "", "no [target.NAME] section");
+        else if (cal_fitted_targets(c) == 0)
+            sim_ini_note(&f, 1, "", "every target has validate = true: none is left to fit");
         else if (c->nfree == 0)
             sim_ini_note(&f, 1, "", "no [free.section.name] section");
     }
@@ -273,6 +335,62 @@ void cal_free_calibration(cal_calibration *c)
 
 /* ---- the objective ---------------------------------------------------------- */
 
+int cal_fitted_targets(const cal_calibration *c)
+{
+    int n = 0;
+    for (int t = 0; t < c->ntarget; t++)
+        n += !c->target[t].validate;
+    return n;
+}
+
+/* The window mean of every target in one run at parameter values x. */
+static sim_status run_means(const cal_calibration *c, const double *x, int64_t seed,
+                            volatile sig_atomic_t *stop, double *out, sim_error *err)
+{
+    scn_scenario s = c->base;
+    s.sources = NULL; /* a shallow copy: never freed here */
+    s.params.run_seed = seed;
+    for (int k = 0; k < c->nfree; k++)
+        sim_param_put(&s.params, c->free[k].param, x[k]);
+    sim_ctx rc;
+    sim_ctx_init(&rc);
+    rc.threads = 1;
+    rc.stop = stop;
+    sim_result *res = NULL;
+    sim_status st = sim_run(&rc, &s, &res);
+    if (st != SIM_OK) {
+        *err = rc.err;
+        return st;
+    }
+    double span = (double)(c->to - c->from);
+    for (int t = 0; t < c->ntarget; t++) {
+        double sum = 0.0;
+        for (int64_t d = c->from; d < c->to; d++)
+            sum += sim_result_city(res, d, c->target[t].metric);
+        double m = sum / span;
+        if (c->target[t].per == CAL_PER_COMPOUND_YEAR)
+            m *= 365.0 / (double)res->world->ncomp;
+        out[t] = m;
+    }
+    sim_result_destroy(res);
+    return SIM_OK;
+}
+
+sim_status cal_simulate(const cal_calibration *c, const double *x, uint64_t seed, int replicates,
+                        volatile sig_atomic_t *stop, double *out, sim_error *err)
+{
+    double one[CAL_MAX_TARGETS];
+    for (int t = 0; t < c->ntarget; t++)
+        out[t] = 0.0;
+    for (int r = 0; r < replicates; r++) {
+        int64_t sd = (int64_t)((seed + (uint64_t)r) & ((1ULL << 53) - 1));
+        SIM_TRY(err, run_means(c, x, sd, stop, one, err));
+        for (int t = 0; t < c->ntarget; t++)
+            out[t] += one[t] / replicates;
+    }
+    return SIM_OK;
+}
+
 sim_status cal_objective(cal_calibration *c, sim_ctx *ctx, const double *x, double *out)
 {
     int nr = c->replicates, nt = c->ntarget;
@@ -286,34 +404,9 @@ sim_status cal_objective(cal_calibration *c, sim_ctx *ctx, const double *x, doub
         return SIM_FAIL(&ctx->err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
     }
 #pragma omp parallel for schedule(dynamic, 1)
-    for (int r = 0; r < nr; r++) {
-        scn_scenario s = c->base;
-        s.sources = NULL; /* a shallow copy: never freed here */
-        s.params.run_seed = (int64_t)(c->seed + (uint64_t)r);
-        for (int k = 0; k < c->nfree; k++)
-            sim_param_put(&s.params, c->free[k].param, x[k]);
-        sim_ctx rc;
-        sim_ctx_init(&rc);
-        rc.threads = 1;
-        rc.stop = ctx->stop;
-        sim_result *res = NULL;
-        status[r] = sim_run(&rc, &s, &res);
-        if (status[r] != SIM_OK) {
-            errs[r] = rc.err;
-            continue;
-        }
-        double span = (double)(c->to - c->from);
-        for (int t = 0; t < nt; t++) {
-            double sum = 0.0;
-            for (int64_t d = c->from; d < c->to; d++)
-                sum += sim_result_city(res, d, c->target[t].metric);
-            double m = sum / span;
-            if (c->target[t].per == CAL_PER_COMPOUND_YEAR)
-                m *= 365.0 / (double)res->world->ncomp;
-            mean[(size_t)r * (size_t)nt + (size_t)t] = m;
-        }
-        sim_result_destroy(res);
-    }
+    for (int r = 0; r < nr; r++)
+        status[r] = run_means(c, x, (int64_t)(c->seed + (uint64_t)r), ctx->stop,
+                              mean + (size_t)r * (size_t)nt, &errs[r]);
     sim_status st = SIM_OK;
     for (int r = 0; r < nr && st == SIM_OK; r++)
         if (status[r] != SIM_OK) {
@@ -328,7 +421,8 @@ sim_status cal_objective(cal_calibration *c, sim_ctx *ctx, const double *x, doub
         m /= nr;
         c->target[t].fitted = m;
         double z = (m - c->target[t].value) / c->target[t].scale;
-        f += z * z;
+        if (!c->target[t].validate)
+            f += z * z;
     }
     free(mean);
     free(status);
@@ -336,6 +430,87 @@ sim_status cal_objective(cal_calibration *c, sim_ctx *ctx, const double *x, doub
     *out = f;
     c->evaluations++;
     return st;
+}
+
+void cal_abc_config(const cal_calibration *c, abc_config *out, int *stat_target)
+{
+    *out = c->abc;
+    out->seed = c->seed;
+    out->nparams = c->nfree;
+    for (int k = 0; k < c->nfree; k++) {
+        const cal_free *v = &c->free[k];
+        abc_prior *p = &out->prior[k];
+        snprintf(p->name, sizeof p->name, "%s", sim_param_table[v->param].key);
+        p->kind = v->prior;
+        p->lo = v->min;
+        p->hi = v->max;
+        p->mean = v->mean;
+        p->sd = v->sd;
+    }
+    out->nstats = 0;
+    for (int t = 0; t < c->ntarget; t++) {
+        if (c->target[t].validate)
+            continue;
+        abc_stat *s = &out->stat[out->nstats];
+        snprintf(s->name, sizeof s->name, "%s", c->target[t].name);
+        s->observed = c->target[t].value;
+        s->scale = c->target[t].scale;
+        stat_target[out->nstats++] = t;
+    }
+}
+
+sim_status cal_predict(const cal_calibration *c, const abs_posterior *p, int ndraws, int threads,
+                       volatile sig_atomic_t *stop, double *out, sim_error *err)
+{
+    if (p->c.nparams != c->nfree)
+        return SIM_FAIL(err, SIM_EINPUT, c->path, 0, NULL,
+                        "the posterior has %d parameters, the calibration file %d free ones",
+                        p->c.nparams, c->nfree);
+    for (int k = 0; k < c->nfree; k++)
+        if (strcmp(p->c.prior[k].name, sim_param_table[c->free[k].param].key) != 0)
+            return SIM_FAIL(err, SIM_EINPUT, c->path, 0, NULL,
+                            "parameter %d of the posterior is %s, of the calibration file %s",
+                            k + 1, p->c.prior[k].name, sim_param_table[c->free[k].param].key);
+    double *cum = malloc((size_t)p->n * sizeof *cum);
+    sim_status *st = calloc((size_t)ndraws, sizeof *st);
+    sim_error *errs = calloc((size_t)ndraws, sizeof *errs);
+    if (!cum || !st || !errs) {
+        free(cum);
+        free(st);
+        free(errs);
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+    }
+    double acc = 0.0;
+    for (int64_t i = 0; i < p->n; i++)
+        cum[i] = (acc += p->weight[i]);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (int m = 0; m < ndraws; m++) {
+        /* draw m: a particle by weight and a simulation seed, from its own stream */
+        sim_stream rs;
+        sim_stream_open(&rs, p->c.seed, SIM_RNG_ABC_CHECK, (uint32_t)m, 0);
+        double u = sim_stream_uniform(&rs) * cum[p->n - 1];
+        int64_t lo = 0, hi = p->n - 1;
+        while (lo < hi) {
+            int64_t mid = (lo + hi) / 2;
+            if (cum[mid] > u)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        uint64_t a = sim_stream_u32(&rs), b = sim_stream_u32(&rs);
+        st[m] = cal_simulate(c, p->theta + lo * p->c.nparams, (a << 32) | b, c->abc_replicates,
+                             stop, out + (size_t)m * (size_t)c->ntarget, &errs[m]);
+    }
+    sim_status s = SIM_OK;
+    for (int m = 0; m < ndraws && s == SIM_OK; m++)
+        if (st[m] != SIM_OK) {
+            *err = errs[m];
+            s = st[m];
+        }
+    free(cum);
+    free(st);
+    free(errs);
+    return s;
 }
 
 /* ---- Nelder-Mead on logit-transformed parameters ------------------------------ */

@@ -24,6 +24,14 @@
  *     min = 0.4
  *     max = 0.7
  *
+ * A target with `validate = true` is never fitted, only reported and
+ * checked (troika calibrate --check).  For --method abc-smc a free parameter
+ * may state its prior (prior = uniform | log-uniform | normal, with mean and
+ * sd for a normal truncated to [min, max]; default uniform), and the file
+ * may set population, batch, generations, simulations, quantile,
+ * kernel_scale, min_tolerance, min_acceptance (analysis/abc.h) and
+ * abc_replicates (runs averaged in one simulation, default 1).
+ *
  * The objective is the sum over targets of ((mean - value) / scale)^2, where
  * mean is the replicates' mean of the window mean.  Every evaluation uses
  * the same seeds (common random numbers), so the objective is a smooth-ish
@@ -35,9 +43,12 @@
 #ifndef TROIKA_ANALYSIS_CALIBRATE_H
 #define TROIKA_ANALYSIS_CALIBRATE_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "abc.h"
+#include "abc_store.h"
 #include "ctx.h"
 #include "err.h"
 #include "scenario.h"
@@ -53,6 +64,7 @@ typedef struct {
     double value; /* target */
     double scale; /* residual worth one unit of the objective */
     cal_per per;
+    int validate;  /* 1: never fitted, only checked (troika calibrate --check) */
     double fitted; /* replicates' mean at the best point */
 } cal_target;
 
@@ -60,6 +72,8 @@ typedef struct {
     int param; /* index in sim_param_table */
     double min, max;
     double start, best;
+    abc_prior_kind prior; /* ABC-SMC: prior on [min, max] (prior = ...) */
+    double mean, sd;      /* of a normal prior */
 } cal_free;
 
 typedef struct {
@@ -74,6 +88,8 @@ typedef struct {
     int ntarget;
     cal_free free[CAL_MAX_FREE];
     int nfree;
+    abc_config abc;     /* ABC-SMC settings (population, batch, ...) */
+    int abc_replicates; /* runs averaged in one ABC-SMC simulation */
     /* the fit */
     double objective;
     int iterations_done, evaluations;
@@ -84,6 +100,29 @@ sim_status cal_load(cal_calibration *c, const char *path, sim_error *err);
 
 /* The objective at parameter values x[0..nfree) (targets' `fitted` set). */
 sim_status cal_objective(cal_calibration *c, sim_ctx *ctx, const double *x, double *out);
+
+/* Targets without validate = true (the ones fitted). */
+int cal_fitted_targets(const cal_calibration *c);
+
+/* One stochastic simulation at parameter values x: out[t] for every target
+ * (validation targets too) is the mean over `replicates` runs with seeds
+ * seed, seed + 1, ... (53 bits) of the window mean.  Thread-safe; each run
+ * single-threaded. */
+sim_status cal_simulate(const cal_calibration *c, const double *x, uint64_t seed, int replicates,
+                        volatile sig_atomic_t *stop, double *out, sim_error *err);
+
+/* The ABC-SMC problem of the calibration file: the free parameters with
+ * their priors, the fitted targets as statistics (stat_target[k] = index of
+ * statistic k's target), the settings and the seed. */
+void cal_abc_config(const cal_calibration *c, abc_config *out, int *stat_target);
+
+/* Posterior predictive draws: for m < ndraws, a particle of p chosen by
+ * weight and a seed, both from stream (p's seed, SIM_RNG_ABC_CHECK, m, 0),
+ * simulated (cal_simulate, abc_replicates runs); out[m * ntarget + t] for
+ * every target, validation ones too.  The same for any thread count.  The
+ * posterior's parameters must be the file's free parameters (SIM_EINPUT). */
+sim_status cal_predict(const cal_calibration *c, const abs_posterior *p, int ndraws, int threads,
+                       volatile sig_atomic_t *stop, double *out, sim_error *err);
 
 /* Fit; progress lines go to `log` (NULL: silent). */
 sim_status cal_fit(cal_calibration *c, sim_ctx *ctx, FILE *log);

@@ -522,7 +522,7 @@ static const command commands[] = {
      cli_help_report},
     {"diff", cli_cmd_diff, "list every parameter that differs between two scenarios",
      cli_help_diff},
-    {"calibrate", cmd_calibrate, "fit free parameters to target figures", help_calibrate},
+    {"calibrate", cmd_calibrate, "fit free parameters to target figures (Nelder-Mead, or an ABC-SMC posterior)", help_calibrate},
     {"sweep", cmd_sweep, "run a parameter sweep (threads, MPI or a shard of a job array)",
      help_sweep},
     {"merge", cmd_merge, "merge the shard files of one sweep", help_merge},

@@ -49,6 +49,15 @@ void swm_bcast_u64(uint64_t *v)
 {
     (void)v;
 }
+void swm_bcast_bytes(void *buf, size_t n)
+{
+    (void)buf;
+    (void)n;
+}
+void swm_allgather_bytes(const void *mine, void *all, size_t n)
+{
+    memcpy(all, mine, n);
+}
 sim_status swm_master(swx_job *job, int size, int *lost, sim_error *err)
 {
     (void)job;
@@ -129,6 +138,16 @@ int swm_any(int flag)
 void swm_bcast_u64(uint64_t *v)
 {
     MPI_Bcast(v, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+}
+
+void swm_bcast_bytes(void *buf, size_t n)
+{
+    MPI_Bcast(buf, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD);
+}
+
+void swm_allgather_bytes(const void *mine, void *all, size_t n)
+{
+    MPI_Allgather(mine, (int)n, MPI_BYTE, all, (int)n, MPI_BYTE, MPI_COMM_WORLD);
 }
 
 /* ---- the master ------------------------------------------------------------ */

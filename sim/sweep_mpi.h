@@ -52,6 +52,13 @@ int swm_any(int flag);
 /* Rank 0's value of *v on every rank. */
 void swm_bcast_u64(uint64_t *v);
 
+/* Rank 0's n bytes at buf, on every rank (n < 2 GiB). */
+void swm_bcast_bytes(void *buf, size_t n);
+
+/* Every rank's n bytes at mine, in rank order at all (size x n bytes) on
+ * every rank.  Without MPI: a copy. */
+void swm_allgather_bytes(const void *mine, void *all, size_t n);
+
 /* Rank 0: hand out job->remaining to the workers; each result goes to the
  * parts folder.  Returns when every run is done, or after a failure or a
  * stop once every worker is told to end.  *lost: a worker was lost (then
