@@ -342,6 +342,9 @@ sim_status ana_cmpw_scenarios(ana_cmpw *w, int64_t days, int64_t chunk_rows,
         CALL(w_group(w, gall, name, &gs, err));
         CALL(w_str(w, gs, "name", scen[i].name, err));
         CALL(w_str(w, gs, "description", scen[i].description, err));
+        CALL(w_str(w, gs, "name_zh", scen[i].name_zh ? scen[i].name_zh : "", err));
+        CALL(w_str(w, gs, "description_zh",
+                   scen[i].description_zh ? scen[i].description_zh : "", err));
         CALL(w_str(w, gs, "path", scen[i].path, err));
         CALL(w_str(w, gs, "resolved_ini", scen[i].resolved_ini, err));
         CALL(w_str(w, gs, "sources", scen[i].sources, err));
@@ -685,6 +688,19 @@ fail:
     return s;
 }
 
+/* r_str for an attribute that older files lack: "" when it is missing. */
+static sim_status r_str_opt(const char *path, hid_t loc, const char *obj, const char *name,
+                            char **out, sim_error *err)
+{
+    htri_t ex = H5Aexists(loc, name);
+    if (ex > 0)
+        return r_str(path, loc, obj, name, out, err);
+    *out = dup_str("");
+    if (!*out)
+        return SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
+    return SIM_OK;
+}
+
 /* A numeric scalar attribute read as mtype; *present = 0 when absent and
  * present != NULL (else absence is an error). */
 static sim_status r_num(const char *path, hid_t loc, const char *obj, const char *name,
@@ -860,6 +876,8 @@ void ana_cmp_scen_free(ana_cmp_scen *sc)
         return;
     free(sc->name);
     free(sc->description);
+    free(sc->name_zh);
+    free(sc->description_zh);
     free(sc->path);
     free(sc->resolved_ini);
     free(sc->sources);
@@ -1056,6 +1074,8 @@ static sim_status r_scenarios(const char *path, hid_t r, ana_cmpfile *f, sim_err
         RCALL(r_group(path, gall, "/scenarios", name, &gs, err));
         RCALL(r_str(path, gs, obj, "name", &sc->name, err));
         RCALL(r_str(path, gs, obj, "description", &sc->description, err));
+        RCALL(r_str_opt(path, gs, obj, "name_zh", &sc->name_zh, err));
+        RCALL(r_str_opt(path, gs, obj, "description_zh", &sc->description_zh, err));
         RCALL(r_str(path, gs, obj, "path", &sc->path, err));
         RCALL(r_str(path, gs, obj, "resolved_ini", &sc->resolved_ini, err));
         RCALL(r_str(path, gs, obj, "sources", &sc->sources, err));

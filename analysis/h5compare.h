@@ -14,7 +14,9 @@
  *   /seeds                   u64 [R]: run.seed of replicate r (every scenario)
  *   /day                     i64 [D]: the day axis, 0 .. D-1
  *   /scenarios/<s>           s = 0 .. S-1 (0 = baseline); attributes name,
- *                            description, path, resolved_ini, sources
+ *                            description, name_zh, description_zh (""
+ *                            when the file has none; optional when
+ *                            reading), path, resolved_ini, sources
  *   /scenarios/<s>/city/<m>  f64 [R x D], every metric of the metric table,
  *                            chunked by batches of replicates, shuffle +
  *                            deflate;
@@ -72,6 +74,7 @@ typedef struct {
 
 typedef struct {
     char *name, *description, *path, *resolved_ini, *sources;
+    char *name_zh, *description_zh; /* "" when the scenario file has none */
     ana_diff changes;           /* from the baseline; empty for scenario 0 */
 } ana_cmp_scen;
 
