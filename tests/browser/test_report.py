@@ -72,7 +72,9 @@ PROBE = r"""
     out.cells.push({m: td.dataset.metric, s: +td.dataset.scenario, stat: td.dataset.stat,
                     value: td.dataset.value, lo: td.dataset.lo, hi: td.dataset.hi,
                     scale: td.dataset.scale, dec: td.dataset.dec,
-                    text: td.textContent.trim()});
+                    text: Array.from(td.childNodes).filter(n => !(n.classList && n.classList.contains('u')))
+                              .map(n => n.textContent).join('').trim(),
+                    unit: (td.querySelector('.u') || {textContent: ''}).textContent});
   return JSON.stringify(out);
 })()
 """
@@ -110,6 +112,12 @@ def read_h5(path):
             "scenarios": [m for m in s["scenario"].asstr()[()]],
             "units": [m for m in s["units"].asstr()[()]],
         }
+        sc = f["scenarios"]
+        exp["names_en"] = [sc[str(i)].attrs["name"] for i in range(len(exp["scenarios"]))]
+        exp["names_zh"] = [sc[str(i)].attrs.get("name_zh") or sc[str(i)].attrs["name"]
+                           for i in range(len(exp["scenarios"]))]
+        for k in ("names_en", "names_zh"):
+            exp[k] = [v.decode() if isinstance(v, bytes) else v for v in exp[k]]
         for k in ("mean", "ci_lo", "ci_hi", "diff", "diff_lo", "diff_hi", "diff_p", "clear"):
             exp[k] = s[k][()]
         return exp
@@ -140,6 +148,10 @@ def check_cells(page, exp, c, lang):
         scale = float(cell.get("scale") or 1.0)
         dec = int(cell.get("dec") or 0)
         text = plain(cell["text"])
+        if stat == "diff":
+            pp = {"en": " pp", "zh": " 个百分点"}[lang]
+            c.ok(cell["unit"] == (pp if exp["units"][k] == "share" else ""),
+                 where + ": unit after the difference %r" % cell["unit"])
         if stat in ("mean", "diff"):
             want = float(exp[stat][s][k])
             c.ok(float(cell["value"]) == want, where + ": %s != %r" % (cell["value"], want))
@@ -170,15 +182,17 @@ def npoints(d):
     return len(re.findall(r"[ML]", d))
 
 
-def check_charts(page, exp, c):
+def check_charts(page, exp, c, names):
+    """One chart per metric: the paired difference of every scenario but
+    the baseline, a line and a band each."""
     S = len(exp["scenarios"])
     c.ok(sorted(ch["metric"] for ch in page["charts"]) == sorted(exp["metrics"]),
          "one chart per key metric: %s" % [ch["metric"] for ch in page["charts"]])
     for ch in page["charts"]:
         m, n = ch["metric"], ch["points"]
         c.ok(ch["width"] > 300 and ch["height"] > 150, m + ": chart too small %r" % ch)
-        c.ok(sorted(l["s"] for l in ch["lines"]) == list(range(S)), m + ": one line a scenario")
-        c.ok(sorted(b["s"] for b in ch["bands"]) == list(range(S)), m + ": one band a scenario")
+        c.ok(sorted(l["s"] for l in ch["lines"]) == list(range(1, S)), m + ": one line a scenario")
+        c.ok(sorted(b["s"] for b in ch["bands"]) == list(range(1, S)), m + ": one band a scenario")
         for l in ch["lines"]:
             c.ok(n > 1 and npoints(l["d"]) == n, m + ": line %d has %d points, want %d"
                  % (l["s"], npoints(l["d"]), n))
@@ -187,10 +201,10 @@ def check_charts(page, exp, c):
             c.ok(npoints(b["d"]) == 2 * n, m + ": band %d has %d points" % (b["s"], npoints(b["d"])))
             c.ok(b["width"] > 300, m + ": band %d does not span the run" % b["s"])
         styles = {(l["stroke"], l["dash"]) for l in ch["lines"]}
-        c.ok(len(styles) == S, m + ": line styles are not distinct")
+        c.ok(len(styles) == S - 1, m + ": line styles are not distinct")
         dashes = {l["dash"] for l in ch["lines"]}
-        c.ok(len(dashes) == S, m + ": dash patterns are not distinct (greyscale)")
-        c.ok(ch["legend"] == exp["scenarios"], m + ": legend %r" % ch["legend"])
+        c.ok(len(dashes) == S - 1, m + ": dash patterns are not distinct (greyscale)")
+        c.ok(ch["legend"] == names[1:], m + ": legend %r" % ch["legend"])
 
 
 def check_page(b, html, lang, exp, art, c):
@@ -217,7 +231,7 @@ def check_page(b, html, lang, exp, art, c):
         c.ok(all(cjk.search(h) for h in page["headings"]), "zh: headings %r" % page["headings"])
         c.ok(cjk.search(page["title"]) is not None, "zh: title " + page["title"])
     c.ok(len(page["findings"]) >= len(exp["scenarios"]) - 1, lang + ": no summary findings")
-    check_charts(page, exp, c)
+    check_charts(page, exp, c, exp["names_" + lang])
     check_cells(page, exp, c, lang)
 
     # nothing fetched, nothing said
