@@ -1234,3 +1234,155 @@ fail:
     close_id(&g, H5Gclose);
     return s;
 }
+
+/* ---- a run file (troika run), read for the one-run report ------------------- */
+
+int ana_runfile_is(const char *path)
+{
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (H5Fis_hdf5(path) <= 0)
+        return 0;
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return 0;
+    int is = H5Aexists(f, "file_kind") == 0 && H5Aexists(f, "schema") == 0 &&
+             H5Aexists(f, "schema_version") > 0 && H5Lexists(f, "city", H5P_DEFAULT) > 0;
+    (void)H5Fclose(f);
+    return is;
+}
+
+sim_status ana_runfile_open(ana_runfile **out, const char *path, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    *out = NULL;
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t g = H5I_INVALID_HID, d = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    ana_runfile *f = calloc(1, sizeof *f);
+    if (!f)
+        return SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
+    f->file = H5I_INVALID_HID;
+    f->path = dup_str(path);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0) {
+        s = RFAIL("cannot be read as HDF5 (truncated or damaged?)");
+        goto fail;
+    }
+    f->file = (int64_t)file;
+    RCALL(r_str(path, file, "/", "scenario", &f->scenario, err));
+    RCALL(r_str(path, file, "/", "troika_version", &f->troika_version, err));
+    RCALL(r_str(path, file, "/", "git_commit", &f->git_commit, err));
+    RCALL(r_str(path, file, "/", "command_line", &f->command_line, err));
+    RCALL(r_num(path, file, "/", "days", H5T_NATIVE_INT64, &f->days, NULL, err));
+    RCALL(r_num(path, file, "/", "seed", H5T_NATIVE_UINT64, &f->seed, NULL, err));
+    if (f->days < 1) {
+        s = RFAIL("attribute days of / is %lld, expected at least 1", (long long)f->days);
+        goto fail;
+    }
+    /* the compounds: their count from /compounds/id, then old and households */
+    RCHK(g = H5Gopen2(file, "compounds", H5P_DEFAULT), "/compounds");
+    RCHK(d = H5Dopen2(g, "id", H5P_DEFAULT), "/compounds/id");
+    RCHK(sp = H5Dget_space(d), "/compounds/id");
+    hsize_t n = 0;
+    if (H5Sget_simple_extent_ndims(sp) != 1 || H5Sget_simple_extent_dims(sp, &n, NULL) < 0) {
+        s = RFAIL("/compounds/id is not a list");
+        goto fail;
+    }
+    f->ncomp = (int64_t)n;
+    f->old = malloc((n ? n : 1) * sizeof *f->old);
+    f->households = malloc((n ? n : 1) * sizeof *f->households);
+    if (!f->old || !f->households) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
+        goto fail;
+    }
+    RCALL(r_dset(path, g, "/compounds", "old", H5T_NATIVE_UINT8, 1, &n, f->old, err));
+    RCALL(r_dset(path, g, "/compounds", "households", H5T_NATIVE_INT32, 1, &n, f->households,
+                 err));
+    close_id(&sp, H5Sclose);
+    close_id(&d, H5Dclose);
+    RCHK(d = H5Dopen2(g, "panel/day", H5P_DEFAULT), "/compounds/panel/day");
+    RCHK(sp = H5Dget_space(d), "/compounds/panel/day");
+    hsize_t ns = 0;
+    if (H5Sget_simple_extent_ndims(sp) != 1 || H5Sget_simple_extent_dims(sp, &ns, NULL) < 0) {
+        s = RFAIL("/compounds/panel/day is not a list");
+        goto fail;
+    }
+    f->nsamples = (int64_t)ns;
+    f->last_sample_day = -1;
+    if (ns > 0) {
+        int64_t *days = malloc(ns * sizeof *days);
+        if (!days) {
+            s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
+            goto fail;
+        }
+        s = r_dset(path, g, "/compounds", "panel/day", H5T_NATIVE_INT64, 1, &ns, days, err);
+        if (s == SIM_OK)
+            f->last_sample_day = days[ns - 1];
+        free(days);
+        if (s != SIM_OK)
+            goto fail;
+    }
+fail:
+    close_id(&sp, H5Sclose);
+    close_id(&d, H5Dclose);
+    close_id(&g, H5Gclose);
+    if (s != SIM_OK) {
+        ana_runfile_close(f);
+        return s;
+    }
+    *out = f;
+    return SIM_OK;
+}
+
+sim_status ana_runfile_city(const ana_runfile *f, const char *metric, double *buf,
+                            sim_error *err)
+{
+    sim_status s = SIM_OK;
+    const char *path = f->path;
+    hid_t g = H5I_INVALID_HID;
+    RCHK(g = H5Gopen2((hid_t)f->file, "city", H5P_DEFAULT), "/city");
+    hsize_t dims[1] = {(hsize_t)f->days};
+    RCALL(r_dset(path, g, "/city", metric, H5T_NATIVE_DOUBLE, 1, dims, buf, err));
+fail:
+    close_id(&g, H5Gclose);
+    return s;
+}
+
+sim_status ana_runfile_panel_last(const ana_runfile *f, const char *name, double *buf,
+                                  sim_error *err)
+{
+    sim_status s = SIM_OK;
+    const char *path = f->path;
+    hid_t g = H5I_INVALID_HID, d = H5I_INVALID_HID, fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
+    if (f->nsamples < 1 || f->ncomp < 1)
+        return RFAIL("the compound panel has no row");
+    RCHK(g = H5Gopen2((hid_t)f->file, "compounds/panel", H5P_DEFAULT), "/compounds/panel");
+    hsize_t dims[2] = {(hsize_t)f->nsamples, (hsize_t)f->ncomp};
+    RCALL(r_open(path, g, "/compounds/panel", name, 2, dims, &d, err));
+    hsize_t start[2] = {(hsize_t)f->nsamples - 1, 0}, count[2] = {1, (hsize_t)f->ncomp};
+    RCHK(fs = H5Dget_space(d), name);
+    RCHK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), name);
+    RCHK(ms = H5Screate_simple(2, count, NULL), name);
+    RCHK(H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf), name);
+fail:
+    close_id(&ms, H5Sclose);
+    close_id(&fs, H5Sclose);
+    close_id(&d, H5Dclose);
+    close_id(&g, H5Gclose);
+    return s;
+}
+
+void ana_runfile_close(ana_runfile *f)
+{
+    if (!f)
+        return;
+    if (f->file >= 0)
+        (void)H5Fclose((hid_t)f->file);
+    free(f->path);
+    free(f->scenario);
+    free(f->troika_version);
+    free(f->git_commit);
+    free(f->command_line);
+    free(f->old);
+    free(f->households);
+    free(f);
+}

@@ -130,6 +130,36 @@ sim_status ana_cmpfile_series(const ana_cmpfile *f, int s, const char *metric, d
 
 void ana_cmpfile_close(ana_cmpfile *f);
 
+/* ---- a run file (troika run, docs/OUTPUT.md), read for the one-run report ---- */
+
+typedef struct {
+    char *path, *scenario, *troika_version, *git_commit, *command_line;
+    int64_t file;              /* the open HDF5 file (hid_t) */
+    int64_t days, ncomp, nsamples;
+    int64_t last_sample_day;   /* day of the panel's last row; -1 with none */
+    uint64_t seed;
+    uint8_t *old;              /* [ncomp] 1 = old compound */
+    int32_t *households;       /* [ncomp] */
+} ana_runfile;
+
+/* 1 when path is a troika run file (HDF5 with schema_version and /city,
+ * neither a compare nor a sweep file). */
+int ana_runfile_is(const char *path);
+
+/* Open and read the root attributes and the compounds; SIM_EINPUT naming
+ * the file and what is wrong. */
+sim_status ana_runfile_open(ana_runfile **f, const char *path, sim_error *err);
+
+/* /city/<metric>: days values into buf. */
+sim_status ana_runfile_city(const ana_runfile *f, const char *metric, double *buf,
+                            sim_error *err);
+
+/* The last row of /compounds/panel/<name>: ncomp values into buf. */
+sim_status ana_runfile_panel_last(const ana_runfile *f, const char *name, double *buf,
+                                  sim_error *err);
+
+void ana_runfile_close(ana_runfile *f);
+
 /* Free what an ana_cmp_meta / ana_cmp_scen owns (not the struct). */
 void ana_cmp_meta_free(ana_cmp_meta *m);
 void ana_cmp_scen_free(ana_cmp_scen *s);

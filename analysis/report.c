@@ -20,6 +20,7 @@
 
 #include "afile.h"
 #include "compare.h"
+#include "sim/metrics.h"
 #include "stats.h"
 #include "troika_version.h"
 
@@ -895,65 +896,31 @@ static int legend_rows(const page *p)
     return (int)rows;
 }
 
-static sim_status chart(page *p, int k, const series *sr, const int64_t *pol, int npol,
-                        sim_error *err)
+/* A y axis over [ymin, ymax]: nice ticks `step` apart from y0 to y1. */
+static void y_range(double ymin, double ymax, double *y0, double *y1, double *step)
 {
-    const ana_table *t = p->t;
-    ana_lang L = p->lang;
-    int S = t->nscen, n = sr->npts;
-    double days = (double)t->days;
-    /* the y range: the bands inside the table's window, and zero */
-    double ymin = 0.0, ymax = 0.0;
-    for (int s = 1; s < S; s++)
-        for (int i = 0; i < n; i++) {
-            if (sr->x[i] < (double)t->win_from || sr->x[i] > (double)t->win_to - 1)
-                continue;
-            size_t at = (size_t)s * (size_t)n + (size_t)i;
-            if (!isfinite(sr->lo[at]) || !isfinite(sr->hi[at]))
-                return SIM_FAIL(err, SIM_EINPUT, p->f ? p->f->path : NULL, 0, NULL,
-                                "metric %s has non-finite values", t->met[k]);
-            ymin = sr->lo[at] < ymin ? sr->lo[at] : ymin;
-            ymax = sr->hi[at] > ymax ? sr->hi[at] : ymax;
-        }
-    if (ymax - ymin < 1e-12) {
-        ymin = -1.0;
-        ymax = 1.0;
+    if (ymax - ymin < 1e-12 * (fabs(ymax) + 1)) {
+        double pad = fabs(ymax) > 0 ? fabs(ymax) * 0.1 : 1.0;
+        ymin -= pad;
+        ymax += pad;
     }
-    double step = nice_step(ymax - ymin, 5);
-    double y0 = floor(ymin / step) * step, y1 = ceil(ymax / step) * step;
-    if (y1 - y0 < step)
-        y1 = y0 + step;
+    *step = nice_step(ymax - ymin, 5);
+    *y0 = floor(ymin / *step) * *step;
+    *y1 = ceil(ymax / *step) * *step;
+    if (*y1 - *y0 < *step)
+        *y1 = *y0 + *step;
+}
+
+/* The grid, the y ticks, the x axis (years for runs of a year or more: a
+ * tick at each year's start and its number in the middle; else days) and
+ * its label, for the y range [y0, y1] in steps of `step`. */
+static void axes(page *p, double days, double y0, double y1, double step)
+{
+    ana_lang L = p->lang;
     int ydec = step_decimals(step);
-    double pw = CW - PL - PR;
-    int lrows = legend_rows(p);
-    double axis_y = PT + PH, legend_y = axis_y + 56;
-    double height = legend_y + 18.0 * lrows + 4;
+    double pw = CW - PL - PR, axis_y = PT + PH;
 #define X(d) (PL + pw * ((d) - 0.0) / (days - 1 > 0 ? days - 1 : 1))
 #define Y(v) (PT + PH * (1.0 - ((v) - y0) / (y1 - y0)))
-#define YC(v) Y((v) < y0 ? y0 : (v) > y1 ? y1 : (v))
-
-    char *ph = metric_phrase(p, k, 0);
-    ana_sbuf_printf(p->sb, "<figure data-metric=\"%s\"><h3>", t->met[k]);
-    esc(p, ph);
-    put(p, " <code>");
-    esc(p, t->met[k]);
-    put(p, "</code></h3>\n");
-    ana_sbuf_printf(p->sb,
-                    "<svg class=\"chart\" data-metric=\"%s\" data-points=\"%d\" "
-                    "data-y0=\"%.17g\" data-y1=\"%.17g\" "
-                    "viewBox=\"0 0 %.0f %.0f\" role=\"img\">"
-                    "<title>",
-                    t->met[k], n, y0, y1, CW, height);
-    esc(p, ph);
-    put(p, "</title>\n");
-    free(ph);
-
-    /* the window of the table, then the grid */
-    ana_sbuf_printf(p->sb,
-                    "<rect class=\"window\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                    "fill=\"#eceff3\"/>\n",
-                    X((double)t->win_from), PT,
-                    X((double)(t->win_to - 1)) - X((double)t->win_from), PH);
     put(p, "<g class=\"grid\" stroke=\"#dde2ea\" stroke-width=\"1\">");
     for (double v = y0; v <= y1 + step * 1e-6; v += step)
         ana_sbuf_printf(p->sb, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>", PL,
@@ -995,6 +962,67 @@ static sim_status chart(page *p, int k, const series *sr, const int64_t *pol, in
                     PL + pw / 2, axis_y + 33);
     esc(p, ana_ui(days >= 365 ? ANA_UI_AXIS_YEAR : ANA_UI_AXIS_DAY, L));
     put(p, "</text>\n");
+#undef X
+#undef Y
+}
+
+static sim_status chart(page *p, int k, const series *sr, const int64_t *pol, int npol,
+                        sim_error *err)
+{
+    const ana_table *t = p->t;
+    ana_lang L = p->lang;
+    int S = t->nscen, n = sr->npts;
+    double days = (double)t->days;
+    /* the y range: the bands inside the table's window, and zero */
+    double ymin = 0.0, ymax = 0.0;
+    for (int s = 1; s < S; s++)
+        for (int i = 0; i < n; i++) {
+            if (sr->x[i] < (double)t->win_from || sr->x[i] > (double)t->win_to - 1)
+                continue;
+            size_t at = (size_t)s * (size_t)n + (size_t)i;
+            if (!isfinite(sr->lo[at]) || !isfinite(sr->hi[at]))
+                return SIM_FAIL(err, SIM_EINPUT, p->f ? p->f->path : NULL, 0, NULL,
+                                "metric %s has non-finite values", t->met[k]);
+            ymin = sr->lo[at] < ymin ? sr->lo[at] : ymin;
+            ymax = sr->hi[at] > ymax ? sr->hi[at] : ymax;
+        }
+    if (ymax - ymin < 1e-12) {
+        ymin = -1.0;
+        ymax = 1.0;
+    }
+    double y0, y1, step;
+    y_range(ymin, ymax, &y0, &y1, &step);
+    double pw = CW - PL - PR;
+    int lrows = legend_rows(p);
+    double axis_y = PT + PH, legend_y = axis_y + 56;
+    double height = legend_y + 18.0 * lrows + 4;
+#define X(d) (PL + pw * ((d) - 0.0) / (days - 1 > 0 ? days - 1 : 1))
+#define Y(v) (PT + PH * (1.0 - ((v) - y0) / (y1 - y0)))
+#define YC(v) Y((v) < y0 ? y0 : (v) > y1 ? y1 : (v))
+
+    char *ph = metric_phrase(p, k, 0);
+    ana_sbuf_printf(p->sb, "<figure data-metric=\"%s\"><h3>", t->met[k]);
+    esc(p, ph);
+    put(p, " <code>");
+    esc(p, t->met[k]);
+    put(p, "</code></h3>\n");
+    ana_sbuf_printf(p->sb,
+                    "<svg class=\"chart\" data-metric=\"%s\" data-points=\"%d\" "
+                    "data-y0=\"%.17g\" data-y1=\"%.17g\" "
+                    "viewBox=\"0 0 %.0f %.0f\" role=\"img\">"
+                    "<title>",
+                    t->met[k], n, y0, y1, CW, height);
+    esc(p, ph);
+    put(p, "</title>\n");
+    free(ph);
+
+    /* the window of the table, then the grid */
+    ana_sbuf_printf(p->sb,
+                    "<rect class=\"window\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                    "fill=\"#eceff3\"/>\n",
+                    X((double)t->win_from), PT,
+                    X((double)(t->win_to - 1)) - X((double)t->win_from), PH);
+    axes(p, days, y0, y1, step);
     {
         ana_sbuf us, lab;
         ana_sbuf_init(&us);
@@ -1442,6 +1470,358 @@ sim_status ana_report_write(const ana_cmpfile *f, const char *path, int force,
 {
     char *html = NULL;
     SIM_TRY(err, ana_report_html(f, lang, &html, err));
+    sim_status s = ana_afile_write_all(path, force, key, html, strlen(html), err);
+    free(html);
+    return s;
+}
+
+/* ---- the report of one run ------------------------------------------------------ */
+
+/* Mean of x[a, b). */
+static double mean_of(const double *x, int64_t a, int64_t b)
+{
+    double sum = 0.0;
+    for (int64_t i = a; i < b; i++)
+        sum += x[i];
+    return b > a ? sum / (double)(b - a) : 0.0;
+}
+
+/* A chart of metric k's level over the run (monthly means). */
+static void level_chart(page *p, int k, const double *x, const double *y, int n)
+{
+    const ana_table *t = p->t;
+    double days = (double)t->days;
+    double ymin = INFINITY, ymax = -INFINITY;
+    double warm = days >= 365 ? 90.0 : 0.0; /* start-up transients do not set the axis */
+    for (int i = 0; i < n; i++)
+        if (x[i] >= warm) {
+            ymin = y[i] < ymin ? y[i] : ymin;
+            ymax = y[i] > ymax ? y[i] : ymax;
+        }
+    if (!isfinite(ymin))
+        ymin = ymax = 0.0;
+    double y0, y1, step;
+    y_range(ymin, ymax, &y0, &y1, &step);
+    double pw = CW - PL - PR, height = PT + PH + 44;
+#define X(d) (PL + pw * ((d) - 0.0) / (days - 1 > 0 ? days - 1 : 1))
+#define YC(v) (PT + PH * (1.0 - (((v) < y0 ? y0 : (v) > y1 ? y1 : (v)) - y0) / (y1 - y0)))
+    char *ph = metric_phrase(p, k, 0);
+    ana_sbuf_printf(p->sb, "<figure data-metric=\"%s\"><h3>", t->met[k]);
+    esc(p, ph);
+    put(p, " <code>");
+    esc(p, t->met[k]);
+    put(p, "</code></h3>\n");
+    ana_sbuf_printf(p->sb,
+                    "<svg class=\"chart\" data-metric=\"%s\" data-points=\"%d\" "
+                    "viewBox=\"0 0 %.0f %.0f\" role=\"img\"><title>",
+                    t->met[k], n, CW, height);
+    esc(p, ph);
+    put(p, "</title>\n");
+    free(ph);
+    axes(p, days, y0, y1, step);
+    ana_sbuf us;
+    ana_sbuf_init(&us);
+    unit_of(p, k, 0, &us);
+    ana_sbuf_printf(p->sb, "<text class=\"lab\" x=\"4\" y=\"%.1f\">", PT - 11);
+    esc(p, us.p ? us.p : "");
+    put(p, "</text>\n");
+    ana_sbuf_free(&us);
+    ana_sbuf_printf(p->sb, "<path class=\"line\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"",
+                    colour(2));
+    for (int i = 0; i < n; i++)
+        ana_sbuf_printf(p->sb, "%s%.1f,%.1f", i ? "L" : "M", X(x[i]), YC(y[i]));
+    put(p, "\"/>\n</svg></figure>\n");
+#undef X
+#undef YC
+}
+
+/* Quantile q of sorted x[0..n). */
+static double quantile(const double *x, int64_t n, double q)
+{
+    if (n <= 0)
+        return 0.0;
+    double h = q * (double)(n - 1);
+    int64_t i = (int64_t)floor(h);
+    return i + 1 < n ? x[i] + (h - (double)i) * (x[i + 1] - x[i]) : x[n - 1];
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The compounds on the panel's last day: for each ratio key metric in the
+ * panel, its distribution over old, other and all compounds. */
+static sim_status run_compounds(page *p, const ana_runfile *f, const int *mi, sim_error *err)
+{
+    const ana_table *t = p->t;
+    ana_lang L = p->lang;
+    if (f->nsamples < 1 || f->ncomp < 1)
+        return SIM_OK;
+    double *v = malloc((size_t)f->ncomp * sizeof *v);
+    double *g = malloc((size_t)f->ncomp * sizeof *g);
+    if (!v || !g) {
+        free(v);
+        free(g);
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+    }
+    char day[32];
+    snprintf(day, sizeof day, "%lld", (long long)f->last_sample_day);
+    put(p, "<section id=\"compounds\">\n<h2>");
+    ui(p, ANA_UI_RUN_H_COMPOUNDS, NULL, 0);
+    put(p, "</h2>\n<p class=\"note\">");
+    const char *da[] = {day};
+    ui(p, ANA_UI_RUN_COMP_NOTE, da, 1);
+    put(p, "</p>\n<table class=\"results compounds\"><thead><tr><th>");
+    ui(p, ANA_UI_RUN_COL_GROUP, NULL, 0);
+    put(p, "</th><th class=\"num\">");
+    ui(p, ANA_UI_RUN_COL_N, NULL, 0);
+    put(p, "</th><th class=\"num\">P10</th><th class=\"num\">");
+    ui(p, ANA_UI_RUN_COL_MEDIAN, NULL, 0);
+    put(p, "</th><th class=\"num\">P90</th><th class=\"num\">");
+    ui(p, ANA_UI_RUN_COL_WMEAN, NULL, 0);
+    put(p, "</th></tr></thead>\n");
+    sim_status s = SIM_OK;
+    for (int k = 0; k < t->nmet && s == SIM_OK; k++) {
+        const sim_metric_desc *md = &sim_metric_table[mi[k]];
+        if (md->kind != SIM_M_RATIO || !md->panel[0])
+            continue;
+        s = ana_runfile_panel_last(f, md->panel, v, err);
+        if (s != SIM_OK)
+            break;
+        double sc = ana_unit_scale(t->unit[k]);
+        ana_sbuf_printf(p->sb, "<tbody class=\"metric\" data-metric=\"%s\"><tr class=\"mhead\">"
+                               "<th class=\"mname\" colspan=\"6\">", t->met[k]);
+        char *ph = metric_phrase(p, k, 0);
+        esc(p, ph);
+        free(ph);
+        put(p, " <span class=\"unit\">(");
+        esc(p, ana_unit_label(t->unit[k], L));
+        put(p, ")</span></th></tr>\n");
+        static const ana_ui_id group_name[] = {ANA_UI_RUN_OLD, ANA_UI_RUN_OTHER, ANA_UI_RUN_ALL};
+        for (int grp = 0; grp < 3; grp++) {
+            int64_t n = 0;
+            double wsum = 0.0, hsum = 0.0;
+            for (int64_t c = 0; c < f->ncomp; c++) {
+                if ((grp == 0 && !f->old[c]) || (grp == 1 && f->old[c]))
+                    continue;
+                g[n++] = v[c];
+                wsum += v[c] * f->households[c];
+                hsum += f->households[c];
+            }
+            qsort(g, (size_t)n, sizeof *g, cmp_double);
+            char q[4][48];
+            double vals[4] = {quantile(g, n, 0.1), quantile(g, n, 0.5), quantile(g, n, 0.9),
+                              hsum > 0 ? wsum / hsum : 0.0};
+            int dec = sc == 100.0 ? 1 : 3;
+            for (int j = 0; j < 4; j++)
+                ana_fmt_num(q[j], sizeof q[j], vals[j] * sc, dec, MINUS);
+            ana_sbuf_printf(p->sb, "<tr data-group=\"%d\"><td>", grp);
+            ui(p, group_name[grp], NULL, 0);
+            ana_sbuf_printf(p->sb,
+                            "</td><td class=\"num\">%lld</td><td class=\"num\">%s</td>"
+                            "<td class=\"num\">%s</td><td class=\"num\">%s</td>"
+                            "<td class=\"num\" data-value=\"%.17g\">%s</td></tr>\n",
+                            (long long)n, q[0], q[1], q[2], vals[3], q[3]);
+        }
+        put(p, "</tbody>\n");
+    }
+    put(p, "</table>\n</section>\n");
+    free(v);
+    free(g);
+    return s;
+}
+
+sim_status ana_report_run_html(const ana_runfile *f, ana_lang lang, char **html, sim_error *err)
+{
+    *html = NULL;
+    int mi[ANA_MAX_METRICS];
+    int nk = ana_key_metrics(mi, ANA_MAX_METRICS, NULL, lang);
+    int64_t D = f->days;
+    double *x = malloc((size_t)D * sizeof *x);
+    ana_table *t = ana_table_create(1, nk > 0 ? nk : 1, 1);
+    double hh = 0.0;
+    for (int64_t c = 0; c < f->ncomp; c++)
+        hh += f->households[c];
+    int bin = D >= 360 ? 30 : (int)(D / 12 > 1 ? D / 12 : 1);
+    int npts = (int)((D + bin - 1) / bin);
+    double *bx = malloc((size_t)npts * sizeof *bx), *by = malloc((size_t)npts * sizeof *by);
+    ana_sbuf sb;
+    ana_sbuf_init(&sb);
+    sim_status s = SIM_OK;
+    if (!x || !t || !bx || !by) {
+        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory building the report");
+        goto done;
+    }
+    t->nmet = nk;
+    t->days = D;
+    t->win_from = D > 365 ? D - 365 : 0;
+    t->win_to = D;
+    t->level = 0.95;
+    s = ana_table_set(&t->scen[0], f->scenario, err);
+    for (int k = 0; k < nk && s == SIM_OK; k++) {
+        const sim_metric_desc *md = &sim_metric_table[mi[k]];
+        if (ana_table_set(&t->met[k], md->name, err) || ana_table_set(&t->unit[k], md->unit, err) ||
+            ana_table_set(&t->doc_en[k], md->doc_en, err) ||
+            ana_table_set(&t->doc_zh[k], md->doc_zh, err) ||
+            ana_table_set(&t->kind[k], md->kind == SIM_M_COUNT ? "count" : "ratio", err))
+            s = err->code;
+    }
+    if (s != SIM_OK)
+        goto done;
+    page p = {NULL, t, lang, &sb, hh};
+    int64_t nold = 0;
+    for (int64_t c = 0; c < f->ncomp; c++)
+        nold += f->old[c] != 0;
+
+    /* head */
+    put(&p, "<!DOCTYPE html>\n<html lang=\"");
+    put(&p, lang == ANA_ZH ? "zh-CN" : "en");
+    put(&p, "\" data-kind=\"run\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; img-src data:\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    char *name = html_of(f->scenario);
+    const char *na[] = {name ? name : ""};
+    ui(&p, ANA_UI_RUN_TITLE, na, 1);
+    put(&p, "</title>\n<style>");
+    put(&p, css);
+    put(&p, "</style>\n</head>\n<body>\n<header class=\"top\"><div class=\"in\"><h1>");
+    ui(&p, ANA_UI_RUN_TITLE, na, 1);
+    put(&p, "</h1><p>");
+    {
+        char nc[32], no[32], nh[32], nd[32], sd[32];
+        snprintf(nc, sizeof nc, "%lld", (long long)f->ncomp);
+        snprintf(no, sizeof no, "%lld", (long long)nold);
+        fmt_amount(nh, sizeof nh, hh, 1.0); /* exact, grouped */
+        snprintf(nd, sizeof nd, "%lld", (long long)D);
+        snprintf(sd, sizeof sd, "%llu", (unsigned long long)f->seed);
+        const char *args[] = {nc, no, nh, nd, sd};
+        ui(&p, ANA_UI_RUN_SUBTITLE, args, 5);
+    }
+    put(&p, "</p></div></header>\n<main>\n");
+
+    /* headline outcomes: first and last year */
+    put(&p, "<section id=\"summary\">\n<h2>");
+    ui(&p, ANA_UI_RUN_H_OUTCOMES, NULL, 0);
+    put(&p, "</h2>\n<p class=\"note\">");
+    ui(&p, ANA_UI_RUN_NOTE, NULL, 0);
+    put(&p, "</p>\n<table class=\"results\"><thead><tr><th>");
+    ui(&p, ANA_UI_COL_METRIC, NULL, 0);
+    put(&p, "</th><th class=\"num\">");
+    ui(&p, ANA_UI_RUN_COL_FIRST, NULL, 0);
+    put(&p, "</th><th class=\"num\">");
+    ui(&p, ANA_UI_RUN_COL_LAST, NULL, 0);
+    put(&p, "</th><th class=\"num\">");
+    ui(&p, ANA_UI_RUN_COL_CHANGE, NULL, 0);
+    put(&p, "</th></tr></thead>\n<tbody>\n");
+    double *ser = malloc((size_t)nk * (size_t)D * sizeof *ser);
+    if (!ser) {
+        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory building the report");
+        goto done;
+    }
+    for (int k = 0; k < nk && s == SIM_OK; k++) {
+        double *y = ser + (size_t)k * (size_t)D;
+        s = ana_runfile_city(f, t->met[k], y, err);
+        if (s != SIM_OK)
+            break;
+        double sc = mscale(&p, k);
+        int64_t fy = D < 365 ? D : 365;
+        double first = mean_of(y, 0, fy) * sc, last = mean_of(y, t->win_from, D) * sc;
+        int dec = ana_decimals(0.0, last != 0 ? last : first);
+        char a[48], b[48], c[48];
+        ana_fmt_num(a, sizeof a, first, dec, MINUS);
+        ana_fmt_num(b, sizeof b, last, dec, MINUS);
+        ana_fmt_num(c, sizeof c, last - first, dec, MINUS);
+        ana_better bt = better_of(&p, k);
+        int good = bt == ANA_HIGHER_BETTER ? last > first : bt == ANA_LOWER_BETTER ? last < first : -1;
+        ana_sbuf_printf(&sb, "<tr data-metric=\"%s\"><td>", t->met[k]);
+        char *ph = metric_phrase(&p, k, 0);
+        esc(&p, ph);
+        free(ph);
+        ana_sbuf us;
+        ana_sbuf_init(&us);
+        unit_of(&p, k, 0, &us);
+        put(&p, " <span class=\"unit\">(");
+        esc(&p, us.p ? us.p : "");
+        ana_sbuf_free(&us);
+        if (bt != ANA_NEUTRAL) {
+            put(&p, lang == ANA_ZH ? "；" : "; ");
+            ui(&p, bt == ANA_COST ? ANA_UI_DIR_COST
+                   : bt == ANA_LOWER_BETTER ? ANA_UI_DIR_LOWER : ANA_UI_DIR_HIGHER, NULL, 0);
+        }
+        ana_sbuf_printf(&sb,
+                        ")</span></td><td class=\"num\" data-value=\"%.17g\">%s</td>"
+                        "<td class=\"num\" data-value=\"%.17g\">%s</td><td class=\"num%s\">%s</td>"
+                        "</tr>\n",
+                        first, a, last, b,
+                        good < 0 || last == first ? "" : good ? " better" : " worse", c);
+    }
+    put(&p, "</tbody></table>\n</section>\n");
+
+    /* over time */
+    if (s == SIM_OK) {
+        put(&p, "<section id=\"charts\" class=\"charts-sec\">\n<h2>");
+        ui(&p, ANA_UI_H_CHARTS, NULL, 0);
+        put(&p, "</h2>\n<p class=\"note\">");
+        ui(&p, ANA_UI_RUN_CHARTS_NOTE, NULL, 0);
+        put(&p, "</p>\n<div class=\"charts\">\n");
+        for (int k = 0; k < nk; k++) {
+            const double *y = ser + (size_t)k * (size_t)D;
+            double sc = mscale(&p, k);
+            for (int i = 0; i < npts; i++) {
+                int64_t a = (int64_t)i * bin, b = a + bin < D ? a + bin : D;
+                bx[i] = (double)a + (double)(b - 1 - a) / 2.0;
+                by[i] = mean_of(y, a, b) * sc;
+            }
+            level_chart(&p, k, bx, by, npts);
+        }
+        put(&p, "</div>\n</section>\n");
+        s = run_compounds(&p, f, mi, err);
+    }
+    free(ser);
+    if (s == SIM_OK) {
+        put(&p, "<section id=\"provenance\">\n<h2>");
+        ui(&p, ANA_UI_H_PROVENANCE, NULL, 0);
+        put(&p, "</h2>\n<dl class=\"prov\">\n");
+        dt(&p, ANA_UI_PROV_VERSION);
+        esc(&p, f->troika_version);
+        put(&p, "</dd>\n");
+        dt(&p, ANA_UI_PROV_COMMIT);
+        put(&p, "<code>");
+        esc(&p, f->git_commit);
+        put(&p, "</code></dd>\n");
+        dt(&p, ANA_UI_RUN_FILE);
+        put(&p, "<code>");
+        esc(&p, f->path);
+        put(&p, "</code></dd>\n");
+        dt(&p, ANA_UI_PROV_CMD);
+        put(&p, "<code>");
+        esc(&p, f->command_line);
+        put(&p, "</code></dd>\n</dl>\n</section>\n</main>\n</body>\n</html>\n");
+    }
+    free(name);
+done:
+    free(x);
+    free(bx);
+    free(by);
+    ana_table_destroy(t);
+    if (s != SIM_OK) {
+        ana_sbuf_free(&sb);
+        return s;
+    }
+    *html = ana_sbuf_take(&sb);
+    if (!*html)
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory building the report");
+    return SIM_OK;
+}
+
+sim_status ana_report_run_write(const ana_runfile *f, const char *path, int force,
+                                const char *key, ana_lang lang, sim_error *err)
+{
+    char *html = NULL;
+    SIM_TRY(err, ana_report_run_html(f, lang, &html, err));
     sim_status s = ana_afile_write_all(path, force, key, html, strlen(html), err);
     free(html);
     return s;

@@ -661,11 +661,17 @@ static void commands(void **state)
                              bin, DATA, DATA, out),
                      2);
     assert_false(exists(out));
-    const char *bad[] = {v2, trunc, run};
-    for (int k = 0; k < 3; k++) {
+    const char *bad[] = {v2, trunc};
+    for (int k = 0; k < 2; k++) {
         assert_int_equal(run_cmd("'%s' report '%s' -o '%s'", bin, bad[k], rep), 2);
         assert_false(exists(rep));
     }
+    /* a run file gets the report of one run, as HTML only */
+    assert_int_equal(run_cmd("'%s' report '%s' --csv '%s'", bin, run, rep), 2);
+    assert_false(exists(rep));
+    assert_int_equal(run_cmd("'%s' report '%s' -o '%s' -q", bin, run, rep), 0);
+    assert_true(exists(rep));
+    remove(rep);
     assert_int_equal(run_cmd("'%s' report '%s' -o '%s' --lang xx", bin, fx.file1, rep), 2);
     assert_false(exists(rep));
     /* a good one, then not again without --force */

@@ -291,6 +291,46 @@ def static_checks(html, c):
     c.ok(len(text.encode()) < 3 << 20, "%s is larger than 3 MB" % html)
 
 
+def check_run_report(troika, work, art, c):
+    """troika report RUN.h5: the report of one run, checked against the run
+    file (h5py): a row per key metric in the file, first- and last-year
+    means of the ratio metrics as stored (shares x 100), both languages."""
+    import h5py
+    run = os.path.join(work, "run.h5")
+    subprocess.run([troika, "run", "--days", "400", "--set", "city.compounds=20", "-o", run,
+                    "--force"], check=True, stdout=subprocess.DEVNULL)
+    for lang in ("en", "zh"):
+        page = os.path.join(art, "run_%s.html" % lang)
+        subprocess.run([troika, "report", run, "-o", page, "--lang", lang, "--force", "-q"],
+                       check=True)
+        static_checks(page, c)
+        with open(page, encoding="utf-8") as f:
+            text = f.read()
+        c.ok(('lang="%s"' % ("zh-CN" if lang == "zh" else "en")) in text, "run report: lang")
+        rows = dict(re.findall(r'<tr data-metric="([a-z_0-9]+)"><td>.*?</td><td class="num" '
+                               r'data-value="([^"]+)">.*?<td class="num" data-value="([^"]+)"',
+                               text) and [(m, (float(a), float(b))) for m, a, b in re.findall(
+                                   r'<tr data-metric="([a-z_0-9]+)"><td>.*?</td><td class="num" '
+                                   r'data-value="([^"]+)">.*?<td class="num" data-value="([^"]+)"',
+                                   text)])
+        c.ok(len(rows) >= 10, "run report %s: %d metric rows" % (lang, len(rows)))
+        with h5py.File(run, "r") as f:
+            for m, (first, last) in rows.items():
+                d = f["city"][m]
+                if d.attrs["kind"] not in (b"ratio", "ratio"):
+                    continue
+                y = d[()]
+                sc = 100.0 if d.attrs["units"] in (b"share", "share") else 1.0
+                c.ok(abs(first - y[:365].mean() * sc) < 1e-9 * max(1, abs(first)),
+                     "run report %s: %s first year %r" % (lang, m, first))
+                c.ok(abs(last - y[-365:].mean() * sc) < 1e-9 * max(1, abs(last)),
+                     "run report %s: %s last year %r" % (lang, m, last))
+        c.ok(text.count('<svg class="chart"') == len(rows), "run report %s: a chart a metric"
+             % lang)
+        c.ok('id="compounds"' in text and "data-group=\"0\"" in text,
+             "run report %s: the compounds, old and other" % lang)
+
+
 def main():
     if len(sys.argv) != 4:
         print(__doc__)
@@ -320,6 +360,7 @@ def main():
         shutil.copy(h5, os.path.join(art, "compare.h5"))
         exp = read_h5(h5)
         c.ok(exp["kind"] == "troika-compare", "file_kind")
+        check_run_report(troika, work, art, c)
         for lang, html in pages.items():
             static_checks(html, c)
             profile = os.path.join(work, "profile-" + lang)  # fresh for each page
