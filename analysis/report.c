@@ -376,9 +376,15 @@ static void effect_sentence(page *p, int s, int k, const char *sname)
     int lower = d->mean < 0;
     double lo = (lower ? -d->hi : d->lo) * sc, hi = (lower ? -d->lo : d->hi) * sc;
     char a[48], l[48], h[48], pct[48];
-    ana_fmt_num(a, sizeof a, fabs(d->mean) * sc, dec, MINUS);
-    ana_fmt_num(l, sizeof l, lo, dec, MINUS);
-    ana_fmt_num(h, sizeof h, hi, dec, MINUS);
+    if (better_of(p, k) == ANA_COST) { /* money: rounded and grouped */
+        fmt_amount(a, sizeof a, fabs(d->mean) * sc, d->half * sc);
+        fmt_amount(l, sizeof l, lo, d->half * sc);
+        fmt_amount(h, sizeof h, hi, d->half * sc);
+    } else {
+        ana_fmt_num(a, sizeof a, fabs(d->mean) * sc, dec, MINUS);
+        ana_fmt_num(l, sizeof l, lo, dec, MINUS);
+        ana_fmt_num(h, sizeof h, hi, dec, MINUS);
+    }
     char *ph = metric_phrase(p, k, 1);
     char *phh = html_of(ph ? ph : "");
     ana_sbuf us;

@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,7 +162,22 @@ static sim_status build_job_scenario(const srv_server *S, const job *j, int from
     return build_scenario(sc, &so, err);
 }
 
-/* Name a scenario after its levers [from, to): "key=value (year y)". */
+/* A lever's short name: what its description gives in brackets after
+ * "Lever (" / "政策杠杆（" (e.g. "social-worker secretary"), else its key. */
+static void lever_name(char *buf, size_t n, int param, ana_lang L)
+{
+    const sim_param_desc *d = &sim_param_table[param];
+    const char *doc = L == ANA_ZH ? d->doc_zh : d->doc_en;
+    const char *open = L == ANA_ZH ? "政策杠杆（" : "Lever (", *close = L == ANA_ZH ? "）" : ")";
+    size_t lo = strlen(open);
+    const char *end = strncmp(doc, open, lo) == 0 ? strstr(doc + lo, close) : NULL;
+    if (end && end - doc - (ptrdiff_t)lo < (ptrdiff_t)n)
+        snprintf(buf, n, "%.*s", (int)(end - doc - (ptrdiff_t)lo), doc + lo);
+    else
+        snprintf(buf, n, "%s", d->key);
+}
+
+/* Name a scenario after its levers [from, to): "name = value (from year y)". */
 static void name_scenario(scn_scenario *sc, const job *j, int from, int to)
 {
     ana_sbuf en, zh;
@@ -169,12 +185,12 @@ static void name_scenario(scn_scenario *sc, const job *j, int from, int to)
     ana_sbuf_init(&zh);
     for (int l = from; l < to; l++) {
         const job_lever *lv = &j->lever[l];
-        char v[64];
+        char v[64], ne[128], nz[128];
         snprintf(v, sizeof v, "%g", lv->value);
-        ana_sbuf_printf(&en, "%s%s=%s (year %d)", l > from ? " + " : "",
-                        sim_param_table[lv->param].key, v, lv->year);
-        ana_sbuf_printf(&zh, "%s%s=%s（第%d年起）", l > from ? " + " : "",
-                        sim_param_table[lv->param].key, v, lv->year);
+        lever_name(ne, sizeof ne, lv->param, ANA_EN);
+        lever_name(nz, sizeof nz, lv->param, ANA_ZH);
+        ana_sbuf_printf(&en, "%s%s %s (from year %d)", l > from ? " + " : "", ne, v, lv->year);
+        ana_sbuf_printf(&zh, "%s%s %s（第%d年起）", l > from ? " + " : "", nz, v, lv->year);
     }
     snprintf(sc->name, sizeof sc->name, "%s", en.p ? en.p : "reform");
     snprintf(sc->name_zh, sizeof sc->name_zh, "%s", zh.p ? zh.p : "");

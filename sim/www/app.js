@@ -174,9 +174,12 @@ function showReport(id, scroll) {
 
 async function refresh() {
   try {
-    st.runs = (await api('/api/runs')).runs;
+    const runs = (await api('/api/runs')).runs;
     document.getElementById('server-error').hidden = true;
-    renderRuns();
+    if (JSON.stringify(runs) !== JSON.stringify(st.runs)) {  // redraw only on a change
+      st.runs = runs;
+      renderRuns();
+    }
     // a run started from this page is shown as soon as it is done
     for (const r of st.runs)
       if (st.awaiting.has(r.id) && r.state !== 'queued' && r.state !== 'running') {

@@ -334,9 +334,11 @@ def main():
         driver.find_element(By.ID, "run").click()
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '#runs tr[data-id="3"][data-state="queued"]'))
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '#runs tr[data-id="2"][data-state="running"]'))
-        driver.find_element(By.CSS_SELECTOR, '#runs tr[data-id="3"] button.cancel').click()
+        # the list is redrawn as runs progress: click in one step, inside the page
+        click = "document.querySelector(arguments[0]).click()"
+        driver.execute_script(click, '#runs tr[data-id="3"] button.cancel')
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '#runs tr[data-id="3"][data-state="cancelled"]'))
-        driver.find_element(By.CSS_SELECTOR, '#runs tr[data-id="2"] button.cancel').click()
+        driver.execute_script(click, '#runs tr[data-id="2"] button.cancel')
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '#runs tr[data-id="2"][data-state="cancelled"]'))
         c.ok(run_state(http, 2) == "cancelled" and run_state(http, 3) == "cancelled",
              "runs 2 and 3 cancelled")
