@@ -1237,6 +1237,22 @@ fail:
 
 /* ---- a run file (troika run), read for the one-run report ------------------- */
 
+/* The length of the 1-D dataset `name` under loc (what: its path). */
+static sim_status r_len(const char *path, hid_t loc, const char *what, const char *name,
+                        hsize_t *n, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t d = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    RCHK(d = H5Dopen2(loc, name, H5P_DEFAULT), what);
+    RCHK(sp = H5Dget_space(d), what);
+    if (H5Sget_simple_extent_ndims(sp) != 1 || H5Sget_simple_extent_dims(sp, n, NULL) < 0)
+        s = RFAIL("%s is not a list", what);
+fail:
+    close_id(&sp, H5Sclose);
+    close_id(&d, H5Dclose);
+    return s;
+}
+
 int ana_runfile_is(const char *path)
 {
     (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -1256,7 +1272,7 @@ sim_status ana_runfile_open(ana_runfile **out, const char *path, sim_error *err)
     sim_status s = SIM_OK;
     *out = NULL;
     (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t g = H5I_INVALID_HID, d = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    hid_t g = H5I_INVALID_HID;
     ana_runfile *f = calloc(1, sizeof *f);
     if (!f)
         return SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
@@ -1280,13 +1296,8 @@ sim_status ana_runfile_open(ana_runfile **out, const char *path, sim_error *err)
     }
     /* the compounds: their count from /compounds/id, then old and households */
     RCHK(g = H5Gopen2(file, "compounds", H5P_DEFAULT), "/compounds");
-    RCHK(d = H5Dopen2(g, "id", H5P_DEFAULT), "/compounds/id");
-    RCHK(sp = H5Dget_space(d), "/compounds/id");
-    hsize_t n = 0;
-    if (H5Sget_simple_extent_ndims(sp) != 1 || H5Sget_simple_extent_dims(sp, &n, NULL) < 0) {
-        s = RFAIL("/compounds/id is not a list");
-        goto fail;
-    }
+    hsize_t n = 0, ns = 0;
+    RCALL(r_len(path, g, "/compounds/id", "id", &n, err));
     f->ncomp = (int64_t)n;
     f->old = malloc((n ? n : 1) * sizeof *f->old);
     f->households = malloc((n ? n : 1) * sizeof *f->households);
@@ -1297,15 +1308,7 @@ sim_status ana_runfile_open(ana_runfile **out, const char *path, sim_error *err)
     RCALL(r_dset(path, g, "/compounds", "old", H5T_NATIVE_UINT8, 1, &n, f->old, err));
     RCALL(r_dset(path, g, "/compounds", "households", H5T_NATIVE_INT32, 1, &n, f->households,
                  err));
-    close_id(&sp, H5Sclose);
-    close_id(&d, H5Dclose);
-    RCHK(d = H5Dopen2(g, "panel/day", H5P_DEFAULT), "/compounds/panel/day");
-    RCHK(sp = H5Dget_space(d), "/compounds/panel/day");
-    hsize_t ns = 0;
-    if (H5Sget_simple_extent_ndims(sp) != 1 || H5Sget_simple_extent_dims(sp, &ns, NULL) < 0) {
-        s = RFAIL("/compounds/panel/day is not a list");
-        goto fail;
-    }
+    RCALL(r_len(path, g, "/compounds/panel/day", "panel/day", &ns, err));
     f->nsamples = (int64_t)ns;
     f->last_sample_day = -1;
     if (ns > 0) {
@@ -1322,8 +1325,6 @@ sim_status ana_runfile_open(ana_runfile **out, const char *path, sim_error *err)
             goto fail;
     }
 fail:
-    close_id(&sp, H5Sclose);
-    close_id(&d, H5Dclose);
     close_id(&g, H5Gclose);
     if (s != SIM_OK) {
         ana_runfile_close(f);

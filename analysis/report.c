@@ -1431,6 +1431,25 @@ static void provenance(page *p)
     free(ver);
 }
 
+/* The page built in sb, as a string for the caller (SIM_ENOMEM if any
+ * append failed). */
+static sim_status take_page(ana_sbuf *sb, char **html, sim_error *err)
+{
+    *html = ana_sbuf_take(sb);
+    if (!*html)
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory building the report");
+    return SIM_OK;
+}
+
+/* Write a page atomically and free it. */
+static sim_status write_page(char *html, const char *path, int force, const char *key,
+                             sim_error *err)
+{
+    sim_status s = ana_afile_write_all(path, force, key, html, strlen(html), err);
+    free(html);
+    return s;
+}
+
 /* Households in the area (the conserved `households` series of the
  * baseline, first replicate, first day); 0 when the file has none. */
 static double area_households(const ana_cmpfile *f)
@@ -1465,10 +1484,7 @@ sim_status ana_report_html(const ana_cmpfile *f, ana_lang lang, char **html, sim
     scenarios(&p);
     provenance(&p);
     put(&p, "</main>\n</body>\n</html>\n");
-    *html = ana_sbuf_take(&sb);
-    if (!*html)
-        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory building the report");
-    return SIM_OK;
+    return take_page(&sb, html, err);
 }
 
 sim_status ana_report_write(const ana_cmpfile *f, const char *path, int force,
@@ -1476,9 +1492,7 @@ sim_status ana_report_write(const ana_cmpfile *f, const char *path, int force,
 {
     char *html = NULL;
     SIM_TRY(err, ana_report_html(f, lang, &html, err));
-    sim_status s = ana_afile_write_all(path, force, key, html, strlen(html), err);
-    free(html);
-    return s;
+    return write_page(html, path, force, key, err);
 }
 
 /* ---- the report of one run ------------------------------------------------------ */
@@ -1817,10 +1831,7 @@ done:
         ana_sbuf_free(&sb);
         return s;
     }
-    *html = ana_sbuf_take(&sb);
-    if (!*html)
-        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory building the report");
-    return SIM_OK;
+    return take_page(&sb, html, err);
 }
 
 sim_status ana_report_run_write(const ana_runfile *f, const char *path, int force,
@@ -1828,7 +1839,5 @@ sim_status ana_report_run_write(const ana_runfile *f, const char *path, int forc
 {
     char *html = NULL;
     SIM_TRY(err, ana_report_run_html(f, lang, &html, err));
-    sim_status s = ana_afile_write_all(path, force, key, html, strlen(html), err);
-    free(html);
-    return s;
+    return write_page(html, path, force, key, err);
 }

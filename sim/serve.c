@@ -346,6 +346,19 @@ typedef struct {
     int too_big;
 } conn_body;
 
+/* Field `field` as parameter `key` (its type and bounds); 0 with a
+ * message when the table does not allow it. */
+static int run_field(const char *key, const char *field, const char *text, double *v,
+                     char *msg, size_t nmsg)
+{
+    sim_error err;
+    sim_error_clear(&err);
+    if (sim_param_parse(sim_param_find(key), text, v, NULL, 0, &err) == SIM_OK)
+        return 1;
+    snprintf(msg, nmsg, "%s: %.400s", field, err.msg);
+    return 0;
+}
+
 /* Fill job j from the form fields of body (modified in place).  A 400
  * message into msg on any field the parameter table does not allow. */
 static int parse_job(const srv_server *S, char *body, job *j, char *msg, size_t nmsg)
@@ -429,21 +442,15 @@ static int parse_job(const srv_server *S, char *body, job *j, char *msg, size_t 
     }
     double v;
     j->days = S->scope_days[j->city];
-    if (days) {
-        if (sim_param_parse(sim_param_find("run.days"), days, &v, NULL, 0, &err) != SIM_OK) {
-            snprintf(msg, nmsg, "days: %.400s", err.msg);
-            return 0;
-        }
+    if (days && !run_field("run.days", "days", days, &v, msg, nmsg))
+        return 0;
+    if (days)
         j->days = (int64_t)v;
-    }
     j->seed = 1;
-    if (seed) {
-        if (sim_param_parse(sim_param_find("run.seed"), seed, &v, NULL, 0, &err) != SIM_OK) {
-            snprintf(msg, nmsg, "seed: %.400s", err.msg);
-            return 0;
-        }
+    if (seed && !run_field("run.seed", "seed", seed, &v, msg, nmsg))
+        return 0;
+    if (seed)
         j->seed = (uint64_t)v;
-    }
     j->replicates = 10;
     j->auto_rep = 0;
     if (reps && !strcmp(reps, "auto")) {

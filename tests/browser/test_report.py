@@ -36,6 +36,7 @@ import tempfile
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser, CDPError  # noqa: E402
+from checks import Checks, skip_or_fail  # noqa: E402
 
 CHROMIUM = os.environ.get("TROIKA_CHROMIUM", "/usr/bin/chromium")
 WIDTH = 1280
@@ -86,20 +87,6 @@ JSON.stringify({
 })
 """
 A4_TEXT_WIDTH = 703  # CSS px between the 12 mm margins of A4 paper
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def ok(self, cond, what):
-        if cond:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("not ok - " + what)
-        return cond
 
 
 def read_h5(path):
@@ -337,13 +324,8 @@ def main():
         return 2
     troika, data, art = sys.argv[1:4]
     if not os.access(CHROMIUM, os.X_OK):
-        msg = "chromium not found at %s (Debian package chromium: scripts/setup deps)" % CHROMIUM
-        if os.environ.get("CI"):
-            print("FAIL: " + msg)
-            print("0 passed, 1 failed")
-            return 1
-        print("SKIP: " + msg)
-        return 77
+        return skip_or_fail("chromium not found at %s (Debian package chromium: scripts/setup "
+                            "deps)" % CHROMIUM)
     os.makedirs(art, exist_ok=True)
     work = tempfile.mkdtemp(prefix="troika-browser-")
     c = Checks()

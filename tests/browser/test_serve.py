@@ -37,7 +37,9 @@ import time
 import urllib.error
 import urllib.request
 
-sys.dont_write_bytecode = True
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks, skip_or_fail  # noqa: E402
 
 CHROMIUM = os.environ.get("TROIKA_CHROMIUM", "/usr/bin/chromium")
 DRIVER = os.environ.get("TROIKA_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -46,29 +48,6 @@ DAYS = 60
 REPS = 3
 LEVERS = [("oc.secretary_share", "0.5"), ("rc.training", "0.8")]
 WAIT = 300  # seconds: an upper bound on a state that should come much sooner
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def ok(self, cond, what):
-        if cond:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("not ok - " + what, flush=True)
-        return cond
-
-
-def skip_or_fail(msg):
-    if os.environ.get("CI"):
-        print("FAIL: " + msg)
-        print("0 passed, 1 failed")
-        return 1
-    print("SKIP: " + msg)
-    return 77
 
 
 def start_server(troika, log):
