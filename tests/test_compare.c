@@ -466,6 +466,11 @@ static void report_page(void **state)
         assert_int_equal(ana_report_html(f, (ana_lang)l, &html, &err), SIM_OK);
         int K = f->table->nmet;
         assert_int_equal(count(html, "<svg class=\"chart\""), K);
+        /* a headline first; the note on many comparisons says the right thing */
+        assert_non_null(strstr(html, l ? "<h3>要点</h3>" : "<h3>In brief</h3>"));
+        assert_non_null(strstr(html, l ? "对于改革实际上并不影响的指标，大约每二十个中仍会有一个"
+                                       : "of the metrics a reform does not really affect, about "
+                                         "one in twenty will still show a clear difference"));
         /* the paired difference of the one scenario that is not the baseline */
         assert_int_equal(count(html, "<path class=\"line\""), K);
         assert_int_equal(count(html, "<path class=\"band\""), K);

@@ -109,9 +109,18 @@ function renderText() {
   showReport(st.shown, false);
 }
 
+// A lever's short name: the words in brackets after "Lever (" / "政策杠杆（" in its
+// description (as sim/serve.c names scenarios), else its key.
+function leverName(key) {
+  const l = st.levers.find(x => x.key === key);
+  if (!l) return key;
+  const m = st.lang === 'zh' ? /^政策杠杆（([^）]+)）/.exec(l.doc_zh) : /^Lever \(([^)]+)\)/.exec(l.doc_en);
+  return m ? m[1] : key;
+}
+
 // ---- runs ----------------------------------------------------------------------------
 function runLabel(r) {
-  const lv = r.levers.map(l => l.key + '=' + num(l.value) + ' (' + T('YEAR', l.year) + ')');
+  const lv = r.levers.map(l => leverName(l.key) + ' ' + num(l.value) + ' (' + T('YEAR', l.year) + ')');
   const mode = {alone: T('ALONE_TAG'), together: T('TOGETHER_TAG'), both: T('BOTH_TAG')}[r.mode];
   const reps = r.replicates === 'auto' ? T('AUTO_TAG') : T('REPS_TAG', r.replicates);
   const scope = r.scope === 'city' ? T('SCOPE_CITY', st.config.compounds.city)

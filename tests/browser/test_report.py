@@ -100,6 +100,7 @@ def read_h5(path):
             "units": [m for m in s["units"].asstr()[()]],
         }
         sc = f["scenarios"]
+        exp["households"] = float(f["scenarios/0/city/households"][0, 0])
         exp["names_en"] = [sc[str(i)].attrs["name"] for i in range(len(exp["scenarios"]))]
         exp["names_zh"] = [sc[str(i)].attrs.get("name_zh") or sc[str(i)].attrs["name"]
                            for i in range(len(exp["scenarios"]))]
@@ -133,6 +134,12 @@ def check_cells(page, exp, c, lang):
             continue
         seen.add((k, s, stat))
         scale = float(cell.get("scale") or 1.0)
+        # counts normalised: events a year per 1,000 households, backlogs per
+        # 1,000 households, costs a year (analysis/compare.c's key-metric table)
+        norm = {"complaints_new": 365e3 / exp["households"],
+                "disputes_waiting": 1e3 / exp["households"], "secretary_cost": 365.0}
+        if cell["m"] in norm and stat in ("mean", "diff"):
+            c.ok(abs(scale - norm[cell["m"]]) <= 1e-12 * scale, where + ": scale %r" % scale)
         dec = int(cell.get("dec") or 0)
         text = plain(cell["text"])
         if stat == "diff":

@@ -230,6 +230,12 @@ def main():
         for k in keys:
             c.ok("`%s`" % k in params, "lever %s is a parameter of troika params" % k)
 
+        # the posterior: declared unavailable, with its reason, not faked
+        c.ok(not driver.find_element(By.ID, "posterior").is_enabled(),
+             "the posterior choice is disabled")
+        c.ok(len(driver.find_element(By.ID, "posterior-note").text) > 40,
+             "the posterior note says why")
+
         # choose: two reforms, alone and together, 3 replicates, 60 days
         days = driver.find_element(By.ID, "days")
         days.clear()
