@@ -1,9 +1,10 @@
 /* sim/cli_serve.c — see cli_serve.h. */
 #include "cli_serve.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "analysis/ui.h"
 #include "cli_util.h"
@@ -110,13 +111,23 @@ int cli_cmd_serve(int argc, char **argv)
     so.nsets = nsets;
     so.log = stderr;
     install_signals(&ctx);
-    if (srv_create(&srv, &so, err) != SIM_OK)
+    /* SIGINT and SIGTERM blocked in every thread the server starts (they
+     * inherit the mask), so they reach this one, waiting in sigsuspend */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    if (srv_create(&srv, &so, err) != SIM_OK) {
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
         goto fail;
+    }
     printf("troika serve: http://%s:%d/  (Ctrl-C to stop)\n", host ? host : "127.0.0.1",
            srv_port(srv));
     fflush(stdout);
     while (!sim_ctx_stopping(&ctx))
-        pause(); /* a signal ends it; the handler raised ctx.stop */
+        sigsuspend(&old); /* returns after the handler raised ctx.stop */
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     srv_destroy(srv);
     srv = NULL;
     fprintf(stderr, "troika serve: stopped\n");
