@@ -285,6 +285,34 @@ def static_checks(html, c):
     c.ok(len(text.encode()) < 3 << 20, "%s is larger than 3 MB" % html)
 
 
+def check_print(b, html, what, c):
+    """The page in Chromium: nothing fetched, two charts a row and nothing
+    wider than A4 when printed, and a PDF."""
+    s = b.open_page()
+    for dom in ("Page", "Runtime", "Network"):
+        b.call(dom + ".enable", {}, s)
+    url = "file://" + os.path.abspath(html)
+    b.call("Page.navigate", {"url": url}, s)
+    b.wait_event("Page.loadEventFired", s)
+    b.call("Emulation.setEmulatedMedia", {"media": "print"}, s)
+    b.call("Emulation.setDeviceMetricsOverride",
+           {"width": A4_TEXT_WIDTH, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, s)
+    pr = json.loads(b.call("Runtime.evaluate", {"expression": PRINT_PROBE,
+                                                "returnByValue": True}, s)["result"]["value"])
+    c.ok(pr["columns"] == 2, what + ": print layout has %r chart columns" % pr["columns"])
+    c.ok(pr["overflow"] <= 0, what + ": printed on A4 the page is %d px too wide" % pr["overflow"])
+    b.call("Emulation.setEmulatedMedia", {"media": ""}, s)
+    b.call("Emulation.clearDeviceMetricsOverride", {}, s)
+    pdf = base64.b64decode(b.call("Page.printToPDF", {"printBackground": False,
+                                                      "preferCSSPageSize": True}, s,
+                                  timeout=120)["data"])
+    c.ok(pdf[:5] == b"%PDF-" and len(pdf) > 10000, what + ": no PDF")
+    for e in b.events:
+        if e.get("sessionId") == s and e["method"] == "Network.requestWillBeSent":
+            c.ok(e["params"]["request"]["url"] == url,
+                 what + ": fetched " + e["params"]["request"]["url"])
+
+
 def check_run_report(troika, work, art, c):
     """troika report RUN.h5: the report of one run, checked against the run
     file (h5py): a row per key metric in the file, first- and last-year
@@ -323,6 +351,10 @@ def check_run_report(troika, work, art, c):
              % lang)
         c.ok('id="compounds"' in text and "data-group=\"0\"" in text,
              "run report %s: the compounds, old and other" % lang)
+        with open(os.path.join(art, "chromium_run_%s.log" % lang), "w") as log:
+            with Browser(CHROMIUM, os.path.join(work, "profile-run-" + lang), timeout=90,
+                         log=log) as b:
+                check_print(b, page, "run report " + lang, c)
 
 
 def main():
