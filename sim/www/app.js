@@ -277,7 +277,12 @@ async function main() {
   document.getElementById('print').addEventListener('click', () => {
     document.getElementById('report').contentWindow.print();
   });
-  document.getElementById('report').addEventListener('load', e => { e.target.dataset.run = String(st.shown); });
+  document.getElementById('report').addEventListener('load', e => {
+    // as tall as the report: one scroll bar, and the page prints it whole
+    const doc = e.target.contentDocument;
+    if (doc && doc.documentElement) e.target.style.height = (doc.documentElement.scrollHeight + 24) + 'px';
+    e.target.dataset.run = String(st.shown);
+  });
   document.body.dataset.ready = '1';
   poll();
 }

@@ -267,7 +267,11 @@ def main():
             "[t.dataset.metric, +t.dataset.scenario, t.dataset.stat, t.dataset.value || '', "
             "t.textContent.trim()])")
         report_lang = driver.execute_script("return document.documentElement.lang")
+        report_height = driver.execute_script("return document.documentElement.scrollHeight")
         driver.switch_to.default_content()
+        frame_height = driver.execute_script("return document.getElementById('report').clientHeight")
+        c.ok(frame_height >= report_height, "the report is shown whole (frame %d px, report %d px)"
+             % (frame_height, report_height))
         c.ok(report_lang == "en", "the report is in English: " + report_lang)
         seen = 0
         for m, s, stat, value, text in cells:
