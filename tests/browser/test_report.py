@@ -258,21 +258,9 @@ def check_page(b, html, lang, exp, art, c):
     c.ok(os.path.getsize(png) > 20000, lang + ": screenshot too small")
 
     # print: two charts a row, and a PDF
-    b.call("Emulation.setEmulatedMedia", {"media": "print"}, s)
-    b.call("Emulation.setDeviceMetricsOverride",
-           {"width": A4_TEXT_WIDTH, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, s)
-    pr = json.loads(b.call("Runtime.evaluate", {"expression": PRINT_PROBE,
-                                                "returnByValue": True}, s)["result"]["value"])
-    c.ok(pr["columns"] == 2, lang + ": print layout has %r chart columns" % pr["columns"])
-    c.ok(pr["overflow"] <= 0, lang + ": printed on A4 the page is %d px too wide" % pr["overflow"])
-    b.call("Emulation.setEmulatedMedia", {"media": ""}, s)
-    b.call("Emulation.clearDeviceMetricsOverride", {}, s)
-    pdf = b.call("Page.printToPDF", {"printBackground": False, "preferCSSPageSize": True}, s,
-                 timeout=120)
-    data = base64.b64decode(pdf["data"])
+    data = print_a4(b, s, lang, c)
     with open(os.path.join(art, "report_%s.pdf" % lang), "wb") as f:
         f.write(data)
-    c.ok(data[:5] == b"%PDF-" and len(data) > 10000, lang + ": no PDF")
     print("ok - %s: %d charts, %d table cells, %s" % (lang, len(page["charts"]),
                                                      len(page["cells"]), png))
 
@@ -285,15 +273,8 @@ def static_checks(html, c):
     c.ok(len(text.encode()) < 3 << 20, "%s is larger than 3 MB" % html)
 
 
-def check_print(b, html, what, c):
-    """The page in Chromium: nothing fetched, two charts a row and nothing
-    wider than A4 when printed, and a PDF."""
-    s = b.open_page()
-    for dom in ("Page", "Runtime", "Network"):
-        b.call(dom + ".enable", {}, s)
-    url = "file://" + os.path.abspath(html)
-    b.call("Page.navigate", {"url": url}, s)
-    b.wait_event("Page.loadEventFired", s)
+def print_a4(b, s, what, c):
+    """Printed on A4: two charts a row, nothing wider than the paper; the PDF."""
     b.call("Emulation.setEmulatedMedia", {"media": "print"}, s)
     b.call("Emulation.setDeviceMetricsOverride",
            {"width": A4_TEXT_WIDTH, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, s)
@@ -307,6 +288,19 @@ def check_print(b, html, what, c):
                                                       "preferCSSPageSize": True}, s,
                                   timeout=120)["data"])
     c.ok(pdf[:5] == b"%PDF-" and len(pdf) > 10000, what + ": no PDF")
+    return pdf
+
+
+def check_print(b, html, what, c):
+    """The page in Chromium: nothing fetched, two charts a row and nothing
+    wider than A4 when printed, and a PDF."""
+    s = b.open_page()
+    for dom in ("Page", "Runtime", "Network"):
+        b.call(dom + ".enable", {}, s)
+    url = "file://" + os.path.abspath(html)
+    b.call("Page.navigate", {"url": url}, s)
+    b.wait_event("Page.loadEventFired", s)
+    print_a4(b, s, what, c)
     for e in b.events:
         if e.get("sessionId") == s and e["method"] == "Network.requestWillBeSent":
             c.ok(e["params"]["request"]["url"] == url,
