@@ -13,22 +13,53 @@
  * models/metrics/ *.def; one missing from this build is skipped with a note
  * (with ANA_KEY_METRICS_STRICT 1, ana_key_metrics() returns -1 instead and
  * `troika compare` stops with an internal error). */
-static const char *const ana_key_metric_names[] = {
-    "households_rating_pmc_inadequate", /* households: property service */
-    "pmc_satisfaction_mean",
-    "pmc_quality_mean",
-    "fee_collection_rate",
-    "complaints_new",
-    "complaints_hotline",
-    "complaint_days_to_resolve",
-    "workers_rating_pmc_inadequate",    /* residents' committee workers */
-    "rc_admin_hours_share",
-    "oc_functioning_share",             /* owners' committees */
-    "assemblies_quorate",
-    "disputes_waiting",                 /* mediation */
-    "mediation_wait_days",
-    "violations_backlog",               /* enforcement */
+static const ana_metric_reading ana_key_metric_table[] = {
+    /* households: property service */
+    {"households_rating_pmc_inadequate", ANA_LOWER_BETTER, ANA_NORM_NONE,
+     "share of households who rate the property service inadequate", "认为物业服务不到位的住户比例"},
+    {"pmc_satisfaction_mean", ANA_HIGHER_BETTER, ANA_NORM_NONE,
+     "households' satisfaction with the property firm", "居民对物业的满意度"},
+    {"pmc_quality_mean", ANA_HIGHER_BETTER, ANA_NORM_NONE,
+     "service quality of the property firms", "物业服务质量"},
+    {"fee_collection_rate", ANA_HIGHER_BETTER, ANA_NORM_NONE,
+     "property-fee collection rate", "物业费收缴率"},
+    {"complaints_new", ANA_LOWER_BETTER, ANA_NORM_FLOW,
+     "complaints about property service (all channels)", "物业投诉量（各渠道合计）"},
+    {"complaints_hotline", ANA_LOWER_BETTER, ANA_NORM_FLOW,
+     "complaints through the 12345 hotline", "12345热线投诉量"},
+    {"complaint_days_to_resolve", ANA_LOWER_BETTER, ANA_NORM_NONE,
+     "days taken to resolve a complaint", "投诉办结天数"},
+    /* residents' committee workers */
+    {"workers_rating_pmc_inadequate", ANA_LOWER_BETTER, ANA_NORM_NONE,
+     "share of community workers who rate the property service inadequate", "认为物业服务不到位的社区工作者比例"},
+    {"rc_admin_hours_share", ANA_LOWER_BETTER, ANA_NORM_NONE,
+     "share of community workers' hours spent on administration", "社区工作者用于行政事务的工时占比"},
+    /* owners' committees */
+    {"oc_functioning_share", ANA_HIGHER_BETTER, ANA_NORM_NONE,
+     "share of compounds whose owners' committee works", "业委会正常运转的小区比例"},
+    {"assemblies_quorate", ANA_HIGHER_BETTER, ANA_NORM_FLOW,
+     "owners' assemblies that reach the quorum", "达到法定参与门槛的业主大会次数"},
+    /* mediation */
+    {"disputes_waiting", ANA_LOWER_BETTER, ANA_NORM_STOCK,
+     "disputes waiting for a mediator", "待调解纠纷数"},
+    {"mediation_wait_days", ANA_LOWER_BETTER, ANA_NORM_NONE,
+     "days a dispute waits for a mediator", "纠纷候调天数"},
+    /* enforcement */
+    {"violations_backlog", ANA_LOWER_BETTER, ANA_NORM_STOCK,
+     "reported violations waiting for an officer", "待执法处理的违法违规案件数"},
+    /* what the reforms cost (public money) */
+    {"secretary_cost", ANA_COST, ANA_NORM_YEAR,
+     "cost of the social-worker secretaries", "社工执行秘书经费"},
 };
+#define NKEY (sizeof ana_key_metric_table / sizeof ana_key_metric_table[0])
+
+const ana_metric_reading *ana_metric_reading_of(const char *name)
+{
+    for (size_t k = 0; k < NKEY; k++)
+        if (strcmp(ana_key_metric_table[k].name, name) == 0)
+            return &ana_key_metric_table[k];
+    return NULL;
+}
 
 #ifndef ANA_KEY_METRICS_STRICT
 #define ANA_KEY_METRICS_STRICT 0
@@ -37,14 +68,13 @@ static const char *const ana_key_metric_names[] = {
 int ana_key_metrics(int *idx, int max, FILE *note, ana_lang lang)
 {
     int n = 0;
-    for (size_t k = 0; k < sizeof ana_key_metric_names / sizeof ana_key_metric_names[0];
-         k++) {
-        int m = sim_metric_find(ana_key_metric_names[k]);
+    for (size_t k = 0; k < NKEY; k++) {
+        int m = sim_metric_find(ana_key_metric_table[k].name);
         if (m < 0) {
             if (note) {
                 ana_sbuf sb;
                 ana_sbuf_init(&sb);
-                const char *args[] = {ana_key_metric_names[k]};
+                const char *args[] = {ana_key_metric_table[k].name};
                 ana_ui_put(&sb, ANA_UI_TXT_SKIPPED, lang, 0, args, 1);
                 fprintf(note, "troika: %s\n", sb.p ? sb.p : "");
                 ana_sbuf_free(&sb);

@@ -2,7 +2,7 @@
  * metrics, the --metrics and --window options, the seed of a replicate and
  * the tolerance check.  Running the comparison is sim/compare_run.h.
  *
- * The key metrics are one list, in compare.c (ana_key_metric_names); names
+ * The key metrics are one table, in compare.c (ana_key_metric_table); names
  * that this build's metric table lacks are skipped with a note.
  */
 #ifndef TROIKA_ANALYSIS_COMPARE_H
@@ -21,6 +21,34 @@
 #define ANA_COMPARE_BATCH_BYTES ((size_t)256 << 20)
 #define ANA_MAX_SCENARIOS 64
 #define ANA_MAX_METRICS 256
+
+/* How a key metric is read (one row of the key-metric table in
+ * compare.c): which direction is better, and how the report normalises it
+ * (the compare file keeps the model's per-day, whole-area values). */
+typedef enum {
+    ANA_NEUTRAL = 0,        /* neither direction is better */
+    ANA_LOWER_BETTER = -1,
+    ANA_HIGHER_BETTER = 1,
+    ANA_COST = 2            /* public money spent: lower is cheaper */
+} ana_better;
+
+typedef enum {
+    ANA_NORM_NONE = 0,  /* shown as it is (shares, scores, days, ...) */
+    ANA_NORM_FLOW,      /* events a day -> per year per 1,000 households */
+    ANA_NORM_STOCK,     /* a level (a backlog) -> per 1,000 households */
+    ANA_NORM_YEAR       /* an amount a day -> per year, whole area */
+} ana_norm;
+
+typedef struct {
+    const char *name;   /* the metric's name in the metric table */
+    ana_better better;
+    ana_norm norm;
+    const char *label_en, *label_zh; /* what the report calls it (a noun phrase,
+                                        no "that day": the report says the period) */
+} ana_metric_reading;
+
+/* The row of metric `name`, or NULL when it is not a key metric. */
+const ana_metric_reading *ana_metric_reading_of(const char *name);
 
 /* The key-metric list resolved against this build's metric table: indices
  * into idx[0..max), returns their count; a name that is not in the table is

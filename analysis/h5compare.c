@@ -342,6 +342,9 @@ sim_status ana_cmpw_scenarios(ana_cmpw *w, int64_t days, int64_t chunk_rows,
         CALL(w_group(w, gall, name, &gs, err));
         CALL(w_str(w, gs, "name", scen[i].name, err));
         CALL(w_str(w, gs, "description", scen[i].description, err));
+        CALL(w_str(w, gs, "name_zh", scen[i].name_zh ? scen[i].name_zh : "", err));
+        CALL(w_str(w, gs, "description_zh",
+                   scen[i].description_zh ? scen[i].description_zh : "", err));
         CALL(w_str(w, gs, "path", scen[i].path, err));
         CALL(w_str(w, gs, "resolved_ini", scen[i].resolved_ini, err));
         CALL(w_str(w, gs, "sources", scen[i].sources, err));
@@ -685,6 +688,19 @@ fail:
     return s;
 }
 
+/* r_str for an attribute that older files lack: "" when it is missing. */
+static sim_status r_str_opt(const char *path, hid_t loc, const char *obj, const char *name,
+                            char **out, sim_error *err)
+{
+    htri_t ex = H5Aexists(loc, name);
+    if (ex > 0)
+        return r_str(path, loc, obj, name, out, err);
+    *out = dup_str("");
+    if (!*out)
+        return SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
+    return SIM_OK;
+}
+
 /* A numeric scalar attribute read as mtype; *present = 0 when absent and
  * present != NULL (else absence is an error). */
 static sim_status r_num(const char *path, hid_t loc, const char *obj, const char *name,
@@ -874,6 +890,8 @@ void ana_cmp_scen_free(ana_cmp_scen *sc)
         return;
     free(sc->name);
     free(sc->description);
+    free(sc->name_zh);
+    free(sc->description_zh);
     free(sc->path);
     free(sc->resolved_ini);
     free(sc->sources);
@@ -1070,6 +1088,8 @@ static sim_status r_scenarios(const char *path, hid_t r, ana_cmpfile *f, sim_err
         RCALL(r_group(path, gall, "/scenarios", name, &gs, err));
         RCALL(r_str(path, gs, obj, "name", &sc->name, err));
         RCALL(r_str(path, gs, obj, "description", &sc->description, err));
+        RCALL(r_str_opt(path, gs, obj, "name_zh", &sc->name_zh, err));
+        RCALL(r_str_opt(path, gs, obj, "description_zh", &sc->description_zh, err));
         RCALL(r_str(path, gs, obj, "path", &sc->path, err));
         RCALL(r_str(path, gs, obj, "resolved_ini", &sc->resolved_ini, err));
         RCALL(r_str(path, gs, obj, "sources", &sc->sources, err));
@@ -1234,4 +1254,160 @@ sim_status ana_cmpfile_series(const ana_cmpfile *f, int i, const char *metric, d
 fail:
     close_id(&g, H5Gclose);
     return s;
+}
+
+/* ---- a run file (troika run), read for the one-run report ------------------- */
+
+/* The length of the 1-D dataset `name` under loc (what: its path). */
+static sim_status r_len(const char *path, hid_t loc, const char *what, const char *name,
+                        hsize_t *n, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t d = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    RCHK(d = H5Dopen2(loc, name, H5P_DEFAULT), what);
+    RCHK(sp = H5Dget_space(d), what);
+    if (H5Sget_simple_extent_ndims(sp) != 1 || H5Sget_simple_extent_dims(sp, n, NULL) < 0)
+        s = RFAIL("%s is not a list", what);
+fail:
+    close_id(&sp, H5Sclose);
+    close_id(&d, H5Dclose);
+    return s;
+}
+
+int ana_runfile_is(const char *path)
+{
+    struct stat st; /* a FIFO would block H5Fis_hdf5: not a run file */
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (H5Fis_hdf5(path) <= 0)
+        return 0;
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return 0;
+    int is = H5Aexists(f, "file_kind") == 0 && H5Aexists(f, "schema") == 0 &&
+             H5Aexists(f, "schema_version") > 0 && H5Lexists(f, "city", H5P_DEFAULT) > 0;
+    (void)H5Fclose(f);
+    return is;
+}
+
+sim_status ana_runfile_open(ana_runfile **out, const char *path, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    *out = NULL;
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t g = H5I_INVALID_HID;
+    ana_runfile *f = calloc(1, sizeof *f);
+    if (!f)
+        return SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
+    f->file = H5I_INVALID_HID;
+    f->path = dup_str(path);
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0) {
+        s = RFAIL("cannot be read as HDF5 (truncated or damaged?)");
+        goto fail;
+    }
+    f->file = (int64_t)file;
+    RCALL(r_str(path, file, "/", "scenario", &f->scenario, err));
+    RCALL(r_str(path, file, "/", "troika_version", &f->troika_version, err));
+    RCALL(r_str(path, file, "/", "git_commit", &f->git_commit, err));
+    RCALL(r_str(path, file, "/", "command_line", &f->command_line, err));
+    RCALL(r_num(path, file, "/", "days", H5T_NATIVE_INT64, &f->days, NULL, err));
+    RCALL(r_num(path, file, "/", "seed", H5T_NATIVE_UINT64, &f->seed, NULL, err));
+    if (f->days < 1) {
+        s = RFAIL("attribute days of / is %lld, expected at least 1", (long long)f->days);
+        goto fail;
+    }
+    /* the compounds: their count from /compounds/id, then old and households */
+    RCHK(g = H5Gopen2(file, "compounds", H5P_DEFAULT), "/compounds");
+    hsize_t n = 0, ns = 0;
+    RCALL(r_len(path, g, "/compounds/id", "id", &n, err));
+    f->ncomp = (int64_t)n;
+    f->old = malloc((n ? n : 1) * sizeof *f->old);
+    f->households = malloc((n ? n : 1) * sizeof *f->households);
+    if (!f->old || !f->households) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
+        goto fail;
+    }
+    RCALL(r_dset(path, g, "/compounds", "old", H5T_NATIVE_UINT8, 1, &n, f->old, err));
+    RCALL(r_dset(path, g, "/compounds", "households", H5T_NATIVE_INT32, 1, &n, f->households,
+                 err));
+    RCALL(r_len(path, g, "/compounds/panel/day", "panel/day", &ns, err));
+    f->nsamples = (int64_t)ns;
+    f->last_sample_day = -1;
+    if (ns > 0) {
+        int64_t *days = malloc(ns * sizeof *days);
+        if (!days) {
+            s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
+            goto fail;
+        }
+        s = r_dset(path, g, "/compounds", "panel/day", H5T_NATIVE_INT64, 1, &ns, days, err);
+        if (s == SIM_OK)
+            f->last_sample_day = days[ns - 1];
+        free(days);
+        if (s != SIM_OK)
+            goto fail;
+    }
+fail:
+    close_id(&g, H5Gclose);
+    if (s != SIM_OK) {
+        ana_runfile_close(f);
+        return s;
+    }
+    *out = f;
+    return SIM_OK;
+}
+
+sim_status ana_runfile_city(const ana_runfile *f, const char *metric, double *buf,
+                            sim_error *err)
+{
+    sim_status s = SIM_OK;
+    const char *path = f->path;
+    hid_t g = H5I_INVALID_HID;
+    RCHK(g = H5Gopen2((hid_t)f->file, "city", H5P_DEFAULT), "/city");
+    hsize_t dims[1] = {(hsize_t)f->days};
+    RCALL(r_dset(path, g, "/city", metric, H5T_NATIVE_DOUBLE, 1, dims, buf, err));
+fail:
+    close_id(&g, H5Gclose);
+    return s;
+}
+
+sim_status ana_runfile_panel_last(const ana_runfile *f, const char *name, double *buf,
+                                  sim_error *err)
+{
+    sim_status s = SIM_OK;
+    const char *path = f->path;
+    hid_t g = H5I_INVALID_HID, d = H5I_INVALID_HID, fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
+    if (f->nsamples < 1 || f->ncomp < 1)
+        return RFAIL("the compound panel has no row");
+    RCHK(g = H5Gopen2((hid_t)f->file, "compounds/panel", H5P_DEFAULT), "/compounds/panel");
+    hsize_t dims[2] = {(hsize_t)f->nsamples, (hsize_t)f->ncomp};
+    RCALL(r_open(path, g, "/compounds/panel", name, 2, dims, &d, err));
+    hsize_t start[2] = {(hsize_t)f->nsamples - 1, 0}, count[2] = {1, (hsize_t)f->ncomp};
+    RCHK(fs = H5Dget_space(d), name);
+    RCHK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), name);
+    RCHK(ms = H5Screate_simple(2, count, NULL), name);
+    RCHK(H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf), name);
+fail:
+    close_id(&ms, H5Sclose);
+    close_id(&fs, H5Sclose);
+    close_id(&d, H5Dclose);
+    close_id(&g, H5Gclose);
+    return s;
+}
+
+void ana_runfile_close(ana_runfile *f)
+{
+    if (!f)
+        return;
+    if (f->file >= 0)
+        (void)H5Fclose((hid_t)f->file);
+    free(f->path);
+    free(f->scenario);
+    free(f->troika_version);
+    free(f->git_commit);
+    free(f->command_line);
+    free(f->old);
+    free(f->households);
+    free(f);
 }

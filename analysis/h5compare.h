@@ -14,7 +14,9 @@
  *   /seeds                   u64 [R]: run.seed of replicate r (every scenario)
  *   /day                     i64 [D]: the day axis, 0 .. D-1
  *   /scenarios/<s>           s = 0 .. S-1 (0 = baseline); attributes name,
- *                            description, path, resolved_ini, sources
+ *                            description, name_zh, description_zh (""
+ *                            when the file has none; optional when
+ *                            reading), path, resolved_ini, sources
  *   /scenarios/<s>/city/<m>  f64 [R x D], every metric of the metric table,
  *                            chunked by batches of replicates, shuffle +
  *                            deflate;
@@ -72,6 +74,7 @@ typedef struct {
 
 typedef struct {
     char *name, *description, *path, *resolved_ini, *sources;
+    char *name_zh, *description_zh; /* "" when the scenario file has none */
     ana_diff changes;           /* from the baseline; empty for scenario 0 */
 } ana_cmp_scen;
 
@@ -126,6 +129,36 @@ sim_status ana_cmpfile_series(const ana_cmpfile *f, int s, const char *metric, d
                               sim_error *err);
 
 void ana_cmpfile_close(ana_cmpfile *f);
+
+/* ---- a run file (troika run, docs/OUTPUT.md), read for the one-run report ---- */
+
+typedef struct {
+    char *path, *scenario, *troika_version, *git_commit, *command_line;
+    int64_t file;              /* the open HDF5 file (hid_t) */
+    int64_t days, ncomp, nsamples;
+    int64_t last_sample_day;   /* day of the panel's last row; -1 with none */
+    uint64_t seed;
+    uint8_t *old;              /* [ncomp] 1 = old compound */
+    int32_t *households;       /* [ncomp] */
+} ana_runfile;
+
+/* 1 when path is a troika run file (HDF5 with schema_version and /city,
+ * neither a compare nor a sweep file). */
+int ana_runfile_is(const char *path);
+
+/* Open and read the root attributes and the compounds; SIM_EINPUT naming
+ * the file and what is wrong. */
+sim_status ana_runfile_open(ana_runfile **f, const char *path, sim_error *err);
+
+/* /city/<metric>: days values into buf. */
+sim_status ana_runfile_city(const ana_runfile *f, const char *metric, double *buf,
+                            sim_error *err);
+
+/* The last row of /compounds/panel/<name>: ncomp values into buf. */
+sim_status ana_runfile_panel_last(const ana_runfile *f, const char *name, double *buf,
+                                  sim_error *err);
+
+void ana_runfile_close(ana_runfile *f);
 
 /* Free what an ana_cmp_meta / ana_cmp_scen owns (not the struct). */
 void ana_cmp_meta_free(ana_cmp_meta *m);

@@ -144,6 +144,25 @@ void ana_sbuf_html(ana_sbuf *sb, const char *s)
     ana_sbuf_putn(sb, run, (size_t)(s - run));
 }
 
+void ana_sbuf_json(ana_sbuf *sb, const char *s)
+{
+    ana_sbuf_put(sb, "\"");
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\' && c != '<')
+            continue;
+        ana_sbuf_putn(sb, run, (size_t)(s - run));
+        if (c == '"' || c == '\\')
+            ana_sbuf_printf(sb, "\\%c", c);
+        else
+            ana_sbuf_printf(sb, "\\u%04x", c); /* controls, and '<' (no "</script>") */
+        run = s + 1;
+    }
+    ana_sbuf_putn(sb, run, (size_t)(s - run));
+    ana_sbuf_put(sb, "\"");
+}
+
 char *ana_sbuf_take(ana_sbuf *sb)
 {
     if (sb->oom) {
@@ -222,6 +241,19 @@ static const unit_row unit_table[] = {
     {"assembly", 1.0, "assemblies", "次", " assemblies", "次"},
     {"yuan", 1.0, "yuan", "元", " yuan", "元"},
     {"compound", 1.0, "compounds", "个小区", " compounds", "个小区"},
+    {"committee", 1.0, "committees", "个业委会", " committees", "个业委会"},
+    {"decision", 1.0, "decisions", "项决定", " decisions", "项决定"},
+    {"election", 1.0, "elections", "次选举", " elections", "次选举"},
+    {"firm", 1.0, "firms", "家企业", " firms", "家企业"},
+    {"matter", 1.0, "matters", "件事项", " matters", "件事项"},
+    {"officer", 1.0, "officers", "名执法人员", " officers", "名执法人员"},
+    {"mediator", 1.0, "mediators", "名调解员", " mediators", "名调解员"},
+    {"secretary", 1.0, "secretaries", "名秘书", " secretaries", "名秘书"},
+    {"platform", 1.0, "platforms", "个平台", " platforms", "个平台"},
+    {"hour/worker/day", 1.0, "hours per worker a day", "小时/人/天", " hours per worker a day",
+     "小时/人/天"},
+    {"yuan/household/month", 1.0, "yuan per household a month", "元/户/月",
+     " yuan per household a month", "元/户/月"},
 };
 
 static const unit_row *unit_find(const char *unit)

@@ -52,6 +52,9 @@ void ana_sbuf_printf(ana_sbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* s with & < > " ' escaped for HTML text and attribute values. */
 void ana_sbuf_html(ana_sbuf *sb, const char *s);
+/* s as a JSON string literal, quotes included (UTF-8 kept as it is;
+ * controls and '<' as \u escapes). */
+void ana_sbuf_json(ana_sbuf *sb, const char *s);
 /* Take the text (caller frees); the buffer is left empty.  NULL if oom. */
 char *ana_sbuf_take(ana_sbuf *sb);
 

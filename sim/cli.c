@@ -23,6 +23,7 @@
 
 #include "cli_calibrate.h"
 #include "cli_compare.h"
+#include "cli_serve.h"
 #include "cli_sweep.h"
 #include "cli_util.h"
 #include "ctx.h"
@@ -522,6 +523,8 @@ static const command commands[] = {
      cli_help_report},
     {"diff", cli_cmd_diff, "list every parameter that differs between two scenarios",
      cli_help_diff},
+    {"serve", cli_cmd_serve, "the reform explorer: a local web page to run and compare reforms",
+     cli_help_serve},
     {"calibrate", cmd_calibrate, "fit free parameters to target figures (Nelder-Mead, or an ABC-SMC posterior)", help_calibrate},
     {"sweep", cmd_sweep, "run a parameter sweep (threads, MPI or a shard of a job array)",
      help_sweep},

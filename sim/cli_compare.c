@@ -403,12 +403,16 @@ done:
 
 const char cli_help_report[] =
     "Usage: troika report COMPARE.h5 -o REPORT.html [--lang en|zh] [--force]\n"
+    "       troika report RUN.h5 -o REPORT.html [--lang en|zh] [--force]\n"
     "\n"
     "Rebuild the report of a comparison from its compare file alone: one\n"
-    "self-contained HTML page (summary in plain words, the table, a chart per\n"
-    "key metric, what each scenario changes, provenance) that opens offline in\n"
-    "any browser and prints cleanly.  Without -o, --csv or --markdown, prints\n"
-    "the table.\n"
+    "self-contained HTML page (headline, summary in plain words, the table, a\n"
+    "chart of each scenario's difference from the baseline per key metric,\n"
+    "what each scenario changes, provenance) that opens offline in any browser\n"
+    "and prints cleanly.  Without -o, --csv or --markdown, prints the table.\n"
+    "Given the result file of one run (troika run), the report of that run:\n"
+    "the key metrics in the first and the last year, their course over time,\n"
+    "and the compounds, old and other, on the last sampled day.\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE.html  the report to write\n"
@@ -476,6 +480,24 @@ int cli_cmd_report(int argc, char **argv)
     if (probe(out, force, "-o", &err) != SIM_OK || probe(csv, force, "--csv", &err) ||
         probe(md, force, "--markdown", &err))
         goto fail;
+    if (ana_runfile_is(in)) { /* the result file of one run: its own report */
+        if (csv || md || !out) {
+            SIM_FAIL(&err, SIM_EINPUT, in, 0, csv ? "--csv" : md ? "--markdown" : "-o",
+                     "a run file gives an HTML report only (allowed: -o REPORT.html)");
+            goto fail;
+        }
+        ana_runfile *rf = NULL;
+        if (ana_runfile_open(&rf, in, &err) != SIM_OK)
+            goto fail;
+        sim_status rs = ana_report_run_write(rf, out, force, "-o", lang, &err);
+        ana_runfile_close(rf);
+        if (rs != SIM_OK)
+            goto fail;
+        if (!quiet)
+            wrote(lang, out);
+        rc = 0;
+        goto done;
+    }
     if (ana_cmpfile_open(&cf, in, &err) != SIM_OK)
         goto fail;
     if (out) {

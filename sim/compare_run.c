@@ -188,6 +188,8 @@ static sim_status run_batch(const ana_compare_opts *o, const uint64_t *seeds, in
         {
             ps->done++;
             progress_line(o, ps, 0);
+            if (o->on_run)
+                o->on_run(o->on_run_arg, ps->done, ps->total);
         }
     }
     omp_set_max_active_levels(levels);
@@ -298,6 +300,8 @@ static sim_status scen_records(const ana_compare_opts *o, char *const *labels,
         const scn_scenario *s = &o->scen[i];
         rec[i].name = labels[i];
         rec[i].description = (char *)s->description;
+        rec[i].name_zh = (char *)s->name_zh;
+        rec[i].description_zh = (char *)s->description_zh;
         rec[i].path = (char *)s->path;
         rec[i].sources = s->sources ? s->sources : (char *)"";
         rec[i].resolved_ini = scn_resolved_ini(s);

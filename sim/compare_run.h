@@ -52,6 +52,11 @@ typedef struct {
     const int *metrics;        /* [nmetrics] indices in sim_metric_table */
     int nmetrics;
     int progress;              /* 1: a progress line on `log` */
+    /* called (from whichever thread finished a run, one call at a time)
+     * after every run with the runs done and the runs planned so far; may
+     * be NULL.  `troika serve` shows it on its page. */
+    void (*on_run)(void *arg, int64_t done, int64_t total);
+    void *on_run_arg;
     FILE *log;
     volatile sig_atomic_t *stop; /* raised by a signal: stop soon (may be NULL) */
     const char *out;           /* the compare file */

@@ -334,18 +334,19 @@ static void check_entry(sim_ini *f, int k)
     const char *pol = policy_of(e->section);
     if (!e->section[0]) {
         if (!strcmp(e->key, "name") || !strcmp(e->key, "description") ||
+            !strcmp(e->key, "name_zh") || !strcmp(e->key, "description_zh") ||
             !strcmp(e->key, "extends"))
             return;
         const char *sug = sim_param_suggest(e->key);
         if (sug) {
             int i = sim_param_find(sug);
             sim_ini_note(f, e->line, qkey,
-                 "unknown top-level key '%s' (allowed: name, description, extends; did you mean "
+                 "unknown top-level key '%s' (allowed: name, description, name_zh, description_zh, extends; did you mean "
                  "%s = ... under [%s]?)",
                  e->key, sim_param_table[i].name, sim_param_table[i].section);
         } else {
             sim_ini_note(f, e->line, qkey,
-                 "unknown top-level key '%s' (allowed: name, description, extends; parameters "
+                 "unknown top-level key '%s' (allowed: name, description, name_zh, description_zh, extends; parameters "
                  "go under their [section])",
                  e->key);
         }
@@ -578,18 +579,23 @@ static sim_status apply_entries(scn_scenario *s, const sim_ini *f, int top, sim_
                 continue; /* name and description are the loaded file's own */
             size_t n = strlen(e->value);
             int is_name = !strcmp(e->key, "name");
+            /* the slot of this key: name, description, name_zh, description_zh */
+            char *slot = is_name ? s->name
+                         : !strcmp(e->key, "name_zh") ? s->name_zh
+                         : !strcmp(e->key, "description_zh") ? s->description_zh
+                                                              : s->description;
+            size_t cap = is_name ? sizeof s->name
+                         : slot == s->name_zh ? sizeof s->name_zh
+                         : slot == s->description_zh ? sizeof s->description_zh
+                                                     : sizeof s->description;
             if (is_name && n == 0)
                 return SIM_FAIL(err, SIM_EINPUT, f->path, e->line, "name",
                                 "the name is empty (allowed: a short name, or no name line "
                                 "for the file's name)");
-            if (is_name ? n >= sizeof s->name : n >= sizeof s->description)
+            if (n >= cap)
                 return SIM_FAIL(err, SIM_EINPUT, f->path, e->line, e->key,
-                                "too long (allowed: at most %zu characters)",
-                                (is_name ? sizeof s->name : sizeof s->description) - 1);
-            if (is_name)
-                memcpy(s->name, e->value, n + 1);
-            else
-                memcpy(s->description, e->value, n + 1);
+                                "too long (allowed: at most %zu characters)", cap - 1);
+            memcpy(slot, e->value, n + 1);
         } else if (policy_of(e->section)) {
             SIM_TRY(err, apply_policy_entry(s, f, e, err));
         } else {
@@ -1022,6 +1028,10 @@ char *scn_resolved_ini(const scn_scenario *s)
     sb_printf(&b, "name = %s\n", s->name);
     if (s->description[0])
         sb_printf(&b, "description = %s\n", s->description);
+    if (s->name_zh[0])
+        sb_printf(&b, "name_zh = %s\n", s->name_zh);
+    if (s->description_zh[0])
+        sb_printf(&b, "description_zh = %s\n", s->description_zh);
     sb_printf(&b, "\n");
     char *params = sim_params_to_ini(&s->params);
     if (!params) {

@@ -7,6 +7,8 @@
  *     ; comments start with ';' or '#'
  *     name = Social-worker secretaries        ; optional, top level
  *     description = One line for reports       ; optional, top level
+ *     name_zh = 社工秘书                         ; optional: the name and the
+ *     description_zh = 一句话说明                ;   description in Chinese reports
  *     extends = baseline.ini                   ; optional, top level
  *
  *     [household]                  ; a parameter section of `troika params`
@@ -22,7 +24,7 @@
  * refused.  A later value of the same key wins; the same key twice in one
  * file (or one section) is an error.
  *
- * `name` and `description` belong to the file given to scn_load() and are
+ * `name`, `description`, `name_zh` and `description_zh` belong to the file given to scn_load() and are
  * not inherited through `extends`.  A [policy.NAME] section in a file
  * replaces, as a whole, any policy of that NAME from the files it extends
  * (so a child can re-time or change a policy).
@@ -74,6 +76,8 @@ typedef struct {
 typedef struct {
     char name[SCN_NAME_MAX];   /* `name =`, else the file's stem, else "default" */
     char description[512];
+    char name_zh[SCN_NAME_MAX]; /* `name_zh =`: the name in Chinese reports, or "" */
+    char description_zh[512];  /* `description_zh =`, or "" */
     char path[4096];           /* the file loaded, "" for the embedded default */
     sim_params params;         /* initial values */
     scn_change *changes;       /* sorted by (day, order) after scn_finish() */

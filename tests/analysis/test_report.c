@@ -129,8 +129,8 @@ static void test_english(void **state)
     char *html;
     page(ANA_EN, &html);
     assert_non_null(strstr(html, "lang=\"en\""));
-    /* the effect in words: raised, by 9.50 points, its interval */
-    const char *li = strstr(html, "<li class=\"clear\" data-metric=\"fee_collection_rate\" "
+    /* the effect in words: raised (better), by 9.50 points, its interval */
+    const char *li = strstr(html, "<li class=\"clear better\" data-metric=\"fee_collection_rate\" "
                                   "data-scenario=\"1\">");
     assert_non_null(li);
     const char *end = strstr(li, "</li>");

@@ -36,6 +36,7 @@ import tempfile
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser, CDPError  # noqa: E402
+from checks import Checks, skip_or_fail  # noqa: E402
 
 CHROMIUM = os.environ.get("TROIKA_CHROMIUM", "/usr/bin/chromium")
 WIDTH = 1280
@@ -72,7 +73,9 @@ PROBE = r"""
     out.cells.push({m: td.dataset.metric, s: +td.dataset.scenario, stat: td.dataset.stat,
                     value: td.dataset.value, lo: td.dataset.lo, hi: td.dataset.hi,
                     scale: td.dataset.scale, dec: td.dataset.dec,
-                    text: td.textContent.trim()});
+                    text: Array.from(td.childNodes).filter(n => !(n.classList && n.classList.contains('u')))
+                              .map(n => n.textContent).join('').trim(),
+                    unit: (td.querySelector('.u') || {textContent: ''}).textContent});
   return JSON.stringify(out);
 })()
 """
@@ -86,20 +89,6 @@ JSON.stringify({
 A4_TEXT_WIDTH = 703  # CSS px between the 12 mm margins of A4 paper
 
 
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def ok(self, cond, what):
-        if cond:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("not ok - " + what)
-        return cond
-
-
 def read_h5(path):
     import h5py
     with h5py.File(path, "r") as f:
@@ -110,6 +99,13 @@ def read_h5(path):
             "scenarios": [m for m in s["scenario"].asstr()[()]],
             "units": [m for m in s["units"].asstr()[()]],
         }
+        sc = f["scenarios"]
+        exp["households"] = float(f["scenarios/0/city/households"][0, 0])
+        exp["names_en"] = [sc[str(i)].attrs["name"] for i in range(len(exp["scenarios"]))]
+        exp["names_zh"] = [sc[str(i)].attrs.get("name_zh") or sc[str(i)].attrs["name"]
+                           for i in range(len(exp["scenarios"]))]
+        for k in ("names_en", "names_zh"):
+            exp[k] = [v.decode() if isinstance(v, bytes) else v for v in exp[k]]
         for k in ("mean", "ci_lo", "ci_hi", "diff", "diff_lo", "diff_hi", "diff_p", "clear"):
             exp[k] = s[k][()]
         return exp
@@ -138,8 +134,18 @@ def check_cells(page, exp, c, lang):
             continue
         seen.add((k, s, stat))
         scale = float(cell.get("scale") or 1.0)
+        # counts normalised: events a year per 1,000 households, backlogs per
+        # 1,000 households, costs a year (analysis/compare.c's key-metric table)
+        norm = {"complaints_new": 365e3 / exp["households"],
+                "disputes_waiting": 1e3 / exp["households"], "secretary_cost": 365.0}
+        if cell["m"] in norm and stat in ("mean", "diff"):
+            c.ok(abs(scale - norm[cell["m"]]) <= 1e-12 * scale, where + ": scale %r" % scale)
         dec = int(cell.get("dec") or 0)
         text = plain(cell["text"])
+        if stat == "diff":
+            pp = {"en": " pp", "zh": " 个百分点"}[lang]
+            c.ok(cell["unit"] == (pp if exp["units"][k] == "share" else ""),
+                 where + ": unit after the difference %r" % cell["unit"])
         if stat in ("mean", "diff"):
             want = float(exp[stat][s][k])
             c.ok(float(cell["value"]) == want, where + ": %s != %r" % (cell["value"], want))
@@ -170,15 +176,17 @@ def npoints(d):
     return len(re.findall(r"[ML]", d))
 
 
-def check_charts(page, exp, c):
+def check_charts(page, exp, c, names):
+    """One chart per metric: the paired difference of every scenario but
+    the baseline, a line and a band each."""
     S = len(exp["scenarios"])
     c.ok(sorted(ch["metric"] for ch in page["charts"]) == sorted(exp["metrics"]),
          "one chart per key metric: %s" % [ch["metric"] for ch in page["charts"]])
     for ch in page["charts"]:
         m, n = ch["metric"], ch["points"]
         c.ok(ch["width"] > 300 and ch["height"] > 150, m + ": chart too small %r" % ch)
-        c.ok(sorted(l["s"] for l in ch["lines"]) == list(range(S)), m + ": one line a scenario")
-        c.ok(sorted(b["s"] for b in ch["bands"]) == list(range(S)), m + ": one band a scenario")
+        c.ok(sorted(l["s"] for l in ch["lines"]) == list(range(1, S)), m + ": one line a scenario")
+        c.ok(sorted(b["s"] for b in ch["bands"]) == list(range(1, S)), m + ": one band a scenario")
         for l in ch["lines"]:
             c.ok(n > 1 and npoints(l["d"]) == n, m + ": line %d has %d points, want %d"
                  % (l["s"], npoints(l["d"]), n))
@@ -187,10 +195,10 @@ def check_charts(page, exp, c):
             c.ok(npoints(b["d"]) == 2 * n, m + ": band %d has %d points" % (b["s"], npoints(b["d"])))
             c.ok(b["width"] > 300, m + ": band %d does not span the run" % b["s"])
         styles = {(l["stroke"], l["dash"]) for l in ch["lines"]}
-        c.ok(len(styles) == S, m + ": line styles are not distinct")
+        c.ok(len(styles) == S - 1, m + ": line styles are not distinct")
         dashes = {l["dash"] for l in ch["lines"]}
-        c.ok(len(dashes) == S, m + ": dash patterns are not distinct (greyscale)")
-        c.ok(ch["legend"] == exp["scenarios"], m + ": legend %r" % ch["legend"])
+        c.ok(len(dashes) == S - 1, m + ": dash patterns are not distinct (greyscale)")
+        c.ok(ch["legend"] == names[1:], m + ": legend %r" % ch["legend"])
 
 
 def check_page(b, html, lang, exp, art, c):
@@ -219,7 +227,7 @@ def check_page(b, html, lang, exp, art, c):
         c.ok(all(cjk.search(h) for h in page["headings"]), "zh: headings %r" % page["headings"])
         c.ok(cjk.search(page["title"]) is not None, "zh: title " + page["title"])
     c.ok(len(page["findings"]) >= len(exp["scenarios"]) - 1, lang + ": no summary findings")
-    check_charts(page, exp, c)
+    check_charts(page, exp, c, exp["names_" + lang])
     check_cells(page, exp, c, lang)
 
     # nothing fetched, nothing said
@@ -252,21 +260,9 @@ def check_page(b, html, lang, exp, art, c):
     c.ok(os.path.getsize(png) > 20000, lang + ": screenshot too small")
 
     # print: two charts a row, and a PDF
-    b.call("Emulation.setEmulatedMedia", {"media": "print"}, s)
-    b.call("Emulation.setDeviceMetricsOverride",
-           {"width": A4_TEXT_WIDTH, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, s)
-    pr = json.loads(b.call("Runtime.evaluate", {"expression": PRINT_PROBE,
-                                                "returnByValue": True}, s)["result"]["value"])
-    c.ok(pr["columns"] == 2, lang + ": print layout has %r chart columns" % pr["columns"])
-    c.ok(pr["overflow"] <= 0, lang + ": printed on A4 the page is %d px too wide" % pr["overflow"])
-    b.call("Emulation.setEmulatedMedia", {"media": ""}, s)
-    b.call("Emulation.clearDeviceMetricsOverride", {}, s)
-    pdf = b.call("Page.printToPDF", {"printBackground": False, "preferCSSPageSize": True}, s,
-                 timeout=120)
-    data = base64.b64decode(pdf["data"])
+    data = print_a4(b, s, lang, c)
     with open(os.path.join(art, "report_%s.pdf" % lang), "wb") as f:
         f.write(data)
-    c.ok(data[:5] == b"%PDF-" and len(data) > 10000, lang + ": no PDF")
     print("ok - %s: %d charts, %d table cells, %s" % (lang, len(page["charts"]),
                                                      len(page["cells"]), png))
 
@@ -279,19 +275,92 @@ def static_checks(html, c):
     c.ok(len(text.encode()) < 3 << 20, "%s is larger than 3 MB" % html)
 
 
+def print_a4(b, s, what, c):
+    """Printed on A4: two charts a row, nothing wider than the paper; the PDF."""
+    b.call("Emulation.setEmulatedMedia", {"media": "print"}, s)
+    b.call("Emulation.setDeviceMetricsOverride",
+           {"width": A4_TEXT_WIDTH, "height": 1000, "deviceScaleFactor": 1, "mobile": False}, s)
+    pr = json.loads(b.call("Runtime.evaluate", {"expression": PRINT_PROBE,
+                                                "returnByValue": True}, s)["result"]["value"])
+    c.ok(pr["columns"] == 2, what + ": print layout has %r chart columns" % pr["columns"])
+    c.ok(pr["overflow"] <= 0, what + ": printed on A4 the page is %d px too wide" % pr["overflow"])
+    b.call("Emulation.setEmulatedMedia", {"media": ""}, s)
+    b.call("Emulation.clearDeviceMetricsOverride", {}, s)
+    pdf = base64.b64decode(b.call("Page.printToPDF", {"printBackground": False,
+                                                      "preferCSSPageSize": True}, s,
+                                  timeout=120)["data"])
+    c.ok(pdf[:5] == b"%PDF-" and len(pdf) > 10000, what + ": no PDF")
+    return pdf
+
+
+def check_print(b, html, what, c):
+    """The page in Chromium: nothing fetched, two charts a row and nothing
+    wider than A4 when printed, and a PDF."""
+    s = b.open_page()
+    for dom in ("Page", "Runtime", "Network"):
+        b.call(dom + ".enable", {}, s)
+    url = "file://" + os.path.abspath(html)
+    b.call("Page.navigate", {"url": url}, s)
+    b.wait_event("Page.loadEventFired", s)
+    print_a4(b, s, what, c)
+    for e in b.events:
+        if e.get("sessionId") == s and e["method"] == "Network.requestWillBeSent":
+            c.ok(e["params"]["request"]["url"] == url,
+                 what + ": fetched " + e["params"]["request"]["url"])
+
+
+def check_run_report(troika, work, art, c):
+    """troika report RUN.h5: the report of one run, checked against the run
+    file (h5py): a row per key metric in the file, first- and last-year
+    means of the ratio metrics as stored (shares x 100), both languages."""
+    import h5py
+    run = os.path.join(work, "run.h5")
+    subprocess.run([troika, "run", "--days", "400", "--set", "city.compounds=20", "-o", run,
+                    "--force"], check=True, stdout=subprocess.DEVNULL)
+    for lang in ("en", "zh"):
+        page = os.path.join(art, "run_%s.html" % lang)
+        subprocess.run([troika, "report", run, "-o", page, "--lang", lang, "--force", "-q"],
+                       check=True)
+        static_checks(page, c)
+        with open(page, encoding="utf-8") as f:
+            text = f.read()
+        c.ok(('lang="%s"' % ("zh-CN" if lang == "zh" else "en")) in text, "run report: lang")
+        rows = dict(re.findall(r'<tr data-metric="([a-z_0-9]+)"><td>.*?</td><td class="num" '
+                               r'data-value="([^"]+)">.*?<td class="num" data-value="([^"]+)"',
+                               text) and [(m, (float(a), float(b))) for m, a, b in re.findall(
+                                   r'<tr data-metric="([a-z_0-9]+)"><td>.*?</td><td class="num" '
+                                   r'data-value="([^"]+)">.*?<td class="num" data-value="([^"]+)"',
+                                   text)])
+        c.ok(len(rows) >= 10, "run report %s: %d metric rows" % (lang, len(rows)))
+        with h5py.File(run, "r") as f:
+            for m, (first, last) in rows.items():
+                d = f["city"][m]
+                if d.attrs["kind"] not in (b"ratio", "ratio"):
+                    continue
+                y = d[()]
+                sc = 100.0 if d.attrs["units"] in (b"share", "share") else 1.0
+                c.ok(abs(first - y[:365].mean() * sc) < 1e-9 * max(1, abs(first)),
+                     "run report %s: %s first year %r" % (lang, m, first))
+                c.ok(abs(last - y[-365:].mean() * sc) < 1e-9 * max(1, abs(last)),
+                     "run report %s: %s last year %r" % (lang, m, last))
+        c.ok(text.count('<svg class="chart"') == len(rows), "run report %s: a chart a metric"
+             % lang)
+        c.ok('id="compounds"' in text and "data-group=\"0\"" in text,
+             "run report %s: the compounds, old and other" % lang)
+        with open(os.path.join(art, "chromium_run_%s.log" % lang), "w") as log:
+            with Browser(CHROMIUM, os.path.join(work, "profile-run-" + lang), timeout=90,
+                         log=log) as b:
+                check_print(b, page, "run report " + lang, c)
+
+
 def main():
     if len(sys.argv) != 4:
         print(__doc__)
         return 2
     troika, data, art = sys.argv[1:4]
     if not os.access(CHROMIUM, os.X_OK):
-        msg = "chromium not found at %s (Debian package chromium: scripts/setup deps)" % CHROMIUM
-        if os.environ.get("CI"):
-            print("FAIL: " + msg)
-            print("0 passed, 1 failed")
-            return 1
-        print("SKIP: " + msg)
-        return 77
+        return skip_or_fail("chromium not found at %s (Debian package chromium: scripts/setup "
+                            "deps)" % CHROMIUM)
     os.makedirs(art, exist_ok=True)
     work = tempfile.mkdtemp(prefix="troika-browser-")
     c = Checks()
@@ -308,6 +377,7 @@ def main():
         shutil.copy(h5, os.path.join(art, "compare.h5"))
         exp = read_h5(h5)
         c.ok(exp["kind"] == "troika-compare", "file_kind")
+        check_run_report(troika, work, art, c)
         for lang, html in pages.items():
             static_checks(html, c)
             profile = os.path.join(work, "profile-" + lang)  # fresh for each page

@@ -125,8 +125,9 @@ expect2 "report: non-troika HDF5" "^troika: files/foreign.h5: not a troika compa
   "$troika" report files/foreign.h5 -o out/r.html
 expect2 "report: a sweep file" "^troika: files/sweep.h5: this is a sweep file" \
   "$troika" report files/sweep.h5 -o out/r.html
-expect2 "report: a run file" "^troika: files/run.h5: this is the result file of one run" \
-  "$troika" report files/run.h5 -o out/r.html
+# a run file gets the report of one run, as HTML only
+expect2 "report: a run file as CSV" "^troika: files/run.h5: --csv: a run file gives an HTML report only" \
+  "$troika" report files/run.h5 --csv out/r.csv
 expect2 "report: truncated" "^troika: files/compare_truncated.h5: cannot be read as HDF5 \(truncated or damaged\?\)" \
   "$troika" report files/compare_truncated.h5 -o out/r.html
 expect2 "report: not HDF5" "^troika: files/text.h5: not an HDF5 file" \

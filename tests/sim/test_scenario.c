@@ -383,6 +383,41 @@ static void test_duplicate_key(void **state)
     check_err(&err, p, 3, "name", "'name' is given twice (first on line 1)");
 }
 
+/* name_zh and description_zh: read, kept in the resolved text, and the
+ * loaded file's own (not inherited), like name and description. */
+static void test_chinese_name(void **state)
+{
+    (void)state;
+    sim_error err;
+    sim_error_clear(&err);
+    const char *base = write_tmp("zh_base.ini", "name = b\nname_zh = 基准情景\n");
+    (void)base;
+    const char *p = write_tmp("zh_child.ini",
+                              "extends = zh_base.ini\nname = secretary\nname_zh = 社工秘书\n"
+                              "description_zh = 一半小区的业委会配备专业社工担任执行秘书。\n");
+    scn_scenario s;
+    scn_init_default(&s);
+    assert_int_equal(scn_load(&s, p, &err), SIM_OK);
+    assert_string_equal(s.name_zh, "社工秘书");
+    assert_string_equal(s.description_zh, "一半小区的业委会配备专业社工担任执行秘书。");
+    assert_int_equal(scn_finish(&s, &err), SIM_OK);
+    char *ini = scn_resolved_ini(&s);
+    assert_non_null(ini);
+    assert_non_null(strstr(ini, "name_zh = 社工秘书\n"));
+    free(ini);
+    scn_free(&s);
+
+    scn_init_default(&s);
+    p = write_tmp("zh_only_child.ini", "extends = zh_base.ini\n");
+    assert_int_equal(scn_load(&s, p, &err), SIM_OK);
+    assert_string_equal(s.name_zh, ""); /* not inherited */
+    scn_free(&s);
+
+    p = write_tmp("zh_dup.ini", "name_zh = 甲\nname_zh = 乙\n");
+    load_fails(p, &err);
+    check_err(&err, p, 2, "name_zh", "'name_zh' is given twice (first on line 1)");
+}
+
 static void test_unknown_section(void **state)
 {
     (void)state;
@@ -428,7 +463,7 @@ static void test_unknown_key_no_suggestion(void **state)
     p = write_tmp("top_param.ini", "; c\npatience = 3\n");
     load_fails(p, &err);
     check_err(&err, p, 2, "patience",
-              "unknown top-level key 'patience' (allowed: name, description, extends; did you "
+              "unknown top-level key 'patience' (allowed: name, description, name_zh, description_zh, extends; did you "
               "mean patience = ... under [household]?)");
 
     /* in a policy: the nearest policy parameter */
@@ -987,6 +1022,7 @@ int main(void)
         cmocka_unit_test(test_extends_self),
         cmocka_unit_test(test_extends_missing),
         cmocka_unit_test(test_duplicate_key),
+        cmocka_unit_test(test_chinese_name),
         cmocka_unit_test(test_unknown_section),
         cmocka_unit_test(test_unknown_key_suggestion),
         cmocka_unit_test(test_unknown_key_no_suggestion),
