@@ -202,7 +202,7 @@ void hh_state_register(hh_state *hh, const sim_world *w, sim_state *st)
     SIM_STATE_ARRAY(st, "sat", hh->sat, hh->n);
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "tol", hh->tol, hh->n);
-    SIM_STATE_IN(st, -1, 1);
+    SIM_STATE_IN(st, -100, 100); /* a Gaussian draw, sd at most 1 */
     SIM_STATE_ARRAY(st, "arrears", hh->arrears, hh->n);
     SIM_STATE_IN(st, 0, UINT8_MAX);
     SIM_STATE_ARRAY(st, "state", hh->state, hh->n);

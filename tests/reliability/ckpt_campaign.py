@@ -123,7 +123,8 @@ def main(argv):
     troika, work = argv[1], argv[2]
     n = int(argv[3]) if len(argv) > 3 else 1000
     jobs = int(os.environ.get("CAMPAIGN_JOBS", "2"))
-    os.makedirs(work, exist_ok=True)
+    shutil.rmtree(work, ignore_errors=True)  # a fresh folder: files of an earlier campaign go
+    os.makedirs(work)
     r = subprocess.run([troika, "run", "--days", "50", "--checkpoint-every", "30", "-q",
                         "--threads", "1", "--set", "city.compounds=12", "--set",
                         "city.subdistricts=2", "--set", "run.panel_interval=7", "-o",
@@ -145,6 +146,8 @@ def main(argv):
                                               "\n".join(err.splitlines()[:12])))
     print("checkpoint campaign: %d edits: %s" % (len(edits), ", ".join(
         "%s: %d" % (k, v) for k, v in sorted(tally.items()))))
+    if not failures:
+        shutil.rmtree(work, ignore_errors=True)
     return 1 if failures else 0
 
 
