@@ -61,10 +61,10 @@ edited "lever out of its range" "[^ ]+: /run/params gives household\.patience = 
 # ---- legal extremes are not refused: checkpoints of runs with every lever, then
 # every other (non-structural) parameter at its lower and at its upper bound, of
 # no officers and a violation rate of 1, resume (the ranges refuse no legal state)
-small=(--threads 1 -q --set city.compounds=3 --set city.subdistricts=1 --days 400)
+small=(--threads 1 -q --set city.compounds=3 --set city.subdistricts=1 --days 100)
 legal() { # legal NAME ARGS...: a checkpoint of the run resumes, exit 0
   local name=$1; shift
-  if ! "$troika" run "$@" --checkpoint-every 150 -o "$name.h5" 2>"$name.err"; then
+  if ! "$troika" run "$@" --checkpoint-every 60 -o "$name.h5" 2>"$name.err"; then
     bad "$name: the run failed: $(head -2 "$name.err")"; return; fi
   "$troika" run --resume "$name.h5.ckpt.h5" -q -o "r_$name.h5" 2>"$name.err" &&
     ok || bad "$name: its checkpoint was refused: $(head -2 "$name.err")"
