@@ -58,6 +58,18 @@ edited "day that does not match the result" "[^ ]+: /result/city is float64\[" -
 edited "lever out of its range" "[^ ]+: /run/params gives household\.patience = -3" \
   --param household.patience -3
 
+# a dataspace of 10^15 elements that the file does not store (fill values):
+# refused before any allocation (found by fuzz_ckpt: malloc of 0x94...)
+cp s.h5.ckpt.h5 huge.ckpt.h5
+/usr/bin/python3 - huge.ckpt.h5 <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    del f["state/hh.sat"]
+    f["state"].create_dataset("hh.sat", shape=(10**15,), dtype="f4")
+PY
+expect2 "a dataspace the file does not store" "^troika: huge\.ckpt\.h5: --resume: /state/hh\.sat claims [0-9]+ bytes but the file stores 0" \
+  timeout 120 "$troika" run --resume huge.ckpt.h5 -q -o out/r.h5
+
 # ---- legal extremes are not refused: checkpoints of runs with every lever, then
 # every other (non-structural) parameter at its lower and at its upper bound, of
 # no officers and a violation rate of 1, resume (the ranges refuse no legal state)
