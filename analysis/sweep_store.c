@@ -217,6 +217,19 @@ static herr_t read_attr_str(const h5_types *t, hid_t loc, const char *name, char
     hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
     if (a < 0)
         return -1;
+    /* one variable-length string, as written: libhdf5 1.10 can loop for
+     * ever converting a damaged attribute of another type into one */
+    hid_t ft = H5Aget_type(a), sp = H5Aget_space(a);
+    int is_str = ft >= 0 && H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) > 0 &&
+                 sp >= 0 && H5Sget_simple_extent_npoints(sp) == 1;
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (!is_str) {
+        H5Aclose(a);
+        return -1;
+    }
     char *v = NULL;
     herr_t r = H5Aread(a, t->str, &v);
     H5Aclose(a);

@@ -155,7 +155,7 @@ uint32_t q_candidates(sim_stream *st, double top)
     /* P(k) = top^k / (k! (e^top - 1)), k >= 1 */
     double p = top > 0.0 ? top / expm1(top) : 1.0, f = p, u = sim_stream_uniform(st);
     uint32_t k = 1;
-    while (u >= f && k < 1000) {
+    while (u >= f && k < Q_CANDIDATES_MAX) {
         k++;
         p *= top / k;
         f += p;

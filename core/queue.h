@@ -186,7 +186,9 @@ int32_t q_in_service(const q_queue *q);
 int64_t q_gap(sim_stream *st, double top);
 
 /* Number of candidates on a day that has some: zero-truncated
- * Poisson(top), >= 1 (one uniform, by inversion). */
+ * Poisson(top), >= 1 (one uniform, by inversion), at most Q_CANDIDATES_MAX
+ * (so arrivals of one entity on one day are bounded, whatever the rate). */
+#define Q_CANDIDATES_MAX 1000
 uint32_t q_candidates(sim_stream *st, double top);
 
 #endif

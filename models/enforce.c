@@ -432,12 +432,16 @@ sim_status enf_state_check(const enf_model *e, const sim_world *w, sim_error *er
                 const size_t cell = (size_t)c * ENF_NCAT + (size_t)k;
                 standing += (int64_t)e->undetected[cell] + e->queued[cell];
             }
-            if (standing > (int64_t)ENF_MAX_PER_HH * sim_world_comp_hh(w, c))
+            /* none stood at the start, and a day brings at most
+             * Q_CANDIDATES_MAX: what a day of work on them costs is what a
+             * run of that many days could have reached */
+            const int64_t most = (int64_t)Q_CANDIDATES_MAX * (int64_t)e->q[s].now;
+            if (standing > most)
                 return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "enf.undetected",
-                                "compound %d: %lld violations standing among %d households "
-                                "(at most %d each; a damaged or edited checkpoint)",
-                                (int)c, (long long)standing, (int)sim_world_comp_hh(w, c),
-                                ENF_MAX_PER_HH);
+                                "compound %d: %lld violations standing after %lld days (at "
+                                "most %d arise a day; a damaged or edited checkpoint)",
+                                (int)c, (long long)standing, (long long)e->q[s].now,
+                                Q_CANDIDATES_MAX);
         }
         /* the squad's line, counted back into its compounds' queued cells
          * (the registry has checked that its origins are these compounds) */

@@ -76,9 +76,6 @@ struct mdl_model;
  * is also that of the per-category metrics (models/metrics/enforce.def). */
 enum { ENF_CONSTRUCTION = 0, ENF_LOADBEARING = 1, ENF_GREENERY = 2, ENF_OTHER = 3, ENF_NCAT = 4 };
 #define ENF_NHARD 3
-/* Violations standing in a compound, per household, beyond which a
- * checkpoint is refused as damaged (a bound on a day's work). */
-#define ENF_MAX_PER_HH 10
 
 typedef struct {
     int32_t nsub, ncomp;
@@ -105,8 +102,9 @@ void enf_destroy(enf_model *s);
 void enf_state_register(enf_model *s, const sim_world *w, sim_state *st);
 
 /* After a checkpoint is loaded: the queued counts are the squads' lines,
- * the standing violations of a compound at most ENF_MAX_PER_HH per
- * household, the sub-districts' households those of the city (SIM_EINPUT
+ * a compound holds no more standing violations than its days could have
+ * brought (Q_CANDIDATES_MAX a day, over the days its squad's line has
+ * worked), the sub-districts' households those of the city (SIM_EINPUT
  * naming the entry). */
 sim_status enf_state_check(const enf_model *s, const sim_world *w, sim_error *err);
 

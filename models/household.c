@@ -246,11 +246,11 @@ void hh_state_register(hh_state *hh, const sim_world *w, sim_state *st)
     SIM_STATE_ARRAY(st, "sat", hh->sat, hh->n);
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "tol", hh->tol, hh->n);
-    SIM_STATE_IN(st, -1, 1);
+    SIM_STATE_IN(st, -100, 100); /* a Gaussian draw, sd at most 1 */
     SIM_STATE_ARRAY(st, "pay_rank", hh->pay_rank, hh->n);
     SIM_STATE_IN(st, 0, 255);
     SIM_STATE_ARRAY(st, "culture", hh->culture, w->ncomp);
-    SIM_STATE_IN(st, -10, 10);
+    SIM_STATE_IN(st, -100, 100); /* a Gaussian draw (sd at most 1) plus its type's shift */
     SIM_STATE_ARRAY(st, "arrears", hh->arrears, hh->n);
     SIM_STATE_IN(st, 0, UINT8_MAX);
     SIM_STATE_ARRAY(st, "state", hh->state, hh->n);

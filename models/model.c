@@ -284,9 +284,22 @@ void mdl_state_register(mdl_model *m, sim_state *st)
     sim_state_on_load(st, mdl_state_check, m);
 }
 
+double mdl_state_day(const mdl_model *m)
+{
+    return m->w->nsub > 0 ? m->enf.q[0].now : 0.0;
+}
+
 sim_status mdl_state_check(void *model, sim_error *err)
 {
     const mdl_model *m = model;
+    /* every line is worked every day: they all ended the same day */
+    const double day = mdl_state_day(m);
+    for (int32_t s = 0; s < m->w->nsub; s++)
+        if (m->enf.q[s].now != day || m->med.q[s].now != day)
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "enf.q0.now",
+                            "the queues of sub-district %d ended day %.17g and %.17g, those "
+                            "of sub-district 0 day %.17g (a damaged or edited checkpoint)",
+                            (int)s, m->enf.q[s].now, m->med.q[s].now, day);
     SIM_TRY(err, hh_state_check(&m->hh, m->w, err));
     SIM_TRY(err, pmc_state_check(&m->pmc, m->w, err));
     SIM_TRY(err, oc_state_check(&m->oc, err));

@@ -87,6 +87,10 @@ void mdl_state_register(mdl_model *m, sim_state *st);
  * has been range-checked by then; these check what one field cannot say. */
 sim_status mdl_state_check(void *m, sim_error *err);
 
+/* The days the restored state has lived (its queues' clock; the runner
+ * checks it against the checkpoint's day). */
+double mdl_state_day(const mdl_model *m);
+
 /* Cross-field checks of a parameter set (one place for every rule that
  * involves more than one parameter; models/params_check.c).  SIM_EINPUT with
  * the key concerned. */

@@ -418,11 +418,11 @@ void rc_state_register(rc_model *s, sim_state *st)
     SIM_STATE_ARRAY(st, "w_comp", s->w_comp, s->nworkers);
     SIM_STATE_IN(st, 0, (double)s->ncomp - 1);
     SIM_STATE_ARRAY(st, "w_bias", s->w_bias, s->nworkers);
-    SIM_STATE_IN(st, -100, 100);
+    SIM_STATE_FINITE(st);
     SIM_STATE_ARRAY(st, "w_seen", s->w_seen, s->nworkers);
-    SIM_STATE_IN(st, -100, 100);
+    SIM_STATE_FINITE(st);
     SIM_STATE_ARRAY(st, "w_assess", s->w_assess, s->nworkers);
-    SIM_STATE_IN(st, -100, 100);
+    SIM_STATE_FINITE(st);
     SIM_STATE_ARRAY(st, "act_u", s->act_u, s->ncomp);
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "lapse_since", s->lapse_since, s->ncomp);

@@ -324,7 +324,27 @@ static sim_status read_array(const sim_checkpoint *ck, hid_t f, const char *path
     *type = (sim_vtype)vt;
     dims[0] = (int64_t)hd[0];
     dims[1] = rank == 2 ? (int64_t)hd[1] : 1;
-    size_t bytes = (size_t)dims[0] * (size_t)dims[1] * sim_vtype_size(*type);
+    /* the size the dataspace claims must be what the file stores: a damaged
+     * dataspace of 10^18 elements (read as fill values) must not become an
+     * allocation.  Checkpoints are written uncompressed; up to 64:1 is
+     * allowed for a filter, and small datasets may be stored compactly. */
+    const size_t esize = sim_vtype_size(*type);
+    if (rank == 2 && hd[1] > 0 && hd[0] > (hsize_t)(SIZE_MAX / esize) / hd[1]) {
+        s = BAD("%s claims %llu x %llu elements (damaged)", path, (unsigned long long)hd[0],
+                (unsigned long long)hd[1]);
+        goto done;
+    }
+    if (rank == 1 && hd[0] > (hsize_t)(SIZE_MAX / esize)) {
+        s = BAD("%s claims %llu elements (damaged)", path, (unsigned long long)hd[0]);
+        goto done;
+    }
+    size_t bytes = (size_t)dims[0] * (size_t)dims[1] * esize;
+    hsize_t stored = H5Dget_storage_size(d);
+    if (bytes > 4096 && (hsize_t)bytes / 64 > stored) {
+        s = BAD("%s claims %zu bytes but the file stores %llu (damaged)", path, bytes,
+                (unsigned long long)stored);
+        goto done;
+    }
     *data = malloc(bytes ? bytes : 1);
     if (!*data) {
         s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory reading %s", path);

@@ -98,8 +98,12 @@ int report(const sim_error *err)
 
 int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
-    fprintf(stderr, "troika%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-    fprintf(stderr, fmt, arg);
+    sim_error e; /* through the one formatter: an argument's control characters escaped */
+    sim_error_clear(&e);
+    snprintf(e.msg, sizeof e.msg, fmt, arg);
+    char line[2048];
+    fprintf(stderr, "troika%s%s: %s", cmd ? " " : "", cmd ? cmd : "",
+            sim_error_format(&e, line, sizeof line));
     fprintf(stderr, "\nTry 'troika %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
     return 2;
 }

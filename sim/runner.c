@@ -398,6 +398,13 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
         if ((st = ckpt_restore(o->from, rs.st, err)) != SIM_OK ||
             (st = resume_result(&rs, from)) != SIM_OK)
             goto fail;
+        if (mdl_state_day(m) != (double)from->day) {
+            st = SIM_FAIL(err, SIM_EINPUT, ckpt_path(o->from), 0, "enf.q0.now",
+                          "the state is that of day %.17g, the checkpoint says day %lld (a "
+                          "damaged or edited checkpoint)",
+                          mdl_state_day(m), (long long)from->day);
+            goto fail;
+        }
         m->seed = seed; /* the streams from here on */
         m->p.run_seed = p->run_seed;
         m->p.run_days = p->run_days;

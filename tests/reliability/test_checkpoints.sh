@@ -58,6 +58,45 @@ edited "day that does not match the result" "[^ ]+: /result/city is float64\[" -
 edited "lever out of its range" "[^ ]+: /run/params gives household\.patience = -3" \
   --param household.patience -3
 
+# a dataspace of 10^15 elements that the file does not store (fill values):
+# refused before any allocation (found by fuzz_ckpt: malloc of 0x94...)
+cp s.h5.ckpt.h5 huge.ckpt.h5
+/usr/bin/python3 - huge.ckpt.h5 <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    del f["state/hh.sat"]
+    f["state"].create_dataset("hh.sat", shape=(10**15,), dtype="f4")
+PY
+expect2 "a dataspace the file does not store" "^troika: huge\.ckpt\.h5: --resume: /state/hh\.sat claims [0-9]+ bytes but the file stores 0" \
+  timeout 120 "$troika" run --resume huge.ckpt.h5 -q -o out/r.h5
+
+# ---- legal extremes are not refused: checkpoints of runs with every lever, then
+# every other (non-structural) parameter at its lower and at its upper bound, of
+# no officers and a violation rate of 1, resume (the ranges refuse no legal state)
+small=(--threads 1 -q --set city.compounds=3 --set city.subdistricts=1 --days 100)
+legal() { # legal NAME ARGS...: a checkpoint of the run resumes, exit 0
+  local name=$1; shift
+  if ! "$troika" run "$@" --checkpoint-every 60 -o "$name.h5" 2>"$name.err"; then
+    bad "$name: the run failed: $(head -2 "$name.err")"; return; fi
+  "$troika" run --resume "$name.h5.ckpt.h5" -q -o "r_$name.h5" 2>"$name.err" &&
+    ok || bad "$name: its checkpoint was refused: $(head -2 "$name.err")"
+}
+bounds() { # bounds AWK_PATTERN lo|hi: --set KEY=BOUND for the parameters matching
+  "$troika" params | awk -v col="$2" '$0 ~ /'"$1"'/ && $1 !~ /^(run|city)\./ {
+    gsub(/[\[\],]/, " "); print "--set", $1 "=" (col == "lo" ? $4 : $5) }'
+}
+mapfile -t lo < <(bounds " policy " lo | tr ' ' '\n')
+mapfile -t hi < <(bounds " policy " hi | tr ' ' '\n')
+[ "${#lo[@]}" -ge 40 ] || bad "only ${#lo[@]} lever words from troika params"
+legal levers_low "${small[@]}" "${lo[@]}"
+legal levers_high "${small[@]}" "${hi[@]}"
+mapfile -t lo < <(bounds " fixed " lo | tr ' ' '\n')
+mapfile -t hi < <(bounds " fixed " hi | tr ' ' '\n')
+legal fixed_low "${small[@]}" "${lo[@]}"
+legal fixed_high "${small[@]}" "${hi[@]}"
+legal violations_unchecked "${small[@]}" --set enforce.officers_per_10k_households=0 \
+  --set enforce.other_rate=1 --set pmc.defect_rate=1
+
 # ---- sweep files and shards read back: NaN/inf where the schema says finite -------------
 printf 'base = %s/scenarios/baseline.ini\ndesign = saltelli\nsamples = 4\ndays = 20\n[vary]\nhousehold.complain_rate = 0.04 .. 0.16\npmc.margin = 0.05 .. 0.25\n' \
   "$src" >sw.ini

@@ -61,4 +61,7 @@ expect2 "repeated --set" "^troika: --set: household\.patience is set twice \('ho
   T run --set household.patience=20 --set 'household.patience = 30' "${o[@]}"
 expect2 "control characters escaped" '^troika: --set: .*house\\x1b\[2Jhold' \
   T run --set $'house\x1b[2Jhold.patience=20' "${o[@]}"
+"$troika" run $'--bo\x07gus' >/dev/null 2>err.txt
+grep -q "unknown option '--bo\\\\x07gus'" err.txt && ! grep -q $'\x07' err.txt && ok ||
+  bad "control character in an unknown option: $(od -c err.txt | head -3)"
 finish
