@@ -15,9 +15,20 @@
 #include "metrics.h"
 #include "params.h"
 
-const char help_calibrate[] =
-    "Usage: troika calibrate CALIBRATION.ini -o FRAGMENT.ini [OPTIONS]\n"
-    "\n"
+#define CALIBRATE_OPTS(X)                                                                    \
+    X(CAL_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL, "the fragment to write (required)") \
+    X(CAL_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE if it exists")       \
+    X(CAL_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL, "OpenMP threads (default: all cores)") \
+    X(CAL_EVALUATE, "--evaluate", NULL, NULL, CLO_FLAG, NULL,                                \
+      "only evaluate the targets at the starting values")                                   \
+    X(CAL_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress lines")
+
+enum { CALIBRATE_OPTS(CLO_ENUM) CAL_NOPTS };
+static const clo_opt calibrate_opts[] = {CALIBRATE_OPTS(CLO_ROW)};
+
+const clo_spec cli_spec_calibrate = {
+    "calibrate",
+    "troika calibrate CALIBRATION.ini -o FRAGMENT.ini [OPTIONS]",
     "Fit free parameters so that the mean of replicate runs matches target\n"
     "figures, and write the fitted values as a scenario fragment (INI) with\n"
     "the fit and the residuals in its comments.  The calibration file names\n"
@@ -29,18 +40,15 @@ const char help_calibrate[] =
     "The objective is the sum of squared scaled residuals; it is minimised by\n"
     "Nelder-Mead (GSL) with the same seeds at every evaluation (common random\n"
     "numbers).  Replicates run in parallel; the fit does not depend on the\n"
-    "thread count.\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output FILE    the fragment to write (required)\n"
-    "      --force          overwrite FILE if it exists\n"
-    "      --threads N      OpenMP threads (default: all cores)\n"
-    "      --evaluate       only evaluate the targets at the starting values\n"
-    "  -q, --quiet          no progress lines\n"
-    "  -h, --help           this help\n"
-    "\n"
+    "thread count.\n",
+    calibrate_opts,
+    CAL_NOPTS,
     "Exit status: 0 done, 1 failed while running, 2 bad input, 130/143\n"
-    "stopped by SIGINT/SIGTERM.\n";
+    "stopped by SIGINT/SIGTERM.\n",
+    1,
+    "more than one calibration file ('%s')",
+    "*.ini",
+};
 
 static void print_fit(const cal_calibration *c, FILE *f)
 {
@@ -62,34 +70,15 @@ int cmd_calibrate(int argc, char **argv)
     sim_ctx ctx;
     sim_ctx_init(&ctx);
     sim_error *err = &ctx.err;
-    const char *file = NULL, *out = NULL, *threads = NULL;
-    int force = 0, quiet = 0, evaluate = 0;
-    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
-    int kind;
-    while ((kind = opt_next(&o))) {
-        if (kind == 2) {
-            if (file)
-                return usage_error("calibrate", "more than one calibration file ('%s')", o.value);
-            file = o.value;
-        } else if (is_opt(&o, "--help", "-h")) {
-            fputs(help_calibrate, stdout);
-            return 0;
-        } else if (is_opt(&o, "--output", "-o")) {
-            if (!(out = opt_value(&o, err)))
-                return report(err);
-        } else if (is_opt(&o, "--threads", NULL)) {
-            if (!(threads = opt_value(&o, err)))
-                return report(err);
-        } else if (is_opt(&o, "--force", NULL)) {
-            force = 1;
-        } else if (is_opt(&o, "--quiet", "-q")) {
-            quiet = 1;
-        } else if (is_opt(&o, "--evaluate", NULL)) {
-            evaluate = 1;
-        } else {
-            return usage_error("calibrate", "unknown option '%s'", o.name);
-        }
-    }
+    clo_args a;
+    int rc = clo_parse(&cli_spec_calibrate, argc, argv, &a);
+    const char *file = a.npos ? a.pos[0] : NULL, *out = clo_get(&a, CAL_OUTPUT);
+    const char *threads = clo_get(&a, CAL_THREADS);
+    int force = clo_has(&a, CAL_FORCE), quiet = clo_has(&a, CAL_QUIET);
+    int evaluate = clo_has(&a, CAL_EVALUATE);
+    clo_args_free(&a); /* the values are argv's */
+    if (rc != CLO_OK)
+        return rc == CLO_HELP ? 0 : rc;
     if (!file)
         return usage_error("calibrate", "%s", "a calibration file is required");
     if (!out && !evaluate) {
@@ -105,7 +94,6 @@ int cmd_calibrate(int argc, char **argv)
     omp_set_num_threads(ctx.threads);
     install_signals(&ctx);
     cal_calibration c;
-    int rc = 0;
     if (cal_load(&c, file, err) != SIM_OK) {
         cal_free_calibration(&c);
         return report(err);

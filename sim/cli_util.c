@@ -9,47 +9,7 @@
 
 #include "params.h"
 
-/* ---- option parsing ---------------------------------------------------------- */
-
-int opt_next(opt_parser *o)
-{
-    if (o->i >= o->argc)
-        return 0;
-    const char *a = o->argv[o->i++];
-    o->value = NULL;
-    if (a[0] == '-' && a[1] != '\0') {
-        const char *eq = strchr(a, '=');
-        if (eq && a[1] == '-') {
-            size_t n = (size_t)(eq - a);
-            if (n >= sizeof o->buf)
-                n = sizeof o->buf - 1;
-            memcpy(o->buf, a, n);
-            o->buf[n] = '\0';
-            o->name = o->buf;
-            o->value = eq + 1;
-        } else {
-            o->name = a;
-        }
-        return 1;
-    }
-    o->value = a;
-    return 2;
-}
-
-const char *opt_value(opt_parser *o, sim_error *err)
-{
-    if (o->value)
-        return o->value;
-    if (o->i < o->argc)
-        return o->argv[o->i++];
-    SIM_FAIL(err, SIM_EINPUT, NULL, 0, o->name, "needs a value");
-    return NULL;
-}
-
-int is_opt(const opt_parser *o, const char *l, const char *s)
-{
-    return strcmp(o->name, l) == 0 || (s && strcmp(o->name, s) == 0);
-}
+/* ---- option values ------------------------------------------------------------ */
 
 sim_status opt_int(const char *text, long long lo, long long hi, const char *key,
                    long long *out, sim_error *err)
@@ -149,31 +109,25 @@ sim_status build_scenario(scn_scenario *s, const scenario_opts *so, sim_error *e
     if (so->days)
         SIM_TRY(err, set_run_option(s, "run.days", "--days", so->days, err));
     SIM_TRY(err, scn_finish(s, err));
+    for (int k = 0; k < s->npolicies; k++) {
+        sim_error note;
+        sim_error_clear(&note);
+        char line[2048];
+        if (scn_late_policy(s, k, &note))
+            fprintf(stderr, "troika: warning: %s\n", sim_error_format(&note, line, sizeof line));
+    }
     return SIM_OK;
 }
 
-int scenario_option(opt_parser *o, scenario_opts *so, sim_error *err, int *bad)
+sim_status scenario_opts_take(scenario_opts *so, const clo_args *a, int seed, int days, int set)
 {
-    const char *v;
-    if (is_opt(o, "--seed", NULL)) {
-        if (!(v = opt_value(o, err)))
-            return *bad = 1;
-        so->seed = v;
-        return 1;
-    }
-    if (is_opt(o, "--days", NULL)) {
-        if (!(v = opt_value(o, err)))
-            return *bad = 1;
-        so->days = v;
-        return 1;
-    }
-    if (is_opt(o, "--set", NULL)) {
-        if (!(v = opt_value(o, err)))
-            return *bad = 1;
-        so->sets[so->nsets++] = v;
-        return 1;
-    }
-    return 0;
+    so->sets = calloc((size_t)a->nlist + 1, sizeof *so->sets);
+    if (!so->sets)
+        return SIM_ENOMEM;
+    so->seed = seed >= 0 ? clo_get(a, seed) : NULL;
+    so->days = days >= 0 ? clo_get(a, days) : NULL;
+    so->nsets = set >= 0 ? clo_all(a, set, so->sets) : 0;
+    return SIM_OK;
 }
 
 char *join_command(int argc, char **argv)
