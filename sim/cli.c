@@ -23,6 +23,7 @@
 
 #include "cli_calibrate.h"
 #include "cli_compare.h"
+#include "cli_export.h"
 #include "cli_opt.h"
 #include "cli_sweep.h"
 #include "cli_util.h"
@@ -524,6 +525,7 @@ static const command commands[] = {
     {"merge", cmd_merge, "merge the shard files of one sweep", &cli_spec_merge},
     {"sensitivity", cmd_sensitivity, "Sobol indices and regression coefficients of a sweep",
      &cli_spec_sensitivity},
+    {"export", cli_cmd_export, "write a table of a result file as tidy CSV", &cli_spec_export},
 };
 static const int ncommands = (int)(sizeof commands / sizeof commands[0]);
 

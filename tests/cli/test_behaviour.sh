@@ -17,7 +17,7 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 cmp_dir=$src/tests/data/compare
 
 # --- one table per command: help and messages ------------------------------------
-for c in run validate params metrics compare report diff calibrate sweep merge sensitivity; do
+for c in run validate params metrics compare report diff calibrate sweep merge sensitivity export; do
   "$troika" "$c" --help >h.txt && grep -q "^Usage: troika $c" h.txt && grep -q -- "-h, --help" h.txt \
     && ok || bad "$c --help"
   "$troika" "$c" --no-such-option >/dev/null 2>e.txt; rc=$?
