@@ -223,8 +223,8 @@ static sim_status read_block(reader *r, const column *c, int rank, hsize_t r0, h
     return e < 0 ? h5fail(r, c->name, "cannot read this dataset") : SIM_OK;
 }
 
-/* A whole 1-D integer dataset. */
-static sim_status read_ints(reader *r, const char *path, hsize_t n, long long *out)
+/* A whole 1-D dataset of n values, read as `type`. */
+static sim_status read_whole(reader *r, const char *path, hsize_t n, hid_t type, void *out)
 {
     hid_t d = H5Dopen2(r->file, path, H5P_DEFAULT);
     hsize_t dims[2] = {0, 0};
@@ -233,9 +233,19 @@ static sim_status read_ints(reader *r, const char *path, hsize_t n, long long *o
             H5Dclose(d);
         return h5fail(r, path, "missing, or not of the expected length");
     }
-    herr_t e = H5Dread(d, H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+    herr_t e = H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
     H5Dclose(d);
     return e < 0 ? h5fail(r, path, "cannot read this dataset") : SIM_OK;
+}
+
+static sim_status read_ints(reader *r, const char *path, hsize_t n, long long *out)
+{
+    return read_whole(r, path, n, H5T_NATIVE_LLONG, out);
+}
+
+static sim_status read_u64s(reader *r, const char *path, hsize_t n, unsigned long long *out)
+{
+    return read_whole(r, path, n, H5T_NATIVE_ULLONG, out);
 }
 
 /* Length of a 1-D dataset; 0 when it is missing. */
@@ -588,13 +598,8 @@ static sim_status export_runs(reader *r, FILE *f, int64_t block)
         st = read_ints(r, "/runs/done", nruns, done);
     if (st == SIM_OK)
         st = read_ints(r, "/runs/day", days, day);
-    if (st == SIM_OK) {
-        hid_t d = H5Dopen2(r->file, "/runs/seed", H5P_DEFAULT);
-        if (d < 0 || H5Dread(d, H5T_NATIVE_ULLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, seed) < 0)
-            st = h5fail(r, "/runs/seed", "cannot read this dataset");
-        if (d >= 0)
-            H5Dclose(d);
-    }
+    if (st == SIM_OK)
+        st = read_u64s(r, "/runs/seed", nruns, seed);
     if (st == SIM_OK && k > 0)
         st = read_strings(r, "/runs/param_names", k, pname, 128);
     if (st == SIM_OK && k > 0) {
@@ -656,13 +661,8 @@ static sim_status export_compare(reader *r, FILE *f, int64_t block)
         st = SIM_FAIL(r->err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
     if (st == SIM_OK)
         st = read_ints(r, "/day", days, day);
-    if (st == SIM_OK) {
-        hid_t d = H5Dopen2(r->file, "/seeds", H5P_DEFAULT);
-        if (d < 0 || H5Dread(d, H5T_NATIVE_ULLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, seed) < 0)
-            st = h5fail(r, "/seeds", "cannot read this dataset");
-        if (d >= 0)
-            H5Dclose(d);
-    }
+    if (st == SIM_OK)
+        st = read_u64s(r, "/seeds", nrep, seed);
     for (hsize_t s = 0; st == SIM_OK && s < nscen; s++) {
         char gpath[64], name[256];
         snprintf(gpath, sizeof gpath, "/scenarios/%llu/city", (unsigned long long)s);
