@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "sensitivity.h"
 #include "sweep.h"
 #include "sweep_exec.h"
@@ -45,6 +46,9 @@
       "(default 60; 0: never)")                                                              \
     X(SW_DRY, "--dry-run", NULL, NULL, CLO_FLAG, NULL,                                       \
       "print the runs (run, point, replicate, seed, parameters) as CSV and stop")            \
+    X(SW_EXPORT, "--export-design", NULL, NULL, CLO_FLAG, NULL,                              \
+      "write the design to -o as CSV (a `point` column, then one column per varied "         \
+      "parameter; Saltelli rows in SALib's order, docs/SWEEPS.md) and stop")                 \
     X(SW_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress and no summary")
 
 enum { SWEEP_OPTS(CLO_ENUM) SW_NOPTS };
@@ -166,7 +170,7 @@ static void print_design(const swp_sweep *s, FILE *f)
 
 typedef struct {
     const char *sweep, *out, *threads, *shard, *timeout;
-    int force, restart, quiet, dry;
+    int force, restart, quiet, dry, export_design;
 } sweep_args;
 
 /* 0: go on; otherwise the exit status (help: -1, usage error). */
@@ -184,11 +188,41 @@ static int sweep_parse(int argc, char **argv, sweep_args *s)
         s->restart = clo_has(&a, SW_RESTART);
         s->quiet = clo_has(&a, SW_QUIET);
         s->dry = clo_has(&a, SW_DRY);
+        s->export_design = clo_has(&a, SW_EXPORT);
     }
     clo_args_free(&a);
     if (rc == CLO_OK && !s->sweep)
         return usage_error("sweep", "%s", "a sweep file is required");
     return rc;
+}
+
+/* --export-design: the design as CSV, atomically. */
+static int export_design(const sweep_args *a, sim_error *err)
+{
+    if (!a->out) {
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "--export-design writes to -o FILE.csv");
+        return report(err);
+    }
+    swp_sweep *s = NULL;
+    ana_afile *f = NULL;
+    FILE *fp = NULL;
+    sim_status st = swp_load(&s, a->sweep, err);
+    if (st == SIM_OK)
+        st = ana_afile_open(&f, a->out, a->force, "-o", err);
+    if (st == SIM_OK && !(fp = ana_afile_stream(f, err)))
+        st = err->code;
+    if (st == SIM_OK) {
+        swp_design_write_csv(fp, &s->plan);
+        ana_afile *c = f;
+        f = NULL;
+        st = ana_afile_commit(c, err);
+    }
+    if (st == SIM_OK && !a->quiet)
+        printf("troika sweep: '%s': %lld design points (%s), wrote %s\n", s->plan.name,
+               (long long)s->plan.npoints, swp_design_name(s->plan.design), a->out);
+    ana_afile_abort(f);
+    swp_destroy(s);
+    return st == SIM_OK ? 0 : report(err);
 }
 
 int cmd_sweep(int argc, char **argv)
@@ -201,6 +235,8 @@ int cmd_sweep(int argc, char **argv)
     int rc = sweep_parse(argc, argv, &a);
     if (rc)
         return rc < 0 ? 0 : rc;
+    if (a.export_design)
+        return export_design(&a, err);
 
     swx_opts o;
     memset(&o, 0, sizeof o);
