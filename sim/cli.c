@@ -105,6 +105,156 @@ static const clo_spec spec_run = {
     "*.ini",
 };
 
+/* What one `troika run` holds (freed by run_job_free). */
+typedef struct {
+    scenario_opts so;
+    const char *out, *ckpath, *resume, *from;
+    scn_scenario s;
+    sim_checkpoint *ck;
+    sim_run_opts ro;
+    sim_result *res;
+    char *cmdline, *ckdefault, *label;
+    char seedbuf[32];
+} run_job;
+
+static void run_job_free(run_job *j)
+{
+    free(j->cmdline);
+    free(j->ckdefault);
+    free(j->label);
+    ckpt_free(j->ck);
+    sim_result_destroy(j->res);
+    scn_free(&j->s);
+    free(j->so.sets);
+}
+
+/* The options that go together: -o, --resume or --from, the checkpoints. */
+static sim_status run_options(run_job *j, const clo_args *a, sim_error *err)
+{
+    const scenario_opts *so = &j->so;
+    const char *every = clo_get(a, RUN_EVERY);
+    if (!j->out)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "an output file is required (-o FILE.h5)");
+    if (j->resume && j->from)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--resume",
+                        "--resume continues a run and --from forks one: give only one");
+    if (j->resume && (so->scenario || so->nsets || so->seed || so->days))
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0,
+                        so->scenario ? "--resume" : so->nsets ? "--set" : so->seed ? "--seed" : "--days",
+                        "--resume takes the scenario, seed and days from the checkpoint; to run "
+                        "another scenario from it use SCENARIO.ini --from %s",
+                        j->resume);
+    if (!every && j->ckpath)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--checkpoint",
+                        "--checkpoint names the file for --checkpoint-every DAYS, which is "
+                        "missing");
+    if (every) {
+        long long v = 0;
+        SIM_TRY(err, opt_int(every, 1, 36500, "--checkpoint-every", &v, err));
+        j->ro.checkpoint_every = v;
+        if (!j->ckpath) {
+            size_t n = strlen(j->out) + sizeof ".ckpt.h5";
+            if (!(j->ckdefault = malloc(n)))
+                return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+            snprintf(j->ckdefault, n, "%s.ckpt.h5", j->out);
+            j->ckpath = j->ckdefault;
+        }
+        j->ro.checkpoint_path = j->ckpath;
+    }
+    return SIM_OK;
+}
+
+/* The scenario: as a checkpoint recorded it (--resume), or built from the
+ * options (forked from a checkpoint with --from). */
+static sim_status run_scenario(run_job *j, sim_error *err)
+{
+    if (j->resume || j->from) {
+        if (ckpt_load(j->resume ? j->resume : j->from, &j->ck, err) != SIM_OK) {
+            snprintf(err->key, sizeof err->key, "%s", j->resume ? "--resume" : "--from");
+            return err->code;
+        }
+        j->ro.from = j->ck;
+    }
+    if (j->resume) {
+        const ckpt_info *in = ckpt_get_info(j->ck);
+        SIM_TRY(err, scn_load_text(&j->s, j->resume, in->resolved_ini, err));
+        SIM_TRY(err, scn_finish(&j->s, err));
+        free(j->s.sources);
+        if (!(j->s.sources = strdup(in->sources)))
+            return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+        j->ro.forked_from = in->forked_from;
+        return SIM_OK;
+    }
+    if (j->from && !j->so.seed) {
+        snprintf(j->seedbuf, sizeof j->seedbuf, "%llu",
+                 (unsigned long long)ckpt_get_info(j->ck)->seed);
+        j->so.seed = j->seedbuf;
+    }
+    SIM_TRY(err, build_scenario(&j->s, &j->so, err));
+    if (j->from) {
+        if (!(j->label = ckpt_fork_label(j->ck)))
+            return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+        j->ro.forked_from = j->label;
+    }
+    return SIM_OK;
+}
+
+/* Check the output paths before spending the run's time. */
+static sim_status run_probe(const run_job *j, int force, sim_error *err)
+{
+    const char *ck = j->ckpath;
+    if (ck && (strcmp(ck, j->out) == 0 ||
+               (j->ck && strcmp(ck, ckpt_path(j->ck)) == 0 && !j->resume)))
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--checkpoint",
+                        "the checkpoint file %s would overwrite %s; choose another name", ck,
+                        strcmp(ck, j->out) == 0 ? "the output" : "the checkpoint forked from");
+    sim_output *probe = NULL;
+    SIM_TRY(err, out_open(&probe, j->out, force, err));
+    out_abort(probe);
+    if (ck) {
+        if (out_open_plain(&probe, ck, 1, err) != SIM_OK) {
+            snprintf(err->key, sizeof err->key, "--checkpoint");
+            return err->code;
+        }
+        out_abort(probe);
+    }
+    return SIM_OK;
+}
+
+/* --timing, on stderr. */
+static void print_timing(const sim_result *res, double simulate, double write)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    fprintf(stderr, "timing: simulate %.3f s (day loop %.3f s), write %.3f s, peak %.1f MiB\n",
+            simulate, res->seconds, write, ru.ru_maxrss / 1024.0);
+    for (int g = 0; g < res->ngroups; g++)
+        fprintf(stderr, "timing:   %-52s %8.3f s\n", res->group_name[g], res->group_seconds[g]);
+    fprintf(stderr, "timing:   %-52s %8.3f s\n", "panels, city series, policy changes",
+            res->panel_seconds);
+}
+
+/* The summary of the last year, on stdout. */
+static void print_summary(const sim_result *res, const scn_scenario *s, const char *out)
+{
+    int64_t last = res->days - 1, first = res->days > 365 ? res->days - 365 : 0;
+    double inad = 0, fee = 0, comp = 0;
+    for (int64_t d = first; d <= last; d++) {
+        inad += sim_result_city(res, d, SIM_MET_households_rating_pmc_inadequate);
+        fee += sim_result_city(res, d, SIM_MET_fee_collection_rate);
+        comp += sim_result_city(res, d, SIM_MET_complaints_new);
+    }
+    double nd = (double)(last - first + 1);
+    printf("troika %s: scenario '%s', seed %llu, %lld days, %d compounds, %lld households "
+           "(%.2f s)\n",
+           TROIKA_VERSION, s->name, (unsigned long long)res->seed, (long long)res->days,
+           (int)res->world->ncomp, (long long)res->world->nhh, res->seconds);
+    printf("  last %lld days: %.1f%% of households rate property service inadequate, "
+           "fee collection %.1f%%, %.1f complaints per compound per year\n",
+           (long long)nd, 100 * inad / nd, 100 * fee / nd, comp / nd * 365.0 / res->world->ncomp);
+    printf("  wrote %s\n", out);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     sim_ctx ctx;
@@ -112,179 +262,51 @@ static int cmd_run(int argc, char **argv)
     sim_error *err = &ctx.err;
     clo_args a;
     int rc = clo_parse(&spec_run, argc, argv, &a);
-    if (rc != CLO_OK) {
-        clo_args_free(&a);
-        return rc == CLO_HELP ? 0 : rc;
+    run_job j;
+    memset(&j, 0, sizeof j);
+    scn_init_default(&j.s);
+    if (rc != CLO_OK || scenario_opts_take(&j.so, &a, RUN_SEED, RUN_DAYS, RUN_SET) != SIM_OK) {
+        rc = rc == CLO_HELP ? 0 : rc == CLO_OK ? 1 : rc;
+        goto done;
     }
-    scenario_opts so = {0};
-    if (scenario_opts_take(&so, &a, RUN_SEED, RUN_DAYS, RUN_SET) != SIM_OK) {
-        clo_args_free(&a);
-        return 1;
-    }
-    so.scenario = a.npos ? a.pos[0] : NULL;
-    const char *out = clo_get(&a, RUN_OUTPUT), *threads = clo_get(&a, RUN_THREADS);
-    const char *every = clo_get(&a, RUN_EVERY), *ckpath = clo_get(&a, RUN_CHECKPOINT);
-    const char *resume = clo_get(&a, RUN_RESUME), *from = clo_get(&a, RUN_FROM);
+    j.so.scenario = a.npos ? a.pos[0] : NULL;
+    j.out = clo_get(&a, RUN_OUTPUT);
+    j.ckpath = clo_get(&a, RUN_CHECKPOINT);
+    j.resume = clo_get(&a, RUN_RESUME);
+    j.from = clo_get(&a, RUN_FROM);
     int force = clo_has(&a, RUN_FORCE), quiet = clo_has(&a, RUN_QUIET);
-    int timing = clo_has(&a, RUN_TIMING);
-    scn_scenario s;
-    scn_init_default(&s);
-    sim_result *res = NULL;
-    char *cmdline = NULL, *ckdefault = NULL, *label = NULL;
-    sim_checkpoint *ck = NULL;
-    sim_run_opts ro = {0};
-    char seedbuf[32];
-    if (!out) {
-        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "an output file is required (-o FILE.h5)");
+    const char *threads = clo_get(&a, RUN_THREADS);
+    if (run_options(&j, &a, err) != SIM_OK ||
+        (threads && opt_threads(threads, &ctx.threads, err) != SIM_OK) ||
+        run_scenario(&j, err) != SIM_OK || run_probe(&j, force, err) != SIM_OK)
         goto fail;
-    }
-    if (threads && opt_threads(threads, &ctx.threads, err) != SIM_OK)
-        goto fail;
-    if (resume && from) {
-        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--resume",
-                 "--resume continues a run and --from forks one: give only one");
-        goto fail;
-    }
-    if (resume && (so.scenario || so.nsets || so.seed || so.days)) {
-        SIM_FAIL(err, SIM_EINPUT, NULL, 0, so.scenario ? "--resume" : so.nsets ? "--set"
-                                                               : so.seed ? "--seed" : "--days",
-                 "--resume takes the scenario, seed and days from the checkpoint; to run "
-                 "another scenario from it use SCENARIO.ini --from %s",
-                 resume);
-        goto fail;
-    }
-    if (every) {
-        long long v = 0;
-        if (opt_int(every, 1, 36500, "--checkpoint-every", &v, err) != SIM_OK)
-            goto fail;
-        ro.checkpoint_every = v;
-        if (!ckpath) {
-            size_t n = strlen(out) + sizeof ".ckpt.h5";
-            if (!(ckdefault = malloc(n))) {
-                SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
-                goto fail;
-            }
-            snprintf(ckdefault, n, "%s.ckpt.h5", out);
-            ckpath = ckdefault;
-        }
-        ro.checkpoint_path = ckpath;
-    } else if (ckpath) {
-        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--checkpoint",
-                 "--checkpoint names the file for --checkpoint-every DAYS, which is missing");
-        goto fail;
-    }
-    if (resume || from) {
-        if (ckpt_load(resume ? resume : from, &ck, err) != SIM_OK) {
-            snprintf(err->key, sizeof err->key, "%s", resume ? "--resume" : "--from");
-            goto fail;
-        }
-        ro.from = ck;
-    }
-    if (resume) {
-        /* the scenario as the checkpoint recorded it */
-        const ckpt_info *in = ckpt_get_info(ck);
-        if (scn_load_text(&s, resume, in->resolved_ini, err) != SIM_OK ||
-            scn_finish(&s, err) != SIM_OK)
-            goto fail;
-        free(s.sources);
-        if (!(s.sources = strdup(in->sources))) {
-            SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
-            goto fail;
-        }
-        ro.forked_from = in->forked_from;
-    } else {
-        if (from && !so.seed) {
-            snprintf(seedbuf, sizeof seedbuf, "%llu",
-                     (unsigned long long)ckpt_get_info(ck)->seed);
-            so.seed = seedbuf;
-        }
-        if (build_scenario(&s, &so, err) != SIM_OK)
-            goto fail;
-        if (from) {
-            if (!(label = ckpt_fork_label(ck))) {
-                SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
-                goto fail;
-            }
-            ro.forked_from = label;
-        }
-    }
-    if (ckpath && (strcmp(ckpath, out) == 0 || (ck && strcmp(ckpath, ckpt_path(ck)) == 0 &&
-                                                !resume))) {
-        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--checkpoint",
-                 "the checkpoint file %s would overwrite %s; choose another name", ckpath,
-                 strcmp(ckpath, out) == 0 ? "the output" : "the checkpoint forked from");
-        goto fail;
-    }
-    /* Check the output path before spending the run's time. */
-    sim_output *probe = NULL;
-    if (out_open(&probe, out, force, err) != SIM_OK)
-        goto fail;
-    out_abort(probe);
-    if (ckpath) {
-        if (out_open_plain(&probe, ckpath, 1, err) != SIM_OK) {
-            snprintf(err->key, sizeof err->key, "--checkpoint");
-            goto fail;
-        }
-        out_abort(probe);
-    }
 
     omp_set_num_threads(ctx.threads);
     ctx.progress = !quiet;
     install_signals(&ctx);
-    cmdline = join_command(argc + 1, argv - 1);
-    ro.command_line = cmdline ? cmdline : "";
+    j.cmdline = join_command(argc + 1, argv - 1);
+    j.ro.command_line = j.cmdline ? j.cmdline : "";
     double t0 = prg_now();
-    if (sim_run_ex(&ctx, &s, &ro, &res) != SIM_OK)
+    if (sim_run_ex(&ctx, &j.s, &j.ro, &j.res) != SIM_OK)
         goto fail;
     double t1 = prg_now();
     if (sim_ctx_stopping(&ctx)) { /* a signal after the last day: no file either */
         SIM_FAIL(err, SIM_EINTERRUPT, NULL, 0, NULL, "stopped by a signal before writing");
         goto fail;
     }
-    if (sim_result_write(res, &s, out, force, cmdline ? cmdline : "", ctx.threads, err) !=
+    if (sim_result_write(j.res, &j.s, j.out, force, j.ro.command_line, ctx.threads, err) !=
         SIM_OK)
         goto fail;
-    if (timing) {
-        struct rusage ru;
-        getrusage(RUSAGE_SELF, &ru);
-        fprintf(stderr, "timing: simulate %.3f s (day loop %.3f s), write %.3f s, peak %.1f MiB\n",
-                t1 - t0, res->seconds, prg_now() - t1, ru.ru_maxrss / 1024.0);
-        for (int g = 0; g < res->ngroups; g++)
-            fprintf(stderr, "timing:   %-52s %8.3f s\n", res->group_name[g], res->group_seconds[g]);
-        fprintf(stderr, "timing:   %-52s %8.3f s\n", "panels, city series, policy changes",
-                res->panel_seconds);
-    }
-    if (!quiet) {
-        int64_t last = res->days - 1, first = res->days > 365 ? res->days - 365 : 0;
-        double inad = 0, fee = 0, comp = 0;
-        for (int64_t d = first; d <= last; d++) {
-            inad += sim_result_city(res, d, SIM_MET_households_rating_pmc_inadequate);
-            fee += sim_result_city(res, d, SIM_MET_fee_collection_rate);
-            comp += sim_result_city(res, d, SIM_MET_complaints_new);
-        }
-        double nd = (double)(last - first + 1);
-        printf("troika %s: scenario '%s', seed %llu, %lld days, %d compounds, %lld households "
-               "(%.2f s)\n",
-               TROIKA_VERSION, s.name, (unsigned long long)res->seed, (long long)res->days,
-               (int)res->world->ncomp, (long long)res->world->nhh, res->seconds);
-        printf("  last %lld days: %.1f%% of households rate property service inadequate, "
-               "fee collection %.1f%%, %.1f complaints per compound per year\n",
-               (long long)nd, 100 * inad / nd, 100 * fee / nd,
-               comp / nd * 365.0 / res->world->ncomp);
-        printf("  wrote %s\n", out);
-    }
+    if (clo_has(&a, RUN_TIMING))
+        print_timing(j.res, t1 - t0, prg_now() - t1);
+    if (!quiet)
+        print_summary(j.res, &j.s, j.out);
     rc = 0;
     goto done;
 fail:
     rc = report(err);
 done:
-    free(cmdline);
-    free(ckdefault);
-    free(label);
-    ckpt_free(ck);
-    sim_result_destroy(res);
-    scn_free(&s);
-    free(so.sets);
+    run_job_free(&j);
     clo_args_free(&a);
     return rc;
 }

@@ -225,6 +225,61 @@ static int export_design(const sweep_args *a, sim_error *err)
     return st == SIM_OK ? 0 : report(err);
 }
 
+/* The execution options: threads, worker timeout, the shard (given, or a
+ * Slurm array task's). */
+static sim_status sweep_options(const sweep_args *a, int threads, swx_opts *o, char *note,
+                                size_t nn, sim_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->threads = threads;
+    o->nshards = 1;
+    o->worker_timeout = 60.0;
+    o->force = a->force;
+    o->restart = a->restart;
+    o->quiet = a->quiet;
+    o->log = stderr;
+    long long ll;
+    if (a->threads)
+        SIM_TRY(err, opt_threads(a->threads, &o->threads, err));
+    if (a->timeout) {
+        SIM_TRY(err, opt_int(a->timeout, 0, 1000000, "--worker-timeout", &ll, err));
+        o->worker_timeout = (double)ll;
+    }
+    if (a->shard)
+        return parse_shard(a->shard, &o->shard, &o->nshards, err);
+    if (slurm_shard(&o->shard, &o->nshards, note, nn, err) < 0)
+        return err->code;
+    return SIM_OK;
+}
+
+/* How the sweep runs, in words ("threads 2; shard 1/4"), and the line that
+ * says what is about to run. */
+static void announce(const swx_job *job, const swp_plan *p, const swx_opts *o, int mpi,
+                     int size, const char *shard_note, char *execution, size_t n)
+{
+    if (mpi)
+        snprintf(execution, n, "mpi %d ranks (1 master, %d workers), %d thread%s per run",
+                 size, size - 1, o->threads, o->threads == 1 ? "" : "s");
+    else
+        snprintf(execution, n, "threads %d", o->threads);
+    if (o->nshards > 1) {
+        size_t k = strlen(execution);
+        snprintf(execution + k, n - k, "; shard %lld/%lld", (long long)o->shard + 1,
+                 (long long)o->nshards);
+    }
+    if (o->quiet)
+        return;
+    if (shard_note[0])
+        fprintf(stderr, "troika sweep: %s\n", shard_note);
+    fprintf(stderr,
+            "troika sweep: '%s': %lld runs (%lld points x %lld replicates, design %s, %lld "
+            "days)%s; %lld done before, %lld to run (%s); finished runs go to %s\n",
+            p->name, (long long)p->nruns, (long long)p->npoints, (long long)p->replicates,
+            swp_design_name(p->design), (long long)p->days,
+            o->nshards > 1 ? ", this shard's share" : "", (long long)job->resumed,
+            (long long)job->nremaining, execution, job->parts_dir);
+}
+
 int cmd_sweep(int argc, char **argv)
 {
     sim_ctx ctx;
@@ -239,29 +294,9 @@ int cmd_sweep(int argc, char **argv)
         return export_design(&a, err);
 
     swx_opts o;
-    memset(&o, 0, sizeof o);
-    o.threads = ctx.threads;
-    o.nshards = 1;
-    o.worker_timeout = 60.0;
-    o.force = a.force;
-    o.restart = a.restart;
-    o.quiet = a.quiet;
-    o.log = stderr;
     char shard_note[200] = "";
-    long long ll;
-    if (a.threads && opt_threads(a.threads, &o.threads, err) != SIM_OK)
+    if (sweep_options(&a, ctx.threads, &o, shard_note, sizeof shard_note, err) != SIM_OK)
         return report(err);
-    if (a.timeout) {
-        if (opt_int(a.timeout, 0, 1000000, "--worker-timeout", &ll, err) != SIM_OK)
-            return report(err);
-        o.worker_timeout = (double)ll;
-    }
-    if (a.shard) {
-        if (parse_shard(a.shard, &o.shard, &o.nshards, err) != SIM_OK)
-            return report(err);
-    } else if (slurm_shard(&o.shard, &o.nshards, shard_note, sizeof shard_note, err) < 0) {
-        return report(err);
-    }
 
     int launched = swm_launched_size(), mpi = launched > 1 && !a.dry;
     int rank = 0, size = 1;
@@ -346,27 +381,7 @@ int cmd_sweep(int argc, char **argv)
         goto done;
     }
     char execution[200];
-    if (mpi)
-        snprintf(execution, sizeof execution, "mpi %d ranks (1 master, %d workers), %d thread%s per run",
-                 size, size - 1, o.threads, o.threads == 1 ? "" : "s");
-    else
-        snprintf(execution, sizeof execution, "threads %d", o.threads);
-    if (o.nshards > 1) {
-        size_t n = strlen(execution);
-        snprintf(execution + n, sizeof execution - n, "; shard %lld/%lld",
-                 (long long)o.shard + 1, (long long)o.nshards);
-    }
-    if (rank == 0 && !o.quiet) {
-        if (shard_note[0])
-            fprintf(stderr, "troika sweep: %s\n", shard_note);
-        fprintf(stderr,
-                "troika sweep: '%s': %lld runs (%lld points x %lld replicates, design %s, %lld "
-                "days)%s; %lld done before, %lld to run (%s); finished runs go to %s\n",
-                p->name, (long long)p->nruns, (long long)p->npoints, (long long)p->replicates,
-                swp_design_name(p->design), (long long)p->days,
-                o.nshards > 1 ? ", this shard's share" : "", (long long)job.resumed,
-                (long long)job.nremaining, execution, job.parts_dir);
-    }
+    announce(&job, p, &o, mpi, size, shard_note, execution, sizeof execution); /* rank 0 */
 
     /* execute */
     if (!mpi)
