@@ -39,23 +39,20 @@ static int fail_value(const clo_opt *o, const char *msg, const char *v)
     sim_error_clear(&err);
     if (!v) {
         SIM_FAIL(&err, SIM_EINPUT, NULL, 0, o->name, "%s", msg);
-    } else {
-        char list[256];
-        snprintf(list, sizeof list, "%s", o->allowed);
-        for (char *p = list; *p; p++)
-            if (*p == '|')
-                *p = ',';
-        /* "en,zh" -> "en, zh" reads better; keep it simple: one space after commas */
-        char spaced[512];
+    } else { /* "a|b|c" -> "a, b, c" */
+        char list[512];
         size_t k = 0;
-        for (const char *p = list; *p && k + 2 < sizeof spaced; p++) {
-            spaced[k++] = *p;
-            if (*p == ',')
-                spaced[k++] = ' ';
+        for (const char *p = o->allowed; *p && k + 3 < sizeof list; p++) {
+            if (*p == '|') {
+                list[k++] = ',';
+                list[k++] = ' ';
+            } else {
+                list[k++] = *p;
+            }
         }
-        spaced[k] = '\0';
+        list[k] = '\0';
         SIM_FAIL(&err, SIM_EINPUT, NULL, 0, o->name, "'%s' is not allowed (allowed: %s)", v,
-                 spaced);
+                 list);
     }
     return report(&err);
 }
@@ -103,9 +100,13 @@ int clo_parse(const clo_spec *spec, int argc, char **argv, clo_args *a)
         }
         int i = find_opt(spec, arg, len);
         if (i < 0) {
-            char name[128];
-            snprintf(name, sizeof name, "%.*s", (int)(len < 127 ? len : 127), arg);
-            return usage_error(spec->name, "unknown option '%s'", name);
+            char msg[1400];
+            int m = snprintf(msg, sizeof msg, "unknown option '%.*s' (allowed:",
+                             (int)(len < 127 ? len : 127), arg);
+            for (int j = 0; j < spec->nopts && m < (int)sizeof msg - 64; j++)
+                m += snprintf(msg + m, sizeof msg - (size_t)m, " %s,", spec->opts[j].name);
+            snprintf(msg + m, sizeof msg - (size_t)m, " --help)");
+            return usage_error(spec->name, "%s", msg);
         }
         const clo_opt *o = &spec->opts[i];
         const char *v = NULL;
