@@ -162,37 +162,6 @@ sim_status ana_metrics_parse(const char *list, int *idx, int max, int *n, sim_er
     return SIM_OK;
 }
 
-static int parse_day(const char *s, size_t len, int64_t *out)
-{
-    if (len == 0) {
-        *out = -1;
-        return 1;
-    }
-    if (len > 15)
-        return 0;
-    int64_t v = 0;
-    for (size_t k = 0; k < len; k++) {
-        if (s[k] < '0' || s[k] > '9')
-            return 0;
-        v = 10 * v + (s[k] - '0');
-    }
-    *out = v;
-    return 1;
-}
-
-sim_status ana_window_parse(const char *text, int64_t *from, int64_t *to, sim_error *err)
-{
-    const char *colon = strchr(text, ':');
-    if (!colon || strchr(colon + 1, ':') ||
-        !parse_day(text, (size_t)(colon - text), from) ||
-        !parse_day(colon + 1, strlen(colon + 1), to))
-        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--window",
-                        "'%s' is not a window (allowed: FROM:TO, days counted from 0, TO "
-                        "excluded, e.g. 1460:1825; either side may be left out)",
-                        text);
-    return SIM_OK;
-}
-
 /* ---- seeds ------------------------------------------------------------------------ */
 
 static uint64_t splitmix64(uint64_t x)

@@ -60,8 +60,6 @@ int ana_key_metrics(int *idx, int max, FILE *note, ana_lang lang);
  * "--metrics") with the nearest names. */
 sim_status ana_metrics_parse(const char *list, int *idx, int max, int *n, sim_error *err);
 
-/* --window FROM:TO (either side may be empty): -1 for an empty side. */
-sim_status ana_window_parse(const char *text, int64_t *from, int64_t *to, sim_error *err);
 
 /* The seed of replicate r: splitmix64(splitmix64(base) + r) mod 2^53. */
 uint64_t ana_compare_seed(uint64_t base, int64_t r);

@@ -17,13 +17,13 @@
 
 /* ---- names ---------------------------------------------------------------- */
 
-static const char *const design_names[] = {"grid", "lhs", "sobol", "saltelli"};
+static const char *const design_names[] = {"grid", "lhs", "sobol", "saltelli", "file"};
 static const char *const scale_names[] = {"linear", "log", "list"};
 static const char *const seeds_names[] = {"distinct", "common"};
 
 const char *swp_design_name(swp_design d)
 {
-    return (unsigned)d < 4 ? design_names[d] : "?";
+    return (unsigned)d < 5 ? design_names[d] : "?";
 }
 const char *swp_scale_name(swp_scale s)
 {
@@ -43,7 +43,7 @@ static int find_name(const char *const *names, int n, const char *text)
 }
 int swp_design_parse(const char *t)
 {
-    return find_name(design_names, 4, t);
+    return find_name(design_names, 5, t);
 }
 int swp_scale_parse(const char *t)
 {
@@ -245,9 +245,67 @@ static sim_status expand_sobol(swp_plan *p, sim_error *err)
     return SIM_OK;
 }
 
+/* The points of a design file: values given, unit derived. */
+static sim_status expand_file(swp_plan *p, sim_error *err)
+{
+    int k = p->nfactors;
+    if (!p->values || p->npoints < 1)
+        return SIM_FAIL(err, SIM_EINTERNAL, p->path, 0, "design", "a design file without points");
+    free(p->unit);
+    p->unit = malloc((size_t)p->npoints * (size_t)k * sizeof *p->unit);
+    if (!p->unit)
+        return NOMEM(err);
+    for (int64_t q = 0; q < p->npoints; q++)
+        for (int j = 0; j < k; j++) {
+            const swp_factor *f = &p->factors[j];
+            double v = p->values[q * k + j];
+            p->unit[q * k + j] = f->hi > f->lo ? (v - f->lo) / (f->hi - f->lo) : 0.5;
+        }
+    return SIM_OK;
+}
+
+int64_t swp_export_point(const swp_plan *p, int64_t i)
+{
+    if (p->design != SWP_SALTELLI)
+        return i;
+    int64_t per = p->nfactors + 2, b = i / per, r = i % per;
+    /* SALib: A, AB_1..AB_k, B; troika: A (role 0), B (1), AB_j (2 + j) */
+    return b * per + (r == 0 ? 0 : r == per - 1 ? 1 : r + 1);
+}
+
+void swp_design_write_csv(FILE *f, const swp_plan *p)
+{
+    int k = p->nfactors;
+    fprintf(f, "# troika sweep '%s': design %s, %lld points", p->name ? p->name : "",
+            swp_design_name(p->design), (long long)p->npoints);
+    if (p->design == SWP_SALTELLI)
+        fprintf(f, " (N = %lld base rows x (k + 2), k = %d)\n"
+                   "# rows in SALib's order: for each base row A, AB_1 ... AB_k, B "
+                   "(SALib.sample.saltelli, calc_second_order=False); `point` is troika's "
+                   "point (/runs/point, /design/values row)\n",
+                (long long)p->samples, k);
+    else
+        fputs("\n# rows in point order; `point` is troika's point (/runs/point)\n", f);
+    fputs("point", f);
+    for (int j = 0; j < k; j++)
+        fprintf(f, ",%s", p->factors[j].key);
+    fputc('\n', f);
+    for (int64_t i = 0; i < p->npoints; i++) {
+        int64_t q = swp_export_point(p, i);
+        fprintf(f, "%lld", (long long)q);
+        for (int j = 0; j < k; j++)
+            fprintf(f, ",%.17g", p->values[q * k + j]);
+        fputc('\n', f);
+    }
+}
+
 sim_status swp_plan_expand(swp_plan *p, sim_error *err)
 {
     int k = p->nfactors;
+    if (p->design == SWP_FILE && k >= 1) {
+        SIM_TRY(err, expand_file(p, err));
+        goto runs;
+    }
     free(p->unit);
     free(p->values);
     p->unit = p->values = NULL;
@@ -284,6 +342,7 @@ sim_status swp_plan_expand(swp_plan *p, sim_error *err)
             for (int j = 0; j < k; j++)
                 p->values[q * k + j] = map_unit(&p->factors[j], p->unit[q * k + j]);
     }
+runs:
     if (p->replicates < 1 || p->npoints > SWP_MAX_RUNS / p->replicates)
         return SIM_FAIL(err, SIM_EINPUT, p->path, 0, "replicates",
                         "%lld points x %lld replicates is more than %lld runs",

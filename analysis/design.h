@@ -26,11 +26,14 @@
 #define TROIKA_ANALYSIS_DESIGN_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "err.h"
 #include "params.h"
 
-typedef enum { SWP_GRID = 0, SWP_LHS, SWP_SOBOL, SWP_SALTELLI } swp_design;
+/* SWP_FILE: the points were read from a CSV (`design = file:POINTS.csv`,
+ * sim/sweep.c); values are given and unit is derived from them. */
+typedef enum { SWP_GRID = 0, SWP_LHS, SWP_SOBOL, SWP_SALTELLI, SWP_FILE } swp_design;
 typedef enum { SWP_LINEAR = 0, SWP_LOG, SWP_LIST } swp_scale;
 typedef enum { SWP_SEEDS_DISTINCT = 0, SWP_SEEDS_COMMON } swp_seeds;
 
@@ -108,7 +111,21 @@ uint64_t swp_hash(const char *text);
 void swp_plan_clear(swp_plan *p);
 
 /* Compute npoints, unit and values from the factors and the design (used by
- * swp_load; exposed for tests).  Needs factors' values for lists. */
+ * swp_load; exposed for tests).  Needs factors' values for lists.  For
+ * SWP_FILE, values and npoints are the caller's; unit is (v - lo)/(hi - lo)
+ * (0.5 for a column that does not vary). */
 sim_status swp_plan_expand(swp_plan *p, sim_error *err);
+
+/* Export order (`troika sweep --export-design`): the design point written on
+ * row i.  Saltelli designs are written in SALib's order (per base row: A,
+ * AB_1 ... AB_k, B; SALib.sample.saltelli with calc_second_order=False);
+ * every other design in point order. */
+int64_t swp_export_point(const swp_plan *p, int64_t i);
+
+/* The design as CSV: '# ' lines (sweep, design, the order), a header
+ * `point,<parameter>,...` (the parameters in the sweep's order, SALib's
+ * problem['names']), then one row per point in swp_export_point() order,
+ * values printed to read back exactly. */
+void swp_design_write_csv(FILE *f, const swp_plan *p);
 
 #endif

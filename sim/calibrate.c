@@ -17,8 +17,10 @@
 #include "metrics.h"
 #include "params.h"
 #include "rng.h"
+#include "progress.h"
 #include "runner.h"
 #include "troika_version.h"
+#include "window.h"
 
 /* ---- reading the file -------------------------------------------------------- */
 
@@ -300,19 +302,14 @@ sim_status cal_load(cal_calibration *c, const char *path, sim_error *err)
     }
     if (st == SIM_OK) {
         c->days = c->base.params.run_days;
-        c->from = c->days > 365 ? c->days - 365 : 0;
-        c->to = c->days;
-        if (window) {
-            long long a, b;
-            char tail;
-            if (sscanf(window, "%lld:%lld%c", &a, &b, &tail) != 2 || a < 0 || b > c->days ||
-                a >= b)
-                st = SIM_FAIL(err, SIM_EINPUT, path, window_line, "window",
-                              "'%s' is not a window of the run (allowed: FROM:TO with 0 <= FROM "
-                              "< TO <= %lld days)",
-                              window, (long long)c->days);
-            c->from = a;
-            c->to = b;
+        ana_window w = {0};
+        if (window)
+            st = ana_window_parse(window, &w, "window", err);
+        if (st == SIM_OK)
+            st = ana_window_resolve(&w, c->days, 365, &c->from, &c->to, "window", err);
+        if (st != SIM_OK && window) {
+            snprintf(err->file, sizeof err->file, "%s", path);
+            err->line = window_line;
         }
         for (int k = 0; k < c->nfree; k++) {
             cal_free *v = &c->free[k];
@@ -519,6 +516,7 @@ typedef struct {
     cal_calibration *c;
     sim_ctx *ctx;
     sim_status status; /* first failure inside the minimiser */
+    prg_meter meter;
 } fit_state;
 
 static double to_param(const cal_free *v, double z)
@@ -542,13 +540,18 @@ static double fit_f(const gsl_vector *z, void *params)
         x[k] = to_param(&fs->c->free[k], gsl_vector_get(z, (size_t)k));
     double f;
     fs->status = cal_objective(fs->c, fs->ctx, x, &f);
+    prg_step(&fs->meter, fs->c->evaluations);
     return fs->status == SIM_OK ? f : GSL_POSINF;
 }
 
 sim_status cal_fit(cal_calibration *c, sim_ctx *ctx, FILE *log)
 {
     size_t n = (size_t)c->nfree;
-    fit_state fs = {c, ctx, SIM_OK};
+    fit_state fs = {c, ctx, SIM_OK, {0}};
+    /* the iteration lines show progress on a terminal; a batch log also
+     * gets the heartbeat (evaluations are the long steps) */
+    prg_start(&fs.meter, log && !isatty(fileno(log)) ? log : NULL, "calibrate", "evaluations",
+              0, 0);
     gsl_multimin_function fn = {fit_f, n, &fs};
     gsl_vector *z = gsl_vector_alloc(n), *step = gsl_vector_alloc(n);
     gsl_multimin_fminimizer *m = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, n);

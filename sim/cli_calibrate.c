@@ -25,12 +25,31 @@
 #include "metrics.h"
 #include "params.h"
 
-const char help_calibrate[] =
-    "Usage: troika calibrate CALIBRATION.ini -o FRAGMENT.ini [OPTIONS]\n"
-    "       troika calibrate CALIBRATION.ini --method abc-smc -o POSTERIOR.h5 [OPTIONS]\n"
-    "       mpirun -np N troika calibrate CALIBRATION.ini --method abc-smc -o POSTERIOR.h5\n"
-    "       troika calibrate [CALIBRATION.ini] --check POSTERIOR.h5 [--draws N]\n"
-    "\n"
+#define CALIBRATE_OPTS(X)                                                                    \
+    X(CAL_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL,                                 \
+      "the fragment or posterior to write (required)")                                       \
+    X(CAL_METHOD, "--method", NULL, "M", CLO_VALUE, "nelder-mead|abc-smc",                   \
+      "nelder-mead (default) or abc-smc")                                                    \
+    X(CAL_RESTART, "--restart", NULL, NULL, CLO_FLAG, NULL,                                  \
+      "abc-smc: discard the finished simulations of FILE.parts")                             \
+    X(CAL_CHECK, "--check", NULL, "FILE", CLO_VALUE, NULL,                                   \
+      "posterior predictive check of posterior FILE")                                        \
+    X(CAL_DRAWS, "--draws", NULL, "N", CLO_VALUE, NULL, "draws for --check (default 100)")   \
+    X(CAL_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE if it exists")       \
+    X(CAL_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL, "OpenMP threads (default: all cores)") \
+    X(CAL_EVALUATE, "--evaluate", NULL, NULL, CLO_FLAG, NULL,                                \
+      "only evaluate the targets at the starting values")                                   \
+    X(CAL_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress lines")
+
+enum { CALIBRATE_OPTS(CLO_ENUM) CAL_NOPTS };
+static const clo_opt calibrate_opts[] = {CALIBRATE_OPTS(CLO_ROW)};
+
+const clo_spec cli_spec_calibrate = {
+    "calibrate",
+    "troika calibrate CALIBRATION.ini -o FRAGMENT.ini [OPTIONS]\n"
+    "troika calibrate CALIBRATION.ini --method abc-smc -o POSTERIOR.h5 [OPTIONS]\n"
+    "mpirun -np N troika calibrate CALIBRATION.ini --method abc-smc -o POSTERIOR.h5\n"
+    "troika calibrate [CALIBRATION.ini] --check POSTERIOR.h5 [--draws N]",
     "Fit free parameters so that the mean of replicate runs matches target\n"
     "figures, and write the fitted values as a scenario fragment (INI) with\n"
     "the fit and the residuals in its comments.  The calibration file names\n"
@@ -54,21 +73,15 @@ const char help_calibrate[] =
     "posterior and prints, per target (validation ones too), the predictive\n"
     "median and 90% interval against the observed figure.  See\n"
     "docs/CALIBRATION.md.\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output FILE    the fragment or posterior to write (required)\n"
-    "      --method M       nelder-mead (default) or abc-smc\n"
-    "      --restart        abc-smc: discard the finished simulations of FILE.parts\n"
-    "      --check FILE     posterior predictive check of posterior FILE\n"
-    "      --draws N        draws for --check (default 100)\n"
-    "      --force          overwrite FILE if it exists\n"
-    "      --threads N      OpenMP threads (default: all cores)\n"
-    "      --evaluate       only evaluate the targets at the starting values\n"
-    "  -q, --quiet          no progress lines\n"
-    "  -h, --help           this help\n"
-    "\n"
+    "",
+    calibrate_opts,
+    CAL_NOPTS,
     "Exit status: 0 done, 1 failed while running, 2 bad input, 130/143\n"
-    "stopped by SIGINT/SIGTERM.\n";
+    "stopped by SIGINT/SIGTERM.\n",
+    1,
+    "more than one calibration file ('%s')",
+    "*.ini",
+};
 
 static void print_fit(const cal_calibration *c, FILE *f)
 {
@@ -273,54 +286,18 @@ int cmd_calibrate(int argc, char **argv)
     sim_ctx ctx;
     sim_ctx_init(&ctx);
     sim_error *err = &ctx.err;
-    const char *file = NULL, *out = NULL, *threads = NULL, *method = "nelder-mead";
-    const char *check = NULL, *draws_text = NULL;
-    int force = 0, quiet = 0, evaluate = 0, restart = 0;
-    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
-    int kind;
-    while ((kind = opt_next(&o))) {
-        if (kind == 2) {
-            if (file)
-                return usage_error("calibrate", "more than one calibration file ('%s')", o.value);
-            file = o.value;
-        } else if (is_opt(&o, "--help", "-h")) {
-            fputs(help_calibrate, stdout);
-            return 0;
-        } else if (is_opt(&o, "--output", "-o")) {
-            if (!(out = opt_value(&o, err)))
-                return report(err);
-        } else if (is_opt(&o, "--threads", NULL)) {
-            if (!(threads = opt_value(&o, err)))
-                return report(err);
-        } else if (is_opt(&o, "--method", NULL)) {
-            if (!(method = opt_value(&o, err)))
-                return report(err);
-        } else if (is_opt(&o, "--check", NULL)) {
-            if (!(check = opt_value(&o, err)))
-                return report(err);
-        } else if (is_opt(&o, "--draws", NULL)) {
-            if (!(draws_text = opt_value(&o, err)))
-                return report(err);
-        } else if (is_opt(&o, "--force", NULL)) {
-            force = 1;
-        } else if (is_opt(&o, "--restart", NULL)) {
-            restart = 1;
-        } else if (is_opt(&o, "--quiet", "-q")) {
-            quiet = 1;
-        } else if (is_opt(&o, "--evaluate", NULL)) {
-            evaluate = 1;
-        } else {
-            return usage_error("calibrate", "unknown option '%s'", o.name);
-        }
-    }
-    int abc = 0;
-    if (!strcmp(method, "abc-smc"))
-        abc = 1;
-    else if (strcmp(method, "nelder-mead") != 0) {
-        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--method", "'%s' (allowed: nelder-mead, abc-smc)",
-                 method);
-        return report(err);
-    }
+    clo_args a;
+    int rc = clo_parse(&cli_spec_calibrate, argc, argv, &a);
+    const char *file = a.npos ? a.pos[0] : NULL, *out = clo_get(&a, CAL_OUTPUT);
+    const char *threads = clo_get(&a, CAL_THREADS), *method = clo_get(&a, CAL_METHOD);
+    const char *check = clo_get(&a, CAL_CHECK), *draws_text = clo_get(&a, CAL_DRAWS);
+    int force = clo_has(&a, CAL_FORCE), quiet = clo_has(&a, CAL_QUIET);
+    int evaluate = clo_has(&a, CAL_EVALUATE), restart = clo_has(&a, CAL_RESTART);
+    clo_args_free(&a); /* the values are argv's */
+    if (rc != CLO_OK)
+        return rc == CLO_HELP ? 0 : rc;
+    rc = 0;
+    int abc = method && strcmp(method, "abc-smc") == 0; /* the table allows only the two */
     long long draws = 100;
     if (draws_text && opt_int(draws_text, 2, 1000000, "--draws", &draws, err) != SIM_OK)
         return report(err);
@@ -346,7 +323,6 @@ int cmd_calibrate(int argc, char **argv)
         return report(err);
     }
     cal_calibration c;
-    int rc = 0;
     if (cal_load(&c, file, err) != SIM_OK) {
         cal_free_calibration(&c);
         return report(err);

@@ -2,7 +2,9 @@
 #ifndef TROIKA_SIM_CLI_CALIBRATE_H
 #define TROIKA_SIM_CLI_CALIBRATE_H
 
-extern const char help_calibrate[];
+#include "cli_opt.h"
+
+extern const clo_spec cli_spec_calibrate;
 int cmd_calibrate(int argc, char **argv);
 
 #endif

@@ -74,145 +74,239 @@ static void wrote(ana_lang lang, const char *path)
 
 /* ---- troika compare ------------------------------------------------------------- */
 
-const char cli_help_compare[] =
-    "Usage: troika compare BASELINE.ini SCENARIO.ini... -o FILE.h5 [OPTIONS]\n"
-    "\n"
+#define COMPARE_OPTS(X)                                                                      \
+    X(CMP_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL, "compare file to write (HDF5; required)") \
+    X(CMP_REPLICATES, "--replicates", NULL, "N|auto", CLO_VALUE, NULL,                       \
+      "runs per scenario (default 20).  auto: add replicates in batches of 10 until every "  \
+      "key metric's CI half-width is at most the tolerance times its mean (in every "        \
+      "scenario)")                                                                           \
+    X(CMP_TOLERANCE, "--tolerance", NULL, "X", CLO_VALUE, NULL,                              \
+      "with auto: the RELATIVE tolerance (default 0.05, i.e. +/-5% of the mean)")            \
+    X(CMP_MAXREP, "--max-replicates", NULL, "M", CLO_VALUE, NULL,                            \
+      "with auto: the cap (default 100)")                                                    \
+    X(CMP_DAYS, "--days", NULL, "N", CLO_VALUE, NULL, "days to simulate, for every scenario") \
+    X(CMP_WINDOW, "--window", NULL, "FROM:TO", CLO_VALUE, NULL,                              \
+      "days averaged in the table, counted from 0, TO excluded, negative counting from the " \
+      "end (docs/WINDOWS.md; default: the last 365 days, or the whole run when shorter), "   \
+      "e.g. 1460:1825 or -365:")                                                             \
+    X(CMP_SEED, "--seed", NULL, "BASE", CLO_VALUE, NULL,                                     \
+      "seed base (default 1): replicate r uses seed splitmix64(splitmix64(BASE) + r) mod "   \
+      "2^53")                                                                                \
+    X(CMP_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL,                                   \
+      "set a parameter in every scenario (repeatable)")                                      \
+    X(CMP_METRICS, "--metrics", NULL, "A,B,...", CLO_VALUE, NULL,                            \
+      "metrics to compare (default: the key metrics)")                                       \
+    X(CMP_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL,                                  \
+      "OpenMP threads over runs (default: all cores).  Results do not depend on it.")        \
+    X(CMP_REPORT, "--report", NULL, "FILE.html", CLO_VALUE, NULL,                            \
+      "also write the report (one self-contained page)")                                     \
+    X(CMP_CSV, "--csv", NULL, "FILE", CLO_VALUE, NULL, "also write the table as CSV (full precision)") \
+    X(CMP_MARKDOWN, "--markdown", NULL, "FILE", CLO_VALUE, NULL,                             \
+      "also write the table as Markdown")                                                    \
+    X(CMP_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL,                                    \
+      "language of the report, the Markdown and the printed table (default en)")             \
+    X(CMP_FROM, "--from", NULL, "CKPT", CLO_VALUE, NULL,                                     \
+      "fork every run from the checkpoint CKPT (see `troika run --help` and "                \
+      "docs/CHECKPOINTS.md): all scenarios and replicates start from the same warmed-up "    \
+      "city at CKPT's day D; replicate r uses seed r (as above) from D on, shared by the "   \
+      "scenarios (common random numbers).  Every scenario must keep CKPT's structural "      \
+      "parameters and run beyond D; days before D are CKPT's.")                              \
+    X(CMP_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite existing output files")   \
+    X(CMP_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress line and no table")
+
+enum { COMPARE_OPTS(CLO_ENUM) CMP_NOPTS };
+static const clo_opt compare_opts[] = {COMPARE_OPTS(CLO_ROW)};
+
+const clo_spec cli_spec_compare = {
+    "compare",
+    "troika compare BASELINE.ini SCENARIO.ini... -o FILE.h5 [OPTIONS]",
     "Run every scenario several times with common random numbers (replicate r\n"
     "of every scenario uses the same seed) and compare them with the first,\n"
     "the baseline.  Prints, for each key metric and scenario, the mean over a\n"
     "window of days with its 95% confidence interval (t distribution), the\n"
     "difference from the baseline with its paired 95% CI and p-value, and\n"
     "marks with * the differences whose CI excludes zero.  Writes a compare\n"
-    "file with every replicate's city series, and optionally a report.\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output FILE        compare file to write (HDF5; required)\n"
-    "      --replicates N|auto  runs per scenario (default 20).  auto: add\n"
-    "                           replicates in batches of 10 until every key\n"
-    "                           metric's CI half-width is at most the\n"
-    "                           tolerance times its mean (in every scenario)\n"
-    "      --tolerance X        with auto: the RELATIVE tolerance (default 0.05,\n"
-    "                           i.e. +/-5% of the mean)\n"
-    "      --max-replicates M   with auto: the cap (default 100)\n"
-    "      --days N             days to simulate, for every scenario\n"
-    "      --window FROM:TO     days averaged in the table, counted from 0, TO\n"
-    "                           excluded (default: the last 365 days, or the\n"
-    "                           whole run when shorter), e.g. 1460:1825\n"
-    "      --seed BASE          seed base (default 1): replicate r uses seed\n"
-    "                           splitmix64(splitmix64(BASE) + r) mod 2^53\n"
-    "      --set KEY=VALUE      set a parameter in every scenario (repeatable)\n"
-    "      --metrics A,B,...    metrics to compare (default: the key metrics)\n"
-    "      --threads N          OpenMP threads over runs (default: all cores).\n"
-    "                           Results do not depend on it.\n"
-    "      --report FILE.html   also write the report (one self-contained page)\n"
-    "      --csv FILE           also write the table as CSV (full precision)\n"
-    "      --markdown FILE      also write the table as Markdown\n"
-    "      --lang en|zh         language of the report, the Markdown and the\n"
-    "                           printed table (default en)\n"
-    "      --from CKPT          fork every run from the checkpoint CKPT (see\n"
-    "                           `troika run --help` and docs/CHECKPOINTS.md):\n"
-    "                           all scenarios and replicates start from the\n"
-    "                           same warmed-up city at CKPT's day D; replicate\n"
-    "                           r uses seed r (as above) from D on, shared by\n"
-    "                           the scenarios (common random numbers).  Every\n"
-    "                           scenario must keep CKPT's structural parameters\n"
-    "                           and run beyond D; days before D are CKPT's.\n"
-    "      --force              overwrite existing output files\n"
-    "  -q, --quiet              no progress line and no table\n"
-    "  -h, --help               this help\n"
-    "\n"
+    "file with every replicate's city series, and optionally a report.\n",
+    compare_opts,
+    CMP_NOPTS,
     "Scenarios must run the same days over the same compounds.  Every output\n"
-    "is written under a temporary name and renamed when complete.  Exit\n"
-    "status: 0 done, 1 failed while running or writing, 2 bad input, 130/143\n"
-    "stopped by SIGINT/SIGTERM.\n"
+    "is written under a temporary name and renamed when complete.  Progress\n"
+    "goes to stderr: a progress line on a terminal, otherwise a heartbeat line\n"
+    "a minute (TROIKA_HEARTBEAT=SECONDS).  Exit status: 0 done, 1 failed while\n"
+    "running or writing, 2 bad input, 130/143 stopped by SIGINT/SIGTERM.\n"
     "\n"
     "Example:\n"
     "  troika compare scenarios/baseline.ini scenarios/secretary.ini \\\n"
     "      --replicates 20 -o compare.h5 --report report.html\n"
     "  troika compare baseline.ini secretary.ini --from burnin.ckpt.h5 \\\n"
-    "      --replicates 20 -o compare.h5\n";
+    "      --replicates 20 -o compare.h5\n",
+    -1,
+    NULL,
+    "*.ini",
+};
+
+/* The comparison's options from the command line (scenarios aside). */
+static sim_status compare_options(const clo_args *a, ana_compare_opts *co, int *met,
+                                  ana_lang *lang, sim_error *err)
+{
+    const char *reps = clo_get(a, CMP_REPLICATES), *tol = clo_get(a, CMP_TOLERANCE);
+    const char *maxr = clo_get(a, CMP_MAXREP), *seed = clo_get(a, CMP_SEED);
+    const char *threads = clo_get(a, CMP_THREADS), *window = clo_get(a, CMP_WINDOW);
+    const char *metrics = clo_get(a, CMP_METRICS), *lang_text = clo_get(a, CMP_LANG);
+    co->replicates = 20;
+    co->tolerance = ANA_AUTO_TOLERANCE;
+    co->max_replicates = ANA_AUTO_MAX;
+    co->seed_base = 1;
+    co->log = stderr;
+    co->out = clo_get(a, CMP_OUTPUT);
+    co->force = clo_has(a, CMP_FORCE);
+    if (lang_text)
+        SIM_TRY(err, ana_lang_parse(lang_text, lang, "--lang", err));
+    if (reps && strcmp(reps, "auto") == 0) {
+        co->auto_rep = 1;
+    } else if (reps) {
+        long long v;
+        if (opt_int(reps, 2, 100000, "--replicates", &v, err) != SIM_OK) {
+            snprintf(err->msg, sizeof err->msg,
+                     "'%s' is not allowed (allowed: an integer from 2 to 100000, or auto)",
+                     reps);
+            return err->code;
+        }
+        co->replicates = v;
+    }
+    if ((tol || maxr) && !co->auto_rep)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, tol ? "--tolerance" : "--max-replicates",
+                        "only with --replicates auto");
+    if (tol) {
+        char *end;
+        errno = 0;
+        double v = strtod(tol, &end);
+        if (*tol == '\0' || *end != '\0' || errno || !(v > 0) || v > 10)
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--tolerance",
+                            "'%s' is not allowed (allowed: a fraction of the mean above 0, "
+                            "e.g. 0.05 for +/-5%%)",
+                            tol);
+        co->tolerance = v;
+    }
+    long long v;
+    if (maxr) {
+        SIM_TRY(err, opt_int(maxr, 2, 100000, "--max-replicates", &v, err));
+        co->max_replicates = v;
+    }
+    if (seed) {
+        SIM_TRY(err, opt_int(seed, 0, 9007199254740992LL, "--seed", &v, err));
+        co->seed_base = (uint64_t)v;
+    }
+    if (threads)
+        SIM_TRY(err, opt_threads(threads, &co->threads, err));
+    if (window)
+        SIM_TRY(err, ana_window_parse(window, &co->window, "--window", err));
+    if (metrics) {
+        SIM_TRY(err, ana_metrics_parse(metrics, met, ANA_MAX_METRICS, &co->nmetrics, err));
+    } else {
+        co->nmetrics = ana_key_metrics(met, ANA_MAX_METRICS, stderr, *lang);
+        if (co->nmetrics < 0)
+            return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL,
+                            "a key metric of analysis/compare.c is not in the metric table");
+    }
+    co->metrics = met;
+    return SIM_OK;
+}
+
+/* The table, whether auto replicates met the tolerance, and the time. */
+static void print_outcome(const ana_table *table, const ana_compare_opts *co,
+                          const ana_compare_info *info, ana_lang lang)
+{
+    ana_table_print_text(stdout, table, lang);
+    ana_sbuf sb;
+    ana_sbuf_init(&sb);
+    char nr[32], tolp[32], sec[32], runs[32], th[16];
+    snprintf(nr, sizeof nr, "%lld", (long long)info->replicates);
+    snprintf(tolp, sizeof tolp, "%g%%", 100.0 * co->tolerance);
+    if (co->auto_rep && info->tolerance_met) {
+        const char *args[] = {nr, tolp};
+        ana_ui_put(&sb, ANA_UI_TXT_AUTO_MET, lang, 0, args, 2);
+        ana_sbuf_put(&sb, "\n");
+    } else if (co->auto_rep) {
+        int unmet[ANA_MAX_METRICS];
+        int nb = ana_compare_unmet(table, co->tolerance, unmet);
+        ana_sbuf list;
+        ana_sbuf_init(&list);
+        for (int j = 0; j < nb; j++)
+            ana_sbuf_printf(&list, "%s%s", j ? ", " : "", table->met[unmet[j]]);
+        const char *args[] = {nr, tolp, list.p ? list.p : ""};
+        ana_ui_put(&sb, ANA_UI_TXT_AUTO_CAP, lang, 0, args, 3);
+        ana_sbuf_put(&sb, "\n");
+        ana_sbuf_free(&list);
+    }
+    snprintf(sec, sizeof sec, "%.1f", info->seconds);
+    snprintf(runs, sizeof runs, "%lld", (long long)info->replicates * co->nscen);
+    snprintf(th, sizeof th, "%d", co->threads);
+    const char *targs[] = {sec, runs, th};
+    ana_sbuf_put(&sb, "  ");
+    ana_ui_put(&sb, ANA_UI_TXT_TIMING, lang, 0, targs, 3);
+    printf("%s\n", sb.p ? sb.p : "");
+    ana_sbuf_free(&sb);
+}
+
+/* The CSV, Markdown and HTML report after the compare file. */
+static sim_status write_extras(const clo_args *a, const ana_table *table, const char *out,
+                               ana_lang lang, int quiet, sim_error *err)
+{
+    const char *csv = clo_get(a, CMP_CSV), *md = clo_get(a, CMP_MARKDOWN);
+    const char *report_path = clo_get(a, CMP_REPORT);
+    int force = clo_has(a, CMP_FORCE);
+    if (csv) {
+        SIM_TRY(err, write_table(csv, force, "--csv", table, 0, lang, err));
+        if (!quiet)
+            wrote(lang, csv);
+    }
+    if (md) {
+        SIM_TRY(err, write_table(md, force, "--markdown", table, 1, lang, err));
+        if (!quiet)
+            wrote(lang, md);
+    }
+    if (report_path) {
+        ana_cmpfile *cf = NULL;
+        sim_status st = ana_cmpfile_open(&cf, out, err);
+        if (st == SIM_OK)
+            st = ana_report_write(cf, report_path, force, "--report", lang, err);
+        ana_cmpfile_close(cf);
+        SIM_TRY(err, st);
+        if (!quiet)
+            wrote(lang, report_path);
+    }
+    return SIM_OK;
+}
 
 int cli_cmd_compare(int argc, char **argv)
 {
     sim_ctx ctx;
     sim_ctx_init(&ctx);
     sim_error *err = &ctx.err;
+    clo_args a;
+    int rc = clo_parse(&cli_spec_compare, argc, argv, &a), nscen = 0;
+    if (rc != CLO_OK) {
+        clo_args_free(&a);
+        return rc == CLO_HELP ? 0 : rc;
+    }
     scenario_opts so = {0};
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
-    so.sets = calloc((size_t)argc + 1, sizeof *so.sets);
-    const char *out = NULL, *report_path = NULL, *csv = NULL, *md = NULL, *threads = NULL;
-    const char *reps = NULL, *tol = NULL, *maxr = NULL, *window = NULL, *metrics = NULL;
-    const char *seed = NULL, *lang_text = NULL, *from = NULL;
     sim_checkpoint *ck = NULL;
-    int nfiles = 0, force = 0, quiet = 0, bad = 0, rc = 2;
     ana_lang lang = ANA_EN;
     scn_scenario *scen = NULL;
-    int nscen = 0;
     ana_table *table = NULL;
-    ana_cmpfile *cf = NULL;
     char *cmdline = NULL;
-    int met[ANA_MAX_METRICS];
-    if (!files || !so.sets) {
-        free(files);
-        free(so.sets);
-        return 1;
+    int met[ANA_MAX_METRICS], quiet = clo_has(&a, CMP_QUIET);
+    const char *out = clo_get(&a, CMP_OUTPUT), *from = clo_get(&a, CMP_FROM);
+    ana_compare_opts co;
+    memset(&co, 0, sizeof co);
+    co.threads = ctx.threads;
+    rc = 2;
+    if (scenario_opts_take(&so, &a, -1, CMP_DAYS, CMP_SET) != SIM_OK) {
+        rc = 1;
+        goto done;
     }
-
-    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
-    int kind;
-    while ((kind = opt_next(&o))) {
-        const char **slot = NULL;
-        if (kind == 2) {
-            files[nfiles++] = o.value;
-            continue;
-        }
-        if (is_opt(&o, "--help", "-h")) {
-            fputs(cli_help_compare, stdout);
-            rc = 0;
-            goto done;
-        }
-        if (is_opt(&o, "--seed", NULL))
-            slot = &seed;
-        else if (is_opt(&o, "--output", "-o"))
-            slot = &out;
-        else if (is_opt(&o, "--report", NULL))
-            slot = &report_path;
-        else if (is_opt(&o, "--csv", NULL))
-            slot = &csv;
-        else if (is_opt(&o, "--markdown", NULL))
-            slot = &md;
-        else if (is_opt(&o, "--threads", NULL))
-            slot = &threads;
-        else if (is_opt(&o, "--replicates", NULL))
-            slot = &reps;
-        else if (is_opt(&o, "--tolerance", NULL))
-            slot = &tol;
-        else if (is_opt(&o, "--max-replicates", NULL))
-            slot = &maxr;
-        else if (is_opt(&o, "--window", NULL))
-            slot = &window;
-        else if (is_opt(&o, "--metrics", NULL))
-            slot = &metrics;
-        else if (is_opt(&o, "--lang", NULL))
-            slot = &lang_text;
-        else if (is_opt(&o, "--from", NULL))
-            slot = &from;
-        if (slot) {
-            if (!(*slot = opt_value(&o, err)))
-                goto fail;
-        } else if (scenario_option(&o, &so, err, &bad)) {
-            if (bad)
-                goto fail;
-        } else if (is_opt(&o, "--force", NULL)) {
-            force = 1;
-        } else if (is_opt(&o, "--quiet", "-q")) {
-            quiet = 1;
-        } else {
-            rc = usage_error("compare", "unknown option '%s'", o.name);
-            goto done;
-        }
-    }
-    if (nfiles < 2) {
+    if (a.npos < 2) {
         rc = usage_error("compare", "%s",
                          "needs at least two scenario files: the baseline first, then the "
                          "scenarios to compare with it");
@@ -222,88 +316,16 @@ int cli_cmd_compare(int argc, char **argv)
         SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "an output file is required (-o FILE.h5)");
         goto fail;
     }
-
-    /* the options' values */
-    ana_compare_opts co;
-    memset(&co, 0, sizeof co);
-    co.replicates = 20;
-    co.tolerance = ANA_AUTO_TOLERANCE;
-    co.max_replicates = ANA_AUTO_MAX;
-    co.win_from = co.win_to = -1;
-    co.seed_base = 1;
-    co.threads = ctx.threads;
-    co.log = stderr;
-    co.out = out;
-    co.force = force;
-    if (lang_text && ana_lang_parse(lang_text, &lang, "--lang", err) != SIM_OK)
+    if (compare_options(&a, &co, met, &lang, err) != SIM_OK)
         goto fail;
-    if (reps && strcmp(reps, "auto") == 0) {
-        co.auto_rep = 1;
-    } else if (reps) {
-        long long v;
-        if (opt_int(reps, 2, 100000, "--replicates", &v, err) != SIM_OK) {
-            snprintf(err->msg, sizeof err->msg,
-                     "'%s' is not allowed (allowed: an integer from 2 to 100000, or auto)",
-                     reps);
-            goto fail;
-        }
-        co.replicates = v;
-    }
-    if ((tol || maxr) && !co.auto_rep) {
-        SIM_FAIL(err, SIM_EINPUT, NULL, 0, tol ? "--tolerance" : "--max-replicates",
-                 "only with --replicates auto");
-        goto fail;
-    }
-    if (tol) {
-        char *end;
-        errno = 0;
-        double v = strtod(tol, &end);
-        if (*tol == '\0' || *end != '\0' || errno || !(v > 0) || v > 10) {
-            SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--tolerance",
-                     "'%s' is not allowed (allowed: a fraction of the mean above 0, e.g. "
-                     "0.05 for +/-5%%)",
-                     tol);
-            goto fail;
-        }
-        co.tolerance = v;
-    }
-    if (maxr) {
-        long long v;
-        if (opt_int(maxr, 2, 100000, "--max-replicates", &v, err) != SIM_OK)
-            goto fail;
-        co.max_replicates = v;
-    }
-    if (seed) {
-        long long v;
-        if (opt_int(seed, 0, 9007199254740992LL, "--seed", &v, err) != SIM_OK)
-            goto fail;
-        co.seed_base = (uint64_t)v;
-    }
-    if (threads && opt_threads(threads, &co.threads, err) != SIM_OK)
-        goto fail;
-    if (window && ana_window_parse(window, &co.win_from, &co.win_to, err) != SIM_OK)
-        goto fail;
-    if (metrics) {
-        if (ana_metrics_parse(metrics, met, ANA_MAX_METRICS, &co.nmetrics, err) != SIM_OK)
-            goto fail;
-    } else {
-        co.nmetrics = ana_key_metrics(met, ANA_MAX_METRICS, stderr, lang);
-        if (co.nmetrics < 0) {
-            SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL,
-                     "a key metric of analysis/compare.c is not in the metric table");
-            goto fail;
-        }
-    }
-    co.metrics = met;
 
     /* the scenarios, each with --days and --set */
-    scen = calloc((size_t)nfiles, sizeof *scen);
-    if (!scen) {
+    if (!(scen = calloc((size_t)a.npos, sizeof *scen))) {
         rc = 1;
         goto done;
     }
-    for (int i = 0; i < nfiles; i++) {
-        so.scenario = files[i];
+    for (int i = 0; i < a.npos; i++) {
+        so.scenario = a.pos[i];
         nscen = i + 1;
         if (build_scenario(&scen[i], &so, err) != SIM_OK)
             goto fail;
@@ -321,13 +343,15 @@ int cli_cmd_compare(int argc, char **argv)
     if (ana_compare_check(&co, &wf, &wt, err) != SIM_OK)
         goto fail;
     /* every output path, before spending the runs' time */
-    if (probe(out, force, "-o", err) != SIM_OK || probe(report_path, force, "--report", err) ||
-        probe(csv, force, "--csv", err) || probe(md, force, "--markdown", err))
+    if (probe(out, co.force, "-o", err) != SIM_OK ||
+        probe(clo_get(&a, CMP_REPORT), co.force, "--report", err) ||
+        probe(clo_get(&a, CMP_CSV), co.force, "--csv", err) ||
+        probe(clo_get(&a, CMP_MARKDOWN), co.force, "--markdown", err))
         goto fail;
 
     cmdline = join_command(argc + 1, argv - 1);
     co.command_line = cmdline ? cmdline : "";
-    co.progress = !quiet && isatty(STDERR_FILENO);
+    co.progress = !quiet;
     install_signals(&ctx);
     co.stop = ctx.stop;
     omp_set_num_threads(co.threads);
@@ -335,76 +359,44 @@ int cli_cmd_compare(int argc, char **argv)
     if (ana_compare_run(&co, &table, &info, err) != SIM_OK)
         goto fail;
     if (!quiet) {
-        ana_table_print_text(stdout, table, lang);
-        ana_sbuf sb;
-        ana_sbuf_init(&sb);
-        char nr[32], tolp[32], sec[32], runs[32], th[16];
-        snprintf(nr, sizeof nr, "%lld", (long long)info.replicates);
-        snprintf(tolp, sizeof tolp, "%g%%", 100.0 * co.tolerance);
-        if (co.auto_rep && info.tolerance_met) {
-            const char *args[] = {nr, tolp};
-            ana_ui_put(&sb, ANA_UI_TXT_AUTO_MET, lang, 0, args, 2);
-            ana_sbuf_put(&sb, "\n");
-        } else if (co.auto_rep) {
-            int unmet[ANA_MAX_METRICS];
-            int nb = ana_compare_unmet(table, co.tolerance, unmet);
-            ana_sbuf list;
-            ana_sbuf_init(&list);
-            for (int j = 0; j < nb; j++)
-                ana_sbuf_printf(&list, "%s%s", j ? ", " : "", table->met[unmet[j]]);
-            const char *args[] = {nr, tolp, list.p ? list.p : ""};
-            ana_ui_put(&sb, ANA_UI_TXT_AUTO_CAP, lang, 0, args, 3);
-            ana_sbuf_put(&sb, "\n");
-            ana_sbuf_free(&list);
-        }
-        snprintf(sec, sizeof sec, "%.1f", info.seconds);
-        snprintf(runs, sizeof runs, "%lld", (long long)info.replicates * nscen);
-        snprintf(th, sizeof th, "%d", co.threads);
-        const char *targs[] = {sec, runs, th};
-        ana_sbuf_put(&sb, "  ");
-        ana_ui_put(&sb, ANA_UI_TXT_TIMING, lang, 0, targs, 3);
-        printf("%s\n", sb.p ? sb.p : "");
-        ana_sbuf_free(&sb);
+        print_outcome(table, &co, &info, lang);
         wrote(lang, out);
     }
-    if (csv && write_table(csv, force, "--csv", table, 0, lang, err) != SIM_OK)
+    if (write_extras(&a, table, out, lang, quiet, err) != SIM_OK)
         goto fail;
-    if (csv && !quiet)
-        wrote(lang, csv);
-    if (md && write_table(md, force, "--markdown", table, 1, lang, err) != SIM_OK)
-        goto fail;
-    if (md && !quiet)
-        wrote(lang, md);
-    if (report_path) {
-        if (ana_cmpfile_open(&cf, out, err) != SIM_OK ||
-            ana_report_write(cf, report_path, force, "--report", lang, err) != SIM_OK)
-            goto fail;
-        if (!quiet)
-            wrote(lang, report_path);
-    }
     rc = 0;
     goto done;
 fail:
     rc = report(err);
 done:
     ckpt_free(ck);
-    ana_cmpfile_close(cf);
     ana_table_destroy(table);
     for (int i = 0; scen && i < nscen; i++)
         scn_free(&scen[i]);
     free(scen);
     free(cmdline);
-    free(files);
     free(so.sets);
+    clo_args_free(&a);
     return rc;
 }
 
 /* ---- troika report ---------------------------------------------------------------- */
 
-const char cli_help_report[] =
-    "Usage: troika report COMPARE.h5 -o REPORT.html [--lang en|zh] [--force]\n"
-    "       troika report RUN.h5 -o REPORT.html [--lang en|zh] [--force]\n"
-    "\n"
+#define REPORT_OPTS(X)                                                                       \
+    X(REP_OUTPUT, "--output", "-o", "FILE.html", CLO_VALUE, NULL, "the report to write")     \
+    X(REP_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL, "English (default) or Chinese")    \
+    X(REP_CSV, "--csv", NULL, "FILE", CLO_VALUE, NULL, "also the table as CSV")              \
+    X(REP_MARKDOWN, "--markdown", NULL, "FILE", CLO_VALUE, NULL, "also the table as Markdown") \
+    X(REP_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite existing files")          \
+    X(REP_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "print nothing but errors")
+
+enum { REPORT_OPTS(CLO_ENUM) REP_NOPTS };
+static const clo_opt report_opts[] = {REPORT_OPTS(CLO_ROW)};
+
+const clo_spec cli_spec_report = {
+    "report",
+    "troika report COMPARE.h5 -o REPORT.html [--lang en|zh] [--force]\n"
+    "troika report RUN.h5 -o REPORT.html [--lang en|zh] [--force]",
     "Rebuild the report of a comparison from its compare file alone: one\n"
     "self-contained HTML page (headline, summary in plain words, the table, a\n"
     "chart of each scenario's difference from the baseline per key metric,\n"
@@ -412,67 +404,33 @@ const char cli_help_report[] =
     "and prints cleanly.  Without -o, --csv or --markdown, prints the table.\n"
     "Given the result file of one run (troika run), the report of that run:\n"
     "the key metrics in the first and the last year, their course over time,\n"
-    "and the compounds, old and other, on the last sampled day.\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output FILE.html  the report to write\n"
-    "      --lang en|zh        English (default) or Chinese\n"
-    "      --csv FILE          also the table as CSV\n"
-    "      --markdown FILE     also the table as Markdown\n"
-    "      --force             overwrite existing files\n"
-    "  -q, --quiet             print nothing but errors\n"
-    "  -h, --help              this help\n"
-    "\n"
+    "and the compounds, old and other, on the last sampled day.\n",
+    report_opts,
+    REP_NOPTS,
     "Exit status: 0 done, 1 failed while writing, 2 bad input (not a compare\n"
-    "file, another schema version, a damaged file, ...).\n";
+    "file, another schema version, a damaged file, ...).\n",
+    1,
+    "more than one compare file ('%s')",
+    "*.h5",
+};
 
 int cli_cmd_report(int argc, char **argv)
 {
     sim_error err;
     sim_error_clear(&err);
-    const char *in = NULL, *out = NULL, *csv = NULL, *md = NULL, *lang_text = NULL;
-    int force = 0, quiet = 0, rc = 2;
+    clo_args a;
+    int rc = clo_parse(&cli_spec_report, argc, argv, &a);
     ana_lang lang = ANA_EN;
     ana_cmpfile *cf = NULL;
-    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
-    int kind;
-    while ((kind = opt_next(&o))) {
-        const char **slot = NULL;
-        if (kind == 2) {
-            if (in) {
-                rc = usage_error("report", "more than one compare file ('%s')", o.value);
-                goto done;
-            }
-            in = o.value;
-            continue;
-        }
-        if (is_opt(&o, "--help", "-h")) {
-            fputs(cli_help_report, stdout);
-            rc = 0;
-            goto done;
-        }
-        if (is_opt(&o, "--output", "-o"))
-            slot = &out;
-        else if (is_opt(&o, "--csv", NULL))
-            slot = &csv;
-        else if (is_opt(&o, "--markdown", NULL))
-            slot = &md;
-        else if (is_opt(&o, "--lang", NULL))
-            slot = &lang_text;
-        if (slot) {
-            if (!(*slot = opt_value(&o, &err)))
-                goto fail;
-        } else if (is_opt(&o, "--force", NULL)) {
-            force = 1;
-        } else if (is_opt(&o, "--quiet", "-q")) {
-            quiet = 1;
-        } else {
-            rc = usage_error("report", "unknown option '%s'", o.name);
-            goto done;
-        }
+    const char *out = clo_get(&a, REP_OUTPUT), *csv = clo_get(&a, REP_CSV);
+    const char *md = clo_get(&a, REP_MARKDOWN), *lang_text = clo_get(&a, REP_LANG);
+    int force = clo_has(&a, REP_FORCE), quiet = clo_has(&a, REP_QUIET);
+    if (rc != CLO_OK) {
+        rc = rc == CLO_HELP ? 0 : rc;
+        goto done;
     }
-    if (!in) {
-        rc = usage_error("report", "%s", "a compare file is required (made by troika compare)");
+    if (a.npos == 0) {
+        rc = usage_error("report", "%s", "a compare file (troika compare) or a run file (troika run) is required");
         goto done;
     }
     if (lang_text && ana_lang_parse(lang_text, &lang, "--lang", &err) != SIM_OK)
@@ -480,14 +438,14 @@ int cli_cmd_report(int argc, char **argv)
     if (probe(out, force, "-o", &err) != SIM_OK || probe(csv, force, "--csv", &err) ||
         probe(md, force, "--markdown", &err))
         goto fail;
-    if (ana_runfile_is(in)) { /* the result file of one run: its own report */
+    if (ana_runfile_is(a.pos[0])) { /* the result file of one run: its own report */
         if (csv || md || !out) {
-            SIM_FAIL(&err, SIM_EINPUT, in, 0, csv ? "--csv" : md ? "--markdown" : "-o",
+            SIM_FAIL(&err, SIM_EINPUT, a.pos[0], 0, csv ? "--csv" : md ? "--markdown" : "-o",
                      "a run file gives an HTML report only (allowed: -o REPORT.html)");
             goto fail;
         }
         ana_runfile *rf = NULL;
-        if (ana_runfile_open(&rf, in, &err) != SIM_OK)
+        if (ana_runfile_open(&rf, a.pos[0], &err) != SIM_OK)
             goto fail;
         sim_status rs = ana_report_run_write(rf, out, force, "-o", lang, &err);
         ana_runfile_close(rf);
@@ -498,7 +456,7 @@ int cli_cmd_report(int argc, char **argv)
         rc = 0;
         goto done;
     }
-    if (ana_cmpfile_open(&cf, in, &err) != SIM_OK)
+    if (ana_cmpfile_open(&cf, a.pos[0], &err) != SIM_OK)
         goto fail;
     if (out) {
         if (ana_report_write(cf, out, force, "-o", lang, &err) != SIM_OK)
@@ -526,89 +484,82 @@ fail:
     rc = report(&err);
 done:
     ana_cmpfile_close(cf);
+    clo_args_free(&a);
     return rc;
 }
 
 /* ---- troika diff ------------------------------------------------------------------- */
 
-const char cli_help_diff[] =
-    "Usage: troika diff A.ini B.ini [--lang en|zh] [--set KEY=VALUE]...\n"
-    "\n"
+#define DIFF_OPTS(X)                                                                         \
+    X(DIFF_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL,                                   \
+      "language of the headings and descriptions")                                           \
+    X(DIFF_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL,                                  \
+      "applied to both scenarios (repeatable)")
+
+enum { DIFF_OPTS(CLO_ENUM) DIFF_NOPTS };
+static const clo_opt diff_opts[] = {DIFF_OPTS(CLO_ROW)};
+
+const clo_spec cli_spec_diff = {
+    "diff",
+    "troika diff A.ini B.ini [--lang en|zh] [--set KEY=VALUE]...",
     "List every parameter that differs between two scenarios after resolving\n"
     "`extends`, --set and policies: when (from the start, or from the day a\n"
     "policy takes effect), the key, both values, the unit and what the\n"
-    "parameter means.  What a reviewer reads before trusting a comparison.\n"
-    "\n"
-    "Options:\n"
-    "      --lang en|zh     language of the headings and descriptions\n"
-    "      --set KEY=VALUE  applied to both scenarios (repeatable)\n"
-    "  -h, --help           this help\n"
-    "\n"
-    "Exit status: 0 (whether or not they differ), 2 bad input.\n";
+    "parameter means.  What a reviewer reads before trusting a comparison.\n",
+    diff_opts,
+    DIFF_NOPTS,
+    "Exit status: 0 (whether or not they differ), 2 bad input.\n",
+    2,
+    "more than two scenario files ('%s')",
+    "*.ini",
+};
 
 int cli_cmd_diff(int argc, char **argv)
 {
     sim_error err;
     sim_error_clear(&err);
+    clo_args a;
+    int rc = clo_parse(&cli_spec_diff, argc, argv, &a);
     scenario_opts so = {0};
-    so.sets = calloc((size_t)argc + 1, sizeof *so.sets);
-    const char *file[2] = {NULL, NULL}, *lang_text = NULL;
-    int nfile = 0, bad = 0, rc = 2;
     ana_lang lang = ANA_EN;
-    scn_scenario a, b;
-    scn_init_default(&a);
-    scn_init_default(&b);
+    scn_scenario sa, sb;
+    scn_init_default(&sa);
+    scn_init_default(&sb);
     ana_diff d;
     memset(&d, 0, sizeof d);
-    if (!so.sets)
-        return 1;
-    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
-    int kind;
-    while ((kind = opt_next(&o))) {
-        if (kind == 2) {
-            if (nfile == 2) {
-                rc = usage_error("diff", "more than two scenario files ('%s')", o.value);
-                goto done;
-            }
-            file[nfile++] = o.value;
-        } else if (is_opt(&o, "--help", "-h")) {
-            fputs(cli_help_diff, stdout);
-            rc = 0;
-            goto done;
-        } else if (is_opt(&o, "--lang", NULL)) {
-            if (!(lang_text = opt_value(&o, &err)))
-                goto fail;
-        } else if (is_opt(&o, "--set", NULL)) {
-            if (scenario_option(&o, &so, &err, &bad) && bad)
-                goto fail;
-        } else {
-            rc = usage_error("diff", "unknown option '%s'", o.name);
-            goto done;
-        }
+    if (rc != CLO_OK) {
+        rc = rc == CLO_HELP ? 0 : rc;
+        goto done;
     }
-    if (nfile != 2) {
+    if (scenario_opts_take(&so, &a, -1, -1, DIFF_SET) != SIM_OK) {
+        rc = 1;
+        goto done;
+    }
+    if (a.npos != 2) {
         rc = usage_error("diff", "%s", "needs two scenario files");
         goto done;
     }
-    if (lang_text && ana_lang_parse(lang_text, &lang, "--lang", &err) != SIM_OK)
+    if (clo_get(&a, DIFF_LANG) &&
+        ana_lang_parse(clo_get(&a, DIFF_LANG), &lang, "--lang", &err) != SIM_OK)
         goto fail;
-    so.scenario = file[0];
-    if (build_scenario(&a, &so, &err) != SIM_OK)
+    so.scenario = a.pos[0];
+    if (build_scenario(&sa, &so, &err) != SIM_OK)
         goto fail;
-    so.scenario = file[1];
-    if (build_scenario(&b, &so, &err) != SIM_OK)
+    so.scenario = a.pos[1];
+    if (build_scenario(&sb, &so, &err) != SIM_OK)
         goto fail;
-    if (ana_diff_compute(&a, &b, NULL, &d, &err) != SIM_OK)
+    if (ana_diff_compute(&sa, &sb, NULL, &d, &err) != SIM_OK)
         goto fail;
-    ana_diff_print(stdout, &d, a.name, b.name, lang);
+    ana_diff_print(stdout, &d, sa.name, sb.name, lang);
     rc = 0;
     goto done;
 fail:
     rc = report(&err);
 done:
     ana_diff_free(&d);
-    scn_free(&a);
-    scn_free(&b);
+    scn_free(&sa);
+    scn_free(&sb);
     free(so.sets);
+    clo_args_free(&a);
     return rc;
 }

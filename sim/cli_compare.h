@@ -5,9 +5,11 @@
 #ifndef TROIKA_SIM_CLI_COMPARE_H
 #define TROIKA_SIM_CLI_COMPARE_H
 
-extern const char cli_help_compare[];
-extern const char cli_help_report[];
-extern const char cli_help_diff[];
+#include "cli_opt.h"
+
+extern const clo_spec cli_spec_compare;
+extern const clo_spec cli_spec_report;
+extern const clo_spec cli_spec_diff;
 
 int cli_cmd_compare(int argc, char **argv);
 int cli_cmd_report(int argc, char **argv);

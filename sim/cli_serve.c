@@ -11,88 +11,74 @@
 #include "ctx.h"
 #include "serve.h"
 
-const char cli_help_serve[] =
-    "Usage: troika serve [--port N] [--host ADDR] [--lang en|zh] [--city FILE.ini]\n"
-    "                    [--district FILE.ini] [--set KEY=VALUE]... [--threads N]\n"
-    "\n"
+#define SERVE_OPTS(X)                                                                        \
+    X(SRV_PORT, "--port", NULL, "N", CLO_VALUE, NULL,                                        \
+      "port to listen on (default 8017; 0: any free port, the address printed says which)")  \
+    X(SRV_HOST, "--host", NULL, "ADDR", CLO_VALUE, NULL,                                     \
+      "IPv4 address to listen on (default 127.0.0.1: this machine only)")                    \
+    X(SRV_LANG, "--lang", NULL, "en|zh", CLO_VALUE, "en|zh",                                 \
+      "the page's first language (default en)")                                              \
+    X(SRV_DISTRICT, "--district", NULL, "FILE", CLO_VALUE, NULL,                             \
+      "the district's scenario file (default: the embedded default district)")               \
+    X(SRV_CITY, "--city", NULL, "FILE", CLO_VALUE, NULL,                                     \
+      "the whole city's scenario file, e.g. scenarios/shanghai.ini (without it the page "    \
+      "offers the district only)")                                                           \
+    X(SRV_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL,                                   \
+      "a parameter for every run (repeatable)")                                              \
+    X(SRV_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL,                                  \
+      "OpenMP threads over a job's runs (default: all cores)")
+
+enum { SERVE_OPTS(CLO_ENUM) SRV_NOPTS };
+static const clo_opt serve_opts[] = {SERVE_OPTS(CLO_ROW)};
+
+const clo_spec cli_spec_serve = {
+    "serve",
+    "troika serve [--port N] [--host ADDR] [--lang en|zh] [--city FILE.ini]\n"
+    "             [--district FILE.ini] [--set KEY=VALUE]... [--threads N]",
     "Start the reform explorer: a web page on this machine where one picks\n"
     "reforms (every lever of the parameter table, its intensity and start\n"
     "year), alone or together, for the district or the whole city, runs them\n"
     "against the baseline with replicates (as `troika compare` does), follows\n"
     "the progress, cancels, reads the report in English or Chinese, and\n"
     "downloads it with the compare file.  Runs go one at a time, at most\n"
-    "4 waiting.  Open the address it prints in a browser; Ctrl-C stops it.\n"
-    "\n"
-    "Options:\n"
-    "      --port N           port to listen on (default 8017; 0: any free port,\n"
-    "                         the address printed says which)\n"
-    "      --host ADDR        IPv4 address to listen on (default 127.0.0.1: this\n"
-    "                         machine only)\n"
-    "      --lang en|zh       the page's first language (default en)\n"
-    "      --district FILE    the district's scenario file (default: the embedded\n"
-    "                         default district)\n"
-    "      --city FILE        the whole city's scenario file, e.g.\n"
-    "                         scenarios/shanghai.ini (without it the page offers\n"
-    "                         the district only)\n"
-    "      --set KEY=VALUE    a parameter for every run (repeatable)\n"
-    "      --threads N        OpenMP threads over a job's runs (default: all cores)\n"
-    "  -h, --help             this help\n"
-    "\n"
+    "4 waiting.  Open the address it prints in a browser; Ctrl-C stops it.\n",
+    serve_opts,
+    SRV_NOPTS,
     "It reads no file but those named here; compare files go to a private\n"
     "folder under $TMPDIR, removed when it stops.\n"
     "\n"
     "Example:\n"
-    "  troika serve --lang zh --city scenarios/shanghai.ini\n";
+    "  troika serve --lang zh --city scenarios/shanghai.ini\n",
+    0,
+    "unexpected argument '%s'",
+    NULL,
+};
 
 int cli_cmd_serve(int argc, char **argv)
 {
     sim_ctx ctx;
     sim_ctx_init(&ctx);
     sim_error *err = &ctx.err;
-    const char *port = NULL, *host = NULL, *lang_text = NULL, *city = NULL, *district = NULL;
-    const char *threads = NULL;
-    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
-    int nsets = 0, rc = 2;
+    clo_args a;
+    int rc = clo_parse(&cli_spec_serve, argc, argv, &a);
+    const char *port = clo_get(&a, SRV_PORT), *host = clo_get(&a, SRV_HOST);
+    const char *lang_text = clo_get(&a, SRV_LANG), *city = clo_get(&a, SRV_CITY);
+    const char *district = clo_get(&a, SRV_DISTRICT), *threads = clo_get(&a, SRV_THREADS);
+    const char **sets = calloc((size_t)a.nlist + 1, sizeof *sets);
+    int nsets = sets ? clo_all(&a, SRV_SET, sets) : 0;
+    clo_args_free(&a); /* the values are argv's */
     srv_server *srv = NULL;
     srv_opts so = {0};
     so.lang = ANA_EN;
     so.port = 8017;
     so.threads = ctx.threads;
-    if (!sets)
-        return 1;
-    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
-    int kind;
-    while ((kind = opt_next(&o))) {
-        const char **slot = NULL;
-        if (kind == 2) {
-            rc = usage_error("serve", "unexpected argument '%s'", o.value);
-            goto done;
-        }
-        if (is_opt(&o, "--help", "-h")) {
-            fputs(cli_help_serve, stdout);
-            rc = 0;
-            goto done;
-        }
-        if (is_opt(&o, "--port", NULL))
-            slot = &port;
-        else if (is_opt(&o, "--host", NULL))
-            slot = &host;
-        else if (is_opt(&o, "--lang", NULL))
-            slot = &lang_text;
-        else if (is_opt(&o, "--city", NULL))
-            slot = &city;
-        else if (is_opt(&o, "--district", NULL))
-            slot = &district;
-        else if (is_opt(&o, "--threads", NULL))
-            slot = &threads;
-        else if (is_opt(&o, "--set", NULL))
-            slot = &sets[nsets++];
-        if (!slot) {
-            rc = usage_error("serve", "unknown option '%s'", o.name);
-            goto done;
-        }
-        if (!(*slot = opt_value(&o, err)))
-            goto fail;
+    if (rc != CLO_OK) {
+        rc = rc == CLO_HELP ? 0 : rc;
+        goto done;
+    }
+    if (!sets) {
+        rc = 1;
+        goto done;
     }
     if (port) {
         long long v;

@@ -5,7 +5,9 @@
 #ifndef TROIKA_SIM_CLI_SERVE_H
 #define TROIKA_SIM_CLI_SERVE_H
 
-extern const char cli_help_serve[];
+#include "cli_opt.h"
+
+extern const clo_spec cli_spec_serve;
 
 int cli_cmd_serve(int argc, char **argv);
 

@@ -14,11 +14,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "sensitivity.h"
 #include "sweep.h"
 #include "sweep_exec.h"
 #include "sweep_mpi.h"
 #include "sweep_store.h"
+#include "window.h"
 #include "cli_util.h"
 #include "ctx.h"
 #include "err.h"
@@ -27,10 +29,35 @@
 
 /* ---- troika sweep --------------------------------------------------------------- */
 
-const char help_sweep[] =
-    "Usage: troika sweep SWEEP.ini -o FILE.h5 [OPTIONS]\n"
-    "       mpirun -np N troika sweep SWEEP.ini -o FILE.h5 [OPTIONS]\n"
-    "\n"
+#define SWEEP_OPTS(X)                                                                        \
+    X(SW_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL, "the HDF5 file to write (required)") \
+    X(SW_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL,                                   \
+      "runs at once (default: OMP_NUM_THREADS or all cores); under MPI: threads inside "     \
+      "each run (1)")                                                                        \
+    X(SW_SHARD, "--shard", NULL, "K/N", CLO_VALUE, NULL,                                     \
+      "only runs i with i % N == K - 1 (K from 1 to N), for job arrays; by default from "    \
+      "SLURM_ARRAY_TASK_ID, _MIN, _STEP and _COUNT when they are set.  Merge the shards' "   \
+      "files with `troika merge`.")                                                          \
+    X(SW_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE if it exists")        \
+    X(SW_RESTART, "--restart", NULL, NULL, CLO_FLAG, NULL,                                   \
+      "discard the finished runs in FILE.h5.parts/")                                         \
+    X(SW_TIMEOUT, "--worker-timeout", NULL, "S", CLO_VALUE, NULL,                            \
+      "MPI: a worker silent for S seconds is reported and its run redone elsewhere "         \
+      "(default 60; 0: never)")                                                              \
+    X(SW_DRY, "--dry-run", NULL, NULL, CLO_FLAG, NULL,                                       \
+      "print the runs (run, point, replicate, seed, parameters) as CSV and stop")            \
+    X(SW_EXPORT, "--export-design", NULL, NULL, CLO_FLAG, NULL,                              \
+      "write the design to -o as CSV (a `point` column, then one column per varied "         \
+      "parameter; Saltelli rows in SALib's order, docs/SWEEPS.md) and stop")                 \
+    X(SW_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress and no summary")
+
+enum { SWEEP_OPTS(CLO_ENUM) SW_NOPTS };
+static const clo_opt sweep_opts[] = {SWEEP_OPTS(CLO_ROW)};
+
+const clo_spec cli_spec_sweep = {
+    "sweep",
+    "troika sweep SWEEP.ini -o FILE.h5 [OPTIONS]\n"
+    "mpirun -np N troika sweep SWEEP.ini -o FILE.h5 [OPTIONS]",
     "Run every run of a parameter sweep (base scenario, varied parameters,\n"
     "design, replicates, seed, days, metrics: see docs/SWEEPS.md) and write\n"
     "their daily series to one HDF5 file (/runs/params, /runs/seed,\n"
@@ -41,25 +68,9 @@ const char help_sweep[] =
     "simulate.  Each finished run is made durable at once in FILE.h5.parts/;\n"
     "if the sweep is killed, the same command resumes it and the final file\n"
     "is the same as an uninterrupted sweep's.  The results do not depend on\n"
-    "the number of threads, ranks or shards.\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output FILE     the HDF5 file to write (required)\n"
-    "      --threads N       runs at once (default: OMP_NUM_THREADS or all\n"
-    "                        cores); under MPI: threads inside each run (1)\n"
-    "      --shard K/N       only runs i with i % N == K - 1 (K from 1 to N), for\n"
-    "                        job arrays; by default from SLURM_ARRAY_TASK_ID,\n"
-    "                        _MIN, _STEP and _COUNT when they are set.  Merge\n"
-    "                        the shards' files with `troika merge`.\n"
-    "      --force           overwrite FILE if it exists\n"
-    "      --restart         discard the finished runs in FILE.h5.parts/\n"
-    "      --worker-timeout S  MPI: a worker silent for S seconds is reported\n"
-    "                        and its run redone elsewhere (default 60; 0: never)\n"
-    "      --dry-run         print the runs (run, point, replicate, seed,\n"
-    "                        parameters) as CSV and stop\n"
-    "  -q, --quiet           no progress and no summary\n"
-    "  -h, --help            this help\n"
-    "\n"
+    "the number of threads, ranks or shards.\n",
+    sweep_opts,
+    SW_NOPTS,
     "Exit status: 0 done; 1 failed (a full disk, say); 130/143 stopped by\n"
     "SIGINT/SIGTERM (either way finished runs are kept: run the same command\n"
     "again); 2 bad input (one located message).\n"
@@ -67,7 +78,11 @@ const char help_sweep[] =
     "Examples:\n"
     "  troika sweep scenarios/sweeps/example.ini -o sweep.h5\n"
     "  mpirun -np 8 troika sweep scenarios/sweeps/example.ini -o sweep.h5\n"
-    "  troika sweep scenarios/sweeps/example.ini --shard 2/4 -o shard-2.h5\n";
+    "  troika sweep scenarios/sweeps/example.ini --shard 2/4 -o shard-2.h5\n",
+    1,
+    "more than one sweep file ('%s')",
+    "*.ini",
+};
 
 /* "K/N" with 1 <= K <= N. */
 static sim_status parse_shard(const char *text, int64_t *k, int64_t *n, sim_error *err)
@@ -155,49 +170,114 @@ static void print_design(const swp_sweep *s, FILE *f)
 
 typedef struct {
     const char *sweep, *out, *threads, *shard, *timeout;
-    int force, restart, quiet, dry;
+    int force, restart, quiet, dry, export_design;
 } sweep_args;
 
-/* 0: go on; otherwise the exit status (help, usage error). */
-static int sweep_parse(int argc, char **argv, sweep_args *a, sim_error *err)
+/* 0: go on; otherwise the exit status (help: -1, usage error). */
+static int sweep_parse(int argc, char **argv, sweep_args *s)
 {
-    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
-    int kind;
-    while ((kind = opt_next(&o))) {
-        if (kind == 2) {
-            if (a->sweep)
-                return usage_error("sweep", "more than one sweep file ('%s')", o.value);
-            a->sweep = o.value;
-        } else if (is_opt(&o, "--help", "-h")) {
-            fputs(help_sweep, stdout);
-            return -1;
-        } else if (is_opt(&o, "--output", "-o")) {
-            if (!(a->out = opt_value(&o, err)))
-                return report(err);
-        } else if (is_opt(&o, "--threads", NULL)) {
-            if (!(a->threads = opt_value(&o, err)))
-                return report(err);
-        } else if (is_opt(&o, "--shard", NULL)) {
-            if (!(a->shard = opt_value(&o, err)))
-                return report(err);
-        } else if (is_opt(&o, "--worker-timeout", NULL)) {
-            if (!(a->timeout = opt_value(&o, err)))
-                return report(err);
-        } else if (is_opt(&o, "--force", NULL)) {
-            a->force = 1;
-        } else if (is_opt(&o, "--restart", NULL)) {
-            a->restart = 1;
-        } else if (is_opt(&o, "--dry-run", NULL)) {
-            a->dry = 1;
-        } else if (is_opt(&o, "--quiet", "-q")) {
-            a->quiet = 1;
-        } else {
-            return usage_error("sweep", "unknown option '%s'", o.name);
-        }
+    clo_args a;
+    int rc = clo_parse(&cli_spec_sweep, argc, argv, &a);
+    if (rc == CLO_OK) {
+        s->sweep = a.npos ? a.pos[0] : NULL;
+        s->out = clo_get(&a, SW_OUTPUT);
+        s->threads = clo_get(&a, SW_THREADS);
+        s->shard = clo_get(&a, SW_SHARD);
+        s->timeout = clo_get(&a, SW_TIMEOUT);
+        s->force = clo_has(&a, SW_FORCE);
+        s->restart = clo_has(&a, SW_RESTART);
+        s->quiet = clo_has(&a, SW_QUIET);
+        s->dry = clo_has(&a, SW_DRY);
+        s->export_design = clo_has(&a, SW_EXPORT);
     }
-    if (!a->sweep)
+    clo_args_free(&a);
+    if (rc == CLO_OK && !s->sweep)
         return usage_error("sweep", "%s", "a sweep file is required");
-    return 0;
+    return rc;
+}
+
+/* --export-design: the design as CSV, atomically. */
+static int export_design(const sweep_args *a, sim_error *err)
+{
+    if (!a->out) {
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "--export-design writes to -o FILE.csv");
+        return report(err);
+    }
+    swp_sweep *s = NULL;
+    ana_afile *f = NULL;
+    FILE *fp = NULL;
+    sim_status st = swp_load(&s, a->sweep, err);
+    if (st == SIM_OK)
+        st = ana_afile_open(&f, a->out, a->force, "-o", err);
+    if (st == SIM_OK && !(fp = ana_afile_stream(f, err)))
+        st = err->code;
+    if (st == SIM_OK) {
+        swp_design_write_csv(fp, &s->plan);
+        ana_afile *c = f;
+        f = NULL;
+        st = ana_afile_commit(c, err);
+    }
+    if (st == SIM_OK && !a->quiet)
+        printf("troika sweep: '%s': %lld design points (%s), wrote %s\n", s->plan.name,
+               (long long)s->plan.npoints, swp_design_name(s->plan.design), a->out);
+    ana_afile_abort(f);
+    swp_destroy(s);
+    return st == SIM_OK ? 0 : report(err);
+}
+
+/* The execution options: threads, worker timeout, the shard (given, or a
+ * Slurm array task's). */
+static sim_status sweep_options(const sweep_args *a, int threads, swx_opts *o, char *note,
+                                size_t nn, sim_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->threads = threads;
+    o->nshards = 1;
+    o->worker_timeout = 60.0;
+    o->force = a->force;
+    o->restart = a->restart;
+    o->quiet = a->quiet;
+    o->log = stderr;
+    long long ll;
+    if (a->threads)
+        SIM_TRY(err, opt_threads(a->threads, &o->threads, err));
+    if (a->timeout) {
+        SIM_TRY(err, opt_int(a->timeout, 0, 1000000, "--worker-timeout", &ll, err));
+        o->worker_timeout = (double)ll;
+    }
+    if (a->shard)
+        return parse_shard(a->shard, &o->shard, &o->nshards, err);
+    if (slurm_shard(&o->shard, &o->nshards, note, nn, err) < 0)
+        return err->code;
+    return SIM_OK;
+}
+
+/* How the sweep runs, in words ("threads 2; shard 1/4"), and the line that
+ * says what is about to run. */
+static void announce(const swx_job *job, const swp_plan *p, const swx_opts *o, int mpi,
+                     int size, const char *shard_note, char *execution, size_t n)
+{
+    if (mpi)
+        snprintf(execution, n, "mpi %d ranks (1 master, %d workers), %d thread%s per run",
+                 size, size - 1, o->threads, o->threads == 1 ? "" : "s");
+    else
+        snprintf(execution, n, "threads %d", o->threads);
+    if (o->nshards > 1) {
+        size_t k = strlen(execution);
+        snprintf(execution + k, n - k, "; shard %lld/%lld", (long long)o->shard + 1,
+                 (long long)o->nshards);
+    }
+    if (o->quiet)
+        return;
+    if (shard_note[0])
+        fprintf(stderr, "troika sweep: %s\n", shard_note);
+    fprintf(stderr,
+            "troika sweep: '%s': %lld runs (%lld points x %lld replicates, design %s, %lld "
+            "days)%s; %lld done before, %lld to run (%s); finished runs go to %s\n",
+            p->name, (long long)p->nruns, (long long)p->npoints, (long long)p->replicates,
+            swp_design_name(p->design), (long long)p->days,
+            o->nshards > 1 ? ", this shard's share" : "", (long long)job->resumed,
+            (long long)job->nremaining, execution, job->parts_dir);
 }
 
 int cmd_sweep(int argc, char **argv)
@@ -207,35 +287,16 @@ int cmd_sweep(int argc, char **argv)
     sim_error *err = &ctx.err;
     sweep_args a;
     memset(&a, 0, sizeof a);
-    int rc = sweep_parse(argc, argv, &a, err);
+    int rc = sweep_parse(argc, argv, &a);
     if (rc)
         return rc < 0 ? 0 : rc;
+    if (a.export_design)
+        return export_design(&a, err);
 
     swx_opts o;
-    memset(&o, 0, sizeof o);
-    o.threads = ctx.threads;
-    o.nshards = 1;
-    o.worker_timeout = 60.0;
-    o.force = a.force;
-    o.restart = a.restart;
-    o.quiet = a.quiet;
-    o.log = stderr;
-    o.progress_tty = isatty(STDERR_FILENO);
     char shard_note[200] = "";
-    long long ll;
-    if (a.threads && opt_threads(a.threads, &o.threads, err) != SIM_OK)
+    if (sweep_options(&a, ctx.threads, &o, shard_note, sizeof shard_note, err) != SIM_OK)
         return report(err);
-    if (a.timeout) {
-        if (opt_int(a.timeout, 0, 1000000, "--worker-timeout", &ll, err) != SIM_OK)
-            return report(err);
-        o.worker_timeout = (double)ll;
-    }
-    if (a.shard) {
-        if (parse_shard(a.shard, &o.shard, &o.nshards, err) != SIM_OK)
-            return report(err);
-    } else if (slurm_shard(&o.shard, &o.nshards, shard_note, sizeof shard_note, err) < 0) {
-        return report(err);
-    }
 
     int launched = swm_launched_size(), mpi = launched > 1 && !a.dry;
     int rank = 0, size = 1;
@@ -320,27 +381,7 @@ int cmd_sweep(int argc, char **argv)
         goto done;
     }
     char execution[200];
-    if (mpi)
-        snprintf(execution, sizeof execution, "mpi %d ranks (1 master, %d workers), %d thread%s per run",
-                 size, size - 1, o.threads, o.threads == 1 ? "" : "s");
-    else
-        snprintf(execution, sizeof execution, "threads %d", o.threads);
-    if (o.nshards > 1) {
-        size_t n = strlen(execution);
-        snprintf(execution + n, sizeof execution - n, "; shard %lld/%lld",
-                 (long long)o.shard + 1, (long long)o.nshards);
-    }
-    if (rank == 0 && !o.quiet) {
-        if (shard_note[0])
-            fprintf(stderr, "troika sweep: %s\n", shard_note);
-        fprintf(stderr,
-                "troika sweep: '%s': %lld runs (%lld points x %lld replicates, design %s, %lld "
-                "days)%s; %lld done before, %lld to run (%s); finished runs go to %s\n",
-                p->name, (long long)p->nruns, (long long)p->npoints, (long long)p->replicates,
-                swp_design_name(p->design), (long long)p->days,
-                o.nshards > 1 ? ", this shard's share" : "", (long long)job.resumed,
-                (long long)job.nremaining, execution, job.parts_dir);
-    }
+    announce(&job, p, &o, mpi, size, shard_note, execution, sizeof execution); /* rank 0 */
 
     /* execute */
     if (!mpi)
@@ -386,59 +427,47 @@ done:
 
 /* ---- troika merge ------------------------------------------------------------------ */
 
-const char help_merge[] =
-    "Usage: troika merge SHARD.h5... -o FILE.h5 [--force] [--allow-incomplete]\n"
-    "\n"
+#define MERGE_OPTS(X)                                                                        \
+    X(MG_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL, "the merged file (required)")    \
+    X(MG_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE if it exists")        \
+    X(MG_INCOMPLETE, "--allow-incomplete", NULL, NULL, CLO_FLAG, NULL,                       \
+      "write even if some runs are in no file (their /runs/done is 0)")                      \
+    X(MG_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no summary")
+
+enum { MERGE_OPTS(CLO_ENUM) MG_NOPTS };
+static const clo_opt merge_opts[] = {MERGE_OPTS(CLO_ROW)};
+
+const clo_spec cli_spec_merge = {
+    "merge",
+    "troika merge SHARD.h5... -o FILE.h5 [--force] [--allow-incomplete]",
     "Merge the files of one sweep (the shards of a job array, in any order)\n"
     "into one.  The result is the same, dataset for dataset, as the file of\n"
     "the whole sweep run at once.  Files of different sweeps, base scenarios\n"
     "or troika builds are refused; a run found in two files must be\n"
-    "identical in both.\n"
-    "\n"
-    "Options:\n"
-    "  -o, --output FILE      the merged file (required)\n"
-    "      --force            overwrite FILE if it exists\n"
-    "      --allow-incomplete write even if some runs are in no file\n"
-    "                         (their /runs/done is 0)\n"
-    "  -q, --quiet            no summary\n"
-    "  -h, --help             this help\n"
-    "\n"
+    "identical in both.\n",
+    merge_opts,
+    MG_NOPTS,
     "Example:\n"
-    "  troika merge shard-*.h5 -o sweep.h5\n";
+    "  troika merge shard-*.h5 -o sweep.h5\n",
+    -1,
+    NULL,
+    "*.h5",
+};
 
 int cmd_merge(int argc, char **argv)
 {
     sim_error err;
     sim_error_clear(&err);
-    const char **in = calloc((size_t)argc + 1, sizeof *in);
-    const char *out = NULL;
-    int n = 0, force = 0, incomplete = 0, quiet = 0, rc = 2;
+    clo_args a;
+    int rc = clo_parse(&cli_spec_merge, argc, argv, &a);
+    const char *out = clo_get(&a, MG_OUTPUT);
+    int n = a.npos, quiet = clo_has(&a, MG_QUIET);
     char *cmdline = NULL;
-    if (!in)
-        return 1;
-    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
-    int kind;
-    while ((kind = opt_next(&o))) {
-        if (kind == 2) {
-            in[n++] = o.value;
-        } else if (is_opt(&o, "--help", "-h")) {
-            fputs(help_merge, stdout);
-            rc = 0;
-            goto done;
-        } else if (is_opt(&o, "--output", "-o")) {
-            if (!(out = opt_value(&o, &err)))
-                goto fail;
-        } else if (is_opt(&o, "--force", NULL)) {
-            force = 1;
-        } else if (is_opt(&o, "--allow-incomplete", NULL)) {
-            incomplete = 1;
-        } else if (is_opt(&o, "--quiet", "-q")) {
-            quiet = 1;
-        } else {
-            rc = usage_error("merge", "unknown option '%s'", o.name);
-            goto done;
-        }
+    if (rc != CLO_OK) {
+        rc = rc == CLO_HELP ? 0 : rc;
+        goto done;
     }
+    rc = 2;
     if (n == 0) {
         rc = usage_error("merge", "%s", "no files to merge");
         goto done;
@@ -451,7 +480,8 @@ int cmd_merge(int argc, char **argv)
     char execution[64];
     snprintf(execution, sizeof execution, "merge of %d file%s", n, n == 1 ? "" : "s");
     sws_prov pv = {cmdline ? cmdline : "", execution};
-    if (swx_merge(in, n, out, force, incomplete, &pv, quiet ? NULL : stderr, &err) != SIM_OK)
+    if (swx_merge(a.pos, n, out, clo_has(&a, MG_FORCE), clo_has(&a, MG_INCOMPLETE), &pv,
+                  quiet ? NULL : stderr, &err) != SIM_OK)
         goto fail;
     if (!quiet)
         printf("troika merge: %d file%s, wrote %s\n", n, n == 1 ? "" : "s", out);
@@ -460,16 +490,31 @@ int cmd_merge(int argc, char **argv)
 fail:
     rc = report(&err);
 done:
-    free(in);
     free(cmdline);
+    clo_args_free(&a);
     return rc;
 }
 
 /* ---- troika sensitivity -------------------------------------------------------------- */
 
-const char help_sensitivity[] =
-    "Usage: troika sensitivity SWEEP.h5 [--metric M]... [--window FROM:TO] [OPTIONS]\n"
-    "\n"
+#define SENS_OPTS(X)                                                                         \
+    X(SEN_METRIC, "--metric", NULL, "M", CLO_LIST, NULL,                                     \
+      "a metric kept in the sweep (repeatable; default all)")                                \
+    X(SEN_WINDOW, "--window", NULL, "FROM:TO", CLO_VALUE, NULL,                              \
+      "days FROM (inclusive) to TO (exclusive), 0-based; either may be left out, negative "  \
+      "counts from the end (-365: is the last year; docs/WINDOWS.md); default the whole run") \
+    X(SEN_CSV, "--csv", NULL, "FILE", CLO_VALUE, NULL, "also write the table as CSV (- for stdout)") \
+    X(SEN_BOOT, "--bootstrap", NULL, "B", CLO_VALUE, NULL, "bootstrap resamples (default 1000)") \
+    X(SEN_LEVEL, "--level", NULL, "L", CLO_VALUE, NULL, "confidence level (default 0.95)")   \
+    X(SEN_SEED, "--seed", NULL, "N", CLO_VALUE, NULL, "bootstrap seed (default 1)")          \
+    X(SEN_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no table (with --csv)")
+
+enum { SENS_OPTS(CLO_ENUM) SEN_NOPTS };
+static const clo_opt sens_opts[] = {SENS_OPTS(CLO_ROW)};
+
+const clo_spec cli_spec_sensitivity = {
+    "sensitivity",
+    "troika sensitivity SWEEP.h5 [--metric M]... [--window FROM:TO] [OPTIONS]",
     "How much each varied parameter moves a metric, from a sweep's file.  The\n"
     "output of a run is the metric's mean over the window of days; a design\n"
     "point's output is the mean over its replicates.\n"
@@ -477,57 +522,15 @@ const char help_sensitivity[] =
     "    Jansen) Sobol indices, with bootstrap confidence intervals;\n"
     "  - any sweep: standardised regression coefficients (SRC, least squares\n"
     "    on standardised values; log-scale parameters enter as logarithms)\n"
-    "    with the R^2 of the linear fit.\n"
-    "\n"
-    "Options:\n"
-    "      --metric M       a metric kept in the sweep (repeatable; default all)\n"
-    "      --window FROM:TO days FROM (inclusive) to TO (exclusive), 0-based;\n"
-    "                       either may be left out, negative counts from the end\n"
-    "                       (-365: is the last year); default the whole run\n"
-    "      --csv FILE       also write the table as CSV (- for stdout)\n"
-    "      --bootstrap B    bootstrap resamples (default 1000)\n"
-    "      --level L        confidence level (default 0.95)\n"
-    "      --seed N         bootstrap seed (default 1)\n"
-    "  -q, --quiet          no table (with --csv)\n"
-    "  -h, --help           this help\n"
-    "\n"
+    "    with the R^2 of the linear fit.\n",
+    sens_opts,
+    SEN_NOPTS,
     "Example:\n"
-    "  troika sensitivity sweep.h5 --metric fee_collection_rate --window -365:\n";
-
-/* "FROM:TO" against `days`; SIM_EINPUT naming --window. */
-static sim_status parse_window(const char *text, int64_t days, int64_t *from, int64_t *to,
-                               sim_error *err)
-{
-    const char *colon = strchr(text, ':');
-    long long a = 0, b = days;
-    char *end;
-    int ok = colon != NULL;
-    if (ok && colon > text) {
-        errno = 0;
-        a = strtoll(text, &end, 10);
-        ok = end == colon && !errno;
-    }
-    if (ok && colon[1]) {
-        errno = 0;
-        b = strtoll(colon + 1, &end, 10);
-        ok = *end == '\0' && !errno;
-    }
-    if (ok) {
-        if (a < 0)
-            a += days;
-        if (b < 0)
-            b += days;
-        ok = a >= 0 && b <= days && a < b;
-    }
-    if (!ok)
-        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--window",
-                        "'%s' is not a window of this sweep's %lld days (allowed: FROM:TO with "
-                        "0 <= FROM < TO <= %lld, e.g. 0:365 or -365:)",
-                        text, (long long)days, (long long)days);
-    *from = a;
-    *to = b;
-    return SIM_OK;
-}
+    "  troika sensitivity sweep.h5 --metric fee_collection_rate --window -365:\n",
+    1,
+    "more than one sweep file ('%s')",
+    "*.h5",
+};
 
 static void csv_row(FILE *f, const char *metric, int64_t from, int64_t to, const char *method,
                     const char *factor, double est, double lo, double hi)
@@ -661,64 +664,41 @@ int cmd_sensitivity(int argc, char **argv)
     a.nboot = 1000;
     a.level = 0.95;
     a.seed = 1;
-    a.metrics = calloc((size_t)argc + 1, sizeof *a.metrics);
-    const char *path = NULL, *v;
+    clo_args ca;
+    int rc = clo_parse(&cli_spec_sensitivity, argc, argv, &ca);
+    const char *path = ca.npos ? ca.pos[0] : NULL, *v;
     sws_file *f = NULL;
     FILE *csv = NULL;
-    int rc = 2;
     long long ll;
-    if (!a.metrics)
-        return 1;
-    opt_parser o = {argc, argv, 1, NULL, NULL, {0}};
-    int kind;
-    while ((kind = opt_next(&o))) {
-        if (kind == 2) {
-            if (path) {
-                rc = usage_error("sensitivity", "more than one sweep file ('%s')", o.value);
-                goto done;
-            }
-            path = o.value;
-        } else if (is_opt(&o, "--help", "-h")) {
-            fputs(help_sensitivity, stdout);
-            rc = 0;
-            goto done;
-        } else if (is_opt(&o, "--metric", NULL)) {
-            if (!(v = opt_value(&o, &err)))
-                goto fail;
-            a.metrics[a.nmetrics++] = v;
-        } else if (is_opt(&o, "--window", NULL)) {
-            if (!(a.window = opt_value(&o, &err)))
-                goto fail;
-        } else if (is_opt(&o, "--csv", NULL)) {
-            if (!(a.csv = opt_value(&o, &err)))
-                goto fail;
-        } else if (is_opt(&o, "--bootstrap", NULL)) {
-            if (!(v = opt_value(&o, &err)) ||
-                opt_int(v, 0, 1000000, "--bootstrap", &ll, &err) != SIM_OK)
-                goto fail;
-            a.nboot = (int)ll;
-        } else if (is_opt(&o, "--seed", NULL)) {
-            if (!(v = opt_value(&o, &err)) ||
-                opt_int(v, 0, INT64_MAX, "--seed", &ll, &err) != SIM_OK)
-                goto fail;
-            a.seed = (uint64_t)ll;
-        } else if (is_opt(&o, "--level", NULL)) {
-            if (!(v = opt_value(&o, &err)))
-                goto fail;
-            char *end;
-            a.level = strtod(v, &end);
-            if (*end || !(a.level > 0.5 && a.level < 1.0)) {
-                SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--level",
-                         "'%s' is not a confidence level (allowed: a number between 0.5 and 1, "
-                         "e.g. 0.95)",
-                         v);
-                goto fail;
-            }
-        } else if (is_opt(&o, "--quiet", "-q")) {
-            a.quiet = 1;
-        } else {
-            rc = usage_error("sensitivity", "unknown option '%s'", o.name);
-            goto done;
+    a.metrics = calloc((size_t)ca.nlist + 1, sizeof *a.metrics);
+    if (rc != CLO_OK || !a.metrics) {
+        rc = rc == CLO_HELP ? 0 : rc == CLO_OK ? 1 : rc;
+        goto done;
+    }
+    rc = 2;
+    a.nmetrics = clo_all(&ca, SEN_METRIC, a.metrics);
+    a.window = clo_get(&ca, SEN_WINDOW);
+    a.csv = clo_get(&ca, SEN_CSV);
+    a.quiet = clo_has(&ca, SEN_QUIET);
+    if ((v = clo_get(&ca, SEN_BOOT))) {
+        if (opt_int(v, 0, 1000000, "--bootstrap", &ll, &err) != SIM_OK)
+            goto fail;
+        a.nboot = (int)ll;
+    }
+    if ((v = clo_get(&ca, SEN_SEED))) {
+        if (opt_int(v, 0, INT64_MAX, "--seed", &ll, &err) != SIM_OK)
+            goto fail;
+        a.seed = (uint64_t)ll;
+    }
+    if ((v = clo_get(&ca, SEN_LEVEL))) {
+        char *end;
+        a.level = strtod(v, &end);
+        if (*end || !(a.level > 0.5 && a.level < 1.0)) {
+            SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--level",
+                     "'%s' is not a confidence level (allowed: a number between 0.5 and 1, "
+                     "e.g. 0.95)",
+                     v);
+            goto fail;
         }
     }
     if (!path) {
@@ -738,8 +718,11 @@ int cmd_sensitivity(int argc, char **argv)
                  (long long)missing, (long long)p->nruns);
         goto fail;
     }
-    int64_t from = 0, to = p->days;
-    if (a.window && parse_window(a.window, p->days, &from, &to, &err) != SIM_OK)
+    int64_t from, to;
+    ana_window win = {0};
+    if (a.window && ana_window_parse(a.window, &win, "--window", &err) != SIM_OK)
+        goto fail;
+    if (ana_window_resolve(&win, p->days, 0, &from, &to, "--window", &err) != SIM_OK)
         goto fail;
     int *ms = calloc((size_t)(p->nmetrics ? p->nmetrics : 1), sizeof *ms), nms = 0;
     if (!ms)
@@ -797,5 +780,6 @@ done:
         fclose(csv);
     sws_close(f);
     free(a.metrics);
+    clo_args_free(&ca);
     return rc;
 }

@@ -4,9 +4,11 @@
 #ifndef TROIKA_SIM_CLI_SWEEP_H
 #define TROIKA_SIM_CLI_SWEEP_H
 
-extern const char help_sweep[];
-extern const char help_merge[];
-extern const char help_sensitivity[];
+#include "cli_opt.h"
+
+extern const clo_spec cli_spec_sweep;
+extern const clo_spec cli_spec_merge;
+extern const clo_spec cli_spec_sensitivity;
 int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);

@@ -10,47 +10,7 @@
 
 #include "params.h"
 
-/* ---- option parsing ---------------------------------------------------------- */
-
-int opt_next(opt_parser *o)
-{
-    if (o->i >= o->argc)
-        return 0;
-    const char *a = o->argv[o->i++];
-    o->value = NULL;
-    if (a[0] == '-' && a[1] != '\0') {
-        const char *eq = strchr(a, '=');
-        if (eq && a[1] == '-') {
-            size_t n = (size_t)(eq - a);
-            if (n >= sizeof o->buf)
-                n = sizeof o->buf - 1;
-            memcpy(o->buf, a, n);
-            o->buf[n] = '\0';
-            o->name = o->buf;
-            o->value = eq + 1;
-        } else {
-            o->name = a;
-        }
-        return 1;
-    }
-    o->value = a;
-    return 2;
-}
-
-const char *opt_value(opt_parser *o, sim_error *err)
-{
-    if (o->value)
-        return o->value;
-    if (o->i < o->argc)
-        return o->argv[o->i++];
-    SIM_FAIL(err, SIM_EINPUT, NULL, 0, o->name, "needs a value");
-    return NULL;
-}
-
-int is_opt(const opt_parser *o, const char *l, const char *s)
-{
-    return strcmp(o->name, l) == 0 || (s && strcmp(o->name, s) == 0);
-}
+/* ---- option values ------------------------------------------------------------ */
 
 sim_status opt_int(const char *text, long long lo, long long hi, const char *key,
                    long long *out, sim_error *err)
@@ -142,21 +102,6 @@ static sim_status set_run_option(scn_scenario *s, const char *key, const char *o
     return SIM_OK;
 }
 
-sim_status build_scenario(scn_scenario *s, const scenario_opts *so, sim_error *err)
-{
-    scn_init_default(s);
-    if (so->scenario)
-        SIM_TRY(err, scn_load(s, so->scenario, err));
-    for (int k = 0; k < so->nsets; k++)
-        SIM_TRY(err, scn_set(s, so->sets[k], err));
-    if (so->seed)
-        SIM_TRY(err, set_run_option(s, "run.seed", "--seed", so->seed, err));
-    if (so->days)
-        SIM_TRY(err, set_run_option(s, "run.days", "--days", so->days, err));
-    SIM_TRY(err, scn_finish(s, err));
-    return SIM_OK;
-}
-
 /* The key of a --set assignment "KEY=VALUE": its start and length, spaces
  * around it left out. */
 static size_t set_key(const char *a, const char **key)
@@ -171,37 +116,54 @@ static size_t set_key(const char *a, const char **key)
     return n;
 }
 
-int scenario_option(opt_parser *o, scenario_opts *so, sim_error *err, int *bad)
+/* SIM_EINPUT when two --set assignments name the same key: the second
+ * would silently win. */
+static sim_status sets_distinct(const scenario_opts *so, sim_error *err)
 {
-    const char *v;
-    if (is_opt(o, "--seed", NULL)) {
-        if (!(v = opt_value(o, err)))
-            return *bad = 1;
-        so->seed = v;
-        return 1;
+    for (int k = 1; k < so->nsets; k++) {
+        const char *key, *kk;
+        size_t n = set_key(so->sets[k], &key);
+        for (int i = 0; i < k; i++)
+            if (set_key(so->sets[i], &kk) == n && strncmp(key, kk, n) == 0)
+                return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--set",
+                                "%.*s is set twice ('%s', then '%s'); give each key once",
+                                (int)n, key, so->sets[i], so->sets[k]);
     }
-    if (is_opt(o, "--days", NULL)) {
-        if (!(v = opt_value(o, err)))
-            return *bad = 1;
-        so->days = v;
-        return 1;
+    return SIM_OK;
+}
+
+sim_status build_scenario(scn_scenario *s, const scenario_opts *so, sim_error *err)
+{
+    scn_init_default(s);
+    SIM_TRY(err, sets_distinct(so, err));
+    if (so->scenario)
+        SIM_TRY(err, scn_load(s, so->scenario, err));
+    for (int k = 0; k < so->nsets; k++)
+        SIM_TRY(err, scn_set(s, so->sets[k], err));
+    if (so->seed)
+        SIM_TRY(err, set_run_option(s, "run.seed", "--seed", so->seed, err));
+    if (so->days)
+        SIM_TRY(err, set_run_option(s, "run.days", "--days", so->days, err));
+    SIM_TRY(err, scn_finish(s, err));
+    for (int k = 0; k < s->npolicies; k++) {
+        sim_error note;
+        sim_error_clear(&note);
+        char line[2048];
+        if (scn_late_policy(s, k, &note))
+            fprintf(stderr, "troika: warning: %s\n", sim_error_format(&note, line, sizeof line));
     }
-    if (is_opt(o, "--set", NULL)) {
-        if (!(v = opt_value(o, err)))
-            return *bad = 1;
-        const char *k, *kk;
-        size_t n = set_key(v, &k);
-        for (int i = 0; i < so->nsets; i++)
-            if (set_key(so->sets[i], &kk) == n && strncmp(k, kk, n) == 0) {
-                SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--set",
-                         "%.*s is set twice ('%s', then '%s'); give each key once", (int)n, k,
-                         so->sets[i], v);
-                return *bad = 1;
-            }
-        so->sets[so->nsets++] = v;
-        return 1;
-    }
-    return 0;
+    return SIM_OK;
+}
+
+sim_status scenario_opts_take(scenario_opts *so, const clo_args *a, int seed, int days, int set)
+{
+    so->sets = calloc((size_t)a->nlist + 1, sizeof *so->sets);
+    if (!so->sets)
+        return SIM_ENOMEM;
+    so->seed = seed >= 0 ? clo_get(a, seed) : NULL;
+    so->days = days >= 0 ? clo_get(a, days) : NULL;
+    so->nsets = set >= 0 ? clo_all(a, set, so->sets) : 0;
+    return SIM_OK;
 }
 
 /* The folder of path (device and inode) and its last component. */

@@ -1,9 +1,9 @@
-/* sim/cli_util.h — what every `troika` subcommand shares: the option parser,
- * error reporting, signal handling, scenario options and the command line
- * as text.
+/* sim/cli_util.h — what every `troika` subcommand shares: option values
+ * (integers, thread counts), error reporting, signal handling, scenario
+ * options and the command line as text.  Options themselves are parsed by
+ * the tables of cli_opt.h.
  *
- * The option parser accepts `--name value`, `--name=value` and short
- * options (`-o FILE`); a lone argument is a positional.  Errors go into a
+ * Errors go into a
  * sim_error (the caller's context) and are printed only by report() or
  * usage_error(), which return the process exit status: handlers end with
  * `return report(err)`.  Nothing here exits.
@@ -15,31 +15,12 @@
 #ifndef TROIKA_SIM_CLI_UTIL_H
 #define TROIKA_SIM_CLI_UTIL_H
 
+#include "cli_opt.h"
 #include "ctx.h"
 #include "err.h"
 #include "scenario.h"
 
-/* ---- option parsing ---------------------------------------------------- */
-
-typedef struct {
-    int argc;
-    char **argv;
-    int i;            /* next argument */
-    const char *name; /* current option name (without value) */
-    const char *value;
-    char buf[128];
-} opt_parser;
-
-/* Next argument: returns 1 for an option (name in o->name, value attached
- * with '=' in o->value or NULL), 2 for a positional (o->value), 0 at the end. */
-int opt_next(opt_parser *o);
-
-/* The option's value: attached, or the next argument; NULL (and err set,
- * SIM_EINPUT) when there is none. */
-const char *opt_value(opt_parser *o, sim_error *err);
-
-/* Is the current option the long name l or the short name s (may be NULL)? */
-int is_opt(const opt_parser *o, const char *l, const char *s);
+/* ---- option values ------------------------------------------------------- */
 
 /* An integer option value in [lo, hi]; SIM_EINPUT naming `key` otherwise. */
 sim_status opt_int(const char *text, long long lo, long long hi, const char *key,
@@ -73,12 +54,15 @@ typedef struct {
     int nsets;
 } scenario_opts;
 
-/* Load, apply --set, --seed and --days, then scn_finish(). */
+/* Load, apply --set, --seed and --days, then scn_finish(); a policy that
+ * starts after the run ends is a warning line on stderr. */
 sim_status build_scenario(scn_scenario *s, const scenario_opts *so, sim_error *err);
 
-/* Handle --seed, --days or --set; returns 1 if the option was one of them
- * (with *bad = 1 when its value is missing), else 0. */
-int scenario_option(opt_parser *o, scenario_opts *so, sim_error *err, int *bad);
+/* --seed, --days and --set from parsed options (the indices of those rows
+ * in the command's table; -1 for one the command does not have); the
+ * positional scenario is left to the caller.  so->sets is allocated (free
+ * it); SIM_ENOMEM without memory. */
+sim_status scenario_opts_take(scenario_opts *so, const clo_args *a, int seed, int days, int set);
 
 /* The command line as one shell-quoted string (for provenance).  Caller
  * frees; NULL on allocation failure. */

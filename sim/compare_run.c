@@ -12,6 +12,7 @@
 #include "ctx.h"
 #include "metrics.h"
 #include "params.h"
+#include "progress.h"
 #include "runner.h"
 #include "scn_diff.h"
 
@@ -53,21 +54,8 @@ sim_status ana_compare_check(const ana_compare_opts *o, int64_t *win_from, int64
                             (long long)p0->city_subdistricts);
     }
     int64_t days = p0->run_days;
-    int64_t from = o->win_from, to = o->win_to;
-    if (from < 0 && to < 0) {
-        from = days > 365 ? days - 365 : 0;
-        to = days;
-    } else {
-        if (from < 0)
-            from = 0;
-        if (to < 0)
-            to = days;
-    }
-    if (from >= to || to > days)
-        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--window",
-                        "window %lld:%lld lies outside the run of %lld days (allowed: "
-                        "FROM:TO with 0 <= FROM < TO <= %lld)",
-                        (long long)from, (long long)to, (long long)days, (long long)days);
+    int64_t from, to;
+    SIM_TRY(err, ana_window_resolve(&o->window, days, 365, &from, &to, "--window", err));
     if (!o->auto_rep && (o->replicates < 2 || o->replicates > 100000))
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--replicates",
                         "%lld replicates (allowed: an integer from 2 to 100000, or auto)",
@@ -94,37 +82,11 @@ sim_status ana_compare_check(const ana_compare_opts *o, int64_t *win_from, int64
 
 /* ---- running -------------------------------------------------------------------- */
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
+/* The meter and the runs done (the total grows with auto replicates). */
 typedef struct {
-    int64_t done, total;   /* runs */
-    double t0, last;
-    int shown;             /* a line was printed (end it with a newline) */
+    prg_meter m;
+    int64_t done;
 } progress_state;
-
-static void progress_line(const ana_compare_opts *o, progress_state *ps, int final)
-{
-    if (!o->progress || !o->log)
-        return;
-    double t = now_seconds();
-    if (!final && t - ps->last < 0.25)
-        return;
-    ps->last = t;
-    ps->shown = !final;
-    double el = t - ps->t0;
-    double left = ps->done > 0 ? el * (double)(ps->total - ps->done) / (double)ps->done : 0;
-    fprintf(o->log, "\r  compare: %lld/%lld runs (%3d%%)  %.0f s elapsed  about %.0f s left   ",
-            (long long)ps->done, (long long)ps->total,
-            (int)(100 * ps->done / (ps->total ? ps->total : 1)), el, left);
-    if (final)
-        fputc('\n', o->log);
-    fflush(o->log);
-}
 
 /* Run replicates [r0, r0 + nrep) of every scenario into city
  * [nscen][nrep][days][SIM_MET_N]. */
@@ -187,9 +149,9 @@ static sim_status run_batch(const ana_compare_opts *o, const uint64_t *seeds, in
 #pragma omp critical(ana_compare_progress)
         {
             ps->done++;
-            progress_line(o, ps, 0);
+            prg_step(&ps->m, ps->done);
             if (o->on_run)
-                o->on_run(o->on_run_arg, ps->done, ps->total);
+                o->on_run(o->on_run_arg, ps->done, ps->m.total);
         }
     }
     omp_set_max_active_levels(levels);
@@ -337,7 +299,8 @@ sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
     double *rep = malloc((size_t)nscen * (size_t)nmet * (size_t)cap * sizeof *rep);
     double *city = NULL;
     int64_t city_cap = 0;
-    progress_state ps = {0, 0, now_seconds(), 0.0, 0};
+    progress_state ps = {{0}, 0};
+    prg_start(&ps.m, o->progress ? o->log : NULL, "compare", "runs", 0, 0);
     if (!labels || !rec || !seeds || !rep) {
         s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for %lld replicates",
                      (long long)cap);
@@ -367,7 +330,7 @@ sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
                          : done == 0  ? (ANA_AUTO_FIRST < cap ? ANA_AUTO_FIRST : cap)
                                       : (done + ANA_AUTO_BATCH < cap ? done + ANA_AUTO_BATCH
                                                                      : cap);
-        ps.total = target * nscen;
+        ps.m.total = target * nscen;
         while (done < target) {
             int64_t b = target - done < membatch ? target - done : membatch;
             if (b > city_cap) {
@@ -415,10 +378,10 @@ sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
         if (met || done >= cap)
             break;
     }
-    progress_line(o, &ps, 1);
+    prg_end(&ps.m, ps.done);
     info->replicates = done;
     info->tolerance_met = met;
-    info->seconds = now_seconds() - ps.t0;
+    info->seconds = prg_now() - ps.m.t0;
 
     ana_cmp_meta meta;
     memset(&meta, 0, sizeof meta);
@@ -448,8 +411,8 @@ sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
     *table = t;
     t = NULL;
 fail:
-    if (s != SIM_OK && ps.shown && o->log)
-        fputc('\n', o->log); /* end the progress line before the message */
+    if (s != SIM_OK)
+        prg_break(&ps.m); /* end the progress line before the message */
     ana_cmpw_abort(w);
     ana_table_destroy(t);
     for (int i = 0; rec && i < nscen; i++) {

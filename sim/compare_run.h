@@ -37,6 +37,7 @@
 #include "err.h"
 #include "scenario.h"
 #include "table.h"
+#include "window.h"
 
 typedef struct {
     const scn_scenario *scen;  /* [nscen], finished (scn_finish); 0 = baseline */
@@ -45,13 +46,13 @@ typedef struct {
     int auto_rep;              /* 1: add replicates until the tolerance is met */
     double tolerance;          /* auto: relative CI half-width target (> 0) */
     int64_t max_replicates;    /* auto: the cap (>= 2) */
-    int64_t win_from, win_to;  /* [from, to); -1 for the default (last 365 days,
-                                  or the whole run when shorter) */
+    ana_window window;         /* not given: the last 365 days, or the whole
+                                  run when shorter (analysis/window.h) */
     uint64_t seed_base;
     int threads;               /* OpenMP threads over runs (>= 1) */
     const int *metrics;        /* [nmetrics] indices in sim_metric_table */
     int nmetrics;
-    int progress;              /* 1: a progress line on `log` */
+    int progress;              /* 1: progress on `log` (sim/progress.h) */
     /* called (from whichever thread finished a run, one call at a time)
      * after every run with the runs done and the runs planned so far; may
      * be NULL.  `troika serve` shows it on its page. */

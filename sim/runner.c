@@ -8,6 +8,7 @@
 
 #include "hold.h"
 #include "model.h"
+#include "progress.h"
 
 void sim_result_destroy(sim_result *r)
 {
@@ -22,33 +23,6 @@ void sim_result_destroy(sim_result *r)
         free(r->subpanel[m]);
     }
     free(r);
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* One progress line, rewritten in place: days done, rate, time left. */
-static void progress(sim_ctx *ctx, int64_t done, int64_t days, double t0, double *last,
-                     int final)
-{
-    if (!ctx->progress || !ctx->log)
-        return;
-    double t = now_seconds();
-    if (!final && t - *last < 0.25)
-        return;
-    *last = t;
-    double rate = done / (t - t0 > 1e-9 ? t - t0 : 1e-9);
-    double left = rate > 0 ? (double)(days - done) / rate : 0.0;
-    fprintf(ctx->log, "\r  day %lld/%lld (%3d%%)  %.0f days/s  %.0f s left   ",
-            (long long)done, (long long)days, (int)(100 * done / (days ? days : 1)), rate,
-            left);
-    if (final)
-        fputc('\n', ctx->log);
-    fflush(ctx->log);
 }
 
 /* Policies taking effect at the start of `day`. */
@@ -292,6 +266,7 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
         }
     }
 
+    prg_meter meter = {0}; /* silent until the day loop */
     run_state rs;
     memset(&rs, 0, sizeof rs);
     rs.ctx = ctx;
@@ -411,7 +386,8 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
         rs.next = fork_levers(m, s, first);
     }
 
-    double t0 = now_seconds(), last = t0;
+    double t0 = prg_now();
+    prg_start(&meter, ctx->progress ? ctx->log : NULL, "run", "days", days, first);
     int64_t saved = first; /* day of the latest checkpoint (or start) */
     int64_t hold_day = sim_hold_at("day"); /* a test hook: -1 unless set */
     for (int64_t day = first; day < days; day++) {
@@ -462,10 +438,10 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
                 goto fail;
             saved = day + 1;
         }
-        progress(ctx, day + 1, days, t0, &last, 0);
+        prg_step(&meter, day + 1);
     }
-    progress(ctx, days, days, t0, &last, 1);
-    r->seconds = now_seconds() - t0;
+    prg_end(&meter, days);
+    r->seconds = prg_now() - t0;
     _Static_assert(MDL_NGROUPS <= SIM_MAX_GROUPS, "SIM_MAX_GROUPS is too small");
     r->ngroups = MDL_NGROUPS;
     r->group_name = mdl_group_name;
@@ -481,8 +457,7 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
     return SIM_OK;
 
 fail:
-    if (ctx->progress && ctx->log)
-        fputc('\n', ctx->log);
+    prg_break(&meter);
     free(rs.sacc);
     free(rs.ini);
     sim_state_destroy(rs.st);

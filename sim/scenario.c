@@ -912,9 +912,23 @@ static void locate_initial(const scn_scenario *s, sim_error *err)
     }
 }
 
+int scn_late_policy(const scn_scenario *s, int k, sim_error *note)
+{
+    const scn_policy *p = &s->policies[k];
+    int64_t days = s->params.run_days;
+    if (p->day < days)
+        return 0;
+    char qkey[SCN_NAME_MAX + 16];
+    snprintf(qkey, sizeof qkey, "policy.%s.day", p->name);
+    fail_at(note, &p->day_at, qkey,
+            "policy '%s' starts on day %lld, after the run ends (run.days = %lld): it never "
+            "takes effect",
+            p->name, (long long)p->day, (long long)days);
+    return 1;
+}
+
 sim_status scn_finish(scn_scenario *s, sim_error *err)
 {
-    int64_t days = s->params.run_days;
     for (int k = 0; k < s->npolicies; k++) {
         scn_policy *p = &s->policies[k];
         char qkey[SCN_NAME_MAX + 16];
@@ -924,11 +938,6 @@ sim_status scn_finish(scn_scenario *s, sim_error *err)
                            "policy '%s' has no day (allowed: day = N under [policy.%s], or "
                            "--set policy.%s.day=N)",
                            p->name, p->name, p->name);
-        if (p->day >= days)
-            return fail_at(err, &p->day_at, qkey,
-                           "policy '%s' starts on day %lld, after the run ends (run.days = "
-                           "%lld; allowed: day 0 to %lld)",
-                           p->name, (long long)p->day, (long long)days, (long long)days - 1);
         int n = 0;
         for (int j = 0; j < s->nchanges; j++)
             n += !strcmp(s->changes[j].policy, p->name);

@@ -114,13 +114,18 @@ sim_status scn_load_text(scn_scenario *s, const char *label, const char *text,
 sim_status scn_set(scn_scenario *s, const char *assignment, sim_error *err);
 
 /* After loading and every --set: sort the policy changes and run the
- * semantic checks (cross-field rules, a policy day after the end, ...).
+ * semantic checks (cross-field rules, a policy without a day, ...).
  * Changes are sorted by day, then policy (a policy's changes stay together,
  * in the order its first change was declared), then declaration order; two
  * policies may not set the same parameter on the same day, so this order
  * never decides a value.  The cross-field rules (mdl_params_check) are run on
  * the initial values and again after each day that has changes. */
 sim_status scn_finish(scn_scenario *s, sim_error *err);
+
+/* 1 when policy k starts on or after run.days (it never takes effect: not an
+ * error, a short run of a reform scenario is legitimate), with the located
+ * note in *note; else 0. */
+int scn_late_policy(const scn_scenario *s, int k, sim_error *note);
 
 /* The fully resolved scenario as INI text (name, every parameter, every
  * policy, policies in the order of their day): loading it and calling

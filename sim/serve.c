@@ -264,7 +264,6 @@ static sim_status run_job(srv_server *S, job *j, char **html, ana_compare_info *
         co.auto_rep = j->auto_rep;
         co.tolerance = ANA_AUTO_TOLERANCE;
         co.max_replicates = SRV_MAX_REPLICATES;
-        co.win_from = co.win_to = -1;
         co.seed_base = j->seed;
         co.threads = S->threads;
         co.nmetrics = ana_key_metrics(met, ANA_MAX_METRICS, NULL, ANA_EN);

@@ -126,6 +126,182 @@ static const char vary_help[] =
     "allowed: LO .. HI, optionally followed by log and/or levels N, or a list of "
     "values separated by commas";
 
+/* forward: the folder of the sweep file */
+static char *resolve_base(const char *sweep_path, const char *base);
+static sim_status factor_param(const char *key, const char *path, int line, int *param,
+                               sim_error *err);
+
+enum { DESIGN_MAX_COLUMNS = 1000 };
+
+/* design = file:POINTS.csv (relative to the sweep file's folder): one point
+ * per row, one column per varied parameter named in the header line;
+ * blank lines and lines starting with '#' are skipped, and a column named
+ * `point` (what --export-design writes) is ignored.  Each value goes
+ * through the parameter table (type, range) and must be finite; errors name
+ * the CSV's file and line.  Fills the factors (linear, lo/hi the column's
+ * extremes, levels 0), values, npoints and samples (= npoints); *text gets
+ * the CSV's text (the caller frees). */
+static sim_status load_design_file(swp_plan *p, const entry *e, char **text, sim_error *err)
+{
+    const char *name = e->value + 5;
+    while (isspace((unsigned char)*name))
+        name++;
+    char *csv = resolve_base(p->path, name);
+    if (!csv)
+        return NOMEM(err);
+    char where[4096];
+    snprintf(where, sizeof where, "%s", csv);
+    free(csv);
+    size_t len = 0;
+    int e2 = sim_ini_read_file(where, SWP_TEXT_MAX, text, &len);
+    if (e2)
+        return SIM_FAIL(err, SIM_EINPUT, p->path, e->line, "design",
+                        "cannot read the design file %s: %s", where,
+                        e2 == EFBIG ? "too large" : strerror(e2));
+    char *buf = dup_str(*text);
+    int *col = malloc(DESIGN_MAX_COLUMNS * sizeof *col); /* column -> factor, -1 ignored */
+    char **item = malloc(DESIGN_MAX_COLUMNS * sizeof *item);
+    sim_status st = SIM_OK;
+    int ncol = 0, header_line = 0, line = 0;
+    int64_t cap = 0;
+    if (!buf || !col || !item)
+        st = NOMEM(err);
+    for (char *l = buf, *next; st == SIM_OK && l; l = next) {
+        line++;
+        next = strchr(l, '\n');
+        if (next)
+            *next++ = '\0';
+        size_t n = strlen(l);
+        if (n && l[n - 1] == '\r')
+            l[n - 1] = '\0';
+        const char *t = l;
+        while (isspace((unsigned char)*t))
+            t++;
+        if (!*t || *t == '#')
+            continue;
+        int nf = split_list(l, item, DESIGN_MAX_COLUMNS);
+        if (nf > DESIGN_MAX_COLUMNS) {
+            st = SIM_FAIL(err, SIM_EINPUT, where, line, NULL,
+                          "more than %d columns", DESIGN_MAX_COLUMNS);
+            break;
+        }
+        if (!header_line) { /* the header: the parameters */
+            header_line = line;
+            ncol = nf;
+            p->factors = calloc((size_t)nf, sizeof *p->factors);
+            if (!p->factors) {
+                st = NOMEM(err);
+                break;
+            }
+            for (int c = 0; c < nf && st == SIM_OK; c++) {
+                col[c] = -1;
+                if (!strcmp(item[c], "point"))
+                    continue;
+                int i;
+                if ((st = factor_param(item[c], where, line, &i, err)) != SIM_OK)
+                    break;
+                for (int j = 0; j < p->nfactors; j++)
+                    if (p->factors[j].param == i)
+                        st = SIM_FAIL(err, SIM_EINPUT, where, line, item[c],
+                                      "the column %s is there twice", item[c]);
+                swp_factor *f = &p->factors[p->nfactors];
+                f->param = i;
+                f->line = e->line;
+                f->scale = SWP_LINEAR;
+                snprintf(f->key, sizeof f->key, "%s", sim_param_table[i].key);
+                if (!(f->spec = dup_str(e->value)))
+                    st = NOMEM(err);
+                col[c] = p->nfactors++;
+            }
+            if (st == SIM_OK && p->nfactors == 0)
+                st = SIM_FAIL(err, SIM_EINPUT, where, line, NULL,
+                              "no parameter column (allowed: a header line naming the varied "
+                              "parameters, e.g. household.patience,pmc.margin)");
+            continue;
+        }
+        if (nf != ncol) {
+            st = SIM_FAIL(err, SIM_EINPUT, where, line, NULL,
+                          "%d values for %d columns (allowed: one value per column of line "
+                          "%d)",
+                          nf, ncol, header_line);
+            break;
+        }
+        int k = p->nfactors;
+        if (p->npoints == cap) {
+            cap = cap ? 2 * cap : 64;
+            double *v = cap <= SWP_MAX_RUNS ? realloc(p->values, (size_t)cap * (size_t)k * sizeof *v)
+                                            : NULL;
+            if (!v) {
+                st = cap > SWP_MAX_RUNS ? SIM_FAIL(err, SIM_EINPUT, where, line, NULL,
+                                                   "more than %lld points",
+                                                   (long long)SWP_MAX_RUNS)
+                                        : NOMEM(err);
+                break;
+            }
+            p->values = v;
+        }
+        for (int c = 0; c < ncol && st == SIM_OK; c++) {
+            if (col[c] < 0)
+                continue;
+            swp_factor *f = &p->factors[col[c]];
+            double v;
+            if (!item[c][0])
+                st = SIM_FAIL(err, SIM_EINPUT, where, line, f->key, "empty value");
+            else if ((st = sim_param_parse(f->param, item[c], &v, where, line, err)) == SIM_OK &&
+                     !isfinite(v))
+                st = SIM_FAIL(err, SIM_EINPUT, where, line, f->key,
+                              "'%s' is not a finite number", item[c]);
+            if (st != SIM_OK)
+                break;
+            p->values[p->npoints * k + col[c]] = v;
+            if (p->npoints == 0 || v < f->lo)
+                f->lo = v;
+            if (p->npoints == 0 || v > f->hi)
+                f->hi = v;
+        }
+        if (st == SIM_OK)
+            p->npoints++;
+    }
+    if (st == SIM_OK && p->npoints == 0)
+        st = SIM_FAIL(err, SIM_EINPUT, where, header_line ? header_line : 1, NULL,
+                      "the design file has no points (allowed: a header line, then one line "
+                      "per point)");
+    p->samples = p->npoints;
+    free(buf);
+    free(col);
+    free(item);
+    return st;
+}
+
+/* The parameter a factor varies (a [vary] key or a design file's column):
+ * known, and one a sweep may vary. */
+static sim_status factor_param(const char *key, const char *path, int line, int *param,
+                               sim_error *err)
+{
+    int i = sim_param_find(key);
+    if (i < 0) {
+        const char *sug = sim_param_suggest(key);
+        if (sug)
+            return SIM_FAIL(err, SIM_EINPUT, path, line, key,
+                            "unknown parameter '%s' (did you mean %s?)", key, sug);
+        return SIM_FAIL(err, SIM_EINPUT, path, line, key,
+                        "unknown parameter '%s' (allowed: a section.name of `troika params`)",
+                        key);
+    }
+    const sim_param_desc *d = &sim_param_table[i];
+    if (!strcmp(d->key, "run.seed") || !strcmp(d->key, "run.days"))
+        return SIM_FAIL(err, SIM_EINPUT, path, line, key,
+                        "%s cannot be varied (allowed: the top-level keys %s)", d->key,
+                        !strcmp(d->key, "run.seed") ? "seed and seeds" : "days");
+    if (d->flags & SIM_PF_UNIMPL)
+        return SIM_FAIL(err, SIM_EINPUT, path, line, key,
+                        "%s is declared but its mechanism is not built yet; only its "
+                        "default is accepted, so varying it would change nothing",
+                        d->key);
+    *param = i;
+    return SIM_OK;
+}
+
 /* Parse one [vary] line into f (a grid range without its own levels gets
  * the sweep's `levels` later). */
 static sim_status parse_factor(swp_factor *f, const entry *e, const char *path,
@@ -137,27 +313,10 @@ static sim_status parse_factor(swp_factor *f, const entry *e, const char *path,
     snprintf(f->key, sizeof f->key, "%s", e->key);
     if (!(f->spec = dup_str(e->value)))
         return NOMEM(err);
-    int i = sim_param_find(e->key);
-    if (i < 0) {
-        const char *sug = sim_param_suggest(e->key);
-        if (sug)
-            return SIM_FAIL(err, SIM_EINPUT, path, e->line, e->key,
-                            "unknown parameter '%s' (did you mean %s?)", e->key, sug);
-        return SIM_FAIL(err, SIM_EINPUT, path, e->line, e->key,
-                        "unknown parameter '%s' (allowed: a section.name of `troika params`)",
-                        e->key);
-    }
+    int i;
+    SIM_TRY(err, factor_param(e->key, path, e->line, &i, err));
     const sim_param_desc *d = &sim_param_table[i];
     f->param = i;
-    if (!strcmp(d->key, "run.seed") || !strcmp(d->key, "run.days"))
-        return SIM_FAIL(err, SIM_EINPUT, path, e->line, e->key,
-                        "%s cannot be varied (allowed: the top-level keys %s)", d->key,
-                        !strcmp(d->key, "run.seed") ? "seed and seeds" : "days");
-    if (d->flags & SIM_PF_UNIMPL)
-        return SIM_FAIL(err, SIM_EINPUT, path, e->line, e->key,
-                        "%s is declared but its mechanism is not built yet; only its "
-                        "default is accepted, so varying it would change nothing",
-                        d->key);
 
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", e->value);
@@ -335,7 +494,9 @@ void swp_run_scenario(const swp_sweep *s, int64_t run, scn_scenario *view)
 }
 
 /* identity = sweep text + resolved base + commit (see sweep.h) */
-static sim_status make_identity(swp_sweep *s, sim_error *err)
+/* design_text: the design file's text (NULL: none; the identity is then
+ * what it always was). */
+static sim_status make_identity(swp_sweep *s, const char *design_text, sim_error *err)
 {
     char *ini = scn_resolved_ini(&s->base);
     if (!ini)
@@ -343,14 +504,19 @@ static sim_status make_identity(swp_sweep *s, sim_error *err)
     const char *head1 = "; troika sweep identity 1\n; ---- troika commit: ";
     const char *head2 = "\n; ---- the sweep file:\n";
     const char *head3 = "\n; ---- the base scenario, resolved:\n";
+    const char *head4 = design_text ? "\n; ---- the design file:\n" : "";
+    if (!design_text)
+        design_text = "";
     size_t n = strlen(head1) + strlen(TROIKA_GIT_COMMIT) + strlen(head2) +
-               strlen(s->plan.text) + strlen(head3) + strlen(ini) + 1;
+               strlen(s->plan.text) + strlen(head3) + strlen(ini) + strlen(head4) +
+               strlen(design_text) + 1;
     char *id = malloc(n);
     if (!id) {
         free(ini);
         return NOMEM(err);
     }
-    snprintf(id, n, "%s%s%s%s%s%s", head1, TROIKA_GIT_COMMIT, head2, s->plan.text, head3, ini);
+    snprintf(id, n, "%s%s%s%s%s%s%s%s", head1, TROIKA_GIT_COMMIT, head2, s->plan.text, head3,
+             ini, head4, design_text);
     free(ini);
     s->plan.identity = id;
     s->plan.hash = swp_hash(id);
@@ -404,12 +570,12 @@ static sim_status parse_metrics(swp_plan *p, const char *value, int line, sim_er
 
 /* Top-level keys; returns the entry of `base` (or NULL) in *base_e. */
 static sim_status parse_top(swp_plan *p, const sim_ini *r, const entry **base_e, const entry **days_e,
-                            int64_t *levels, sim_error *err)
+                            const entry **file_e, int64_t *levels, sim_error *err)
 {
     const char *path = p->path;
     int have_design = 0, have_samples = 0, have_levels = 0, have_metrics = 0;
     int samples_line = 0, levels_line = 0;
-    *base_e = *days_e = NULL;
+    *base_e = *days_e = *file_e = NULL;
     *levels = 3;
     p->replicates = 1;
     p->seed = 1;
@@ -429,10 +595,14 @@ static sim_status parse_top(swp_plan *p, const sim_ini *r, const entry **base_e,
         } else if (!strcmp(e->key, "base")) {
             *base_e = e;
         } else if (!strcmp(e->key, "design")) {
-            int d = swp_design_parse(v);
-            if (d < 0)
+            int d = strncmp(v, "file:", 5) == 0 ? (int)SWP_FILE : swp_design_parse(v);
+            if (d < 0 || (d == SWP_FILE && !v[5]))
                 return SIM_FAIL(err, SIM_EINPUT, path, e->line, "design",
-                                "unknown design '%s' (allowed: grid, lhs, sobol, saltelli)", v);
+                                "unknown design '%s' (allowed: grid, lhs, sobol, saltelli, or "
+                                "file:POINTS.csv)",
+                                v);
+            if (d == SWP_FILE)
+                *file_e = e;
             p->design = (swp_design)d;
             have_design = 1;
         } else if (!strcmp(e->key, "samples")) {
@@ -485,7 +655,12 @@ static sim_status parse_top(swp_plan *p, const sim_ini *r, const entry **base_e,
                         "levels only apply to design = grid (this design is %s; its size is "
                         "samples)",
                         swp_design_name(p->design));
-    if (p->design != SWP_GRID && !have_samples)
+    if (p->design == SWP_FILE && (have_samples || have_levels))
+        return SIM_FAIL(err, SIM_EINPUT, path, have_samples ? samples_line : levels_line,
+                        have_samples ? "samples" : "levels",
+                        "the points come from the design file: no %s",
+                        have_samples ? "samples" : "levels");
+    if (p->design != SWP_GRID && p->design != SWP_FILE && !have_samples)
         return SIM_FAIL(err, SIM_EINPUT, path, 0, "samples",
                         "design %s needs samples = N (%s)", swp_design_name(p->design),
                         p->design == SWP_SALTELLI
@@ -535,9 +710,10 @@ static sim_status load(swp_sweep *s, const char *path, sim_error *err)
     if ((st = sim_ini_check(&r, err)) != SIM_OK)
         goto done;
 
-    const entry *base_e, *days_e;
+    const entry *base_e, *days_e, *file_e;
+    char *design_text = NULL; /* design = file:...: the CSV, part of the identity */
     int64_t levels;
-    if ((st = parse_top(p, &r, &base_e, &days_e, &levels, err)) != SIM_OK)
+    if ((st = parse_top(p, &r, &base_e, &days_e, &file_e, &levels, err)) != SIM_OK)
         goto done;
     if (!p->name) {
         const char *b = strrchr(path, '/');
@@ -597,38 +773,52 @@ static sim_status load(swp_sweep *s, const char *path, sim_error *err)
         goto done;
     p->days = s->base.params.run_days;
 
-    /* the factors */
-    for (int k = 0; k < r.nent; k++)
-        p->nfactors += !strcmp(r.ent[k].section, "vary");
-    p->factors = calloc((size_t)(p->nfactors ? p->nfactors : 1), sizeof *p->factors);
-    if (!p->factors) {
-        st = NOMEM(err);
-        goto done;
-    }
-    int nf = 0;
-    for (int k = 0; k < r.nent; k++) {
-        const entry *e = &r.ent[k];
-        if (strcmp(e->section, "vary") != 0)
-            continue;
-        swp_factor *f = &p->factors[nf++];
-        if ((st = parse_factor(f, e, path, p->design, err)) != SIM_OK)
-            goto done;
-        for (int j = 0; j < nf - 1; j++)
-            if (p->factors[j].param == f->param) {
-                st = SIM_FAIL(err, SIM_EINPUT, path, e->line, e->key,
-                              "%s is varied twice (first on line %d)", f->key,
-                              p->factors[j].line);
+    /* the factors: the [vary] lines, or the design file's columns */
+    if (file_e) {
+        for (int k = 0; k < r.nent; k++)
+            if (!strcmp(r.ent[k].section, "vary")) {
+                st = SIM_FAIL(err, SIM_EINPUT, path, r.ent[k].line, r.ent[k].key,
+                              "with design = %s the design file's columns are the varied "
+                              "parameters (allowed: no [vary] section)",
+                              file_e->value);
                 goto done;
             }
-        if (p->design == SWP_GRID && f->scale != SWP_LIST && f->levels == 0)
-            f->levels = levels;
+        if ((st = load_design_file(p, file_e, &design_text, err)) != SIM_OK)
+            goto done;
+    } else {
+        for (int k = 0; k < r.nent; k++)
+            p->nfactors += !strcmp(r.ent[k].section, "vary");
+        p->factors = calloc((size_t)(p->nfactors ? p->nfactors : 1), sizeof *p->factors);
+        if (!p->factors) {
+            st = NOMEM(err);
+            goto done;
+        }
+        int nf = 0;
+        for (int k = 0; k < r.nent; k++) {
+            const entry *e = &r.ent[k];
+            if (strcmp(e->section, "vary") != 0)
+                continue;
+            swp_factor *f = &p->factors[nf++];
+            if ((st = parse_factor(f, e, path, p->design, err)) != SIM_OK)
+                goto done;
+            for (int j = 0; j < nf - 1; j++)
+                if (p->factors[j].param == f->param) {
+                    st = SIM_FAIL(err, SIM_EINPUT, path, e->line, e->key,
+                                  "%s is varied twice (first on line %d)", f->key,
+                                  p->factors[j].line);
+                    goto done;
+                }
+            if (p->design == SWP_GRID && f->scale != SWP_LIST && f->levels == 0)
+                f->levels = levels;
+        }
     }
     if ((st = swp_plan_expand(p, err)) != SIM_OK)
         goto done;
     if ((st = check_points(s, err)) != SIM_OK)
         goto done;
-    st = make_identity(s, err);
+    st = make_identity(s, design_text, err);
 done:
+    free(design_text);
     sim_ini_free(&r);
     if (st != SIM_OK)
         sim_error_push(err, __FILE__, __LINE__, __func__);

@@ -13,16 +13,10 @@
 #include "ctx.h"
 #include "hold.h"
 #include "metrics.h"
+#include "progress.h"
 #include "runner.h"
 
 #define NOMEM(err) SIM_FAIL((err), SIM_ENOMEM, NULL, 0, NULL, "out of memory")
-
-double swx_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* ---- one run ------------------------------------------------------------------ */
 
@@ -127,7 +121,7 @@ sim_status swx_prepare(swx_job *job, const swp_sweep *s, const char *out, const 
     job->s = s;
     job->out = out;
     job->o = *o;
-    job->t0 = job->last_progress = swx_now();
+    prg_start(&job->meter, o->quiet ? NULL : o->log, "sweep", "runs", 0, 0);
     if (!out || !out[0])
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "an output file is required (-o FILE.h5)");
     size_t n = strlen(out) + 8;
@@ -179,24 +173,12 @@ sim_status swx_prepare(swx_job *job, const swp_sweep *s, const char *out, const 
 
 void swx_progress(swx_job *job, int final)
 {
-    const swx_opts *o = &job->o;
-    if (o->quiet || !o->log)
-        return;
-    double t = swx_now();
-    double gap = o->progress_tty ? 0.25 : 30.0;
-    if (!final && t - job->last_progress < gap)
-        return;
-    job->last_progress = t;
-    int64_t done = job->resumed + job->finished;
-    double el = t - job->t0;
-    double rate = el > 0 ? (double)job->finished / el : 0.0;
-    double left = rate > 0 ? (double)(job->nshard - done) / rate : 0.0;
-    fprintf(o->log, "%s  runs %lld/%lld  %.2f runs/s  %.0f s elapsed  %.0f s left%s",
-            o->progress_tty ? "\r" : "", (long long)done, (long long)job->nshard, rate, el,
-            left, o->progress_tty ? "   " : "\n");
-    if (final && o->progress_tty)
-        fputc('\n', o->log);
-    fflush(o->log);
+    job->meter.total = job->nshard;
+    job->meter.base = job->resumed;
+    if (final)
+        prg_end(&job->meter, job->resumed + job->finished);
+    else
+        prg_step(&job->meter, job->resumed + job->finished);
 }
 
 /* ---- threads -------------------------------------------------------------------------- */

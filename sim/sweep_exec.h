@@ -32,6 +32,7 @@
 #include "sweep.h"
 #include "sweep_store.h"
 #include "err.h"
+#include "progress.h"
 
 typedef struct {
     int threads;           /* runs at once (threads mode); threads per run (MPI) */
@@ -39,7 +40,6 @@ typedef struct {
     int force;             /* overwrite an existing output */
     int restart;           /* discard the finished runs of the parts folder */
     int quiet;             /* no summary and no progress */
-    int progress_tty;      /* progress rewritten in place (stderr is a terminal) */
     FILE *log;             /* progress and notes (stderr) */
     volatile sig_atomic_t *stop; /* non-zero: stop soon (signals) */
     const char *command_line;
@@ -58,7 +58,7 @@ typedef struct {
     int64_t resumed;      /* of them, finished before this start */
     int64_t finished;     /* finished during this start */
     int complete;         /* the output already holds the whole shard */
-    double t0, last_progress;
+    prg_meter meter;      /* progress (sim/progress.h) */
 } swx_job;
 
 static inline int swx_in_shard(const swx_opts *o, int64_t run)
@@ -92,7 +92,5 @@ void swx_job_free(swx_job *job);
 sim_status swx_merge(const char *const *inputs, int n, const char *out, int force,
                      int allow_incomplete, const sws_prov *pv, FILE *log, sim_error *err);
 
-/* Seconds on a monotonic clock. */
-double swx_now(void);
 
 #endif

@@ -80,6 +80,8 @@ sim_status swm_worker(const swp_sweep *s, const swx_opts *o, int *skip, sim_erro
 #include <pthread.h>
 #include <time.h>
 
+#include "progress.h"
+
 enum {
     TAG_REQ = 11,    /* worker -> master: int64 {run or -1, status, length} */
     TAG_DATA = 12,   /* worker -> master: the run's series (doubles) */
@@ -197,7 +199,7 @@ static void send_run(master *m, int k, int64_t run)
     } else {
         m->w[k].state = W_BUSY;
         m->w[k].run = run;
-        m->w[k].seen = swx_now();
+        m->w[k].seen = prg_now();
     }
 }
 
@@ -247,14 +249,14 @@ static int recv_or_lose(master *m, int k, void *buf, int n, MPI_Datatype t, int 
     MPI_Request rq;
     if (MPI_Irecv(buf, n, t, k, tag, MPI_COMM_WORLD, &rq) != MPI_SUCCESS)
         return -1;
-    double t0 = swx_now(), timeout = m->job->o.worker_timeout;
+    double t0 = prg_now(), timeout = m->job->o.worker_timeout;
     for (;;) {
         int done = 0;
         if (MPI_Test(&rq, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
             return -1;
         if (done)
             return 0;
-        if (timeout > 0 && swx_now() - t0 > timeout) {
+        if (timeout > 0 && prg_now() - t0 > timeout) {
             MPI_Cancel(&rq);
             MPI_Request_free(&rq);
             return -1;
@@ -284,7 +286,7 @@ static void on_request(master *m, int k, sim_error *err)
     MPI_Recv(hdr, 3, MPI_INT64_T, k, TAG_REQ, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     int64_t run = hdr[0], len = hdr[2];
     sim_status st = (sim_status)hdr[1];
-    m->w[k].seen = swx_now();
+    m->w[k].seen = prg_now();
     if (run >= 0 && (len < 0 || len > INT32_MAX || run >= p->nruns ||
                      (st == SIM_OK && len != (int64_t)p->nmetrics * p->days))) {
         sim_error e;
@@ -347,7 +349,7 @@ static void check_lost(master *m, double timeout)
 {
     if (timeout <= 0)
         return;
-    double t = swx_now();
+    double t = prg_now();
     for (int k = 1; k < m->size; k++) {
         wslot *w = &m->w[k];
         if (w->state != W_BUSY || t - w->seen <= timeout)
@@ -381,7 +383,7 @@ sim_status swm_master(swx_job *job, int size, int *lost, sim_error *err)
         free(m.cmp);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
     }
-    double t0 = swx_now();
+    double t0 = prg_now();
     for (int k = 1; k < size; k++) {
         m.w[k].state = W_NEW;
         m.w[k].seen = t0;
@@ -411,7 +413,7 @@ sim_status swm_master(swx_job *job, int size, int *lost, sim_error *err)
         if (ms.MPI_TAG == TAG_HB) {
             int one;
             MPI_Recv(&one, 1, MPI_INT, k, TAG_HB, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-            m.w[k].seen = swx_now();
+            m.w[k].seen = prg_now();
             if (m.w[k].state == W_LOST) {
                 m.w[k].state = W_BUSY; /* only slow: its result will be checked */
                 if (m.log)
@@ -517,13 +519,13 @@ sim_status swm_worker(const swp_sweep *s, const swx_opts *o, int *skip, sim_erro
         if (pthread_create(&th, NULL, task_main, &t) != 0) {
             t.st = SIM_FAIL(&t.err, SIM_ENOMEM, NULL, 0, NULL, "cannot start a thread");
         } else {
-            double last = swx_now();
+            double last = prg_now();
             while (!__atomic_load_n(&t.finished, __ATOMIC_ACQUIRE)) {
                 nap(20 * SWM_POLL_NS);
-                if (swx_now() - last >= SWM_HEARTBEAT) {
+                if (prg_now() - last >= SWM_HEARTBEAT) {
                     int one = 1;
                     MPI_Send(&one, 1, MPI_INT, 0, TAG_HB, MPI_COMM_WORLD);
-                    last = swx_now();
+                    last = prg_now();
                 }
             }
             pthread_join(th, NULL);

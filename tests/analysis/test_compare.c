@@ -86,7 +86,6 @@ static void opts_init(ana_compare_opts *o, const scn_scenario *scen, int nscen,
     o->replicates = REPS;
     o->tolerance = ANA_AUTO_TOLERANCE;
     o->max_replicates = ANA_AUTO_MAX;
-    o->win_from = o->win_to = -1;
     o->seed_base = 7;
     o->threads = threads;
     o->metrics = fx.met;
@@ -175,17 +174,6 @@ static void options(void **state)
     (void)state;
     sim_error err;
     sim_error_clear(&err);
-    int64_t a, b;
-    assert_int_equal(ana_window_parse("1460:1825", &a, &b, &err), SIM_OK);
-    assert_true(a == 1460 && b == 1825);
-    assert_int_equal(ana_window_parse(":365", &a, &b, &err), SIM_OK);
-    assert_true(a == -1 && b == 365);
-    assert_int_equal(ana_window_parse("30:", &a, &b, &err), SIM_OK);
-    assert_true(a == 30 && b == -1);
-    assert_int_equal(ana_window_parse("abc", &a, &b, &err), SIM_EINPUT);
-    assert_int_equal(ana_window_parse("1:2:3", &a, &b, &err), SIM_EINPUT);
-    assert_int_equal(ana_window_parse("-5:10", &a, &b, &err), SIM_EINPUT);
-
     int idx[8], n = 0;
     assert_int_equal(ana_metrics_parse("complaints_new,fee_collection_rate", idx, 8, &n, &err),
                      SIM_OK);
@@ -533,18 +521,18 @@ static void bad_scenarios(void **state)
         scn_free(&sc[1]);
     }
     opts_init(&o, fx.scen, 2, out, 1);
-    o.win_from = 50;
-    o.win_to = 61;
+    assert_int_equal(ana_window_parse("50:61", &o.window, "--window", &err), SIM_OK);
     assert_int_equal(ana_compare_check(&o, &a, &b, &err), SIM_EINPUT);
     assert_string_equal(err.key, "--window");
-    o.win_from = 40;
-    o.win_to = 40;
+    assert_int_equal(ana_window_parse("40:40", &o.window, "--window", &err), SIM_OK);
     assert_int_equal(ana_compare_check(&o, &a, &b, &err), SIM_EINPUT);
-    o.win_from = 10;
-    o.win_to = -1;
+    assert_int_equal(ana_window_parse("10:", &o.window, "--window", &err), SIM_OK);
     assert_int_equal(ana_compare_check(&o, &a, &b, &err), SIM_OK);
     assert_true(a == 10 && b == DAYS);
-    o.win_from = o.win_to = -1;
+    assert_int_equal(ana_window_parse("-20:", &o.window, "--window", &err), SIM_OK);
+    assert_int_equal(ana_compare_check(&o, &a, &b, &err), SIM_OK);
+    assert_true(a == DAYS - 20 && b == DAYS);
+    memset(&o.window, 0, sizeof o.window);
     o.replicates = 1;
     assert_int_equal(ana_compare_check(&o, &a, &b, &err), SIM_EINPUT);
     o.replicates = REPS;
