@@ -23,6 +23,7 @@
 #include <gsl/gsl_version.h>
 #include <hdf5.h>
 
+#include "afile.h"
 #include "metrics.h"
 #include "h5err.h"
 #include "hold.h"
@@ -99,21 +100,6 @@ static char *path_join(const char *dir, const char *name)
     if (s)
         snprintf(s, n, "%s/%s", dir, name);
     return s;
-}
-
-/* fsync a file or folder by name (folders that cannot be synced are fine). */
-static int sync_path(const char *path, int dir)
-{
-    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    if (rc != 0 && dir && (errno == EINVAL || errno == ENOTSUP))
-        rc = 0;
-    int e = errno;
-    close(fd);
-    errno = e;
-    return rc;
 }
 
 /* ---- small HDF5 writers (return < 0 on failure, close what they open) ---- */
@@ -317,73 +303,6 @@ static herr_t read_num(hid_t loc, const char *name, hid_t mtype, int rank, hsize
     return read_all(loc, name, mtype, out);
 }
 
-/* ---- a temporary file next to its final name -------------------------------------- */
-
-/* Claim ".BASE.tmp-PID-N" in the folder of `path` with O_EXCL. */
-static sim_status claim_temp(const char *path, char **tmp, sim_error *err)
-{
-    const char *where = path;
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    int plen = slash ? (int)(slash - path) + 1 : 0;
-    size_t n = strlen(path) + 64;
-    *tmp = malloc(n);
-    if (!*tmp)
-        return NOMEM(err, path);
-    for (unsigned k = 0; k < SWS_TMP_TRIES; k++) {
-        snprintf(*tmp, n, "%.*s.%s.tmp-%ld-%u", plen, path, base, (long)getpid(), k);
-        int fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && errno == EEXIST)
-            continue;
-        if (fd < 0) {
-            sim_status s = SYS_FAIL("cannot create the temporary file", *tmp);
-            free(*tmp);
-            *tmp = NULL;
-            return s;
-        }
-        close(fd);
-        return SIM_OK;
-    }
-    free(*tmp);
-    *tmp = NULL;
-    return SIM_FAIL(err, SIM_EIO, path, 0, NULL, "no free temporary name next to %s", path);
-}
-
-/* fsync tmp, rename it to path (unless path appeared and !force), fsync the
- * folder.  On failure tmp is removed. */
-static sim_status commit_temp(const char *tmp, const char *path, int force, sim_error *err)
-{
-    const char *where = path;
-    struct stat st;
-    if (sync_path(tmp, 0) != 0) {
-        sim_status s = SYS_FAIL("fsync of", tmp);
-        unlink(tmp);
-        return s;
-    }
-    if (!force && lstat(path, &st) == 0) {
-        unlink(tmp);
-        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o",
-                        "%s appeared while the sweep was writing; use --force to overwrite",
-                        path);
-    }
-    if (rename(tmp, path) != 0) {
-        sim_status s = SYS_FAIL("cannot rename the temporary file to", path);
-        unlink(tmp);
-        return s;
-    }
-    const char *slash = strrchr(path, '/');
-    char dir[4096];
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    if (sync_path(dir, 1) != 0)
-        return SYS_FAIL("fsync of the folder", dir);
-    return SIM_OK;
-}
-
 /* ---- the parts folder ------------------------------------------------------------ */
 
 struct sws_parts {
@@ -392,7 +311,6 @@ struct sws_parts {
     int lock_fd;
     uint8_t *done;
     int64_t ndone;
-    unsigned long counter; /* temporary names, under the critical section */
 };
 
 const uint8_t *sws_parts_done(const sws_parts *pp)
@@ -525,30 +443,10 @@ static char *slurp(const char *path)
     return buf;
 }
 
-/* Write a small text file atomically (temporary, fsync, rename, folder). */
+/* Write a small text file atomically (core/afile; replaces an older one). */
 static sim_status write_text(const char *path, const char *text, sim_error *err)
 {
-    const char *where = path;
-    char *tmp = NULL;
-    SIM_TRY(err, claim_temp(path, &tmp, err));
-    sim_status s = SIM_OK;
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        s = SYS_FAIL("cannot write", tmp);
-        unlink(tmp);
-    } else {
-        size_t n = strlen(text);
-        int bad = fwrite(text, 1, n, f) != n;
-        bad |= fclose(f) != 0;
-        if (bad) {
-            s = SYS_FAIL("cannot write", tmp);
-            unlink(tmp);
-        } else {
-            s = commit_temp(tmp, path, 1, err);
-        }
-    }
-    free(tmp);
-    return s;
+    return ana_afile_write_all(path, 1, "-o", text, strlen(text), err);
 }
 
 /* Check one part: readable, same identity, run `run`, right shape. */
@@ -691,6 +589,16 @@ sim_status sws_parts_open(sws_parts **out, const char *dir, const swp_plan *p, i
         s = NOMEM(err, dir);
         goto fail;
     }
+    struct stat st;
+    /* a link is never followed: the sweep removes files in this folder */
+    if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {
+        s = SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o",
+                     "%s is a symbolic link; the sweep keeps and removes its finished runs "
+                     "there and does not follow links (remove the link or write to another "
+                     "-o)",
+                     dir);
+        goto fail;
+    }
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         s = SYS_FAIL("cannot create the folder", dir);
         if (errno == ENOENT || errno == EACCES || errno == EROFS)
@@ -698,8 +606,7 @@ sim_status sws_parts_open(sws_parts **out, const char *dir, const swp_plan *p, i
                          strerror(errno));
         goto fail;
     }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         s = SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o",
                      "%s exists and is not a folder; the sweep keeps its finished runs there "
                      "(move it away)",
@@ -817,8 +724,7 @@ fail:
 sim_status sws_parts_put(sws_parts *pp, int64_t run, const double *values, sim_error *err)
 {
     const swp_plan *p = pp->p;
-    char fin[4200], tmp[4300];
-    const char *where = fin;
+    char fin[4200];
     part_name(pp, run, fin, sizeof fin);
     for (int64_t i = 0; i < (int64_t)p->nmetrics * p->days; i++)
         if (!isfinite(values[i]))
@@ -826,31 +732,20 @@ sim_status sws_parts_put(sws_parts *pp, int64_t run, const double *values, sim_e
                             "run %lld: metric %s is not finite on day %lld",
                             (long long)run, p->metrics[i / p->days],
                             (long long)(i % p->days));
-    unsigned long n;
-#pragma omp critical(troika_sweep_counter)
-    n = pp->counter++;
-    snprintf(tmp, sizeof tmp, "%s/.run-%08lld.h5.tmp-%ld-%lu", pp->dir, (long long)run,
-             (long)getpid(), n);
-    sim_status s;
-#pragma omp critical(troika_hdf5)
-    s = write_part(pp, tmp, run, values, err);
+    ana_afile *af = NULL;
+    sim_status s = ana_afile_open_kept(&af, fin, 1, "-o", err);
     if (s != SIM_OK) {
-        unlink(tmp);
         sim_error_push(err, __FILE__, __LINE__, __func__);
         return s;
     }
-    if (sync_path(tmp, 0) != 0) {
-        s = SYS_FAIL("fsync of", tmp);
-        unlink(tmp);
+#pragma omp critical(troika_hdf5)
+    s = write_part(pp, ana_afile_temp(af), run, values, err);
+    if (s != SIM_OK) {
+        ana_afile_abort(af);
+        sim_error_push(err, __FILE__, __LINE__, __func__);
         return s;
     }
-    if (rename(tmp, fin) != 0) {
-        s = SYS_FAIL("cannot rename to", fin);
-        unlink(tmp);
-        return s;
-    }
-    if (sync_path(pp->dir, 1) != 0)
-        return SYS_FAIL("fsync of the folder", pp->dir);
+    SIM_TRY(err, ana_afile_commit(af, err));
 #pragma omp critical(troika_sweep_counter)
     {
         if (!pp->done[run])
@@ -1116,19 +1011,15 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
 {
     const char *where = path;
     sim_status s = SIM_OK;
-    char *tmp = NULL;
+    ana_afile *af = NULL;
     hid_t fcpl = H5I_INVALID_HID, file = H5I_INVALID_HID, g = H5I_INVALID_HID;
     hid_t dcpl = H5I_INVALID_HID, msp = H5I_INVALID_HID, fsp = H5I_INVALID_HID;
     hid_t *ds = NULL;
     double *block = NULL;
     h5_types t;
     t.str = t.gcpl = t.dcpl = H5I_INVALID_HID;
-    struct stat st;
     (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    if (!force && lstat(path, &st) == 0)
-        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "%s exists; use --force to overwrite",
-                        path);
-    SIM_TRY(err, claim_temp(path, &tmp, err));
+    SIM_TRY(err, ana_afile_open(&af, path, force, "-o", err));
     int nm = p->nmetrics;
     int64_t C = sws_chunk_rows(p), days = p->days;
     ds = malloc((size_t)nm * sizeof *ds);
@@ -1142,7 +1033,8 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(types_open(&t), "HDF5 types");
     H5C(fcpl = H5Pcreate(H5P_FILE_CREATE), "file properties");
     H5C(H5Pset_obj_track_times(fcpl, 0), "file properties");
-    H5C(file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), "creating the file");
+    H5C(file = H5Fcreate(ana_afile_temp(af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
+        "creating the file");
 
     /* provenance (root attributes: information, not results) */
     unsigned maj = 0, min = 0, rel = 0;
@@ -1218,9 +1110,8 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing the file");
     H5C(H5Fclose(file), "closing the file");
     file = H5I_INVALID_HID;
-    s = commit_temp(tmp, path, force, err);
-    free(tmp);
-    tmp = NULL;
+    s = ana_afile_commit(af, err);
+    af = NULL;
 fail:
     if (ds)
         for (int m = 0; m < nm; m++)
@@ -1232,10 +1123,7 @@ fail:
     close_id(&file, H5Fclose);
     close_id(&fcpl, H5Pclose);
     types_close(&t);
-    if (tmp) {
-        unlink(tmp);
-        free(tmp);
-    }
+    ana_afile_abort(af);
     free(ds);
     free(block);
     return s;

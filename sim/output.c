@@ -18,8 +18,8 @@
  * (hdf5r, rhdf5) and HDF5 >= 1.8 reader opens.  Strings are variable-length
  * UTF-8 (h5py returns str for attributes; datasets need .asstr()).
  *
- * No globals: the temporary-name counter is a local loop that skips names in
- * use.  HDF5's own error printing is switched off (process-wide, HDF5's
+ * No globals: the temporary file, its name and its commit belong to
+ * core/afile (one protocol for every result file).  HDF5's own error printing is switched off (process-wide, HDF5's
  * state); details of HDF5 failures are taken from its error stack.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -27,19 +27,17 @@
 #include "output.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 #include <unistd.h>
 
 #include <gsl/gsl_version.h>
 #include <hdf5.h>
 
+#include "afile.h"
 #include "metrics.h"
 #include "troika_version.h"
 
@@ -51,7 +49,6 @@
  * thirds of the time (1.05 s against 1.52 s), and writing must stay under
  * 5% of a run (docs/PERFORMANCE.md) */
 #define OUT_DEFLATE_LEVEL 1
-#define OUT_TMP_TRIES 1000
 
 struct sim_output {
     hid_t file;     /* the temporary file, H5I_INVALID_HID once closed */
@@ -59,11 +56,8 @@ struct sim_output {
     hid_t gcpl;     /* group creation: no time tracking */
     hid_t dcpl;     /* dataset creation (contiguous): no time tracking */
     char *path;     /* the requested name */
-    char *dir;      /* its folder ("." when none was given) */
-    char *tmp;      /* the temporary file */
-    int force;
+    ana_afile *af;  /* the temporary file and its commit (core/afile) */
     int plain;      /* out_open_plain: the caller defines the layout */
-    int claimed;    /* tmp was created by us (and must be removed) */
     int have_prov, have_city, have_comp, have_sub;
     int64_t days;   /* from provenance or /city; -1 while unknown */
     sim_status status; /* first failure (sticky) */
@@ -262,15 +256,6 @@ fail:
     return s;
 }
 
-static sim_status sys_fail(const sim_output *o, sim_error *err, int src_line,
-                           const char *func, const char *what, const char *name, int e)
-{
-    return sim_error_set(err, SIM_EIO, o->path, 0, NULL, __FILE__, src_line, func,
-                         "%s %s failed: %s", what, name, strerror(e));
-}
-
-#define SYS_FAIL(what, name) sys_fail(o, err, __LINE__, __func__, (what), (name), errno)
-
 /* ---- opening ------------------------------------------------------------- */
 
 /* Raise SIM_EINPUT about the -o path. */
@@ -320,8 +305,6 @@ static void out_free(sim_output *o)
     if (!o)
         return;
     free(o->path);
-    free(o->dir);
-    free(o->tmp);
     free(o);
 }
 
@@ -335,7 +318,6 @@ sim_status out_open(sim_output **out, const char *path, int force, sim_error *er
     sim_status s = SIM_OK;
     sim_output *o = NULL;
     hid_t fcpl = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
-    char *prefix = NULL;
     if (!out)
         return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "out_open: no result pointer");
     *out = NULL;
@@ -349,84 +331,14 @@ sim_status out_open(sim_output **out, const char *path, int force, sim_error *er
     if (!o)
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
     o->file = o->t_str = o->gcpl = o->dcpl = H5I_INVALID_HID;
-    o->force = force != 0;
     o->days = -1;
     o->path = dup_str(path);
     if (!o->path) {
         s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
         goto fail;
     }
-
-    /* split into folder and base name */
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    size_t plen = slash ? (size_t)(slash - path) + 1 : 0; /* prefix incl. '/' */
-    prefix = malloc(plen + 1);
-    o->dir = malloc(plen + 2);
-    if (!prefix || !o->dir) {
-        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
-        goto fail;
-    }
-    memcpy(prefix, path, plen);
-    prefix[plen] = '\0';
-    if (!slash)
-        snprintf(o->dir, plen + 2, ".");
-    else if (plen == 1)
-        snprintf(o->dir, plen + 2, "/");
-    else
-        snprintf(o->dir, plen + 2, "%.*s", (int)(plen - 1), path);
-
-    struct stat st;
-    if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            s = INPUT_FAIL("%s is a directory; give a file name, e.g. %s/result.h5",
-                           path, path);
-            goto fail;
-        }
-        if (!force) {
-            s = INPUT_FAIL("%s exists; use --force to overwrite", path);
-            goto fail;
-        }
-        if (!S_ISREG(st.st_mode)) {
-            s = INPUT_FAIL("%s exists and is not a regular file; refusing to replace it",
-                           path);
-            goto fail;
-        }
-    } else if (errno == ENOENT && lstat(path, &st) == 0) {
-        /* found at the end, the run's time lost: refused now */
-        s = INPUT_FAIL("%s is a symbolic link to a missing file; remove the link or name "
-                       "another file",
-                       path);
-        goto fail;
-    } else if (errno != ENOENT && errno != ENOTDIR) {
-        char m[256];
-        snprintf(m, sizeof m, "%s", strerror(errno));
-        s = INPUT_FAIL("cannot check %s: %s", path, m);
-        goto fail;
-    }
-    if (!base[0]) {
-        s = INPUT_FAIL("%s names a folder; give a file name, e.g. %sresult.h5", path, path);
-        goto fail;
-    }
-    if (stat(o->dir, &st) != 0) {
-        if (errno == ENOENT) {
-            s = INPUT_FAIL("folder %s does not exist (create it first, or choose "
-                           "another path than %s)", o->dir, path);
-        } else {
-            char m[256];
-            snprintf(m, sizeof m, "%s", strerror(errno));
-            s = INPUT_FAIL("cannot use folder %s: %s", o->dir, m);
-        }
-        goto fail;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        s = INPUT_FAIL("%s is not a folder (in %s)", o->dir, path);
-        goto fail;
-    }
-    if (access(o->dir, W_OK | X_OK) != 0) {
-        s = INPUT_FAIL("folder %s is not writable (for %s)", o->dir, path);
-        goto fail;
-    }
+    /* the path checks and the temporary file: core/afile */
+    CALL(ana_afile_open(&o->af, path, force, "-o", err));
 
     /* property lists and the string type */
     H5CHK(fcpl = H5Pcreate(H5P_FILE_CREATE), "file creation properties");
@@ -441,63 +353,22 @@ sim_status out_open(sim_output **out, const char *path, int force, sim_error *er
     H5CHK(H5Tset_size(o->t_str, H5T_VARIABLE), "string type");
     H5CHK(H5Tset_cset(o->t_str, H5T_CSET_UTF8), "string type");
 
-    /* the temporary file: ".<base>.tmp-<pid>-<n>", the first n not in use */
-    size_t tlen = plen + strlen(base) + 64;
-    o->tmp = malloc(tlen);
-    if (!o->tmp) {
-        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
-        goto fail;
-    }
-    for (unsigned n = 0;; n++) {
-        if (n >= OUT_TMP_TRIES) {
-            s = SIM_FAIL(err, SIM_EIO, path, 0, NULL,
-                         "cannot find a free temporary name in %s (%u tried)", o->dir, n);
-            goto fail;
-        }
-        snprintf(o->tmp, tlen, "%s.%s.tmp-%ld-%u", prefix, base, (long)getpid(), n);
-        /* claim the name exclusively, so that what we remove on failure is
-         * always ours (a failed H5Fcreate(H5F_ACC_EXCL) may leave a file
-         * that cannot be told apart from another writer's) */
-        int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && errno == EEXIST)
-            continue;
-        if (fd < 0) {
-            int e = errno;
-            char m[256];
-            snprintf(m, sizeof m, "%s", strerror(e));
-            if (e == EACCES || e == EPERM || e == EROFS)
-                s = INPUT_FAIL("folder %s is not writable: %s", o->dir, m);
-            else
-                s = SIM_FAIL(err, SIM_EIO, path, 0, "-o",
-                             "cannot create the temporary file %s: %s", o->tmp, m);
-            goto fail;
-        }
-        o->claimed = 1;
-        if (close(fd) != 0) {
-            s = SYS_FAIL("closing", o->tmp);
-            goto fail;
-        }
-        break;
-    }
-    /* the (empty) file is ours: HDF5 may truncate it */
-    H5CHK(o->file = H5Fcreate(o->tmp, H5F_ACC_TRUNC, fcpl, fapl),
+    /* the (empty) temporary file is ours: HDF5 may truncate it */
+    H5CHK(o->file = H5Fcreate(ana_afile_temp(o->af), H5F_ACC_TRUNC, fcpl, fapl),
           "creating the temporary file");
     H5CHK(H5Pclose(fcpl), "file creation properties");
     fcpl = H5I_INVALID_HID;
     H5CHK(H5Pclose(fapl), "file access properties");
     fapl = H5I_INVALID_HID;
-    free(prefix);
     *out = o;
     return SIM_OK;
 
 fail:
     close_id(&fcpl, H5Pclose);
     close_id(&fapl, H5Pclose);
-    free(prefix);
     if (o) {
         (void)close_all(o);
-        if (o->claimed)
-            (void)unlink(o->tmp);
+        ana_afile_abort(o->af);
         out_free(o);
     }
     return s;
@@ -639,7 +510,7 @@ sim_status out_put_attr_u64(sim_output *o, const char *obj, const char *name, ui
 
 const char *out_temp_path(const sim_output *o)
 {
-    return o ? o->tmp : NULL;
+    return o ? ana_afile_temp(o->af) : NULL;
 }
 
 /* ---- provenance and /parameters ------------------------------------------ */
@@ -1227,7 +1098,6 @@ sim_status out_commit(sim_output *o, sim_error *err)
     if (!o)
         return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "out_commit: no output");
     sim_status s = SIM_OK;
-    int renamed = 0, fd = -1;
     if (o->status != SIM_OK) {
         s = replay(o, err);
         goto fail;
@@ -1246,52 +1116,14 @@ sim_status out_commit(sim_output *o, sim_error *err)
         s = h5_fail(o, err, __LINE__, __func__, "closing the file");
         goto fail;
     }
-    fd = open(o->tmp, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        s = SYS_FAIL("opening", o->tmp);
-        goto fail;
-    }
-    if (fsync(fd) != 0) {
-        s = SYS_FAIL("fsync of", o->tmp);
-        goto fail;
-    }
-    int rc = close(fd);
-    fd = -1;
-    if (rc != 0) {
-        s = SYS_FAIL("closing", o->tmp);
-        goto fail;
-    }
-    struct stat st;
-    if (!o->force && lstat(o->path, &st) == 0) {
-        s = sim_error_set(err, SIM_EINPUT, NULL, 0, "-o", __FILE__, __LINE__, __func__,
-                          "%s appeared while the run was writing; use --force to "
-                          "overwrite",
-                          o->path);
-        goto fail;
-    }
-    if (rename(o->tmp, o->path) != 0) {
-        s = SYS_FAIL("renaming the temporary file to", o->path);
-        goto fail;
-    }
-    renamed = 1;
-    /* make the new name durable; some file systems cannot fsync a folder */
-    fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-        s = SYS_FAIL("opening the folder", o->dir);
-        goto fail;
-    }
-    if (fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP) {
-        s = SYS_FAIL("fsync of the folder", o->dir);
-        goto fail;
-    }
+    /* fsync, rename, fsync the folder (frees af, removes it on failure) */
+    s = ana_afile_commit(o->af, err);
+    o->af = NULL;
+    out_free(o);
+    return s;
 fail:
-    if (fd >= 0)
-        (void)close(fd);
-    if (!renamed) {
-        (void)close_all(o);
-        if (o->tmp)
-            (void)unlink(o->tmp);
-    }
+    (void)close_all(o);
+    ana_afile_abort(o->af);
     out_free(o);
     return s;
 }
@@ -1301,7 +1133,6 @@ void out_abort(sim_output *o)
     if (!o)
         return;
     (void)close_all(o);
-    if (o->tmp)
-        (void)unlink(o->tmp);
+    ana_afile_abort(o->af);
     out_free(o);
 }
