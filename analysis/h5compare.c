@@ -28,7 +28,7 @@
 
 #include "afile.h"
 #include "metrics.h"
-#include "h5err.h"
+#include "h5.h"
 #include "troika_version.h"
 
 #define CMP_DEFLATE_LEVEL 4
@@ -51,16 +51,6 @@ static char *dup_str(const char *s)
     if (d)
         memcpy(d, s ? s : "", n);
     return d;
-}
-
-static int filter_ok(H5Z_filter_t f)
-{
-    unsigned cfg = 0;
-    if (H5Zfilter_avail(f) <= 0)
-        return 0;
-    if (H5Zget_filter_info(f, &cfg) < 0)
-        return 0;
-    return (cfg & H5Z_FILTER_CONFIG_ENCODE_ENABLED) != 0;
 }
 
 /* ==== writing ================================================================== */
@@ -137,18 +127,19 @@ static sim_status w_f64(ana_cmpw *w, hid_t loc, const char *name, double v, sim_
     return w_attr(w, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v, err);
 }
 
-/* A contiguous dataset of `rank` dims, written whole, with a description. */
+/* A dataset of `rank` dims (checksummed), written whole, with a description. */
 static sim_status w_dset(ana_cmpw *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
                          int rank, const hsize_t *dims, const void *data, const char *doc,
                          sim_error *err)
 {
     sim_status s = SIM_OK;
-    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
     hsize_t count = 1;
     for (int k = 0; k < rank; k++)
         count *= dims[k];
     H5CHK(sp = H5Screate_simple(rank, dims, NULL), name);
-    H5CHK(d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, w->dcpl, H5P_DEFAULT), name);
+    H5CHK(dcpl = h5l_dcpl(sp, ftype), name);
+    H5CHK(d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), name);
     if (count > 0)
         H5CHK(H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), name);
     if (doc)
@@ -157,6 +148,7 @@ static sim_status w_dset(ana_cmpw *w, hid_t loc, const char *name, hid_t ftype, 
     d = H5I_INVALID_HID;
 fail:
     close_id(&d, H5Dclose);
+    close_id(&dcpl, H5Pclose);
     close_id(&sp, H5Sclose);
     return s;
 }
@@ -287,11 +279,7 @@ static sim_status w_series(ana_cmpw *w, hid_t g, int m, hid_t *out, sim_error *e
     H5CHK(sp = H5Screate_simple(2, dims, max), md->name);
     H5CHK(dcpl = H5Pcopy(w->dcpl), md->name);
     H5CHK(H5Pset_chunk(dcpl, 2, chunk), md->name);
-    if (filter_ok(H5Z_FILTER_DEFLATE)) {
-        if (filter_ok(H5Z_FILTER_SHUFFLE))
-            H5CHK(H5Pset_shuffle(dcpl), md->name);
-        H5CHK(H5Pset_deflate(dcpl, CMP_DEFLATE_LEVEL), md->name);
-    }
+    H5CHK(h5l_compress(dcpl, CMP_DEFLATE_LEVEL), md->name);
     H5CHK(d = H5Dcreate2(g, md->name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT),
           md->name);
     CALL(w_str(w, d, "units", md->unit, err));

@@ -25,7 +25,7 @@
 
 #include "afile.h"
 #include "metrics.h"
-#include "h5err.h"
+#include "h5.h"
 #include "hold.h"
 #include "params.h"
 #include "inifile.h"
@@ -45,8 +45,10 @@ static sim_status h5_fail(sim_error *err, const char *where, int line, const cha
                           const char *what)
 {
     char detail[400];
+    /* a checksum mismatch is a damaged input (exit 2), not a failing disk */
+    sim_status code = h5l_damaged() ? SIM_EINPUT : SIM_EIO;
     out_h5_describe(detail, sizeof detail);
-    return sim_error_set(err, SIM_EIO, where, 0, NULL, __FILE__, line, func, "%s: %s", what,
+    return sim_error_set(err, code, where, 0, NULL, __FILE__, line, func, "%s: %s", what,
                          detail);
 }
 
@@ -157,17 +159,21 @@ static herr_t attr_u64(hid_t loc, const char *name, uint64_t v)
     return attr_any(loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v);
 }
 
-/* A dataset of rank 0 (dims NULL), 1 or 2, contiguous, written whole. */
+/* A dataset of rank 0 (dims NULL), 1 or 2, checksummed (h5l_dcpl), written whole. */
 static hid_t dset_new(const h5_types *t, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
                       int rank, const hsize_t *dims, const void *data)
 {
     hid_t sp = rank ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
-    hid_t d = H5I_INVALID_HID;
+    hid_t d = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
     int empty = 0;
     for (int k = 0; k < rank; k++)
         empty |= dims[k] == 0;
     if (sp >= 0)
-        d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, t->dcpl, H5P_DEFAULT);
+        dcpl = h5l_dcpl(sp, ftype);
+    if (dcpl >= 0)
+        d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
     if (d >= 0 && !empty && H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
         H5Dclose(d);
         d = H5I_INVALID_HID;
@@ -801,14 +807,6 @@ int64_t sws_chunk_rows(const swp_plan *p)
     return r < p->nruns ? r : p->nruns;
 }
 
-static int filter_ok(H5Z_filter_t f)
-{
-    unsigned cfg = 0;
-    if (H5Zfilter_avail(f) <= 0 || H5Zget_filter_info(f, &cfg) < 0)
-        return 0;
-    return (cfg & H5Z_FILTER_CONFIG_ENCODE_ENABLED) != 0;
-}
-
 static const char runs_doc[] =
     "One row per run: run i is design point i / replicates, replicate i % replicates.";
 
@@ -1064,11 +1062,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     hsize_t dims[2] = {(hsize_t)p->nruns, (hsize_t)days}, chunk[2] = {(hsize_t)C, (hsize_t)days};
     H5C(dcpl = H5Pcopy(t.dcpl), "dataset properties");
     H5C(H5Pset_chunk(dcpl, 2, chunk), "dataset properties");
-    if (filter_ok(H5Z_FILTER_DEFLATE)) {
-        if (filter_ok(H5Z_FILTER_SHUFFLE))
-            H5C(H5Pset_shuffle(dcpl), "dataset properties");
-        H5C(H5Pset_deflate(dcpl, SWS_DEFLATE), "dataset properties");
-    }
+    H5C(h5l_compress(dcpl, SWS_DEFLATE), "dataset properties");
     H5C(fsp = H5Screate_simple(2, dims, NULL), "dataspace");
     for (int m = 0; m < nm; m++) {
         char what[200];

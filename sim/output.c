@@ -202,26 +202,28 @@ static sim_status attrs_doc(sim_output *o, hid_t d, const char *units,
     return SIM_OK;
 }
 
-/* A 1-D contiguous dataset of n elements; *out is left open for attributes
+/* A 1-D dataset of n elements (checksummed); *out is left open for attributes
  * (the caller closes it), or H5I_INVALID_HID on failure. */
 static sim_status dset_1d(sim_output *o, hid_t loc, const char *name, hid_t ftype,
                           hid_t mtype, int64_t n, const void *data, hid_t *out,
                           sim_error *err)
 {
     sim_status s = SIM_OK;
-    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
     hsize_t dims[1] = {(hsize_t)n};
     char what[300];
     obj_name(loc, name, what, sizeof what);
     *out = H5I_INVALID_HID;
     H5CHK(sp = H5Screate_simple(1, dims, NULL), what);
-    H5CHK(d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, o->dcpl, H5P_DEFAULT), what);
+    H5CHK(dcpl = h5l_dcpl(sp, ftype), what);
+    H5CHK(d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), what);
     if (n > 0)
         H5CHK(H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
     *out = d;
     d = H5I_INVALID_HID;
 fail:
     close_id(&d, H5Dclose);
+    close_id(&dcpl, H5Pclose);
     close_id(&sp, H5Sclose);
     return s;
 }
@@ -448,7 +450,7 @@ sim_status out_put_array(sim_output *o, const char *path, int rank, const int64_
 {
     SIM_TRY(err, plain_ready(o, err));
     sim_status s = SIM_OK;
-    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
     hsize_t hd[2] = {0, 0};
     int64_t n = 1;
     if (rank < 1 || rank > 2) {
@@ -460,7 +462,8 @@ sim_status out_put_array(sim_output *o, const char *path, int rank, const int64_
         n *= dims[k];
     }
     H5CHK(sp = H5Screate_simple(rank, hd, NULL), path);
-    H5CHK(d = H5Dcreate2(o->file, path, out_h5_file_type(t), sp, H5P_DEFAULT, o->dcpl,
+    H5CHK(dcpl = h5l_dcpl(sp, out_h5_file_type(t)), path);
+    H5CHK(d = H5Dcreate2(o->file, path, out_h5_file_type(t), sp, H5P_DEFAULT, dcpl,
                          H5P_DEFAULT),
           path);
     if (n > 0)
@@ -469,6 +472,7 @@ sim_status out_put_array(sim_output *o, const char *path, int rank, const int64_
     d = H5I_INVALID_HID;
 fail:
     close_id(&d, H5Dclose);
+    close_id(&dcpl, H5Pclose);
     close_id(&sp, H5Sclose);
     return keep(o, err, s);
 }
@@ -750,16 +754,6 @@ fail:
 
 /* ---- /compounds ---------------------------------------------------------- */
 
-static int filter_ok(H5Z_filter_t f)
-{
-    unsigned cfg = 0;
-    if (H5Zfilter_avail(f) <= 0)
-        return 0;
-    if (H5Zget_filter_info(f, &cfg) < 0)
-        return 0;
-    return (cfg & H5Z_FILTER_CONFIG_ENCODE_ENABLED) != 0;
-}
-
 /* The two panels: per compound (/compounds/panel/<panel name>) and per
  * sub-district (/subdistricts/panel/<metric name>). */
 typedef enum { OUT_PANEL_COMPOUND, OUT_PANEL_SUBDISTRICT } out_panel;
@@ -812,11 +806,7 @@ static sim_status panel_dataset(sim_output *o, hid_t g, out_panel which, int m,
             (hsize_t)(nsamples < OUT_PANEL_CHUNK_DAYS ? nsamples : OUT_PANEL_CHUNK_DAYS),
             (hsize_t)(ncols < OUT_PANEL_CHUNK_COMP ? ncols : OUT_PANEL_CHUNK_COMP)};
         H5CHK(H5Pset_chunk(dcpl, 2, chunk), what);
-        if (filter_ok(H5Z_FILTER_DEFLATE)) {
-            if (filter_ok(H5Z_FILTER_SHUFFLE))
-                H5CHK(H5Pset_shuffle(dcpl), what);
-            H5CHK(H5Pset_deflate(dcpl, OUT_DEFLATE_LEVEL), what);
-        }
+        H5CHK(h5l_compress(dcpl, OUT_DEFLATE_LEVEL), what);
     }
     H5CHK(d = H5Dcreate2(g, name, H5T_IEEE_F32LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), what);
     if (nsamples > 0 && ncols > 0)

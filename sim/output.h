@@ -29,7 +29,7 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "h5err.h"
+#include "h5.h"
 #include "params.h"
 #include "state.h"
 #include "world.h"
