@@ -1056,7 +1056,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(attr_str(&t, g, "description", runs_doc), "/runs description");
     CALL(write_runs_small(&t, g, p, done, where, err));
     if (sim_hold_at("assembly") >= 0) /* a test hook: a kill mid-write */
-        sim_hold("assembly", 0, NULL);
+        sim_hold("assembly", 0, pv->stop);
 
     /* the series: chunked by whole runs, compressed */
     hsize_t dims[2] = {(hsize_t)p->nruns, (hsize_t)days}, chunk[2] = {(hsize_t)C, (hsize_t)days};
@@ -1081,6 +1081,11 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
         H5C(attr_str(&t, ds[m], "dims", "run,day"), what);
     }
     for (int64_t r0 = 0; r0 < p->nruns; r0 += C) {
+        if (pv->stop && *pv->stop) {
+            s = SIM_FAIL(err, SIM_EINTERRUPT, NULL, 0, NULL,
+                         "stopped by a signal while writing %s; nothing written", path);
+            goto fail;
+        }
         int64_t n = p->nruns - r0 < C ? p->nruns - r0 : C;
         for (int64_t i = 0; i < (int64_t)nm * n * days; i++)
             block[i] = NAN;

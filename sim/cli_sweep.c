@@ -450,7 +450,10 @@ int cmd_merge(int argc, char **argv)
     cmdline = join_command(argc + 1, argv - 1);
     char execution[64];
     snprintf(execution, sizeof execution, "merge of %d file%s", n, n == 1 ? "" : "s");
-    sws_prov pv = {cmdline ? cmdline : "", execution};
+    sim_ctx sig;
+    memset(&sig, 0, sizeof sig);
+    install_signals(&sig); /* SIGINT/SIGTERM: exit 130/143, no file left */
+    sws_prov pv = {cmdline ? cmdline : "", execution, sig.stop};
     if (swx_merge(in, n, out, force, incomplete, &pv, quiet ? NULL : stderr, &err) != SIM_OK)
         goto fail;
     if (!quiet)
