@@ -27,6 +27,7 @@
 #include "cli_util.h"
 #include "ctx.h"
 #include "err.h"
+#include "memory.h"
 #include "model.h"
 #include "params.h"
 #include "runner.h"
@@ -111,7 +112,7 @@ static int cmd_run(int argc, char **argv)
     scenario_opts so = {0};
     so.sets = calloc((size_t)argc + 1, sizeof *so.sets);
     const char *out = NULL, *threads = NULL, *every = NULL, *ckpath = NULL;
-    const char *resume = NULL, *from = NULL;
+    const char *resume = NULL, *from = NULL, *memlimit = NULL;
     int force = 0, quiet = 0, timing = 0, bad = 0, rc = 2;
     scn_scenario s;
     scn_init_default(&s);
@@ -154,6 +155,9 @@ static int cmd_run(int argc, char **argv)
             quiet = 1;
         } else if (is_opt(&o, "--timing", NULL)) {
             timing = 1;
+        } else if (is_opt(&o, "--memory-limit", NULL)) {
+            if (!(memlimit = opt_value(&o, err)))
+                goto fail;
         } else if (is_opt(&o, "--checkpoint-every", NULL)) {
             if (!(every = opt_value(&o, err)))
                 goto fail;
@@ -251,6 +255,14 @@ static int cmd_run(int argc, char **argv)
                  "the checkpoint file %s would overwrite %s; choose another name", ckpath,
                  same_file(ckpath, out) ? "the output" : "the checkpoint forked from");
         goto fail;
+    }
+    /* Refuse a run that would not fit in memory, before it starts. */
+    if (!memlimit || strcmp(memlimit, "off") != 0) {
+        double limit = 0;
+        if (memlimit && sim_mem_parse(memlimit, "--memory-limit", &limit, err) != SIM_OK)
+            goto fail;
+        if (sim_mem_check(&s, limit, err) != SIM_OK)
+            goto fail;
     }
     /* Check the output path before spending the run's time. */
     sim_output *probe = NULL;
@@ -389,6 +401,12 @@ static int cmd_validate(int argc, char **argv)
         }
         fputs(ini, stdout);
         free(ini);
+        sim_mem_estimate_t e = sim_mem_estimate(&s);
+        char tot[32], pan[32];
+        printf("; a run of it needs about %s of memory (panels %s: run.days / "
+               "run.panel_interval x city.compounds x %d metrics)\n",
+               sim_mem_format(e.total, tot, sizeof tot), sim_mem_format(e.panels, pan, sizeof pan),
+               e.npanel);
     }
     rc = 0;
     goto done;
