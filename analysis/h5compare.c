@@ -23,7 +23,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <gsl/gsl_version.h>
 #include <hdf5.h>
 
 #include "afile.h"
@@ -506,18 +505,8 @@ sim_status ana_cmpw_finish(ana_cmpw *w, const ana_cmp_meta *meta, const ana_tabl
                      (long long)t->replicates, (long long)w->rows);
         goto fail;
     }
-    unsigned maj = 0, min = 0, rel = 0;
-    char h5v[64];
-    H5CHK(H5get_libversion(&maj, &min, &rel), "H5get_libversion");
-    snprintf(h5v, sizeof h5v, "%u.%u.%u", maj, min, rel);
-    CALL(w_str(w, r, "file_kind", ANA_COMPARE_KIND, err));
-    CALL(w_i64(w, r, "compare_schema_version", ANA_COMPARE_SCHEMA, err));
-    CALL(w_str(w, r, "troika_version", TROIKA_VERSION, err));
-    CALL(w_str(w, r, "git_commit", TROIKA_GIT_COMMIT, err));
-    CALL(w_str(w, r, "build_type", TROIKA_BUILD_TYPE, err));
-    CALL(w_str(w, r, "gsl_version", GSL_VERSION, err));
-    CALL(w_str(w, r, "hdf5_version", h5v, err));
-    CALL(w_str(w, r, "command_line", meta->command_line, err));
+    H5CHK(h5l_provenance(r, ANA_COMPARE_KIND, ANA_COMPARE_SCHEMA, meta->command_line),
+          "the provenance attributes");
     CALL(w_i64(w, r, "days", meta->days, err));
     CALL(w_i64(w, r, "compounds", meta->compounds, err));
     CALL(w_i64(w, r, "scenarios", w->nscen, err));
@@ -891,10 +880,23 @@ static sim_status r_kind(const char *path, hid_t r, sim_error *err)
     char *kind = NULL;
     htri_t ex = H5Aexists(r, "file_kind");
     RCHK(ex, "the root attributes");
-    if (!ex) {
+    if (ex) { /* another kind of troika file says what it is */
+        RCALL(r_str(path, r, "/", "file_kind", &kind, err));
+        if (!strcmp(kind, "troika-sweep")) {
+            s = RFAIL("this is a sweep file (troika sweep), not a compare file; read it "
+                      "with troika sensitivity, or make a compare file with troika compare");
+            goto fail;
+        }
+        if (!strcmp(kind, "troika-run")) {
+            s = RFAIL("this is the result file of one run (troika run), not a compare file; "
+                      "make one with troika compare");
+            goto fail;
+        }
+    }
+    if (!ex) { /* files of troika before file_kind was common to all */
         htri_t run = H5Aexists(r, "schema_version");
         RCHK(run, "the root attributes");
-        htri_t sweep = H5Aexists(r, "schema"); /* only sweep files have it */
+        htri_t sweep = H5Aexists(r, "schema"); /* only sweep files had it */
         RCHK(sweep, "the root attributes");
         if (sweep > 0)
             s = RFAIL("this is a sweep file (troika sweep), not a compare file; read it "
@@ -906,14 +908,20 @@ static sim_status r_kind(const char *path, hid_t r, sim_error *err)
             s = RFAIL("not a troika compare file (it has no file_kind attribute)");
         goto fail;
     }
-    RCALL(r_str(path, r, "/", "file_kind", &kind, err));
+    if (!kind)
+        RCALL(r_str(path, r, "/", "file_kind", &kind, err));
     if (strcmp(kind, ANA_COMPARE_KIND) != 0) {
         s = RFAIL("not a troika compare file (file_kind is '%s', expected '%s')", kind,
                   ANA_COMPARE_KIND);
         goto fail;
     }
     int64_t v = 0;
-    RCALL(r_num(path, r, "/", "compare_schema_version", H5T_NATIVE_INT64, &v, NULL, err));
+    /* schema_version; compare files before it was common named it
+     * compare_schema_version */
+    htri_t named = H5Aexists(r, "schema_version");
+    RCHK(named, "the root attributes");
+    RCALL(r_num(path, r, "/", named > 0 ? "schema_version" : "compare_schema_version",
+                H5T_NATIVE_INT64, &v, NULL, err));
     if (v != ANA_COMPARE_SCHEMA) {
         s = RFAIL("compare file schema version %lld is %s than this troika's (%s reads "
                   "version %d): open it with the troika that wrote it, or rerun troika "
@@ -936,7 +944,10 @@ static sim_status r_meta(const char *path, hid_t r, ana_cmp_meta *m, int *nscen,
     RCALL(r_str(path, r, "/", "troika_version", &m->troika_version, err));
     RCALL(r_str(path, r, "/", "git_commit", &m->git_commit, err));
     RCALL(r_str(path, r, "/", "command_line", &m->command_line, err));
-    RCALL(r_num(path, r, "/", "compare_schema_version", H5T_NATIVE_INT64, &m->schema, NULL,
+    htri_t named = H5Aexists(r, "schema_version");
+    RCHK(named, "the root attributes");
+    RCALL(r_num(path, r, "/", named > 0 ? "schema_version" : "compare_schema_version",
+                H5T_NATIVE_INT64, &m->schema, NULL,
                 err));
     RCALL(r_num(path, r, "/", "days", H5T_NATIVE_INT64, &m->days, NULL, err));
     RCALL(r_num(path, r, "/", "compounds", H5T_NATIVE_INT64, &m->compounds, NULL, err));

@@ -20,7 +20,6 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include <gsl/gsl_version.h>
 #include <hdf5.h>
 
 #include "afile.h"
@@ -31,7 +30,8 @@
 #include "inifile.h"
 #include "troika_version.h"
 
-#define SWS_SCHEMA "troika sweep"
+#define SWS_SCHEMA "troika-sweep"         /* file_kind */
+#define SWS_SCHEMA_LEGACY "troika sweep" /* before: attribute schema */
 #define SWS_SCHEMA_VERSION 1
 #define SWS_CHUNK_BYTES (256 * 1024)
 #define SWS_DEFLATE 4
@@ -1035,20 +1035,9 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
         "creating the file");
 
     /* provenance (root attributes: information, not results) */
-    unsigned maj = 0, min = 0, rel = 0;
-    char h5v[64];
-    H5C(H5get_libversion(&maj, &min, &rel), "H5get_libversion");
-    snprintf(h5v, sizeof h5v, "%u.%u.%u", maj, min, rel);
-    H5C(attr_str(&t, file, "schema", SWS_SCHEMA), "attribute schema");
-    H5C(attr_i64(file, "schema_version", SWS_SCHEMA_VERSION), "attribute schema_version");
-    H5C(attr_str(&t, file, "troika_version", TROIKA_VERSION), "attribute troika_version");
-    H5C(attr_str(&t, file, "git_commit", TROIKA_GIT_COMMIT), "attribute git_commit");
-    H5C(attr_str(&t, file, "command_line", pv ? pv->command_line : ""), "attribute command_line");
+    H5C(h5l_provenance(file, SWS_SCHEMA, SWS_SCHEMA_VERSION, pv ? pv->command_line : ""),
+        "the provenance attributes");
     H5C(attr_str(&t, file, "execution", pv ? pv->execution : ""), "attribute execution");
-    H5C(attr_str(&t, file, "gsl_version", GSL_VERSION), "attribute gsl_version");
-    H5C(attr_str(&t, file, "hdf5_version", h5v), "attribute hdf5_version");
-    H5C(attr_str(&t, file, "compiler", TROIKA_COMPILER), "attribute compiler");
-    H5C(attr_str(&t, file, "build_type", TROIKA_BUILD_TYPE), "attribute build_type");
 
     CALL(write_sweep_group(&t, file, p, where, err));
     CALL(write_design_group(&t, file, p, where, err));
@@ -1374,11 +1363,20 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
         s = err->code = SIM_EINPUT;
         goto fail;
     }
-    if (read_attr_str(&t, f->file, "schema", &schema) < 0 || strcmp(schema, SWS_SCHEMA) != 0) {
+    /* file_kind (docs/OUTPUT.md); sweep files before it said schema = "troika sweep" */
+    int kind_ok = read_attr_str(&t, f->file, "file_kind", &schema) >= 0 &&
+                  strcmp(schema, SWS_SCHEMA) == 0;
+    if (!kind_ok && !schema) {
+        H5Eclear2(H5E_DEFAULT);
+        kind_ok = read_attr_str(&t, f->file, "schema", &schema) >= 0 &&
+                  strcmp(schema, SWS_SCHEMA_LEGACY) == 0;
+    }
+    if (!kind_ok) {
         H5Eclear2(H5E_DEFAULT);
         s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL,
-                     "not a troika sweep file (no root attribute schema = \"%s\"; a file of "
-                     "`troika run` has /city instead of /runs)",
+                     "not a troika sweep file (its root attribute file_kind is %s%s%s, not "
+                     "\"%s\"; a file of `troika run` has /city instead of /runs)",
+                     schema ? "\"" : "missing", schema ? schema : "", schema ? "\"" : "",
                      SWS_SCHEMA);
         goto fail;
     }

@@ -4,6 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_version.h>
+
+#include "troika_version.h"
+
 #define H5L_DAMAGED "its checksum does not match (the data changed after troika wrote it)"
 
 
@@ -180,4 +184,70 @@ sim_status h5l_read(hid_t d, hid_t mtype, void *buf, const char *file, const cha
     if (H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
         return h5l_read_fail(err, file, dset, __LINE__, __func__);
     return SIM_OK;
+}
+
+/* ---- build provenance ------------------------------------------------------------ */
+
+herr_t h5l_attr_str(hid_t loc, const char *name, const char *value)
+{
+    herr_t r = -1;
+    hid_t t = H5Tcopy(H5T_C_S1), sp = H5I_INVALID_HID, a = H5I_INVALID_HID;
+    if (t < 0 || H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0)
+        goto fail;
+    if ((sp = H5Screate(H5S_SCALAR)) < 0)
+        goto fail;
+    if ((a = H5Acreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+        goto fail;
+    const char *v = value ? value : "";
+    r = H5Awrite(a, t, &v);
+fail:
+    if (a >= 0 && H5Aclose(a) < 0)
+        r = -1;
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    return r;
+}
+
+herr_t h5l_attr_i64(hid_t loc, const char *name, int64_t value)
+{
+    herr_t r = -1;
+    hid_t sp = H5Screate(H5S_SCALAR), a = H5I_INVALID_HID;
+    if (sp < 0)
+        return -1;
+    if ((a = H5Acreate2(loc, name, H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0)
+        r = H5Awrite(a, H5T_NATIVE_INT64, &value);
+    if (a >= 0 && H5Aclose(a) < 0)
+        r = -1;
+    H5Sclose(sp);
+    return r;
+}
+
+herr_t h5l_provenance(hid_t loc, const char *kind, int64_t schema_version,
+                      const char *command_line)
+{
+    unsigned maj = 0, min = 0, rel = 0;
+    char h5v[64];
+    if (H5get_libversion(&maj, &min, &rel) < 0)
+        return -1;
+    snprintf(h5v, sizeof h5v, "%u.%u.%u", maj, min, rel);
+    /* one table: the names and their values, in the order written */
+    const struct {
+        const char *name, *value;
+    } attr[] = {
+        {"troika_version", TROIKA_VERSION}, {"git_commit", TROIKA_GIT_COMMIT},
+        {"build_type", TROIKA_BUILD_TYPE},  {"compiler", TROIKA_COMPILER},
+        {"compiler_flags", TROIKA_CFLAGS},  {"rng", H5L_RNG},
+        {"gsl_version", GSL_VERSION},       {"hdf5_version", h5v},
+    };
+    if (h5l_attr_str(loc, "file_kind", kind) < 0 ||
+        h5l_attr_i64(loc, "schema_version", schema_version) < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof attr / sizeof attr[0]; i++)
+        if (h5l_attr_str(loc, attr[i].name, attr[i].value) < 0)
+            return -1;
+    if (command_line && h5l_attr_str(loc, "command_line", command_line) < 0)
+        return -1;
+    return 0;
 }

@@ -26,6 +26,7 @@
 #define TROIKA_CORE_H5_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <hdf5.h>
 
@@ -57,6 +58,25 @@ herr_t h5l_checksum(hid_t dcpl);
 /* On a chunked dcpl: the shuffle and deflate filters at `level` (when this
  * HDF5 can encode them), then the checksum.  Negative on failure. */
 herr_t h5l_compress(hid_t dcpl, unsigned level);
+
+/* ---- build provenance --------------------------------------------------- */
+
+/* The random streams, as every file states them. */
+#define H5L_RNG "philox4x32-10 (Random123), keyed by seed, purpose, entity, day"
+
+/* Root attributes every file troika writes carries, under one set of names
+ * (docs/OUTPUT.md, "Provenance"): file_kind (e.g. "troika-run"),
+ * schema_version (the version of that kind's layout), troika_version,
+ * git_commit, build_type, compiler, compiler_flags, rng, gsl_version,
+ * hdf5_version and, when not NULL, command_line.  Strings are variable-length
+ * UTF-8.  Negative on failure (HDF5's error stack says why). */
+herr_t h5l_provenance(hid_t loc, const char *kind, int64_t schema_version,
+                      const char *command_line);
+
+/* A variable-length UTF-8 string attribute / a 64-bit integer attribute on
+ * loc.  Negative on failure. */
+herr_t h5l_attr_str(hid_t loc, const char *name, const char *value);
+herr_t h5l_attr_i64(hid_t loc, const char *name, int64_t value);
 
 /* A failed read of dataset `dset` in `file`: SIM_EINPUT "dataset ... is
  * damaged" when HDF5 found a checksum mismatch, else SIM_EIO with HDF5's

@@ -123,10 +123,7 @@ sim_status ckpt_write(const char *path, const ckpt_info *in, sim_state *st,
         if ((s = (expr)) != SIM_OK)                                            \
             goto done;                                                         \
     } while (0)
-    PUT(out_put_attr_str(o, "/", "format", CKPT_FORMAT, err));
-    PUT(out_put_attr_i64(o, "/", "format_version", CKPT_FORMAT_VERSION, err));
-    PUT(out_put_attr_str(o, "/", "troika_version", TROIKA_VERSION, err));
-    PUT(out_put_attr_str(o, "/", "git_commit", TROIKA_GIT_COMMIT, err));
+    PUT(out_put_provenance(o, CKPT_FORMAT, CKPT_FORMAT_VERSION, command_line, err));
     PUT(out_put_attr_str(o, "/", "scenario", in->scenario_name, err));
     PUT(out_put_attr_str(o, "/", "parameters", in->resolved_ini, err));
     PUT(out_put_attr_str(o, "/", "scenario_sources", in->sources, err));
@@ -135,7 +132,6 @@ sim_status ckpt_write(const char *path, const ckpt_info *in, sim_state *st,
     PUT(out_put_attr_u64(o, "/", "world_seed", in->world_seed, err));
     PUT(out_put_attr_i64(o, "/", "day", in->day, err));
     PUT(out_put_attr_i64(o, "/", "next_change", in->next_change, err));
-    PUT(out_put_attr_str(o, "/", "command_line", command_line, err));
     PUT(out_put_attr_i64(o, "/", "threads", threads, err));
     PUT(out_put_attr_str(o, "/", "parameter_keys", keys, err));
     PUT(out_put_attr_str(o, "/", "metrics", mets, err));
@@ -548,18 +544,22 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
         if ((s = (expr)) != SIM_OK)                                            \
             goto fail;                                                         \
     } while (0)
-    if (H5Aexists(f, "format") <= 0) {
-        s = BAD("not a troika checkpoint (no 'format' attribute; a run's output is not a "
+    /* file_kind and schema_version (docs/OUTPUT.md); checkpoints of troika
+     * before 0.1 named them format and format_version */
+    int legacy = H5Aexists(f, "file_kind") <= 0;
+    const char *kind_attr = legacy ? "format" : "file_kind";
+    if (H5Aexists(f, kind_attr) <= 0) {
+        s = BAD("not a troika checkpoint (no 'file_kind' attribute; a run's output is not a "
                 "checkpoint)");
         goto fail;
     }
-    GET(read_str(ck, f, "format", &format, err));
-    if (strcmp(format, CKPT_FORMAT) != 0) {
-        s = BAD("not a troika checkpoint (format '%s')", format);
+    GET(read_str(ck, f, kind_attr, &format, err));
+    if (strcmp(format, legacy ? CKPT_FORMAT_LEGACY : CKPT_FORMAT) != 0) {
+        s = BAD("not a troika checkpoint (file_kind '%s')", format);
         goto fail;
     }
     int64_t fv = 0;
-    GET(read_int(ck, f, "format_version", 0, &fv, err));
+    GET(read_int(ck, f, legacy ? "format_version" : "schema_version", 0, &fv, err));
     if (fv != CKPT_FORMAT_VERSION) {
         s = BAD("checkpoint format version %lld; this troika (%s) reads version %d only",
                 (long long)fv, TROIKA_VERSION, CKPT_FORMAT_VERSION);

@@ -34,14 +34,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <gsl/gsl_version.h>
 #include <hdf5.h>
 
 #include "afile.h"
 #include "metrics.h"
 #include "troika_version.h"
 
-#define OUT_RNG "philox4x32-10 (Random123), keyed by seed, purpose, entity, day"
+#define OUT_FILE_KIND "troika-run"
 #define OUT_PANEL_CHUNK_DAYS 12
 #define OUT_PANEL_CHUNK_COMP 4096
 /* zlib's fastest level: with the shuffle filter it packs the panels almost
@@ -512,6 +511,18 @@ sim_status out_put_attr_u64(sim_output *o, const char *obj, const char *name, ui
     return plain_attr(o, obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v, err);
 }
 
+sim_status out_put_provenance(sim_output *o, const char *kind, int64_t schema_version,
+                              const char *command_line, sim_error *err)
+{
+    if (o->status != SIM_OK)
+        return replay(o, err);
+    sim_status s = SIM_OK;
+    H5CHK(h5l_provenance(o->file, kind, schema_version, command_line),
+          "the provenance attributes");
+fail:
+    return keep(o, err, s);
+}
+
 const char *out_temp_path(const sim_output *o)
 {
     return o ? ana_afile_temp(o->af) : NULL;
@@ -637,29 +648,14 @@ sim_status out_write_provenance(sim_output *o, const sim_provenance *pv,
         }
         resolved = ini;
     }
-    unsigned maj = 0, min = 0, rel = 0;
-    char h5v[64];
-    if (H5get_libversion(&maj, &min, &rel) < 0) {
-        s = h5_fail(o, err, __LINE__, __func__, "H5get_libversion");
-        goto fail;
-    }
-    snprintf(h5v, sizeof h5v, "%u.%u.%u", maj, min, rel);
     hid_t r = o->file;
-    CALL(attr_str(o, r, "troika_version", TROIKA_VERSION, err));
-    CALL(attr_str(o, r, "git_commit", TROIKA_GIT_COMMIT, err));
-    CALL(attr_i64(o, r, "schema_version", TROIKA_SCHEMA_VERSION, err));
+    H5CHK(h5l_provenance(r, OUT_FILE_KIND, TROIKA_SCHEMA_VERSION, pv->command_line),
+          "the provenance attributes");
     CALL(attr_u64(o, r, "seed", pv->seed, err));
     CALL(attr_str(o, r, "scenario", pv->scenario_name, err));
     CALL(attr_str(o, r, "parameters", resolved, err));
     CALL(attr_str(o, r, "scenario_sources", pv->sources, err));
     CALL(attr_i64(o, r, "days", pv->days, err));
-    CALL(attr_str(o, r, "rng", OUT_RNG, err));
-    CALL(attr_str(o, r, "gsl_version", GSL_VERSION, err));
-    CALL(attr_str(o, r, "hdf5_version", h5v, err));
-    CALL(attr_str(o, r, "compiler", TROIKA_COMPILER, err));
-    CALL(attr_str(o, r, "compiler_flags", TROIKA_CFLAGS, err));
-    CALL(attr_str(o, r, "build_type", TROIKA_BUILD_TYPE, err));
-    CALL(attr_str(o, r, "command_line", pv->command_line, err));
     CALL(attr_i64(o, r, "threads", pv->threads, err));
     if (pv->forked_from && pv->forked_from[0])
         CALL(attr_str(o, r, "forked_from", pv->forked_from, err));

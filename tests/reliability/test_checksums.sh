@@ -6,7 +6,8 @@
 # naming the file and the dataset), a sweep file (sensitivity, merge: exit 2),
 # a sweep part (not used: the resumed sweep recomputes that run and ends with
 # the same file as an undisturbed sweep), a run file and a compare file
-# (HDF5 itself refuses the read).
+# (HDF5 itself refuses the read).  Also: the four kinds of file carry the same
+# provenance attributes (core/h5 h5l_provenance; docs/OUTPUT.md).
 set -u
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/../hold.sh"
@@ -52,6 +53,25 @@ for path in sys.argv[1:]:
         f.visititems(visit)
 if bad:
     sys.exit("not checksummed: " + " ".join(bad[:10]))
+PY
+
+# ---- one provenance: the same names and values in run, checkpoint, sweep and compare files --
+/usr/bin/python3 - run.h5 ck.h5 sw.h5 cmp.h5 <<'PY' || bad "provenance attributes differ"
+import sys, h5py
+names = ["file_kind", "schema_version", "troika_version", "git_commit", "build_type",
+         "compiler", "compiler_flags", "rng", "gsl_version", "hdf5_version", "command_line"]
+kinds = ["troika-run", "troika-checkpoint", "troika-sweep", "troika-compare"]
+same = {}
+for path, kind in zip(sys.argv[1:], kinds):
+    with h5py.File(path, "r") as f:
+        missing = [n for n in names if n not in f.attrs]
+        if missing:
+            sys.exit(f"{path}: no {missing}")
+        if f.attrs["file_kind"] != kind:
+            sys.exit(f"{path}: file_kind {f.attrs['file_kind']}, want {kind}")
+        for n in names[2:10]:
+            if same.setdefault(n, f.attrs[n]) != f.attrs[n]:
+                sys.exit(f"{path}: {n} differs")
 PY
 
 # ---- a checkpoint: state, results and levers ---------------------------------------
