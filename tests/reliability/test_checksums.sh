@@ -26,18 +26,7 @@ small=(--threads 1 -q --days 40 --set city.compounds=4 --set city.subdistricts=1
 
 # ---- every numeric dataset is checksummed (texts cannot be filtered) -------------------
 "$troika" run "${small[@]}" --days 50 --checkpoint-every 20 --checkpoint ck.h5 -o run.h5 || bad "run"
-cat >sw.ini <<EOT
-base = $src/scenarios/baseline.ini
-design = lhs
-samples = 3
-days = 20
-metrics = fee_collection_rate
-[set]
-city.compounds = 3
-city.subdistricts = 1
-[vary]
-household.complain_rate = 0.04 .. 0.16
-EOT
+cp "$here/tiny_sweep.ini" sw.ini && sed -i "s|^base = .*|base = $src/scenarios/baseline.ini|" sw.ini
 "$troika" sweep sw.ini --threads 1 -q -o sw.h5 || bad "sweep"
 "$troika" compare "$src/tests/data/compare/baseline.ini" "$src/tests/data/compare/subsidy.ini" \
   --replicates 2 --threads 1 -q -o cmp.h5 || bad "compare"

@@ -15,18 +15,7 @@ need h5dump
 cd "$tmp" || exit 1
 mkdir -p ok
 small=(--threads 1 -q --days 20 --set city.compounds=3 --set city.subdistricts=1)
-cat >sw.ini <<EOT
-base = $src/scenarios/baseline.ini
-design = lhs
-samples = 3
-days = 20
-metrics = fee_collection_rate
-[set]
-city.compounds = 3
-city.subdistricts = 1
-[vary]
-household.complain_rate = 0.04 .. 0.16
-EOT
+cp "$here/tiny_sweep.ini" sw.ini && sed -i "s|^base = .*|base = $src/scenarios/baseline.ini|" sw.ini
 cmp_args=("$src/tests/data/compare/baseline.ini" "$src/tests/data/compare/subsidy.ini" --replicates 2 --threads 1 -q)
 "$troika" run "${small[@]}" -o ok/run.h5 || bad "run"
 "$troika" sweep sw.ini --threads 1 -q -o ok/sweep.h5 || bad "sweep"
