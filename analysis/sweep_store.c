@@ -61,15 +61,6 @@ static sim_status h5_fail(sim_error *err, const char *where, int line, const cha
         }                                                                      \
     } while (0)
 
-#define CALL(expr)                                                             \
-    do {                                                                       \
-        s = (expr);                                                            \
-        if (s != SIM_OK) {                                                     \
-            sim_error_push(err, __FILE__, __LINE__, __func__);                 \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
-
 static sim_status sys_fail(sim_error *err, const char *where, int line, const char *func,
                            const char *what, const char *name)
 {
@@ -619,11 +610,11 @@ sim_status sws_parts_open(sws_parts **out, const char *dir, const swp_plan *p, i
                      dir);
         goto fail;
     }
-    CALL(take_lock(pp, err));
+    SIM_CALL(take_lock(pp, err));
     if (restart)
-        CALL(clean_dir(pp, 0, err));
+        SIM_CALL(clean_dir(pp, 0, err));
     else
-        CALL(clean_dir(pp, 1, err));
+        SIM_CALL(clean_dir(pp, 1, err));
 
     old = slurp(idpath);
     if (!old && errno != ENOENT) {
@@ -635,7 +626,7 @@ sim_status sws_parts_open(sws_parts **out, const char *dir, const swp_plan *p, i
         goto fail;
     }
     if (!old)
-        CALL(write_text(idpath, p->identity, err));
+        SIM_CALL(write_text(idpath, p->identity, err));
 
     d = opendir(dir);
     if (!d) {
@@ -1039,11 +1030,11 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
         "the provenance attributes");
     H5C(attr_str(&t, file, "execution", pv ? pv->execution : ""), "attribute execution");
 
-    CALL(write_sweep_group(&t, file, p, where, err));
-    CALL(write_design_group(&t, file, p, where, err));
+    SIM_CALL(write_sweep_group(&t, file, p, where, err));
+    SIM_CALL(write_design_group(&t, file, p, where, err));
     H5C(g = H5Gcreate2(file, "runs", H5P_DEFAULT, t.gcpl, H5P_DEFAULT), "/runs");
     H5C(attr_str(&t, g, "description", runs_doc), "/runs description");
-    CALL(write_runs_small(&t, g, p, done, where, err));
+    SIM_CALL(write_runs_small(&t, g, p, done, where, err));
     if (sim_hold_at("assembly") >= 0) /* a test hook: a kill mid-write */
         sim_hold("assembly", 0, pv->stop);
 
@@ -1078,7 +1069,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
         int64_t n = p->nruns - r0 < C ? p->nruns - r0 : C;
         for (int64_t i = 0; i < (int64_t)nm * n * days; i++)
             block[i] = NAN;
-        CALL(src(user, r0, n, done, block, err));
+        SIM_CALL(src(user, r0, n, done, block, err));
         hsize_t start[2] = {(hsize_t)r0, 0}, count[2] = {(hsize_t)n, (hsize_t)days};
         H5C(msp = H5Screate_simple(2, count, NULL), "dataspace");
         H5C(H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, count, NULL), "hyperslab");
@@ -1405,7 +1396,7 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
     }
     if (read_attr_str(&t, f->file, "execution", &f->execution) < 0)
         H5Eclear2(H5E_DEFAULT);
-    CALL(read_plan(f, &t, err));
+    SIM_CALL(read_plan(f, &t, err));
     types_close(&t);
     free(schema);
     *out = f;

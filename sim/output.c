@@ -85,17 +85,6 @@ static sim_status h5_fail(const sim_output *o, sim_error *err, int src_line,
         }                                                                      \
     } while (0)
 
-/* Call a helper returning sim_status inside such a function; on failure add
- * this frame to the traceback. */
-#define CALL(expr)                                                             \
-    do {                                                                       \
-        s = (expr);                                                            \
-        if (s != SIM_OK) {                                                     \
-            sim_error_push(err, __FILE__, __LINE__, __func__);                 \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
-
 /* "/group/name" of object `name` under loc (for messages). */
 static void obj_name(hid_t loc, const char *name, char *buf, size_t n)
 {
@@ -235,8 +224,8 @@ static sim_status column(sim_output *o, hid_t loc, const char *name, hid_t ftype
 {
     sim_status s = SIM_OK;
     hid_t d = H5I_INVALID_HID;
-    CALL(dset_1d(o, loc, name, ftype, mtype, n, data, &d, err));
-    CALL(attrs_doc(o, d, units, en, zh, kind, err));
+    SIM_CALL(dset_1d(o, loc, name, ftype, mtype, n, data, &d, err));
+    SIM_CALL(attrs_doc(o, d, units, en, zh, kind, err));
     char what[300];
     obj_name(loc, name, what, sizeof what);
     H5CHK(H5Dclose(d), what);
@@ -339,7 +328,7 @@ sim_status out_open(sim_output **out, const char *path, int force, sim_error *er
         goto fail;
     }
     /* the path checks and the temporary file: core/afile */
-    CALL(ana_afile_open(&o->af, path, force, "-o", err));
+    SIM_CALL(ana_afile_open(&o->af, path, force, "-o", err));
 
     /* property lists and the string type */
     H5CHK(fcpl = H5Pcreate(H5P_FILE_CREATE), "file creation properties");
@@ -436,7 +425,7 @@ sim_status out_put_group(sim_output *o, const char *path, sim_error *err)
     SIM_TRY(err, plain_ready(o, err));
     sim_status s = SIM_OK;
     hid_t g = H5I_INVALID_HID;
-    CALL(group_new(o, o->file, path, &g, err));
+    SIM_CALL(group_new(o, o->file, path, &g, err));
     H5CHK(H5Gclose(g), path);
     g = H5I_INVALID_HID;
 fail:
@@ -484,7 +473,7 @@ static sim_status plain_attr(sim_output *o, const char *obj, const char *name, h
     sim_status s = SIM_OK;
     hid_t h = H5I_INVALID_HID;
     H5CHK(h = H5Oopen(o->file, obj, H5P_DEFAULT), obj);
-    CALL(attr_write(o, h, name, ftype, mtype, val, err));
+    SIM_CALL(attr_write(o, h, name, ftype, mtype, val, err));
 fail:
     close_id(&h, H5Oclose);
     return keep(o, err, s);
@@ -549,7 +538,7 @@ static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error
                      "out of memory writing /parameters");
         goto fail;
     }
-    CALL(group_new(o, o->file, "parameters", &g, err));
+    SIM_CALL(group_new(o, o->file, "parameters", &g, err));
 
     /* one typed attribute per parameter */
     for (int i = 0; i < n; i++) {
@@ -557,18 +546,18 @@ static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error
         double v = sim_param_get(p, i);
         switch (d->type) {
         case SIM_P_INT:
-            CALL(attr_i64(o, g, d->key, (int64_t)v, err));
+            SIM_CALL(attr_i64(o, g, d->key, (int64_t)v, err));
             break;
         case SIM_P_REAL:
-            CALL(attr_f64(o, g, d->key, v, err));
+            SIM_CALL(attr_f64(o, g, d->key, v, err));
             break;
         case SIM_P_BOOL:
-            CALL(attr_i8(o, g, d->key, (int8_t)(v != 0.0), err));
+            SIM_CALL(attr_i8(o, g, d->key, (int8_t)(v != 0.0), err));
             break;
         }
         sim_param_format(p, i, vals[i], sizeof vals[i]);
     }
-    CALL(attr_str(o, g, "description",
+    SIM_CALL(attr_str(o, g, "description",
                   "Resolved parameters: one attribute per key (integer, real, or "
                   "boolean as int8 0/1) and a table of columns key, value, type, "
                   "unit, kind, description, description_zh.",
@@ -600,7 +589,7 @@ static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error
             default: col[i] = d->doc_zh; break;
             }
         }
-        CALL(column(o, g, names[c], o->t_str, o->t_str, n, col, "", docs[c], NULL,
+        SIM_CALL(column(o, g, names[c], o->t_str, o->t_str, n, col, "", docs[c], NULL,
                     NULL, err));
     }
     H5CHK(H5Gclose(g), "/parameters");
@@ -651,15 +640,15 @@ sim_status out_write_provenance(sim_output *o, const sim_provenance *pv,
     hid_t r = o->file;
     H5CHK(h5l_provenance(r, OUT_FILE_KIND, TROIKA_SCHEMA_VERSION, pv->command_line),
           "the provenance attributes");
-    CALL(attr_u64(o, r, "seed", pv->seed, err));
-    CALL(attr_str(o, r, "scenario", pv->scenario_name, err));
-    CALL(attr_str(o, r, "parameters", resolved, err));
-    CALL(attr_str(o, r, "scenario_sources", pv->sources, err));
-    CALL(attr_i64(o, r, "days", pv->days, err));
-    CALL(attr_i64(o, r, "threads", pv->threads, err));
+    SIM_CALL(attr_u64(o, r, "seed", pv->seed, err));
+    SIM_CALL(attr_str(o, r, "scenario", pv->scenario_name, err));
+    SIM_CALL(attr_str(o, r, "parameters", resolved, err));
+    SIM_CALL(attr_str(o, r, "scenario_sources", pv->sources, err));
+    SIM_CALL(attr_i64(o, r, "days", pv->days, err));
+    SIM_CALL(attr_i64(o, r, "threads", pv->threads, err));
     if (pv->forked_from && pv->forked_from[0])
-        CALL(attr_str(o, r, "forked_from", pv->forked_from, err));
-    CALL(write_parameters(o, p, err));
+        SIM_CALL(attr_str(o, r, "forked_from", pv->forked_from, err));
+    SIM_CALL(write_parameters(o, p, err));
     o->have_prov = 1;
     o->days = pv->days;
 fail:
@@ -726,15 +715,15 @@ sim_status out_write_city(sim_output *o, int64_t days, const double *city,
     }
     for (int64_t d = 0; d < days; d++)
         day[d] = d;
-    CALL(group_new(o, o->file, "city", &g, err));
-    CALL(column(o, g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, days, day, "day",
+    SIM_CALL(group_new(o, o->file, "city", &g, err));
+    SIM_CALL(column(o, g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, days, day, "day",
                 "Simulated day, 0 = the first day; the axis of every /city series.",
                 "模拟日，0 为第一天；/city 中所有序列的时间轴。", NULL, err));
     for (int m = 0; m < SIM_MET_N; m++) {
         const sim_metric_desc *md = &sim_metric_table[m];
         for (int64_t d = 0; d < days; d++)
             col[d] = city[d * SIM_MET_N + m];
-        CALL(column(o, g, md->name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, days, col,
+        SIM_CALL(column(o, g, md->name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, days, col,
                     md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), err));
     }
     H5CHK(H5Gclose(g), "/city");
@@ -807,13 +796,13 @@ static sim_status panel_dataset(sim_output *o, hid_t g, out_panel which, int m,
     H5CHK(d = H5Dcreate2(g, name, H5T_IEEE_F32LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), what);
     if (nsamples > 0 && ncols > 0)
         H5CHK(H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
-    CALL(attrs_doc(o, d, md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), err));
-    CALL(attr_str(o, d, "dims", which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict",
+    SIM_CALL(attrs_doc(o, d, md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), err));
+    SIM_CALL(attr_str(o, d, "dims", which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict",
                   err));
-    CALL(attr_str(o, d, "sampling", panel_sampling(which, m), err));
-    CALL(attr_str(o, d, "city_metric", md->name, err));
+    SIM_CALL(attr_str(o, d, "sampling", panel_sampling(which, m), err));
+    SIM_CALL(attr_str(o, d, "city_metric", md->name, err));
     if (which == OUT_PANEL_SUBDISTRICT)
-        CALL(attr_str(o, d, "source", md->panel[0] ? "compounds" : "subdistrict", err));
+        SIM_CALL(attr_str(o, d, "source", md->panel[0] ? "compounds" : "subdistrict", err));
     H5CHK(H5Dclose(d), what);
     d = H5I_INVALID_HID;
 fail:
@@ -900,16 +889,16 @@ static sim_status write_panel_group(sim_output *o, hid_t g, out_panel which, int
     sim_status s = SIM_OK;
     hid_t gp = H5I_INVALID_HID;
     const char *where = which == OUT_PANEL_COMPOUND ? "/compounds/panel" : "/subdistricts/panel";
-    CALL(group_new(o, g, "panel", &gp, err));
-    CALL(attr_str(o, gp, "dims",
+    SIM_CALL(group_new(o, g, "panel", &gp, err));
+    SIM_CALL(attr_str(o, gp, "dims",
                   which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict", err));
-    CALL(column(o, gp, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, nsamples, sample_day, "day",
+    SIM_CALL(column(o, gp, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, nsamples, sample_day, "day",
                 day_en, day_zh, NULL, err));
     for (int m = 0; m < SIM_MET_N; m++) {
         if (!in_panel(which, m))
             continue;
         const float *data = (nsamples > 0 && ncols > 0) ? panel[m] : NULL;
-        CALL(panel_dataset(o, gp, which, m, nsamples, ncols, data, err));
+        SIM_CALL(panel_dataset(o, gp, which, m, nsamples, ncols, data, err));
     }
     H5CHK(H5Gclose(gp), where);
     gp = H5I_INVALID_HID;
@@ -940,9 +929,9 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
                      "out_write_compounds called twice");
         goto fail;
     }
-    CALL(check_world(o, w, err));
+    SIM_CALL(check_world(o, w, err));
     int64_t ncomp = w->ncomp;
-    CALL(check_panel(o, "out_write_compounds", OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day,
+    SIM_CALL(check_panel(o, "out_write_compounds", OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day,
                      panel, err));
     ibuf = malloc((size_t)(ncomp > 0 ? ncomp : 1) * sizeof *ibuf);
     if (!ibuf) {
@@ -950,31 +939,31 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
         goto fail;
     }
 
-    CALL(group_new(o, o->file, "compounds", &g, err));
+    SIM_CALL(group_new(o, o->file, "compounds", &g, err));
     for (int32_t c = 0; c < w->ncomp; c++)
         ibuf[c] = c;
-    CALL(column(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf, "",
+    SIM_CALL(column(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf, "",
                 "Compound number, 0-based: the row here and the column of the panel.",
                 "小区编号（从0开始）：本表的行号，也是面板数据的列号。", NULL, err));
-    CALL(column(o, g, "subdistrict", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_sub,
+    SIM_CALL(column(o, g, "subdistrict", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_sub,
                 "", "Sub-district (jiedao/town) of the compound, 0-based.",
                 "小区所属街道（镇）的编号（从0开始）。", NULL, err));
-    CALL(column(o, g, "residents_committee", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp,
+    SIM_CALL(column(o, g, "residents_committee", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp,
                 w->comp_rc, "", "Residents' committee covering the compound, 0-based.",
                 "负责该小区的居委会编号（从0开始）。", NULL, err));
-    CALL(column(o, g, "firm", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_firm, "",
+    SIM_CALL(column(o, g, "firm", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_firm, "",
                 "Property-management firm serving the compound, 0-based.",
                 "为该小区服务的物业企业编号（从0开始）。", NULL, err));
-    CALL(column(o, g, "old", H5T_STD_U8LE, H5T_NATIVE_UINT8, ncomp, w->comp_old, "",
+    SIM_CALL(column(o, g, "old", H5T_STD_U8LE, H5T_NATIVE_UINT8, ncomp, w->comp_old, "",
                 "1 = old compound (older buildings, lower fees), 0 = new.",
                 "1 为老旧小区（楼龄高、物业费低），0 为新建小区。", NULL, err));
     for (int32_t c = 0; c < w->ncomp; c++)
         ibuf[c] = sim_world_comp_hh(w, c);
-    CALL(column(o, g, "households", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf,
+    SIM_CALL(column(o, g, "households", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf,
                 "household", "Households in the compound.", "小区内的家庭户数。", NULL,
                 err));
 
-    CALL(write_panel_group(o, g, OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day, panel,
+    SIM_CALL(write_panel_group(o, g, OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day, panel,
                            "Simulated day of each panel row (the first axis of every panel).",
                            "面板每一行对应的模拟日（所有面板数据的第一维）。", err));
     H5CHK(H5Gclose(g), "/compounds");
@@ -1027,9 +1016,9 @@ sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsa
                      "out_write_subdistricts called twice");
         goto fail;
     }
-    CALL(check_subdistricts(o, w, err));
+    SIM_CALL(check_subdistricts(o, w, err));
     int64_t nsub = w->nsub;
-    CALL(check_panel(o, "out_write_subdistricts", OUT_PANEL_SUBDISTRICT, nsub, nsamples,
+    SIM_CALL(check_panel(o, "out_write_subdistricts", OUT_PANEL_SUBDISTRICT, nsub, nsamples,
                      sample_day, panel, err));
     ibuf = malloc((size_t)(nsub > 0 ? nsub : 1) * sizeof *ibuf);
     hbuf = malloc((size_t)(nsub > 0 ? nsub : 1) * sizeof *hbuf);
@@ -1038,10 +1027,10 @@ sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsa
         goto fail;
     }
 
-    CALL(group_new(o, o->file, "subdistricts", &g, err));
+    SIM_CALL(group_new(o, o->file, "subdistricts", &g, err));
     for (int32_t i = 0; i < w->nsub; i++)
         ibuf[i] = i;
-    CALL(column(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "",
+    SIM_CALL(column(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "",
                 "Sub-district (jiedao/town) number, 0-based: the row here, the column of "
                 "the sub-district panel and the value of /compounds/subdistrict.",
                 "街道（镇）编号（从0开始）：本表的行号、街道面板数据的列号，即 "
@@ -1049,14 +1038,14 @@ sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsa
                 NULL, err));
     for (int32_t i = 0; i < w->nsub; i++)
         ibuf[i] = w->sub_comp0[i + 1] - w->sub_comp0[i];
-    CALL(column(o, g, "compounds", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "compound",
+    SIM_CALL(column(o, g, "compounds", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "compound",
                 "Compounds in the sub-district.", "街道（镇）内的小区数。", NULL, err));
     for (int32_t i = 0; i < w->nsub; i++)
         hbuf[i] = w->comp_hh0[w->sub_comp0[i + 1]] - w->comp_hh0[w->sub_comp0[i]];
-    CALL(column(o, g, "households", H5T_STD_I64LE, H5T_NATIVE_INT64, nsub, hbuf, "household",
+    SIM_CALL(column(o, g, "households", H5T_STD_I64LE, H5T_NATIVE_INT64, nsub, hbuf, "household",
                 "Households in the sub-district.", "街道（镇）内的家庭户数。", NULL, err));
 
-    CALL(write_panel_group(o, g, OUT_PANEL_SUBDISTRICT, nsub, nsamples, sample_day, panel,
+    SIM_CALL(write_panel_group(o, g, OUT_PANEL_SUBDISTRICT, nsub, nsamples, sample_day, panel,
                            "Simulated day of each sub-district panel row (the first axis of "
                            "every sub-district panel; the same days as /compounds/panel/day).",
                            "街道面板每一行对应的模拟日（所有街道面板数据的第一维；与 "
