@@ -162,30 +162,6 @@ herr_t h5l_compress(hid_t dcpl, unsigned level)
     return h5l_checksum(dcpl);
 }
 
-/* ---- checked reads ----------------------------------------------------------------- */
-
-sim_status h5l_read_fail(sim_error *err, const char *file, const char *dset, int line,
-                         const char *func)
-{
-    if (h5l_damaged()) {
-        H5Eclear2(H5E_DEFAULT);
-        return sim_error_set(err, SIM_EINPUT, file, 0, NULL, __FILE__, line, func,
-                             "dataset %s is damaged: %s; refused", dset, H5L_DAMAGED);
-    }
-    char detail[400];
-    out_h5_describe(detail, sizeof detail);
-    return sim_error_set(err, SIM_EIO, file, 0, NULL, __FILE__, line, func,
-                         "cannot read dataset %s: %s", dset, detail);
-}
-
-sim_status h5l_read(hid_t d, hid_t mtype, void *buf, const char *file, const char *dset,
-                    sim_error *err)
-{
-    if (H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
-        return h5l_read_fail(err, file, dset, __LINE__, __func__);
-    return SIM_OK;
-}
-
 /* ---- build provenance ------------------------------------------------------------ */
 
 herr_t h5l_attr_str(hid_t loc, const char *name, const char *value)

@@ -1,5 +1,5 @@
 /* core/h5.h — troika's one HDF5 layer: errors, dataset properties with
- * checksums, checked reads.
+ * checksums, attributes and the build provenance every file carries.
  *
  * Errors.  HDF5 keeps a stack of error records per thread; out_h5_describe()
  * walks it upward and returns the innermost message (the file driver's
@@ -15,9 +15,14 @@
  * last) or adds h5l_checksum().  Scalars, datasets with no element and
  * texts stay contiguous (HDF5 cannot filter them; the names and texts are
  * checked by the readers' validation).  HDF5
- * verifies the sum on every read; h5l_read_fail() turns a mismatch into
- * one clean refusal (SIM_EINPUT, exit 2) naming the file and the dataset,
- * so a damaged value is never used.
+ * verifies the sum on every read and fails the read on a mismatch;
+ * h5l_damaged() tells the readers' failure functions so, which then refuse
+ * the file (SIM_EINPUT, exit 2) in one line naming the file and the
+ * dataset: a damaged value is never used.
+ *
+ * Provenance.  h5l_provenance() writes the root attributes that run,
+ * checkpoint, sweep and compare files share, under one set of names
+ * (documented once, in docs/OUTPUT.md).
  *
  * No state of its own; thread-safe as far as the HDF5 library is (troika
  * serialises its HDF5 calls).
@@ -77,16 +82,5 @@ herr_t h5l_provenance(hid_t loc, const char *kind, int64_t schema_version,
  * loc.  Negative on failure. */
 herr_t h5l_attr_str(hid_t loc, const char *name, const char *value);
 herr_t h5l_attr_i64(hid_t loc, const char *name, int64_t value);
-
-/* A failed read of dataset `dset` in `file`: SIM_EINPUT "dataset ... is
- * damaged" when HDF5 found a checksum mismatch, else SIM_EIO with HDF5's
- * message.  Clears HDF5's error stack.  `line`/`func` locate the caller. */
-sim_status h5l_read_fail(sim_error *err, const char *file, const char *dset, int line,
-                         const char *func);
-
-/* Read the whole dataset `d` (memory type mtype) into buf; on failure as
- * h5l_read_fail(). */
-sim_status h5l_read(hid_t d, hid_t mtype, void *buf, const char *file, const char *dset,
-                    sim_error *err);
 
 #endif

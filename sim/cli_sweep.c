@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "sensitivity.h"
 #include "sweep.h"
 #include "sweep_exec.h"
@@ -668,6 +669,7 @@ int cmd_sensitivity(int argc, char **argv)
     const char *path = NULL, *v;
     sws_file *f = NULL;
     FILE *csv = NULL;
+    ana_afile *csvf = NULL;
     int rc = 2;
     long long ll;
     if (!a.metrics)
@@ -765,10 +767,11 @@ int cmd_sensitivity(int argc, char **argv)
         ms[nms++] = found;
     }
     if (a.csv) {
-        csv = strcmp(a.csv, "-") == 0 ? stdout : fopen(a.csv, "w");
-        if (!csv) {
-            SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--csv", "cannot write %s: %s", a.csv,
-                     strerror(errno));
+        /* a file: written atomically (core/afile), replacing an older one */
+        if (strcmp(a.csv, "-") == 0)
+            csv = stdout;
+        else if (ana_afile_open(&csvf, a.csv, 1, "--csv", &err) != SIM_OK ||
+                 !(csv = ana_afile_stream(csvf, &err))) {
             free(ms);
             goto fail;
         }
@@ -783,21 +786,18 @@ int cmd_sensitivity(int argc, char **argv)
             goto fail;
         }
     free(ms);
-    if (csv && csv != stdout) {
-        int bad = fclose(csv) != 0;
-        csv = NULL;
-        if (bad) {
-            SIM_FAIL(&err, SIM_EIO, NULL, 0, "--csv", "writing %s failed", a.csv);
+    if (csvf) {
+        sim_status cs = ana_afile_commit(csvf, &err);
+        csvf = NULL;
+        if (cs != SIM_OK)
             goto fail;
-        }
     }
     rc = 0;
     goto done;
 fail:
     rc = report(&err);
 done:
-    if (csv && csv != stdout)
-        fclose(csv);
+    ana_afile_abort(csvf); /* a failure: no partial CSV */
     sws_close(f);
     free(a.metrics);
     return rc;
