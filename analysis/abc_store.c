@@ -15,8 +15,7 @@
 #include <hdf5.h>
 
 #include "afile.h"
-#include "h5err.h"
-#include "troika_version.h"
+#include "h5.h"
 
 /* Needs `sim_status s`, `sim_error *err`, `const char *where` and `fail:`. */
 #define H5C(expr, what)                                                        \
@@ -32,7 +31,7 @@
 /* ---- writing -------------------------------------------------------------------- */
 
 typedef struct {
-    hid_t file, str, dcpl, gcpl;
+    hid_t file, str, gcpl;
 } abs_writer;
 
 static herr_t put_attr(hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *v)
@@ -73,8 +72,11 @@ static herr_t put_dset(const abs_writer *w, const char *path, hid_t ftype, hid_t
         ftype = mtype = w->str;
     hid_t sp = H5Screate_simple(rank, dims, NULL), d = H5I_INVALID_HID;
     herr_t r = -1;
-    if (sp >= 0)
-        d = H5Dcreate2(w->file, path, ftype, sp, H5P_DEFAULT, w->dcpl, H5P_DEFAULT);
+    hid_t dcpl = sp >= 0 ? h5l_dcpl(sp, ftype) : H5I_INVALID_HID; /* checksummed */
+    if (dcpl >= 0)
+        d = H5Dcreate2(w->file, path, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
     if (d >= 0 && (d0 * (rank > 1 ? d1 : 1) == 0 ||
                    H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0))
         r = put_str(w, d, "description", doc);
@@ -123,11 +125,8 @@ static sim_status write_body(abs_writer *w, const abc_run *r, const abs_prov *pv
         scale[k] = c->stat[k].scale;
     }
     hid_t f = w->file;
-    H5C(put_str(w, f, "format", ABS_FORMAT), "attribute format");
-    H5C(put_i64(f, "format_version", ABS_FORMAT_VERSION), "attribute format_version");
-    H5C(put_str(w, f, "troika_version", TROIKA_VERSION), "attribute troika_version");
-    H5C(put_str(w, f, "git_commit", TROIKA_GIT_COMMIT), "attribute git_commit");
-    H5C(put_str(w, f, "command_line", pv->command_line), "attribute command_line");
+    H5C(h5l_provenance(f, ABS_FORMAT, ABS_FORMAT_VERSION, pv->command_line),
+        "the provenance attributes");
     H5C(put_str(w, f, "execution", pv->execution), "attribute execution");
     H5C(put_str(w, f, "calibration", pv->calibration), "attribute calibration");
     H5C(put_str(w, f, "calibration_text", pv->calibration_text), "attribute calibration_text");
@@ -229,15 +228,13 @@ sim_status abs_write(const char *path, int force, const abc_run *r, const abs_pr
     SIM_TRY(err, ana_afile_open(&af, path, force, "-o", err));
     (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     sim_status s = SIM_OK;
-    abs_writer w = {H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID};
+    abs_writer w = {H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID};
     hid_t fcpl = H5I_INVALID_HID;
     H5C(w.str = H5Tcopy(H5T_C_S1), "string type");
     H5C(H5Tset_size(w.str, H5T_VARIABLE), "string type");
     H5C(H5Tset_cset(w.str, H5T_CSET_UTF8), "string type");
     H5C(w.gcpl = H5Pcreate(H5P_GROUP_CREATE), "group properties");
     H5C(H5Pset_obj_track_times(w.gcpl, 0), "group properties");
-    H5C(w.dcpl = H5Pcreate(H5P_DATASET_CREATE), "dataset properties");
-    H5C(H5Pset_obj_track_times(w.dcpl, 0), "dataset properties");
     H5C(fcpl = H5Pcreate(H5P_FILE_CREATE), "file properties");
     H5C(H5Pset_obj_track_times(fcpl, 0), "file properties");
     H5C(w.file = H5Fcreate(ana_afile_temp(af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
@@ -255,8 +252,6 @@ fail:
         H5Tclose(w.str);
     if (w.gcpl >= 0)
         H5Pclose(w.gcpl);
-    if (w.dcpl >= 0)
-        H5Pclose(w.dcpl);
     if (fcpl >= 0)
         H5Pclose(fcpl);
     if (s != SIM_OK) {
@@ -367,11 +362,11 @@ sim_status abs_read(abs_posterior **out, const char *path, sim_error *err)
         goto fail;
     }
     int64_t v = 0, n = 0, np = 0, ns = 0, ng = 0;
-    if (get_str(f, "format", text, 4096) < 0 || strcmp(text, ABS_FORMAT) != 0 ||
-        get_attr(f, "format_version", H5T_NATIVE_INT64, &v) < 0 || v != ABS_FORMAT_VERSION) {
+    if (get_str(f, "file_kind", text, 4096) < 0 || strcmp(text, ABS_FORMAT) != 0 ||
+        get_attr(f, "schema_version", H5T_NATIVE_INT64, &v) < 0 || v != ABS_FORMAT_VERSION) {
         s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL,
-                     "not a posterior file of troika calibrate --method abc-smc (format '%s' "
-                     "version %d expected)",
+                     "not a posterior file of troika calibrate --method abc-smc (file_kind '%s' "
+                     "schema_version %d expected)",
                      ABS_FORMAT, ABS_FORMAT_VERSION);
         goto fail;
     }

@@ -31,7 +31,7 @@
 #include "abc.h"
 #include "err.h"
 
-#define ABS_FORMAT "troika abc-smc posterior"
+#define ABS_FORMAT "troika-posterior" /* file_kind */
 #define ABS_FORMAT_VERSION 1
 
 typedef struct {

@@ -16,7 +16,7 @@
 
 #include <hdf5.h>
 
-#include "h5err.h"
+#include "h5.h"
 #include "metrics.h"
 #include "troika_version.h"
 

@@ -23,12 +23,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <gsl/gsl_version.h>
 #include <hdf5.h>
 
 #include "afile.h"
 #include "metrics.h"
-#include "h5err.h"
+#include "h5.h"
 #include "troika_version.h"
 
 #define CMP_DEFLATE_LEVEL 4
@@ -51,16 +50,6 @@ static char *dup_str(const char *s)
     if (d)
         memcpy(d, s ? s : "", n);
     return d;
-}
-
-static int filter_ok(H5Z_filter_t f)
-{
-    unsigned cfg = 0;
-    if (H5Zfilter_avail(f) <= 0)
-        return 0;
-    if (H5Zget_filter_info(f, &cfg) < 0)
-        return 0;
-    return (cfg & H5Z_FILTER_CONFIG_ENCODE_ENABLED) != 0;
 }
 
 /* ==== writing ================================================================== */
@@ -87,15 +76,6 @@ static sim_status w_fail(const ana_cmpw *w, sim_error *err, int src_line, const 
     do {                                                                       \
         if ((expr) < 0) {                                                      \
             s = w_fail(w, err, __LINE__, __func__, (what));                    \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
-
-#define CALL(expr)                                                             \
-    do {                                                                       \
-        s = (expr);                                                            \
-        if (s != SIM_OK) {                                                     \
-            sim_error_push(err, __FILE__, __LINE__, __func__);                 \
             goto fail;                                                         \
         }                                                                      \
     } while (0)
@@ -137,26 +117,28 @@ static sim_status w_f64(ana_cmpw *w, hid_t loc, const char *name, double v, sim_
     return w_attr(w, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v, err);
 }
 
-/* A contiguous dataset of `rank` dims, written whole, with a description. */
+/* A dataset of `rank` dims (checksummed), written whole, with a description. */
 static sim_status w_dset(ana_cmpw *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
                          int rank, const hsize_t *dims, const void *data, const char *doc,
                          sim_error *err)
 {
     sim_status s = SIM_OK;
-    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
     hsize_t count = 1;
     for (int k = 0; k < rank; k++)
         count *= dims[k];
     H5CHK(sp = H5Screate_simple(rank, dims, NULL), name);
-    H5CHK(d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, w->dcpl, H5P_DEFAULT), name);
+    H5CHK(dcpl = h5l_dcpl(sp, ftype), name);
+    H5CHK(d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), name);
     if (count > 0)
         H5CHK(H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), name);
     if (doc)
-        CALL(w_str(w, d, "description", doc, err));
+        SIM_CALL(w_str(w, d, "description", doc, err));
     H5CHK(H5Dclose(d), name);
     d = H5I_INVALID_HID;
 fail:
     close_id(&d, H5Dclose);
+    close_id(&dcpl, H5Pclose);
     close_id(&sp, H5Sclose);
     return s;
 }
@@ -197,7 +179,7 @@ sim_status ana_cmpw_open(ana_cmpw **out, const char *path, int force, sim_error 
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
     w->file = w->t_str = w->gcpl = w->dcpl = H5I_INVALID_HID;
     w->path = path;
-    CALL(ana_afile_open(&w->af, path, force, "-o", err));
+    SIM_CALL(ana_afile_open(&w->af, path, force, "-o", err));
     w->path = ana_afile_path(w->af);
     H5CHK(fcpl = H5Pcreate(H5P_FILE_CREATE), "file creation properties");
     H5CHK(H5Pset_obj_track_times(fcpl, 0), "file creation properties");
@@ -236,8 +218,8 @@ static sim_status w_changes(ana_cmpw *w, hid_t gs, const ana_diff *d, sim_error 
         s = SIM_FAIL(err, SIM_ENOMEM, w->path, 0, NULL, "out of memory writing the changes");
         goto fail;
     }
-    CALL(w_group(w, gs, "changes", &g, err));
-    CALL(w_str(w, g, "description",
+    SIM_CALL(w_group(w, gs, "changes", &g, err));
+    SIM_CALL(w_str(w, g, "description",
                "What this scenario changes relative to the baseline (scenario 0), after "
                "resolving extends and policies: one row per difference, in parameter "
                "order, then by day.",
@@ -245,7 +227,7 @@ static sim_status w_changes(ana_cmpw *w, hid_t gs, const ana_diff *d, sim_error 
     for (int k = 0; k < n; k++)
         day[k] = d->rows[k].day;
     hsize_t dims[1] = {(hsize_t)n};
-    CALL(w_dset(w, g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, day,
+    SIM_CALL(w_dset(w, g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, day,
                 "From this day (0-based) on; -1 = from the start.", err));
     static const char *const names[] = {"key",         "baseline_value", "value",
                                         "unit",        "description",    "description_zh",
@@ -267,7 +249,7 @@ static sim_status w_changes(ana_cmpw *w, hid_t gs, const ana_diff *d, sim_error 
                                r->doc_en, r->doc_zh, r->policy_a, r->policy_b};
             col[k] = v[c];
         }
-        CALL(w_strings(w, g, names[c], n, col, docs[c], err));
+        SIM_CALL(w_strings(w, g, names[c], n, col, docs[c], err));
     }
 fail:
     close_id(&g, H5Gclose);
@@ -287,18 +269,14 @@ static sim_status w_series(ana_cmpw *w, hid_t g, int m, hid_t *out, sim_error *e
     H5CHK(sp = H5Screate_simple(2, dims, max), md->name);
     H5CHK(dcpl = H5Pcopy(w->dcpl), md->name);
     H5CHK(H5Pset_chunk(dcpl, 2, chunk), md->name);
-    if (filter_ok(H5Z_FILTER_DEFLATE)) {
-        if (filter_ok(H5Z_FILTER_SHUFFLE))
-            H5CHK(H5Pset_shuffle(dcpl), md->name);
-        H5CHK(H5Pset_deflate(dcpl, CMP_DEFLATE_LEVEL), md->name);
-    }
+    H5CHK(h5l_compress(dcpl, CMP_DEFLATE_LEVEL), md->name);
     H5CHK(d = H5Dcreate2(g, md->name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT),
           md->name);
-    CALL(w_str(w, d, "units", md->unit, err));
-    CALL(w_str(w, d, "description", md->doc_en, err));
-    CALL(w_str(w, d, "description_zh", md->doc_zh, err));
-    CALL(w_str(w, d, "kind", kind_word(md->kind), err));
-    CALL(w_str(w, d, "dims", "replicate,day", err));
+    SIM_CALL(w_str(w, d, "units", md->unit, err));
+    SIM_CALL(w_str(w, d, "description", md->doc_en, err));
+    SIM_CALL(w_str(w, d, "description_zh", md->doc_zh, err));
+    SIM_CALL(w_str(w, d, "kind", kind_word(md->kind), err));
+    SIM_CALL(w_str(w, d, "dims", "replicate,day", err));
     *out = d;
     d = H5I_INVALID_HID;
 fail:
@@ -333,25 +311,25 @@ sim_status ana_cmpw_scenarios(ana_cmpw *w, int64_t days, int64_t chunk_rows,
     for (int64_t d = 0; d < days; d++)
         day[d] = d;
     hsize_t dd[1] = {(hsize_t)days};
-    CALL(w_dset(w, w->file, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dd, day,
+    SIM_CALL(w_dset(w, w->file, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dd, day,
                 "Simulated day, 0 = the first day: the second axis of every series.", err));
-    CALL(w_group(w, w->file, "scenarios", &gall, err));
+    SIM_CALL(w_group(w, w->file, "scenarios", &gall, err));
     for (int i = 0; i < nscen; i++) {
         char name[32];
         snprintf(name, sizeof name, "%d", i);
-        CALL(w_group(w, gall, name, &gs, err));
-        CALL(w_str(w, gs, "name", scen[i].name, err));
-        CALL(w_str(w, gs, "description", scen[i].description, err));
-        CALL(w_str(w, gs, "name_zh", scen[i].name_zh ? scen[i].name_zh : "", err));
-        CALL(w_str(w, gs, "description_zh",
+        SIM_CALL(w_group(w, gall, name, &gs, err));
+        SIM_CALL(w_str(w, gs, "name", scen[i].name, err));
+        SIM_CALL(w_str(w, gs, "description", scen[i].description, err));
+        SIM_CALL(w_str(w, gs, "name_zh", scen[i].name_zh ? scen[i].name_zh : "", err));
+        SIM_CALL(w_str(w, gs, "description_zh",
                    scen[i].description_zh ? scen[i].description_zh : "", err));
-        CALL(w_str(w, gs, "path", scen[i].path, err));
-        CALL(w_str(w, gs, "resolved_ini", scen[i].resolved_ini, err));
-        CALL(w_str(w, gs, "sources", scen[i].sources, err));
-        CALL(w_changes(w, gs, &scen[i].changes, err));
-        CALL(w_group(w, gs, "city", &gc, err));
+        SIM_CALL(w_str(w, gs, "path", scen[i].path, err));
+        SIM_CALL(w_str(w, gs, "resolved_ini", scen[i].resolved_ini, err));
+        SIM_CALL(w_str(w, gs, "sources", scen[i].sources, err));
+        SIM_CALL(w_changes(w, gs, &scen[i].changes, err));
+        SIM_CALL(w_group(w, gs, "city", &gc, err));
         for (int m = 0; m < SIM_MET_N; m++)
-            CALL(w_series(w, gc, m, &w->city[i * SIM_MET_N + m], err));
+            SIM_CALL(w_series(w, gc, m, &w->city[i * SIM_MET_N + m], err));
         H5CHK(H5Gclose(gc), "city group");
         gc = H5I_INVALID_HID;
         H5CHK(H5Gclose(gs), name);
@@ -436,8 +414,8 @@ static sim_status w_summary(ana_cmpw *w, const ana_table *t, sim_error *err)
         s = SIM_FAIL(err, SIM_ENOMEM, w->path, 0, NULL, "out of memory writing the summary");
         goto fail;
     }
-    CALL(w_group(w, w->file, "summary", &g, err));
-    CALL(w_str(w, g, "description",
+    SIM_CALL(w_group(w, w->file, "summary", &g, err));
+    SIM_CALL(w_str(w, g, "description",
                "The comparison table: for each scenario s and key metric k, the mean over "
                "the window of each replicate (replicate_mean), their mean with its t "
                "confidence interval, and the paired difference from scenario 0 (the "
@@ -445,24 +423,24 @@ static sim_status w_summary(ana_cmpw *w, const ana_table *t, sim_error *err)
                "where that interval excludes zero.  Values are in the metric's units "
                "(shares as fractions).",
                err));
-    CALL(w_i64(w, g, "window_from", t->win_from, err));
-    CALL(w_i64(w, g, "window_to", t->win_to, err));
-    CALL(w_f64(w, g, "confidence_level", t->level, err));
-    CALL(w_strings(w, g, "metric", t->nmet, (const char *const *)t->met, "Key metric names.",
+    SIM_CALL(w_i64(w, g, "window_from", t->win_from, err));
+    SIM_CALL(w_i64(w, g, "window_to", t->win_to, err));
+    SIM_CALL(w_f64(w, g, "confidence_level", t->level, err));
+    SIM_CALL(w_strings(w, g, "metric", t->nmet, (const char *const *)t->met, "Key metric names.",
                    err));
-    CALL(w_strings(w, g, "units", t->nmet, (const char *const *)t->unit, "Their units.", err));
-    CALL(w_strings(w, g, "description", t->nmet, (const char *const *)t->doc_en,
+    SIM_CALL(w_strings(w, g, "units", t->nmet, (const char *const *)t->unit, "Their units.", err));
+    SIM_CALL(w_strings(w, g, "description", t->nmet, (const char *const *)t->doc_en,
                    "What each metric means.", err));
-    CALL(w_strings(w, g, "description_zh", t->nmet, (const char *const *)t->doc_zh,
+    SIM_CALL(w_strings(w, g, "description_zh", t->nmet, (const char *const *)t->doc_zh,
                    "What each metric means, in Chinese.", err));
-    CALL(w_strings(w, g, "kind", t->nmet, (const char *const *)t->kind,
+    SIM_CALL(w_strings(w, g, "kind", t->nmet, (const char *const *)t->kind,
                    "count (summed over compounds) or ratio (a share or a mean).", err));
-    CALL(w_strings(w, g, "scenario", t->nscen, (const char *const *)t->scen,
+    SIM_CALL(w_strings(w, g, "scenario", t->nscen, (const char *const *)t->scen,
                    "Scenario labels; 0 is the baseline.", err));
     hsize_t dims[3] = {(hsize_t)t->nscen, (hsize_t)t->nmet, (hsize_t)t->replicates};
     for (size_t k = 0; k < sk; k++)
         n[k] = (int64_t)t->mean[k].n;
-    CALL(w_dset(w, g, "n", H5T_STD_I64LE, H5T_NATIVE_INT64, 2, dims, n,
+    SIM_CALL(w_dset(w, g, "n", H5T_STD_I64LE, H5T_NATIVE_INT64, 2, dims, n,
                 "Replicates behind each mean [scenario x metric].", err));
     static const char *const fields[] = {"mean",     "sd",              "half_width",
                                          "ci_lo",    "ci_hi",           "diff",
@@ -488,15 +466,15 @@ static sim_status w_summary(ana_cmpw *w, const ana_table *t, sim_error *err)
                           d->sd,   d->half, d->lo, d->hi, d->p};
             v[k] = x[f];
         }
-        CALL(w_dset(w, g, fields[f], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dims, v, docs[f],
+        SIM_CALL(w_dset(w, g, fields[f], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dims, v, docs[f],
                     err));
     }
     for (int i = 0; i < t->nscen; i++)
         for (int k = 0; k < t->nmet; k++)
             c[ana_table_at(t, i, k)] = (int8_t)ana_table_clear(t, i, k);
-    CALL(w_dset(w, g, "clear", H5T_STD_I8LE, H5T_NATIVE_INT8, 2, dims, c,
+    SIM_CALL(w_dset(w, g, "clear", H5T_STD_I8LE, H5T_NATIVE_INT8, 2, dims, c,
                 "1 where the confidence interval of the difference excludes zero.", err));
-    CALL(w_dset(w, g, "replicate_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, dims,
+    SIM_CALL(w_dset(w, g, "replicate_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, dims,
                 t->rep_mean,
                 "Mean over the window of each replicate [scenario x metric x replicate].",
                 err));
@@ -521,43 +499,33 @@ sim_status ana_cmpw_finish(ana_cmpw *w, const ana_cmp_meta *meta, const ana_tabl
                      (long long)t->replicates, (long long)w->rows);
         goto fail;
     }
-    unsigned maj = 0, min = 0, rel = 0;
-    char h5v[64];
-    H5CHK(H5get_libversion(&maj, &min, &rel), "H5get_libversion");
-    snprintf(h5v, sizeof h5v, "%u.%u.%u", maj, min, rel);
-    CALL(w_str(w, r, "file_kind", ANA_COMPARE_KIND, err));
-    CALL(w_i64(w, r, "compare_schema_version", ANA_COMPARE_SCHEMA, err));
-    CALL(w_str(w, r, "troika_version", TROIKA_VERSION, err));
-    CALL(w_str(w, r, "git_commit", TROIKA_GIT_COMMIT, err));
-    CALL(w_str(w, r, "build_type", TROIKA_BUILD_TYPE, err));
-    CALL(w_str(w, r, "gsl_version", GSL_VERSION, err));
-    CALL(w_str(w, r, "hdf5_version", h5v, err));
-    CALL(w_str(w, r, "command_line", meta->command_line, err));
-    CALL(w_i64(w, r, "days", meta->days, err));
-    CALL(w_i64(w, r, "compounds", meta->compounds, err));
-    CALL(w_i64(w, r, "scenarios", w->nscen, err));
-    CALL(w_i64(w, r, "replicates", meta->replicates, err));
-    CALL(w_i64(w, r, "window_from", meta->win_from, err));
-    CALL(w_i64(w, r, "window_to", meta->win_to, err));
-    CALL(w_f64(w, r, "confidence_level", meta->level, err));
-    CALL(w_u64(w, r, "seed_base", meta->seed_base, err));
-    CALL(w_str(w, r, "seed_rule", ana_seed_rule, err));
-    CALL(w_str(w, r, "replicates_mode", meta->auto_rep ? "auto" : "fixed", err));
+    H5CHK(h5l_provenance(r, ANA_COMPARE_KIND, ANA_COMPARE_SCHEMA, meta->command_line),
+          "the provenance attributes");
+    SIM_CALL(w_i64(w, r, "days", meta->days, err));
+    SIM_CALL(w_i64(w, r, "compounds", meta->compounds, err));
+    SIM_CALL(w_i64(w, r, "scenarios", w->nscen, err));
+    SIM_CALL(w_i64(w, r, "replicates", meta->replicates, err));
+    SIM_CALL(w_i64(w, r, "window_from", meta->win_from, err));
+    SIM_CALL(w_i64(w, r, "window_to", meta->win_to, err));
+    SIM_CALL(w_f64(w, r, "confidence_level", meta->level, err));
+    SIM_CALL(w_u64(w, r, "seed_base", meta->seed_base, err));
+    SIM_CALL(w_str(w, r, "seed_rule", ana_seed_rule, err));
+    SIM_CALL(w_str(w, r, "replicates_mode", meta->auto_rep ? "auto" : "fixed", err));
     if (meta->auto_rep) {
-        CALL(w_f64(w, r, "tolerance", meta->tolerance, err));
-        CALL(w_str(w, r, "tolerance_kind",
+        SIM_CALL(w_f64(w, r, "tolerance", meta->tolerance, err));
+        SIM_CALL(w_str(w, r, "tolerance_kind",
                    "relative: every key metric's CI half-width <= tolerance x |mean|, in "
                    "every scenario",
                    err));
-        CALL(w_i64(w, r, "max_replicates", meta->max_replicates, err));
-        CALL(w_i64(w, r, "auto_batch", meta->auto_batch, err));
-        CALL(w_i64(w, r, "tolerance_met", meta->tolerance_met, err));
+        SIM_CALL(w_i64(w, r, "max_replicates", meta->max_replicates, err));
+        SIM_CALL(w_i64(w, r, "auto_batch", meta->auto_batch, err));
+        SIM_CALL(w_i64(w, r, "tolerance_met", meta->tolerance_met, err));
     }
-    CALL(w_i64(w, r, "threads", meta->threads, err));
+    SIM_CALL(w_i64(w, r, "threads", meta->threads, err));
     hsize_t dims[1] = {(hsize_t)meta->replicates};
-    CALL(w_dset(w, r, "seeds", H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, dims, meta->seeds,
+    SIM_CALL(w_dset(w, r, "seeds", H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, dims, meta->seeds,
                 "run.seed of replicate r, the same for every scenario.", err));
-    CALL(w_summary(w, t, err));
+    SIM_CALL(w_summary(w, t, err));
 fail:
     return s;
 }
@@ -620,15 +588,6 @@ static sim_status r_fail(const char *path, sim_error *err, int src_line, const c
             out_h5_describe(detail_, sizeof detail_);                              \
             s = RFAIL("cannot read %s (damaged or not a compare file?): %s", (what), \
                       detail_);                                                \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
-
-#define RCALL(expr)                                                            \
-    do {                                                                       \
-        s = (expr);                                                            \
-        if (s != SIM_OK) {                                                     \
-            sim_error_push(err, __FILE__, __LINE__, __func__);                 \
             goto fail;                                                         \
         }                                                                      \
     } while (0)
@@ -783,7 +742,7 @@ static sim_status r_dset(const char *path, hid_t loc, const char *obj, const cha
     hid_t d = H5I_INVALID_HID;
     char what[300];
     snprintf(what, sizeof what, "%s/%s", obj, name);
-    RCALL(r_open(path, loc, obj, name, rank, dims, &d, err));
+    SIM_CALL(r_open(path, loc, obj, name, rank, dims, &d, err));
     hsize_t count = 1;
     for (int k = 0; k < rank; k++)
         count *= dims[k];
@@ -819,7 +778,7 @@ static sim_status r_strings(const char *path, hid_t loc, const char *obj, const 
     char what[300];
     snprintf(what, sizeof what, "%s/%s", obj, name);
     hsize_t dims[1] = {(hsize_t)n};
-    RCALL(r_open(path, loc, obj, name, 1, dims, &d, err));
+    SIM_CALL(r_open(path, loc, obj, name, 1, dims, &d, err));
     RCHK(t = H5Dget_type(d), what);
     if (H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0) {
         s = RFAIL("%s is not a column of text", what);
@@ -921,10 +880,23 @@ static sim_status r_kind(const char *path, hid_t r, sim_error *err)
     char *kind = NULL;
     htri_t ex = H5Aexists(r, "file_kind");
     RCHK(ex, "the root attributes");
-    if (!ex) {
+    if (ex) { /* another kind of troika file says what it is */
+        SIM_CALL(r_str(path, r, "/", "file_kind", &kind, err));
+        if (!strcmp(kind, "troika-sweep")) {
+            s = RFAIL("this is a sweep file (troika sweep), not a compare file; read it "
+                      "with troika sensitivity, or make a compare file with troika compare");
+            goto fail;
+        }
+        if (!strcmp(kind, "troika-run")) {
+            s = RFAIL("this is the result file of one run (troika run), not a compare file; "
+                      "make one with troika compare");
+            goto fail;
+        }
+    }
+    if (!ex) { /* files of troika before file_kind was common to all */
         htri_t run = H5Aexists(r, "schema_version");
         RCHK(run, "the root attributes");
-        htri_t sweep = H5Aexists(r, "schema"); /* only sweep files have it */
+        htri_t sweep = H5Aexists(r, "schema"); /* only sweep files had it */
         RCHK(sweep, "the root attributes");
         if (sweep > 0)
             s = RFAIL("this is a sweep file (troika sweep), not a compare file; read it "
@@ -936,14 +908,20 @@ static sim_status r_kind(const char *path, hid_t r, sim_error *err)
             s = RFAIL("not a troika compare file (it has no file_kind attribute)");
         goto fail;
     }
-    RCALL(r_str(path, r, "/", "file_kind", &kind, err));
+    if (!kind)
+        SIM_CALL(r_str(path, r, "/", "file_kind", &kind, err));
     if (strcmp(kind, ANA_COMPARE_KIND) != 0) {
         s = RFAIL("not a troika compare file (file_kind is '%s', expected '%s')", kind,
                   ANA_COMPARE_KIND);
         goto fail;
     }
     int64_t v = 0;
-    RCALL(r_num(path, r, "/", "compare_schema_version", H5T_NATIVE_INT64, &v, NULL, err));
+    /* schema_version; compare files before it was common named it
+     * compare_schema_version */
+    htri_t named = H5Aexists(r, "schema_version");
+    RCHK(named, "the root attributes");
+    SIM_CALL(r_num(path, r, "/", named > 0 ? "schema_version" : "compare_schema_version",
+                H5T_NATIVE_INT64, &v, NULL, err));
     if (v != ANA_COMPARE_SCHEMA) {
         s = RFAIL("compare file schema version %lld is %s than this troika's (%s reads "
                   "version %d): open it with the troika that wrote it, or rerun troika "
@@ -963,29 +941,32 @@ static sim_status r_meta(const char *path, hid_t r, ana_cmp_meta *m, int *nscen,
     sim_status s = SIM_OK;
     int64_t ns = 0;
     char *mode = NULL;
-    RCALL(r_str(path, r, "/", "troika_version", &m->troika_version, err));
-    RCALL(r_str(path, r, "/", "git_commit", &m->git_commit, err));
-    RCALL(r_str(path, r, "/", "command_line", &m->command_line, err));
-    RCALL(r_num(path, r, "/", "compare_schema_version", H5T_NATIVE_INT64, &m->schema, NULL,
+    SIM_CALL(r_str(path, r, "/", "troika_version", &m->troika_version, err));
+    SIM_CALL(r_str(path, r, "/", "git_commit", &m->git_commit, err));
+    SIM_CALL(r_str(path, r, "/", "command_line", &m->command_line, err));
+    htri_t named = H5Aexists(r, "schema_version");
+    RCHK(named, "the root attributes");
+    SIM_CALL(r_num(path, r, "/", named > 0 ? "schema_version" : "compare_schema_version",
+                H5T_NATIVE_INT64, &m->schema, NULL,
                 err));
-    RCALL(r_num(path, r, "/", "days", H5T_NATIVE_INT64, &m->days, NULL, err));
-    RCALL(r_num(path, r, "/", "compounds", H5T_NATIVE_INT64, &m->compounds, NULL, err));
-    RCALL(r_num(path, r, "/", "scenarios", H5T_NATIVE_INT64, &ns, NULL, err));
-    RCALL(r_num(path, r, "/", "replicates", H5T_NATIVE_INT64, &m->replicates, NULL, err));
-    RCALL(r_num(path, r, "/", "window_from", H5T_NATIVE_INT64, &m->win_from, NULL, err));
-    RCALL(r_num(path, r, "/", "window_to", H5T_NATIVE_INT64, &m->win_to, NULL, err));
-    RCALL(r_num(path, r, "/", "confidence_level", H5T_NATIVE_DOUBLE, &m->level, NULL, err));
-    RCALL(r_num(path, r, "/", "seed_base", H5T_NATIVE_UINT64, &m->seed_base, NULL, err));
-    RCALL(r_num(path, r, "/", "threads", H5T_NATIVE_INT64, &m->threads, NULL, err));
-    RCALL(r_str(path, r, "/", "replicates_mode", &mode, err));
+    SIM_CALL(r_num(path, r, "/", "days", H5T_NATIVE_INT64, &m->days, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "compounds", H5T_NATIVE_INT64, &m->compounds, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "scenarios", H5T_NATIVE_INT64, &ns, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "replicates", H5T_NATIVE_INT64, &m->replicates, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "window_from", H5T_NATIVE_INT64, &m->win_from, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "window_to", H5T_NATIVE_INT64, &m->win_to, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "confidence_level", H5T_NATIVE_DOUBLE, &m->level, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "seed_base", H5T_NATIVE_UINT64, &m->seed_base, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "threads", H5T_NATIVE_INT64, &m->threads, NULL, err));
+    SIM_CALL(r_str(path, r, "/", "replicates_mode", &mode, err));
     m->auto_rep = strcmp(mode, "auto") == 0;
     if (m->auto_rep) {
         int64_t met = 0;
-        RCALL(r_num(path, r, "/", "tolerance", H5T_NATIVE_DOUBLE, &m->tolerance, NULL, err));
-        RCALL(r_num(path, r, "/", "max_replicates", H5T_NATIVE_INT64, &m->max_replicates,
+        SIM_CALL(r_num(path, r, "/", "tolerance", H5T_NATIVE_DOUBLE, &m->tolerance, NULL, err));
+        SIM_CALL(r_num(path, r, "/", "max_replicates", H5T_NATIVE_INT64, &m->max_replicates,
                     NULL, err));
-        RCALL(r_num(path, r, "/", "auto_batch", H5T_NATIVE_INT64, &m->auto_batch, NULL, err));
-        RCALL(r_num(path, r, "/", "tolerance_met", H5T_NATIVE_INT64, &met, NULL, err));
+        SIM_CALL(r_num(path, r, "/", "auto_batch", H5T_NATIVE_INT64, &m->auto_batch, NULL, err));
+        SIM_CALL(r_num(path, r, "/", "tolerance_met", H5T_NATIVE_INT64, &met, NULL, err));
         m->tolerance_met = met != 0;
     }
     /* sizes that the rest is allocated from */
@@ -1005,7 +986,7 @@ static sim_status r_meta(const char *path, hid_t r, ana_cmp_meta *m, int *nscen,
         goto fail;
     }
     hsize_t dims[1] = {(hsize_t)m->replicates};
-    RCALL(r_dset(path, r, "", "seeds", H5T_NATIVE_UINT64, 1, dims, m->seeds, err));
+    SIM_CALL(r_dset(path, r, "", "seeds", H5T_NATIVE_UINT64, 1, dims, m->seeds, err));
 fail:
     free(mode);
     return s;
@@ -1020,7 +1001,7 @@ static sim_status r_changes(const char *path, hid_t gs, const char *obj, ana_dif
     snprintf(gname, sizeof gname, "%s/changes", obj);
     char **col[8] = {NULL};
     int64_t *day = NULL, n = 0;
-    RCALL(r_group(path, gs, obj, "changes", &g, err));
+    SIM_CALL(r_group(path, gs, obj, "changes", &g, err));
     /* the row count from the day column */
     htri_t ex = H5Lexists(g, "day", H5P_DEFAULT);
     RCHK(ex, gname);
@@ -1048,16 +1029,16 @@ static sim_status r_changes(const char *path, hid_t gs, const char *obj, ana_dif
         goto fail;
     }
     hsize_t dims[1] = {(hsize_t)n};
-    RCALL(r_dset(path, g, gname, "day", H5T_NATIVE_INT64, 1, dims, day, err));
+    SIM_CALL(r_dset(path, g, gname, "day", H5T_NATIVE_INT64, 1, dims, day, err));
     static const char *const names[] = {"key",         "baseline_value", "value",
                                         "unit",        "description",    "description_zh",
                                         "policy_baseline", "policy"};
     for (int c = 0; c < 8; c++)
-        RCALL(r_strings(path, g, gname, names[c], n, col[c], err));
+        SIM_CALL(r_strings(path, g, gname, names[c], n, col[c], err));
     for (int64_t k = 0; k < n; k++) {
         ana_diff_row row = {col[0][k], day[k],   col[1][k], col[2][k], col[3][k],
                             col[4][k], col[5][k], col[6][k], col[7][k]};
-        RCALL(ana_diff_add(d, &row, err));
+        SIM_CALL(ana_diff_add(d, &row, err));
     }
 fail:
     for (int c = 0; c < 8; c++) {
@@ -1079,21 +1060,21 @@ static sim_status r_scenarios(const char *path, hid_t r, ana_cmpfile *f, sim_err
     f->scen = calloc((size_t)f->nscen, sizeof *f->scen);
     if (!f->scen)
         return SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the scenarios");
-    RCALL(r_group(path, r, "", "scenarios", &gall, err));
+    SIM_CALL(r_group(path, r, "", "scenarios", &gall, err));
     for (int i = 0; i < f->nscen; i++) {
         char name[32], obj[64];
         snprintf(name, sizeof name, "%d", i);
         snprintf(obj, sizeof obj, "/scenarios/%d", i);
         ana_cmp_scen *sc = &f->scen[i];
-        RCALL(r_group(path, gall, "/scenarios", name, &gs, err));
-        RCALL(r_str(path, gs, obj, "name", &sc->name, err));
-        RCALL(r_str(path, gs, obj, "description", &sc->description, err));
-        RCALL(r_str_opt(path, gs, obj, "name_zh", &sc->name_zh, err));
-        RCALL(r_str_opt(path, gs, obj, "description_zh", &sc->description_zh, err));
-        RCALL(r_str(path, gs, obj, "path", &sc->path, err));
-        RCALL(r_str(path, gs, obj, "resolved_ini", &sc->resolved_ini, err));
-        RCALL(r_str(path, gs, obj, "sources", &sc->sources, err));
-        RCALL(r_changes(path, gs, obj, &sc->changes, err));
+        SIM_CALL(r_group(path, gall, "/scenarios", name, &gs, err));
+        SIM_CALL(r_str(path, gs, obj, "name", &sc->name, err));
+        SIM_CALL(r_str(path, gs, obj, "description", &sc->description, err));
+        SIM_CALL(r_str_opt(path, gs, obj, "name_zh", &sc->name_zh, err));
+        SIM_CALL(r_str_opt(path, gs, obj, "description_zh", &sc->description_zh, err));
+        SIM_CALL(r_str(path, gs, obj, "path", &sc->path, err));
+        SIM_CALL(r_str(path, gs, obj, "resolved_ini", &sc->resolved_ini, err));
+        SIM_CALL(r_str(path, gs, obj, "sources", &sc->sources, err));
+        SIM_CALL(r_changes(path, gs, obj, &sc->changes, err));
         close_id(&gs, H5Gclose);
     }
 fail:
@@ -1109,7 +1090,7 @@ static sim_status r_summary(const char *path, hid_t r, ana_cmpfile *f, sim_error
     double *v = NULL;
     int64_t *n = NULL;
     int64_t nmet = 0;
-    RCALL(r_group(path, r, "", "summary", &g, err));
+    SIM_CALL(r_group(path, r, "", "summary", &g, err));
     /* the metric count from /summary/metric */
     htri_t ex = H5Lexists(g, "metric", H5P_DEFAULT);
     RCHK(ex, "/summary/metric");
@@ -1138,16 +1119,16 @@ static sim_status r_summary(const char *path, hid_t r, ana_cmpfile *f, sim_error
     t->win_from = f->meta.win_from;
     t->win_to = f->meta.win_to;
     t->level = f->meta.level;
-    RCALL(r_strings(path, g, "/summary", "metric", nmet, t->met, err));
-    RCALL(r_strings(path, g, "/summary", "units", nmet, t->unit, err));
-    RCALL(r_strings(path, g, "/summary", "description", nmet, t->doc_en, err));
-    RCALL(r_strings(path, g, "/summary", "description_zh", nmet, t->doc_zh, err));
-    RCALL(r_strings(path, g, "/summary", "kind", nmet, t->kind, err));
-    RCALL(r_strings(path, g, "/summary", "scenario", f->nscen, t->scen, err));
+    SIM_CALL(r_strings(path, g, "/summary", "metric", nmet, t->met, err));
+    SIM_CALL(r_strings(path, g, "/summary", "units", nmet, t->unit, err));
+    SIM_CALL(r_strings(path, g, "/summary", "description", nmet, t->doc_en, err));
+    SIM_CALL(r_strings(path, g, "/summary", "description_zh", nmet, t->doc_zh, err));
+    SIM_CALL(r_strings(path, g, "/summary", "kind", nmet, t->kind, err));
+    SIM_CALL(r_strings(path, g, "/summary", "scenario", f->nscen, t->scen, err));
     hsize_t dims[3] = {(hsize_t)f->nscen, (hsize_t)nmet, (hsize_t)R};
-    RCALL(r_dset(path, g, "/summary", "replicate_mean", H5T_NATIVE_DOUBLE, 3, dims,
+    SIM_CALL(r_dset(path, g, "/summary", "replicate_mean", H5T_NATIVE_DOUBLE, 3, dims,
                  t->rep_mean, err));
-    RCALL(r_finite(path, "/summary/replicate_mean", t->rep_mean,
+    SIM_CALL(r_finite(path, "/summary/replicate_mean", t->rep_mean,
                    (size_t)f->nscen * (size_t)nmet * (size_t)R, err));
     /* everything derived, then the stored values on top (they are what the
      * file says; the report shows exactly those) */
@@ -1159,7 +1140,7 @@ static sim_status r_summary(const char *path, hid_t r, ana_cmpfile *f, sim_error
         s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the summary");
         goto fail;
     }
-    RCALL(r_dset(path, g, "/summary", "n", H5T_NATIVE_INT64, 2, dims, n, err));
+    SIM_CALL(r_dset(path, g, "/summary", "n", H5T_NATIVE_INT64, 2, dims, n, err));
     for (size_t k = 0; k < sk; k++) {
         if (n[k] != R) {
             s = RFAIL("/summary/n is %lld where the file has %lld replicates",
@@ -1173,7 +1154,7 @@ static sim_status r_summary(const char *path, hid_t r, ana_cmpfile *f, sim_error
                                          "diff_sd",  "diff_half_width", "diff_lo",
                                          "diff_hi",  "diff_p"};
     for (int fi = 0; fi < 11; fi++) {
-        RCALL(r_dset(path, g, "/summary", fields[fi], H5T_NATIVE_DOUBLE, 2, dims, v, err));
+        SIM_CALL(r_dset(path, g, "/summary", fields[fi], H5T_NATIVE_DOUBLE, 2, dims, v, err));
         for (size_t k = 0; k < sk; k++) {
             ana_summary *m = &t->mean[k], *dd2 = &t->diff[k];
             double *slot[] = {&m->mean, &m->sd, &m->half, &m->lo, &m->hi, &dd2->mean,
@@ -1224,10 +1205,10 @@ sim_status ana_cmpfile_open(ana_cmpfile **out, const char *path, sim_error *err)
         goto fail;
     }
     f->file = (int64_t)file;
-    RCALL(r_kind(path, file, err));
-    RCALL(r_meta(path, file, &f->meta, &f->nscen, err));
-    RCALL(r_scenarios(path, file, f, err));
-    RCALL(r_summary(path, file, f, err));
+    SIM_CALL(r_kind(path, file, err));
+    SIM_CALL(r_meta(path, file, &f->meta, &f->nscen, err));
+    SIM_CALL(r_scenarios(path, file, f, err));
+    SIM_CALL(r_summary(path, file, f, err));
     *out = f;
     return SIM_OK;
 fail:
@@ -1247,10 +1228,10 @@ sim_status ana_cmpfile_series(const ana_cmpfile *f, int i, const char *metric, d
         return SIM_FAIL(err, SIM_EINTERNAL, path, 0, NULL, "no scenario %d", i);
     RCHK(g = H5Gopen2((hid_t)f->file, obj, H5P_DEFAULT), obj);
     hsize_t dims[2] = {(hsize_t)f->meta.replicates, (hsize_t)f->meta.days};
-    RCALL(r_dset(path, g, obj, metric, H5T_NATIVE_DOUBLE, 2, dims, buf, err));
+    SIM_CALL(r_dset(path, g, obj, metric, H5T_NATIVE_DOUBLE, 2, dims, buf, err));
     char what[200];
     snprintf(what, sizeof what, "%s/%s", obj, metric);
-    RCALL(r_finite(path, what, buf, (size_t)dims[0] * (size_t)dims[1], err));
+    SIM_CALL(r_finite(path, what, buf, (size_t)dims[0] * (size_t)dims[1], err));
 fail:
     close_id(&g, H5Gclose);
     return s;
@@ -1285,8 +1266,15 @@ int ana_runfile_is(const char *path)
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0)
         return 0;
-    int is = H5Aexists(f, "file_kind") == 0 && H5Aexists(f, "schema") == 0 &&
-             H5Aexists(f, "schema_version") > 0 && H5Lexists(f, "city", H5P_DEFAULT) > 0;
+    int is = H5Lexists(f, "city", H5P_DEFAULT) > 0;
+    if (is && H5Aexists(f, "file_kind") > 0) { /* says what it is */
+        sim_error e;
+        char *kind = NULL;
+        is = r_str(path, f, "/", "file_kind", &kind, &e) == SIM_OK && !strcmp(kind, "troika-run");
+        free(kind);
+    } else { /* a run file of troika before file_kind was common to all */
+        is = is && H5Aexists(f, "schema") == 0 && H5Aexists(f, "schema_version") > 0;
+    }
     (void)H5Fclose(f);
     return is;
 }
@@ -1308,12 +1296,12 @@ sim_status ana_runfile_open(ana_runfile **out, const char *path, sim_error *err)
         goto fail;
     }
     f->file = (int64_t)file;
-    RCALL(r_str(path, file, "/", "scenario", &f->scenario, err));
-    RCALL(r_str(path, file, "/", "troika_version", &f->troika_version, err));
-    RCALL(r_str(path, file, "/", "git_commit", &f->git_commit, err));
-    RCALL(r_str(path, file, "/", "command_line", &f->command_line, err));
-    RCALL(r_num(path, file, "/", "days", H5T_NATIVE_INT64, &f->days, NULL, err));
-    RCALL(r_num(path, file, "/", "seed", H5T_NATIVE_UINT64, &f->seed, NULL, err));
+    SIM_CALL(r_str(path, file, "/", "scenario", &f->scenario, err));
+    SIM_CALL(r_str(path, file, "/", "troika_version", &f->troika_version, err));
+    SIM_CALL(r_str(path, file, "/", "git_commit", &f->git_commit, err));
+    SIM_CALL(r_str(path, file, "/", "command_line", &f->command_line, err));
+    SIM_CALL(r_num(path, file, "/", "days", H5T_NATIVE_INT64, &f->days, NULL, err));
+    SIM_CALL(r_num(path, file, "/", "seed", H5T_NATIVE_UINT64, &f->seed, NULL, err));
     if (f->days < 1) {
         s = RFAIL("attribute days of / is %lld, expected at least 1", (long long)f->days);
         goto fail;
@@ -1321,7 +1309,7 @@ sim_status ana_runfile_open(ana_runfile **out, const char *path, sim_error *err)
     /* the compounds: their count from /compounds/id, then old and households */
     RCHK(g = H5Gopen2(file, "compounds", H5P_DEFAULT), "/compounds");
     hsize_t n = 0, ns = 0;
-    RCALL(r_len(path, g, "/compounds/id", "id", &n, err));
+    SIM_CALL(r_len(path, g, "/compounds/id", "id", &n, err));
     f->ncomp = (int64_t)n;
     f->old = malloc((n ? n : 1) * sizeof *f->old);
     f->households = malloc((n ? n : 1) * sizeof *f->households);
@@ -1329,10 +1317,10 @@ sim_status ana_runfile_open(ana_runfile **out, const char *path, sim_error *err)
         s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
         goto fail;
     }
-    RCALL(r_dset(path, g, "/compounds", "old", H5T_NATIVE_UINT8, 1, &n, f->old, err));
-    RCALL(r_dset(path, g, "/compounds", "households", H5T_NATIVE_INT32, 1, &n, f->households,
+    SIM_CALL(r_dset(path, g, "/compounds", "old", H5T_NATIVE_UINT8, 1, &n, f->old, err));
+    SIM_CALL(r_dset(path, g, "/compounds", "households", H5T_NATIVE_INT32, 1, &n, f->households,
                  err));
-    RCALL(r_len(path, g, "/compounds/panel/day", "panel/day", &ns, err));
+    SIM_CALL(r_len(path, g, "/compounds/panel/day", "panel/day", &ns, err));
     f->nsamples = (int64_t)ns;
     f->last_sample_day = -1;
     if (ns > 0) {
@@ -1366,7 +1354,7 @@ sim_status ana_runfile_city(const ana_runfile *f, const char *metric, double *bu
     hid_t g = H5I_INVALID_HID;
     RCHK(g = H5Gopen2((hid_t)f->file, "city", H5P_DEFAULT), "/city");
     hsize_t dims[1] = {(hsize_t)f->days};
-    RCALL(r_dset(path, g, "/city", metric, H5T_NATIVE_DOUBLE, 1, dims, buf, err));
+    SIM_CALL(r_dset(path, g, "/city", metric, H5T_NATIVE_DOUBLE, 1, dims, buf, err));
 fail:
     close_id(&g, H5Gclose);
     return s;
@@ -1382,7 +1370,7 @@ sim_status ana_runfile_panel_last(const ana_runfile *f, const char *name, double
         return RFAIL("the compound panel has no row");
     RCHK(g = H5Gopen2((hid_t)f->file, "compounds/panel", H5P_DEFAULT), "/compounds/panel");
     hsize_t dims[2] = {(hsize_t)f->nsamples, (hsize_t)f->ncomp};
-    RCALL(r_open(path, g, "/compounds/panel", name, 2, dims, &d, err));
+    SIM_CALL(r_open(path, g, "/compounds/panel", name, 2, dims, &d, err));
     hsize_t start[2] = {(hsize_t)f->nsamples - 1, 0}, count[2] = {1, (hsize_t)f->ncomp};
     RCHK(fs = H5Dget_space(d), name);
     RCHK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), name);

@@ -20,17 +20,18 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include <gsl/gsl_version.h>
 #include <hdf5.h>
 
+#include "afile.h"
 #include "metrics.h"
-#include "h5err.h"
+#include "h5.h"
 #include "hold.h"
 #include "params.h"
 #include "inifile.h"
 #include "troika_version.h"
 
-#define SWS_SCHEMA "troika sweep"
+#define SWS_SCHEMA "troika-sweep"         /* file_kind */
+#define SWS_SCHEMA_LEGACY "troika sweep" /* before: attribute schema */
 #define SWS_SCHEMA_VERSION 1
 #define SWS_CHUNK_BYTES (256 * 1024)
 #define SWS_DEFLATE 4
@@ -44,8 +45,10 @@ static sim_status h5_fail(sim_error *err, const char *where, int line, const cha
                           const char *what)
 {
     char detail[400];
+    /* a checksum mismatch is a damaged input (exit 2), not a failing disk */
+    sim_status code = h5l_damaged() ? SIM_EINPUT : SIM_EIO;
     out_h5_describe(detail, sizeof detail);
-    return sim_error_set(err, SIM_EIO, where, 0, NULL, __FILE__, line, func, "%s: %s", what,
+    return sim_error_set(err, code, where, 0, NULL, __FILE__, line, func, "%s: %s", what,
                          detail);
 }
 
@@ -54,15 +57,6 @@ static sim_status h5_fail(sim_error *err, const char *where, int line, const cha
     do {                                                                       \
         if ((expr) < 0) {                                                      \
             s = h5_fail(err, where, __LINE__, __func__, (what));               \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
-
-#define CALL(expr)                                                             \
-    do {                                                                       \
-        s = (expr);                                                            \
-        if (s != SIM_OK) {                                                     \
-            sim_error_push(err, __FILE__, __LINE__, __func__);                 \
             goto fail;                                                         \
         }                                                                      \
     } while (0)
@@ -99,21 +93,6 @@ static char *path_join(const char *dir, const char *name)
     if (s)
         snprintf(s, n, "%s/%s", dir, name);
     return s;
-}
-
-/* fsync a file or folder by name (folders that cannot be synced are fine). */
-static int sync_path(const char *path, int dir)
-{
-    int fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    if (rc != 0 && dir && (errno == EINVAL || errno == ENOTSUP))
-        rc = 0;
-    int e = errno;
-    close(fd);
-    errno = e;
-    return rc;
 }
 
 /* ---- small HDF5 writers (return < 0 on failure, close what they open) ---- */
@@ -171,17 +150,21 @@ static herr_t attr_u64(hid_t loc, const char *name, uint64_t v)
     return attr_any(loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v);
 }
 
-/* A dataset of rank 0 (dims NULL), 1 or 2, contiguous, written whole. */
+/* A dataset of rank 0 (dims NULL), 1 or 2, checksummed (h5l_dcpl), written whole. */
 static hid_t dset_new(const h5_types *t, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
                       int rank, const hsize_t *dims, const void *data)
 {
     hid_t sp = rank ? H5Screate_simple(rank, dims, NULL) : H5Screate(H5S_SCALAR);
-    hid_t d = H5I_INVALID_HID;
+    hid_t d = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
     int empty = 0;
     for (int k = 0; k < rank; k++)
         empty |= dims[k] == 0;
     if (sp >= 0)
-        d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, t->dcpl, H5P_DEFAULT);
+        dcpl = h5l_dcpl(sp, ftype);
+    if (dcpl >= 0)
+        d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
     if (d >= 0 && !empty && H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
         H5Dclose(d);
         d = H5I_INVALID_HID;
@@ -330,73 +313,6 @@ static herr_t read_num(hid_t loc, const char *name, hid_t mtype, int rank, hsize
     return read_all(loc, name, mtype, out);
 }
 
-/* ---- a temporary file next to its final name -------------------------------------- */
-
-/* Claim ".BASE.tmp-PID-N" in the folder of `path` with O_EXCL. */
-static sim_status claim_temp(const char *path, char **tmp, sim_error *err)
-{
-    const char *where = path;
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    int plen = slash ? (int)(slash - path) + 1 : 0;
-    size_t n = strlen(path) + 64;
-    *tmp = malloc(n);
-    if (!*tmp)
-        return NOMEM(err, path);
-    for (unsigned k = 0; k < SWS_TMP_TRIES; k++) {
-        snprintf(*tmp, n, "%.*s.%s.tmp-%ld-%u", plen, path, base, (long)getpid(), k);
-        int fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && errno == EEXIST)
-            continue;
-        if (fd < 0) {
-            sim_status s = SYS_FAIL("cannot create the temporary file", *tmp);
-            free(*tmp);
-            *tmp = NULL;
-            return s;
-        }
-        close(fd);
-        return SIM_OK;
-    }
-    free(*tmp);
-    *tmp = NULL;
-    return SIM_FAIL(err, SIM_EIO, path, 0, NULL, "no free temporary name next to %s", path);
-}
-
-/* fsync tmp, rename it to path (unless path appeared and !force), fsync the
- * folder.  On failure tmp is removed. */
-static sim_status commit_temp(const char *tmp, const char *path, int force, sim_error *err)
-{
-    const char *where = path;
-    struct stat st;
-    if (sync_path(tmp, 0) != 0) {
-        sim_status s = SYS_FAIL("fsync of", tmp);
-        unlink(tmp);
-        return s;
-    }
-    if (!force && lstat(path, &st) == 0) {
-        unlink(tmp);
-        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o",
-                        "%s appeared while the sweep was writing; use --force to overwrite",
-                        path);
-    }
-    if (rename(tmp, path) != 0) {
-        sim_status s = SYS_FAIL("cannot rename the temporary file to", path);
-        unlink(tmp);
-        return s;
-    }
-    const char *slash = strrchr(path, '/');
-    char dir[4096];
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    if (sync_path(dir, 1) != 0)
-        return SYS_FAIL("fsync of the folder", dir);
-    return SIM_OK;
-}
-
 /* ---- the parts folder ------------------------------------------------------------ */
 
 struct sws_parts {
@@ -405,7 +321,6 @@ struct sws_parts {
     int lock_fd;
     uint8_t *done;
     int64_t ndone;
-    unsigned long counter; /* temporary names, under the critical section */
 };
 
 const uint8_t *sws_parts_done(const sws_parts *pp)
@@ -538,30 +453,10 @@ static char *slurp(const char *path)
     return buf;
 }
 
-/* Write a small text file atomically (temporary, fsync, rename, folder). */
+/* Write a small text file atomically (core/afile; replaces an older one). */
 static sim_status write_text(const char *path, const char *text, sim_error *err)
 {
-    const char *where = path;
-    char *tmp = NULL;
-    SIM_TRY(err, claim_temp(path, &tmp, err));
-    sim_status s = SIM_OK;
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        s = SYS_FAIL("cannot write", tmp);
-        unlink(tmp);
-    } else {
-        size_t n = strlen(text);
-        int bad = fwrite(text, 1, n, f) != n;
-        bad |= fclose(f) != 0;
-        if (bad) {
-            s = SYS_FAIL("cannot write", tmp);
-            unlink(tmp);
-        } else {
-            s = commit_temp(tmp, path, 1, err);
-        }
-    }
-    free(tmp);
-    return s;
+    return ana_afile_write_all(path, 1, "-o", text, strlen(text), err);
 }
 
 /* Check one part: readable, same identity, run `run`, right shape. */
@@ -704,6 +599,16 @@ sim_status sws_parts_open(sws_parts **out, const char *dir, const swp_plan *p, i
         s = NOMEM(err, dir);
         goto fail;
     }
+    struct stat st;
+    /* a link is never followed: the sweep removes files in this folder */
+    if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)) {
+        s = SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o",
+                     "%s is a symbolic link; the sweep keeps and removes its finished runs "
+                     "there and does not follow links (remove the link or write to another "
+                     "-o)",
+                     dir);
+        goto fail;
+    }
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         s = SYS_FAIL("cannot create the folder", dir);
         if (errno == ENOENT || errno == EACCES || errno == EROFS)
@@ -711,19 +616,18 @@ sim_status sws_parts_open(sws_parts **out, const char *dir, const swp_plan *p, i
                          strerror(errno));
         goto fail;
     }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         s = SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o",
                      "%s exists and is not a folder; the sweep keeps its finished runs there "
                      "(move it away)",
                      dir);
         goto fail;
     }
-    CALL(take_lock(pp, err));
+    SIM_CALL(take_lock(pp, err));
     if (restart)
-        CALL(clean_dir(pp, 0, err));
+        SIM_CALL(clean_dir(pp, 0, err));
     else
-        CALL(clean_dir(pp, 1, err));
+        SIM_CALL(clean_dir(pp, 1, err));
 
     old = slurp(idpath);
     if (!old && errno != ENOENT) {
@@ -735,7 +639,7 @@ sim_status sws_parts_open(sws_parts **out, const char *dir, const swp_plan *p, i
         goto fail;
     }
     if (!old)
-        CALL(write_text(idpath, p->identity, err));
+        SIM_CALL(write_text(idpath, p->identity, err));
 
     d = opendir(dir);
     if (!d) {
@@ -830,8 +734,7 @@ fail:
 sim_status sws_parts_put(sws_parts *pp, int64_t run, const double *values, sim_error *err)
 {
     const swp_plan *p = pp->p;
-    char fin[4200], tmp[4300];
-    const char *where = fin;
+    char fin[4200];
     part_name(pp, run, fin, sizeof fin);
     for (int64_t i = 0; i < (int64_t)p->nmetrics * p->days; i++)
         if (!isfinite(values[i]))
@@ -839,31 +742,20 @@ sim_status sws_parts_put(sws_parts *pp, int64_t run, const double *values, sim_e
                             "run %lld: metric %s is not finite on day %lld",
                             (long long)run, p->metrics[i / p->days],
                             (long long)(i % p->days));
-    unsigned long n;
-#pragma omp critical(troika_sweep_counter)
-    n = pp->counter++;
-    snprintf(tmp, sizeof tmp, "%s/.run-%08lld.h5.tmp-%ld-%lu", pp->dir, (long long)run,
-             (long)getpid(), n);
-    sim_status s;
-#pragma omp critical(troika_hdf5)
-    s = write_part(pp, tmp, run, values, err);
+    ana_afile *af = NULL;
+    sim_status s = ana_afile_open_kept(&af, fin, 1, "-o", err);
     if (s != SIM_OK) {
-        unlink(tmp);
         sim_error_push(err, __FILE__, __LINE__, __func__);
         return s;
     }
-    if (sync_path(tmp, 0) != 0) {
-        s = SYS_FAIL("fsync of", tmp);
-        unlink(tmp);
+#pragma omp critical(troika_hdf5)
+    s = write_part(pp, ana_afile_temp(af), run, values, err);
+    if (s != SIM_OK) {
+        ana_afile_abort(af);
+        sim_error_push(err, __FILE__, __LINE__, __func__);
         return s;
     }
-    if (rename(tmp, fin) != 0) {
-        s = SYS_FAIL("cannot rename to", fin);
-        unlink(tmp);
-        return s;
-    }
-    if (sync_path(pp->dir, 1) != 0)
-        return SYS_FAIL("fsync of the folder", pp->dir);
+    SIM_TRY(err, ana_afile_commit(af, err));
 #pragma omp critical(troika_sweep_counter)
     {
         if (!pp->done[run])
@@ -917,14 +809,6 @@ int64_t sws_chunk_rows(const swp_plan *p)
     if (r < 1)
         r = 1;
     return r < p->nruns ? r : p->nruns;
-}
-
-static int filter_ok(H5Z_filter_t f)
-{
-    unsigned cfg = 0;
-    if (H5Zfilter_avail(f) <= 0 || H5Zget_filter_info(f, &cfg) < 0)
-        return 0;
-    return (cfg & H5Z_FILTER_CONFIG_ENCODE_ENABLED) != 0;
 }
 
 static const char runs_doc[] =
@@ -1129,19 +1013,15 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
 {
     const char *where = path;
     sim_status s = SIM_OK;
-    char *tmp = NULL;
+    ana_afile *af = NULL;
     hid_t fcpl = H5I_INVALID_HID, file = H5I_INVALID_HID, g = H5I_INVALID_HID;
     hid_t dcpl = H5I_INVALID_HID, msp = H5I_INVALID_HID, fsp = H5I_INVALID_HID;
     hid_t *ds = NULL;
     double *block = NULL;
     h5_types t;
     t.str = t.gcpl = t.dcpl = H5I_INVALID_HID;
-    struct stat st;
     (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    if (!force && lstat(path, &st) == 0)
-        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "%s exists; use --force to overwrite",
-                        path);
-    SIM_TRY(err, claim_temp(path, &tmp, err));
+    SIM_TRY(err, ana_afile_open(&af, path, force, "-o", err));
     int nm = p->nmetrics;
     int64_t C = sws_chunk_rows(p), days = p->days;
     ds = malloc((size_t)nm * sizeof *ds);
@@ -1155,41 +1035,27 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(types_open(&t), "HDF5 types");
     H5C(fcpl = H5Pcreate(H5P_FILE_CREATE), "file properties");
     H5C(H5Pset_obj_track_times(fcpl, 0), "file properties");
-    H5C(file = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), "creating the file");
+    H5C(file = H5Fcreate(ana_afile_temp(af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
+        "creating the file");
 
     /* provenance (root attributes: information, not results) */
-    unsigned maj = 0, min = 0, rel = 0;
-    char h5v[64];
-    H5C(H5get_libversion(&maj, &min, &rel), "H5get_libversion");
-    snprintf(h5v, sizeof h5v, "%u.%u.%u", maj, min, rel);
-    H5C(attr_str(&t, file, "schema", SWS_SCHEMA), "attribute schema");
-    H5C(attr_i64(file, "schema_version", SWS_SCHEMA_VERSION), "attribute schema_version");
-    H5C(attr_str(&t, file, "troika_version", TROIKA_VERSION), "attribute troika_version");
-    H5C(attr_str(&t, file, "git_commit", TROIKA_GIT_COMMIT), "attribute git_commit");
-    H5C(attr_str(&t, file, "command_line", pv ? pv->command_line : ""), "attribute command_line");
+    H5C(h5l_provenance(file, SWS_SCHEMA, SWS_SCHEMA_VERSION, pv ? pv->command_line : ""),
+        "the provenance attributes");
     H5C(attr_str(&t, file, "execution", pv ? pv->execution : ""), "attribute execution");
-    H5C(attr_str(&t, file, "gsl_version", GSL_VERSION), "attribute gsl_version");
-    H5C(attr_str(&t, file, "hdf5_version", h5v), "attribute hdf5_version");
-    H5C(attr_str(&t, file, "compiler", TROIKA_COMPILER), "attribute compiler");
-    H5C(attr_str(&t, file, "build_type", TROIKA_BUILD_TYPE), "attribute build_type");
 
-    CALL(write_sweep_group(&t, file, p, where, err));
-    CALL(write_design_group(&t, file, p, where, err));
+    SIM_CALL(write_sweep_group(&t, file, p, where, err));
+    SIM_CALL(write_design_group(&t, file, p, where, err));
     H5C(g = H5Gcreate2(file, "runs", H5P_DEFAULT, t.gcpl, H5P_DEFAULT), "/runs");
     H5C(attr_str(&t, g, "description", runs_doc), "/runs description");
-    CALL(write_runs_small(&t, g, p, done, where, err));
+    SIM_CALL(write_runs_small(&t, g, p, done, where, err));
     if (sim_hold_at("assembly") >= 0) /* a test hook: a kill mid-write */
-        sim_hold("assembly", 0, NULL);
+        sim_hold("assembly", 0, pv->stop);
 
     /* the series: chunked by whole runs, compressed */
     hsize_t dims[2] = {(hsize_t)p->nruns, (hsize_t)days}, chunk[2] = {(hsize_t)C, (hsize_t)days};
     H5C(dcpl = H5Pcopy(t.dcpl), "dataset properties");
     H5C(H5Pset_chunk(dcpl, 2, chunk), "dataset properties");
-    if (filter_ok(H5Z_FILTER_DEFLATE)) {
-        if (filter_ok(H5Z_FILTER_SHUFFLE))
-            H5C(H5Pset_shuffle(dcpl), "dataset properties");
-        H5C(H5Pset_deflate(dcpl, SWS_DEFLATE), "dataset properties");
-    }
+    H5C(h5l_compress(dcpl, SWS_DEFLATE), "dataset properties");
     H5C(fsp = H5Screate_simple(2, dims, NULL), "dataspace");
     for (int m = 0; m < nm; m++) {
         char what[200];
@@ -1208,10 +1074,15 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
         H5C(attr_str(&t, ds[m], "dims", "run,day"), what);
     }
     for (int64_t r0 = 0; r0 < p->nruns; r0 += C) {
+        if (pv->stop && *pv->stop) {
+            s = SIM_FAIL(err, SIM_EINTERRUPT, NULL, 0, NULL,
+                         "stopped by a signal while writing %s; nothing written", path);
+            goto fail;
+        }
         int64_t n = p->nruns - r0 < C ? p->nruns - r0 : C;
         for (int64_t i = 0; i < (int64_t)nm * n * days; i++)
             block[i] = NAN;
-        CALL(src(user, r0, n, done, block, err));
+        SIM_CALL(src(user, r0, n, done, block, err));
         hsize_t start[2] = {(hsize_t)r0, 0}, count[2] = {(hsize_t)n, (hsize_t)days};
         H5C(msp = H5Screate_simple(2, count, NULL), "dataspace");
         H5C(H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, count, NULL), "hyperslab");
@@ -1231,9 +1102,8 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing the file");
     H5C(H5Fclose(file), "closing the file");
     file = H5I_INVALID_HID;
-    s = commit_temp(tmp, path, force, err);
-    free(tmp);
-    tmp = NULL;
+    s = ana_afile_commit(af, err);
+    af = NULL;
 fail:
     if (ds)
         for (int m = 0; m < nm; m++)
@@ -1245,10 +1115,7 @@ fail:
     close_id(&file, H5Fclose);
     close_id(&fcpl, H5Pclose);
     types_close(&t);
-    if (tmp) {
-        unlink(tmp);
-        free(tmp);
-    }
+    ana_afile_abort(af);
     free(ds);
     free(block);
     return s;
@@ -1500,11 +1367,20 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
         s = err->code = SIM_EINPUT;
         goto fail;
     }
-    if (read_attr_str(&t, f->file, "schema", &schema) < 0 || strcmp(schema, SWS_SCHEMA) != 0) {
+    /* file_kind (docs/OUTPUT.md); sweep files before it said schema = "troika sweep" */
+    int kind_ok = read_attr_str(&t, f->file, "file_kind", &schema) >= 0 &&
+                  strcmp(schema, SWS_SCHEMA) == 0;
+    if (!kind_ok && !schema) {
+        H5Eclear2(H5E_DEFAULT);
+        kind_ok = read_attr_str(&t, f->file, "schema", &schema) >= 0 &&
+                  strcmp(schema, SWS_SCHEMA_LEGACY) == 0;
+    }
+    if (!kind_ok) {
         H5Eclear2(H5E_DEFAULT);
         s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL,
-                     "not a troika sweep file (no root attribute schema = \"%s\"; a file of "
-                     "`troika run` has /city instead of /runs)",
+                     "not a troika sweep file (its root attribute file_kind is %s%s%s, not "
+                     "\"%s\"; a file of `troika run` has /city instead of /runs)",
+                     schema ? "\"" : "missing", schema ? schema : "", schema ? "\"" : "",
                      SWS_SCHEMA);
         goto fail;
     }
@@ -1533,7 +1409,7 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
     }
     if (read_attr_str(&t, f->file, "execution", &f->execution) < 0)
         H5Eclear2(H5E_DEFAULT);
-    CALL(read_plan(f, &t, err));
+    SIM_CALL(read_plan(f, &t, err));
     types_close(&t);
     free(schema);
     *out = f;

@@ -27,6 +27,7 @@
 #ifndef TROIKA_ANALYSIS_SWEEP_STORE_H
 #define TROIKA_ANALYSIS_SWEEP_STORE_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -69,6 +70,8 @@ void sws_parts_close(sws_parts *pp);
 typedef struct {
     const char *command_line; /* the command that produced the file */
     const char *execution;    /* e.g. "threads 2", "mpi 3 ranks", "shard 2/4" */
+    volatile sig_atomic_t *stop; /* raised by SIGINT/SIGTERM (NULL: none): the
+                                    write ends with SIM_EINTERRUPT, nothing left */
 } sws_prov;
 
 /* Fill the series of runs [r0, r0 + n) that have done[r]: block holds

@@ -1,8 +1,10 @@
 /* core/afile.c — see afile.h. */
 #include "afile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,11 +46,91 @@ static char *dup_str(const char *s)
     return d;
 }
 
+int ana_afile_stale(const char *name, const char *base)
+{
+    if (!name || name[0] != '.')
+        return 0;
+    const char *t = strstr(name + 1, ".tmp-");
+    if (!t)
+        return 0;
+    /* the last ".tmp-" is ours: a base may itself contain ".tmp-" */
+    for (const char *u = t; (u = strstr(u + 1, ".tmp-"));)
+        t = u;
+    if (base && (strlen(base) != (size_t)(t - name - 1) ||
+                 strncmp(name + 1, base, (size_t)(t - name - 1)) != 0))
+        return 0;
+    const char *q = t + 5;
+    char *end;
+    errno = 0;
+    long pid = strtol(q, &end, 10);
+    if (end == q || *end != '-' || errno != 0 || pid <= 1 || (long)(pid_t)pid != pid)
+        return 0;
+    q = end + 1;
+    if (*q < '0' || *q > '9')
+        return 0;
+    for (; *q; q++)
+        if (*q < '0' || *q > '9')
+            return 0;
+    if ((pid_t)pid == getpid())
+        return 0;
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+void ana_afile_clean(const char *path)
+{
+    if (!path || !path[0])
+        return;
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (!base[0])
+        return;
+    char dir[4096];
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else if ((size_t)(slash - path) < sizeof dir)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        return;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!ana_afile_stale(e->d_name, base))
+            continue;
+        char full[8192];
+        if (snprintf(full, sizeof full, "%s/%s", dir, e->d_name) >= (int)sizeof full)
+            continue;
+        struct stat st;
+        /* a regular file only, never followed through a link */
+        if (lstat(full, &st) == 0 && S_ISREG(st.st_mode))
+            (void)unlink(full);
+    }
+    closedir(d);
+}
+
 /* Raise SIM_EINPUT about the path, naming the option. */
 #define PATH_FAIL(...) SIM_FAIL(err, SIM_EINPUT, NULL, 0, key, __VA_ARGS__)
 
-sim_status ana_afile_open(ana_afile **out, const char *path, int force, const char *key,
+static sim_status afile_open(ana_afile **out, const char *path, int force, const char *key,
+                             int clean, sim_error *err);
+
+sim_status ana_afile_open(ana_afile **f, const char *path, int force, const char *key,
                           sim_error *err)
+{
+    return afile_open(f, path, force, key, 1, err);
+}
+
+sim_status ana_afile_open_kept(ana_afile **f, const char *path, int force, const char *key,
+                               sim_error *err)
+{
+    return afile_open(f, path, force, key, 0, err);
+}
+
+static sim_status afile_open(ana_afile **out, const char *path, int force, const char *key,
+                             int clean, sim_error *err)
 {
     *out = NULL;
     if (!path || !path[0])
@@ -121,6 +203,8 @@ sim_status ana_afile_open(ana_afile **out, const char *path, int force, const ch
         s = PATH_FAIL("folder %s is not writable (for %s)", f->dir, path);
         goto fail;
     }
+    if (clean)
+        ana_afile_clean(path);
     for (unsigned n = 0;; n++) {
         if (n >= AFILE_TMP_TRIES) {
             s = SIM_FAIL(err, SIM_EIO, path, 0, NULL,

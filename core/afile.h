@@ -9,6 +9,17 @@
  * requested name never holds a partial file, and an existing file is
  * refused unless `force` (checked when opening and again before renaming).
  *
+ * Stale temporary files: a process killed with SIGKILL cannot remove its
+ * temporary file.  ana_afile_open() removes, in the target folder, every
+ * ".<name>.tmp-<pid>-<n>" of the same <name> whose <pid> is not a live
+ * process (kill(pid, 0) fails with ESRCH); a live process's file is never
+ * touched.  ana_afile_stale() is the test, for folders with their own
+ * naming (a sweep's parts).
+ *
+ * Every writer of a result file uses this module: run files (sim/output.c),
+ * checkpoints, compare and sweep files, parts, reports, tables and
+ * calibrated fragments.
+ *
  * Text: write to ana_afile_stream().  HDF5 or anything else: create the
  * file at ana_afile_temp() (H5Fcreate with H5F_ACC_TRUNC: the empty file is
  * ours), close it, then commit.  Path problems are SIM_EINPUT naming `key`
@@ -27,6 +38,12 @@ typedef struct ana_afile ana_afile;
 sim_status ana_afile_open(ana_afile **f, const char *path, int force, const char *key,
                           sim_error *err);
 
+/* The same without looking for stale temporary files: for folders whose
+ * owner cleans them once (a sweep's parts folder, under its lock), where a
+ * scan per file would cost a scan per run. */
+sim_status ana_afile_open_kept(ana_afile **f, const char *path, int force, const char *key,
+                               sim_error *err);
+
 /* The temporary file's name. */
 const char *ana_afile_temp(const ana_afile *f);
 
@@ -44,6 +61,15 @@ sim_status ana_afile_commit(ana_afile *f, sim_error *err);
 
 /* Remove the temporary file and free f.  NULL is fine. */
 void ana_afile_abort(ana_afile *f);
+
+/* 1 when `name` (a file name, no folder) is ".<base>.tmp-<pid>-<n>" with
+ * <base> equal to `base` (any <base> when `base` is NULL) and no process
+ * <pid> is alive; else 0. */
+int ana_afile_stale(const char *name, const char *base);
+
+/* Remove the stale temporary files of `path` (see above); failures to
+ * remove are ignored (the next writer tries again). */
+void ana_afile_clean(const char *path);
 
 /* Write `len` bytes of text to path atomically (open, write, commit). */
 sim_status ana_afile_write_all(const char *path, int force, const char *key,

@@ -77,4 +77,19 @@ const char *sim_status_name(sim_status s);
         }                                                                      \
     } while (0)
 
+/* The one checking macro of a function with one cleanup (`goto fail`): in a
+ * function that has `sim_status s`, `sim_error *err` and a `fail:` label,
+ * run a call returning sim_status; on failure keep its status in s, add
+ * this frame to the traceback and go to fail.  (HDF5 calls are checked with
+ * the file's own failure function, which says what was being read or
+ * written, then propagated the same way.) */
+#define SIM_CALL(expr)                                                         \
+    do {                                                                       \
+        s = (expr);                                                            \
+        if (s != SIM_OK) {                                                     \
+            sim_error_push(err, __FILE__, __LINE__, __func__);                 \
+            goto fail;                                                         \
+        }                                                                      \
+    } while (0)
+
 #endif

@@ -1,5 +1,5 @@
 /* sim/calibrate.c — see calibrate.h. */
-#define _XOPEN_SOURCE 700 /* strdup, mkstemp, fsync */
+#define _XOPEN_SOURCE 700 /* strdup */
 
 #include "calibrate.h"
 
@@ -13,6 +13,7 @@
 #include <omp.h>
 
 #include "design.h"
+#include "afile.h"
 #include "inifile.h"
 #include "metrics.h"
 #include "params.h"
@@ -612,20 +613,12 @@ sim_status cal_fit(cal_calibration *c, sim_ctx *ctx, FILE *log)
 sim_status cal_write_fragment(const cal_calibration *c, const char *path, int force,
                               const char *command_line, sim_error *err)
 {
-    if (!force && access(path, F_OK) == 0)
-        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "%s exists; use --force to overwrite",
-                        path);
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "cannot write %s: %s", path,
-                        strerror(errno));
-    FILE *f = fdopen(fd, "w");
+    ana_afile *af = NULL;
+    SIM_TRY(err, ana_afile_open(&af, path, force, "-o", err));
+    FILE *f = ana_afile_stream(af, err);
     if (!f) {
-        close(fd);
-        unlink(tmp);
-        return SIM_FAIL(err, SIM_EIO, NULL, 0, "-o", "cannot write %s: %s", path, strerror(errno));
+        ana_afile_abort(af);
+        return err->code;
     }
     fprintf(f, "; Calibrated parameters: a scenario fragment written by\n;   %s\n", command_line);
     fprintf(f, "; troika %s (commit %s), calibration file %s\n", TROIKA_VERSION, TROIKA_GIT_COMMIT,
@@ -660,14 +653,7 @@ sim_status cal_write_fragment(const cal_calibration *c, const char *path, int fo
                     c->free[j].min, c->free[j].max, c->free[j].start);
         }
     }
-    int bad = ferror(f) != 0;
-    bad |= fflush(f) != 0;
-    bad |= fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return SIM_FAIL(err, SIM_EIO, NULL, 0, "-o", "cannot write %s: %s", path, strerror(e));
-    }
+    /* write errors surface in the commit (flush, fsync, rename) */
+    SIM_TRY(err, ana_afile_commit(af, err));
     return SIM_OK;
 }

@@ -108,7 +108,7 @@ sim_status ckpt_write(const char *path, const ckpt_info *in, sim_state *st,
     sim_status s = SIM_OK;
     if (!keys || !mets || !pv) {
         s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory writing a checkpoint");
-        goto done;
+        goto fail;
     }
     for (int i = 0; i < sim_param_count; i++)
         pv[i] = sim_param_get(&in->params, i);
@@ -116,54 +116,44 @@ sim_status ckpt_write(const char *path, const ckpt_info *in, sim_state *st,
     if (s != SIM_OK) {
         if (s == SIM_EINPUT)
             snprintf(err->key, sizeof err->key, "--checkpoint");
-        goto done;
+        goto fail;
     }
-#define PUT(expr)                                                              \
-    do {                                                                       \
-        if ((s = (expr)) != SIM_OK)                                            \
-            goto done;                                                         \
-    } while (0)
-    PUT(out_put_attr_str(o, "/", "format", CKPT_FORMAT, err));
-    PUT(out_put_attr_i64(o, "/", "format_version", CKPT_FORMAT_VERSION, err));
-    PUT(out_put_attr_str(o, "/", "troika_version", TROIKA_VERSION, err));
-    PUT(out_put_attr_str(o, "/", "git_commit", TROIKA_GIT_COMMIT, err));
-    PUT(out_put_attr_str(o, "/", "scenario", in->scenario_name, err));
-    PUT(out_put_attr_str(o, "/", "parameters", in->resolved_ini, err));
-    PUT(out_put_attr_str(o, "/", "scenario_sources", in->sources, err));
-    PUT(out_put_attr_str(o, "/", "forked_from", in->forked_from, err));
-    PUT(out_put_attr_u64(o, "/", "seed", in->seed, err));
-    PUT(out_put_attr_u64(o, "/", "world_seed", in->world_seed, err));
-    PUT(out_put_attr_i64(o, "/", "day", in->day, err));
-    PUT(out_put_attr_i64(o, "/", "next_change", in->next_change, err));
-    PUT(out_put_attr_str(o, "/", "command_line", command_line, err));
-    PUT(out_put_attr_i64(o, "/", "threads", threads, err));
-    PUT(out_put_attr_str(o, "/", "parameter_keys", keys, err));
-    PUT(out_put_attr_str(o, "/", "metrics", mets, err));
+    SIM_CALL(out_put_provenance(o, CKPT_FORMAT, CKPT_FORMAT_VERSION, command_line, err));
+    SIM_CALL(out_put_attr_str(o, "/", "scenario", in->scenario_name, err));
+    SIM_CALL(out_put_attr_str(o, "/", "parameters", in->resolved_ini, err));
+    SIM_CALL(out_put_attr_str(o, "/", "scenario_sources", in->sources, err));
+    SIM_CALL(out_put_attr_str(o, "/", "forked_from", in->forked_from, err));
+    SIM_CALL(out_put_attr_u64(o, "/", "seed", in->seed, err));
+    SIM_CALL(out_put_attr_u64(o, "/", "world_seed", in->world_seed, err));
+    SIM_CALL(out_put_attr_i64(o, "/", "day", in->day, err));
+    SIM_CALL(out_put_attr_i64(o, "/", "next_change", in->next_change, err));
+    SIM_CALL(out_put_attr_i64(o, "/", "threads", threads, err));
+    SIM_CALL(out_put_attr_str(o, "/", "parameter_keys", keys, err));
+    SIM_CALL(out_put_attr_str(o, "/", "metrics", mets, err));
 
-    PUT(out_put_group(o, "/run", err));
+    SIM_CALL(out_put_group(o, "/run", err));
     int64_t np = sim_param_count;
-    PUT(out_put_array(o, "/run/params", 1, &np, SIM_V_F64, pv, err));
+    SIM_CALL(out_put_array(o, "/run/params", 1, &np, SIM_V_F64, pv, err));
 
-    PUT(out_put_group(o, "/state", err));
+    SIM_CALL(out_put_group(o, "/state", err));
     put_arg a = {o};
-    PUT(sim_state_save(st, put_state, &a, err));
+    SIM_CALL(sim_state_save(st, put_state, &a, err));
     if (sim_hold_at("checkpoint") == in->day) /* a test hook: a kill mid-write */
         sim_hold("checkpoint", in->day, NULL);
 
-    PUT(out_put_group(o, "/result", err));
+    SIM_CALL(out_put_group(o, "/result", err));
     int64_t cd[2] = {in->day, SIM_MET_N};
-    PUT(out_put_array(o, "/result/city", 2, cd, SIM_V_F64, in->city, err));
-    PUT(out_put_array(o, "/result/sample_day", 1, &in->nsamples, SIM_V_I64, in->sample_day,
+    SIM_CALL(out_put_array(o, "/result/city", 2, cd, SIM_V_F64, in->city, err));
+    SIM_CALL(out_put_array(o, "/result/sample_day", 1, &in->nsamples, SIM_V_I64, in->sample_day,
                       err));
-    PUT(out_put_array(o, "/result/acc", 1, &in->nacc, SIM_V_F64, in->acc, err));
-    PUT(put_panels(o, "/result/panel", compound_panel, in->nsamples, in->ncomp, in->panel, err));
-    PUT(out_put_array(o, "/result/subacc", 1, &in->nsacc, SIM_V_F64, in->sacc, err));
-    PUT(put_panels(o, "/result/subpanel", sim_metric_subpanel, in->nsamples, in->nsub,
+    SIM_CALL(out_put_array(o, "/result/acc", 1, &in->nacc, SIM_V_F64, in->acc, err));
+    SIM_CALL(put_panels(o, "/result/panel", compound_panel, in->nsamples, in->ncomp, in->panel, err));
+    SIM_CALL(out_put_array(o, "/result/subacc", 1, &in->nsacc, SIM_V_F64, in->sacc, err));
+    SIM_CALL(put_panels(o, "/result/subpanel", sim_metric_subpanel, in->nsamples, in->nsub,
                    in->subpanel, err));
-#undef PUT
     s = out_commit(o, err);
     o = NULL;
-done:
+fail:
     out_abort(o);
     free(keys);
     free(mets);
@@ -563,36 +553,35 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
         s = h5_bad(ck, err, "the file");
         goto fail;
     }
-#define GET(expr)                                                              \
-    do {                                                                       \
-        if ((s = (expr)) != SIM_OK)                                            \
-            goto fail;                                                         \
-    } while (0)
-    if (H5Aexists(f, "format") <= 0) {
-        s = BAD("not a troika checkpoint (no 'format' attribute; a run's output is not a "
+    /* file_kind and schema_version (docs/OUTPUT.md); checkpoints of troika
+     * before 0.1 named them format and format_version */
+    int legacy = H5Aexists(f, "file_kind") <= 0;
+    const char *kind_attr = legacy ? "format" : "file_kind";
+    if (H5Aexists(f, kind_attr) <= 0) {
+        s = BAD("not a troika checkpoint (no 'file_kind' attribute; a run's output is not a "
                 "checkpoint)");
         goto fail;
     }
-    GET(read_str(ck, f, "format", &format, err));
-    if (strcmp(format, CKPT_FORMAT) != 0) {
-        s = BAD("not a troika checkpoint (format '%s')", format);
+    SIM_CALL(read_str(ck, f, kind_attr, &format, err));
+    if (strcmp(format, legacy ? CKPT_FORMAT_LEGACY : CKPT_FORMAT) != 0) {
+        s = BAD("not a troika checkpoint (file_kind '%s')", format);
         goto fail;
     }
     int64_t fv = 0;
-    GET(read_int(ck, f, "format_version", 0, &fv, err));
+    SIM_CALL(read_int(ck, f, legacy ? "format_version" : "schema_version", 0, &fv, err));
     if (fv != CKPT_FORMAT_VERSION) {
         s = BAD("checkpoint format version %lld; this troika (%s) reads version %d only",
                 (long long)fv, TROIKA_VERSION, CKPT_FORMAT_VERSION);
         goto fail;
     }
-    GET(read_str(ck, f, "troika_version", &version, err));
+    SIM_CALL(read_str(ck, f, "troika_version", &version, err));
     if (strcmp(version, TROIKA_VERSION) != 0) {
         s = BAD("written by troika %s; this is troika %s, whose model may differ: resume "
                 "with the version that wrote it",
                 version, TROIKA_VERSION);
         goto fail;
     }
-    GET(read_str(ck, f, "parameter_keys", &keys, err));
+    SIM_CALL(read_str(ck, f, "parameter_keys", &keys, err));
     want = joined_names(1);
     if (!want) {
         s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory reading %s", path);
@@ -606,7 +595,7 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
     }
     free(want);
     want = joined_names(0);
-    GET(read_str(ck, f, "metrics", &mets, err));
+    SIM_CALL(read_str(ck, f, "metrics", &mets, err));
     if (!want) {
         s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory reading %s", path);
         goto fail;
@@ -618,14 +607,14 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
         goto fail;
     }
     ckpt_info *in = &ck->info;
-    GET(read_str(ck, f, "scenario", &ck->scenario_name, err));
-    GET(read_str(ck, f, "parameters", &ck->resolved_ini, err));
-    GET(read_str(ck, f, "scenario_sources", &ck->sources, err));
-    GET(read_str(ck, f, "forked_from", &ck->forked_from, err));
-    GET(read_int(ck, f, "seed", 1, &in->seed, err));
-    GET(read_int(ck, f, "world_seed", 1, &in->world_seed, err));
-    GET(read_int(ck, f, "day", 0, &in->day, err));
-    GET(read_int(ck, f, "next_change", 0, &in->next_change, err));
+    SIM_CALL(read_str(ck, f, "scenario", &ck->scenario_name, err));
+    SIM_CALL(read_str(ck, f, "parameters", &ck->resolved_ini, err));
+    SIM_CALL(read_str(ck, f, "scenario_sources", &ck->sources, err));
+    SIM_CALL(read_str(ck, f, "forked_from", &ck->forked_from, err));
+    SIM_CALL(read_int(ck, f, "seed", 1, &in->seed, err));
+    SIM_CALL(read_int(ck, f, "world_seed", 1, &in->world_seed, err));
+    SIM_CALL(read_int(ck, f, "day", 0, &in->day, err));
+    SIM_CALL(read_int(ck, f, "next_change", 0, &in->next_change, err));
     if (in->day < 1 || in->next_change < 0) {
         s = BAD("the checkpoint says day %lld, next policy change %lld (damaged)",
                 (long long)in->day, (long long)in->next_change);
@@ -636,28 +625,28 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
     in->sources = ck->sources;
     in->forked_from = ck->forked_from;
 
-    GET(read_expect(ck, f, "/run/params", SIM_V_F64, sim_param_count, 1, (void **)&pv, err));
+    SIM_CALL(read_expect(ck, f, "/run/params", SIM_V_F64, sim_param_count, 1, (void **)&pv, err));
     sim_params_default(&in->params);
     for (int i = 0; i < sim_param_count; i++) {
-        GET(sim_param_check_value(i, pv[i], path, "/run/params", err));
+        SIM_CALL(sim_param_check_value(i, pv[i], path, "/run/params", err));
         sim_param_put(&in->params, i, pv[i]);
     }
 
-    GET(read_expect(ck, f, "/result/city", SIM_V_F64, in->day, SIM_MET_N, (void **)&ck->city,
+    SIM_CALL(read_expect(ck, f, "/result/city", SIM_V_F64, in->day, SIM_MET_N, (void **)&ck->city,
                     err));
-    GET(read_list(ck, f, "/result/sample_day", SIM_V_I64, &in->nsamples,
+    SIM_CALL(read_list(ck, f, "/result/sample_day", SIM_V_I64, &in->nsamples,
                   (void **)&ck->sample_day, err));
-    GET(read_list(ck, f, "/result/acc", SIM_V_F64, &in->nacc, (void **)&ck->acc, err));
-    GET(read_panels(ck, f, "/result/panel", compound_panel, "compounds", in->nsamples, ck->panel,
+    SIM_CALL(read_list(ck, f, "/result/acc", SIM_V_F64, &in->nacc, (void **)&ck->acc, err));
+    SIM_CALL(read_panels(ck, f, "/result/panel", compound_panel, "compounds", in->nsamples, ck->panel,
                     in->panel, &in->ncomp, err));
-    GET(read_list(ck, f, "/result/subacc", SIM_V_F64, &in->nsacc, (void **)&ck->sacc, err));
-    GET(read_panels(ck, f, "/result/subpanel", sim_metric_subpanel, "sub-districts",
+    SIM_CALL(read_list(ck, f, "/result/subacc", SIM_V_F64, &in->nsacc, (void **)&ck->sacc, err));
+    SIM_CALL(read_panels(ck, f, "/result/subpanel", sim_metric_subpanel, "sub-districts",
                     in->nsamples, ck->subpanel, in->subpanel, &in->nsub, err));
     in->city = ck->city;
     in->sample_day = ck->sample_day;
     in->acc = ck->acc;
     in->sacc = ck->sacc;
-    GET(check_result(ck, in, err));
+    SIM_CALL(check_result(ck, in, err));
 
     iter_arg a = {ck, f, err, SIM_OK};
     hid_t g = H5Gopen2(f, "/state", H5P_DEFAULT);
@@ -675,7 +664,6 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
         s = h5_bad(ck, err, "/state");
         goto fail;
     }
-#undef GET
     if (H5Fclose(f) < 0) {
         f = H5I_INVALID_HID;
         s = h5_bad(ck, err, "the file");

@@ -39,7 +39,8 @@
 #include "params.h"
 #include "state.h"
 
-#define CKPT_FORMAT "troika checkpoint"
+#define CKPT_FORMAT "troika-checkpoint" /* file_kind (before: format "troika checkpoint") */
+#define CKPT_FORMAT_LEGACY "troika checkpoint"
 #define CKPT_FORMAT_VERSION 2 /* 2: the per-sub-district panel */
 
 /* What a checkpoint says about the run and its result so far.  When

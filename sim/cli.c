@@ -30,6 +30,7 @@
 #include "cli_util.h"
 #include "ctx.h"
 #include "err.h"
+#include "memory.h"
 #include "model.h"
 #include "params.h"
 #include "progress.h"
@@ -57,6 +58,9 @@
     X(RUN_TIMING, "--timing", NULL, NULL, CLO_FLAG, NULL,                                    \
       "print on stderr the seconds spent simulating and writing, the peak memory, and the "  \
       "day loop's time by group of phases (for benchmarks)")                                 \
+    X(RUN_MEMORY, "--memory-limit", NULL, "SIZE|off", CLO_VALUE, NULL,                      \
+      "refuse a run whose memory estimate exceeds SIZE (e.g. 8G, 512M; default: the "       \
+      "memory available, /proc/meminfo or RLIMIT_AS); off: no check")                       \
     X(RUN_EVERY, "--checkpoint-every", NULL, "DAYS", CLO_VALUE, NULL,                        \
       "after every DAYS days done, save the whole state (agents, queues, day, result so "    \
       "far) to the checkpoint file, replacing the previous one atomically; also when "       \
@@ -200,9 +204,16 @@ static sim_status run_scenario(run_job *j, sim_error *err)
     return SIM_OK;
 }
 
-/* Check the output paths before spending the run's time. */
-static sim_status run_probe(const run_job *j, int force, sim_error *err)
+/* Check the memory needed and the output paths before spending the run's time. */
+static sim_status run_probe(const run_job *j, int force, const char *memlimit, sim_error *err)
 {
+    /* refuse a run that would not fit in memory, before it starts */
+    if (!memlimit || strcmp(memlimit, "off") != 0) {
+        double limit = 0;
+        if (memlimit)
+            SIM_TRY(err, sim_mem_parse(memlimit, "--memory-limit", &limit, err));
+        SIM_TRY(err, sim_mem_check(&j->s, limit, err));
+    }
     const char *ck = j->ckpath;
     if (ck && (same_file(ck, j->out) ||
                (j->ck && same_file(ck, ckpt_path(j->ck)) && !j->resume)))
@@ -279,7 +290,7 @@ static int cmd_run(int argc, char **argv)
     const char *threads = clo_get(&a, RUN_THREADS);
     if (run_options(&j, &a, err) != SIM_OK ||
         (threads && opt_threads(threads, &ctx.threads, err) != SIM_OK) ||
-        run_scenario(&j, err) != SIM_OK || run_probe(&j, force, err) != SIM_OK)
+        run_scenario(&j, err) != SIM_OK || run_probe(&j, force, clo_get(&a, RUN_MEMORY), err) != SIM_OK)
         goto fail;
 
     omp_set_num_threads(ctx.threads);
@@ -369,6 +380,12 @@ static int cmd_validate(int argc, char **argv)
         }
         fputs(ini, stdout);
         free(ini);
+        sim_mem_estimate_t e = sim_mem_estimate(&s);
+        char tot[32], pan[32];
+        printf("; a run of it needs about %s of memory (panels %s: run.days / "
+               "run.panel_interval x city.compounds x %d metrics)\n",
+               sim_mem_format(e.total, tot, sizeof tot), sim_mem_format(e.panels, pan, sizeof pan),
+               e.npanel);
     }
     rc = 0;
 done:

@@ -479,7 +479,10 @@ int cmd_merge(int argc, char **argv)
     cmdline = join_command(argc + 1, argv - 1);
     char execution[64];
     snprintf(execution, sizeof execution, "merge of %d file%s", n, n == 1 ? "" : "s");
-    sws_prov pv = {cmdline ? cmdline : "", execution};
+    sim_ctx sig;
+    memset(&sig, 0, sizeof sig);
+    install_signals(&sig); /* SIGINT/SIGTERM: exit 130/143, no file left */
+    sws_prov pv = {cmdline ? cmdline : "", execution, sig.stop};
     if (swx_merge(a.pos, n, out, clo_has(&a, MG_FORCE), clo_has(&a, MG_INCOMPLETE), &pv,
                   quiet ? NULL : stderr, &err) != SIM_OK)
         goto fail;
@@ -669,6 +672,7 @@ int cmd_sensitivity(int argc, char **argv)
     const char *path = ca.npos ? ca.pos[0] : NULL, *v;
     sws_file *f = NULL;
     FILE *csv = NULL;
+    ana_afile *csvf = NULL;
     long long ll;
     a.metrics = calloc((size_t)ca.nlist + 1, sizeof *a.metrics);
     if (rc != CLO_OK || !a.metrics) {
@@ -745,10 +749,11 @@ int cmd_sensitivity(int argc, char **argv)
         ms[nms++] = found;
     }
     if (a.csv) {
-        csv = strcmp(a.csv, "-") == 0 ? stdout : fopen(a.csv, "w");
-        if (!csv) {
-            SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--csv", "cannot write %s: %s", a.csv,
-                     strerror(errno));
+        /* a file: written atomically (core/afile), replacing an older one */
+        if (strcmp(a.csv, "-") == 0)
+            csv = stdout;
+        else if (ana_afile_open(&csvf, a.csv, 1, "--csv", &err) != SIM_OK ||
+                 !(csv = ana_afile_stream(csvf, &err))) {
             free(ms);
             goto fail;
         }
@@ -763,21 +768,18 @@ int cmd_sensitivity(int argc, char **argv)
             goto fail;
         }
     free(ms);
-    if (csv && csv != stdout) {
-        int bad = fclose(csv) != 0;
-        csv = NULL;
-        if (bad) {
-            SIM_FAIL(&err, SIM_EIO, NULL, 0, "--csv", "writing %s failed", a.csv);
+    if (csvf) {
+        sim_status cs = ana_afile_commit(csvf, &err);
+        csvf = NULL;
+        if (cs != SIM_OK)
             goto fail;
-        }
     }
     rc = 0;
     goto done;
 fail:
     rc = report(&err);
 done:
-    if (csv && csv != stdout)
-        fclose(csv);
+    ana_afile_abort(csvf); /* a failure: no partial CSV */
     sws_close(f);
     free(a.metrics);
     clo_args_free(&ca);

@@ -18,8 +18,8 @@
  * (hdf5r, rhdf5) and HDF5 >= 1.8 reader opens.  Strings are variable-length
  * UTF-8 (h5py returns str for attributes; datasets need .asstr()).
  *
- * No globals: the temporary-name counter is a local loop that skips names in
- * use.  HDF5's own error printing is switched off (process-wide, HDF5's
+ * No globals: the temporary file, its name and its commit belong to
+ * core/afile (one protocol for every result file).  HDF5's own error printing is switched off (process-wide, HDF5's
  * state); details of HDF5 failures are taken from its error stack.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -27,23 +27,20 @@
 #include "output.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
 #include <unistd.h>
 
-#include <gsl/gsl_version.h>
 #include <hdf5.h>
 
+#include "afile.h"
 #include "metrics.h"
 #include "troika_version.h"
 
-#define OUT_RNG "philox4x32-10 (Random123), keyed by seed, purpose, entity, day"
+#define OUT_FILE_KIND "troika-run"
 #define OUT_PANEL_CHUNK_DAYS 12
 #define OUT_PANEL_CHUNK_COMP 4096
 /* zlib's fastest level: with the shuffle filter it packs the panels almost
@@ -51,7 +48,6 @@
  * thirds of the time (1.05 s against 1.52 s), and writing must stay under
  * 5% of a run (docs/PERFORMANCE.md) */
 #define OUT_DEFLATE_LEVEL 1
-#define OUT_TMP_TRIES 1000
 
 struct sim_output {
     hid_t file;     /* the temporary file, H5I_INVALID_HID once closed */
@@ -59,11 +55,8 @@ struct sim_output {
     hid_t gcpl;     /* group creation: no time tracking */
     hid_t dcpl;     /* dataset creation (contiguous): no time tracking */
     char *path;     /* the requested name */
-    char *dir;      /* its folder ("." when none was given) */
-    char *tmp;      /* the temporary file */
-    int force;
+    ana_afile *af;  /* the temporary file and its commit (core/afile) */
     int plain;      /* out_open_plain: the caller defines the layout */
-    int claimed;    /* tmp was created by us (and must be removed) */
     int have_prov, have_city, have_comp, have_sub;
     int64_t days;   /* from provenance or /city; -1 while unknown */
     sim_status status; /* first failure (sticky) */
@@ -88,17 +81,6 @@ static sim_status h5_fail(const sim_output *o, sim_error *err, int src_line,
     do {                                                                       \
         if ((expr) < 0) {                                                      \
             s = h5_fail(o, err, __LINE__, __func__, (what));                   \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
-
-/* Call a helper returning sim_status inside such a function; on failure add
- * this frame to the traceback. */
-#define CALL(expr)                                                             \
-    do {                                                                       \
-        s = (expr);                                                            \
-        if (s != SIM_OK) {                                                     \
-            sim_error_push(err, __FILE__, __LINE__, __func__);                 \
             goto fail;                                                         \
         }                                                                      \
     } while (0)
@@ -208,26 +190,28 @@ static sim_status attrs_doc(sim_output *o, hid_t d, const char *units,
     return SIM_OK;
 }
 
-/* A 1-D contiguous dataset of n elements; *out is left open for attributes
+/* A 1-D dataset of n elements (checksummed); *out is left open for attributes
  * (the caller closes it), or H5I_INVALID_HID on failure. */
 static sim_status dset_1d(sim_output *o, hid_t loc, const char *name, hid_t ftype,
                           hid_t mtype, int64_t n, const void *data, hid_t *out,
                           sim_error *err)
 {
     sim_status s = SIM_OK;
-    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
     hsize_t dims[1] = {(hsize_t)n};
     char what[300];
     obj_name(loc, name, what, sizeof what);
     *out = H5I_INVALID_HID;
     H5CHK(sp = H5Screate_simple(1, dims, NULL), what);
-    H5CHK(d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, o->dcpl, H5P_DEFAULT), what);
+    H5CHK(dcpl = h5l_dcpl(sp, ftype), what);
+    H5CHK(d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), what);
     if (n > 0)
         H5CHK(H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
     *out = d;
     d = H5I_INVALID_HID;
 fail:
     close_id(&d, H5Dclose);
+    close_id(&dcpl, H5Pclose);
     close_id(&sp, H5Sclose);
     return s;
 }
@@ -240,8 +224,8 @@ static sim_status column(sim_output *o, hid_t loc, const char *name, hid_t ftype
 {
     sim_status s = SIM_OK;
     hid_t d = H5I_INVALID_HID;
-    CALL(dset_1d(o, loc, name, ftype, mtype, n, data, &d, err));
-    CALL(attrs_doc(o, d, units, en, zh, kind, err));
+    SIM_CALL(dset_1d(o, loc, name, ftype, mtype, n, data, &d, err));
+    SIM_CALL(attrs_doc(o, d, units, en, zh, kind, err));
     char what[300];
     obj_name(loc, name, what, sizeof what);
     H5CHK(H5Dclose(d), what);
@@ -261,15 +245,6 @@ static sim_status group_new(sim_output *o, hid_t loc, const char *name, hid_t *g
 fail:
     return s;
 }
-
-static sim_status sys_fail(const sim_output *o, sim_error *err, int src_line,
-                           const char *func, const char *what, const char *name, int e)
-{
-    return sim_error_set(err, SIM_EIO, o->path, 0, NULL, __FILE__, src_line, func,
-                         "%s %s failed: %s", what, name, strerror(e));
-}
-
-#define SYS_FAIL(what, name) sys_fail(o, err, __LINE__, __func__, (what), (name), errno)
 
 /* ---- opening ------------------------------------------------------------- */
 
@@ -320,8 +295,6 @@ static void out_free(sim_output *o)
     if (!o)
         return;
     free(o->path);
-    free(o->dir);
-    free(o->tmp);
     free(o);
 }
 
@@ -335,7 +308,6 @@ sim_status out_open(sim_output **out, const char *path, int force, sim_error *er
     sim_status s = SIM_OK;
     sim_output *o = NULL;
     hid_t fcpl = H5I_INVALID_HID, fapl = H5I_INVALID_HID;
-    char *prefix = NULL;
     if (!out)
         return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "out_open: no result pointer");
     *out = NULL;
@@ -349,84 +321,14 @@ sim_status out_open(sim_output **out, const char *path, int force, sim_error *er
     if (!o)
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
     o->file = o->t_str = o->gcpl = o->dcpl = H5I_INVALID_HID;
-    o->force = force != 0;
     o->days = -1;
     o->path = dup_str(path);
     if (!o->path) {
         s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
         goto fail;
     }
-
-    /* split into folder and base name */
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    size_t plen = slash ? (size_t)(slash - path) + 1 : 0; /* prefix incl. '/' */
-    prefix = malloc(plen + 1);
-    o->dir = malloc(plen + 2);
-    if (!prefix || !o->dir) {
-        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
-        goto fail;
-    }
-    memcpy(prefix, path, plen);
-    prefix[plen] = '\0';
-    if (!slash)
-        snprintf(o->dir, plen + 2, ".");
-    else if (plen == 1)
-        snprintf(o->dir, plen + 2, "/");
-    else
-        snprintf(o->dir, plen + 2, "%.*s", (int)(plen - 1), path);
-
-    struct stat st;
-    if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            s = INPUT_FAIL("%s is a directory; give a file name, e.g. %s/result.h5",
-                           path, path);
-            goto fail;
-        }
-        if (!force) {
-            s = INPUT_FAIL("%s exists; use --force to overwrite", path);
-            goto fail;
-        }
-        if (!S_ISREG(st.st_mode)) {
-            s = INPUT_FAIL("%s exists and is not a regular file; refusing to replace it",
-                           path);
-            goto fail;
-        }
-    } else if (errno == ENOENT && lstat(path, &st) == 0) {
-        /* found at the end, the run's time lost: refused now */
-        s = INPUT_FAIL("%s is a symbolic link to a missing file; remove the link or name "
-                       "another file",
-                       path);
-        goto fail;
-    } else if (errno != ENOENT && errno != ENOTDIR) {
-        char m[256];
-        snprintf(m, sizeof m, "%s", strerror(errno));
-        s = INPUT_FAIL("cannot check %s: %s", path, m);
-        goto fail;
-    }
-    if (!base[0]) {
-        s = INPUT_FAIL("%s names a folder; give a file name, e.g. %sresult.h5", path, path);
-        goto fail;
-    }
-    if (stat(o->dir, &st) != 0) {
-        if (errno == ENOENT) {
-            s = INPUT_FAIL("folder %s does not exist (create it first, or choose "
-                           "another path than %s)", o->dir, path);
-        } else {
-            char m[256];
-            snprintf(m, sizeof m, "%s", strerror(errno));
-            s = INPUT_FAIL("cannot use folder %s: %s", o->dir, m);
-        }
-        goto fail;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        s = INPUT_FAIL("%s is not a folder (in %s)", o->dir, path);
-        goto fail;
-    }
-    if (access(o->dir, W_OK | X_OK) != 0) {
-        s = INPUT_FAIL("folder %s is not writable (for %s)", o->dir, path);
-        goto fail;
-    }
+    /* the path checks and the temporary file: core/afile */
+    SIM_CALL(ana_afile_open(&o->af, path, force, "-o", err));
 
     /* property lists and the string type */
     H5CHK(fcpl = H5Pcreate(H5P_FILE_CREATE), "file creation properties");
@@ -441,63 +343,22 @@ sim_status out_open(sim_output **out, const char *path, int force, sim_error *er
     H5CHK(H5Tset_size(o->t_str, H5T_VARIABLE), "string type");
     H5CHK(H5Tset_cset(o->t_str, H5T_CSET_UTF8), "string type");
 
-    /* the temporary file: ".<base>.tmp-<pid>-<n>", the first n not in use */
-    size_t tlen = plen + strlen(base) + 64;
-    o->tmp = malloc(tlen);
-    if (!o->tmp) {
-        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
-        goto fail;
-    }
-    for (unsigned n = 0;; n++) {
-        if (n >= OUT_TMP_TRIES) {
-            s = SIM_FAIL(err, SIM_EIO, path, 0, NULL,
-                         "cannot find a free temporary name in %s (%u tried)", o->dir, n);
-            goto fail;
-        }
-        snprintf(o->tmp, tlen, "%s.%s.tmp-%ld-%u", prefix, base, (long)getpid(), n);
-        /* claim the name exclusively, so that what we remove on failure is
-         * always ours (a failed H5Fcreate(H5F_ACC_EXCL) may leave a file
-         * that cannot be told apart from another writer's) */
-        int fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && errno == EEXIST)
-            continue;
-        if (fd < 0) {
-            int e = errno;
-            char m[256];
-            snprintf(m, sizeof m, "%s", strerror(e));
-            if (e == EACCES || e == EPERM || e == EROFS)
-                s = INPUT_FAIL("folder %s is not writable: %s", o->dir, m);
-            else
-                s = SIM_FAIL(err, SIM_EIO, path, 0, "-o",
-                             "cannot create the temporary file %s: %s", o->tmp, m);
-            goto fail;
-        }
-        o->claimed = 1;
-        if (close(fd) != 0) {
-            s = SYS_FAIL("closing", o->tmp);
-            goto fail;
-        }
-        break;
-    }
-    /* the (empty) file is ours: HDF5 may truncate it */
-    H5CHK(o->file = H5Fcreate(o->tmp, H5F_ACC_TRUNC, fcpl, fapl),
+    /* the (empty) temporary file is ours: HDF5 may truncate it */
+    H5CHK(o->file = H5Fcreate(ana_afile_temp(o->af), H5F_ACC_TRUNC, fcpl, fapl),
           "creating the temporary file");
     H5CHK(H5Pclose(fcpl), "file creation properties");
     fcpl = H5I_INVALID_HID;
     H5CHK(H5Pclose(fapl), "file access properties");
     fapl = H5I_INVALID_HID;
-    free(prefix);
     *out = o;
     return SIM_OK;
 
 fail:
     close_id(&fcpl, H5Pclose);
     close_id(&fapl, H5Pclose);
-    free(prefix);
     if (o) {
         (void)close_all(o);
-        if (o->claimed)
-            (void)unlink(o->tmp);
+        ana_afile_abort(o->af);
         out_free(o);
     }
     return s;
@@ -564,7 +425,7 @@ sim_status out_put_group(sim_output *o, const char *path, sim_error *err)
     SIM_TRY(err, plain_ready(o, err));
     sim_status s = SIM_OK;
     hid_t g = H5I_INVALID_HID;
-    CALL(group_new(o, o->file, path, &g, err));
+    SIM_CALL(group_new(o, o->file, path, &g, err));
     H5CHK(H5Gclose(g), path);
     g = H5I_INVALID_HID;
 fail:
@@ -577,7 +438,7 @@ sim_status out_put_array(sim_output *o, const char *path, int rank, const int64_
 {
     SIM_TRY(err, plain_ready(o, err));
     sim_status s = SIM_OK;
-    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID;
+    hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
     hsize_t hd[2] = {0, 0};
     int64_t n = 1;
     if (rank < 1 || rank > 2) {
@@ -589,7 +450,8 @@ sim_status out_put_array(sim_output *o, const char *path, int rank, const int64_
         n *= dims[k];
     }
     H5CHK(sp = H5Screate_simple(rank, hd, NULL), path);
-    H5CHK(d = H5Dcreate2(o->file, path, out_h5_file_type(t), sp, H5P_DEFAULT, o->dcpl,
+    H5CHK(dcpl = h5l_dcpl(sp, out_h5_file_type(t)), path);
+    H5CHK(d = H5Dcreate2(o->file, path, out_h5_file_type(t), sp, H5P_DEFAULT, dcpl,
                          H5P_DEFAULT),
           path);
     if (n > 0)
@@ -598,6 +460,7 @@ sim_status out_put_array(sim_output *o, const char *path, int rank, const int64_
     d = H5I_INVALID_HID;
 fail:
     close_id(&d, H5Dclose);
+    close_id(&dcpl, H5Pclose);
     close_id(&sp, H5Sclose);
     return keep(o, err, s);
 }
@@ -610,7 +473,7 @@ static sim_status plain_attr(sim_output *o, const char *obj, const char *name, h
     sim_status s = SIM_OK;
     hid_t h = H5I_INVALID_HID;
     H5CHK(h = H5Oopen(o->file, obj, H5P_DEFAULT), obj);
-    CALL(attr_write(o, h, name, ftype, mtype, val, err));
+    SIM_CALL(attr_write(o, h, name, ftype, mtype, val, err));
 fail:
     close_id(&h, H5Oclose);
     return keep(o, err, s);
@@ -637,9 +500,21 @@ sim_status out_put_attr_u64(sim_output *o, const char *obj, const char *name, ui
     return plain_attr(o, obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v, err);
 }
 
+sim_status out_put_provenance(sim_output *o, const char *kind, int64_t schema_version,
+                              const char *command_line, sim_error *err)
+{
+    if (o->status != SIM_OK)
+        return replay(o, err);
+    sim_status s = SIM_OK;
+    H5CHK(h5l_provenance(o->file, kind, schema_version, command_line),
+          "the provenance attributes");
+fail:
+    return keep(o, err, s);
+}
+
 const char *out_temp_path(const sim_output *o)
 {
-    return o ? o->tmp : NULL;
+    return o ? ana_afile_temp(o->af) : NULL;
 }
 
 /* ---- provenance and /parameters ------------------------------------------ */
@@ -663,7 +538,7 @@ static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error
                      "out of memory writing /parameters");
         goto fail;
     }
-    CALL(group_new(o, o->file, "parameters", &g, err));
+    SIM_CALL(group_new(o, o->file, "parameters", &g, err));
 
     /* one typed attribute per parameter */
     for (int i = 0; i < n; i++) {
@@ -671,18 +546,18 @@ static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error
         double v = sim_param_get(p, i);
         switch (d->type) {
         case SIM_P_INT:
-            CALL(attr_i64(o, g, d->key, (int64_t)v, err));
+            SIM_CALL(attr_i64(o, g, d->key, (int64_t)v, err));
             break;
         case SIM_P_REAL:
-            CALL(attr_f64(o, g, d->key, v, err));
+            SIM_CALL(attr_f64(o, g, d->key, v, err));
             break;
         case SIM_P_BOOL:
-            CALL(attr_i8(o, g, d->key, (int8_t)(v != 0.0), err));
+            SIM_CALL(attr_i8(o, g, d->key, (int8_t)(v != 0.0), err));
             break;
         }
         sim_param_format(p, i, vals[i], sizeof vals[i]);
     }
-    CALL(attr_str(o, g, "description",
+    SIM_CALL(attr_str(o, g, "description",
                   "Resolved parameters: one attribute per key (integer, real, or "
                   "boolean as int8 0/1) and a table of columns key, value, type, "
                   "unit, kind, description, description_zh.",
@@ -714,7 +589,7 @@ static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error
             default: col[i] = d->doc_zh; break;
             }
         }
-        CALL(column(o, g, names[c], o->t_str, o->t_str, n, col, "", docs[c], NULL,
+        SIM_CALL(column(o, g, names[c], o->t_str, o->t_str, n, col, "", docs[c], NULL,
                     NULL, err));
     }
     H5CHK(H5Gclose(g), "/parameters");
@@ -762,33 +637,18 @@ sim_status out_write_provenance(sim_output *o, const sim_provenance *pv,
         }
         resolved = ini;
     }
-    unsigned maj = 0, min = 0, rel = 0;
-    char h5v[64];
-    if (H5get_libversion(&maj, &min, &rel) < 0) {
-        s = h5_fail(o, err, __LINE__, __func__, "H5get_libversion");
-        goto fail;
-    }
-    snprintf(h5v, sizeof h5v, "%u.%u.%u", maj, min, rel);
     hid_t r = o->file;
-    CALL(attr_str(o, r, "troika_version", TROIKA_VERSION, err));
-    CALL(attr_str(o, r, "git_commit", TROIKA_GIT_COMMIT, err));
-    CALL(attr_i64(o, r, "schema_version", TROIKA_SCHEMA_VERSION, err));
-    CALL(attr_u64(o, r, "seed", pv->seed, err));
-    CALL(attr_str(o, r, "scenario", pv->scenario_name, err));
-    CALL(attr_str(o, r, "parameters", resolved, err));
-    CALL(attr_str(o, r, "scenario_sources", pv->sources, err));
-    CALL(attr_i64(o, r, "days", pv->days, err));
-    CALL(attr_str(o, r, "rng", OUT_RNG, err));
-    CALL(attr_str(o, r, "gsl_version", GSL_VERSION, err));
-    CALL(attr_str(o, r, "hdf5_version", h5v, err));
-    CALL(attr_str(o, r, "compiler", TROIKA_COMPILER, err));
-    CALL(attr_str(o, r, "compiler_flags", TROIKA_CFLAGS, err));
-    CALL(attr_str(o, r, "build_type", TROIKA_BUILD_TYPE, err));
-    CALL(attr_str(o, r, "command_line", pv->command_line, err));
-    CALL(attr_i64(o, r, "threads", pv->threads, err));
+    H5CHK(h5l_provenance(r, OUT_FILE_KIND, TROIKA_SCHEMA_VERSION, pv->command_line),
+          "the provenance attributes");
+    SIM_CALL(attr_u64(o, r, "seed", pv->seed, err));
+    SIM_CALL(attr_str(o, r, "scenario", pv->scenario_name, err));
+    SIM_CALL(attr_str(o, r, "parameters", resolved, err));
+    SIM_CALL(attr_str(o, r, "scenario_sources", pv->sources, err));
+    SIM_CALL(attr_i64(o, r, "days", pv->days, err));
+    SIM_CALL(attr_i64(o, r, "threads", pv->threads, err));
     if (pv->forked_from && pv->forked_from[0])
-        CALL(attr_str(o, r, "forked_from", pv->forked_from, err));
-    CALL(write_parameters(o, p, err));
+        SIM_CALL(attr_str(o, r, "forked_from", pv->forked_from, err));
+    SIM_CALL(write_parameters(o, p, err));
     o->have_prov = 1;
     o->days = pv->days;
 fail:
@@ -855,15 +715,15 @@ sim_status out_write_city(sim_output *o, int64_t days, const double *city,
     }
     for (int64_t d = 0; d < days; d++)
         day[d] = d;
-    CALL(group_new(o, o->file, "city", &g, err));
-    CALL(column(o, g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, days, day, "day",
+    SIM_CALL(group_new(o, o->file, "city", &g, err));
+    SIM_CALL(column(o, g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, days, day, "day",
                 "Simulated day, 0 = the first day; the axis of every /city series.",
                 "模拟日，0 为第一天；/city 中所有序列的时间轴。", NULL, err));
     for (int m = 0; m < SIM_MET_N; m++) {
         const sim_metric_desc *md = &sim_metric_table[m];
         for (int64_t d = 0; d < days; d++)
             col[d] = city[d * SIM_MET_N + m];
-        CALL(column(o, g, md->name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, days, col,
+        SIM_CALL(column(o, g, md->name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, days, col,
                     md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), err));
     }
     H5CHK(H5Gclose(g), "/city");
@@ -878,16 +738,6 @@ fail:
 }
 
 /* ---- /compounds ---------------------------------------------------------- */
-
-static int filter_ok(H5Z_filter_t f)
-{
-    unsigned cfg = 0;
-    if (H5Zfilter_avail(f) <= 0)
-        return 0;
-    if (H5Zget_filter_info(f, &cfg) < 0)
-        return 0;
-    return (cfg & H5Z_FILTER_CONFIG_ENCODE_ENABLED) != 0;
-}
 
 /* The two panels: per compound (/compounds/panel/<panel name>) and per
  * sub-district (/subdistricts/panel/<metric name>). */
@@ -941,22 +791,18 @@ static sim_status panel_dataset(sim_output *o, hid_t g, out_panel which, int m,
             (hsize_t)(nsamples < OUT_PANEL_CHUNK_DAYS ? nsamples : OUT_PANEL_CHUNK_DAYS),
             (hsize_t)(ncols < OUT_PANEL_CHUNK_COMP ? ncols : OUT_PANEL_CHUNK_COMP)};
         H5CHK(H5Pset_chunk(dcpl, 2, chunk), what);
-        if (filter_ok(H5Z_FILTER_DEFLATE)) {
-            if (filter_ok(H5Z_FILTER_SHUFFLE))
-                H5CHK(H5Pset_shuffle(dcpl), what);
-            H5CHK(H5Pset_deflate(dcpl, OUT_DEFLATE_LEVEL), what);
-        }
+        H5CHK(h5l_compress(dcpl, OUT_DEFLATE_LEVEL), what);
     }
     H5CHK(d = H5Dcreate2(g, name, H5T_IEEE_F32LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), what);
     if (nsamples > 0 && ncols > 0)
         H5CHK(H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
-    CALL(attrs_doc(o, d, md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), err));
-    CALL(attr_str(o, d, "dims", which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict",
+    SIM_CALL(attrs_doc(o, d, md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), err));
+    SIM_CALL(attr_str(o, d, "dims", which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict",
                   err));
-    CALL(attr_str(o, d, "sampling", panel_sampling(which, m), err));
-    CALL(attr_str(o, d, "city_metric", md->name, err));
+    SIM_CALL(attr_str(o, d, "sampling", panel_sampling(which, m), err));
+    SIM_CALL(attr_str(o, d, "city_metric", md->name, err));
     if (which == OUT_PANEL_SUBDISTRICT)
-        CALL(attr_str(o, d, "source", md->panel[0] ? "compounds" : "subdistrict", err));
+        SIM_CALL(attr_str(o, d, "source", md->panel[0] ? "compounds" : "subdistrict", err));
     H5CHK(H5Dclose(d), what);
     d = H5I_INVALID_HID;
 fail:
@@ -1043,16 +889,16 @@ static sim_status write_panel_group(sim_output *o, hid_t g, out_panel which, int
     sim_status s = SIM_OK;
     hid_t gp = H5I_INVALID_HID;
     const char *where = which == OUT_PANEL_COMPOUND ? "/compounds/panel" : "/subdistricts/panel";
-    CALL(group_new(o, g, "panel", &gp, err));
-    CALL(attr_str(o, gp, "dims",
+    SIM_CALL(group_new(o, g, "panel", &gp, err));
+    SIM_CALL(attr_str(o, gp, "dims",
                   which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict", err));
-    CALL(column(o, gp, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, nsamples, sample_day, "day",
+    SIM_CALL(column(o, gp, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, nsamples, sample_day, "day",
                 day_en, day_zh, NULL, err));
     for (int m = 0; m < SIM_MET_N; m++) {
         if (!in_panel(which, m))
             continue;
         const float *data = (nsamples > 0 && ncols > 0) ? panel[m] : NULL;
-        CALL(panel_dataset(o, gp, which, m, nsamples, ncols, data, err));
+        SIM_CALL(panel_dataset(o, gp, which, m, nsamples, ncols, data, err));
     }
     H5CHK(H5Gclose(gp), where);
     gp = H5I_INVALID_HID;
@@ -1083,9 +929,9 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
                      "out_write_compounds called twice");
         goto fail;
     }
-    CALL(check_world(o, w, err));
+    SIM_CALL(check_world(o, w, err));
     int64_t ncomp = w->ncomp;
-    CALL(check_panel(o, "out_write_compounds", OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day,
+    SIM_CALL(check_panel(o, "out_write_compounds", OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day,
                      panel, err));
     ibuf = malloc((size_t)(ncomp > 0 ? ncomp : 1) * sizeof *ibuf);
     if (!ibuf) {
@@ -1093,31 +939,31 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
         goto fail;
     }
 
-    CALL(group_new(o, o->file, "compounds", &g, err));
+    SIM_CALL(group_new(o, o->file, "compounds", &g, err));
     for (int32_t c = 0; c < w->ncomp; c++)
         ibuf[c] = c;
-    CALL(column(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf, "",
+    SIM_CALL(column(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf, "",
                 "Compound number, 0-based: the row here and the column of the panel.",
                 "小区编号（从0开始）：本表的行号，也是面板数据的列号。", NULL, err));
-    CALL(column(o, g, "subdistrict", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_sub,
+    SIM_CALL(column(o, g, "subdistrict", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_sub,
                 "", "Sub-district (jiedao/town) of the compound, 0-based.",
                 "小区所属街道（镇）的编号（从0开始）。", NULL, err));
-    CALL(column(o, g, "residents_committee", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp,
+    SIM_CALL(column(o, g, "residents_committee", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp,
                 w->comp_rc, "", "Residents' committee covering the compound, 0-based.",
                 "负责该小区的居委会编号（从0开始）。", NULL, err));
-    CALL(column(o, g, "firm", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_firm, "",
+    SIM_CALL(column(o, g, "firm", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_firm, "",
                 "Property-management firm serving the compound, 0-based.",
                 "为该小区服务的物业企业编号（从0开始）。", NULL, err));
-    CALL(column(o, g, "old", H5T_STD_U8LE, H5T_NATIVE_UINT8, ncomp, w->comp_old, "",
+    SIM_CALL(column(o, g, "old", H5T_STD_U8LE, H5T_NATIVE_UINT8, ncomp, w->comp_old, "",
                 "1 = old compound (older buildings, lower fees), 0 = new.",
                 "1 为老旧小区（楼龄高、物业费低），0 为新建小区。", NULL, err));
     for (int32_t c = 0; c < w->ncomp; c++)
         ibuf[c] = sim_world_comp_hh(w, c);
-    CALL(column(o, g, "households", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf,
+    SIM_CALL(column(o, g, "households", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf,
                 "household", "Households in the compound.", "小区内的家庭户数。", NULL,
                 err));
 
-    CALL(write_panel_group(o, g, OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day, panel,
+    SIM_CALL(write_panel_group(o, g, OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day, panel,
                            "Simulated day of each panel row (the first axis of every panel).",
                            "面板每一行对应的模拟日（所有面板数据的第一维）。", err));
     H5CHK(H5Gclose(g), "/compounds");
@@ -1170,9 +1016,9 @@ sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsa
                      "out_write_subdistricts called twice");
         goto fail;
     }
-    CALL(check_subdistricts(o, w, err));
+    SIM_CALL(check_subdistricts(o, w, err));
     int64_t nsub = w->nsub;
-    CALL(check_panel(o, "out_write_subdistricts", OUT_PANEL_SUBDISTRICT, nsub, nsamples,
+    SIM_CALL(check_panel(o, "out_write_subdistricts", OUT_PANEL_SUBDISTRICT, nsub, nsamples,
                      sample_day, panel, err));
     ibuf = malloc((size_t)(nsub > 0 ? nsub : 1) * sizeof *ibuf);
     hbuf = malloc((size_t)(nsub > 0 ? nsub : 1) * sizeof *hbuf);
@@ -1181,10 +1027,10 @@ sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsa
         goto fail;
     }
 
-    CALL(group_new(o, o->file, "subdistricts", &g, err));
+    SIM_CALL(group_new(o, o->file, "subdistricts", &g, err));
     for (int32_t i = 0; i < w->nsub; i++)
         ibuf[i] = i;
-    CALL(column(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "",
+    SIM_CALL(column(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "",
                 "Sub-district (jiedao/town) number, 0-based: the row here, the column of "
                 "the sub-district panel and the value of /compounds/subdistrict.",
                 "街道（镇）编号（从0开始）：本表的行号、街道面板数据的列号，即 "
@@ -1192,14 +1038,14 @@ sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsa
                 NULL, err));
     for (int32_t i = 0; i < w->nsub; i++)
         ibuf[i] = w->sub_comp0[i + 1] - w->sub_comp0[i];
-    CALL(column(o, g, "compounds", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "compound",
+    SIM_CALL(column(o, g, "compounds", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "compound",
                 "Compounds in the sub-district.", "街道（镇）内的小区数。", NULL, err));
     for (int32_t i = 0; i < w->nsub; i++)
         hbuf[i] = w->comp_hh0[w->sub_comp0[i + 1]] - w->comp_hh0[w->sub_comp0[i]];
-    CALL(column(o, g, "households", H5T_STD_I64LE, H5T_NATIVE_INT64, nsub, hbuf, "household",
+    SIM_CALL(column(o, g, "households", H5T_STD_I64LE, H5T_NATIVE_INT64, nsub, hbuf, "household",
                 "Households in the sub-district.", "街道（镇）内的家庭户数。", NULL, err));
 
-    CALL(write_panel_group(o, g, OUT_PANEL_SUBDISTRICT, nsub, nsamples, sample_day, panel,
+    SIM_CALL(write_panel_group(o, g, OUT_PANEL_SUBDISTRICT, nsub, nsamples, sample_day, panel,
                            "Simulated day of each sub-district panel row (the first axis of "
                            "every sub-district panel; the same days as /compounds/panel/day).",
                            "街道面板每一行对应的模拟日（所有街道面板数据的第一维；与 "
@@ -1227,7 +1073,6 @@ sim_status out_commit(sim_output *o, sim_error *err)
     if (!o)
         return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "out_commit: no output");
     sim_status s = SIM_OK;
-    int renamed = 0, fd = -1;
     if (o->status != SIM_OK) {
         s = replay(o, err);
         goto fail;
@@ -1246,52 +1091,14 @@ sim_status out_commit(sim_output *o, sim_error *err)
         s = h5_fail(o, err, __LINE__, __func__, "closing the file");
         goto fail;
     }
-    fd = open(o->tmp, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        s = SYS_FAIL("opening", o->tmp);
-        goto fail;
-    }
-    if (fsync(fd) != 0) {
-        s = SYS_FAIL("fsync of", o->tmp);
-        goto fail;
-    }
-    int rc = close(fd);
-    fd = -1;
-    if (rc != 0) {
-        s = SYS_FAIL("closing", o->tmp);
-        goto fail;
-    }
-    struct stat st;
-    if (!o->force && lstat(o->path, &st) == 0) {
-        s = sim_error_set(err, SIM_EINPUT, NULL, 0, "-o", __FILE__, __LINE__, __func__,
-                          "%s appeared while the run was writing; use --force to "
-                          "overwrite",
-                          o->path);
-        goto fail;
-    }
-    if (rename(o->tmp, o->path) != 0) {
-        s = SYS_FAIL("renaming the temporary file to", o->path);
-        goto fail;
-    }
-    renamed = 1;
-    /* make the new name durable; some file systems cannot fsync a folder */
-    fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-        s = SYS_FAIL("opening the folder", o->dir);
-        goto fail;
-    }
-    if (fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP) {
-        s = SYS_FAIL("fsync of the folder", o->dir);
-        goto fail;
-    }
+    /* fsync, rename, fsync the folder (frees af, removes it on failure) */
+    s = ana_afile_commit(o->af, err);
+    o->af = NULL;
+    out_free(o);
+    return s;
 fail:
-    if (fd >= 0)
-        (void)close(fd);
-    if (!renamed) {
-        (void)close_all(o);
-        if (o->tmp)
-            (void)unlink(o->tmp);
-    }
+    (void)close_all(o);
+    ana_afile_abort(o->af);
     out_free(o);
     return s;
 }
@@ -1301,7 +1108,6 @@ void out_abort(sim_output *o)
     if (!o)
         return;
     (void)close_all(o);
-    if (o->tmp)
-        (void)unlink(o->tmp);
+    ana_afile_abort(o->af);
     out_free(o);
 }

@@ -29,7 +29,7 @@
 #include <stdint.h>
 
 #include "err.h"
-#include "h5err.h"
+#include "h5.h"
 #include "params.h"
 #include "state.h"
 #include "world.h"
@@ -118,6 +118,9 @@ sim_status out_put_attr_i64(sim_output *o, const char *obj, const char *name, in
                             sim_error *err);
 sim_status out_put_attr_u64(sim_output *o, const char *obj, const char *name, uint64_t v,
                             sim_error *err);
+/* The root's provenance attributes (core/h5.h h5l_provenance). */
+sim_status out_put_provenance(sim_output *o, const char *kind, int64_t schema_version,
+                              const char *command_line, sim_error *err);
 
 /* HDF5 file and memory types of an element type (hid_t values). */
 int64_t out_h5_file_type(sim_vtype t);

@@ -690,6 +690,7 @@ static sim_status load(swp_sweep *s, const char *path, sim_error *err)
     swp_plan *p = &s->plan;
     sim_ini r;
     sim_status st = SIM_OK;
+    char *design_text = NULL; /* design = file:...: the CSV, part of the identity */
     if (!(p->path = dup_str(path)))
         return NOMEM(err);
     SIM_TRY(err, read_text(path, &p->text, err));
@@ -711,7 +712,6 @@ static sim_status load(swp_sweep *s, const char *path, sim_error *err)
         goto done;
 
     const entry *base_e, *days_e, *file_e;
-    char *design_text = NULL; /* design = file:...: the CSV, part of the identity */
     int64_t levels;
     if ((st = parse_top(p, &r, &base_e, &days_e, &file_e, &levels, err)) != SIM_OK)
         goto done;

@@ -282,7 +282,8 @@ sim_status swx_finish(swx_job *job, const char *execution, sim_error *err)
     const uint8_t *pd = sws_parts_done(job->parts);
     for (int64_t r = 0; r < p->nruns; r++)
         done[r] = (uint8_t)(pd[r] && swx_in_shard(&job->o, r));
-    sws_prov pv = {job->o.command_line ? job->o.command_line : "", execution ? execution : ""};
+    sws_prov pv = {job->o.command_line ? job->o.command_line : "", execution ? execution : "",
+                   job->o.stop};
     sim_status st = sws_write(job->out, job->o.force, p, done, from_parts, &ps, &pv, err);
     free(done);
     free(ps.one);

@@ -585,7 +585,7 @@ static void bad_files(void **state)
     char p[600], cmd[1500];
 
     path_in("v2.h5", p, sizeof p);
-    copy_with_attr(p, "compare_schema_version", 2, NULL);
+    copy_with_attr(p, "schema_version", 2, NULL);
     assert_int_equal(ana_cmpfile_open(&f, p, &err), SIM_EINPUT);
     assert_non_null(strstr(err.msg, "schema version 2"));
     assert_null(f);
@@ -593,7 +593,7 @@ static void bad_files(void **state)
     path_in("kind.h5", p, sizeof p);
     copy_with_attr(p, "file_kind", 0, "troika-sweep");
     assert_int_equal(ana_cmpfile_open(&f, p, &err), SIM_EINPUT);
-    assert_non_null(strstr(err.msg, "not a troika compare file"));
+    assert_non_null(strstr(err.msg, "this is a sweep file"));
 
     path_in("trunc.h5", p, sizeof p);
     struct stat st;

@@ -35,6 +35,30 @@ done
 expect_fail "unknown command" "no command 'frobnicate'" "$troika" frobnicate
 expect_fail "unknown option" "unknown option '--frob'" "$troika" run --frob -o "$tmp/out/x.h5"
 
+# --- the memory estimate: a run that would not fit is refused before it starts --------
+big=(--days 36500 --set city.compounds=20000 --set city.subdistricts=100 --set run.panel_interval=1)
+avail_kb=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)
+if [ "${avail_kb:-0}" -lt 40000000 ]; then  # the example needs about 42 GB
+  expect_fail "memory: the issue's example" "needs about [0-9.]+ GiB .*more than the .* available; shrink it.*run.panel_interval" \
+    "$troika" run "${big[@]}" -o "$tmp/out/big.h5"
+else
+  echo "memory: this machine has ${avail_kb} kB available; the example is checked with --memory-limit 16G"
+fi
+expect_fail "memory: a limit" "needs about .*more than the 16.0 GiB of --memory-limit" \
+  "$troika" run "${big[@]}" --memory-limit 16G -o "$tmp/out/big.h5"
+expect_fail "memory: a small limit" "needs about [0-9.]+ MiB .*more than the 1.0 MiB of --memory-limit" \
+  "$troika" run --days 30 --memory-limit 1M -o "$tmp/out/x.h5"
+expect_fail "memory: not a size" "^troika: --memory-limit: '12Q' is not a size" \
+  "$troika" run --days 30 --memory-limit 12Q -o "$tmp/out/x.h5"
+mkdir -p "$tmp/mem"
+"$troika" run -q --days 30 --set city.compounds=3 --set city.subdistricts=1 --memory-limit off -o "$tmp/mem/x.h5" \
+  && [ -s "$tmp/mem/x.h5" ] && ok || bad "memory: --memory-limit off"
+"$troika" run -q --days 30 --set city.compounds=3 --set city.subdistricts=1 --memory-limit 2G -o "$tmp/mem/y.h5" \
+  && ok || bad "memory: a run under its limit"
+"$troika" validate "$data/cli/valid_child.ini" --set run.days=3650 --set run.panel_interval=1 \
+  | grep -Eq "^; a run of it needs about [0-9.]+ MiB of memory" \
+  && ok || bad "memory: validate prints no estimate"
+
 # --- a real run ---------------------------------------------------------------
 mkdir -p "$tmp/ok"
 if "$troika" run --days 60 --seed 3 -o "$tmp/ok/a.h5" >"$tmp/stdout" 2>"$tmp/stderr"; then

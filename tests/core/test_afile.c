@@ -1,7 +1,9 @@
 /* tests/core/test_afile.c — files written atomically (core/afile.h): the
  * text arrives whole under the requested name, nothing is left beside it,
  * an existing file is refused without force and replaced with it, abort
- * leaves nothing, and the path problems name the option. */
+ * leaves nothing, the path problems name the option, and the temporary
+ * files of a dead process (and only those) are removed by the next writer
+ * of the same file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "afile.h"
@@ -147,6 +150,72 @@ static void test_path_problems(void **state)
     assert_int_equal(entries(), 0);
 }
 
+/* A PID that no process holds: a child that has exited and been reaped. */
+static long dead_pid(void)
+{
+    pid_t c = fork();
+    assert_true(c >= 0);
+    if (c == 0)
+        _exit(0);
+    int st;
+    assert_int_equal(waitpid(c, &st, 0), c);
+    return (long)c;
+}
+
+static void touch(const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("partial", f);
+    fclose(f);
+}
+
+static int exists(const char *name)
+{
+    char path[256];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return lstat(path, &st) == 0;
+}
+
+static void test_stale_temps(void **state)
+{
+    (void)state;
+    long dead = dead_pid();
+    char stale[96], stale2[96], live[96], mine[96], other[96], odd[96];
+    snprintf(stale, sizeof stale, ".t.csv.tmp-%ld-0", dead);
+    snprintf(stale2, sizeof stale2, ".t.csv.tmp-%ld-17", dead);
+    snprintf(live, sizeof live, ".t.csv.tmp-%ld-0", (long)getppid());
+    snprintf(mine, sizeof mine, ".t.csv.tmp-%ld-5", (long)getpid());
+    snprintf(other, sizeof other, ".u.csv.tmp-%ld-0", dead);
+    snprintf(odd, sizeof odd, ".t.csv.tmp-%ld-0x", dead);
+    const char *all[] = {stale, stale2, live, mine, other, odd};
+    for (int i = 0; i < 6; i++)
+        touch(all[i]);
+    assert_int_equal(ana_afile_stale(stale, "t.csv"), 1);
+    assert_int_equal(ana_afile_stale(stale, NULL), 1);
+    assert_int_equal(ana_afile_stale(stale, "u.csv"), 0);
+    assert_int_equal(ana_afile_stale(live, "t.csv"), 0);
+    assert_int_equal(ana_afile_stale(mine, "t.csv"), 0);
+    assert_int_equal(ana_afile_stale(odd, "t.csv"), 0);
+    assert_int_equal(ana_afile_stale("t.csv.tmp-2-0", NULL), 0);
+
+    char path[128];
+    snprintf(path, sizeof path, "%s/t.csv", dir);
+    sim_error err;
+    sim_error_clear(&err);
+    assert_int_equal(ana_afile_write_all(path, 0, "--csv", "a,b\n", 4, &err), SIM_OK);
+    assert_false(exists(stale));
+    assert_false(exists(stale2));
+    assert_true(exists(live));  /* a live process's file is never touched */
+    assert_true(exists(mine));  /* ours (another object of this process) */
+    assert_true(exists(other)); /* another output's */
+    assert_true(exists(odd));   /* not our naming */
+    assert_int_equal(entries(), 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +223,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_abort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_appeared_meanwhile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_path_problems, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_temps, setup, teardown),
     };
     return cmocka_run_group_tests_name("afile", tests, NULL, NULL);
 }

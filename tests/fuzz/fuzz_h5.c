@@ -161,7 +161,7 @@ static void as_sweep_file(void)
 
     /* troika merge IN -o OUT --force --allow-incomplete */
     const char *const in[1] = {in_path};
-    sws_prov pv = {"troika merge (fuzz)", "merge of 1 file"};
+    sws_prov pv = {"troika merge (fuzz)", "merge of 1 file", NULL};
     sim_error_clear(&err);
     st = swx_merge(in, 1, out_path, 1, 1, &pv, NULL, &err);
     check_status(st, &err, "swx_merge");

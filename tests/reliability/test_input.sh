@@ -96,7 +96,7 @@ import shutil, h5py
 with h5py.File("files/foreign.h5", "w") as f:
     f["x"] = [1.0, 2.0]
     f.attrs["title"] = "not troika"
-for kind, attr in (("sweep", "schema_version"), ("compare", "compare_schema_version")):
+for kind, attr in (("sweep", "schema_version"), ("compare", "schema_version")):
     for name, v in (("newer", 99), ("older", 0)):
         shutil.copy(f"files/{kind}.h5", f"files/{kind}_{name}.h5")
         with h5py.File(f"files/{kind}_{name}.h5", "r+") as f:

@@ -5,25 +5,17 @@
 # atomically (a new file renamed over it); a directory, a read-only folder
 # (a read-only bind mount as root, chmod otherwise), a missing folder and a
 # folder that is a file and an empty name are refused with a clear message, exit 2, before any
-# work, leaving nothing behind.
+# work, leaving nothing behind.  The temporary files of a dead process
+# (kill -9) are removed by the next command writing the same output, those of
+# a live process never; a symlinked parts folder is refused, never followed.
 set -u
 . "$(dirname "$0")/common.sh"
+. "$src/tests/hold.sh"
 need h5dump
 cd "$tmp" || exit 1
 mkdir -p ok
 small=(--threads 1 -q --days 20 --set city.compounds=3 --set city.subdistricts=1)
-cat >sw.ini <<EOT
-base = $src/scenarios/baseline.ini
-design = lhs
-samples = 3
-days = 20
-metrics = fee_collection_rate
-[set]
-city.compounds = 3
-city.subdistricts = 1
-[vary]
-household.complain_rate = 0.04 .. 0.16
-EOT
+cp "$here/tiny_sweep.ini" sw.ini && sed -i "s|^base = .*|base = $src/scenarios/baseline.ini|" sw.ini
 cmp_args=("$src/tests/data/compare/baseline.ini" "$src/tests/data/compare/subsidy.ini" --replicates 2 --threads 1 -q)
 "$troika" run "${small[@]}" -o ok/run.h5 || bad "run"
 "$troika" sweep sw.ini --threads 1 -q -o ok/sweep.h5 || bad "sweep"
@@ -77,6 +69,44 @@ for w in run sweep compare merge report; do
   [ $rc -eq 2 ] && grep -Eq -- "-o: .*(empty|required)" err.txt && ok || bad "$w -o '': exit $rc, $(cat err.txt)"
   [ "$(ls -A out | tr '\n' ' ')" = "dir file " ] && [ -z "$(ls -A out/dir)" ] && ok || bad "$w left $(ls -AR out)"
 done
+
+# ---- stale temporary files: removed by the next writer, a live one kept -----------------
+dead=$(sh -c 'echo $$')   # a process that has ended
+for w in run sweep compare merge report; do
+  rm -rf out; mkdir out
+  : >"out/.x.h5.tmp-$dead-0"; : >"out/.x.h5.tmp-$dead-3"; : >"out/.x.h5.tmp-$$-0"; : >"out/.y.h5.tmp-$dead-0"
+  writer $w out/x.h5 2>err.txt; rc=$?
+  [ $rc -eq 0 ] && [ "$(temps out | sort | tr '\n' ' ')" = ".x.h5.tmp-$$-0 .y.h5.tmp-$dead-0 " ] && ok \
+    || bad "$w with stale temporary files: exit $rc, left $(temps out | tr '\n' ' ') $(cat err.txt)"
+done
+# a real one: kill -9 in the middle of writing (the hold points), then write again
+# (a run's checkpoint: the run file itself is written after the last day)
+ckrun() { "$troika" run "${small[@]}" --checkpoint-every 5 --force -o out/x.h5; }
+for w in ckrun merge; do
+  rm -rf out; mkdir out
+  case $w in ckrun) point=checkpoint:10 ;; merge) point=assembly ;; esac
+  if [ $w = ckrun ]; then TROIKA_HOLD=$point TROIKA_HOLD_MARK=$tmp/mark ckrun 2>/dev/null &
+  else TROIKA_HOLD=$point TROIKA_HOLD_MARK=$tmp/mark writer $w out/x.h5 2>/dev/null & fi
+  pid=$!
+  if held "$tmp/mark" $pid; then
+    kill -9 "$(held_pid "$tmp/mark")"; wait $pid 2>/dev/null; rm -f "$tmp/mark"
+    [ -n "$(temps out)" ] || bad "$w killed: no temporary file to clean (test is void)"
+    if [ $w = ckrun ]; then ckrun 2>err.txt; else writer $w out/x.h5 2>err.txt; fi; rc=$?
+    [ $rc -eq 0 ] && [ -z "$(temps out)" ] && [ -e out/x.h5 ] && ok \
+      || bad "$w after kill -9: exit $rc, left $(ls -A out | tr '\n' ' ') $(cat err.txt)"
+  else
+    bad "$w never held at $point"; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+  fi
+done
+
+# ---- a symlinked parts folder is refused, its target untouched ------------------------
+rm -rf out elsewhere; mkdir out elsewhere
+: >elsewhere/run-00000000.h5; : >elsewhere/SWEEP; : >elsewhere/.run-00000001.h5.tmp-$dead-0
+ln -s ../elsewhere out/s.h5.parts
+"$troika" sweep sw.ini --threads 1 -q -o out/s.h5 2>err.txt; rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <err.txt)" -eq 1 ] && grep -q "out/s.h5.parts is a symbolic link" err.txt \
+  && [ "$(ls -A elsewhere | wc -l)" -eq 3 ] && [ ! -e out/s.h5 ] && ok \
+  || bad "symlinked parts folder: exit $rc, $(cat err.txt), elsewhere holds $(ls -A elsewhere | tr '\n' ' ')"
 
 mkdir ro
 if [ "$(id -u)" -eq 0 ]; then

@@ -2,7 +2,7 @@
 # tests/reliability/test_signals.sh TROIKA SOURCE_DIR — SIGINT or SIGTERM
 # during a run stops it at the next day: exit 130 (SIGINT) or 143 (SIGTERM),
 # one message, no output and no temporary file, and a file already under that
-# name (a --force run) untouched.  During a sweep: exit 143, every finished
+# name (a --force run) untouched.  During a merge: the same.  During a sweep: exit 143, every finished
 # run kept as a readable part, and the same command resumes to the same file
 # as an uninterrupted sweep.  Signals are sent while troika holds at a known
 # point (the TROIKA_HOLD test hook, tests/hold.sh), never after a delay, so
@@ -76,4 +76,18 @@ kill -INT $pid; wait $pid; rc=$?
 [ $rc -eq 0 ] && h5dump -H sw.h5 >/dev/null && ok || bad "resume after the signals: exit $rc"
 h5diff -q whole.h5 sw.h5 /runs /runs >/dev/null && /usr/bin/python3 "$src/tests/sweep/same.py" whole.h5 sw.h5 \
   && ok || bad "the resumed sweep differs from the uninterrupted one"
+# merge: SIGINT/SIGTERM while it writes (held at "assembly"): exit 130/143, one
+# line, no output and no temporary file
+mkdir -p merged
+for sig in INT TERM; do
+  want=$((128 + $(kill -l $sig)))
+  rm -f hold.mark merged/*
+  TROIKA_HOLD=assembly "$troika" merge whole.h5 -o merged/m.h5 2>merge.err &
+  pid=$!
+  held hold.mark $pid || bad "merge did not hold at assembly"
+  kill -$sig $pid; wait $pid; rc=$?
+  [ $rc -eq $want ] && [ "$(wc -l <merge.err)" -eq 1 ] && grep -Eq "^troika: stopped by a signal" merge.err \
+    && [ -z "$(ls -A merged)" ] && ok \
+    || bad "SIG$sig during merge: exit $rc, $(cat merge.err), left $(ls -A merged)"
+done
 finish

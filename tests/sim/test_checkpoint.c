@@ -332,7 +332,7 @@ static void test_refusals(void **state)
     free(buf);
     hid_t f5 = H5Fopen(bad, H5F_ACC_RDWR, H5P_DEFAULT);
     assert_true(f5 >= 0);
-    hid_t a = H5Aopen(f5, "format_version", H5P_DEFAULT);
+    hid_t a = H5Aopen(f5, "schema_version", H5P_DEFAULT);
     int64_t v = 99;
     assert_true(H5Awrite(a, H5T_NATIVE_INT64, &v) >= 0);
     H5Aclose(a);

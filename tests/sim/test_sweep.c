@@ -597,7 +597,7 @@ static void test_shards_merge(void **state)
         assert_int_equal(swx_finish(&job, "x", &err), SIM_OK);
         swx_job_free(&job);
     }
-    sws_prov pv = {"test", "merge"};
+    sws_prov pv = {"test", "merge", NULL};
     const char *ab[2] = {path[0], path[1]}, *ba[2] = {path[1], path[0]};
     snprintf(merged[0], sizeof merged[0], "%s/m01.h5", tmpdir);
     snprintf(merged[1], sizeof merged[1], "%s/m10.h5", tmpdir);
