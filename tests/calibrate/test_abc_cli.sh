@@ -104,7 +104,10 @@ if [ "${TROIKA_TEST_MPI:-0}" = 1 ]; then
   need mpirun
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
   export OMPI_MCA_btl=self,vader OMPI_MCA_btl_base_warn_component_unused=0
-  mpi="mpirun --oversubscribe --bind-to none"
+  # Under AddressSanitizer the ranks would fail at exit on Open MPI's own
+  # leaks (what MPI_Init allocates is never freed; see sweep_mpi in
+  # tests/CMakeLists.txt): no leak check in the ranks, memory errors still.
+  mpi="env ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 mpirun --oversubscribe --bind-to none"
   timeout 600 $mpi -np 3 "$troika" calibrate cal.ini --method abc-smc -o np3.h5 -q >np3.txt 2>&1 \
     && same_post one.h5 np3.h5 && ok || bad "mpirun -np 3: $(tail -3 np3.txt)"
   /usr/bin/python3 -c "import h5py,sys; e=h5py.File(sys.argv[1]).attrs['execution']; assert e.startswith('mpi 3 ranks'), e" \
