@@ -24,6 +24,22 @@ const sim_param_desc sim_param_table[] = {
 
 const int sim_param_count = (int)(sizeof sim_param_table / sizeof sim_param_table[0]);
 
+const sim_gap_desc sim_gap_table[] = {
+#define G(name, digest, what, zh, why) {#name, "gap." #name, digest, what, why},
+#include "params/gaps.def"
+#undef G
+};
+
+const int sim_gap_count = (int)(sizeof sim_gap_table / sizeof sim_gap_table[0]);
+
+const sim_gap_desc *sim_gap_find(const char *key)
+{
+    for (int i = 0; i < sim_gap_count; i++)
+        if (strcmp(sim_gap_table[i].key, key) == 0)
+            return &sim_gap_table[i];
+    return NULL;
+}
+
 int sim_param_find(const char *key)
 {
     for (int i = 0; i < sim_param_count; i++)
@@ -193,6 +209,16 @@ sim_status sim_param_parse(int i, const char *text, double *out,
                         "no value given (allowed: %s)", allowed);
     double v = 0.0;
     if (d->type == SIM_P_BOOL) {
+        char word[8]; /* the longest word is "false"; trailing blanks dropped */
+        size_t len = strlen(text);
+        while (len && isspace((unsigned char)text[len - 1]))
+            len--;
+        if (len >= sizeof word)
+            return SIM_FAIL(err, SIM_EINPUT, file, line, d->key,
+                            "'%s' is not a boolean (allowed: %s)", text, allowed);
+        memcpy(word, text, len);
+        word[len] = '\0';
+        text = word;
         if (streq_ci(text, "true") || streq_ci(text, "yes") || streq_ci(text, "on") ||
             strcmp(text, "1") == 0)
             v = 1.0;

@@ -66,6 +66,23 @@ typedef struct {
 extern const sim_param_desc sim_param_table[];
 extern const int sim_param_count;
 
+/* The declared gaps (models/params/gaps.def): proposals of the source text
+ * that are not modelled.  Each is also the parameter gap.<name> (BOOL,
+ * SIM_PF_UNIMPL), so asking for it is refused with "not modelled: ...". */
+typedef struct {
+    const char *name;
+    const char *key;    /* "gap.name" */
+    const char *digest; /* section of shared/seed/digest.md, e.g. "§4" */
+    const char *what;
+    const char *why;
+} sim_gap_desc;
+
+extern const sim_gap_desc sim_gap_table[];
+extern const int sim_gap_count;
+
+/* The gap whose key is `key` ("gap.name"), or NULL. */
+const sim_gap_desc *sim_gap_find(const char *key);
+
 /* Index of key "section.name", or -1. */
 int sim_param_find(const char *key);
 int sim_param_find2(const char *section, const char *name);
