@@ -9,14 +9,36 @@
 #include <string.h>
 
 const sim_param_desc sim_param_table[] = {
-#define P(sec, nm, type, def, lo, hi, unit, flags, en, zh)                     \
+#define SRC(text) SIM_PROV_SOURCE, 0.0, 0.0, text
+#define ASSUME(lo, hi, why) SIM_PROV_ASSUME, (double)(lo), (double)(hi), why
+#define SETTING(why) SIM_PROV_SETTING, 0.0, 0.0, why
+#define P(sec, nm, type, def, lo, hi, unit, flags, en, zh, prov)               \
     {#sec, #nm, #sec "." #nm, SIM_P_##type, (double)(def), (double)(lo),        \
-     (double)(hi), unit, flags, en, zh, offsetof(sim_params, sec##_##nm)},
+     (double)(hi), unit, flags, en, zh, prov, offsetof(sim_params, sec##_##nm)},
 #include "params.def"
 #undef P
+#undef SRC
+#undef ASSUME
+#undef SETTING
 };
 
 const int sim_param_count = (int)(sizeof sim_param_table / sizeof sim_param_table[0]);
+
+const sim_gap_desc sim_gap_table[] = {
+#define G(name, digest, what, zh, why) {#name, "gap." #name, digest, what, why},
+#include "params/gaps.def"
+#undef G
+};
+
+const int sim_gap_count = (int)(sizeof sim_gap_table / sizeof sim_gap_table[0]);
+
+const sim_gap_desc *sim_gap_find(const char *key)
+{
+    for (int i = 0; i < sim_gap_count; i++)
+        if (strcmp(sim_gap_table[i].key, key) == 0)
+            return &sim_gap_table[i];
+    return NULL;
+}
 
 int sim_param_find(const char *key)
 {
@@ -187,6 +209,16 @@ sim_status sim_param_parse(int i, const char *text, double *out,
                         "no value given (allowed: %s)", allowed);
     double v = 0.0;
     if (d->type == SIM_P_BOOL) {
+        char word[8]; /* the longest word is "false"; trailing blanks dropped */
+        size_t len = strlen(text);
+        while (len && isspace((unsigned char)text[len - 1]))
+            len--;
+        if (len >= sizeof word)
+            return SIM_FAIL(err, SIM_EINPUT, file, line, d->key,
+                            "'%s' is not a boolean (allowed: %s)", text, allowed);
+        memcpy(word, text, len);
+        word[len] = '\0';
+        text = word;
         if (streq_ci(text, "true") || streq_ci(text, "yes") || streq_ci(text, "on") ||
             strcmp(text, "1") == 0)
             v = 1.0;
@@ -283,6 +315,46 @@ static const char *flag_word(int flags)
     return (flags & SIM_PF_MUTABLE) ? "policy" : "fixed";
 }
 
+const char *sim_prov_name(sim_prov v)
+{
+    switch (v) {
+    case SIM_PROV_SOURCE: return "source";
+    case SIM_PROV_ASSUME: return "assumption";
+    case SIM_PROV_SETTING: return "setting";
+    case SIM_PROV_NONE: break;
+    }
+    return "none";
+}
+
+char *sim_param_basis_text(int i, char *buf, size_t n)
+{
+    const sim_param_desc *d = &sim_param_table[i];
+    if (d->prov == SIM_PROV_ASSUME) {
+        char lo[40], hi[40];
+        snprintf(buf, n, "assumption %s..%s: %s", sim_param_format_value(i, d->prior_lo, lo, sizeof lo),
+                 sim_param_format_value(i, d->prior_hi, hi, sizeof hi), d->basis);
+    } else {
+        snprintf(buf, n, "%s: %s", sim_prov_name(d->prov), d->basis);
+    }
+    return buf;
+}
+
+void sim_params_print_uncertain(FILE *f)
+{
+    fputs("key\tdefault\tlo\thi\twhy\n", f);
+    sim_params dp;
+    sim_params_default(&dp);
+    for (int i = 0; i < sim_param_count; i++) {
+        const sim_param_desc *d = &sim_param_table[i];
+        if (d->prov != SIM_PROV_ASSUME)
+            continue;
+        char val[48], lo[40], hi[40];
+        fprintf(f, "%s\t%s\t%s\t%s\t%s\n", d->key, sim_param_format(&dp, i, val, sizeof val),
+                sim_param_format_value(i, d->prior_lo, lo, sizeof lo),
+                sim_param_format_value(i, d->prior_hi, hi, sizeof hi), d->basis);
+    }
+}
+
 void sim_params_print_table(FILE *f, const sim_params *p)
 {
     const char *sec = "";
@@ -301,8 +373,10 @@ void sim_params_print_table(FILE *f, const sim_params *p)
             snprintf(range, sizeof range, "true|false");
         else
             snprintf(range, sizeof range, "[%s, %s]", lob, hib);
-        fprintf(f, "  %-40s = %-12s %-22s %-14s %-9s %s\n", d->key, val, range,
-                d->unit[0] ? d->unit : "-", flag_word(d->flags), d->doc_en);
+        char basis[400];
+        fprintf(f, "  %-40s = %-12s %-22s %-14s %-9s %s [%s]\n", d->key, val, range,
+                d->unit[0] ? d->unit : "-", flag_word(d->flags), d->doc_en,
+                sim_param_basis_text(i, basis, sizeof basis));
     }
 }
 
@@ -327,7 +401,11 @@ void sim_params_print_markdown(FILE *f)
           "A key is `section.name`: in a scenario file, `name = value` under\n"
           "`[section]`; on the command line, `--set section.name=value`.\n"
           "*Policy* parameters may be changed mid-run by a `[policy.NAME]`\n"
-          "section of a scenario (a lever); *fixed* ones are set at the start.\n",
+          "section of a scenario (a lever); *fixed* ones are set at the start.\n"
+          "*Basis* says where the default comes from: a *source* cited in\n"
+          "docs/ODD.md §10, an *assumption* with its plausible range (the prior\n"
+          "of the uncertainty work; `troika params --uncertain` lists them), or a\n"
+          "*setting* of the run or scenario.\n",
           f);
     const char *sec = "";
     sim_params dp;
@@ -336,8 +414,8 @@ void sim_params_print_markdown(FILE *f)
         const sim_param_desc *d = &sim_param_table[i];
         if (strcmp(sec, d->section) != 0) {
             fprintf(f, "\n## [%s]\n\n", d->section);
-            fputs("| key | type | default | range | unit | changes | description | 说明 |\n"
-                  "|---|---|---|---|---|---|---|---|\n",
+            fputs("| key | type | default | range | unit | changes | description | 说明 | basis |\n"
+                  "|---|---|---|---|---|---|---|---|---|\n",
                   f);
             sec = d->section;
         }
@@ -354,6 +432,9 @@ void sim_params_print_markdown(FILE *f)
         md_cell(f, d->doc_en);
         fputs(" | ", f);
         md_cell(f, d->doc_zh);
+        fputs(" | ", f);
+        char basis[400];
+        md_cell(f, sim_param_basis_text(i, basis, sizeof basis));
         fputs(" |\n", f);
     }
 }

@@ -1,8 +1,8 @@
 /* models/params.h — the parameter table and the struct it generates.
  *
  * Every parameter of troika is declared exactly once, in models/params.def,
- * as one row: section, name, type, default, bounds, unit, flags and a
- * description in English and Chinese.  From that one table come:
+ * as one row: section, name, type, default, bounds, unit, flags, a
+ * description in English and Chinese, and its provenance (sim_prov).  From that one table come:
  *   - the sim_params struct (one field <section>_<name> per row),
  *   - INI parsing and validation (sim/scenario.c),
  *   - `troika params` and docs/PARAMETERS.md (sim_params_print_*),
@@ -25,6 +25,14 @@
 
 typedef enum { SIM_P_INT, SIM_P_REAL, SIM_P_BOOL } sim_ptype;
 
+/* Where a parameter's default comes from (the last argument of its row):
+ * SRC("...") a publication, statistic or regulation cited in docs/ODD.md;
+ * ASSUME(lo, hi, "why") an assumption with a plausible range, the prior of
+ * the uncertainty work; SETTING("why") a choice of the run or scenario
+ * (run control, scale, a lever whose default is no reform), not a model
+ * quantity. */
+typedef enum { SIM_PROV_NONE, SIM_PROV_SOURCE, SIM_PROV_ASSUME, SIM_PROV_SETTING } sim_prov;
+
 enum { SIM_PF_FIXED = 0, SIM_PF_MUTABLE = 1, SIM_PF_UNIMPL = 2 };
 
 /* C types of the parameter types (used by the X-macro). */
@@ -33,7 +41,7 @@ typedef double SIM_PT_REAL;
 typedef int SIM_PT_BOOL;
 
 typedef struct {
-#define P(sec, name, type, def, lo, hi, unit, flags, en, zh) SIM_PT_##type sec##_##name;
+#define P(sec, name, type, def, lo, hi, unit, flags, en, zh, prov) SIM_PT_##type sec##_##name;
 #include "params.def"
 #undef P
 } sim_params;
@@ -48,12 +56,32 @@ typedef struct {
     int flags;
     const char *doc_en;
     const char *doc_zh;
+    sim_prov prov;
+    double prior_lo, prior_hi; /* the plausible range of an assumption */
+    const char *basis;         /* the source, or why assumed / set */
     size_t offset; /* of the field in sim_params */
 } sim_param_desc;
 
 /* The table, in declaration order, and its length. */
 extern const sim_param_desc sim_param_table[];
 extern const int sim_param_count;
+
+/* The declared gaps (models/params/gaps.def): proposals of the source text
+ * that are not modelled.  Each is also the parameter gap.<name> (BOOL,
+ * SIM_PF_UNIMPL), so asking for it is refused with "not modelled: ...". */
+typedef struct {
+    const char *name;
+    const char *key;    /* "gap.name" */
+    const char *digest; /* section of shared/seed/digest.md, e.g. "§4" */
+    const char *what;
+    const char *why;
+} sim_gap_desc;
+
+extern const sim_gap_desc sim_gap_table[];
+extern const int sim_gap_count;
+
+/* The gap whose key is `key` ("gap.name"), or NULL. */
+const sim_gap_desc *sim_gap_find(const char *key);
 
 /* Index of key "section.name", or -1. */
 int sim_param_find(const char *key);
@@ -94,6 +122,17 @@ const char *sim_ptype_name(sim_ptype t);
 /* Write the table: plain text (troika params), Markdown (docs). */
 void sim_params_print_table(FILE *f, const sim_params *p);
 void sim_params_print_markdown(FILE *f);
+
+/* The assumption rows with their plausible ranges (troika params
+ * --uncertain): key, default, lo, hi, why; tab-separated after a header. */
+void sim_params_print_uncertain(FILE *f);
+
+/* "source", "assumption" or "setting". */
+const char *sim_prov_name(sim_prov v);
+
+/* The provenance of parameter i as one phrase: "source: ...",
+ * "assumption lo..hi: ..." or "setting: ...".  Returns buf. */
+char *sim_param_basis_text(int i, char *buf, size_t n);
 
 /* The parameters as INI text, every key, grouped by section (resolved
  * scenario, HDF5 provenance). Caller frees. NULL on allocation failure. */

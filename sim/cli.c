@@ -402,16 +402,19 @@ done:
       "the reference table of docs/PARAMETERS.md")                                           \
     X(PAR_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL, "as for `troika run`")            \
     X(PAR_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL,                                    \
-      "language of the descriptions (default en)")
+      "language of the descriptions (default en)")                                           \
+    X(PAR_UNCERTAIN, "--uncertain", NULL, NULL, CLO_FLAG, NULL,                              \
+      "only the assumptions, with their plausible ranges (tab-separated)")
 
 enum { PARAMS_OPTS(CLO_ENUM) PAR_NOPTS };
 static const clo_opt params_opts[] = {PARAMS_OPTS(CLO_ROW)};
 
 static const clo_spec spec_params = {
     "params",
-    "troika params [SCENARIO.ini] [--set KEY=VALUE]... [--markdown] [--lang en|zh]",
+    "troika params [SCENARIO.ini] [--set KEY=VALUE]... [--markdown] [--uncertain] [--lang en|zh]",
     "List every parameter: key, value, range, unit, whether a policy may\n"
-    "change it mid-run, and what it means.  With a scenario, the values are\n"
+    "change it mid-run, what it means and its basis (source, assumption\n"
+    "with a plausible range, or setting).  With a scenario, the values are\n"
     "that scenario's; otherwise the defaults.\n",
     params_opts,
     PAR_NOPTS,
@@ -439,8 +442,9 @@ static void print_params_zh(FILE *f, const sim_params *p)
         else
             snprintf(range, sizeof range, "[%s, %s]", sim_param_format_value(i, d->lo, lo, sizeof lo),
                      sim_param_format_value(i, d->hi, hi, sizeof hi));
-        fprintf(f, "  %-40s = %-12s %-22s %-14s %s\n", d->key, val, range,
-                d->unit[0] ? d->unit : "-", d->doc_zh);
+        char basis[400];
+        fprintf(f, "  %-40s = %-12s %-22s %-14s %s [%s]\n", d->key, val, range,
+                d->unit[0] ? d->unit : "-", d->doc_zh, sim_param_basis_text(i, basis, sizeof basis));
     }
 }
 
@@ -467,6 +471,8 @@ static int cmd_params(int argc, char **argv)
         goto fail;
     if (clo_has(&a, PAR_MARKDOWN)) {
         sim_params_print_markdown(stdout);
+    } else if (clo_has(&a, PAR_UNCERTAIN)) {
+        sim_params_print_uncertain(stdout);
     } else {
         if (build_scenario(&s, &so, &err) != SIM_OK)
             goto fail;

@@ -176,6 +176,9 @@ static sim_status check_unimpl(int i, double v, const char *file, int line, cons
     const sim_param_desc *d = &sim_param_table[i];
     if (!(d->flags & SIM_PF_UNIMPL) || v == d->def)
         return SIM_OK;
+    const sim_gap_desc *g = sim_gap_find(d->key);
+    if (g)
+        return SIM_FAIL(err, SIM_EINPUT, file, line, key, "not modelled: %s (%s)", g->what, g->why);
     char def[48];
     return SIM_FAIL(err, SIM_EINPUT, file, line, key,
                     "the mechanism for this parameter is not built yet; only the default %s is "

@@ -2,7 +2,7 @@
 # tests/cli/test_scenarios.sh TROIKA SOURCE_DIR — every scenario file the
 # project ships runs: the baseline, the package and one file per proposal of
 # the source text (the names of the model issue, so that people and scripts
-# find them), each validated and run past its reform's start (800 days; the
+# find them; packages combine them: package, community_cloud), each validated and run past its reform's start (800 days; the
 # reforms start on day 365, a second step of one on day 730) with a finite output.  The whole city
 # (shanghai.ini) is validated and run for 3 days; the calibration fragment is
 # validated.
@@ -15,9 +15,9 @@ bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
 proposals="cross_appointment candidate_review oc_reporting disclosure oc_membership secretary
 rc_acts_for_oc officer_training officers_in_post joint_enforcement enforcement_library
-mediator_staffing mediator_training community_cloud responsibility_list worker_training
+mediator_staffing mediator_training cloud_single_entry e_voting responsibility_list worker_training
 video_sharing"
-for name in baseline package $proposals; do
+for name in baseline package community_cloud $proposals; do
   f=$src/scenarios/$name.ini
   [ -f "$f" ] || { bad "scenarios/$name.ini is missing"; continue; }
   "$troika" validate "$f" -q 2>"$tmp/err" || { bad "validate $name.ini: $(cat "$tmp/err")"; continue; }

@@ -414,6 +414,63 @@ static void test_print(void **state)
     free(md);
 }
 
+/* ---- provenance: every row a source, an assumption with a range, or a setting ---- */
+
+static void test_provenance(void **state)
+{
+    (void)state;
+    int assumed = 0, sourced = 0;
+    for (int i = 0; i < sim_param_count; i++) {
+        const sim_param_desc *d = &sim_param_table[i];
+        if (d->prov == SIM_PROV_NONE || !d->basis || !d->basis[0])
+            fail_msg("%s has neither a source nor an assumption", d->key);
+        if (d->prov == SIM_PROV_SOURCE)
+            sourced++;
+        if (d->prov != SIM_PROV_ASSUME)
+            continue;
+        assumed++;
+        if (!(d->prior_lo <= d->prior_hi))
+            fail_msg("%s: assumption range %g..%g is empty", d->key, d->prior_lo, d->prior_hi);
+        if (d->prior_lo < d->lo || d->prior_hi > d->hi)
+            fail_msg("%s: assumption range %g..%g outside the bounds %g..%g", d->key,
+                     d->prior_lo, d->prior_hi, d->lo, d->hi);
+        if (d->def < d->prior_lo || d->def > d->prior_hi)
+            fail_msg("%s: assumption range %g..%g excludes the default %g", d->key, d->prior_lo,
+                     d->prior_hi, d->def);
+    }
+    assert_true(assumed > 0);
+    assert_true(sourced > 0);
+    /* the known answer of one sourced row and one assumed row */
+    int i = sim_param_find("oc.initial_share");
+    assert_true(i >= 0);
+    assert_int_equal(sim_param_table[i].prov, SIM_PROV_SOURCE);
+    char buf[400];
+    assert_non_null(strstr(sim_param_basis_text(i, buf, sizeof buf), "source: "));
+    i = sim_param_find("pmc.margin");
+    assert_true(i >= 0);
+    assert_int_equal(sim_param_table[i].prov, SIM_PROV_ASSUME);
+    assert_non_null(strstr(sim_param_basis_text(i, buf, sizeof buf), "assumption "));
+    /* --uncertain lists exactly the assumption rows */
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    sim_params_print_uncertain(f);
+    rewind(f);
+    char line[1024];
+    int lines = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (lines++ == 0)
+            continue;
+        char *tab = strchr(line, '\t');
+        assert_non_null(tab);
+        *tab = '\0';
+        int k = sim_param_find(line);
+        if (k < 0 || sim_param_table[k].prov != SIM_PROV_ASSUME)
+            fail_msg("--uncertain lists '%s', not an assumption", line);
+    }
+    fclose(f);
+    assert_int_equal(lines - 1, assumed);
+}
+
 /* ---- cross-field rules (models/params_check.c) ---------------------------------- */
 
 static void check_fails(const sim_params *p, const char *key, const char *part)
@@ -507,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_ptype_name),
         cmocka_unit_test(test_to_ini),
         cmocka_unit_test(test_print),
+        cmocka_unit_test(test_provenance),
         cmocka_unit_test(test_cross_field_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
