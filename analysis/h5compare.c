@@ -61,6 +61,7 @@ struct ana_cmpw {
     int nscen;
     int64_t days, rows, chunk_rows;
     hid_t *city;       /* [nscen * SIM_MET_N] growable series, open */
+    hid_t day_axis;    /* /day, the dimension scale of the series' days, open */
 };
 
 static sim_status w_fail(const ana_cmpw *w, sim_error *err, int src_line, const char *func,
@@ -160,6 +161,7 @@ fail:
 
 static void w_close(ana_cmpw *w)
 {
+    close_id(&w->day_axis, H5Dclose);
     if (w->city)
         for (int k = 0; k < w->nscen * SIM_MET_N; k++)
             close_id(&w->city[k], H5Dclose);
@@ -177,7 +179,7 @@ sim_status ana_cmpw_open(ana_cmpw **out, const char *path, int force, sim_error 
     ana_cmpw *w = calloc(1, sizeof *w);
     if (!w)
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
-    w->file = w->t_str = w->gcpl = w->dcpl = H5I_INVALID_HID;
+    w->file = w->t_str = w->gcpl = w->dcpl = w->day_axis = H5I_INVALID_HID;
     w->path = path;
     SIM_CALL(ana_afile_open(&w->af, path, force, "-o", err));
     w->path = ana_afile_path(w->af);
@@ -206,11 +208,25 @@ static const char *kind_word(sim_mkind k)
     return k == SIM_M_COUNT ? "count" : "ratio";
 }
 
+/* Attach axes[0..rank-1] to the dimensions of dataset `name` of g. */
+static sim_status w_attach(ana_cmpw *w, hid_t g, const char *name, int rank, const hid_t *axes,
+                           sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t d = H5I_INVALID_HID;
+    H5CHK(d = H5Dopen2(g, name, H5P_DEFAULT), name);
+    for (int k = 0; k < rank; k++)
+        H5CHK(h5l_attach(d, axes[k], (unsigned)k), name);
+fail:
+    close_id(&d, H5Dclose);
+    return s;
+}
+
 /* /scenarios/<s>/changes: one column per field of ana_diff_row. */
 static sim_status w_changes(ana_cmpw *w, hid_t gs, const ana_diff *d, sim_error *err)
 {
     sim_status s = SIM_OK;
-    hid_t g = H5I_INVALID_HID;
+    hid_t g = H5I_INVALID_HID, ax = H5I_INVALID_HID;
     int n = d->n;
     const char **col = malloc((size_t)(n ? n : 1) * sizeof *col);
     int64_t *day = malloc((size_t)(n ? n : 1) * sizeof *day);
@@ -251,7 +267,19 @@ static sim_status w_changes(ana_cmpw *w, hid_t gs, const ana_diff *d, sim_error 
         }
         SIM_CALL(w_strings(w, g, names[c], n, col, docs[c], err));
     }
+    /* netCDF-4: the rows are the axis "change" */
+    for (int k = 0; k < n; k++)
+        day[k] = k;
+    SIM_CALL(w_dset(w, g, "change", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, day,
+                "Difference number, 0-based: the row of every column here.", err));
+    H5CHK(ax = H5Dopen2(g, "change", H5P_DEFAULT), "changes/change");
+    H5CHK(h5l_axis(ax, "change"), "changes/change");
+    H5CHK(h5l_cf(ax, "Difference number, 0-based", NULL), "changes/change");
+    SIM_CALL(w_attach(w, g, "day", 1, &ax, err));
+    for (int c = 0; c < 8; c++)
+        SIM_CALL(w_attach(w, g, names[c], 1, &ax, err));
 fail:
+    close_id(&ax, H5Dclose);
     close_id(&g, H5Gclose);
     free(col);
     free(day);
@@ -272,7 +300,8 @@ static sim_status w_series(ana_cmpw *w, hid_t g, int m, hid_t *out, sim_error *e
     H5CHK(h5l_compress(dcpl, CMP_DEFLATE_LEVEL), md->name);
     H5CHK(d = H5Dcreate2(g, md->name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT),
           md->name);
-    SIM_CALL(w_str(w, d, "units", md->unit, err));
+    H5CHK(h5l_cf(d, md->doc_en, md->unit), md->name);
+    H5CHK(h5l_attach(d, w->day_axis, 1), md->name);
     SIM_CALL(w_str(w, d, "description", md->doc_en, err));
     SIM_CALL(w_str(w, d, "description_zh", md->doc_zh, err));
     SIM_CALL(w_str(w, d, "kind", kind_word(md->kind), err));
@@ -313,6 +342,9 @@ sim_status ana_cmpw_scenarios(ana_cmpw *w, int64_t days, int64_t chunk_rows,
     hsize_t dd[1] = {(hsize_t)days};
     SIM_CALL(w_dset(w, w->file, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dd, day,
                 "Simulated day, 0 = the first day: the second axis of every series.", err));
+    H5CHK(w->day_axis = H5Dopen2(w->file, "day", H5P_DEFAULT), "/day");
+    H5CHK(h5l_axis(w->day_axis, "day"), "/day");
+    H5CHK(h5l_time(w->day_axis, "Simulated day, 0 = the first day"), "/day");
     SIM_CALL(w_group(w, w->file, "scenarios", &gall, err));
     for (int i = 0; i < nscen; i++) {
         char name[32];
@@ -401,11 +433,11 @@ fail:
     return s;
 }
 
-/* /summary from the table. */
-static sim_status w_summary(ana_cmpw *w, const ana_table *t, sim_error *err)
+/* /summary from the table; rep_axis is /replicate. */
+static sim_status w_summary(ana_cmpw *w, const ana_table *t, hid_t rep_axis, sim_error *err)
 {
     sim_status s = SIM_OK;
-    hid_t g = H5I_INVALID_HID;
+    hid_t g = H5I_INVALID_HID, axes[3] = {H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID};
     size_t sk = (size_t)t->nscen * (size_t)t->nmet;
     double *v = malloc((sk ? sk : 1) * sizeof *v);
     int64_t *n = malloc((sk ? sk : 1) * sizeof *n);
@@ -478,9 +510,27 @@ static sim_status w_summary(ana_cmpw *w, const ana_table *t, sim_error *err)
                 t->rep_mean,
                 "Mean over the window of each replicate [scenario x metric x replicate].",
                 err));
+    /* netCDF-4 axes: scenario and metric (string coordinates), replicate */
+    H5CHK(axes[0] = H5Dopen2(g, "scenario", H5P_DEFAULT), "/summary/scenario");
+    H5CHK(h5l_axis(axes[0], "scenario"), "/summary/scenario");
+    H5CHK(h5l_cf(axes[0], "Scenario label", NULL), "/summary/scenario");
+    H5CHK(axes[1] = H5Dopen2(g, "metric", H5P_DEFAULT), "/summary/metric");
+    H5CHK(h5l_axis(axes[1], "metric"), "/summary/metric");
+    H5CHK(h5l_cf(axes[1], "Key metric name", NULL), "/summary/metric");
+    axes[2] = rep_axis;
+    static const char *const per_metric[] = {"units", "description", "description_zh", "kind"};
+    for (int f = 0; f < 4; f++)
+        SIM_CALL(w_attach(w, g, per_metric[f], 1, &axes[1], err));
+    SIM_CALL(w_attach(w, g, "n", 2, axes, err));
+    SIM_CALL(w_attach(w, g, "clear", 2, axes, err));
+    for (int f = 0; f < 11; f++)
+        SIM_CALL(w_attach(w, g, fields[f], 2, axes, err));
+    SIM_CALL(w_attach(w, g, "replicate_mean", 3, axes, err));
     H5CHK(H5Gclose(g), "/summary");
     g = H5I_INVALID_HID;
 fail:
+    close_id(&axes[0], H5Dclose);
+    close_id(&axes[1], H5Dclose);
     close_id(&g, H5Gclose);
     free(v);
     free(n);
@@ -492,7 +542,8 @@ sim_status ana_cmpw_finish(ana_cmpw *w, const ana_cmp_meta *meta, const ana_tabl
                            sim_error *err)
 {
     sim_status s = SIM_OK;
-    hid_t r = w->file;
+    hid_t r = w->file, ax = H5I_INVALID_HID, sd = H5I_INVALID_HID;
+    int64_t *rep = NULL;
     if (meta->replicates != w->rows || t->replicates != w->rows || t->nscen != w->nscen) {
         s = SIM_FAIL(err, SIM_EINTERNAL, w->path, 0, NULL,
                      "ana_cmpw_finish: %lld replicates in the table, %lld written",
@@ -525,8 +576,30 @@ sim_status ana_cmpw_finish(ana_cmpw *w, const ana_cmp_meta *meta, const ana_tabl
     hsize_t dims[1] = {(hsize_t)meta->replicates};
     SIM_CALL(w_dset(w, r, "seeds", H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, dims, meta->seeds,
                 "run.seed of replicate r, the same for every scenario.", err));
-    SIM_CALL(w_summary(w, t, err));
+    /* the replicate axis, now that its length is known (netCDF-4 / CF) */
+    rep = malloc((size_t)(w->rows > 0 ? w->rows : 1) * sizeof *rep);
+    if (!rep) {
+        s = SIM_FAIL(err, SIM_ENOMEM, w->path, 0, NULL, "out of memory writing /replicate");
+        goto fail;
+    }
+    for (int64_t k = 0; k < w->rows; k++)
+        rep[k] = k;
+    SIM_CALL(w_dset(w, r, "replicate", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, rep,
+                "Replicate number, 0-based: the first axis of every series.", err));
+    H5CHK(ax = H5Dopen2(r, "replicate", H5P_DEFAULT), "/replicate");
+    H5CHK(h5l_axis(ax, "replicate"), "/replicate");
+    H5CHK(h5l_cf(ax, "Replicate number, 0-based", NULL), "/replicate");
+    H5CHK(sd = H5Dopen2(r, "seeds", H5P_DEFAULT), "/seeds");
+    H5CHK(h5l_attach(sd, ax, 0), "/seeds");
+    for (int k = 0; k < w->nscen * SIM_MET_N; k++)
+        H5CHK(h5l_attach(w->city[k], ax, 0), sim_metric_table[k % SIM_MET_N].name);
+    SIM_CALL(w_str(w, r, "Conventions", "CF-1.8", err));
+    H5CHK(h5l_cf(sd, "run.seed of replicate r", NULL), "/seeds");
+    SIM_CALL(w_summary(w, t, ax, err));
 fail:
+    close_id(&sd, H5Dclose);
+    close_id(&ax, H5Dclose);
+    free(rep);
     return s;
 }
 
@@ -922,7 +995,7 @@ static sim_status r_kind(const char *path, hid_t r, sim_error *err)
     RCHK(named, "the root attributes");
     SIM_CALL(r_num(path, r, "/", named > 0 ? "schema_version" : "compare_schema_version",
                 H5T_NATIVE_INT64, &v, NULL, err));
-    if (v != ANA_COMPARE_SCHEMA) {
+    if (v < 1 || v > ANA_COMPARE_SCHEMA) { /* 2 only added the netCDF-4 axes */
         s = RFAIL("compare file schema version %lld is %s than this troika's (%s reads "
                   "version %d): open it with the troika that wrote it, or rerun troika "
                   "compare",

@@ -54,7 +54,7 @@
 #include "table.h"
 
 #define ANA_COMPARE_KIND "troika-compare"
-#define ANA_COMPARE_SCHEMA 1
+#define ANA_COMPARE_SCHEMA 2
 
 typedef struct {
     int64_t days, compounds, replicates;

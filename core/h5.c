@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <gsl/gsl_version.h>
+#include <hdf5_hl.h>
 
 #include "troika_version.h"
 
@@ -226,4 +227,65 @@ herr_t h5l_provenance(hid_t loc, const char *kind, int64_t schema_version,
     if (command_line && h5l_attr_str(loc, "command_line", command_line) < 0)
         return -1;
     return 0;
+}
+
+/* ---- netCDF-4 / CF conventions ------------------------------------------ */
+
+/* Human unit -> UDUNITS: a table, the rest are counts or shares ("1"). */
+static const struct {
+    const char *unit, *udunits;
+} h5l_unit_table[] = {
+    {"day", "day"},
+    {"days", "day"},
+    {"yuan", "yuan"},
+    {"yuan/month", "yuan month-1"},
+    {"yuan/m2/month", "yuan m-2 month-1"},
+};
+
+const char *h5l_udunits(const char *unit)
+{
+    if (!unit)
+        return "1";
+    for (size_t i = 0; i < sizeof h5l_unit_table / sizeof h5l_unit_table[0]; i++)
+        if (strcmp(unit, h5l_unit_table[i].unit) == 0)
+            return h5l_unit_table[i].udunits;
+    return "1";
+}
+
+herr_t h5l_axis(hid_t d, const char *dim)
+{
+    return H5DSset_scale(d, dim);
+}
+
+herr_t h5l_attach(hid_t d, hid_t scale, unsigned idx)
+{
+    return H5DSattach_scale(d, scale, idx);
+}
+
+herr_t h5l_cf(hid_t d, const char *long_name, const char *unit)
+{
+    if (long_name && h5l_attr_str(d, "long_name", long_name) < 0)
+        return -1;
+    if (!unit)
+        return 0;
+    const char *u = h5l_udunits(unit);
+    /* the existing "units" attribute (the human unit) is replaced */
+    if (H5Aexists(d, "units") > 0 && H5Adelete(d, "units") < 0)
+        return -1;
+    if (h5l_attr_str(d, "units", u) < 0)
+        return -1;
+    if (strcmp(u, unit) != 0 && h5l_attr_str(d, "unit_text", unit) < 0)
+        return -1;
+    return 0;
+}
+
+herr_t h5l_time(hid_t d, const char *long_name)
+{
+    if (H5Aexists(d, "units") > 0 && H5Adelete(d, "units") < 0)
+        return -1;
+    if (h5l_attr_str(d, "units", H5L_DAY_UNITS) < 0 ||
+        h5l_attr_str(d, "calendar", "standard") < 0 || h5l_attr_str(d, "axis", "T") < 0 ||
+        h5l_attr_str(d, "standard_name", "time") < 0)
+        return -1;
+    return long_name ? h5l_attr_str(d, "long_name", long_name) : 0;
 }

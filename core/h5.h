@@ -24,6 +24,14 @@
  * checkpoint, sweep and compare files share, under one set of names
  * (documented once, in docs/OUTPUT.md).
  *
+ * netCDF-4 / CF.  Every axis of a file is an HDF5 dimension scale
+ * (h5l_axis(), hdf5_hl's H5DS API) attached to every dataset that uses it
+ * (h5l_attach()), so that netCDF-C (ncdump), xarray's h5netcdf engine and
+ * R read labelled arrays; h5l_cf() writes the CF attributes of a variable
+ * (units as UDUNITS, long_name), h5l_time() those of a day axis (units
+ * "days since H5L_START_DATE", calendar "standard").  docs/OUTPUT.md,
+ * "netCDF-4 and CF".
+ *
  * No state of its own; thread-safe as far as the HDF5 library is (troika
  * serialises its HDF5 calls).
  */
@@ -82,5 +90,35 @@ herr_t h5l_provenance(hid_t loc, const char *kind, int64_t schema_version,
  * loc.  Negative on failure. */
 herr_t h5l_attr_str(hid_t loc, const char *name, const char *value);
 herr_t h5l_attr_i64(hid_t loc, const char *name, int64_t value);
+
+/* ---- netCDF-4 / CF conventions ------------------------------------------ */
+
+/* Day 0 of every run as a calendar date: troika has no calendar parameter,
+ * so a fixed, documented date (docs/OUTPUT.md, "netCDF-4 and CF"). */
+#define H5L_START_DATE "2024-01-01"
+#define H5L_DAY_UNITS "days since " H5L_START_DATE
+
+/* The UDUNITS string of one of troika's human units (models/metrics.def,
+ * parameter units): counts and shares are "1", "day" stays, money is
+ * "yuan"; an empty or unknown unit gives "1". */
+const char *h5l_udunits(const char *unit);
+
+/* Make dataset d (1-D) the dimension scale of the axis `dim` (its netCDF
+ * dimension name; the dataset should carry the same name).  Negative on
+ * failure. */
+herr_t h5l_axis(hid_t d, const char *dim);
+
+/* Attach scale to dimension idx of dataset d.  Negative on failure. */
+herr_t h5l_attach(hid_t d, hid_t scale, unsigned idx);
+
+/* The CF attributes of a variable: long_name, and units = h5l_udunits(unit)
+ * with the human unit kept as unit_text when it differs (unit NULL: no
+ * units).  Negative on failure. */
+herr_t h5l_cf(hid_t d, const char *long_name, const char *unit);
+
+/* The CF attributes of a day axis: units H5L_DAY_UNITS, calendar
+ * "standard", axis "T", standard_name "time", and long_name.  Negative on
+ * failure. */
+herr_t h5l_time(hid_t d, const char *long_name);
 
 #endif

@@ -174,13 +174,17 @@ static sim_status attr_i8(sim_output *o, hid_t loc, const char *name, int8_t v,
     return attr_write(o, loc, name, H5T_STD_I8LE, H5T_NATIVE_INT8, &v, err);
 }
 
-/* Descriptive string attributes of a dataset; NULL ones are skipped. */
+/* Descriptive string attributes of a dataset (CF long_name and units through
+ * core/h5, the English text as long_name); NULL ones are skipped. */
 static sim_status attrs_doc(sim_output *o, hid_t d, const char *units,
                             const char *en, const char *zh, const char *kind,
                             sim_error *err)
 {
-    if (units)
-        SIM_TRY(err, attr_str(o, d, "units", units, err));
+    if ((units || en) && h5l_cf(d, en, units) < 0) {
+        char what[300];
+        obj_name(d, NULL, what, sizeof what);
+        return h5_fail(o, err, __LINE__, __func__, what);
+    }
     if (en)
         SIM_TRY(err, attr_str(o, d, "description", en, err));
     if (zh)
@@ -216,22 +220,60 @@ fail:
     return s;
 }
 
-/* dset_1d plus its descriptive attributes, then closed. */
-static sim_status column(sim_output *o, hid_t loc, const char *name, hid_t ftype,
-                         hid_t mtype, int64_t n, const void *data, const char *units,
-                         const char *en, const char *zh, const char *kind,
-                         sim_error *err)
+/* Attach the dimension scales axes[0..rank-1] (HDF5 ids, -1 = none) to the
+ * dimensions of dataset d (netCDF-4 / CF; core/h5). */
+static sim_status attach_axes(sim_output *o, hid_t d, int rank, const hid_t *axes,
+                              sim_error *err)
+{
+    sim_status s = SIM_OK;
+    char what[300];
+    obj_name(d, NULL, what, sizeof what);
+    for (int k = 0; k < rank; k++)
+        if (axes[k] >= 0)
+            H5CHK(h5l_attach(d, axes[k], (unsigned)k), what);
+fail:
+    return s;
+}
+
+/* dset_1d plus its descriptive attributes on axis `axis` (a dimension
+ * scale, -1 = none), then closed. */
+static sim_status column_on(sim_output *o, hid_t loc, const char *name, hid_t ftype,
+                            hid_t mtype, int64_t n, const void *data, const char *units,
+                            const char *en, const char *zh, const char *kind, hid_t axis,
+                            sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t d = H5I_INVALID_HID;
     SIM_CALL(dset_1d(o, loc, name, ftype, mtype, n, data, &d, err));
     SIM_CALL(attrs_doc(o, d, units, en, zh, kind, err));
+    SIM_CALL(attach_axes(o, d, 1, &axis, err));
     char what[300];
     obj_name(loc, name, what, sizeof what);
     H5CHK(H5Dclose(d), what);
     d = H5I_INVALID_HID;
 fail:
     close_id(&d, H5Dclose);
+    return s;
+}
+
+/* A 1-D axis `name` (int64 values, a dimension scale of that name, with
+ * its CF attributes; a day axis when time); *out stays open for
+ * attaching. */
+static sim_status axis_new(sim_output *o, hid_t loc, const char *name, int64_t n,
+                           const void *data, int time, const char *en, const char *zh,
+                           hid_t *out, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    char what[300];
+    obj_name(loc, name, what, sizeof what);
+    SIM_CALL(dset_1d(o, loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, n, data, out, err));
+    H5CHK(h5l_axis(*out, name), what);
+    if (time)
+        H5CHK(h5l_time(*out, NULL), what);
+    SIM_CALL(attrs_doc(o, *out, NULL, en, zh, NULL, err));
+    return SIM_OK;
+fail:
+    close_id(out, H5Dclose);
     return s;
 }
 
@@ -529,11 +571,12 @@ static const char *param_kind(int flags)
 static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error *err)
 {
     sim_status s = SIM_OK;
-    hid_t g = H5I_INVALID_HID;
+    hid_t g = H5I_INVALID_HID, ax = H5I_INVALID_HID;
     int n = sim_param_count;
     char(*vals)[48] = malloc((size_t)n * sizeof *vals);
     const char **col = malloc((size_t)n * sizeof *col);
-    if (!vals || !col) {
+    int64_t *row = malloc((size_t)n * sizeof *row);
+    if (!vals || !col || !row) {
         s = SIM_FAIL(err, SIM_ENOMEM, o->path, 0, NULL,
                      "out of memory writing /parameters");
         goto fail;
@@ -563,7 +606,12 @@ static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error
                   "unit, kind, description, description_zh.",
                   err));
 
-    /* the table, one string column each */
+    /* the table, one string column each, on the axis "parameter" */
+    for (int i = 0; i < n; i++)
+        row[i] = i;
+    SIM_CALL(axis_new(o, g, "parameter", n, row, 0,
+                      "Parameter number, 0-based: the row of the parameter table.",
+                      "参数编号（从0开始）：参数表的行号。", &ax, err));
     static const char *const names[] = {"key", "value", "type", "unit", "kind",
                                         "description", "description_zh"};
     static const char *const docs[] = {
@@ -589,15 +637,19 @@ static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error
             default: col[i] = d->doc_zh; break;
             }
         }
-        SIM_CALL(column(o, g, names[c], o->t_str, o->t_str, n, col, "", docs[c], NULL,
-                    NULL, err));
+        SIM_CALL(column_on(o, g, names[c], o->t_str, o->t_str, n, col, NULL, docs[c], NULL,
+                           NULL, ax, err));
     }
+    H5CHK(H5Dclose(ax), "/parameters/parameter");
+    ax = H5I_INVALID_HID;
     H5CHK(H5Gclose(g), "/parameters");
     g = H5I_INVALID_HID;
 fail:
+    close_id(&ax, H5Dclose);
     close_id(&g, H5Gclose);
     free(vals);
     free(col);
+    free(row);
     return s;
 }
 
@@ -640,6 +692,7 @@ sim_status out_write_provenance(sim_output *o, const sim_provenance *pv,
     hid_t r = o->file;
     H5CHK(h5l_provenance(r, OUT_FILE_KIND, TROIKA_SCHEMA_VERSION, pv->command_line),
           "the provenance attributes");
+    SIM_CALL(attr_str(o, r, "Conventions", "CF-1.8", err));
     SIM_CALL(attr_u64(o, r, "seed", pv->seed, err));
     SIM_CALL(attr_str(o, r, "scenario", pv->scenario_name, err));
     SIM_CALL(attr_str(o, r, "parameters", resolved, err));
@@ -681,7 +734,7 @@ sim_status out_write_city(sim_output *o, int64_t days, const double *city,
     if (o->status != SIM_OK)
         return replay(o, err);
     sim_status s = SIM_OK;
-    hid_t g = H5I_INVALID_HID;
+    hid_t g = H5I_INVALID_HID, ax = H5I_INVALID_HID;
     int64_t *day = NULL;
     double *col = NULL;
     if (o->have_city) {
@@ -716,21 +769,24 @@ sim_status out_write_city(sim_output *o, int64_t days, const double *city,
     for (int64_t d = 0; d < days; d++)
         day[d] = d;
     SIM_CALL(group_new(o, o->file, "city", &g, err));
-    SIM_CALL(column(o, g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, days, day, "day",
-                "Simulated day, 0 = the first day; the axis of every /city series.",
-                "模拟日，0 为第一天；/city 中所有序列的时间轴。", NULL, err));
+    SIM_CALL(axis_new(o, g, "day", days, day, 1,
+                      "Simulated day, 0 = the first day; the axis of every /city series.",
+                      "模拟日，0 为第一天；/city 中所有序列的时间轴。", &ax, err));
     for (int m = 0; m < SIM_MET_N; m++) {
         const sim_metric_desc *md = &sim_metric_table[m];
         for (int64_t d = 0; d < days; d++)
             col[d] = city[d * SIM_MET_N + m];
-        SIM_CALL(column(o, g, md->name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, days, col,
-                    md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), err));
+        SIM_CALL(column_on(o, g, md->name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, days, col,
+                           md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), ax, err));
     }
+    H5CHK(H5Dclose(ax), "/city/day");
+    ax = H5I_INVALID_HID;
     H5CHK(H5Gclose(g), "/city");
     g = H5I_INVALID_HID;
     o->have_city = 1;
     o->days = days;
 fail:
+    close_id(&ax, H5Dclose);
     close_id(&g, H5Gclose);
     free(day);
     free(col);
@@ -775,7 +831,7 @@ static const char *panel_sampling(out_panel which, int m)
 
 static sim_status panel_dataset(sim_output *o, hid_t g, out_panel which, int m,
                                 int64_t nsamples, int64_t ncols, const float *data,
-                                sim_error *err)
+                                const hid_t axes[2], sim_error *err)
 {
     const sim_metric_desc *md = &sim_metric_table[m];
     const char *name = panel_name(which, m);
@@ -803,6 +859,9 @@ static sim_status panel_dataset(sim_output *o, hid_t g, out_panel which, int m,
     SIM_CALL(attr_str(o, d, "city_metric", md->name, err));
     if (which == OUT_PANEL_SUBDISTRICT)
         SIM_CALL(attr_str(o, d, "source", md->panel[0] ? "compounds" : "subdistrict", err));
+    else /* CF 1.8 auxiliary coordinates, in the parent group */
+        SIM_CALL(attr_str(o, d, "coordinates", "../subdistrict ../old", err));
+    SIM_CALL(attach_axes(o, d, 2, axes, err));
     H5CHK(H5Dclose(d), what);
     d = H5I_INVALID_HID;
 fail:
@@ -884,25 +943,27 @@ static sim_status check_panel(const sim_output *o, const char *func, out_panel w
 static sim_status write_panel_group(sim_output *o, hid_t g, out_panel which, int64_t ncols,
                                     int64_t nsamples, const int64_t *sample_day,
                                     float *const *panel, const char *day_en,
-                                    const char *day_zh, sim_error *err)
+                                    const char *day_zh, hid_t col_axis, sim_error *err)
 {
     sim_status s = SIM_OK;
-    hid_t gp = H5I_INVALID_HID;
+    hid_t gp = H5I_INVALID_HID, axes[2] = {H5I_INVALID_HID, col_axis};
     const char *where = which == OUT_PANEL_COMPOUND ? "/compounds/panel" : "/subdistricts/panel";
     SIM_CALL(group_new(o, g, "panel", &gp, err));
     SIM_CALL(attr_str(o, gp, "dims",
                   which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict", err));
-    SIM_CALL(column(o, gp, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, nsamples, sample_day, "day",
-                day_en, day_zh, NULL, err));
+    SIM_CALL(axis_new(o, gp, "day", nsamples, sample_day, 1, day_en, day_zh, &axes[0], err));
     for (int m = 0; m < SIM_MET_N; m++) {
         if (!in_panel(which, m))
             continue;
         const float *data = (nsamples > 0 && ncols > 0) ? panel[m] : NULL;
-        SIM_CALL(panel_dataset(o, gp, which, m, nsamples, ncols, data, err));
+        SIM_CALL(panel_dataset(o, gp, which, m, nsamples, ncols, data, axes, err));
     }
+    H5CHK(H5Dclose(axes[0]), where);
+    axes[0] = H5I_INVALID_HID;
     H5CHK(H5Gclose(gp), where);
     gp = H5I_INVALID_HID;
 fail:
+    close_id(&axes[0], H5Dclose);
     close_id(&gp, H5Gclose);
     return s;
 }
@@ -922,8 +983,9 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
     if (o->status != SIM_OK)
         return replay(o, err);
     sim_status s = SIM_OK;
-    hid_t g = H5I_INVALID_HID;
+    hid_t g = H5I_INVALID_HID, ax = H5I_INVALID_HID;
     int32_t *ibuf = NULL;
+    int64_t *xbuf = NULL;
     if (o->have_comp) {
         s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
                      "out_write_compounds called twice");
@@ -934,44 +996,66 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
     SIM_CALL(check_panel(o, "out_write_compounds", OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day,
                      panel, err));
     ibuf = malloc((size_t)(ncomp > 0 ? ncomp : 1) * sizeof *ibuf);
-    if (!ibuf) {
+    xbuf = malloc((size_t)(ncomp > 0 ? ncomp : 1) * sizeof *xbuf);
+    if (!ibuf || !xbuf) {
         s = SIM_FAIL(err, SIM_ENOMEM, o->path, 0, NULL, "out of memory writing /compounds");
         goto fail;
     }
 
     SIM_CALL(group_new(o, o->file, "compounds", &g, err));
+    for (int64_t c = 0; c < ncomp; c++)
+        xbuf[c] = c;
+    SIM_CALL(axis_new(o, g, "compound", ncomp, xbuf, 0,
+                      "Compound number, 0-based: the axis of every /compounds column and "
+                      "the second axis of every compound panel.",
+                      "小区编号（从0开始）：/compounds 各列的轴，也是小区面板数据的第二维。",
+                      &ax, err));
     for (int32_t c = 0; c < w->ncomp; c++)
         ibuf[c] = c;
-    SIM_CALL(column(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf, "",
+    SIM_CALL(column_on(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf, "",
                 "Compound number, 0-based: the row here and the column of the panel.",
-                "小区编号（从0开始）：本表的行号，也是面板数据的列号。", NULL, err));
-    SIM_CALL(column(o, g, "subdistrict", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_sub,
+                "小区编号（从0开始）：本表的行号，也是面板数据的列号。", NULL, ax, err));
+    SIM_CALL(column_on(o, g, "subdistrict", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_sub,
                 "", "Sub-district (jiedao/town) of the compound, 0-based.",
-                "小区所属街道（镇）的编号（从0开始）。", NULL, err));
-    SIM_CALL(column(o, g, "residents_committee", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp,
+                "小区所属街道（镇）的编号（从0开始）。", NULL, ax, err));
+    SIM_CALL(column_on(o, g, "residents_committee", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp,
                 w->comp_rc, "", "Residents' committee covering the compound, 0-based.",
-                "负责该小区的居委会编号（从0开始）。", NULL, err));
-    SIM_CALL(column(o, g, "firm", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_firm, "",
+                "负责该小区的居委会编号（从0开始）。", NULL, ax, err));
+    SIM_CALL(column_on(o, g, "firm", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_firm, "",
                 "Property-management firm serving the compound, 0-based.",
-                "为该小区服务的物业企业编号（从0开始）。", NULL, err));
-    SIM_CALL(column(o, g, "old", H5T_STD_U8LE, H5T_NATIVE_UINT8, ncomp, w->comp_old, "",
+                "为该小区服务的物业企业编号（从0开始）。", NULL, ax, err));
+    SIM_CALL(column_on(o, g, "old", H5T_STD_U8LE, H5T_NATIVE_UINT8, ncomp, w->comp_old, "",
                 "1 = old compound (older buildings, lower fees), 0 = new.",
-                "1 为老旧小区（楼龄高、物业费低），0 为新建小区。", NULL, err));
+                "1 为老旧小区（楼龄高、物业费低），0 为新建小区。", NULL, ax, err));
     for (int32_t c = 0; c < w->ncomp; c++)
         ibuf[c] = sim_world_comp_hh(w, c);
-    SIM_CALL(column(o, g, "households", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf,
+    SIM_CALL(column_on(o, g, "households", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf,
                 "household", "Households in the compound.", "小区内的家庭户数。", NULL,
-                err));
+                ax, err));
 
+    /* CF auxiliary coordinates: every compound's sub-district and type */
+    static const char *const aux_of[] = {"id", "residents_committee", "firm", "households"};
+    for (size_t i = 0; i < sizeof aux_of / sizeof aux_of[0]; i++) {
+        hid_t d = H5I_INVALID_HID;
+        H5CHK(d = H5Dopen2(g, aux_of[i], H5P_DEFAULT), aux_of[i]);
+        s = attr_str(o, d, "coordinates", "subdistrict old", err);
+        (void)H5Dclose(d);
+        if (s != SIM_OK)
+            goto fail;
+    }
     SIM_CALL(write_panel_group(o, g, OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day, panel,
                            "Simulated day of each panel row (the first axis of every panel).",
-                           "面板每一行对应的模拟日（所有面板数据的第一维）。", err));
+                           "面板每一行对应的模拟日（所有面板数据的第一维）。", ax, err));
+    H5CHK(H5Dclose(ax), "/compounds/compound");
+    ax = H5I_INVALID_HID;
     H5CHK(H5Gclose(g), "/compounds");
     g = H5I_INVALID_HID;
     o->have_comp = 1;
 fail:
+    close_id(&ax, H5Dclose);
     close_id(&g, H5Gclose);
     free(ibuf);
+    free(xbuf);
     return keep(o, err, s);
 }
 
@@ -1008,7 +1092,7 @@ sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsa
     if (o->status != SIM_OK)
         return replay(o, err);
     sim_status s = SIM_OK;
-    hid_t g = H5I_INVALID_HID;
+    hid_t g = H5I_INVALID_HID, ax = H5I_INVALID_HID;
     int32_t *ibuf = NULL;
     int64_t *hbuf = NULL;
     if (o->have_sub) {
@@ -1028,33 +1112,43 @@ sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsa
     }
 
     SIM_CALL(group_new(o, o->file, "subdistricts", &g, err));
+    for (int64_t i = 0; i < nsub; i++)
+        hbuf[i] = i;
+    SIM_CALL(axis_new(o, g, "subdistrict", nsub, hbuf, 0,
+                      "Sub-district number, 0-based: the axis of every /subdistricts column "
+                      "and the second axis of every sub-district panel.",
+                      "街道（镇）编号（从0开始）：/subdistricts 各列的轴，也是街道面板数据的第二维。",
+                      &ax, err));
     for (int32_t i = 0; i < w->nsub; i++)
         ibuf[i] = i;
-    SIM_CALL(column(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "",
+    SIM_CALL(column_on(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "",
                 "Sub-district (jiedao/town) number, 0-based: the row here, the column of "
                 "the sub-district panel and the value of /compounds/subdistrict.",
                 "街道（镇）编号（从0开始）：本表的行号、街道面板数据的列号，即 "
                 "/compounds/subdistrict 的取值。",
-                NULL, err));
+                NULL, ax, err));
     for (int32_t i = 0; i < w->nsub; i++)
         ibuf[i] = w->sub_comp0[i + 1] - w->sub_comp0[i];
-    SIM_CALL(column(o, g, "compounds", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "compound",
-                "Compounds in the sub-district.", "街道（镇）内的小区数。", NULL, err));
+    SIM_CALL(column_on(o, g, "compounds", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "compound",
+                "Compounds in the sub-district.", "街道（镇）内的小区数。", NULL, ax, err));
     for (int32_t i = 0; i < w->nsub; i++)
         hbuf[i] = w->comp_hh0[w->sub_comp0[i + 1]] - w->comp_hh0[w->sub_comp0[i]];
-    SIM_CALL(column(o, g, "households", H5T_STD_I64LE, H5T_NATIVE_INT64, nsub, hbuf, "household",
-                "Households in the sub-district.", "街道（镇）内的家庭户数。", NULL, err));
+    SIM_CALL(column_on(o, g, "households", H5T_STD_I64LE, H5T_NATIVE_INT64, nsub, hbuf, "household",
+                "Households in the sub-district.", "街道（镇）内的家庭户数。", NULL, ax, err));
 
     SIM_CALL(write_panel_group(o, g, OUT_PANEL_SUBDISTRICT, nsub, nsamples, sample_day, panel,
                            "Simulated day of each sub-district panel row (the first axis of "
                            "every sub-district panel; the same days as /compounds/panel/day).",
                            "街道面板每一行对应的模拟日（所有街道面板数据的第一维；与 "
                            "/compounds/panel/day 相同）。",
-                           err));
+                           ax, err));
+    H5CHK(H5Dclose(ax), "/subdistricts/subdistrict");
+    ax = H5I_INVALID_HID;
     H5CHK(H5Gclose(g), "/subdistricts");
     g = H5I_INVALID_HID;
     o->have_sub = 1;
 fail:
+    close_id(&ax, H5Dclose);
     close_id(&g, H5Gclose);
     free(ibuf);
     free(hbuf);

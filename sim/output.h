@@ -12,6 +12,11 @@
  *   /subdistricts/... each sub-district's size and the sampled
  *                     per-sub-district panel (/subdistricts/panel/<metric>)
  *
+ * netCDF-4 / CF (schema 2): every axis is a dimension scale (day, compound,
+ * subdistrict, parameter) attached to the datasets that use it; units are
+ * UDUNITS strings with the human unit kept as unit_text; long_name on every
+ * variable; day 0 is H5L_START_DATE (core/h5.h).
+ *
  * Crash safety: the file is written under a temporary name in the target
  * folder, flushed, fsynced and renamed over the requested name only by
  * out_commit(); out_abort() (or any failure) removes the temporary file, so

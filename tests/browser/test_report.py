@@ -338,7 +338,7 @@ def check_run_report(troika, work, art, c):
                 if d.attrs["kind"] not in (b"ratio", "ratio"):
                     continue
                 y = d[()]
-                sc = 100.0 if d.attrs["units"] in (b"share", "share") else 1.0
+                sc = 100.0 if d.attrs.get("unit_text", d.attrs["units"]) in (b"share", "share") else 1.0
                 c.ok(abs(first - y[:365].mean() * sc) < 1e-9 * max(1, abs(first)),
                      "run report %s: %s first year %r" % (lang, m, first))
                 c.ok(abs(last - y[-365:].mean() * sc) < 1e-9 * max(1, abs(last)),

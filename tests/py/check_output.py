@@ -26,7 +26,7 @@ except ImportError as e:  # pragma: no cover - depends on the machine
     print(f"check_output: cannot import h5py/numpy: {e}", file=sys.stderr)
     sys.exit(1)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ROOT_STR = ["troika_version", "git_commit", "scenario", "parameters",
             "scenario_sources", "rng", "gsl_version", "hdf5_version",
             "compiler", "compiler_flags", "build_type", "command_line"]
@@ -35,7 +35,7 @@ PARAM_COLUMNS = ["key", "value", "type", "unit", "kind", "description",
                  "description_zh"]
 COMPOUND_COLUMNS = ["id", "subdistrict", "residents_committee", "firm", "old",
                     "households"]
-DOC_ATTRS = ["units", "description", "description_zh", "kind"]
+DOC_ATTRS = ["units", "long_name", "description", "description_zh", "kind"]
 
 
 class Bad(Exception):
@@ -123,7 +123,9 @@ def check_city(f):
     need(np.array_equal(day, np.arange(len(day))), "/city/day is not 0, 1, ..., days-1")
     days = int_attr(f, "days")
     need(len(day) == days, f"/city/day has {len(day)} days, the days attribute says {days}")
-    str_attr(g["day"], "units")
+    need(str_attr(g["day"], "units").startswith("days since "),
+         "/city/day: units is not 'days since <date>' (CF)")
+    need(str_attr(g["day"], "calendar") == "standard", "/city/day: calendar is not standard")
     str_attr(g["day"], "description")
     metrics = []
     for name, d in g.items():

@@ -48,7 +48,7 @@ cmp -s lim/before.h5 before.copy && h5dump -H lim/before.h5 >/dev/null && ok || 
 [ "$(id -u)" -eq 0 ] || skip_rest "mounting a tmpfs needs root"
 mkdir full
 # 600 KiB: room for a 20-day run's file (about 240 KB), not for a 1000-day one
-if ! mount -t tmpfs -o size=600k troika-test "$tmp/full" 2>mount.err; then
+if ! mount -t tmpfs -o size=1m troika-test "$tmp/full" 2>mount.err; then
   skip_rest "cannot mount a tmpfs here: $(cat mount.err)"
 fi
 cleanup_hooks+=("umount '$tmp/full' 2>/dev/null")

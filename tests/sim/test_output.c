@@ -27,8 +27,10 @@
 
 #include <cmocka.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
 #include "err.h"
+#include "h5.h"
 #include "metrics.h"
 #include "output.h"
 #include "params.h"
@@ -323,6 +325,26 @@ static void assert_attr_string(hid_t file, const char *obj, const char *name,
     free(v);
 }
 
+/* The CF units of obj: the UDUNITS string of the human unit, which is kept
+ * as unit_text when it differs (core/h5). */
+static void assert_units(hid_t file, const char *obj, const char *unit)
+{
+    assert_attr_string(file, obj, "units", h5l_udunits(unit));
+    if (strcmp(h5l_udunits(unit), unit) != 0 && unit[0])
+        assert_attr_string(file, obj, "unit_text", unit);
+}
+
+/* Dimension idx of dataset obj has the dimension scale `scale` attached. */
+static void assert_axis(hid_t file, const char *obj, const char *scale, unsigned idx)
+{
+    hid_t d = H5Dopen2(file, obj, H5P_DEFAULT), sc = H5Dopen2(file, scale, H5P_DEFAULT);
+    assert_true(d >= 0 && sc >= 0);
+    assert_int_equal(H5DSis_scale(sc), 1);
+    assert_int_equal(H5DSis_attached(d, sc, idx), 1);
+    H5Dclose(sc);
+    H5Dclose(d);
+}
+
 static int64_t attr_int(hid_t file, const char *obj, const char *name)
 {
     hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
@@ -496,7 +518,9 @@ static void test_write_and_read_back(void **state)
     for (int d = 0; d < DAYS; d++)
         assert_true(day[d] == d);
     free(day);
-    assert_attr_string(file, "/city/day", "units", "day");
+    assert_attr_string(file, "/city/day", "units", "days since " H5L_START_DATE);
+    assert_attr_string(file, "/city/day", "calendar", "standard");
+    assert_attr_string(file, "/", "Conventions", "CF-1.8");
     for (int m = 0; m < SIM_MET_N; m++) {
         const sim_metric_desc *md = &sim_metric_table[m];
         char name[128];
@@ -513,7 +537,9 @@ static void test_write_and_read_back(void **state)
         assert_int_equal(H5Tget_size(ft), 8);
         H5Tclose(ft);
         H5Dclose(ds);
-        assert_attr_string(file, name, "units", md->unit);
+        assert_units(file, name, md->unit);
+        assert_attr_string(file, name, "long_name", md->doc_en);
+        assert_axis(file, name, "/city/day", 0);
         assert_attr_string(file, name, "description", md->doc_en);
         assert_attr_string(file, name, "description_zh", md->doc_zh);
         assert_attr_string(file, name, "kind", md->kind == SIM_M_COUNT ? "count" : "ratio");
@@ -542,11 +568,13 @@ static void test_write_and_read_back(void **state)
         free(v);
         char *u = attr_string(file, stat_cols[c].name, "units");
         free(u);
+        assert_axis(file, stat_cols[c].name, "/compounds/compound", 0);
         char *desc = attr_string(file, stat_cols[c].name, "description");
         assert_true(strlen(desc) > 5);
         free(desc);
     }
-    assert_attr_string(file, "/compounds/households", "units", "household");
+    assert_units(file, "/compounds/households", "household");
+    assert_attr_string(file, "/compounds/firm", "coordinates", "subdistrict old");
     {
         hid_t ds = H5Dopen2(file, "/compounds/old", H5P_DEFAULT);
         hid_t ft = H5Dget_type(ds);
@@ -578,7 +606,9 @@ static void test_write_and_read_back(void **state)
             assert_true(v[i] == (double)f->panel[m][i]);
         free(v);
         assert_attr_string(file, name, "dims", "day,compound");
-        assert_attr_string(file, name, "units", md->unit);
+        assert_units(file, name, md->unit);
+        assert_axis(file, name, "/compounds/panel/day", 0);
+        assert_axis(file, name, "/compounds/compound", 1);
         assert_attr_string(file, name, "description", md->doc_en);
         assert_attr_string(file, name, "description_zh", md->doc_zh);
         assert_attr_string(file, name, "kind", md->kind == SIM_M_COUNT ? "count" : "ratio");
@@ -627,7 +657,8 @@ static void test_write_and_read_back(void **state)
         assert_true(strlen(desc) > 5);
         free(desc);
     }
-    assert_attr_string(file, "/subdistricts/households", "units", "household");
+    assert_units(file, "/subdistricts/households", "household");
+    assert_axis(file, "/subdistricts/households", "/subdistricts/subdistrict", 0);
     {
         hid_t ds = H5Dopen2(file, "/subdistricts/households", H5P_DEFAULT);
         hid_t ft = H5Dget_type(ds);
@@ -659,7 +690,9 @@ static void test_write_and_read_back(void **state)
             assert_true(v[i] == (double)f->subpanel[m][i]);
         free(v);
         assert_attr_string(file, name, "dims", "day,subdistrict");
-        assert_attr_string(file, name, "units", md->unit);
+        assert_units(file, name, md->unit);
+        assert_axis(file, name, "/subdistricts/panel/day", 0);
+        assert_axis(file, name, "/subdistricts/subdistrict", 1);
         assert_attr_string(file, name, "description", md->doc_en);
         assert_attr_string(file, name, "description_zh", md->doc_zh);
         assert_attr_string(file, name, "kind", md->kind == SIM_M_COUNT ? "count" : "ratio");
