@@ -34,33 +34,20 @@ typedef struct {
     hid_t file, str, gcpl;
 } abs_writer;
 
-static herr_t put_attr(hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *v)
-{
-    hid_t sp = H5Screate(H5S_SCALAR), a = H5I_INVALID_HID;
-    herr_t r = -1;
-    if (sp >= 0 && (a = H5Acreate2(loc, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0)
-        r = H5Awrite(a, mtype, v);
-    if (a >= 0 && H5Aclose(a) < 0)
-        r = -1;
-    if (sp >= 0)
-        H5Sclose(sp);
-    return r;
-}
-
 static herr_t put_str(const abs_writer *w, hid_t loc, const char *name, const char *v)
 {
     const char *s = v ? v : "";
-    return put_attr(loc, name, w->str, w->str, &s);
+    return h5l_attr_scalar(loc, name, w->str, w->str, &s);
 }
 
 static herr_t put_f64(hid_t loc, const char *name, double v)
 {
-    return put_attr(loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v);
+    return h5l_attr_scalar(loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v);
 }
 
 static herr_t put_i64(hid_t loc, const char *name, int64_t v)
 {
-    return put_attr(loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v);
+    return h5l_attr_i64(loc, name, v);
 }
 
 /* A dataset of rank 1 or 2 with a description; mtype 0: strings. */
@@ -132,7 +119,7 @@ static sim_status write_body(abs_writer *w, const abc_run *r, const abs_prov *pv
     H5C(put_str(w, f, "calibration_text", pv->calibration_text), "attribute calibration_text");
     H5C(put_str(w, f, "base_scenario", pv->base_scenario), "attribute base_scenario");
     H5C(put_f64(f, "wall_seconds", pv->wall_seconds), "attribute wall_seconds");
-    H5C(put_attr(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &c->seed), "attribute seed");
+    H5C(h5l_attr_scalar(f, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &c->seed), "attribute seed");
     H5C(put_i64(f, "population", c->population), "attribute population");
     H5C(put_i64(f, "batch", c->batch), "attribute batch");
     H5C(put_f64(f, "quantile", c->quantile), "attribute quantile");

@@ -123,31 +123,18 @@ static void types_close(h5_types *t)
     close_id(&t->dcpl, H5Pclose);
 }
 
-static herr_t attr_any(hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *v)
-{
-    hid_t sp = H5Screate(H5S_SCALAR), a = H5I_INVALID_HID;
-    herr_t r = -1;
-    if (sp >= 0 && (a = H5Acreate2(loc, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0)
-        r = H5Awrite(a, mtype, v);
-    if (a >= 0 && H5Aclose(a) < 0)
-        r = -1;
-    if (sp >= 0)
-        H5Sclose(sp);
-    return r;
-}
-
 static herr_t attr_str(const h5_types *t, hid_t loc, const char *name, const char *v)
 {
     const char *s = v ? v : "";
-    return attr_any(loc, name, t->str, t->str, &s);
+    return h5l_attr_scalar(loc, name, t->str, t->str, &s);
 }
 static herr_t attr_i64(hid_t loc, const char *name, int64_t v)
 {
-    return attr_any(loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v);
+    return h5l_attr_i64(loc, name, v);
 }
 static herr_t attr_u64(hid_t loc, const char *name, uint64_t v)
 {
-    return attr_any(loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v);
+    return h5l_attr_scalar(loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v);
 }
 
 /* A dataset of rank 0 (dims NULL), 1 or 2, checksummed (h5l_dcpl), written whole. */

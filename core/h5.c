@@ -187,18 +187,23 @@ fail:
     return r;
 }
 
-herr_t h5l_attr_i64(hid_t loc, const char *name, int64_t value)
+herr_t h5l_attr_scalar(hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *v)
 {
     herr_t r = -1;
     hid_t sp = H5Screate(H5S_SCALAR), a = H5I_INVALID_HID;
     if (sp < 0)
         return -1;
-    if ((a = H5Acreate2(loc, name, H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0)
-        r = H5Awrite(a, H5T_NATIVE_INT64, &value);
+    if ((a = H5Acreate2(loc, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT)) >= 0)
+        r = H5Awrite(a, mtype, v);
     if (a >= 0 && H5Aclose(a) < 0)
         r = -1;
     H5Sclose(sp);
     return r;
+}
+
+herr_t h5l_attr_i64(hid_t loc, const char *name, int64_t value)
+{
+    return h5l_attr_scalar(loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
 }
 
 herr_t h5l_provenance(hid_t loc, const char *kind, int64_t schema_version,

@@ -90,6 +90,9 @@ herr_t h5l_provenance(hid_t loc, const char *kind, int64_t schema_version,
  * loc.  Negative on failure. */
 herr_t h5l_attr_str(hid_t loc, const char *name, const char *value);
 herr_t h5l_attr_i64(hid_t loc, const char *name, int64_t value);
+/* A scalar attribute of file type ftype written from *v of memory type
+ * mtype (the one writer the others use).  Negative on failure. */
+herr_t h5l_attr_scalar(hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *v);
 
 /* ---- netCDF-4 / CF conventions ------------------------------------------ */
 

@@ -82,16 +82,18 @@ legal() { # legal NAME ARGS...: a checkpoint of the run resumes, exit 0
     ok || bad "$name: its checkpoint was refused: $(head -2 "$name.err")"
 }
 bounds() { # bounds AWK_PATTERN lo|hi: --set KEY=BOUND for the parameters matching
+  # (the flag column is padded with two or more blanks: a description that
+  # merely contains the word does not match)
   "$troika" params | awk -v col="$2" '$0 ~ /'"$1"'/ && $1 !~ /^(run|city)\./ {
     gsub(/[\[\],]/, " "); print "--set", $1 "=" (col == "lo" ? $4 : $5) }'
 }
-mapfile -t lo < <(bounds " policy " lo | tr ' ' '\n')
-mapfile -t hi < <(bounds " policy " hi | tr ' ' '\n')
+mapfile -t lo < <(bounds " policy  +" lo | tr ' ' '\n')
+mapfile -t hi < <(bounds " policy  +" hi | tr ' ' '\n')
 [ "${#lo[@]}" -ge 40 ] || bad "only ${#lo[@]} lever words from troika params"
 legal levers_low "${small[@]}" "${lo[@]}"
 legal levers_high "${small[@]}" "${hi[@]}"
-mapfile -t lo < <(bounds " fixed " lo | tr ' ' '\n')
-mapfile -t hi < <(bounds " fixed " hi | tr ' ' '\n')
+mapfile -t lo < <(bounds " fixed  +" lo | tr ' ' '\n')
+mapfile -t hi < <(bounds " fixed  +" hi | tr ' ' '\n')
 legal fixed_low "${small[@]}" "${lo[@]}"
 legal fixed_high "${small[@]}" "${hi[@]}"
 legal violations_unchecked "${small[@]}" --set enforce.officers_per_10k_households=0 \
