@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,12 +22,66 @@ struct ana_afile {
     int force;
     int fd;      /* open on tmp until the stream takes it, else -1 */
     FILE *stream;
+    int live;    /* its slot in the live table, or -1 */
 };
+
+/* ---- the live table: temporary files a signal handler may remove ---------------
+ *
+ * The one process-wide state of this module, and why: when a signal must end
+ * the process at once (sim/cli_util.c, after a second signal or a stop that
+ * did not come within its grace), the handler cannot walk heap structures
+ * another thread may be changing, nor call free() or printf().  So each open
+ * temporary file also sits in a fixed slot, its path copied in, its state an
+ * atomic: 0 free, 1 being filled or emptied, 2 ready.  The handler unlinks
+ * the ready ones (unlink() is async-signal-safe).  A file that finds no free
+ * slot (more than AFILE_LIVE_MAX at once) or whose path is too long is not
+ * listed: killed at once, it is left as a stale file, which the next writer
+ * of the same name removes (ana_afile_clean). */
+#define AFILE_LIVE_MAX 128
+#define AFILE_LIVE_PATH 4096
+
+static struct {
+    atomic_int state;
+    char path[AFILE_LIVE_PATH];
+} afile_live[AFILE_LIVE_MAX];
+
+static int live_add(const char *tmp)
+{
+    size_t n = strlen(tmp);
+    if (n >= AFILE_LIVE_PATH)
+        return -1;
+    for (int i = 0; i < AFILE_LIVE_MAX; i++) {
+        int want = 0;
+        if (atomic_compare_exchange_strong(&afile_live[i].state, &want, 1)) {
+            memcpy(afile_live[i].path, tmp, n + 1);
+            atomic_store(&afile_live[i].state, 2);
+            return i;
+        }
+    }
+    return -1;
+}
+
+static void live_drop(int i)
+{
+    if (i < 0)
+        return;
+    atomic_store(&afile_live[i].state, 1);
+    afile_live[i].path[0] = '\0';
+    atomic_store(&afile_live[i].state, 0);
+}
+
+void ana_afile_remove_live(void)
+{
+    for (int i = 0; i < AFILE_LIVE_MAX; i++)
+        if (atomic_load(&afile_live[i].state) == 2)
+            (void)unlink(afile_live[i].path);
+}
 
 static void afile_free(ana_afile *f)
 {
     if (!f)
         return;
+    live_drop(f->live);
     if (f->stream)
         (void)fclose(f->stream);
     else if (f->fd >= 0)
@@ -139,6 +194,7 @@ static sim_status afile_open(ana_afile **out, const char *path, int force, const
     if (!f)
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
     f->fd = -1;
+    f->live = -1;
     f->force = force != 0;
     snprintf(f->key, sizeof f->key, "%s", key ? key : "");
     sim_status s = SIM_OK;
@@ -229,6 +285,7 @@ static sim_status afile_open(ana_afile **out, const char *path, int force, const
         }
         break;
     }
+    f->live = live_add(f->tmp);
     *out = f;
     return SIM_OK;
 fail:

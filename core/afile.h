@@ -62,6 +62,11 @@ sim_status ana_afile_commit(ana_afile *f, sim_error *err);
 /* Remove the temporary file and free f.  NULL is fine. */
 void ana_afile_abort(ana_afile *f);
 
+/* Unlink every temporary file this process has open (the live table in
+ * afile.c).  Async-signal-safe: for a handler that ends the process at once;
+ * nothing else may be called after it but _exit(). */
+void ana_afile_remove_live(void);
+
 /* 1 when `name` (a file name, no folder) is ".<base>.tmp-<pid>-<n>" with
  * <base> equal to `base` (any <base> when `base` is NULL) and no process
  * <pid> is alive; else 0. */

@@ -710,6 +710,7 @@ int cli_main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
+    signals_default();
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
         print_help(stdout);
         return 0;
@@ -739,7 +740,10 @@ int cli_main(int argc, char **argv)
         return usage_error(NULL, "no command '%s'", argv[2]);
     }
     for (int k = 0; k < ncommands; k++)
-        if (strcmp(cmd, commands[k].name) == 0)
-            return commands[k].fn(argc - 1, argv + 1);
+        if (strcmp(cmd, commands[k].name) == 0) {
+            int rc = commands[k].fn(argc - 1, argv + 1);
+            signals_done(); /* every file is in place or removed: no forced end now */
+            return rc;
+        }
     return usage_error(NULL, "no command '%s'", cmd);
 }

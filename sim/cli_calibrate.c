@@ -197,6 +197,7 @@ static sim_status run_abc(cal_calibration *c, sim_ctx *ctx, const char *out, int
                      "parameters, %d targets fitted, %d run(s) a simulation; finished "
                      "simulations kept in %s\n",
                 cfg.population, cfg.batch, cfg.nparams, cfg.nstats, c->abc_replicates, parts);
+    signals_note("finished simulations are kept: the same command resumes");
     double t0 = omp_get_wtime();
     if ((st = abc_execute(r, abc_sim, &u, &ex, err)) != SIM_OK) {
         if (st == SIM_EINTERRUPT && log)

@@ -319,6 +319,7 @@ int cmd_sweep(int argc, char **argv)
             o.quiet = 1;
     }
     install_signals(&ctx);
+    signals_note("finished runs are kept: run the same command again to resume");
     o.stop = ctx.stop;
     char *cmdline = join_command(argc + 1, argv - 1);
     o.command_line = cmdline ? cmdline : "";

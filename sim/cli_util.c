@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "afile.h"
 #include "params.h"
 
 /* ---- option values ------------------------------------------------------------ */
@@ -70,20 +72,107 @@ int usage_error(const char *cmd, const char *fmt, const char *arg)
 
 /* ---- signals --------------------------------------------------------------------- */
 
-static void on_signal(int sig)
+/* A stop is acted on at the next safe point (between two days of a run, a
+ * batch of a calibration, a block of a file being assembled), which is
+ * milliseconds away for every legal input.  Whatever the input, a stop
+ * must come within STOP_GRACE_S: if it has not (a day made huge by a
+ * damaged file, a loop inside libhdf5 reading one), or when a second
+ * signal comes, the process ends at once: the temporary files it has open
+ * are removed (core/afile.h: its live table) and it exits with the shell's
+ * code, 128 + the signal.  Finished files are kept: every one was renamed
+ * into place whole. */
+#define STOP_GRACE_S 1
+
+static const char *stop_note = NULL; /* what a user should know after a forced stop */
+static size_t stop_note_len = 0;
+
+static void say(const char *s, size_t n)
 {
-    stop_requested = sig;
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, s, n);
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
 }
 
-void install_signals(sim_ctx *ctx)
+/* Async-signal-safe only: unlink, write, _exit. */
+static void end_now(int sig, int second)
+{
+    static const char a[] = "troika: stopped by a second signal at once";
+    static const char b[] = "troika: stopped by a signal";
+    static const char c[] = "; temporary files removed, finished files kept";
+    ana_afile_remove_live();
+    if (second)
+        say(a, sizeof a - 1);
+    else
+        say(b, sizeof b - 1);
+    say(c, sizeof c - 1);
+    if (stop_note_len) {
+        say("; ", 2);
+        say(stop_note, stop_note_len);
+    }
+    say("\n", 1);
+    _exit(128 + sig);
+}
+
+static volatile sig_atomic_t stop_watched = 0; /* a context reads the flag */
+
+static void on_signal(int sig)
+{
+    if (stop_requested)
+        end_now(sig, 1);
+    if (!stop_watched) /* nothing would look at the flag: end now */
+        end_now(sig, 0);
+    stop_requested = sig;
+    alarm(STOP_GRACE_S);
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    if (stop_requested)
+        end_now((int)stop_requested, 0);
+}
+
+static void handlers_install(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    sigaddset(&sa.sa_mask, SIGALRM);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+}
+
+void signals_default(void)
+{
+    handlers_install();
+}
+
+void signals_done(void)
+{
+    alarm(0);
+}
+
+void install_signals(sim_ctx *ctx)
+{
     ctx->stop = &stop_requested;
+    stop_watched = 1;
+    handlers_install();
+}
+
+void signals_note(const char *note)
+{
+    stop_note_len = 0; /* never a half-set note in the handler */
+    stop_note = note;
+    stop_note_len = note ? strlen(note) : 0;
 }
 
 /* ---- shared scenario options ------------------------------------------------ */

@@ -10,7 +10,8 @@
  *
  * install_signals() makes SIGINT and SIGTERM raise a process-wide flag that
  * the context's `stop` then points to: the runs stop at the next day and no
- * partial file is left (the only global: a signal handler needs one).
+ * partial file is left (the only global: a signal handler needs one); a
+ * stop that does not come within a second ends the process at once.
  */
 #ifndef TROIKA_SIM_CLI_UTIL_H
 #define TROIKA_SIM_CLI_UTIL_H
@@ -42,8 +43,23 @@ int usage_error(const char *cmd, const char *fmt, const char *arg);
 
 /* ---- signals ------------------------------------------------------------- */
 
-/* SIGINT/SIGTERM set a flag; ctx->stop points to it. */
+/* SIGINT/SIGTERM set a flag; ctx->stop points to it.  A stop not reached
+ * within a second, or a second signal, ends the process at once: open
+ * temporary files removed, exit 128 + the signal, one line on stderr. */
 void install_signals(sim_ctx *ctx);
+
+/* At the start of every command: SIGINT/SIGTERM end a command that
+ * watches no stop flag at once, the same way (a reader stuck in a damaged
+ * file ends too). */
+void signals_default(void);
+
+/* After a command has returned: a pending forced end is cancelled (its
+ * files are in place or removed; the exit, with its sanitizer checks, may
+ * take its time). */
+void signals_done(void);
+
+/* A static text added to that line (e.g. how to resume); NULL for none. */
+void signals_note(const char *note);
 
 /* ---- scenario options: [SCENARIO.ini] --seed --days --set ------------------ */
 

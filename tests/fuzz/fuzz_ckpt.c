@@ -35,21 +35,7 @@
 #define FUZZ_MAX_INPUT (512 * 1024)
 #define FUZZ_MAX_HH 20000.0 /* households of a city the target runs */
 
-static char dir[256];
 static char in_path[300], ck_path[300];
-
-static void die(const char *what, const char *detail)
-{
-    fprintf(stderr, "fuzz_ckpt: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-    abort();
-}
-
-static void cleanup(void)
-{
-    char cmd[400];
-    if (dir[0] && snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir) < (int)sizeof cmd)
-        (void)system(cmd);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -58,16 +44,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/troika-fuzz-ckpt-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        die("mkdtemp failed", dir);
-    atexit(cleanup);
-    snprintf(in_path, sizeof in_path, "%s/in.ckpt.h5", dir);
-    snprintf(ck_path, sizeof ck_path, "%s/out.ckpt.h5", dir);
-    setenv("HDF5_USE_FILE_LOCKING", "FALSE", 1);
-    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    (void)H5set_free_list_limits(-1, -1, -1, -1, 64 << 20, 16 << 20);
+    fuzz_init("ckpt");
+    fuzz_path(in_path, sizeof in_path, "in.ckpt.h5");
+    fuzz_path(ck_path, sizeof ck_path, "out.ckpt.h5");
     return 0;
 }
 
@@ -82,7 +61,7 @@ static void check_status(sim_status st, const sim_error *err, const char *who, i
     if (!ok) {
         char buf[1400];
         fprintf(stderr, "%s: status %d: %s\n", who, (int)st, sim_error_format(err, buf, sizeof buf));
-        die("the checkpoint reader failed otherwise than with bad input", who);
+        fuzz_die("the checkpoint reader failed otherwise than with bad input", who);
     }
 }
 
@@ -91,7 +70,7 @@ static void check_closed(const char *who)
     ssize_t n = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
     if (n != 0) {
         fprintf(stderr, "fuzz_ckpt: %zd HDF5 identifiers open after %s\n", n, who);
-        die("HDF5 identifiers left open", who);
+        fuzz_die("HDF5 identifiers left open", who);
     }
 }
 
@@ -135,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     FILE *f = fopen(in_path, "wb");
     if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
-        die("cannot write", in_path);
+        fuzz_die("cannot write", in_path);
     if (!fuzz_h5_probe(in_path))
         return -1;
     sim_checkpoint *ck = NULL;

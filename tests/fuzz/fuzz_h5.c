@@ -53,22 +53,8 @@
 
 #define FUZZ_MAX_INPUT (256 * 1024)
 
-static char dir[256];
 static char in_path[300], out_path[300], csv_path[300];
 static FILE *devnull;
-
-static void die(const char *what, const char *detail)
-{
-    fprintf(stderr, "fuzz_h5: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-    abort();
-}
-
-static void cleanup(void)
-{
-    char cmd[400];
-    if (dir[0] && snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir) < (int)sizeof cmd)
-        (void)system(cmd);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -77,25 +63,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/troika-fuzz-h5-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        die("mkdtemp failed", dir);
-    atexit(cleanup);
-    snprintf(in_path, sizeof in_path, "%s/in.h5", dir);
-    snprintf(out_path, sizeof out_path, "%s/merged.h5", dir);
-    snprintf(csv_path, sizeof csv_path, "%s/sensitivity.csv", dir);
-    /* no file locks: nothing else opens these files */
-    setenv("HDF5_USE_FILE_LOCKING", "FALSE", 1);
+    fuzz_init("h5");
+    fuzz_path(in_path, sizeof in_path, "in.h5");
+    fuzz_path(out_path, sizeof out_path, "merged.h5");
+    fuzz_path(csv_path, sizeof csv_path, "sensitivity.csv");
     devnull = fopen("/dev/null", "w");
     if (!devnull)
-        die("cannot open /dev/null", NULL);
-    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    /* Speed only: let HDF5 keep its freed blocks for reuse (its 1 MiB
-     * type-conversion buffer, allocated for every string read, is over the
-     * default per-list limit of 64 KiB, and under ASan each fresh allocation
-     * of it costs an mmap and 256 page faults). */
-    (void)H5set_free_list_limits(-1, -1, -1, -1, 64 << 20, 16 << 20);
+        fuzz_die("cannot open /dev/null", NULL);
     return 0;
 }
 
@@ -108,7 +82,7 @@ static void check_status(sim_status st, const sim_error *err, const char *who)
     if (st == SIM_EINTERNAL || err->code != st || !err->msg[0]) {
         char buf[1400];
         fprintf(stderr, "%s: %s\n", who, sim_error_format(err, buf, sizeof buf));
-        die("a reader failed otherwise than with bad input", who);
+        fuzz_die("a reader failed otherwise than with bad input", who);
     }
 }
 
@@ -117,7 +91,7 @@ static void check_closed(const char *who)
     ssize_t n = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
     if (n != 0) {
         fprintf(stderr, "fuzz_h5: %zd HDF5 identifiers open after %s\n", n, who);
-        die("HDF5 identifiers left open", who);
+        fuzz_die("HDF5 identifiers left open", who);
     }
 }
 
@@ -180,7 +154,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     FILE *f = fopen(in_path, "wb");
     if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
-        die("cannot write", in_path);
+        fuzz_die("cannot write", in_path);
     if (!fuzz_h5_probe(in_path))
         return -1;
     as_compare_file();

@@ -41,33 +41,22 @@
 #include "params.h"
 #include "scenario.h"
 
+#include "fuzz_common.h"
+
 #define FUZZ_MAX_INPUT (64 * 1024)
 #define MAX_POINTS 20000.0
 #define MAX_VALUES 200000.0
 
-static char dir[256];           /* the private folder */
+static const char *dir;         /* the private folder */
 static char scn_path[300];      /* DIR/fuzz.ini */
 static char swp_path[300];      /* DIR/sweeps/fuzz.ini */
 static char res_path[300];      /* DIR/resolved.ini */
-
-static void die(const char *what, const char *detail)
-{
-    fprintf(stderr, "fuzz_ini: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-    abort();
-}
 
 static void write_file(const char *path, const void *data, size_t n)
 {
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(data, 1, n, f) != n || fclose(f) != 0)
-        die("cannot write", path);
-}
-
-static void cleanup(void)
-{
-    char cmd[400];
-    if (dir[0] && snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir) < (int)sizeof cmd)
-        (void)system(cmd);
+        fuzz_die("cannot write", path);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -77,23 +66,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, sizeof dir, "%s/troika-fuzz-ini-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        die("mkdtemp failed", dir);
-    atexit(cleanup);
+    dir = fuzz_init("ini");
     snprintf(scn_path, sizeof scn_path, "%s/fuzz.ini", dir);
     snprintf(swp_path, sizeof swp_path, "%s/sweeps/fuzz.ini", dir);
     snprintf(res_path, sizeof res_path, "%s/resolved.ini", dir);
     char sub[300];
     snprintf(sub, sizeof sub, "%s/sweeps", dir);
     if (mkdir(sub, 0700) != 0)
-        die("mkdir failed", sub);
+        fuzz_die("mkdir failed", sub);
     /* the real scenarios, for extends and base */
     const char *src = TROIKA_SOURCE_DIR "/scenarios";
     DIR *d = opendir(src);
     if (!d)
-        die("cannot list", src);
+        fuzz_die("cannot list", src);
     struct dirent *e;
     while ((e = readdir(d))) {
         size_t n = strlen(e->d_name);
@@ -105,7 +90,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         char *text = NULL;
         size_t len = 0;
         if (sim_ini_read_file(from, 1 << 20, &text, &len) != 0)
-            die("cannot read", from);
+            fuzz_die("cannot read", from);
         write_file(to, text, len);
         free(text);
     }
@@ -123,7 +108,7 @@ static void check_error(sim_status st, const sim_error *err)
     if (st != SIM_EINPUT || err->code != st || !err->msg[0]) {
         char buf[1400];
         fprintf(stderr, "fuzz_ini: %s\n", sim_error_format(err, buf, sizeof buf));
-        die("a refusal that is not bad input with a message", sim_status_name(st));
+        fuzz_die("a refusal that is not bad input with a message", sim_status_name(st));
     }
 }
 
@@ -132,7 +117,7 @@ static void check_round_trip(const scn_scenario *s)
 {
     char *ini = scn_resolved_ini(s);
     if (!ini)
-        die("scn_resolved_ini failed", NULL);
+        fuzz_die("scn_resolved_ini failed", NULL);
     write_file(res_path, ini, strlen(ini));
     scn_scenario r;
     sim_error err;
@@ -143,22 +128,22 @@ static void check_round_trip(const scn_scenario *s)
         st = scn_finish(&r, &err);
     if (st != SIM_OK) {
         fprintf(stderr, "---- resolved text:\n%s\n----\n", ini);
-        die("the resolved scenario does not load", err.msg);
+        fuzz_die("the resolved scenario does not load", err.msg);
     }
     for (int i = 0; i < sim_param_count; i++) {
         double a = sim_param_get(&s->params, i), b = sim_param_get(&r.params, i);
         if (a != b && !(a != a && b != b)) {
             fprintf(stderr, "%s: %.17g resolved to %.17g\n", sim_param_table[i].key, a, b);
-            die("the resolved scenario has another value", sim_param_table[i].key);
+            fuzz_die("the resolved scenario has another value", sim_param_table[i].key);
         }
     }
     if (r.nchanges != s->nchanges)
-        die("the resolved scenario has another number of policy changes", NULL);
+        fuzz_die("the resolved scenario has another number of policy changes", NULL);
     for (int j = 0; j < s->nchanges; j++) {
         const scn_change *x = &s->changes[j], *y = &r.changes[j];
         if (x->day != y->day || x->param != y->param || x->value != y->value ||
             strcmp(x->policy, y->policy) != 0)
-            die("the resolved scenario has another policy change", x->policy);
+            fuzz_die("the resolved scenario has another policy change", x->policy);
     }
     scn_free(&r);
     free(ini);
@@ -172,7 +157,7 @@ static int apply_sets(scn_scenario *s, const char *text, sim_error *err)
         size_t n = strcspn(p, "\n");
         char *line = strndup(p, n);
         if (!line)
-            die("out of memory", NULL);
+            fuzz_die("out of memory", NULL);
         sim_status st = scn_set(s, line, err);
         free(line);
         check_error(st, err);
@@ -267,13 +252,13 @@ static void check_sweep(const swp_sweep *w)
 {
     const swp_plan *p = &w->plan;
     if (p->nruns != p->npoints * p->replicates || p->npoints < 1 || p->nfactors < 1)
-        die("a loaded sweep with inconsistent sizes", p->name);
+        fuzz_die("a loaded sweep with inconsistent sizes", p->name);
     for (int64_t q = 0; q < p->npoints; q++)
         for (int j = 0; j < p->nfactors; j++) {
             const swp_factor *f = &p->factors[j];
             double v = p->values[q * p->nfactors + j];
             if (!(v >= f->lo && v <= f->hi))
-                die("a design value outside its factor's range", f->key);
+                fuzz_die("a design value outside its factor's range", f->key);
         }
     scn_scenario view;
     swp_run_scenario(w, 0, &view);

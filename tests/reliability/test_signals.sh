@@ -90,4 +90,44 @@ for sig in INT TERM; do
     && [ -z "$(ls -A merged)" ] && ok \
     || bad "SIG$sig during merge: exit $rc, $(cat merge.err), left $(ls -A merged)"
 done
+
+# ---- no safe point within a second: the process ends at once ------------------------------
+# Held half-way through writing the checkpoint of day 10 (a hold a signal does not end,
+# like a day made endless by a damaged input): SIGTERM ends the process within its
+# grace, exit 143, one line, the open temporary files (checkpoint and run file)
+# removed, the checkpoint of day 5 kept whole.  A second signal ends it at once.
+small=(--threads 1 --days 30 --set city.compounds=3 --set city.subdistricts=1 --checkpoint-every 5)
+for sig in TERM INT2; do
+  want=143; [ $sig = INT2 ] && want=130
+  rm -rf stuck hold.mark; mkdir stuck
+  TROIKA_HOLD=checkpoint:10 "$troika" run "${small[@]}" -o stuck/x.h5 2>stuck.err &
+  pid=$!
+  held hold.mark $pid || bad "$sig: the run did not hold in the checkpoint of day 10"
+  [ -n "$(temps stuck)" ] || bad "$sig: no temporary file open while held (test is void)"
+  if [ $sig = INT2 ]; then kill -INT $pid; kill -INT $pid; else kill -TERM $pid; fi
+  wait $pid; rc=$?
+  [ $rc -eq $want ] && [ "$(wc -l <stuck.err)" -eq 1 ] \
+    && grep -Eq "^troika: stopped by a (second )?signal.*temporary files removed" stuck.err && ok \
+    || bad "$sig with no safe point: exit $rc, want $want, $(cat stuck.err)"
+  [ -z "$(temps stuck)" ] && [ ! -e stuck/x.h5 ] && ok || bad "$sig with no safe point left: $(ls -A stuck)"
+  ck=$(ls stuck/*.h5 2>/dev/null | head -1)
+  [ -n "$ck" ] && h5dump -H "$ck" >/dev/null 2>&1 && ok || bad "$sig: the checkpoint of day 5 was not kept whole ($(ls -A stuck))"
+done
+# A reader stuck inside libhdf5 (a damaged file on which libhdf5 loops forever,
+# tests/fuzz/libhdf5-hangs): SIGTERM still ends it.  It is signalled once it has
+# spent half a second of CPU, i.e. is inside the loop (a state, not a delay).
+hang=$src/tests/fuzz/libhdf5-hangs/sweep-root-attribute.h5
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo -1; }
+"$troika" sensitivity "$hang" >/dev/null 2>hang.err &
+pid=$!
+n=0
+while [ "$(cpu_ticks $pid)" -ge 0 ] && [ "$(cpu_ticks $pid)" -lt 50 ] && [ $n -lt 30000 ]; do sleep 0.01; n=$((n + 1)); done
+if [ "$(cpu_ticks $pid)" -lt 0 ]; then  # ended by itself: this libhdf5 does not loop on it
+  wait $pid; rc=$?
+  [ $rc -eq 2 ] && ok || bad "the damaged file was neither refused nor looped on: exit $rc, $(cat hang.err)"
+else
+  kill -TERM $pid 2>/dev/null; wait $pid; rc=$?
+  [ $rc -eq 143 ] && grep -q "^troika: stopped by a signal" hang.err && ok \
+    || bad "SIGTERM to a reader stuck in libhdf5: exit $rc, $(cat hang.err)"
+fi
 finish
