@@ -623,6 +623,16 @@ static void coopt(oc_day *x)
     recount(o, c);
 }
 
+int32_t oc_oldest_wait(const oc_model *o, int32_t c, int32_t day)
+{
+    size_t b = (size_t)c * OC_QUEUE;
+    int32_t wait = 0;
+    for (int k = 0; k < o->q_len[c]; k++)
+        if (day - o->q_arose[b + (size_t)k] > wait)
+            wait = day - o->q_arose[b + (size_t)k];
+    return wait;
+}
+
 static int push_matter(oc_model *o, int32_t c, int kind, int32_t day)
 {
     if (o->q_len[c] >= OC_QUEUE)
@@ -931,9 +941,9 @@ sim_status oc_compound_day(struct mdl_model *m, int32_t c, int64_t day)
     int s = o->state[c];
     int32_t nh = sim_world_comp_hh(m->w, c);
     double cross = in_office(s) ? cross_share(o, c) : 0.0;
+    /* (disclosure moves trust only through what owners then see: misconduct
+     * found out sooner and deterred, the firm's accounts watched) */
     double tt = trust_target(p, s) - p->party_cross_trust_cost * cross;
-    if (x.discloses && s == OC_ACTIVE)
-        tt += p->oc_disclosure_trust;
     o->trust[c] = (float)clamp01(o->trust[c] + p->oc_drift * (clamp01(tt) - o->trust[c]));
     double sat = o->sat[c] + p->oc_drift * (sat_target(p, s) - o->sat[c]) + x.sat_kick;
     if (s != OC_ACTIVE && sh->complaints_oc[c] > 0 && nh > 0)

@@ -351,7 +351,9 @@ static void test_reporting(void **state)
     assert_true(b.dormant < a.dormant);
 }
 
-/* Disclosure: trust rises; misconduct falls. */
+/* Disclosure: misconduct falls by more than half (found out sooner and
+ * deterred); trust is not added by the lever but follows a little from
+ * what owners then see (issue 15). */
 static void test_disclosure(void **state)
 {
     (void)state;
@@ -359,8 +361,9 @@ static void test_disclosure(void **state)
     summary a, b;
     compare(sets, 1, &a, &b);
     print_pair("disclosure", &a, &b);
-    assert_true(b.trust > a.trust + 0.02);
-    assert_true(b.misconduct < a.misconduct);
+    assert_true(b.misconduct < 0.5 * a.misconduct);
+    assert_true(b.functioning > a.functioning);
+    assert_true(b.trust > a.trust);
 }
 
 /* Member addition and removal: fewer idle or vacant seats, fewer assemblies
