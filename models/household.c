@@ -5,7 +5,8 @@
  *   monthly:         s += drift * (q_c + tol_h - s)
  * where q_c is the firm's service quality in c and tol_h ~ N(0, tolerance_sd)
  * is fixed per household.  The household rates service inadequate while
- * s < inadequate_below.
+ * s < inadequate_below, the scale's midpoint 0.5: a measurement rule fixed
+ * before calibration, never fitted (docs/ODD.md 7.5).
  * where q_c is the firm's service quality in c less the toll of standing
  * violations (violation_hit per violation per 100 households).
  * Fees (monthly): an absent household pays with probability absent_pay;

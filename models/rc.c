@@ -38,7 +38,9 @@
  *       inspects with probability 1 - exp(-e S / W / inspect_ref); an
  *           inspection reads seen_w = quality_c + bias_w + N(0, noise)
  *       a_w += assess_rate (seen_w - k1 R_c - k2 x open defects per 100 hh - a_w)
- *       rates the service inadequate iff a_w < inadequate_below
+ *       rates the service inadequate iff a_w < inadequate_below (the
+ *       scale's midpoint 0.5: the measurement rule of docs/ODD.md 7.5,
+ *       fixed before calibration, never fitted)
  *
  * Random draws: per RC and day, one geometric skip per inspecting worker
  * (the inspecting workers are a Bernoulli subset) and one Gaussian for its

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <gsl/gsl_multimin.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <omp.h>
 
 #include "design.h"
@@ -69,6 +71,25 @@ static double real_value(sim_ini *f, const sim_ini_entry *e, const char *key)
     return v;
 }
 
+/* A list of metrics (commas or spaces) into m[0..*n). */
+static void read_metric_list(sim_ini *f, const sim_ini_entry *e, const char *key, int *m, int *n)
+{
+    char list[512];
+    snprintf(list, sizeof list, "%s", e->value);
+    char *save = NULL;
+    for (char *w = strtok_r(list, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+        int i = sim_metric_find(w);
+        if (i < 0)
+            sim_ini_note(f, e->line, key, "unknown metric '%s' (see troika metrics)", w);
+        else if (*n >= CAL_MAX_OVER)
+            sim_ini_note(f, e->line, key, "more than %d metrics", CAL_MAX_OVER);
+        else
+            m[(*n)++] = i;
+    }
+    if (*n == 0 && !f->bad_line)
+        sim_ini_note(f, e->line, key, "names no metric (allowed: METRIC[, METRIC...])");
+}
+
 static void read_target(cal_calibration *c, sim_ini *f, const sim_ini_header *h)
 {
     if (c->ntarget >= CAL_MAX_TARGETS) {
@@ -80,7 +101,7 @@ static void read_target(cal_calibration *c, sim_ini *f, const sim_ini_header *h)
     snprintf(t->name, sizeof t->name, "%s", h->name + strlen("target."));
     t->metric = -1;
     t->scale = 1.0;
-    int has_value = 0;
+    int has_value = 0, stat_line = h->line;
     for (int k = 0; k < f->nent; k++) {
         const sim_ini_entry *e = &f->ent[k];
         if (strcmp(e->section, h->name) != 0)
@@ -104,17 +125,48 @@ static void read_target(cal_calibration *c, sim_ini *f, const sim_ini_header *h)
                 t->validate = 1;
             else if (strcmp(e->value, "false") != 0)
                 sim_ini_note(f, e->line, key, "'%s' (allowed: true, false)", e->value);
+        } else if (!strcmp(e->key, "stat")) {
+            if (!strcmp(e->value, "mean"))
+                t->stat = CAL_STAT_MEAN;
+            else if (!strcmp(e->value, "spread"))
+                t->stat = CAL_STAT_SPREAD;
+            else
+                sim_ini_note(f, e->line, key, "'%s' (allowed: mean, spread)", e->value);
+            stat_line = e->line;
+        } else if (!strcmp(e->key, "over")) {
+            read_metric_list(f, e, key, t->over, &t->nover);
+        } else if (!strcmp(e->key, "plus")) {
+            read_metric_list(f, e, key, t->plus, &t->nplus);
         } else if (!strcmp(e->key, "per")) {
             if (!strcmp(e->value, "day"))
                 t->per = CAL_PER_DAY;
             else if (!strcmp(e->value, "compound_year"))
                 t->per = CAL_PER_COMPOUND_YEAR;
+            else if (!strcmp(e->value, "household_year"))
+                t->per = CAL_PER_HOUSEHOLD_YEAR;
             else
-                sim_ini_note(f, e->line, key, "'%s' (allowed: day, compound_year)", e->value);
+                sim_ini_note(f, e->line, key,
+                             "'%s' (allowed: day, compound_year, household_year)", e->value);
+        } else if (!strcmp(e->key, "tolerance")) {
+            t->tolerance = real_value(f, e, key);
+            if (!(t->tolerance > 0))
+                sim_ini_note(f, e->line, key, "the tolerance must be positive");
         } else {
-            sim_ini_note(f, e->line, key, "unknown key (allowed: metric, value, scale, per, validate)");
+            sim_ini_note(f, e->line, key,
+                         "unknown key (allowed: metric, value, scale, per, stat, over, plus, "
+                         "validate)");
         }
     }
+    if (!(t->tolerance > 0))
+        t->tolerance = t->scale;
+    if (t->stat == CAL_STAT_SPREAD && t->metric >= 0 && !f->bad_line &&
+        (!sim_metric_table[t->metric].panel[0] || t->nover || t->nplus ||
+         t->per != CAL_PER_DAY))
+        sim_ini_note(f, stat_line, h->name,
+                     "stat = spread needs a metric of the per-compound panel ('%s' %s), "
+                     "without over, plus or per",
+                     sim_metric_table[t->metric].name,
+                     sim_metric_table[t->metric].panel[0] ? "is one" : "is not");
     if (t->metric < 0 && !f->bad_line)
         sim_ini_note(f, h->line, h->name, "a target needs metric = NAME");
     if (!has_value && !f->bad_line)
@@ -137,14 +189,24 @@ static void read_free(cal_calibration *c, sim_ini *f, const sim_ini_header *h)
                      key, sim_ptype_name(d->type));
         return;
     }
+    if (d->prov != SIM_PROV_ASSUME) {
+        /* only what is uncertain is fitted: a sourced value, a setting (a
+         * measurement rule, scale, run control, a lever) is not a knob */
+        sim_ini_note(f, h->line, h->name,
+                     "'%s' is not marked uncertain (its provenance is %s, not an assumption "
+                     "row of models/params.def): only ASSUME parameters may be fitted",
+                     key, sim_prov_name(d->prov));
+        return;
+    }
     if (c->nfree >= CAL_MAX_FREE) {
         sim_ini_note(f, h->line, h->name, "more than %d free parameters", CAL_MAX_FREE);
         return;
     }
     cal_free *v = &c->free[c->nfree++];
     v->param = i;
-    v->min = d->lo;
-    v->max = d->hi;
+    /* default bounds: the assumption's plausible range */
+    v->min = d->prior_lo;
+    v->max = d->prior_hi;
     v->start = NAN;
     v->prior = ABC_UNIFORM;
     v->mean = v->sd = NAN;
@@ -341,6 +403,60 @@ int cal_fitted_targets(const cal_calibration *c)
     return n;
 }
 
+/* The spread across compounds of panel metric m: the 95th less the 5th
+ * percentile over compounds, averaged over the panel's samples in days
+ * [from, to). */
+static sim_status panel_spread(const sim_result *res, int m, int64_t from, int64_t to,
+                               double *out, sim_error *err)
+{
+    const int32_t nc = res->world->ncomp;
+    double *x = malloc((size_t)(nc > 0 ? nc : 1) * sizeof *x);
+    if (!x)
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+    double sum = 0.0;
+    int n = 0;
+    for (int64_t k = 0; k < res->nsamples && res->panel[m]; k++) {
+        if (res->sample_day[k] < from || res->sample_day[k] >= to)
+            continue;
+        for (int32_t c = 0; c < nc; c++)
+            x[c] = res->panel[m][k * nc + c];
+        gsl_sort(x, 1, (size_t)nc);
+        sum += gsl_stats_quantile_from_sorted_data(x, 1, (size_t)nc, 0.95) -
+               gsl_stats_quantile_from_sorted_data(x, 1, (size_t)nc, 0.05);
+        n++;
+    }
+    free(x);
+    if (n == 0)
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "window",
+                        "no panel sample of %s falls in the window %lld:%lld (run.panel_interval)",
+                        sim_metric_table[m].name, (long long)from, (long long)to);
+    *out = sum / n;
+    return SIM_OK;
+}
+
+int cal_target_met(const cal_target *t)
+{
+    return fabs(t->fitted - t->value) <= t->tolerance;
+}
+
+const char *cal_target_label(const cal_target *t, char *buf, size_t n)
+{
+    const char *name = sim_metric_table[t->metric].name;
+    if (t->stat == CAL_STAT_SPREAD)
+        snprintf(buf, n, "%s p95-p5", name);
+    else if (t->nover)
+        snprintf(buf, n, "%s share", name);
+    else if (t->nplus)
+        snprintf(buf, n, "%s + %d more", name, t->nplus);
+    else if (t->per == CAL_PER_COMPOUND_YEAR)
+        snprintf(buf, n, "%s /compound-year", name);
+    else if (t->per == CAL_PER_HOUSEHOLD_YEAR)
+        snprintf(buf, n, "%s /household-year", name);
+    else
+        snprintf(buf, n, "%s", name);
+    return buf;
+}
+
 /* The window mean of every target in one run at parameter values x. */
 static sim_status run_means(const cal_calibration *c, const double *x, int64_t seed,
                             volatile sig_atomic_t *stop, double *out, sim_error *err)
@@ -362,16 +478,30 @@ static sim_status run_means(const cal_calibration *c, const double *x, int64_t s
     }
     double span = (double)(c->to - c->from);
     for (int t = 0; t < c->ntarget; t++) {
-        double sum = 0.0;
-        for (int64_t d = c->from; d < c->to; d++)
-            sum += sim_result_city(res, d, c->target[t].metric);
-        double m = sum / span;
-        if (c->target[t].per == CAL_PER_COMPOUND_YEAR)
+        const cal_target *g = &c->target[t];
+        if (g->stat == CAL_STAT_SPREAD) {
+            st = panel_spread(res, g->metric, c->from, c->to, &out[t], err);
+            if (st != SIM_OK)
+                break;
+            continue;
+        }
+        double sum = 0.0, den = 0.0;
+        for (int64_t d = c->from; d < c->to; d++) {
+            sum += sim_result_city(res, d, g->metric);
+            for (int k = 0; k < g->nplus; k++)
+                sum += sim_result_city(res, d, g->plus[k]);
+            for (int k = 0; k < g->nover; k++)
+                den += sim_result_city(res, d, g->over[k]);
+        }
+        double m = g->nover ? (den > 0.0 ? sum / den : 0.0) : sum / span;
+        if (g->per == CAL_PER_COMPOUND_YEAR)
             m *= 365.0 / (double)res->world->ncomp;
+        else if (g->per == CAL_PER_HOUSEHOLD_YEAR)
+            m *= 365.0 / (double)res->world->nhh;
         out[t] = m;
     }
     sim_result_destroy(res);
-    return SIM_OK;
+    return st;
 }
 
 sim_status cal_simulate(const cal_calibration *c, const double *x, uint64_t seed, int replicates,
@@ -628,11 +758,16 @@ sim_status cal_write_fragment(const cal_calibration *c, const char *path, int fo
             (long long)c->days, (long long)c->from, (long long)c->to);
     fprintf(f, "; Nelder-Mead: %d iterations, %d evaluations, objective %.4f\n;\n",
             c->iterations_done, c->evaluations, c->objective);
-    fprintf(f, "; %-36s %12s %12s %12s %8s\n", "target", "value", "fitted", "residual", "z");
+    fprintf(f, "; %-48s %12s %12s %12s %8s  %s\n", "target", "value", "fitted", "residual", "z",
+            "role");
     for (int t = 0; t < c->ntarget; t++) {
         const cal_target *g = &c->target[t];
-        fprintf(f, "; %-36s %12.6g %12.6g %+12.4g %+8.2f\n", sim_metric_table[g->metric].name,
-                g->value, g->fitted, g->fitted - g->value, (g->fitted - g->value) / g->scale);
+        char label[128];
+        fprintf(f, "; %-48s %12.6g %12.6g %+12.4g %+8.2f  %s, %s\n",
+                cal_target_label(g, label, sizeof label), g->value, g->fitted,
+                g->fitted - g->value, (g->fitted - g->value) / g->scale,
+                g->validate ? "validate (not fitted)" : "fit",
+                cal_target_met(g) ? "met" : "MISSED");
     }
     /* one [section] each, in the order sections first appear */
     for (int k = 0; k < c->nfree; k++) {

@@ -18,14 +18,25 @@
  *     value = 0.2549
  *     scale = 0.005
  *     per = day                        ; or compound_year (counts per compound
- *                                      ; per year, e.g. hotline complaints)
+ *                                      ; per year, e.g. hotline complaints), or
+ *                                      ; household_year (per household per year)
+ *     tolerance = 0.015                ; the requirement |fitted - value| <= this
+ *                                      ; (default: scale), reported as met or missed
+ *     stat = mean                      ; or spread: 95th - 5th percentile of the
+ *                                      ; per-compound panel (a panel metric)
+ *     over = disputes_settled, disputes_escalated
+ *                                      ; a share of window sums: metric / (sum of these)
+ *     plus = oc_forming_share          ; metrics added to the metric, day by day
  *
- *     [free.household.inadequate_below]
- *     min = 0.4
- *     max = 0.7
+ *     [free.household.hardship_rate]   ; an ASSUME row of models/params.def only
+ *     min = 0.03                       ; default: the assumption's range
+ *     max = 0.12
  *
- * A target with `validate = true` is never fitted, only reported and
- * checked (troika calibrate --check).  For --method abc-smc a free parameter
+ * Only parameters marked uncertain (ASSUME(lo, hi, why) in the parameter
+ * table) may be free: a sourced value or a setting (measurement rules,
+ * scale, levers) is refused at file:line:key.  A target with
+ * `validate = true` is never fitted, only reported and
+ * checked (troika calibrate --check and --evaluate).  For --method abc-smc a free parameter
  * may state its prior (prior = uniform | log-uniform | normal, with mean and
  * sd for a normal truncated to [min, max]; default uniform), and the file
  * may set population, batch, generations, simulations, quantile,
@@ -56,7 +67,16 @@
 #define CAL_MAX_TARGETS 32
 #define CAL_MAX_FREE 16
 
-typedef enum { CAL_PER_DAY, CAL_PER_COMPOUND_YEAR } cal_per;
+typedef enum { CAL_PER_DAY, CAL_PER_COMPOUND_YEAR, CAL_PER_HOUSEHOLD_YEAR } cal_per;
+
+/* What a target takes of its metric over the window: the mean of the city
+ * series (the default), or the spread across compounds: the gap between
+ * the 95th and 5th percentile of the per-compound panel
+ * (/compounds/panel/<metric>), averaged over the panel's samples in the
+ * window. */
+typedef enum { CAL_STAT_MEAN, CAL_STAT_SPREAD } cal_stat;
+
+#define CAL_MAX_OVER 4
 
 typedef struct {
     char name[64];
@@ -64,6 +84,12 @@ typedef struct {
     double value; /* target */
     double scale; /* residual worth one unit of the objective */
     cal_per per;
+    cal_stat stat;
+    int over[CAL_MAX_OVER]; /* over = M1, M2: window sum of metric / window sum of these */
+    int nover;
+    int plus[CAL_MAX_OVER]; /* plus = M1, M2: added to the metric day by day */
+    int nplus;
+    double tolerance; /* the requirement: |fitted - value| <= tolerance (default: scale) */
     int validate;  /* 1: never fitted, only checked (troika calibrate --check) */
     double fitted; /* replicates' mean at the best point */
 } cal_target;
@@ -97,6 +123,12 @@ typedef struct {
 
 /* Read and check a calibration file (and its base scenario). */
 sim_status cal_load(cal_calibration *c, const char *path, sim_error *err);
+
+/* 1 when target t's fitted value is within its tolerance of its value. */
+int cal_target_met(const cal_target *t);
+
+/* A short label of target t for tables: its metric, with the statistic. */
+const char *cal_target_label(const cal_target *t, char *buf, size_t n);
 
 /* The objective at parameter values x[0..nfree) (targets' `fitted` set). */
 sim_status cal_objective(cal_calibration *c, sim_ctx *ctx, const double *x, double *out);

@@ -54,8 +54,13 @@ const clo_spec cli_spec_calibrate = {
     "figures, and write the fitted values as a scenario fragment (INI) with\n"
     "the fit and the residuals in its comments.  The calibration file names\n"
     "the base scenario, the replicates, days and averaging window, the\n"
-    "targets ([target.NAME]: metric, value, scale, per) and the free\n"
-    "parameters with bounds ([free.section.name]: min, max, start); see\n"
+    "targets ([target.NAME]: metric, value, scale, tolerance, per, stat,\n"
+    "over, plus, validate) and the free parameters with bounds\n"
+    "([free.section.name]: min, max, start).  Only parameters marked\n"
+    "uncertain (assumption rows of `troika params`) may be free; their\n"
+    "bounds default to the assumption's range.  Targets with validate = true\n"
+    "are not fitted, only reported; every target is printed with its role\n"
+    "and whether it is within its tolerance (met or MISSED).  See\n"
     "scenarios/calibration.ini and docs/CALIBRATION.md.\n"
     "\n"
     "The objective is the sum of squared scaled residuals; it is minimised by\n"
@@ -85,11 +90,16 @@ const clo_spec cli_spec_calibrate = {
 
 static void print_fit(const cal_calibration *c, FILE *f)
 {
-    fprintf(f, "%-36s %12s %12s %12s %8s\n", "target", "value", "fitted", "residual", "z");
+    fprintf(f, "%-14s %-48s %12s %12s %12s %8s  %-8s %s\n", "target", "metric", "value",
+            "fitted", "residual", "z", "role", "tolerance");
     for (int t = 0; t < c->ntarget; t++) {
         const cal_target *g = &c->target[t];
-        fprintf(f, "%-36s %12.6g %12.6g %+12.4g %+8.2f\n", sim_metric_table[g->metric].name,
-                g->value, g->fitted, g->fitted - g->value, (g->fitted - g->value) / g->scale);
+        char label[128];
+        fprintf(f, "%-14s %-48s %12.6g %12.6g %+12.4g %+8.2f  %-8s %s (%g)\n", g->name,
+                cal_target_label(g, label, sizeof label), g->value, g->fitted,
+                g->fitted - g->value, (g->fitted - g->value) / g->scale,
+                g->validate ? "validate" : "fit", cal_target_met(g) ? "met" : "MISSED",
+                g->tolerance);
     }
     for (int k = 0; k < c->nfree; k++) {
         char v[48];

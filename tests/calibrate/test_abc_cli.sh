@@ -36,9 +36,9 @@ value = 0.75
 scale = 0.02
 validate = true
 
-[free.household.inadequate_below]
-min = 0.35
-max = 0.75
+[free.household.tolerance_sd]
+min = 0.08
+max = 0.25
 
 [free.household.hardship_rate]
 min = 0.01
@@ -126,7 +126,7 @@ import sys, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
 assert f.attrs["file_kind"] == "troika-posterior" and f.attrs["schema_version"] == 1
 names = list(f["parameters/name"].asstr()[:])
-assert names == ["household.inadequate_below", "household.hardship_rate"], names
+assert names == ["household.tolerance_sd", "household.hardship_rate"], names
 th, w = f["particles/theta"][:], f["particles/weight"][:]
 assert th.shape == (40, 2) and abs(w.sum() - 1) < 1e-12
 assert np.all(th[:, 1] >= 0.01) and np.all(th[:, 1] <= 0.3)

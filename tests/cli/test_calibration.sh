@@ -1,28 +1,23 @@
 #!/usr/bin/env bash
-# tests/cli/test_calibration.sh TROIKA SOURCE_DIR — the committed baseline
-# meets the calibration targets of the model issue: `troika calibrate
-# scenarios/calibration.ini --evaluate` (10 replicates, 5-year runs, years
-# 3-5) puts both survey figures within +-1.5 points, fee collection in the
-# reported range and near the 75% average, and 12345 complaints of the
-# order of 14 per compound per year.  docs/CALIBRATION.md records the fit.
+# tests/cli/test_calibration.sh TROIKA SOURCE_DIR [CALIBRATION.ini] — the
+# committed calibration meets its targets: `troika calibrate FILE --evaluate`
+# (default scenarios/calibration.ini: 10 replicates of the district, 5-year
+# runs, years 3-5) prints every target, fitted and validation ones alike,
+# with "met" when it lies within the target's tolerance; each must be met.
+# With scenarios/calibration_shanghai.ini (ctest calibration_shanghai, label
+# slow) the same values are checked on the whole city.  docs/CALIBRATION.md
+# records the fit.
 set -u
-troika=$1; src=$2
-out=$("$troika" calibrate "$src/scenarios/calibration.ini" --evaluate 2>&1) || {
+troika=$1; src=$2; file=${3:-$src/scenarios/calibration.ini}
+out=$("$troika" calibrate "$file" --evaluate --quiet 2>&1) || {
   echo "FAIL: calibrate --evaluate exited $?"; echo "$out"; exit 1; }
 echo "$out"
-fitted() { echo "$out" | awk -v m="$1" '$1 == m && NF == 5 { print $3 }' | head -1; }
+rows=$(echo "$out" | awk '$0 ~ / (fit|validate) +(met|MISSED) /' | wc -l)
+want=$(grep -c '^\[target\.' "$file")
 fail=0
-check() { # check METRIC LOW HIGH
-  local v; v=$(fitted "$1")
-  if [ -z "$v" ]; then echo "FAIL: no fitted value for $1"; fail=1; return; fi
-  if awk -v v="$v" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }'; then
-    echo "ok: $1 = $v in [$2, $3]"
-  else
-    echo "FAIL: $1 = $v outside [$2, $3]"; fail=1
-  fi
-}
-check households_rating_pmc_inadequate 0.2399 0.2699   # 25.49% +- 1.5 points
-check workers_rating_pmc_inadequate 0.349 0.379        # 36.4% +- 1.5 points
-check fee_collection_rate 0.73 0.77                    # ~75% national average (60-95% range)
-check complaints_hotline 10 18                         # order of 14 per compound per year
+[ "$rows" = "$want" ] || { echo "FAIL: $rows target rows printed, $want targets in $file"; fail=1; }
+if echo "$out" | grep -q " MISSED "; then
+  echo "FAIL: a target is outside its tolerance:"; echo "$out" | grep " MISSED "; fail=1
+fi
+[ $fail = 0 ] && echo "ok: all $want targets of $(basename "$file") within their tolerance"
 exit $fail

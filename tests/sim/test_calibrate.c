@@ -75,6 +75,20 @@ static void test_errors(void **state)
     expect_error("scenario = small.ini\n[target.a]\nmetric = households\nvalue = 1\n"
                  "[free.household.patience]\nmin = 50\nmax = 10\n",
                  5, "free.household.patience", "min < max");
+    /* only uncertain (ASSUME) parameters may be fitted: a measurement rule,
+     * a sourced value or a lever is refused where it is named */
+    expect_error("scenario = small.ini\n[target.a]\nmetric = households\nvalue = 1\n"
+                 "[free.household.inadequate_below]\n",
+                 5, "free.household.inadequate_below", "not marked uncertain");
+    expect_error("scenario = small.ini\n[target.a]\nmetric = households\nvalue = 1\n\n"
+                 "[free.city.old_share]\n",
+                 6, "free.city.old_share", "provenance is source");
+    expect_error("scenario = small.ini\n[target.a]\nmetric = households\nvalue = 1\n"
+                 "stat = spread\n[free.household.patience]\n",
+                 5, "target.a", "needs a metric of the per-compound panel");
+    expect_error("scenario = small.ini\n[target.a]\nmetric = households\nvalue = 1\n"
+                 "over = disputes_settled, no_such\n[free.household.patience]\n",
+                 5, "target.a.over", "unknown metric 'no_such'");
     expect_error("scenario = small.ini\nreplicates = 0\n", 2, "replicates", "not an integer");
     expect_error("scenario = small.ini\n[targets.a]\n", 2, "targets.a", "unknown section");
     expect_error("scenario = small.ini\nwindow = 100:900\n[target.a]\nmetric = households\n"
