@@ -280,27 +280,30 @@ static void announce(const swx_job *job, const swp_plan *p, const swx_opts *o, i
             (long long)job->nremaining, execution, job->parts_dir);
 }
 
-int cmd_sweep(int argc, char **argv)
-{
+/* One sweep command as it runs: the options, the MPI ranks, the plan and
+ * the job. */
+typedef struct {
     sim_ctx ctx;
-    sim_ctx_init(&ctx);
-    sim_error *err = &ctx.err;
     sweep_args a;
-    memset(&a, 0, sizeof a);
-    int rc = sweep_parse(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    if (a.export_design)
-        return export_design(&a, err);
-
     swx_opts o;
-    char shard_note[200] = "";
-    if (sweep_options(&a, ctx.threads, &o, shard_note, sizeof shard_note, err) != SIM_OK)
-        return report(err);
+    int mpi, rank, size; /* mpi: run over MPI ranks (size >= 2) */
+    int no_finalize;     /* a rank stopped without MPI_Finalize (swm_*) */
+    swp_sweep *s;
+    swx_job job;
+} sweep_cmd;
 
-    int launched = swm_launched_size(), mpi = launched > 1 && !a.dry;
-    int rank = 0, size = 1;
-    if (mpi && !swm_built()) {
+/* Started by an MPI launcher: join the ranks; each runs one thread per run
+ * unless --threads says otherwise, and only rank 0 speaks.  Exit status,
+ * 0 to go on. */
+static int sweep_mpi_setup(sweep_cmd *c)
+{
+    sim_error *err = &c->ctx.err;
+    int launched = swm_launched_size();
+    c->mpi = launched > 1 && !c->a.dry;
+    c->rank = 0;
+    c->size = 1;
+    if (c->mpi && !swm_built()) {
+        c->mpi = 0;
         SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL,
                  "started by an MPI launcher with %d processes, but this troika was built "
                  "without MPI: every process would run the whole sweep (rebuild with "
@@ -308,119 +311,146 @@ int cmd_sweep(int argc, char **argv)
                  launched);
         return report(err);
     }
-    if (mpi && swm_init(&rank, &size, err) != SIM_OK)
+    if (c->mpi && swm_init(&c->rank, &c->size, err) != SIM_OK) {
+        c->mpi = 0;
         return report(err);
-    if (size < 2)
-        mpi = 0;
-    if (mpi) {
-        if (!a.threads)
-            o.threads = 1; /* threads inside each run: one rank per core */
-        if (rank != 0)
-            o.quiet = 1;
     }
-    install_signals(&ctx);
-    o.stop = ctx.stop;
-    char *cmdline = join_command(argc + 1, argv - 1);
-    o.command_line = cmdline ? cmdline : "";
+    if (c->size < 2)
+        c->mpi = 0;
+    if (c->mpi) {
+        if (!c->a.threads)
+            c->o.threads = 1; /* threads inside each run: one rank per core */
+        if (c->rank != 0)
+            c->o.quiet = 1;
+    }
+    return 0;
+}
 
-    swp_sweep *s = NULL;
-    swx_job job;
-    memset(&job, 0, sizeof job);
-    int no_finalize = 0;
-    sim_status st = swp_load(&s, a.sweep, err);
-    if (mpi) {
-        if (swm_any(st != SIM_OK)) {
-            /* every rank read the same file: rank 0 speaks for all */
-            if (st == SIM_OK)
-                SIM_FAIL(err, SIM_EINPUT, a.sweep, 0, NULL,
-                         "another rank could not read the sweep file (is it on a shared "
-                         "file system?)");
-            rc = rank == 0 ? report(err) : sim_status_exit_code(err->code);
-            goto done;
-        }
-        uint64_t h = s->plan.hash;
-        swm_bcast_u64(&h);
-        if (swm_any(h != s->plan.hash)) {
-            SIM_FAIL(err, SIM_EINPUT, a.sweep, 0, NULL,
-                     "the ranks read different sweep files or base scenarios (is every node "
-                     "seeing the same files?)");
-            rc = rank == 0 ? report(err) : 2;
-            goto done;
-        }
-    } else if (st != SIM_OK) {
-        rc = report(err);
-        goto done;
+/* Read the sweep file; over MPI, every rank must have read the same plan.
+ * Exit status, -1 to go on. */
+static int sweep_load(sweep_cmd *c)
+{
+    sim_error *err = &c->ctx.err;
+    sim_status st = swp_load(&c->s, c->a.sweep, err);
+    if (!c->mpi)
+        return st != SIM_OK ? report(err) : -1;
+    if (swm_any(st != SIM_OK)) {
+        /* every rank read the same file: rank 0 speaks for all */
+        if (st == SIM_OK)
+            SIM_FAIL(err, SIM_EINPUT, c->a.sweep, 0, NULL,
+                     "another rank could not read the sweep file (is it on a shared "
+                     "file system?)");
+        return c->rank == 0 ? report(err) : sim_status_exit_code(err->code);
     }
-    const swp_plan *p = &s->plan;
-    if (a.dry) {
-        print_design(s, stdout);
-        rc = 0;
-        goto done;
+    uint64_t h = c->s->plan.hash;
+    swm_bcast_u64(&h);
+    if (swm_any(h != c->s->plan.hash)) {
+        SIM_FAIL(err, SIM_EINPUT, c->a.sweep, 0, NULL,
+                 "the ranks read different sweep files or base scenarios (is every node "
+                 "seeing the same files?)");
+        return c->rank == 0 ? report(err) : 2;
     }
+    return -1;
+}
 
-    /* prepare (rank 0), and tell the workers whether to go on */
+/* Prepare the output (rank 0) and tell the workers whether to go on.
+ * Exit status, -1 to go on. */
+static int sweep_prepare(sweep_cmd *c)
+{
+    sim_error *err = &c->ctx.err;
     int go = 0; /* 0: run, 1: nothing to do, 2: failed */
-    if (rank == 0) {
-        st = swx_prepare(&job, s, a.out, &o, err);
-        go = st != SIM_OK ? 2 : job.complete ? 1 : 0;
+    if (c->rank == 0) {
+        sim_status st = swx_prepare(&c->job, c->s, c->a.out, &c->o, err);
+        go = st != SIM_OK ? 2 : c->job.complete ? 1 : 0;
     }
-    if (mpi) {
+    if (c->mpi) {
         uint64_t g = (uint64_t)go;
         swm_bcast_u64(&g);
         go = (int)g;
     }
-    if (go == 2) {
-        rc = rank == 0 ? report(err) : 0;
-        goto done;
-    }
+    if (go == 2)
+        return c->rank == 0 ? report(err) : 0;
     if (go == 1) {
-        if (rank == 0 && !o.quiet)
+        if (c->rank == 0 && !c->o.quiet)
             printf("troika sweep: %s already holds this sweep, complete; nothing to do\n",
-                   a.out);
-        rc = 0;
-        goto done;
+                   c->a.out);
+        return 0;
     }
-    char execution[200];
-    announce(&job, p, &o, mpi, size, shard_note, execution, sizeof execution); /* rank 0 */
+    return -1;
+}
 
-    /* execute */
-    if (!mpi)
-        st = swx_threads(&job, err);
-    else if (rank == 0)
-        st = swm_master(&job, size, &no_finalize, err);
+/* Run the shards (threads, or MPI master and workers) and, on rank 0,
+ * write the result.  Exit status. */
+static int sweep_execute(sweep_cmd *c, const char *shard_note)
+{
+    sim_error *err = &c->ctx.err;
+    const swp_plan *p = &c->s->plan;
+    swx_job *job = &c->job;
+    char execution[200];
+    announce(job, p, &c->o, c->mpi, c->size, shard_note, execution, sizeof execution); /* rank 0 */
+    sim_status st;
+    if (!c->mpi)
+        st = swx_threads(job, err);
+    else if (c->rank == 0)
+        st = swm_master(job, c->size, &c->no_finalize, err);
     else
-        st = swm_worker(s, &o, &no_finalize, err);
-    if (rank != 0) {
-        rc = st == SIM_OK || st == SIM_EINTERRUPT ? 0 : 1; /* rank 0 reports */
-        goto done;
-    }
-    swx_progress(&job, 1);
+        st = swm_worker(c->s, &c->o, &c->no_finalize, err);
+    if (c->rank != 0)
+        return st == SIM_OK || st == SIM_EINTERRUPT ? 0 : 1; /* rank 0 reports */
+    swx_progress(job, 1);
     if (st != SIM_OK) {
-        rc = report(err);
-        if (!o.quiet)
+        int rc = report(err);
+        if (!c->o.quiet)
             fprintf(stderr, "troika sweep: %lld of %lld runs are done and kept in %s; run the "
                             "same command again to resume\n",
-                    (long long)(job.resumed + job.finished), (long long)job.nshard,
-                    job.parts_dir);
-        goto done;
+                    (long long)(job->resumed + job->finished), (long long)job->nshard,
+                    job->parts_dir);
+        return rc;
     }
-    st = swx_finish(&job, execution, err);
-    if (st != SIM_OK) {
-        rc = report(err);
-        goto done;
-    }
-    if (!o.quiet)
+    if (swx_finish(job, execution, err) != SIM_OK)
+        return report(err);
+    if (!c->o.quiet)
         printf("troika sweep: '%s': %lld runs done (%lld resumed), wrote %s\n", p->name,
-               (long long)job.nshard, (long long)job.resumed, a.out);
-    rc = 0;
-done:
-    swx_job_free(&job);
-    swp_destroy(s);
+               (long long)job->nshard, (long long)job->resumed, c->a.out);
+    return 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    sweep_cmd c;
+    memset(&c, 0, sizeof c);
+    sim_ctx_init(&c.ctx);
+    sim_error *err = &c.ctx.err;
+    int rc = sweep_parse(argc, argv, &c.a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (c.a.export_design)
+        return export_design(&c.a, err);
+    char shard_note[200] = "";
+    if (sweep_options(&c.a, c.ctx.threads, &c.o, shard_note, sizeof shard_note, err) != SIM_OK)
+        return report(err);
+    if ((rc = sweep_mpi_setup(&c)) != 0)
+        return rc;
+    install_signals(&c.ctx);
+    c.o.stop = c.ctx.stop;
+    char *cmdline = join_command(argc + 1, argv - 1);
+    c.o.command_line = cmdline ? cmdline : "";
+
+    if ((rc = sweep_load(&c)) < 0 && c.a.dry) {
+        print_design(c.s, stdout);
+        rc = 0;
+    }
+    if (rc < 0)
+        rc = sweep_prepare(&c);
+    if (rc < 0)
+        rc = sweep_execute(&c, shard_note);
+    swx_job_free(&c.job);
+    swp_destroy(c.s);
     free(cmdline);
-    if (mpi) {
+    if (c.mpi) {
         fflush(stdout);
         fflush(stderr);
-        swm_finalize(no_finalize);
+        swm_finalize(c.no_finalize);
     }
     return rc;
 }
