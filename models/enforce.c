@@ -327,8 +327,6 @@ sim_status enf_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     const sim_params *p = &m->p;
     q_queue *q = &e->q[s];
     sim_tally *t = m->tally;
-    if (e->broken)
-        return SIM_ENOMEM; /* a policy could not re-derive the squads */
     const int32_t c0 = w->sub_comp0[s], c1 = w->sub_comp0[s + 1];
 
     /* the day's reports join the line: compound by compound, category by category */
@@ -405,15 +403,21 @@ sim_status enf_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     return SIM_OK;
 }
 
-void enf_policy_changed(struct mdl_model *m, int param, int64_t day)
+sim_status enf_policy_changed(struct mdl_model *m, int param, int64_t day, sim_error *err)
 {
     derive(&m->enf, &m->p);
     const size_t off = sim_param_table[param].offset;
     if (off != offsetof(sim_params, enforce_diversion))
-        return;
-    for (int32_t s = 0; s < m->enf.nsub; s++)
-        if (staff(&m->enf, &m->p, s, (double)day) != SIM_OK)
-            m->enf.broken = 1; /* reported by the next sub-district phase */
+        return SIM_OK;
+    for (int32_t s = 0; s < m->enf.nsub; s++) {
+        sim_status st = staff(&m->enf, &m->p, s, (double)day);
+        if (st != SIM_OK)
+            return SIM_FAIL(err, st, NULL, 0, sim_param_table[param].key,
+                            "re-staffing the enforcement squad of sub-district %d on day %lld "
+                            "failed (%s)",
+                            (int)s, (long long)day, sim_status_name(st));
+    }
+    return SIM_OK;
 }
 
 sim_status enf_state_check(const enf_model *e, const sim_world *w, sim_error *err)
@@ -489,8 +493,7 @@ void enf_state_register(enf_model *e, const sim_world *w, sim_state *st)
     SIM_STATE_IN(st, 0, 1e12);
     SIM_STATE_ARRAY(st, "effect", e->effect, e->nsub);
     SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_SCALAR(st, "broken", e->broken);
-    SIM_STATE_IN(st, 0, 0); /* set and reported within one day: never saved as 1 */
+    sim_state_retired(st, "broken"); /* a flag of earlier checkpoints: ignored */
     for (int32_t s = 0; s < e->nsub; s++) {
         sim_state_scope(st, "enf.q%d", (int)s);
         q_state_register(&e->q[s], st, w->sub_comp0[s], w->sub_comp0[s + 1], ENF_NCAT);

@@ -90,14 +90,13 @@ typedef struct {
     double *effect;         /* [nsub] E_s = resolved / reported (0..1) */
     double rate[ENF_NCAT];  /* derived: the categories' rates, and their sum */
     double rate_sum;
-    int broken;             /* a policy's re-staffing ran out of memory */
 } enf_model;
 
 sim_status enf_create(enf_model *s, const struct mdl_model *m, sim_error *err);
 void enf_destroy(enf_model *s);
 
 /* Register the enforcement state (sim/state.h), scope "enf": the
- * per-compound counts, the smoothed perception, the broken flag and each
+ * per-compound counts, the smoothed perception and each
  * sub-district's queue (scope "enf.q<s>", sim/queue.h). */
 void enf_state_register(enf_model *s, const sim_world *w, sim_state *st);
 
@@ -117,8 +116,9 @@ sim_status enf_compound_day(struct mdl_model *m, int32_t c, int64_t day);
 sim_status enf_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day);
 
 /* A policy changed parameter `param` at the start of `day`: enforce.diversion
- * re-derives every squad's officers (new ones free from `day`). */
-void enf_policy_changed(struct mdl_model *m, int param, int64_t day);
+ * re-derives every squad's officers (new ones free from `day`).  SIM_ENOMEM
+ * when a squad's line cannot grow (the run stops there). */
+sim_status enf_policy_changed(struct mdl_model *m, int param, int64_t day, sim_error *err);
 
 /* ---- the mechanisms, as pure functions (tests, docs) ---------------------- */
 

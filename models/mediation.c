@@ -216,8 +216,6 @@ sim_status med_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     const sim_world *w = m->w;
     const sim_params *p = &m->p;
     q_queue *q = &md->q[s];
-    if (md->broken)
-        return SIM_ENOMEM; /* a policy could not re-derive the staffing */
     /* 1. the linkage closes some of the disputes escalated before today
      * (its own stream: how many are open never shifts the rooms' numbers) */
     if (md->linkage_open[s] > 0) {
@@ -270,16 +268,22 @@ sim_status med_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     return SIM_OK;
 }
 
-void med_policy_changed(struct mdl_model *m, int param, int64_t day)
+sim_status med_policy_changed(struct mdl_model *m, int param, int64_t day, sim_error *err)
 {
     const size_t off = sim_param_table[param].offset;
     if (off != offsetof(sim_params, mediation_positions_per_room) &&
         off != offsetof(sim_params, mediation_fill_rate) &&
         off != offsetof(sim_params, mediation_part_time_share))
-        return;
-    for (int32_t s = 0; s < m->med.nsub; s++)
-        if (staff(&m->med, &m->p, s, (double)day) != SIM_OK)
-            m->med.broken = 1; /* reported by the next sub-district phase */
+        return SIM_OK;
+    for (int32_t s = 0; s < m->med.nsub; s++) {
+        sim_status st = staff(&m->med, &m->p, s, (double)day);
+        if (st != SIM_OK)
+            return SIM_FAIL(err, st, NULL, 0, sim_param_table[param].key,
+                            "re-staffing the mediation rooms of sub-district %d on day %lld "
+                            "failed (%s)",
+                            (int)s, (long long)day, sim_status_name(st));
+    }
+    return SIM_OK;
 }
 
 sim_status med_state_check(const med_model *md, sim_error *err)
@@ -326,8 +330,7 @@ void med_state_register(med_model *md, const sim_world *w, sim_state *st)
     SIM_STATE_IN(st, 0, 1e9);
     SIM_STATE_ARRAY(st, "linkage_open", md->linkage_open, md->nsub);
     SIM_STATE_IN(st, 0, UINT32_MAX);
-    SIM_STATE_SCALAR(st, "broken", md->broken);
-    SIM_STATE_IN(st, 0, 0); /* set and reported within one day: never saved as 1 */
+    sim_state_retired(st, "broken"); /* a flag of earlier checkpoints: ignored */
     for (int32_t s = 0; s < md->nsub; s++) {
         sim_state_scope(st, "med.q%d", (int)s);
         q_state_register(&md->q[s], st, w->sub_comp0[s], w->sub_comp0[s + 1], 1);

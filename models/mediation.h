@@ -74,7 +74,6 @@ typedef struct {
     int32_t *staffed;      /* [nsub] derived: positions filled */
     double *fte;           /* [nsub] derived: full-time equivalents */
     int64_t *linkage_open; /* [nsub] escalated disputes open at the linkage */
-    int broken;            /* a policy's re-staffing ran out of memory */
     int32_t npos;          /* pos0[nsub] as created (checks a loaded pos0) */
 } med_model;
 
@@ -82,8 +81,8 @@ sim_status med_create(med_model *s, const struct mdl_model *m, sim_error *err);
 void med_destroy(med_model *s);
 
 /* Register the mediation state (sim/state.h), scope "med": outbox,
- * rooms and positions (fixed draws and derived staffing), the linkage, the
- * broken flag and each sub-district's queue (scope "med.q<s>"). */
+ * rooms and positions (fixed draws and derived staffing), the linkage and
+ * each sub-district's queue (scope "med.q<s>"). */
 void med_state_register(med_model *s, const sim_world *w, sim_state *st);
 
 /* After a checkpoint is loaded: the positions agree with the rooms, and
@@ -100,8 +99,9 @@ sim_status med_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day);
 
 /* A policy changed parameter `param` at the start of `day`: staffing
  * parameters re-derive every sub-district's mediators (new ones free from
- * `day`). */
-void med_policy_changed(struct mdl_model *m, int param, int64_t day);
+ * `day`).  SIM_ENOMEM when a room's line cannot grow (the run stops
+ * there). */
+sim_status med_policy_changed(struct mdl_model *m, int param, int64_t day, sim_error *err);
 
 /* ---- the mechanisms, as pure functions (tests, docs) ---------------------- */
 

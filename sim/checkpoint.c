@@ -756,7 +756,7 @@ sim_status ckpt_restore(const sim_checkpoint *ck, sim_state *st, sim_error *err)
     if (s == SIM_EINPUT && err && !err->file[0]) /* a value refused by the registry */
         snprintf(err->file, sizeof err->file, "%s", ck->path);
     for (int i = 0; s == SIM_OK && i < ck->nent; i++)
-        if (!a.used[i])
+        if (!a.used[i] && !sim_state_is_retired(st, ck->ent[i].name))
             s = SIM_FAIL(err, SIM_EINPUT, ck->path, 0, ck->ent[i].name,
                          "the checkpoint has state '%s' that this model does not know "
                          "(written by another version of the model?)",

@@ -29,10 +29,9 @@ void sim_result_destroy(sim_result *r)
 static sim_status apply_changes(mdl_model *m, const scn_scenario *s, int *next, int64_t day,
                                 sim_error *err)
 {
-    (void)err;
     while (*next < s->nchanges && s->changes[*next].day <= day) {
         const scn_change *ch = &s->changes[*next];
-        mdl_apply_change(m, ch->param, ch->value, day);
+        SIM_TRY(err, mdl_apply_change(m, ch->param, ch->value, day, err));
         (*next)++;
     }
     return SIM_OK;
@@ -74,7 +73,6 @@ static sim_status check_structure(const scn_scenario *s, const sim_checkpoint *c
 static sim_status fork_levers(mdl_model *m, const scn_scenario *s, int64_t day, int *next,
                               sim_error *err)
 {
-    (void)err;
     sim_params target = s->params;
     *next = 0;
     while (*next < s->nchanges && s->changes[*next].day < day) {
@@ -86,7 +84,7 @@ static sim_status fork_levers(mdl_model *m, const scn_scenario *s, int64_t day, 
             continue;
         double v = sim_param_get(&target, i);
         if (v != sim_param_get(&m->p, i))
-            mdl_apply_change(m, i, v, day);
+            SIM_TRY(err, mdl_apply_change(m, i, v, day, err));
     }
     return SIM_OK;
 }
