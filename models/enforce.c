@@ -154,14 +154,7 @@ void enf_destroy(enf_model *e)
         for (int32_t s = 0; s < e->nsub; s++)
             q_destroy(&e->q[s]);
     free(e->q);
-    free(e->undetected);
-    free(e->next);
-    free(e->queued);
-    free(e->found);
-    free(e->households);
-    free(e->ewma_found);
-    free(e->ewma_resolved);
-    free(e->effect);
+    ENF_FIELDS(SIM_FIELD_FREE, e)
     memset(e, 0, sizeof *e);
 }
 
@@ -169,21 +162,11 @@ sim_status enf_create(enf_model *e, const struct mdl_model *m, sim_error *err)
 {
     memset(e, 0, sizeof *e);
     const sim_world *w = m->w;
-    const size_t nsub = (size_t)(w->nsub ? w->nsub : 1);
-    const size_t ncells = (size_t)(w->ncomp ? w->ncomp : 1) * ENF_NCAT;
     e->nsub = w->nsub;
     e->ncomp = w->ncomp;
-    e->undetected = sim_alloc_lines(ncells, sizeof *e->undetected);
-    e->next = sim_alloc_lines((size_t)w->ncomp, sizeof *e->next);
-    e->queued = sim_alloc_lines(ncells, sizeof *e->queued);
-    e->found = sim_alloc_lines(ncells, sizeof *e->found);
-    e->q = sim_alloc_lines(nsub, sizeof *e->q);
-    e->households = sim_alloc_lines(nsub, sizeof *e->households);
-    e->ewma_found = sim_alloc_lines(nsub, sizeof *e->ewma_found);
-    e->ewma_resolved = sim_alloc_lines(nsub, sizeof *e->ewma_resolved);
-    e->effect = sim_alloc_lines(nsub, sizeof *e->effect);
-    if (!e->undetected || !e->next || !e->queued || !e->found || !e->q || !e->households ||
-        !e->ewma_found || !e->ewma_resolved || !e->effect) {
+    ENF_FIELDS(SIM_FIELD_ALLOC, e)
+    e->q = sim_alloc_lines((size_t)w->nsub, sizeof *e->q);
+    if (ENF_FIELDS(SIM_FIELD_MISSING, e) !e->q) {
         enf_destroy(e);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for enforcement");
     }
@@ -475,24 +458,8 @@ sim_status enf_state_check(const enf_model *e, const sim_world *w, sim_error *er
 
 void enf_state_register(enf_model *e, const sim_world *w, sim_state *st)
 {
-    const int64_t ncells = (int64_t)e->ncomp * ENF_NCAT;
     sim_state_scope(st, "enf");
-    SIM_STATE_ARRAY(st, "undetected", e->undetected, ncells);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "queued", e->queued, ncells);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "found", e->found, ncells);
-    SIM_STATE_IN(st, 0, 0);
-    SIM_STATE_ARRAY(st, "next", e->next, e->ncomp);
-    SIM_STATE_IN(st, -1, INT64_MAX / 2);
-    SIM_STATE_ARRAY(st, "households", e->households, e->nsub);
-    SIM_STATE_IN(st, 0, INT64_MAX);
-    SIM_STATE_ARRAY(st, "ewma_found", e->ewma_found, e->nsub);
-    SIM_STATE_IN(st, 0, 1e12);
-    SIM_STATE_ARRAY(st, "ewma_resolved", e->ewma_resolved, e->nsub);
-    SIM_STATE_IN(st, 0, 1e12);
-    SIM_STATE_ARRAY(st, "effect", e->effect, e->nsub);
-    SIM_STATE_IN(st, 0, 1);
+    ENF_FIELDS(SIM_FIELD_REGISTER, e)
     sim_state_retired(st, "broken"); /* a flag of earlier checkpoints: ignored */
     for (int32_t s = 0; s < e->nsub; s++) {
         sim_state_scope(st, "enf.q%d", (int)s);
