@@ -1,6 +1,7 @@
 /* core/h5.c — see h5.h. */
 #include "h5.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,6 +76,21 @@ void out_h5_describe(char *buf, size_t n)
         snprintf(d.desc, sizeof d.desc, "unknown HDF5 error");
     H5Eclear2(H5E_DEFAULT);
     snprintf(buf, n, "%s", d.desc);
+}
+
+sim_status h5l_fail(sim_error *err, const char *where, const char *src_file, int src_line,
+                    const char *func, const char *fmt, ...)
+{
+    char what[512], detail[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    /* a checksum mismatch is a damaged input (exit 2), not a failing disk */
+    const sim_status code = h5l_damaged() ? SIM_EINPUT : SIM_EIO;
+    out_h5_describe(detail, sizeof detail);
+    return sim_error_set(err, code, where, 0, NULL, src_file, src_line, func, "%s: %s", what,
+                         detail);
 }
 
 /* ---- dataset properties with checksums ------------------------------------ */
