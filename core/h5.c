@@ -93,6 +93,42 @@ sim_status h5l_fail(sim_error *err, const char *where, const char *src_file, int
                          detail);
 }
 
+/* ---- element types ----------------------------------------------------------- */
+
+hid_t h5l_file_type(sim_vtype t)
+{
+    switch (t) {
+    case SIM_V_I8: return H5T_STD_I8LE;
+    case SIM_V_U8: return H5T_STD_U8LE;
+    case SIM_V_I16: return H5T_STD_I16LE;
+    case SIM_V_U16: return H5T_STD_U16LE;
+    case SIM_V_I32: return H5T_STD_I32LE;
+    case SIM_V_U32: return H5T_STD_U32LE;
+    case SIM_V_I64: return H5T_STD_I64LE;
+    case SIM_V_U64: return H5T_STD_U64LE;
+    case SIM_V_F32: return H5T_IEEE_F32LE;
+    case SIM_V_F64: return H5T_IEEE_F64LE;
+    default: return H5I_INVALID_HID;
+    }
+}
+
+hid_t h5l_mem_type(sim_vtype t)
+{
+    switch (t) {
+    case SIM_V_I8: return H5T_NATIVE_INT8;
+    case SIM_V_U8: return H5T_NATIVE_UINT8;
+    case SIM_V_I16: return H5T_NATIVE_INT16;
+    case SIM_V_U16: return H5T_NATIVE_UINT16;
+    case SIM_V_I32: return H5T_NATIVE_INT32;
+    case SIM_V_U32: return H5T_NATIVE_UINT32;
+    case SIM_V_I64: return H5T_NATIVE_INT64;
+    case SIM_V_U64: return H5T_NATIVE_UINT64;
+    case SIM_V_F32: return H5T_NATIVE_FLOAT;
+    case SIM_V_F64: return H5T_NATIVE_DOUBLE;
+    default: return H5I_INVALID_HID;
+    }
+}
+
 /* ---- dataset properties with checksums ------------------------------------ */
 
 /* Elements a chunk may hold: about 1 MiB of data. */

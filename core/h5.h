@@ -44,6 +44,7 @@
 #include <hdf5.h>
 
 #include "err.h"
+#include "state.h"
 
 /* The innermost message on HDF5's error stack (cleared): the system's own
  * message when the file driver failed, else the description and its minor
@@ -75,6 +76,11 @@ sim_status h5l_fail(sim_error *err, const char *where, const char *src_file, int
  * the stack is kept); out_h5_describe() then says so in plain words, and a
  * reader refuses the file with SIM_EINPUT (exit 2). */
 int h5l_damaged(void);
+
+/* The HDF5 file type (little-endian, fixed size) and memory type of a
+ * state element type (core/state.h); H5I_INVALID_HID for an unknown one. */
+hid_t h5l_file_type(sim_vtype t);
+hid_t h5l_mem_type(sim_vtype t);
 
 /* Dataset creation properties for a dataset of dataspace `space` and file
  * type `ftype`: object times off; for a non-empty numeric dataset of rank

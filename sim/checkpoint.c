@@ -340,7 +340,7 @@ static sim_status read_array(const sim_checkpoint *ck, hid_t f, const char *path
         s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory reading %s", path);
         goto done;
     }
-    if (bytes && H5Dread(d, out_h5_mem_type(*type), H5S_ALL, H5S_ALL, H5P_DEFAULT, *data) < 0) {
+    if (bytes && H5Dread(d, h5l_mem_type(*type), H5S_ALL, H5S_ALL, H5P_DEFAULT, *data) < 0) {
         s = h5_bad(ck, err, path);
         free(*data);
         *data = NULL;

@@ -413,42 +413,6 @@ sim_status out_open_plain(sim_output **o, const char *path, int force, sim_error
 
 /* ---- plain files: groups, arrays and attributes by path ----------------------- */
 
-_Static_assert(sizeof(hid_t) == sizeof(int64_t), "hid_t is a 64-bit integer");
-
-int64_t out_h5_file_type(sim_vtype t)
-{
-    switch (t) {
-    case SIM_V_I8: return H5T_STD_I8LE;
-    case SIM_V_U8: return H5T_STD_U8LE;
-    case SIM_V_I16: return H5T_STD_I16LE;
-    case SIM_V_U16: return H5T_STD_U16LE;
-    case SIM_V_I32: return H5T_STD_I32LE;
-    case SIM_V_U32: return H5T_STD_U32LE;
-    case SIM_V_I64: return H5T_STD_I64LE;
-    case SIM_V_U64: return H5T_STD_U64LE;
-    case SIM_V_F32: return H5T_IEEE_F32LE;
-    case SIM_V_F64: return H5T_IEEE_F64LE;
-    default: return H5I_INVALID_HID;
-    }
-}
-
-int64_t out_h5_mem_type(sim_vtype t)
-{
-    switch (t) {
-    case SIM_V_I8: return H5T_NATIVE_INT8;
-    case SIM_V_U8: return H5T_NATIVE_UINT8;
-    case SIM_V_I16: return H5T_NATIVE_INT16;
-    case SIM_V_U16: return H5T_NATIVE_UINT16;
-    case SIM_V_I32: return H5T_NATIVE_INT32;
-    case SIM_V_U32: return H5T_NATIVE_UINT32;
-    case SIM_V_I64: return H5T_NATIVE_INT64;
-    case SIM_V_U64: return H5T_NATIVE_UINT64;
-    case SIM_V_F32: return H5T_NATIVE_FLOAT;
-    case SIM_V_F64: return H5T_NATIVE_DOUBLE;
-    default: return H5I_INVALID_HID;
-    }
-}
-
 /* Check a plain file is usable; replays an earlier failure. */
 static sim_status plain_ready(sim_output *o, sim_error *err)
 {
@@ -489,14 +453,14 @@ sim_status out_put_array(sim_output *o, const char *path, int rank, const int64_
         n *= dims[k];
     }
     H5L_CHECK(err, o->path, sp = H5Screate_simple(rank, hd, NULL), OUT_FAILED, path);
-    H5L_CHECK(err, o->path, dcpl = h5l_dcpl(sp, out_h5_file_type(t)), OUT_FAILED, path);
+    H5L_CHECK(err, o->path, dcpl = h5l_dcpl(sp, h5l_file_type(t)), OUT_FAILED, path);
     H5L_CHECK(err, o->path,
-              d = H5Dcreate2(o->file, path, out_h5_file_type(t), sp, H5P_DEFAULT, dcpl,
+              d = H5Dcreate2(o->file, path, h5l_file_type(t), sp, H5P_DEFAULT, dcpl,
                              H5P_DEFAULT),
               OUT_FAILED, path);
     if (n > 0)
         H5L_CHECK(err, o->path,
-                  H5Dwrite(d, out_h5_mem_type(t), H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+                  H5Dwrite(d, h5l_mem_type(t), H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
                   OUT_FAILED, path);
     H5L_CHECK(err, o->path, H5Dclose(d), OUT_FAILED, path);
     d = H5I_INVALID_HID;
