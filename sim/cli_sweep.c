@@ -688,6 +688,73 @@ done:
     return st;
 }
 
+/* The options of `troika sensitivity` beyond the metric list, into a. */
+static sim_status sens_options(const clo_args *ca, sens_args *a, sim_error *err)
+{
+    const char *v;
+    long long ll;
+    a->window = clo_get(ca, SEN_WINDOW);
+    a->csv = clo_get(ca, SEN_CSV);
+    a->quiet = clo_has(ca, SEN_QUIET);
+    if ((v = clo_get(ca, SEN_BOOT))) {
+        SIM_TRY(err, opt_int(v, 0, 1000000, "--bootstrap", &ll, err));
+        a->nboot = (int)ll;
+    }
+    if ((v = clo_get(ca, SEN_SEED))) {
+        SIM_TRY(err, opt_int(v, 0, INT64_MAX, "--seed", &ll, err));
+        a->seed = (uint64_t)ll;
+    }
+    if ((v = clo_get(ca, SEN_LEVEL))) {
+        char *end;
+        a->level = strtod(v, &end);
+        if (*end || !(a->level > 0.5 && a->level < 1.0))
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--level",
+                            "'%s' is not a confidence level (allowed: a number between 0.5 and "
+                            "1, e.g. 0.95)",
+                            v);
+    }
+    return SIM_OK;
+}
+
+/* Open the sweep file at path; every run must be in it (not a shard). */
+static sim_status sens_open(const char *path, sws_file **f, sim_error *err)
+{
+    SIM_TRY(err, sws_open(f, path, err));
+    const swp_plan *p = sws_file_plan(*f);
+    int64_t missing = 0;
+    for (int64_t r = 0; r < p->nruns; r++)
+        missing += !sws_file_done(*f)[r];
+    if (missing)
+        return SIM_FAIL(err, SIM_EINPUT, path, 0, NULL,
+                        "%lld of the %lld runs are not in this file (a shard? merge the shards "
+                        "first with `troika merge`)",
+                        (long long)missing, (long long)p->nruns);
+    return SIM_OK;
+}
+
+/* The indices of the metrics asked for (all the file keeps when none) into
+ * ms (room for p->nmetrics), their number into *nms. */
+static sim_status sens_metrics(const swp_plan *p, const sens_args *a, const char *path, int *ms,
+                               int *nms, sim_error *err)
+{
+    *nms = 0;
+    if (a->nmetrics == 0)
+        for (int m = 0; m < p->nmetrics; m++)
+            ms[(*nms)++] = m;
+    for (int i = 0; i < a->nmetrics; i++) {
+        int found = -1;
+        for (int m = 0; m < p->nmetrics; m++)
+            if (!strcmp(p->metrics[m], a->metrics[i]))
+                found = m;
+        if (found < 0)
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--metric",
+                            "'%s' is not kept in %s (allowed: %s%s)", a->metrics[i], path,
+                            p->nmetrics ? p->metrics[0] : "", p->nmetrics > 1 ? ", ..." : "");
+        ms[(*nms)++] = found;
+    }
+    return SIM_OK;
+}
+
 int cmd_sensitivity(int argc, char **argv)
 {
     sim_error err;
@@ -699,11 +766,11 @@ int cmd_sensitivity(int argc, char **argv)
     a.seed = 1;
     clo_args ca;
     int rc = clo_parse(&cli_spec_sensitivity, argc, argv, &ca);
-    const char *path = ca.npos ? ca.pos[0] : NULL, *v;
+    const char *path = ca.npos ? ca.pos[0] : NULL;
     sws_file *f = NULL;
     FILE *csv = NULL;
     ana_afile *csvf = NULL;
-    long long ll;
+    int *ms = NULL, nms = 0;
     a.metrics = calloc((size_t)ca.nlist + 1, sizeof *a.metrics);
     if (rc != CLO_OK || !a.metrics) {
         rc = rc == CLO_HELP ? 0 : rc == CLO_OK ? 1 : rc;
@@ -711,93 +778,39 @@ int cmd_sensitivity(int argc, char **argv)
     }
     rc = 2;
     a.nmetrics = clo_all(&ca, SEN_METRIC, a.metrics);
-    a.window = clo_get(&ca, SEN_WINDOW);
-    a.csv = clo_get(&ca, SEN_CSV);
-    a.quiet = clo_has(&ca, SEN_QUIET);
-    if ((v = clo_get(&ca, SEN_BOOT))) {
-        if (opt_int(v, 0, 1000000, "--bootstrap", &ll, &err) != SIM_OK)
-            goto fail;
-        a.nboot = (int)ll;
-    }
-    if ((v = clo_get(&ca, SEN_SEED))) {
-        if (opt_int(v, 0, INT64_MAX, "--seed", &ll, &err) != SIM_OK)
-            goto fail;
-        a.seed = (uint64_t)ll;
-    }
-    if ((v = clo_get(&ca, SEN_LEVEL))) {
-        char *end;
-        a.level = strtod(v, &end);
-        if (*end || !(a.level > 0.5 && a.level < 1.0)) {
-            SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--level",
-                     "'%s' is not a confidence level (allowed: a number between 0.5 and 1, "
-                     "e.g. 0.95)",
-                     v);
-            goto fail;
-        }
-    }
+    if (sens_options(&ca, &a, &err) != SIM_OK)
+        goto fail;
     if (!path) {
         rc = usage_error("sensitivity", "%s", "a sweep file is required");
         goto done;
     }
-    if (sws_open(&f, path, &err) != SIM_OK)
+    if (sens_open(path, &f, &err) != SIM_OK)
         goto fail;
     const swp_plan *p = sws_file_plan(f);
-    int64_t missing = 0;
-    for (int64_t r = 0; r < p->nruns; r++)
-        missing += !sws_file_done(f)[r];
-    if (missing) {
-        SIM_FAIL(&err, SIM_EINPUT, path, 0, NULL,
-                 "%lld of the %lld runs are not in this file (a shard? merge the shards first "
-                 "with `troika merge`)",
-                 (long long)missing, (long long)p->nruns);
-        goto fail;
-    }
     int64_t from, to;
     ana_window win = {0};
     if (a.window && ana_window_parse(a.window, &win, "--window", &err) != SIM_OK)
         goto fail;
     if (ana_window_resolve(&win, p->days, 0, &from, &to, "--window", &err) != SIM_OK)
         goto fail;
-    int *ms = calloc((size_t)(p->nmetrics ? p->nmetrics : 1), sizeof *ms), nms = 0;
-    if (!ms)
+    if (!(ms = calloc((size_t)(p->nmetrics ? p->nmetrics : 1), sizeof *ms)) ||
+        sens_metrics(p, &a, path, ms, &nms, &err) != SIM_OK)
         goto fail;
-    if (a.nmetrics == 0)
-        for (int m = 0; m < p->nmetrics; m++)
-            ms[nms++] = m;
-    for (int i = 0; i < a.nmetrics; i++) {
-        int found = -1;
-        for (int m = 0; m < p->nmetrics; m++)
-            if (!strcmp(p->metrics[m], a.metrics[i]))
-                found = m;
-        if (found < 0) {
-            SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--metric",
-                     "'%s' is not kept in %s (allowed: %s%s)", a.metrics[i], path,
-                     p->nmetrics ? p->metrics[0] : "", p->nmetrics > 1 ? ", ..." : "");
-            free(ms);
-            goto fail;
-        }
-        ms[nms++] = found;
-    }
     if (a.csv) {
         /* a file: written atomically (core/afile), replacing an older one */
         if (strcmp(a.csv, "-") == 0)
             csv = stdout;
         else if (ana_afile_open(&csvf, a.csv, 1, "--csv", &err) != SIM_OK ||
-                 !(csv = ana_afile_stream(csvf, &err))) {
-            free(ms);
+                 !(csv = ana_afile_stream(csvf, &err)))
             goto fail;
-        }
         fprintf(csv, "metric,from,to,method,parameter,estimate,lo,hi\n");
     }
     if (!a.quiet)
         printf("troika sensitivity: %s: sweep '%s', %d parameter%s, %lld runs\n", path, p->name,
                p->nfactors, p->nfactors == 1 ? "" : "s", (long long)p->nruns);
     for (int i = 0; i < nms; i++)
-        if (sens_metric(f, ms[i], from, to, &a, csv, &err) != SIM_OK) {
-            free(ms);
+        if (sens_metric(f, ms[i], from, to, &a, csv, &err) != SIM_OK)
             goto fail;
-        }
-    free(ms);
     if (csvf) {
         sim_status cs = ana_afile_commit(csvf, &err);
         csvf = NULL;
@@ -810,6 +823,7 @@ fail:
     rc = report(&err);
 done:
     ana_afile_abort(csvf); /* a failure: no partial CSV */
+    free(ms);
     sws_close(f);
     free(a.metrics);
     clo_args_free(&ca);
