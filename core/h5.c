@@ -1,6 +1,7 @@
 /* core/h5.c — see h5.h. */
 #include "h5.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,6 +76,57 @@ void out_h5_describe(char *buf, size_t n)
         snprintf(d.desc, sizeof d.desc, "unknown HDF5 error");
     H5Eclear2(H5E_DEFAULT);
     snprintf(buf, n, "%s", d.desc);
+}
+
+sim_status h5l_fail(sim_error *err, const char *where, const char *src_file, int src_line,
+                    const char *func, const char *fmt, ...)
+{
+    char what[512], detail[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    /* a checksum mismatch is a damaged input (exit 2), not a failing disk */
+    const sim_status code = h5l_damaged() ? SIM_EINPUT : SIM_EIO;
+    out_h5_describe(detail, sizeof detail);
+    return sim_error_set(err, code, where, 0, NULL, src_file, src_line, func, "%s: %s", what,
+                         detail);
+}
+
+/* ---- element types ----------------------------------------------------------- */
+
+hid_t h5l_file_type(sim_vtype t)
+{
+    switch (t) {
+    case SIM_V_I8: return H5T_STD_I8LE;
+    case SIM_V_U8: return H5T_STD_U8LE;
+    case SIM_V_I16: return H5T_STD_I16LE;
+    case SIM_V_U16: return H5T_STD_U16LE;
+    case SIM_V_I32: return H5T_STD_I32LE;
+    case SIM_V_U32: return H5T_STD_U32LE;
+    case SIM_V_I64: return H5T_STD_I64LE;
+    case SIM_V_U64: return H5T_STD_U64LE;
+    case SIM_V_F32: return H5T_IEEE_F32LE;
+    case SIM_V_F64: return H5T_IEEE_F64LE;
+    default: return H5I_INVALID_HID;
+    }
+}
+
+hid_t h5l_mem_type(sim_vtype t)
+{
+    switch (t) {
+    case SIM_V_I8: return H5T_NATIVE_INT8;
+    case SIM_V_U8: return H5T_NATIVE_UINT8;
+    case SIM_V_I16: return H5T_NATIVE_INT16;
+    case SIM_V_U16: return H5T_NATIVE_UINT16;
+    case SIM_V_I32: return H5T_NATIVE_INT32;
+    case SIM_V_U32: return H5T_NATIVE_UINT32;
+    case SIM_V_I64: return H5T_NATIVE_INT64;
+    case SIM_V_U64: return H5T_NATIVE_UINT64;
+    case SIM_V_F32: return H5T_NATIVE_FLOAT;
+    case SIM_V_F64: return H5T_NATIVE_DOUBLE;
+    default: return H5I_INVALID_HID;
+    }
 }
 
 /* ---- dataset properties with checksums ------------------------------------ */

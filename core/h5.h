@@ -44,16 +44,43 @@
 #include <hdf5.h>
 
 #include "err.h"
+#include "state.h"
 
 /* The innermost message on HDF5's error stack (cleared): the system's own
  * message when the file driver failed, else the description and its minor
  * code.  Shared by every HDF5 reader and writer of troika. */
 void out_h5_describe(char *buf, size_t n);
 
+/* Raise a located error (err.h) for a failed HDF5 call: SIM_EINPUT when
+ * HDF5's error stack holds a checksum mismatch (a damaged input), else
+ * SIM_EIO; `where` is the file concerned; the message is the printf-style
+ * context, ": " and HDF5's own explanation (out_h5_describe, which clears
+ * the stack).  src_file, src_line and func locate the call (H5L_CHECK
+ * passes the caller's). */
+sim_status h5l_fail(sim_error *err, const char *where, const char *src_file, int src_line,
+                    const char *func, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* The one checking macro of an HDF5 call (negative = failure), in a
+ * function with `sim_status s` and one cleanup label `fail:` (the habit of
+ * err.h's SIM_CALL): on failure, s = h5l_fail(err, where, <this line>,
+ * context...) and goto fail. */
+#define H5L_CHECK(err, where, expr, ...)                                                   \
+    do {                                                                                   \
+        if ((expr) < 0) {                                                                  \
+            s = h5l_fail((err), (where), __FILE__, __LINE__, __func__, __VA_ARGS__);        \
+            goto fail;                                                                     \
+        }                                                                                  \
+    } while (0)
+
 /* 1 when HDF5's error stack holds a checksum mismatch (a damaged dataset;
  * the stack is kept); out_h5_describe() then says so in plain words, and a
  * reader refuses the file with SIM_EINPUT (exit 2). */
 int h5l_damaged(void);
+
+/* The HDF5 file type (little-endian, fixed size) and memory type of a
+ * state element type (core/state.h); H5I_INVALID_HID for an unknown one. */
+hid_t h5l_file_type(sim_vtype t);
+hid_t h5l_mem_type(sim_vtype t);
 
 /* Dataset creation properties for a dataset of dataspace `space` and file
  * type `ftype`: object times off; for a non-empty numeric dataset of rank

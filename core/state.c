@@ -56,6 +56,8 @@ struct sim_state {
     size_t scratch_size;
     on_load *checks;
     int nchecks;
+    char (*retired)[SIM_STATE_NAME]; /* names of entries no longer kept */
+    int nretired;
 };
 
 static const struct {
@@ -89,6 +91,7 @@ void sim_state_destroy(sim_state *st)
     free(st->lists);
     free(st->scratch);
     free(st->checks);
+    free(st->retired);
     free(st);
 }
 
@@ -139,6 +142,33 @@ static int find(const sim_state *st, const char *name)
         if (strcmp(st->e[i].name, name) == 0)
             return i;
     return -1;
+}
+
+void sim_state_retired(sim_state *st, const char *name)
+{
+    if (st->status != SIM_OK)
+        return;
+    char (*nr)[SIM_STATE_NAME] = realloc(st->retired, sizeof *nr * (size_t)(st->nretired + 1));
+    if (!nr) {
+        fail(st, SIM_ENOMEM, "out of memory");
+        return;
+    }
+    st->retired = nr;
+    char *full = nr[st->nretired];
+    int len = snprintf(full, SIM_STATE_NAME, "%s%s%s", st->scope, st->scope[0] ? "." : "", name);
+    if (len < 0 || len >= SIM_STATE_NAME) {
+        fail(st, SIM_EINTERNAL, "name too long: %s.%s", st->scope, name);
+        return;
+    }
+    st->nretired++;
+}
+
+int sim_state_is_retired(const sim_state *st, const char *name)
+{
+    for (int i = 0; i < st->nretired; i++)
+        if (strcmp(st->retired[i], name) == 0)
+            return 1;
+    return 0;
 }
 
 /* A new entry with the scoped name, or NULL (failure recorded). */

@@ -113,6 +113,14 @@ void sim_state_scope(sim_state *st, const char *fmt, ...) __attribute__((format(
 /* The first registration failure (SIM_OK if none), with its message. */
 sim_status sim_state_status(const sim_state *st, sim_error *err);
 
+/* A name the state once had and no longer keeps (scoped like an entry):
+ * a saved state that still holds it is read, and the entry is ignored
+ * (checkpoints of earlier versions stay readable).  Nothing is saved
+ * under it. */
+void sim_state_retired(sim_state *st, const char *name);
+/* Whether the full name `name` ("enf.broken") is a retired entry. */
+int sim_state_is_retired(const sim_state *st, const char *name);
+
 /* Number of entries and their names (for messages and tests). */
 int sim_state_count(const sim_state *st);
 const char *sim_state_name(const sim_state *st, int i);

@@ -154,14 +154,7 @@ void enf_destroy(enf_model *e)
         for (int32_t s = 0; s < e->nsub; s++)
             q_destroy(&e->q[s]);
     free(e->q);
-    free(e->undetected);
-    free(e->next);
-    free(e->queued);
-    free(e->found);
-    free(e->households);
-    free(e->ewma_found);
-    free(e->ewma_resolved);
-    free(e->effect);
+    ENF_FIELDS(SIM_FIELD_FREE, e)
     memset(e, 0, sizeof *e);
 }
 
@@ -169,21 +162,11 @@ sim_status enf_create(enf_model *e, const struct mdl_model *m, sim_error *err)
 {
     memset(e, 0, sizeof *e);
     const sim_world *w = m->w;
-    const size_t nsub = (size_t)(w->nsub ? w->nsub : 1);
-    const size_t ncells = (size_t)(w->ncomp ? w->ncomp : 1) * ENF_NCAT;
     e->nsub = w->nsub;
     e->ncomp = w->ncomp;
-    e->undetected = sim_alloc_lines(ncells, sizeof *e->undetected);
-    e->next = sim_alloc_lines((size_t)w->ncomp, sizeof *e->next);
-    e->queued = sim_alloc_lines(ncells, sizeof *e->queued);
-    e->found = sim_alloc_lines(ncells, sizeof *e->found);
-    e->q = sim_alloc_lines(nsub, sizeof *e->q);
-    e->households = sim_alloc_lines(nsub, sizeof *e->households);
-    e->ewma_found = sim_alloc_lines(nsub, sizeof *e->ewma_found);
-    e->ewma_resolved = sim_alloc_lines(nsub, sizeof *e->ewma_resolved);
-    e->effect = sim_alloc_lines(nsub, sizeof *e->effect);
-    if (!e->undetected || !e->next || !e->queued || !e->found || !e->q || !e->households ||
-        !e->ewma_found || !e->ewma_resolved || !e->effect) {
+    ENF_FIELDS(SIM_FIELD_ALLOC, e)
+    e->q = sim_alloc_lines((size_t)w->nsub, sizeof *e->q);
+    if (ENF_FIELDS(SIM_FIELD_MISSING, e) !e->q) {
         enf_destroy(e);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for enforcement");
     }
@@ -327,8 +310,6 @@ sim_status enf_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     const sim_params *p = &m->p;
     q_queue *q = &e->q[s];
     sim_tally *t = m->tally;
-    if (e->broken)
-        return SIM_ENOMEM; /* a policy could not re-derive the squads */
     const int32_t c0 = w->sub_comp0[s], c1 = w->sub_comp0[s + 1];
 
     /* the day's reports join the line: compound by compound, category by category */
@@ -405,15 +386,21 @@ sim_status enf_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     return SIM_OK;
 }
 
-void enf_policy_changed(struct mdl_model *m, int param, int64_t day)
+sim_status enf_policy_changed(struct mdl_model *m, int param, int64_t day, sim_error *err)
 {
     derive(&m->enf, &m->p);
     const size_t off = sim_param_table[param].offset;
     if (off != offsetof(sim_params, enforce_diversion))
-        return;
-    for (int32_t s = 0; s < m->enf.nsub; s++)
-        if (staff(&m->enf, &m->p, s, (double)day) != SIM_OK)
-            m->enf.broken = 1; /* reported by the next sub-district phase */
+        return SIM_OK;
+    for (int32_t s = 0; s < m->enf.nsub; s++) {
+        sim_status st = staff(&m->enf, &m->p, s, (double)day);
+        if (st != SIM_OK)
+            return SIM_FAIL(err, st, NULL, 0, sim_param_table[param].key,
+                            "re-staffing the enforcement squad of sub-district %d on day %lld "
+                            "failed (%s)",
+                            (int)s, (long long)day, sim_status_name(st));
+    }
+    return SIM_OK;
 }
 
 sim_status enf_state_check(const enf_model *e, const sim_world *w, sim_error *err)
@@ -471,26 +458,9 @@ sim_status enf_state_check(const enf_model *e, const sim_world *w, sim_error *er
 
 void enf_state_register(enf_model *e, const sim_world *w, sim_state *st)
 {
-    const int64_t ncells = (int64_t)e->ncomp * ENF_NCAT;
     sim_state_scope(st, "enf");
-    SIM_STATE_ARRAY(st, "undetected", e->undetected, ncells);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "queued", e->queued, ncells);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "found", e->found, ncells);
-    SIM_STATE_IN(st, 0, 0);
-    SIM_STATE_ARRAY(st, "next", e->next, e->ncomp);
-    SIM_STATE_IN(st, -1, INT64_MAX / 2);
-    SIM_STATE_ARRAY(st, "households", e->households, e->nsub);
-    SIM_STATE_IN(st, 0, INT64_MAX);
-    SIM_STATE_ARRAY(st, "ewma_found", e->ewma_found, e->nsub);
-    SIM_STATE_IN(st, 0, 1e12);
-    SIM_STATE_ARRAY(st, "ewma_resolved", e->ewma_resolved, e->nsub);
-    SIM_STATE_IN(st, 0, 1e12);
-    SIM_STATE_ARRAY(st, "effect", e->effect, e->nsub);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_SCALAR(st, "broken", e->broken);
-    SIM_STATE_IN(st, 0, 0); /* set and reported within one day: never saved as 1 */
+    ENF_FIELDS(SIM_FIELD_REGISTER, e)
+    sim_state_retired(st, "broken"); /* a flag of earlier checkpoints: ignored */
     for (int32_t s = 0; s < e->nsub; s++) {
         sim_state_scope(st, "enf.q%d", (int)s);
         q_state_register(&e->q[s], st, w->sub_comp0[s], w->sub_comp0[s + 1], ENF_NCAT);

@@ -66,6 +66,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "fields.h"
 #include "params.h"
 #include "queue.h"
 #include "world.h"
@@ -77,27 +78,40 @@ struct mdl_model;
 enum { ENF_CONSTRUCTION = 0, ENF_LOADBEARING = 1, ENF_GREENERY = 2, ENF_OTHER = 3, ENF_NCAT = 4 };
 #define ENF_NHARD 3
 
+/* The state arrays (core/fields.h: struct members, allocation, free and
+ * checkpoint registration come from this list, in this order):
+ * X(object, type, name, length, lo, hi). */
+#define ENF_FIELDS(X, o)                                                                 \
+    /* [ncomp x ENF_NCAT] standing, not reported */                                     \
+    X(o, int32_t, undetected, (int64_t)(o)->ncomp * ENF_NCAT, 0, INT32_MAX)              \
+    /* [ncomp x ENF_NCAT] reported, waiting for an officer */                           \
+    X(o, int32_t, queued, (int64_t)(o)->ncomp * ENF_NCAT, 0, INT32_MAX)                  \
+    /* [ncomp x ENF_NCAT] outbox: found today (empty between days) */                   \
+    X(o, int32_t, found, (int64_t)(o)->ncomp * ENF_NCAT, 0, 0)                           \
+    /* [ncomp] next day with candidate violations (-1: not drawn yet) */                \
+    X(o, int64_t, next, (o)->ncomp, -1, INT64_MAX / 2)                                   \
+    /* [nsub] households of the sub-district */                                         \
+    X(o, int64_t, households, (o)->nsub, 0, INT64_MAX)                                   \
+    /* [nsub] smoothed cases reported a day */                                          \
+    X(o, double, ewma_found, (o)->nsub, 0, 1e12)                                         \
+    /* [nsub] smoothed cases resolved a day */                                          \
+    X(o, double, ewma_resolved, (o)->nsub, 0, 1e12)                                      \
+    /* [nsub] E_s = resolved / reported (0..1) */                                       \
+    X(o, double, effect, (o)->nsub, 0, 1)
+
 typedef struct {
     int32_t nsub, ncomp;
-    int32_t *undetected;    /* [ncomp x ENF_NCAT] standing, not reported */
-    int32_t *queued;        /* [ncomp x ENF_NCAT] reported, waiting for an officer */
-    int32_t *found;         /* [ncomp x ENF_NCAT] outbox: found today */
-    int64_t *next;          /* [ncomp] next day with candidate violations (-1: not drawn yet) */
-    q_queue *q;             /* [nsub] the squads' lines */
-    int64_t *households;    /* [nsub] households of the sub-district */
-    double *ewma_found;     /* [nsub] smoothed cases reported a day */
-    double *ewma_resolved;  /* [nsub] smoothed cases resolved a day */
-    double *effect;         /* [nsub] E_s = resolved / reported (0..1) */
+    ENF_FIELDS(SIM_FIELD_MEMBER, _)
+    q_queue *q;             /* [nsub] the squads' lines (by hand: each owns memory) */
     double rate[ENF_NCAT];  /* derived: the categories' rates, and their sum */
     double rate_sum;
-    int broken;             /* a policy's re-staffing ran out of memory */
 } enf_model;
 
 sim_status enf_create(enf_model *s, const struct mdl_model *m, sim_error *err);
 void enf_destroy(enf_model *s);
 
 /* Register the enforcement state (sim/state.h), scope "enf": the
- * per-compound counts, the smoothed perception, the broken flag and each
+ * per-compound counts, the smoothed perception and each
  * sub-district's queue (scope "enf.q<s>", sim/queue.h). */
 void enf_state_register(enf_model *s, const sim_world *w, sim_state *st);
 
@@ -117,8 +131,9 @@ sim_status enf_compound_day(struct mdl_model *m, int32_t c, int64_t day);
 sim_status enf_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day);
 
 /* A policy changed parameter `param` at the start of `day`: enforce.diversion
- * re-derives every squad's officers (new ones free from `day`). */
-void enf_policy_changed(struct mdl_model *m, int param, int64_t day);
+ * re-derives every squad's officers (new ones free from `day`).  SIM_ENOMEM
+ * when a squad's line cannot grow (the run stops there). */
+sim_status enf_policy_changed(struct mdl_model *m, int param, int64_t day, sim_error *err);
 
 /* ---- the mechanisms, as pure functions (tests, docs) ---------------------- */
 

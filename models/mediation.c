@@ -60,6 +60,12 @@ double med_settle_prob(const sim_params *p, int part_time)
     return clamp01(p->mediation_settle_base + p->mediation_settle_skill * clamp01(skill));
 }
 
+/* Households of sub-district s. */
+static int64_t sub_households(const sim_world *w, int32_t s)
+{
+    return w->comp_hh0[w->sub_comp0[s + 1]] - w->comp_hh0[w->sub_comp0[s]];
+}
+
 /* ---- staffing ------------------------------------------------------------------ */
 
 /* Re-derive the mediators of sub-district s from the parameters, from time
@@ -102,16 +108,7 @@ void med_destroy(med_model *md)
         for (int32_t s = 0; s < md->nsub; s++)
             q_destroy(&md->q[s]);
     free(md->q);
-    free(md->new_disputes);
-    free(md->next);
-    free(md->rooms);
-    free(md->pos0);
-    free(md->u_fill);
-    free(md->u_part);
-    free(md->part);
-    free(md->staffed);
-    free(md->fte);
-    free(md->linkage_open);
+    MED_FIELDS(SIM_FIELD_FREE, md)
     memset(md, 0, sizeof *md);
 }
 
@@ -120,41 +117,29 @@ sim_status med_create(med_model *md, const struct mdl_model *m, sim_error *err)
     memset(md, 0, sizeof *md);
     const sim_world *w = m->w;
     const sim_params *p = &m->p;
-    const size_t nsub = (size_t)w->nsub, ncomp = (size_t)w->ncomp;
     md->nsub = w->nsub;
     md->ncomp = w->ncomp;
-    md->new_disputes = sim_alloc_lines(ncomp, sizeof *md->new_disputes);
-    md->next = sim_alloc_lines(ncomp, sizeof *md->next);
-    md->q = sim_alloc_lines(nsub, sizeof *md->q);
-    md->rooms = sim_alloc_lines(nsub, sizeof *md->rooms);
-    md->pos0 = sim_alloc_lines(nsub + 1, sizeof *md->pos0);
-    md->staffed = sim_alloc_lines(nsub, sizeof *md->staffed);
-    md->fte = sim_alloc_lines(nsub, sizeof *md->fte);
-    md->linkage_open = sim_alloc_lines(nsub, sizeof *md->linkage_open);
-    if (!md->new_disputes || !md->next || !md->q || !md->rooms || !md->pos0 || !md->staffed ||
-        !md->fte || !md->linkage_open)
-        goto nomem;
-    for (size_t c = 0; c < ncomp; c++)
-        md->next[c] = -1; /* drawn on the first day */
+    /* the positions: every room has MED_SEATS_MAX */
+    int64_t npos = 0;
     for (int32_t s = 0; s < w->nsub; s++) {
-        int64_t hh = w->comp_hh0[w->sub_comp0[s + 1]] - w->comp_hh0[w->sub_comp0[s]];
-        md->rooms[s] = med_rooms(p, hh);
-        if ((int64_t)md->pos0[s] + (int64_t)md->rooms[s] * MED_SEATS_MAX > INT32_MAX) {
-            int32_t rooms = md->rooms[s];
-            med_destroy(md);
+        const int32_t rooms = med_rooms(p, sub_households(w, s));
+        if (npos + (int64_t)rooms * MED_SEATS_MAX > INT32_MAX)
             return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "mediation.rooms_per_10k_households",
                             "too many mediation rooms (%d in sub-district %d)", (int)rooms,
                             (int)s);
-        }
+        npos += (int64_t)rooms * MED_SEATS_MAX;
+    }
+    md->npos = (int32_t)npos;
+    MED_FIELDS(SIM_FIELD_ALLOC, md)
+    md->q = sim_alloc_lines((size_t)w->nsub, sizeof *md->q);
+    if (MED_FIELDS(SIM_FIELD_MISSING, md) !md->q)
+        goto nomem;
+    for (int32_t c = 0; c < w->ncomp; c++)
+        md->next[c] = -1; /* drawn on the first day */
+    for (int32_t s = 0; s < w->nsub; s++) {
+        md->rooms[s] = med_rooms(p, sub_households(w, s));
         md->pos0[s + 1] = md->pos0[s] + md->rooms[s] * MED_SEATS_MAX;
     }
-    const size_t npos = (size_t)md->pos0[w->nsub];
-    md->npos = md->pos0[w->nsub];
-    md->u_fill = malloc((npos ? npos : 1) * sizeof *md->u_fill);
-    md->u_part = malloc((npos ? npos : 1) * sizeof *md->u_part);
-    md->part = calloc(npos ? npos : 1, sizeof *md->part);
-    if (!md->u_fill || !md->u_part || !md->part)
-        goto nomem;
     /* every possible seat's draws, seat by seat within a room, so a seat's
      * numbers do not depend on how many seats are in use */
     for (int32_t s = 0; s < w->nsub; s++) {
@@ -216,8 +201,6 @@ sim_status med_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     const sim_world *w = m->w;
     const sim_params *p = &m->p;
     q_queue *q = &md->q[s];
-    if (md->broken)
-        return SIM_ENOMEM; /* a policy could not re-derive the staffing */
     /* 1. the linkage closes some of the disputes escalated before today
      * (its own stream: how many are open never shifts the rooms' numbers) */
     if (md->linkage_open[s] > 0) {
@@ -270,16 +253,22 @@ sim_status med_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     return SIM_OK;
 }
 
-void med_policy_changed(struct mdl_model *m, int param, int64_t day)
+sim_status med_policy_changed(struct mdl_model *m, int param, int64_t day, sim_error *err)
 {
     const size_t off = sim_param_table[param].offset;
     if (off != offsetof(sim_params, mediation_positions_per_room) &&
         off != offsetof(sim_params, mediation_fill_rate) &&
         off != offsetof(sim_params, mediation_part_time_share))
-        return;
-    for (int32_t s = 0; s < m->med.nsub; s++)
-        if (staff(&m->med, &m->p, s, (double)day) != SIM_OK)
-            m->med.broken = 1; /* reported by the next sub-district phase */
+        return SIM_OK;
+    for (int32_t s = 0; s < m->med.nsub; s++) {
+        sim_status st = staff(&m->med, &m->p, s, (double)day);
+        if (st != SIM_OK)
+            return SIM_FAIL(err, st, NULL, 0, sim_param_table[param].key,
+                            "re-staffing the mediation rooms of sub-district %d on day %lld "
+                            "failed (%s)",
+                            (int)s, (long long)day, sim_status_name(st));
+    }
+    return SIM_OK;
 }
 
 sim_status med_state_check(const med_model *md, sim_error *err)
@@ -304,30 +293,9 @@ sim_status med_state_check(const med_model *md, sim_error *err)
 
 void med_state_register(med_model *md, const sim_world *w, sim_state *st)
 {
-    const int64_t npos = md->pos0 ? md->pos0[md->nsub] : 0;
     sim_state_scope(st, "med");
-    SIM_STATE_ARRAY(st, "new_disputes", md->new_disputes, md->ncomp);
-    SIM_STATE_IN(st, 0, 1000);
-    SIM_STATE_ARRAY(st, "next", md->next, md->ncomp);
-    SIM_STATE_IN(st, -1, INT64_MAX / 2);
-    SIM_STATE_ARRAY(st, "rooms", md->rooms, md->nsub);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "pos0", md->pos0, (int64_t)md->nsub + 1);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "u_fill", md->u_fill, npos);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "u_part", md->u_part, npos);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "part", md->part, npos);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "staffed", md->staffed, md->nsub);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "fte", md->fte, md->nsub);
-    SIM_STATE_IN(st, 0, 1e9);
-    SIM_STATE_ARRAY(st, "linkage_open", md->linkage_open, md->nsub);
-    SIM_STATE_IN(st, 0, UINT32_MAX);
-    SIM_STATE_SCALAR(st, "broken", md->broken);
-    SIM_STATE_IN(st, 0, 0); /* set and reported within one day: never saved as 1 */
+    MED_FIELDS(SIM_FIELD_REGISTER, md)
+    sim_state_retired(st, "broken"); /* a flag of earlier checkpoints: ignored */
     for (int32_t s = 0; s < md->nsub; s++) {
         sim_state_scope(st, "med.q%d", (int)s);
         q_state_register(&md->q[s], st, w->sub_comp0[s], w->sub_comp0[s + 1], 1);

@@ -52,6 +52,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "fields.h"
 #include "params.h"
 #include "queue.h"
 #include "world.h"
@@ -61,29 +62,44 @@ struct mdl_model;
 /* Most positions a room can have (the bound of mediation.positions_per_room). */
 #define MED_SEATS_MAX 8
 
+/* The state arrays (core/fields.h: struct members, allocation, free and
+ * checkpoint registration come from this list, in this order):
+ * X(object, type, name, length, lo, hi).  npos = pos0[nsub]. */
+#define MED_FIELDS(X, o)                                                                 \
+    /* [ncomp] outbox: disputes that arose today */                                     \
+    X(o, int32_t, new_disputes, (o)->ncomp, 0, 1000)                                     \
+    /* [ncomp] next day with candidate disputes (-1: not drawn yet) */                  \
+    X(o, int64_t, next, (o)->ncomp, -1, INT64_MAX / 2)                                   \
+    /* [nsub] rooms */                                                                  \
+    X(o, int32_t, rooms, (o)->nsub, 0, INT32_MAX)                                        \
+    /* [nsub+1] first position of s; slot k = seat x rooms + room */                    \
+    X(o, int32_t, pos0, (int64_t)(o)->nsub + 1, 0, INT32_MAX)                            \
+    /* [npos] fixed: filled iff u_fill < fill_rate */                                   \
+    X(o, float, u_fill, (o)->npos, 0, 1)                                                 \
+    /* [npos] fixed: part-time iff u_part < part_time_share */                          \
+    X(o, float, u_part, (o)->npos, 0, 1)                                                 \
+    /* [npos] derived: 1 = part-time (if filled) */                                     \
+    X(o, uint8_t, part, (o)->npos, 0, 1)                                                 \
+    /* [nsub] derived: positions filled */                                              \
+    X(o, int32_t, staffed, (o)->nsub, 0, INT32_MAX)                                      \
+    /* [nsub] derived: full-time equivalents */                                         \
+    X(o, double, fte, (o)->nsub, 0, 1e9)                                                 \
+    /* [nsub] escalated disputes open at the linkage */                                 \
+    X(o, int64_t, linkage_open, (o)->nsub, 0, UINT32_MAX)
+
 typedef struct {
     int32_t nsub, ncomp;
-    int32_t *new_disputes; /* [ncomp] outbox: disputes that arose today */
-    int64_t *next;         /* [ncomp] next day with candidate disputes (-1: not drawn yet) */
-    q_queue *q;            /* [nsub] the rooms' line */
-    int32_t *rooms;        /* [nsub] rooms */
-    int32_t *pos0;         /* [nsub+1] first position of s; slot k = seat x rooms + room */
-    float *u_fill;         /* [pos0[nsub]] fixed: filled iff u_fill < fill_rate */
-    float *u_part;         /* [pos0[nsub]] fixed: part-time iff u_part < part_time_share */
-    uint8_t *part;         /* [pos0[nsub]] derived: 1 = part-time (if filled) */
-    int32_t *staffed;      /* [nsub] derived: positions filled */
-    double *fte;           /* [nsub] derived: full-time equivalents */
-    int64_t *linkage_open; /* [nsub] escalated disputes open at the linkage */
-    int broken;            /* a policy's re-staffing ran out of memory */
     int32_t npos;          /* pos0[nsub] as created (checks a loaded pos0) */
+    MED_FIELDS(SIM_FIELD_MEMBER, _)
+    q_queue *q;            /* [nsub] the rooms' line (by hand: each owns memory) */
 } med_model;
 
 sim_status med_create(med_model *s, const struct mdl_model *m, sim_error *err);
 void med_destroy(med_model *s);
 
 /* Register the mediation state (sim/state.h), scope "med": outbox,
- * rooms and positions (fixed draws and derived staffing), the linkage, the
- * broken flag and each sub-district's queue (scope "med.q<s>"). */
+ * rooms and positions (fixed draws and derived staffing), the linkage and
+ * each sub-district's queue (scope "med.q<s>"). */
 void med_state_register(med_model *s, const sim_world *w, sim_state *st);
 
 /* After a checkpoint is loaded: the positions agree with the rooms, and
@@ -100,8 +116,9 @@ sim_status med_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day);
 
 /* A policy changed parameter `param` at the start of `day`: staffing
  * parameters re-derive every sub-district's mediators (new ones free from
- * `day`). */
-void med_policy_changed(struct mdl_model *m, int param, int64_t day);
+ * `day`).  SIM_ENOMEM when a room's line cannot grow (the run stops
+ * there). */
+sim_status med_policy_changed(struct mdl_model *m, int param, int64_t day, sim_error *err);
 
 /* ---- the mechanisms, as pure functions (tests, docs) ---------------------- */
 

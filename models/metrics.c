@@ -21,46 +21,19 @@ const unsigned char sim_metric_subphase[SIM_MET_N] = {
 #undef S
 };
 
-static const char *kind_word(sim_mkind k)
-{
-    return k == SIM_M_COUNT ? "count" : "ratio";
-}
-
 void sim_metrics_print_markdown(FILE *f)
 {
-    fputs("| name | unit | kind | panel | sub-district panel | description |\n"
-          "|---|---|---|---|---|---|\n",
-          f);
-    for (int m = 0; m < SIM_MET_N; m++) {
-        const sim_metric_desc *d = &sim_metric_table[m];
-        fprintf(f, "| `%s` | %s | %s | ", d->name, d->unit, kind_word(d->kind));
-        if (d->panel[0])
-            fprintf(f, "`%s`", d->panel);
-        else
-            fputs("–", f);
-        /* sub-district panel (/subdistricts/panel/<name>): where its value
-         * comes from, as the dataset's "source" attribute says */
-        fprintf(f, " | %s", d->panel[0]              ? "compounds"
-                           : sim_metric_subphase[m] ? "subdistrict"
-                                                     : "–");
-        fprintf(f, " | %s |\n", d->doc_en);
-    }
+    mtab_print_markdown(f, sim_metric_table, SIM_MET_N, sim_metric_subphase);
 }
 
 void sim_metrics_print_table(FILE *f)
 {
-    for (int m = 0; m < SIM_MET_N; m++) {
-        const sim_metric_desc *d = &sim_metric_table[m];
-        fprintf(f, "%-36s %-12s %-6s %s\n", d->name, d->unit, kind_word(d->kind), d->doc_en);
-    }
+    mtab_print_table(f, sim_metric_table, SIM_MET_N);
 }
 
 int sim_metric_find(const char *name)
 {
-    for (int m = 0; m < SIM_MET_N; m++)
-        if (strcmp(sim_metric_table[m].name, name) == 0)
-            return m;
-    return -1;
+    return mtab_find(sim_metric_table, SIM_MET_N, name);
 }
 
 sim_tally *sim_tally_create(int64_t ncomp, int64_t nsub, int64_t nrc)

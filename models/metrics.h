@@ -2,7 +2,9 @@
  *
  * The metric table lives in models/metrics.def (name, unit, kind, panel name,
  * English and Chinese descriptions); this module turns it into an enum
- * (SIM_MET_<name>), a descriptor table and a tally.
+ * (SIM_MET_<name>), a descriptor table and a tally.  The machinery that
+ * reads a metric table (lookup, printing) knows no table and lives in
+ * core/mtable.h, with the row type sim_metric_desc.
  *
  * The tally holds rows of (numerator, denominator): one per block of
  * compounds, one per sub-district, one per block of residents' committees.
@@ -19,8 +21,7 @@
 #include <stdio.h>
 
 #include "err.h"
-
-typedef enum { SIM_M_COUNT, SIM_M_RATIO } sim_mkind;
+#include "mtable.h"
 
 enum {
 #define M(name, unit, kind, panel, en, zh) SIM_MET_##name,
@@ -28,15 +29,6 @@ enum {
 #undef M
     SIM_MET_N
 };
-
-typedef struct {
-    const char *name;
-    const char *unit;
-    sim_mkind kind;
-    const char *panel; /* "" when not in the per-compound panel */
-    const char *doc_en;
-    const char *doc_zh;
-} sim_metric_desc;
 
 extern const sim_metric_desc sim_metric_table[SIM_MET_N];
 

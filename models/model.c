@@ -203,13 +203,15 @@ sim_status mdl_step(mdl_model *m, sim_ctx *ctx, int64_t day)
     return SIM_OK;
 }
 
-void mdl_apply_change(mdl_model *m, int param, double value, int64_t day)
+sim_status mdl_apply_change(mdl_model *m, int param, double value, int64_t day,
+                            sim_error *err)
 {
     sim_param_put(&m->p, param, value);
     oc_policy_changed(m, param, day);
     rc_policy_changed(m, param, day);
-    enf_policy_changed(m, param, day);
-    med_policy_changed(m, param, day);
+    SIM_TRY(err, enf_policy_changed(m, param, day, err));
+    SIM_TRY(err, med_policy_changed(m, param, day, err));
+    return SIM_OK;
 }
 
 /* ---- life cycle ----------------------------------------------------------- */

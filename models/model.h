@@ -70,8 +70,11 @@ void mdl_destroy(mdl_model *m);
 sim_status mdl_step(mdl_model *m, sim_ctx *ctx, int64_t day);
 
 /* A policy sets parameter `param` (a mutable one) to `value` at the start of
- * `day`; the modules that derive state from it are told. */
-void mdl_apply_change(mdl_model *m, int param, double value, int64_t day);
+ * `day`; the modules that derive state from it are told.  A module that
+ * cannot follow (out of memory re-staffing) fails the change: the error,
+ * located, is the run's. */
+sim_status mdl_apply_change(mdl_model *m, int param, double value, int64_t day,
+                            sim_error *err);
 
 /* Register the whole model's state (sim/state.h): every module's arrays,
  * the shared buffers.  What is NOT registered, and why: the world (rebuilt

@@ -7,6 +7,10 @@
  *   - INI parsing and validation (sim/scenario.c),
  *   - `troika params` and docs/PARAMETERS.md (sim_params_print_*),
  *   - the HDF5 attributes of every output (sim/output.c).
+ * The machinery that reads the rows (parsing, checking, formatting,
+ * lookup, printing) knows no table and lives in core/ptable.h (with the
+ * row type sim_param_desc, the types and the flags); the functions here
+ * bind it to this table.
  *
  * A parameter's key is "section.name".  Flags: SIM_PF_MUTABLE marks a
  * parameter a policy may change mid-run (a lever); SIM_PF_UNIMPL marks a
@@ -22,45 +26,13 @@
 #include <stdio.h>
 
 #include "err.h"
-
-typedef enum { SIM_P_INT, SIM_P_REAL, SIM_P_BOOL } sim_ptype;
-
-/* Where a parameter's default comes from (the last argument of its row):
- * SRC("...") a publication, statistic or regulation cited in docs/ODD.md;
- * ASSUME(lo, hi, "why") an assumption with a plausible range, the prior of
- * the uncertainty work; SETTING("why") a choice of the run or scenario
- * (run control, scale, a lever whose default is no reform), not a model
- * quantity. */
-typedef enum { SIM_PROV_NONE, SIM_PROV_SOURCE, SIM_PROV_ASSUME, SIM_PROV_SETTING } sim_prov;
-
-enum { SIM_PF_FIXED = 0, SIM_PF_MUTABLE = 1, SIM_PF_UNIMPL = 2 };
-
-/* C types of the parameter types (used by the X-macro). */
-typedef int64_t SIM_PT_INT;
-typedef double SIM_PT_REAL;
-typedef int SIM_PT_BOOL;
+#include "ptable.h"
 
 typedef struct {
 #define P(sec, name, type, def, lo, hi, unit, flags, en, zh, prov) SIM_PT_##type sec##_##name;
 #include "params.def"
 #undef P
 } sim_params;
-
-typedef struct {
-    const char *section;
-    const char *name;
-    const char *key; /* "section.name" */
-    sim_ptype type;
-    double def, lo, hi; /* bounds are inclusive */
-    const char *unit;
-    int flags;
-    const char *doc_en;
-    const char *doc_zh;
-    sim_prov prov;
-    double prior_lo, prior_hi; /* the plausible range of an assumption */
-    const char *basis;         /* the source, or why assumed / set */
-    size_t offset; /* of the field in sim_params */
-} sim_param_desc;
 
 /* The table, in declaration order, and its length. */
 extern const sim_param_desc sim_param_table[];

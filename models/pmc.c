@@ -48,20 +48,8 @@ void pmc_destroy(pmc_state *s)
         for (int32_t c = 0; c < s->ncomp; c++)
             free(s->open[c].d);
     free(s->open);
-    free(s->quality);
-    free(s->budget_quality);
-    free(s->firm);
-    free(s->cost_factor);
-    free(s->effort);
-    free(s->monitoring);
-    free(s->contract_end);
-    free(s->interim_until);
-    free(s->strikes);
-    free(s->loss_months);
-    free(s->type);
-    free(s->reputation);
-    free(s->rep_sum);
-    free(s->rep_n);
+    PMC_FIELDS(SIM_FIELD_FREE, s)
+    PMC_SCRATCH(SIM_FIELD_FREE, s)
     memset(s, 0, sizeof *s);
 }
 
@@ -89,29 +77,13 @@ sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
                       uint64_t seed, sim_error *err)
 {
     memset(s, 0, sizeof *s);
-    const size_t n = (size_t)w->ncomp;
     s->ncomp = w->ncomp;
     s->nfirm = w->nfirm;
-    s->quality = sim_alloc_lines(n, sizeof *s->quality);
-    s->budget_quality = sim_alloc_lines(n, sizeof *s->budget_quality);
-    s->open = sim_alloc_lines(n, sizeof *s->open);
-    s->firm = sim_alloc_lines(n, sizeof *s->firm);
-    s->cost_factor = sim_alloc_lines(n, sizeof *s->cost_factor);
-    s->effort = sim_alloc_lines(n, sizeof *s->effort);
-    s->monitoring = sim_alloc_lines(n, sizeof *s->monitoring);
-    s->contract_end = sim_alloc_lines(n, sizeof *s->contract_end);
-    s->interim_until = sim_alloc_lines(n, sizeof *s->interim_until);
-    s->strikes = sim_alloc_lines(n, sizeof *s->strikes);
-    s->loss_months = sim_alloc_lines(n, sizeof *s->loss_months);
-    s->type = sim_alloc_lines(n, sizeof *s->type);
     s->nrep = w->nfirm + (int32_t)p->pmc_entrants;
-    const size_t nr = (size_t)(s->nrep > 0 ? s->nrep : 1);
-    s->reputation = sim_alloc_lines(nr, sizeof *s->reputation);
-    s->rep_sum = sim_alloc_lines(nr, sizeof *s->rep_sum);
-    s->rep_n = sim_alloc_lines(nr, sizeof *s->rep_n);
-    if (!s->quality || !s->budget_quality || !s->open || !s->firm || !s->cost_factor ||
-        !s->effort || !s->monitoring || !s->contract_end || !s->interim_until || !s->strikes ||
-        !s->loss_months || !s->type || !s->reputation || !s->rep_sum || !s->rep_n) {
+    PMC_FIELDS(SIM_FIELD_ALLOC, s)
+    PMC_SCRATCH(SIM_FIELD_ALLOC, s)
+    s->open = sim_alloc_lines((size_t)w->ncomp, sizeof *s->open);
+    if (PMC_FIELDS(SIM_FIELD_MISSING, s) PMC_SCRATCH(SIM_FIELD_MISSING, s) !s->open) {
         pmc_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for property firms");
     }
@@ -433,30 +405,7 @@ sim_status pmc_state_check(const pmc_state *s, const sim_world *w, sim_error *er
 void pmc_state_register(pmc_state *s, sim_state *st)
 {
     sim_state_scope(st, "pmc");
-    SIM_STATE_ARRAY(st, "quality", s->quality, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "budget_quality", s->budget_quality, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "firm", s->firm, s->ncomp);
-    SIM_STATE_INDEX(st, s->nrep);
-    SIM_STATE_ARRAY(st, "cost_factor", s->cost_factor, s->ncomp);
-    SIM_STATE_IN(st, 0, 100);
-    SIM_STATE_ARRAY(st, "effort", s->effort, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "monitoring", s->monitoring, s->ncomp);
-    SIM_STATE_IN(st, 0, 1e6);
-    SIM_STATE_ARRAY(st, "contract_end", s->contract_end, s->ncomp);
-    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
-    SIM_STATE_ARRAY(st, "interim_until", s->interim_until, s->ncomp);
-    SIM_STATE_IN(st, -1, SIM_STATE_DAYS);
-    SIM_STATE_ARRAY(st, "strikes", s->strikes, s->ncomp);
-    SIM_STATE_IN(st, 0, 255);
-    SIM_STATE_ARRAY(st, "loss_months", s->loss_months, s->ncomp);
-    SIM_STATE_IN(st, 0, 255);
-    SIM_STATE_ARRAY(st, "type", s->type, s->ncomp);
-    SIM_STATE_INDEX(st, CMP_NTYPES);
-    SIM_STATE_ARRAY(st, "reputation", s->reputation, s->nrep);
-    SIM_STATE_IN(st, 0, 1);
+    PMC_FIELDS(SIM_FIELD_REGISTER, s)
     int open = SIM_STATE_LISTS(st, "open", s->open, s->ncomp, pmc_defect_list, pmc_defect);
     SIM_STATE_IN(st, 0, INT32_MAX);
     SIM_STATE_LIST_FIELD(st, open, "open.hh", pmc_defect, hh);

@@ -45,7 +45,9 @@
 
 #include "household.h"
 #include "shared.h"
+#include "compound.h"
 #include "err.h"
+#include "fields.h"
 #include "metrics.h"
 #include "params.h"
 #include "state.h"
@@ -68,26 +70,46 @@ typedef struct {
     pmc_defect *d;
 } pmc_defect_list;
 
+/* The state arrays (core/fields.h: struct members, allocation, free and
+ * checkpoint registration come from this list, in this order):
+ * X(object, type, name, length, lo, hi).  Per compound [ncomp], then per
+ * firm [nrep = nfirm + pmc.entrants]. */
+#define PMC_FIELDS(X, o)                                                                 \
+    /* service quality, 0..1 */                                                         \
+    X(o, double, quality, (o)->ncomp, 0, 1)                                              \
+    /* quality the firm delivers on the latest budget */                                \
+    X(o, double, budget_quality, (o)->ncomp, 0, 1)                                       \
+    /* the contract: firm id, < nfirm incumbent, else an entrant */                     \
+    X(o, int32_t, firm, (o)->ncomp, 0, (o)->nrep - 1)                                    \
+    /* the firm's cost factor (pmc_firm_cost of its id) */                              \
+    X(o, float, cost_factor, (o)->ncomp, 0, 100)                                         \
+    /* share of the paid-for service delivered, 0..1 */                                 \
+    X(o, float, effort, (o)->ncomp, 0, 1)                                                \
+    /* monitoring the firm faced at the latest billing */                               \
+    X(o, float, monitoring, (o)->ncomp, 0, 1e6)                                          \
+    /* day the contract's term ends */                                                  \
+    X(o, int32_t, contract_end, (o)->ncomp, -SIM_STATE_DAYS, SIM_STATE_DAYS)             \
+    /* -1, or the day a new firm ends interim cover */                                  \
+    X(o, int32_t, interim_until, (o)->ncomp, -1, SIM_STATE_DAYS)                         \
+    /* times caught shirking in this term */                                            \
+    X(o, uint8_t, strikes, (o)->ncomp, 0, 255)                                           \
+    /* loss-making months in a row */                                                   \
+    X(o, uint8_t, loss_months, (o)->ncomp, 0, 255)                                       \
+    /* fixed: CMP_* (models/compound.h), its fee regime */                              \
+    X(o, uint8_t, type, (o)->ncomp, 0, CMP_NTYPES - 1)                                   \
+    /* per firm: smoothed effort the firm delivers where it serves */                   \
+    X(o, float, reputation, (o)->nrep, 0, 1)
+/* Scratch of pmc_reputation_day, per firm (not state: never registered). */
+#define PMC_SCRATCH(X, o)                                                                \
+    X(o, double, rep_sum, (o)->nrep, 0, 0)                                               \
+    X(o, int32_t, rep_n, (o)->nrep, 0, 0)
+
 typedef struct {
     int32_t ncomp, nfirm;   /* nfirm: incumbents (city.firms); entrants follow */
-    double *quality;        /* [ncomp] service quality, 0..1 */
-    double *budget_quality; /* [ncomp] quality the firm delivers on the latest budget */
-    pmc_defect_list *open;  /* [ncomp] open defects */
-    /* the contract, per compound */
-    int32_t *firm;          /* firm id: < nfirm incumbent, else an entrant */
-    float *cost_factor;     /* the firm's cost factor (pmc_firm_cost of its id) */
-    float *effort;          /* share of the paid-for service delivered, 0..1 */
-    float *monitoring;      /* monitoring the firm faced at the latest billing */
-    int32_t *contract_end;  /* day the contract's term ends */
-    int32_t *interim_until; /* -1, or the day a new firm ends interim cover */
-    uint8_t *strikes;       /* times caught shirking in this term */
-    uint8_t *loss_months;   /* loss-making months in a row */
-    uint8_t *type;          /* fixed: CMP_* (models/compound.h), its fee regime */
-    /* per firm, [nfirm + pmc.entrants] */
-    int32_t nrep;
-    float *reputation;      /* smoothed effort the firm delivers where it serves */
-    double *rep_sum;        /* scratch of pmc_reputation_day (not state) */
-    int32_t *rep_n;         /* scratch of pmc_reputation_day (not state) */
+    int32_t nrep;           /* firms: nfirm + pmc.entrants */
+    PMC_FIELDS(SIM_FIELD_MEMBER, _)
+    PMC_SCRATCH(SIM_FIELD_MEMBER, _)
+    pmc_defect_list *open;  /* [ncomp] open defects (by hand: each list owns memory) */
 } pmc_state;
 
 sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,

@@ -340,7 +340,7 @@ static sim_status read_array(const sim_checkpoint *ck, hid_t f, const char *path
         s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory reading %s", path);
         goto done;
     }
-    if (bytes && H5Dread(d, out_h5_mem_type(*type), H5S_ALL, H5S_ALL, H5P_DEFAULT, *data) < 0) {
+    if (bytes && H5Dread(d, h5l_mem_type(*type), H5S_ALL, H5S_ALL, H5P_DEFAULT, *data) < 0) {
         s = h5_bad(ck, err, path);
         free(*data);
         *data = NULL;
@@ -523,45 +523,59 @@ static herr_t state_entry_cb(hid_t g, const char *name, const H5L_info_t *info, 
     return 0;
 }
 
-sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
+/* The file exists, is regular and readable, and is HDF5: open it in *f. */
+static sim_status open_file(const sim_checkpoint *ck, hid_t *f, sim_error *err)
 {
-    *out = NULL;
-    sim_checkpoint *ck = calloc(1, sizeof *ck);
-    if (!ck || !(ck->path = strdup(path))) {
-        free(ck);
-        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory reading %s", path);
-    }
-    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    sim_status s = SIM_OK;
-    char *keys = NULL, *mets = NULL, *want = NULL, *format = NULL, *version = NULL;
-    double *pv = NULL;
-    hid_t f = H5I_INVALID_HID;
+    const char *path = ck->path;
     int reg = sim_file_regular(path); /* a FIFO would block */
     FILE *probe = reg == 0 ? fopen(path, "rb") : NULL;
-    if (!probe) {
-        s = SIM_FAIL(err, SIM_EINPUT, path, 0, "--checkpoint", "cannot read the checkpoint: %s",
-                     sim_file_strerror(reg ? reg : errno));
-        goto fail;
-    }
+    if (!probe)
+        return SIM_FAIL(err, SIM_EINPUT, path, 0, "--checkpoint", "cannot read the checkpoint: %s",
+                        sim_file_strerror(reg ? reg : errno));
     fclose(probe);
-    if (H5Fis_hdf5(path) <= 0) {
-        s = BAD("not an HDF5 file (a damaged or foreign file, not a troika checkpoint)");
+    if (H5Fis_hdf5(path) <= 0)
+        return BAD("not an HDF5 file (a damaged or foreign file, not a troika checkpoint)");
+    if ((*f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
+        return h5_bad(ck, err, "the file");
+    return SIM_OK;
+}
+
+/* A names attribute (joined_names(params)) equal to this troika's. */
+static sim_status check_names(const sim_checkpoint *ck, hid_t f, const char *attr, int params,
+                              sim_error *err)
+{
+    char *have = NULL, *want = NULL;
+    sim_status s = SIM_OK;
+    SIM_CALL(read_str(ck, f, attr, &have, err));
+    if (!(want = joined_names(params))) {
+        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory reading %s", ck->path);
         goto fail;
     }
-    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0) {
-        s = h5_bad(ck, err, "the file");
-        goto fail;
+    if (strcmp(have, want) != 0) {
+        char d[300];
+        first_difference(have, want, d, sizeof d);
+        s = BAD("the checkpoint's %s differ from this troika's (first: %s)",
+                params ? "parameters" : "metrics", d);
     }
+fail:
+    free(have);
+    free(want);
+    return s;
+}
+
+/* A checkpoint of this kind, format, troika version, parameters and
+ * metrics. */
+static sim_status check_identity(const sim_checkpoint *ck, hid_t f, sim_error *err)
+{
+    char *format = NULL, *version = NULL;
+    sim_status s = SIM_OK;
     /* file_kind and schema_version (docs/OUTPUT.md); checkpoints of troika
      * before 0.1 named them format and format_version */
     int legacy = H5Aexists(f, "file_kind") <= 0;
     const char *kind_attr = legacy ? "format" : "file_kind";
-    if (H5Aexists(f, kind_attr) <= 0) {
-        s = BAD("not a troika checkpoint (no 'file_kind' attribute; a run's output is not a "
-                "checkpoint)");
-        goto fail;
-    }
+    if (H5Aexists(f, kind_attr) <= 0)
+        return BAD("not a troika checkpoint (no 'file_kind' attribute; a run's output is not a "
+                   "checkpoint)");
     SIM_CALL(read_str(ck, f, kind_attr, &format, err));
     if (strcmp(format, legacy ? CKPT_FORMAT_LEGACY : CKPT_FORMAT) != 0) {
         s = BAD("not a troika checkpoint (file_kind '%s')", format);
@@ -581,32 +595,20 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
                 version, TROIKA_VERSION);
         goto fail;
     }
-    SIM_CALL(read_str(ck, f, "parameter_keys", &keys, err));
-    want = joined_names(1);
-    if (!want) {
-        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory reading %s", path);
-        goto fail;
-    }
-    if (strcmp(keys, want) != 0) {
-        char d[300];
-        first_difference(keys, want, d, sizeof d);
-        s = BAD("the checkpoint's parameters differ from this troika's (first: %s)", d);
-        goto fail;
-    }
-    free(want);
-    want = joined_names(0);
-    SIM_CALL(read_str(ck, f, "metrics", &mets, err));
-    if (!want) {
-        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory reading %s", path);
-        goto fail;
-    }
-    if (strcmp(mets, want) != 0) {
-        char d[300];
-        first_difference(mets, want, d, sizeof d);
-        s = BAD("the checkpoint's metrics differ from this troika's (first: %s)", d);
-        goto fail;
-    }
+    SIM_CALL(check_names(ck, f, "parameter_keys", 1, err));
+    SIM_CALL(check_names(ck, f, "metrics", 0, err));
+fail:
+    free(format);
+    free(version);
+    return s;
+}
+
+/* The run: scenario, seeds, day, next change, parameters. */
+static sim_status read_run(sim_checkpoint *ck, hid_t f, sim_error *err)
+{
     ckpt_info *in = &ck->info;
+    double *pv = NULL;
+    sim_status s = SIM_OK;
     SIM_CALL(read_str(ck, f, "scenario", &ck->scenario_name, err));
     SIM_CALL(read_str(ck, f, "parameters", &ck->resolved_ini, err));
     SIM_CALL(read_str(ck, f, "scenario_sources", &ck->sources, err));
@@ -624,70 +626,82 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
     in->resolved_ini = ck->resolved_ini;
     in->sources = ck->sources;
     in->forked_from = ck->forked_from;
-
     SIM_CALL(read_expect(ck, f, "/run/params", SIM_V_F64, sim_param_count, 1, (void **)&pv, err));
     sim_params_default(&in->params);
     for (int i = 0; i < sim_param_count; i++) {
-        SIM_CALL(sim_param_check_value(i, pv[i], path, "/run/params", err));
+        SIM_CALL(sim_param_check_value(i, pv[i], ck->path, "/run/params", err));
         sim_param_put(&in->params, i, pv[i]);
     }
+fail:
+    free(pv);
+    return s;
+}
 
-    SIM_CALL(read_expect(ck, f, "/result/city", SIM_V_F64, in->day, SIM_MET_N, (void **)&ck->city,
-                    err));
-    SIM_CALL(read_list(ck, f, "/result/sample_day", SIM_V_I64, &in->nsamples,
-                  (void **)&ck->sample_day, err));
-    SIM_CALL(read_list(ck, f, "/result/acc", SIM_V_F64, &in->nacc, (void **)&ck->acc, err));
-    SIM_CALL(read_panels(ck, f, "/result/panel", compound_panel, "compounds", in->nsamples, ck->panel,
-                    in->panel, &in->ncomp, err));
-    SIM_CALL(read_list(ck, f, "/result/subacc", SIM_V_F64, &in->nsacc, (void **)&ck->sacc, err));
-    SIM_CALL(read_panels(ck, f, "/result/subpanel", sim_metric_subpanel, "sub-districts",
-                    in->nsamples, ck->subpanel, in->subpanel, &in->nsub, err));
+/* The result so far: city series, panels and their running sums. */
+static sim_status read_result(sim_checkpoint *ck, hid_t f, sim_error *err)
+{
+    ckpt_info *in = &ck->info;
+    SIM_TRY(err, read_expect(ck, f, "/result/city", SIM_V_F64, in->day, SIM_MET_N,
+                             (void **)&ck->city, err));
+    SIM_TRY(err, read_list(ck, f, "/result/sample_day", SIM_V_I64, &in->nsamples,
+                           (void **)&ck->sample_day, err));
+    SIM_TRY(err, read_list(ck, f, "/result/acc", SIM_V_F64, &in->nacc, (void **)&ck->acc, err));
+    SIM_TRY(err, read_panels(ck, f, "/result/panel", compound_panel, "compounds", in->nsamples,
+                             ck->panel, in->panel, &in->ncomp, err));
+    SIM_TRY(err, read_list(ck, f, "/result/subacc", SIM_V_F64, &in->nsacc, (void **)&ck->sacc,
+                           err));
+    SIM_TRY(err, read_panels(ck, f, "/result/subpanel", sim_metric_subpanel, "sub-districts",
+                             in->nsamples, ck->subpanel, in->subpanel, &in->nsub, err));
     in->city = ck->city;
     in->sample_day = ck->sample_day;
     in->acc = ck->acc;
     in->sacc = ck->sacc;
-    SIM_CALL(check_result(ck, in, err));
+    return check_result(ck, in, err);
+}
 
+/* Every entry of /state, read as it is (the registry checks them when the
+ * state is restored). */
+static sim_status read_state(sim_checkpoint *ck, hid_t f, sim_error *err)
+{
     iter_arg a = {ck, f, err, SIM_OK};
     hid_t g = H5Gopen2(f, "/state", H5P_DEFAULT);
-    if (g < 0) {
-        s = h5_bad(ck, err, "/state");
-        goto fail;
-    }
+    if (g < 0)
+        return h5_bad(ck, err, "/state");
     herr_t r = H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, state_entry_cb, &a);
     H5Gclose(g);
-    if (a.s != SIM_OK) {
-        s = a.s;
-        goto fail;
+    if (a.s != SIM_OK)
+        return a.s;
+    return r < 0 ? h5_bad(ck, err, "/state") : SIM_OK;
+}
+
+sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
+{
+    *out = NULL;
+    sim_checkpoint *ck = calloc(1, sizeof *ck);
+    if (!ck || !(ck->path = strdup(path))) {
+        free(ck);
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory reading %s", path);
     }
-    if (r < 0) {
-        s = h5_bad(ck, err, "/state");
-        goto fail;
-    }
-    if (H5Fclose(f) < 0) {
-        f = H5I_INVALID_HID;
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    sim_status s = SIM_OK;
+    hid_t f = H5I_INVALID_HID;
+    SIM_CALL(open_file(ck, &f, err));
+    SIM_CALL(check_identity(ck, f, err));
+    SIM_CALL(read_run(ck, f, err));
+    SIM_CALL(read_result(ck, f, err));
+    SIM_CALL(read_state(ck, f, err));
+    herr_t closed = H5Fclose(f);
+    f = H5I_INVALID_HID;
+    if (closed < 0) {
         s = h5_bad(ck, err, "the file");
         goto fail;
     }
-    f = H5I_INVALID_HID;
-    free(keys);
-    free(mets);
-    free(want);
-    free(format);
-    free(version);
-    free(pv);
     *out = ck;
     return SIM_OK;
 
 fail:
     if (f >= 0)
         H5Fclose(f);
-    free(keys);
-    free(mets);
-    free(want);
-    free(format);
-    free(version);
-    free(pv);
     ckpt_free(ck);
     return s;
 }
@@ -742,7 +756,7 @@ sim_status ckpt_restore(const sim_checkpoint *ck, sim_state *st, sim_error *err)
     if (s == SIM_EINPUT && err && !err->file[0]) /* a value refused by the registry */
         snprintf(err->file, sizeof err->file, "%s", ck->path);
     for (int i = 0; s == SIM_OK && i < ck->nent; i++)
-        if (!a.used[i])
+        if (!a.used[i] && !sim_state_is_retired(st, ck->ent[i].name))
             s = SIM_FAIL(err, SIM_EINPUT, ck->path, 0, ck->ent[i].name,
                          "the checkpoint has state '%s' that this model does not know "
                          "(written by another version of the model?)",

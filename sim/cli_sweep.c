@@ -280,27 +280,30 @@ static void announce(const swx_job *job, const swp_plan *p, const swx_opts *o, i
             (long long)job->nremaining, execution, job->parts_dir);
 }
 
-int cmd_sweep(int argc, char **argv)
-{
+/* One sweep command as it runs: the options, the MPI ranks, the plan and
+ * the job. */
+typedef struct {
     sim_ctx ctx;
-    sim_ctx_init(&ctx);
-    sim_error *err = &ctx.err;
     sweep_args a;
-    memset(&a, 0, sizeof a);
-    int rc = sweep_parse(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    if (a.export_design)
-        return export_design(&a, err);
-
     swx_opts o;
-    char shard_note[200] = "";
-    if (sweep_options(&a, ctx.threads, &o, shard_note, sizeof shard_note, err) != SIM_OK)
-        return report(err);
+    int mpi, rank, size; /* mpi: run over MPI ranks (size >= 2) */
+    int no_finalize;     /* a rank stopped without MPI_Finalize (swm_*) */
+    swp_sweep *s;
+    swx_job job;
+} sweep_cmd;
 
-    int launched = swm_launched_size(), mpi = launched > 1 && !a.dry;
-    int rank = 0, size = 1;
-    if (mpi && !swm_built()) {
+/* Started by an MPI launcher: join the ranks; each runs one thread per run
+ * unless --threads says otherwise, and only rank 0 speaks.  Exit status,
+ * 0 to go on. */
+static int sweep_mpi_setup(sweep_cmd *c)
+{
+    sim_error *err = &c->ctx.err;
+    int launched = swm_launched_size();
+    c->mpi = launched > 1 && !c->a.dry;
+    c->rank = 0;
+    c->size = 1;
+    if (c->mpi && !swm_built()) {
+        c->mpi = 0;
         SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL,
                  "started by an MPI launcher with %d processes, but this troika was built "
                  "without MPI: every process would run the whole sweep (rebuild with "
@@ -308,120 +311,147 @@ int cmd_sweep(int argc, char **argv)
                  launched);
         return report(err);
     }
-    if (mpi && swm_init(&rank, &size, err) != SIM_OK)
+    if (c->mpi && swm_init(&c->rank, &c->size, err) != SIM_OK) {
+        c->mpi = 0;
         return report(err);
-    if (size < 2)
-        mpi = 0;
-    if (mpi) {
-        if (!a.threads)
-            o.threads = 1; /* threads inside each run: one rank per core */
-        if (rank != 0)
-            o.quiet = 1;
     }
-    install_signals(&ctx);
-    signals_note("finished runs are kept: run the same command again to resume");
-    o.stop = ctx.stop;
-    char *cmdline = join_command(argc + 1, argv - 1);
-    o.command_line = cmdline ? cmdline : "";
+    if (c->size < 2)
+        c->mpi = 0;
+    if (c->mpi) {
+        if (!c->a.threads)
+            c->o.threads = 1; /* threads inside each run: one rank per core */
+        if (c->rank != 0)
+            c->o.quiet = 1;
+    }
+    return 0;
+}
 
-    swp_sweep *s = NULL;
-    swx_job job;
-    memset(&job, 0, sizeof job);
-    int no_finalize = 0;
-    sim_status st = swp_load(&s, a.sweep, err);
-    if (mpi) {
-        if (swm_any(st != SIM_OK)) {
-            /* every rank read the same file: rank 0 speaks for all */
-            if (st == SIM_OK)
-                SIM_FAIL(err, SIM_EINPUT, a.sweep, 0, NULL,
-                         "another rank could not read the sweep file (is it on a shared "
-                         "file system?)");
-            rc = rank == 0 ? report(err) : sim_status_exit_code(err->code);
-            goto done;
-        }
-        uint64_t h = s->plan.hash;
-        swm_bcast_u64(&h);
-        if (swm_any(h != s->plan.hash)) {
-            SIM_FAIL(err, SIM_EINPUT, a.sweep, 0, NULL,
-                     "the ranks read different sweep files or base scenarios (is every node "
-                     "seeing the same files?)");
-            rc = rank == 0 ? report(err) : 2;
-            goto done;
-        }
-    } else if (st != SIM_OK) {
-        rc = report(err);
-        goto done;
+/* Read the sweep file; over MPI, every rank must have read the same plan.
+ * Exit status, -1 to go on. */
+static int sweep_load(sweep_cmd *c)
+{
+    sim_error *err = &c->ctx.err;
+    sim_status st = swp_load(&c->s, c->a.sweep, err);
+    if (!c->mpi)
+        return st != SIM_OK ? report(err) : -1;
+    if (swm_any(st != SIM_OK)) {
+        /* every rank read the same file: rank 0 speaks for all */
+        if (st == SIM_OK)
+            SIM_FAIL(err, SIM_EINPUT, c->a.sweep, 0, NULL,
+                     "another rank could not read the sweep file (is it on a shared "
+                     "file system?)");
+        return c->rank == 0 ? report(err) : sim_status_exit_code(err->code);
     }
-    const swp_plan *p = &s->plan;
-    if (a.dry) {
-        print_design(s, stdout);
-        rc = 0;
-        goto done;
+    uint64_t h = c->s->plan.hash;
+    swm_bcast_u64(&h);
+    if (swm_any(h != c->s->plan.hash)) {
+        SIM_FAIL(err, SIM_EINPUT, c->a.sweep, 0, NULL,
+                 "the ranks read different sweep files or base scenarios (is every node "
+                 "seeing the same files?)");
+        return c->rank == 0 ? report(err) : 2;
     }
+    return -1;
+}
 
-    /* prepare (rank 0), and tell the workers whether to go on */
+/* Prepare the output (rank 0) and tell the workers whether to go on.
+ * Exit status, -1 to go on. */
+static int sweep_prepare(sweep_cmd *c)
+{
+    sim_error *err = &c->ctx.err;
     int go = 0; /* 0: run, 1: nothing to do, 2: failed */
-    if (rank == 0) {
-        st = swx_prepare(&job, s, a.out, &o, err);
-        go = st != SIM_OK ? 2 : job.complete ? 1 : 0;
+    if (c->rank == 0) {
+        sim_status st = swx_prepare(&c->job, c->s, c->a.out, &c->o, err);
+        go = st != SIM_OK ? 2 : c->job.complete ? 1 : 0;
     }
-    if (mpi) {
+    if (c->mpi) {
         uint64_t g = (uint64_t)go;
         swm_bcast_u64(&g);
         go = (int)g;
     }
-    if (go == 2) {
-        rc = rank == 0 ? report(err) : 0;
-        goto done;
-    }
+    if (go == 2)
+        return c->rank == 0 ? report(err) : 0;
     if (go == 1) {
-        if (rank == 0 && !o.quiet)
+        if (c->rank == 0 && !c->o.quiet)
             printf("troika sweep: %s already holds this sweep, complete; nothing to do\n",
-                   a.out);
-        rc = 0;
-        goto done;
+                   c->a.out);
+        return 0;
     }
-    char execution[200];
-    announce(&job, p, &o, mpi, size, shard_note, execution, sizeof execution); /* rank 0 */
+    return -1;
+}
 
-    /* execute */
-    if (!mpi)
-        st = swx_threads(&job, err);
-    else if (rank == 0)
-        st = swm_master(&job, size, &no_finalize, err);
+/* Run the shards (threads, or MPI master and workers) and, on rank 0,
+ * write the result.  Exit status. */
+static int sweep_execute(sweep_cmd *c, const char *shard_note)
+{
+    sim_error *err = &c->ctx.err;
+    const swp_plan *p = &c->s->plan;
+    swx_job *job = &c->job;
+    char execution[200];
+    announce(job, p, &c->o, c->mpi, c->size, shard_note, execution, sizeof execution); /* rank 0 */
+    sim_status st;
+    if (!c->mpi)
+        st = swx_threads(job, err);
+    else if (c->rank == 0)
+        st = swm_master(job, c->size, &c->no_finalize, err);
     else
-        st = swm_worker(s, &o, &no_finalize, err);
-    if (rank != 0) {
-        rc = st == SIM_OK || st == SIM_EINTERRUPT ? 0 : 1; /* rank 0 reports */
-        goto done;
-    }
-    swx_progress(&job, 1);
+        st = swm_worker(c->s, &c->o, &c->no_finalize, err);
+    if (c->rank != 0)
+        return st == SIM_OK || st == SIM_EINTERRUPT ? 0 : 1; /* rank 0 reports */
+    swx_progress(job, 1);
     if (st != SIM_OK) {
-        rc = report(err);
-        if (!o.quiet)
+        int rc = report(err);
+        if (!c->o.quiet)
             fprintf(stderr, "troika sweep: %lld of %lld runs are done and kept in %s; run the "
                             "same command again to resume\n",
-                    (long long)(job.resumed + job.finished), (long long)job.nshard,
-                    job.parts_dir);
-        goto done;
+                    (long long)(job->resumed + job->finished), (long long)job->nshard,
+                    job->parts_dir);
+        return rc;
     }
-    st = swx_finish(&job, execution, err);
-    if (st != SIM_OK) {
-        rc = report(err);
-        goto done;
-    }
-    if (!o.quiet)
+    if (swx_finish(job, execution, err) != SIM_OK)
+        return report(err);
+    if (!c->o.quiet)
         printf("troika sweep: '%s': %lld runs done (%lld resumed), wrote %s\n", p->name,
-               (long long)job.nshard, (long long)job.resumed, a.out);
-    rc = 0;
-done:
-    swx_job_free(&job);
-    swp_destroy(s);
+               (long long)job->nshard, (long long)job->resumed, c->a.out);
+    return 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    sweep_cmd c;
+    memset(&c, 0, sizeof c);
+    sim_ctx_init(&c.ctx);
+    sim_error *err = &c.ctx.err;
+    int rc = sweep_parse(argc, argv, &c.a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    if (c.a.export_design)
+        return export_design(&c.a, err);
+    char shard_note[200] = "";
+    if (sweep_options(&c.a, c.ctx.threads, &c.o, shard_note, sizeof shard_note, err) != SIM_OK)
+        return report(err);
+    if ((rc = sweep_mpi_setup(&c)) != 0)
+        return rc;
+    install_signals(&c.ctx);
+    signals_note("finished runs are kept: run the same command again to resume");
+    c.o.stop = c.ctx.stop;
+    char *cmdline = join_command(argc + 1, argv - 1);
+    c.o.command_line = cmdline ? cmdline : "";
+
+    if ((rc = sweep_load(&c)) < 0 && c.a.dry) {
+        print_design(c.s, stdout);
+        rc = 0;
+    }
+    if (rc < 0)
+        rc = sweep_prepare(&c);
+    if (rc < 0)
+        rc = sweep_execute(&c, shard_note);
+    swx_job_free(&c.job);
+    swp_destroy(c.s);
     free(cmdline);
-    if (mpi) {
+    if (c.mpi) {
         fflush(stdout);
         fflush(stderr);
-        swm_finalize(no_finalize);
+        swm_finalize(c.no_finalize);
     }
     return rc;
 }
@@ -659,6 +689,73 @@ done:
     return st;
 }
 
+/* The options of `troika sensitivity` beyond the metric list, into a. */
+static sim_status sens_options(const clo_args *ca, sens_args *a, sim_error *err)
+{
+    const char *v;
+    long long ll;
+    a->window = clo_get(ca, SEN_WINDOW);
+    a->csv = clo_get(ca, SEN_CSV);
+    a->quiet = clo_has(ca, SEN_QUIET);
+    if ((v = clo_get(ca, SEN_BOOT))) {
+        SIM_TRY(err, opt_int(v, 0, 1000000, "--bootstrap", &ll, err));
+        a->nboot = (int)ll;
+    }
+    if ((v = clo_get(ca, SEN_SEED))) {
+        SIM_TRY(err, opt_int(v, 0, INT64_MAX, "--seed", &ll, err));
+        a->seed = (uint64_t)ll;
+    }
+    if ((v = clo_get(ca, SEN_LEVEL))) {
+        char *end;
+        a->level = strtod(v, &end);
+        if (*end || !(a->level > 0.5 && a->level < 1.0))
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--level",
+                            "'%s' is not a confidence level (allowed: a number between 0.5 and "
+                            "1, e.g. 0.95)",
+                            v);
+    }
+    return SIM_OK;
+}
+
+/* Open the sweep file at path; every run must be in it (not a shard). */
+static sim_status sens_open(const char *path, sws_file **f, sim_error *err)
+{
+    SIM_TRY(err, sws_open(f, path, err));
+    const swp_plan *p = sws_file_plan(*f);
+    int64_t missing = 0;
+    for (int64_t r = 0; r < p->nruns; r++)
+        missing += !sws_file_done(*f)[r];
+    if (missing)
+        return SIM_FAIL(err, SIM_EINPUT, path, 0, NULL,
+                        "%lld of the %lld runs are not in this file (a shard? merge the shards "
+                        "first with `troika merge`)",
+                        (long long)missing, (long long)p->nruns);
+    return SIM_OK;
+}
+
+/* The indices of the metrics asked for (all the file keeps when none) into
+ * ms (room for p->nmetrics), their number into *nms. */
+static sim_status sens_metrics(const swp_plan *p, const sens_args *a, const char *path, int *ms,
+                               int *nms, sim_error *err)
+{
+    *nms = 0;
+    if (a->nmetrics == 0)
+        for (int m = 0; m < p->nmetrics; m++)
+            ms[(*nms)++] = m;
+    for (int i = 0; i < a->nmetrics; i++) {
+        int found = -1;
+        for (int m = 0; m < p->nmetrics; m++)
+            if (!strcmp(p->metrics[m], a->metrics[i]))
+                found = m;
+        if (found < 0)
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--metric",
+                            "'%s' is not kept in %s (allowed: %s%s)", a->metrics[i], path,
+                            p->nmetrics ? p->metrics[0] : "", p->nmetrics > 1 ? ", ..." : "");
+        ms[(*nms)++] = found;
+    }
+    return SIM_OK;
+}
+
 int cmd_sensitivity(int argc, char **argv)
 {
     sim_error err;
@@ -670,11 +767,11 @@ int cmd_sensitivity(int argc, char **argv)
     a.seed = 1;
     clo_args ca;
     int rc = clo_parse(&cli_spec_sensitivity, argc, argv, &ca);
-    const char *path = ca.npos ? ca.pos[0] : NULL, *v;
+    const char *path = ca.npos ? ca.pos[0] : NULL;
     sws_file *f = NULL;
     FILE *csv = NULL;
     ana_afile *csvf = NULL;
-    long long ll;
+    int *ms = NULL, nms = 0;
     a.metrics = calloc((size_t)ca.nlist + 1, sizeof *a.metrics);
     if (rc != CLO_OK || !a.metrics) {
         rc = rc == CLO_HELP ? 0 : rc == CLO_OK ? 1 : rc;
@@ -682,93 +779,39 @@ int cmd_sensitivity(int argc, char **argv)
     }
     rc = 2;
     a.nmetrics = clo_all(&ca, SEN_METRIC, a.metrics);
-    a.window = clo_get(&ca, SEN_WINDOW);
-    a.csv = clo_get(&ca, SEN_CSV);
-    a.quiet = clo_has(&ca, SEN_QUIET);
-    if ((v = clo_get(&ca, SEN_BOOT))) {
-        if (opt_int(v, 0, 1000000, "--bootstrap", &ll, &err) != SIM_OK)
-            goto fail;
-        a.nboot = (int)ll;
-    }
-    if ((v = clo_get(&ca, SEN_SEED))) {
-        if (opt_int(v, 0, INT64_MAX, "--seed", &ll, &err) != SIM_OK)
-            goto fail;
-        a.seed = (uint64_t)ll;
-    }
-    if ((v = clo_get(&ca, SEN_LEVEL))) {
-        char *end;
-        a.level = strtod(v, &end);
-        if (*end || !(a.level > 0.5 && a.level < 1.0)) {
-            SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--level",
-                     "'%s' is not a confidence level (allowed: a number between 0.5 and 1, "
-                     "e.g. 0.95)",
-                     v);
-            goto fail;
-        }
-    }
+    if (sens_options(&ca, &a, &err) != SIM_OK)
+        goto fail;
     if (!path) {
         rc = usage_error("sensitivity", "%s", "a sweep file is required");
         goto done;
     }
-    if (sws_open(&f, path, &err) != SIM_OK)
+    if (sens_open(path, &f, &err) != SIM_OK)
         goto fail;
     const swp_plan *p = sws_file_plan(f);
-    int64_t missing = 0;
-    for (int64_t r = 0; r < p->nruns; r++)
-        missing += !sws_file_done(f)[r];
-    if (missing) {
-        SIM_FAIL(&err, SIM_EINPUT, path, 0, NULL,
-                 "%lld of the %lld runs are not in this file (a shard? merge the shards first "
-                 "with `troika merge`)",
-                 (long long)missing, (long long)p->nruns);
-        goto fail;
-    }
     int64_t from, to;
     ana_window win = {0};
     if (a.window && ana_window_parse(a.window, &win, "--window", &err) != SIM_OK)
         goto fail;
     if (ana_window_resolve(&win, p->days, 0, &from, &to, "--window", &err) != SIM_OK)
         goto fail;
-    int *ms = calloc((size_t)(p->nmetrics ? p->nmetrics : 1), sizeof *ms), nms = 0;
-    if (!ms)
+    if (!(ms = calloc((size_t)(p->nmetrics ? p->nmetrics : 1), sizeof *ms)) ||
+        sens_metrics(p, &a, path, ms, &nms, &err) != SIM_OK)
         goto fail;
-    if (a.nmetrics == 0)
-        for (int m = 0; m < p->nmetrics; m++)
-            ms[nms++] = m;
-    for (int i = 0; i < a.nmetrics; i++) {
-        int found = -1;
-        for (int m = 0; m < p->nmetrics; m++)
-            if (!strcmp(p->metrics[m], a.metrics[i]))
-                found = m;
-        if (found < 0) {
-            SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--metric",
-                     "'%s' is not kept in %s (allowed: %s%s)", a.metrics[i], path,
-                     p->nmetrics ? p->metrics[0] : "", p->nmetrics > 1 ? ", ..." : "");
-            free(ms);
-            goto fail;
-        }
-        ms[nms++] = found;
-    }
     if (a.csv) {
         /* a file: written atomically (core/afile), replacing an older one */
         if (strcmp(a.csv, "-") == 0)
             csv = stdout;
         else if (ana_afile_open(&csvf, a.csv, 1, "--csv", &err) != SIM_OK ||
-                 !(csv = ana_afile_stream(csvf, &err))) {
-            free(ms);
+                 !(csv = ana_afile_stream(csvf, &err)))
             goto fail;
-        }
         fprintf(csv, "metric,from,to,method,parameter,estimate,lo,hi\n");
     }
     if (!a.quiet)
         printf("troika sensitivity: %s: sweep '%s', %d parameter%s, %lld runs\n", path, p->name,
                p->nfactors, p->nfactors == 1 ? "" : "s", (long long)p->nruns);
     for (int i = 0; i < nms; i++)
-        if (sens_metric(f, ms[i], from, to, &a, csv, &err) != SIM_OK) {
-            free(ms);
+        if (sens_metric(f, ms[i], from, to, &a, csv, &err) != SIM_OK)
             goto fail;
-        }
-    free(ms);
     if (csvf) {
         sim_status cs = ana_afile_commit(csvf, &err);
         csvf = NULL;
@@ -781,6 +824,7 @@ fail:
     rc = report(&err);
 done:
     ana_afile_abort(csvf); /* a failure: no partial CSV */
+    free(ms);
     sws_close(f);
     free(a.metrics);
     clo_args_free(&ca);

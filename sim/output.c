@@ -65,25 +65,8 @@ struct sim_output {
 
 /* ---- errors -------------------------------------------------------------- */
 
-/* Raise SIM_EIO for a failed HDF5 call, with HDF5's own explanation. */
-static sim_status h5_fail(const sim_output *o, sim_error *err, int src_line,
-                          const char *func, const char *what)
-{
-    char detail[400];
-    out_h5_describe(detail, sizeof detail);
-    return sim_error_set(err, SIM_EIO, o->path, 0, NULL, __FILE__, src_line, func,
-                         "writing the HDF5 output failed (%s): %s", what, detail);
-}
-
-/* Check an HDF5 return value (negative = failure) inside a function that has
- * `sim_status s`, `sim_output *o`, `sim_error *err` and a `fail:` label. */
-#define H5CHK(expr, what)                                                      \
-    do {                                                                       \
-        if ((expr) < 0) {                                                      \
-            s = h5_fail(o, err, __LINE__, __func__, (what));                   \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
+/* The context of every failure of an HDF5 call in this file (H5L_CHECK). */
+#define OUT_FAILED "writing the HDF5 output failed (%s)"
 
 /* "/group/name" of object `name` under loc (for messages). */
 static void obj_name(hid_t loc, const char *name, char *buf, size_t n)
@@ -132,10 +115,11 @@ static sim_status attr_write(sim_output *o, hid_t loc, const char *name, hid_t f
     char obj[300], what[400];
     obj_name(loc, NULL, obj, sizeof obj);
     snprintf(what, sizeof what, "attribute %s of %s", name, obj);
-    H5CHK(sp = H5Screate(H5S_SCALAR), what);
-    H5CHK(a = H5Acreate2(loc, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT), what);
-    H5CHK(H5Awrite(a, mtype, val), what);
-    H5CHK(H5Aclose(a), what);
+    H5L_CHECK(err, o->path, sp = H5Screate(H5S_SCALAR), OUT_FAILED, what);
+    H5L_CHECK(err, o->path, a = H5Acreate2(loc, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT),
+              OUT_FAILED, what);
+    H5L_CHECK(err, o->path, H5Awrite(a, mtype, val), OUT_FAILED, what);
+    H5L_CHECK(err, o->path, H5Aclose(a), OUT_FAILED, what);
     a = H5I_INVALID_HID;
 fail:
     close_id(&a, H5Aclose);
@@ -183,7 +167,7 @@ static sim_status attrs_doc(sim_output *o, hid_t d, const char *units,
     if ((units || en) && h5l_cf(d, en, units) < 0) {
         char what[300];
         obj_name(d, NULL, what, sizeof what);
-        return h5_fail(o, err, __LINE__, __func__, what);
+        return h5l_fail(err, o->path, __FILE__, __LINE__, __func__, OUT_FAILED, what);
     }
     if (en)
         SIM_TRY(err, attr_str(o, d, "description", en, err));
@@ -206,11 +190,14 @@ static sim_status dset_1d(sim_output *o, hid_t loc, const char *name, hid_t ftyp
     char what[300];
     obj_name(loc, name, what, sizeof what);
     *out = H5I_INVALID_HID;
-    H5CHK(sp = H5Screate_simple(1, dims, NULL), what);
-    H5CHK(dcpl = h5l_dcpl(sp, ftype), what);
-    H5CHK(d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), what);
+    H5L_CHECK(err, o->path, sp = H5Screate_simple(1, dims, NULL), OUT_FAILED, what);
+    H5L_CHECK(err, o->path, dcpl = h5l_dcpl(sp, ftype), OUT_FAILED, what);
+    H5L_CHECK(err, o->path,
+              d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), OUT_FAILED,
+              what);
     if (n > 0)
-        H5CHK(H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
+        H5L_CHECK(err, o->path, H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+                  OUT_FAILED, what);
     *out = d;
     d = H5I_INVALID_HID;
 fail:
@@ -230,7 +217,7 @@ static sim_status attach_axes(sim_output *o, hid_t d, int rank, const hid_t *axe
     obj_name(d, NULL, what, sizeof what);
     for (int k = 0; k < rank; k++)
         if (axes[k] >= 0)
-            H5CHK(h5l_attach(d, axes[k], (unsigned)k), what);
+            H5L_CHECK(err, o->path, h5l_attach(d, axes[k], (unsigned)k), OUT_FAILED, what);
 fail:
     return s;
 }
@@ -249,7 +236,7 @@ static sim_status column_on(sim_output *o, hid_t loc, const char *name, hid_t ft
     SIM_CALL(attach_axes(o, d, 1, &axis, err));
     char what[300];
     obj_name(loc, name, what, sizeof what);
-    H5CHK(H5Dclose(d), what);
+    H5L_CHECK(err, o->path, H5Dclose(d), OUT_FAILED, what);
     d = H5I_INVALID_HID;
 fail:
     close_id(&d, H5Dclose);
@@ -267,9 +254,9 @@ static sim_status axis_new(sim_output *o, hid_t loc, const char *name, int64_t n
     char what[300];
     obj_name(loc, name, what, sizeof what);
     SIM_CALL(dset_1d(o, loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, n, data, out, err));
-    H5CHK(h5l_axis(*out, name), what);
+    H5L_CHECK(err, o->path, h5l_axis(*out, name), OUT_FAILED, what);
     if (time)
-        H5CHK(h5l_time(*out, NULL), what);
+        H5L_CHECK(err, o->path, h5l_time(*out, NULL), OUT_FAILED, what);
     SIM_CALL(attrs_doc(o, *out, NULL, en, zh, NULL, err));
     return SIM_OK;
 fail:
@@ -283,7 +270,8 @@ static sim_status group_new(sim_output *o, hid_t loc, const char *name, hid_t *g
     sim_status s = SIM_OK;
     char what[300];
     obj_name(loc, name, what, sizeof what);
-    H5CHK(*g = H5Gcreate2(loc, name, H5P_DEFAULT, o->gcpl, H5P_DEFAULT), what);
+    H5L_CHECK(err, o->path, *g = H5Gcreate2(loc, name, H5P_DEFAULT, o->gcpl, H5P_DEFAULT),
+              OUT_FAILED, what);
 fail:
     return s;
 }
@@ -373,24 +361,33 @@ sim_status out_open(sim_output **out, const char *path, int force, sim_error *er
     SIM_CALL(ana_afile_open(&o->af, path, force, "-o", err));
 
     /* property lists and the string type */
-    H5CHK(fcpl = H5Pcreate(H5P_FILE_CREATE), "file creation properties");
-    H5CHK(H5Pset_obj_track_times(fcpl, 0), "file creation properties");
-    H5CHK(fapl = H5Pcreate(H5P_FILE_ACCESS), "file access properties");
-    H5CHK(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "file access properties");
-    H5CHK(o->gcpl = H5Pcreate(H5P_GROUP_CREATE), "group creation properties");
-    H5CHK(H5Pset_obj_track_times(o->gcpl, 0), "group creation properties");
-    H5CHK(o->dcpl = H5Pcreate(H5P_DATASET_CREATE), "dataset creation properties");
-    H5CHK(H5Pset_obj_track_times(o->dcpl, 0), "dataset creation properties");
-    H5CHK(o->t_str = H5Tcopy(H5T_C_S1), "string type");
-    H5CHK(H5Tset_size(o->t_str, H5T_VARIABLE), "string type");
-    H5CHK(H5Tset_cset(o->t_str, H5T_CSET_UTF8), "string type");
+    H5L_CHECK(err, o->path, fcpl = H5Pcreate(H5P_FILE_CREATE),
+              OUT_FAILED, "file creation properties");
+    H5L_CHECK(err, o->path, H5Pset_obj_track_times(fcpl, 0),
+              OUT_FAILED, "file creation properties");
+    H5L_CHECK(err, o->path, fapl = H5Pcreate(H5P_FILE_ACCESS),
+              OUT_FAILED, "file access properties");
+    H5L_CHECK(err, o->path, H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG),
+              OUT_FAILED, "file access properties");
+    H5L_CHECK(err, o->path, o->gcpl = H5Pcreate(H5P_GROUP_CREATE),
+              OUT_FAILED, "group creation properties");
+    H5L_CHECK(err, o->path, H5Pset_obj_track_times(o->gcpl, 0),
+              OUT_FAILED, "group creation properties");
+    H5L_CHECK(err, o->path, o->dcpl = H5Pcreate(H5P_DATASET_CREATE),
+              OUT_FAILED, "dataset creation properties");
+    H5L_CHECK(err, o->path, H5Pset_obj_track_times(o->dcpl, 0),
+              OUT_FAILED, "dataset creation properties");
+    H5L_CHECK(err, o->path, o->t_str = H5Tcopy(H5T_C_S1), OUT_FAILED, "string type");
+    H5L_CHECK(err, o->path, H5Tset_size(o->t_str, H5T_VARIABLE), OUT_FAILED, "string type");
+    H5L_CHECK(err, o->path, H5Tset_cset(o->t_str, H5T_CSET_UTF8), OUT_FAILED, "string type");
 
     /* the (empty) temporary file is ours: HDF5 may truncate it */
-    H5CHK(o->file = H5Fcreate(ana_afile_temp(o->af), H5F_ACC_TRUNC, fcpl, fapl),
-          "creating the temporary file");
-    H5CHK(H5Pclose(fcpl), "file creation properties");
+    H5L_CHECK(err, o->path,
+              o->file = H5Fcreate(ana_afile_temp(o->af), H5F_ACC_TRUNC, fcpl, fapl), OUT_FAILED,
+              "creating the temporary file");
+    H5L_CHECK(err, o->path, H5Pclose(fcpl), OUT_FAILED, "file creation properties");
     fcpl = H5I_INVALID_HID;
-    H5CHK(H5Pclose(fapl), "file access properties");
+    H5L_CHECK(err, o->path, H5Pclose(fapl), OUT_FAILED, "file access properties");
     fapl = H5I_INVALID_HID;
     *out = o;
     return SIM_OK;
@@ -416,42 +413,6 @@ sim_status out_open_plain(sim_output **o, const char *path, int force, sim_error
 
 /* ---- plain files: groups, arrays and attributes by path ----------------------- */
 
-_Static_assert(sizeof(hid_t) == sizeof(int64_t), "hid_t is a 64-bit integer");
-
-int64_t out_h5_file_type(sim_vtype t)
-{
-    switch (t) {
-    case SIM_V_I8: return H5T_STD_I8LE;
-    case SIM_V_U8: return H5T_STD_U8LE;
-    case SIM_V_I16: return H5T_STD_I16LE;
-    case SIM_V_U16: return H5T_STD_U16LE;
-    case SIM_V_I32: return H5T_STD_I32LE;
-    case SIM_V_U32: return H5T_STD_U32LE;
-    case SIM_V_I64: return H5T_STD_I64LE;
-    case SIM_V_U64: return H5T_STD_U64LE;
-    case SIM_V_F32: return H5T_IEEE_F32LE;
-    case SIM_V_F64: return H5T_IEEE_F64LE;
-    default: return H5I_INVALID_HID;
-    }
-}
-
-int64_t out_h5_mem_type(sim_vtype t)
-{
-    switch (t) {
-    case SIM_V_I8: return H5T_NATIVE_INT8;
-    case SIM_V_U8: return H5T_NATIVE_UINT8;
-    case SIM_V_I16: return H5T_NATIVE_INT16;
-    case SIM_V_U16: return H5T_NATIVE_UINT16;
-    case SIM_V_I32: return H5T_NATIVE_INT32;
-    case SIM_V_U32: return H5T_NATIVE_UINT32;
-    case SIM_V_I64: return H5T_NATIVE_INT64;
-    case SIM_V_U64: return H5T_NATIVE_UINT64;
-    case SIM_V_F32: return H5T_NATIVE_FLOAT;
-    case SIM_V_F64: return H5T_NATIVE_DOUBLE;
-    default: return H5I_INVALID_HID;
-    }
-}
-
 /* Check a plain file is usable; replays an earlier failure. */
 static sim_status plain_ready(sim_output *o, sim_error *err)
 {
@@ -468,7 +429,7 @@ sim_status out_put_group(sim_output *o, const char *path, sim_error *err)
     sim_status s = SIM_OK;
     hid_t g = H5I_INVALID_HID;
     SIM_CALL(group_new(o, o->file, path, &g, err));
-    H5CHK(H5Gclose(g), path);
+    H5L_CHECK(err, o->path, H5Gclose(g), OUT_FAILED, path);
     g = H5I_INVALID_HID;
 fail:
     close_id(&g, H5Gclose);
@@ -491,14 +452,17 @@ sim_status out_put_array(sim_output *o, const char *path, int rank, const int64_
         hd[k] = (hsize_t)dims[k];
         n *= dims[k];
     }
-    H5CHK(sp = H5Screate_simple(rank, hd, NULL), path);
-    H5CHK(dcpl = h5l_dcpl(sp, out_h5_file_type(t)), path);
-    H5CHK(d = H5Dcreate2(o->file, path, out_h5_file_type(t), sp, H5P_DEFAULT, dcpl,
-                         H5P_DEFAULT),
-          path);
+    H5L_CHECK(err, o->path, sp = H5Screate_simple(rank, hd, NULL), OUT_FAILED, path);
+    H5L_CHECK(err, o->path, dcpl = h5l_dcpl(sp, h5l_file_type(t)), OUT_FAILED, path);
+    H5L_CHECK(err, o->path,
+              d = H5Dcreate2(o->file, path, h5l_file_type(t), sp, H5P_DEFAULT, dcpl,
+                             H5P_DEFAULT),
+              OUT_FAILED, path);
     if (n > 0)
-        H5CHK(H5Dwrite(d, out_h5_mem_type(t), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), path);
-    H5CHK(H5Dclose(d), path);
+        H5L_CHECK(err, o->path,
+                  H5Dwrite(d, h5l_mem_type(t), H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+                  OUT_FAILED, path);
+    H5L_CHECK(err, o->path, H5Dclose(d), OUT_FAILED, path);
     d = H5I_INVALID_HID;
 fail:
     close_id(&d, H5Dclose);
@@ -514,7 +478,7 @@ static sim_status plain_attr(sim_output *o, const char *obj, const char *name, h
     SIM_TRY(err, plain_ready(o, err));
     sim_status s = SIM_OK;
     hid_t h = H5I_INVALID_HID;
-    H5CHK(h = H5Oopen(o->file, obj, H5P_DEFAULT), obj);
+    H5L_CHECK(err, o->path, h = H5Oopen(o->file, obj, H5P_DEFAULT), OUT_FAILED, obj);
     SIM_CALL(attr_write(o, h, name, ftype, mtype, val, err));
 fail:
     close_id(&h, H5Oclose);
@@ -548,8 +512,8 @@ sim_status out_put_provenance(sim_output *o, const char *kind, int64_t schema_ve
     if (o->status != SIM_OK)
         return replay(o, err);
     sim_status s = SIM_OK;
-    H5CHK(h5l_provenance(o->file, kind, schema_version, command_line),
-          "the provenance attributes");
+    H5L_CHECK(err, o->path, h5l_provenance(o->file, kind, schema_version, command_line),
+              OUT_FAILED, "the provenance attributes");
 fail:
     return keep(o, err, s);
 }
@@ -640,9 +604,9 @@ static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error
         SIM_CALL(column_on(o, g, names[c], o->t_str, o->t_str, n, col, NULL, docs[c], NULL,
                            NULL, ax, err));
     }
-    H5CHK(H5Dclose(ax), "/parameters/parameter");
+    H5L_CHECK(err, o->path, H5Dclose(ax), OUT_FAILED, "/parameters/parameter");
     ax = H5I_INVALID_HID;
-    H5CHK(H5Gclose(g), "/parameters");
+    H5L_CHECK(err, o->path, H5Gclose(g), OUT_FAILED, "/parameters");
     g = H5I_INVALID_HID;
 fail:
     close_id(&ax, H5Dclose);
@@ -690,8 +654,9 @@ sim_status out_write_provenance(sim_output *o, const sim_provenance *pv,
         resolved = ini;
     }
     hid_t r = o->file;
-    H5CHK(h5l_provenance(r, OUT_FILE_KIND, TROIKA_SCHEMA_VERSION, pv->command_line),
-          "the provenance attributes");
+    H5L_CHECK(err, o->path,
+              h5l_provenance(r, OUT_FILE_KIND, TROIKA_SCHEMA_VERSION, pv->command_line),
+              OUT_FAILED, "the provenance attributes");
     SIM_CALL(attr_str(o, r, "Conventions", "CF-1.8", err));
     SIM_CALL(attr_u64(o, r, "seed", pv->seed, err));
     SIM_CALL(attr_str(o, r, "scenario", pv->scenario_name, err));
@@ -779,9 +744,9 @@ sim_status out_write_city(sim_output *o, int64_t days, const double *city,
         SIM_CALL(column_on(o, g, md->name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, days, col,
                            md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), ax, err));
     }
-    H5CHK(H5Dclose(ax), "/city/day");
+    H5L_CHECK(err, o->path, H5Dclose(ax), OUT_FAILED, "/city/day");
     ax = H5I_INVALID_HID;
-    H5CHK(H5Gclose(g), "/city");
+    H5L_CHECK(err, o->path, H5Gclose(g), OUT_FAILED, "/city");
     g = H5I_INVALID_HID;
     o->have_city = 1;
     o->days = days;
@@ -840,18 +805,22 @@ static sim_status panel_dataset(sim_output *o, hid_t g, out_panel which, int m,
     char what[300];
     obj_name(g, name, what, sizeof what);
     hsize_t dims[2] = {(hsize_t)nsamples, (hsize_t)ncols};
-    H5CHK(sp = H5Screate_simple(2, dims, NULL), what);
-    H5CHK(dcpl = H5Pcopy(o->dcpl), what);
+    H5L_CHECK(err, o->path, sp = H5Screate_simple(2, dims, NULL), OUT_FAILED, what);
+    H5L_CHECK(err, o->path, dcpl = H5Pcopy(o->dcpl), OUT_FAILED, what);
     if (nsamples > 0 && ncols > 0) { /* chunks must be non-empty */
         hsize_t chunk[2] = {
             (hsize_t)(nsamples < OUT_PANEL_CHUNK_DAYS ? nsamples : OUT_PANEL_CHUNK_DAYS),
             (hsize_t)(ncols < OUT_PANEL_CHUNK_COMP ? ncols : OUT_PANEL_CHUNK_COMP)};
-        H5CHK(H5Pset_chunk(dcpl, 2, chunk), what);
-        H5CHK(h5l_compress(dcpl, OUT_DEFLATE_LEVEL), what);
+        H5L_CHECK(err, o->path, H5Pset_chunk(dcpl, 2, chunk), OUT_FAILED, what);
+        H5L_CHECK(err, o->path, h5l_compress(dcpl, OUT_DEFLATE_LEVEL), OUT_FAILED, what);
     }
-    H5CHK(d = H5Dcreate2(g, name, H5T_IEEE_F32LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), what);
+    H5L_CHECK(err, o->path,
+              d = H5Dcreate2(g, name, H5T_IEEE_F32LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+              OUT_FAILED, what);
     if (nsamples > 0 && ncols > 0)
-        H5CHK(H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), what);
+        H5L_CHECK(err, o->path,
+                  H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), OUT_FAILED,
+                  what);
     SIM_CALL(attrs_doc(o, d, md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), err));
     SIM_CALL(attr_str(o, d, "dims", which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict",
                   err));
@@ -862,7 +831,7 @@ static sim_status panel_dataset(sim_output *o, hid_t g, out_panel which, int m,
     else /* CF 1.8 auxiliary coordinates, in the parent group */
         SIM_CALL(attr_str(o, d, "coordinates", "../subdistrict ../old", err));
     SIM_CALL(attach_axes(o, d, 2, axes, err));
-    H5CHK(H5Dclose(d), what);
+    H5L_CHECK(err, o->path, H5Dclose(d), OUT_FAILED, what);
     d = H5I_INVALID_HID;
 fail:
     close_id(&d, H5Dclose);
@@ -958,9 +927,9 @@ static sim_status write_panel_group(sim_output *o, hid_t g, out_panel which, int
         const float *data = (nsamples > 0 && ncols > 0) ? panel[m] : NULL;
         SIM_CALL(panel_dataset(o, gp, which, m, nsamples, ncols, data, axes, err));
     }
-    H5CHK(H5Dclose(axes[0]), where);
+    H5L_CHECK(err, o->path, H5Dclose(axes[0]), OUT_FAILED, where);
     axes[0] = H5I_INVALID_HID;
-    H5CHK(H5Gclose(gp), where);
+    H5L_CHECK(err, o->path, H5Gclose(gp), OUT_FAILED, where);
     gp = H5I_INVALID_HID;
 fail:
     close_id(&axes[0], H5Dclose);
@@ -1037,7 +1006,7 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
     static const char *const aux_of[] = {"id", "residents_committee", "firm", "households"};
     for (size_t i = 0; i < sizeof aux_of / sizeof aux_of[0]; i++) {
         hid_t d = H5I_INVALID_HID;
-        H5CHK(d = H5Dopen2(g, aux_of[i], H5P_DEFAULT), aux_of[i]);
+        H5L_CHECK(err, o->path, d = H5Dopen2(g, aux_of[i], H5P_DEFAULT), OUT_FAILED, aux_of[i]);
         s = attr_str(o, d, "coordinates", "subdistrict old", err);
         (void)H5Dclose(d);
         if (s != SIM_OK)
@@ -1046,9 +1015,9 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
     SIM_CALL(write_panel_group(o, g, OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day, panel,
                            "Simulated day of each panel row (the first axis of every panel).",
                            "面板每一行对应的模拟日（所有面板数据的第一维）。", ax, err));
-    H5CHK(H5Dclose(ax), "/compounds/compound");
+    H5L_CHECK(err, o->path, H5Dclose(ax), OUT_FAILED, "/compounds/compound");
     ax = H5I_INVALID_HID;
-    H5CHK(H5Gclose(g), "/compounds");
+    H5L_CHECK(err, o->path, H5Gclose(g), OUT_FAILED, "/compounds");
     g = H5I_INVALID_HID;
     o->have_comp = 1;
 fail:
@@ -1142,9 +1111,9 @@ sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsa
                            "街道面板每一行对应的模拟日（所有街道面板数据的第一维；与 "
                            "/compounds/panel/day 相同）。",
                            ax, err));
-    H5CHK(H5Dclose(ax), "/subdistricts/subdistrict");
+    H5L_CHECK(err, o->path, H5Dclose(ax), OUT_FAILED, "/subdistricts/subdistrict");
     ax = H5I_INVALID_HID;
-    H5CHK(H5Gclose(g), "/subdistricts");
+    H5L_CHECK(err, o->path, H5Gclose(g), OUT_FAILED, "/subdistricts");
     g = H5I_INVALID_HID;
     o->have_sub = 1;
 fail:
@@ -1180,9 +1149,9 @@ sim_status out_commit(sim_output *o, sim_error *err)
                                      : "/subdistricts");
         goto fail;
     }
-    H5CHK(H5Fflush(o->file, H5F_SCOPE_GLOBAL), "flushing the file");
+    H5L_CHECK(err, o->path, H5Fflush(o->file, H5F_SCOPE_GLOBAL), OUT_FAILED, "flushing the file");
     if (close_all(o) < 0) {
-        s = h5_fail(o, err, __LINE__, __func__, "closing the file");
+        s = h5l_fail(err, o->path, __FILE__, __LINE__, __func__, OUT_FAILED, "closing the file");
         goto fail;
     }
     /* fsync, rename, fsync the folder (frees af, removes it on failure) */

@@ -127,10 +127,6 @@ sim_status out_put_attr_u64(sim_output *o, const char *obj, const char *name, ui
 sim_status out_put_provenance(sim_output *o, const char *kind, int64_t schema_version,
                               const char *command_line, sim_error *err);
 
-/* HDF5 file and memory types of an element type (hid_t values). */
-int64_t out_h5_file_type(sim_vtype t);
-int64_t out_h5_mem_type(sim_vtype t);
-
 /* The path of the temporary file (for messages and signal handlers). */
 const char *out_temp_path(const sim_output *o);
 

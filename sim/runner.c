@@ -26,13 +26,15 @@ void sim_result_destroy(sim_result *r)
 }
 
 /* Policies taking effect at the start of `day`. */
-static void apply_changes(mdl_model *m, const scn_scenario *s, int *next, int64_t day)
+static sim_status apply_changes(mdl_model *m, const scn_scenario *s, int *next, int64_t day,
+                                sim_error *err)
 {
     while (*next < s->nchanges && s->changes[*next].day <= day) {
         const scn_change *ch = &s->changes[*next];
-        mdl_apply_change(m, ch->param, ch->value, day);
+        SIM_TRY(err, mdl_apply_change(m, ch->param, ch->value, day, err));
         (*next)++;
     }
+    return SIM_OK;
 }
 
 /* A fork may change levers only: every other parameter of s must equal the
@@ -67,23 +69,24 @@ static sim_status check_structure(const scn_scenario *s, const sim_checkpoint *c
 
 /* The levers at the checkpoint's day: s's initial values with its changes
  * dated before the day applied; each lever that differs from the model's
- * current value is changed once.  Returns the index of the next change. */
-static int fork_levers(mdl_model *m, const scn_scenario *s, int64_t day)
+ * current value is changed once.  *next is the index of the next change. */
+static sim_status fork_levers(mdl_model *m, const scn_scenario *s, int64_t day, int *next,
+                              sim_error *err)
 {
     sim_params target = s->params;
-    int next = 0;
-    while (next < s->nchanges && s->changes[next].day < day) {
-        sim_param_put(&target, s->changes[next].param, s->changes[next].value);
-        next++;
+    *next = 0;
+    while (*next < s->nchanges && s->changes[*next].day < day) {
+        sim_param_put(&target, s->changes[*next].param, s->changes[*next].value);
+        (*next)++;
     }
     for (int i = 0; i < sim_param_count; i++) {
         if (!(sim_param_table[i].flags & SIM_PF_MUTABLE))
             continue;
         double v = sim_param_get(&target, i);
         if (v != sim_param_get(&m->p, i))
-            mdl_apply_change(m, i, v, day);
+            SIM_TRY(err, mdl_apply_change(m, i, v, day, err));
     }
-    return next;
+    return SIM_OK;
 }
 
 /* Everything a run keeps while it runs. */
@@ -91,6 +94,7 @@ typedef struct {
     sim_ctx *ctx;
     const scn_scenario *s;
     const sim_run_opts *o;
+    const ckpt_info *from; /* the checkpoint started from, or NULL */
     sim_result *r;
     mdl_model *m;
     sim_state *st;      /* the model's registry (checkpoints), or NULL */
@@ -106,6 +110,9 @@ typedef struct {
     int sub_metric[SIM_MET_N], nsm;   /* the others of the sub-district panel */
     int next;           /* next policy change */
     int64_t sample;     /* panel rows done */
+    int64_t saved;      /* day of the latest checkpoint (or the first day) */
+    int64_t hold_day;   /* the test hook's day (sim_hold_at), or -1 */
+    prg_meter meter;    /* progress (silent until the day loop) */
 } run_state;
 
 /* The panels' work for sub-district sd at the end of a day (see the day
@@ -239,229 +246,276 @@ sim_status sim_run(sim_ctx *ctx, const scn_scenario *s, sim_result **out)
     return sim_run_ex(ctx, s, NULL, out);
 }
 
-sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *opts,
-                      sim_result **out)
+/* ---- setting up --------------------------------------------------------------- */
+
+/* Before anything is built: the options, and a checkpoint to start from. */
+static sim_status check_start(const run_state *rs)
 {
-    *out = NULL;
-    sim_error *err = &ctx->err;
-    const sim_run_opts none = {0};
-    const sim_run_opts *o = opts ? opts : &none;
-    const sim_params *p = &s->params;
-    int64_t days = p->run_days;
-    uint64_t seed = (uint64_t)p->run_seed;
-    int64_t interval = p->run_panel_interval;
-    const ckpt_info *from = o->from ? ckpt_get_info(o->from) : NULL;
-    int64_t first = from ? from->day : 0;
+    sim_error *err = &rs->ctx->err;
+    const sim_run_opts *o = rs->o;
     if (o->checkpoint_every > 0 && (!o->checkpoint_path || !o->checkpoint_path[0]))
         return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "checkpoints without a path");
-    if (from) {
-        SIM_TRY(err, check_structure(s, o->from, err));
-        /* the checkpoint's current levers: each in range when loaded, and
-         * together by the rules across parameters */
-        if (mdl_params_check(&from->params, err) != SIM_OK) {
-            snprintf(err->file, sizeof err->file, "%s", ckpt_path(o->from));
-            snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
-                     " (in /run/params)");
-            return SIM_EINPUT;
-        }
+    if (!rs->from)
+        return SIM_OK;
+    SIM_TRY(err, check_structure(rs->s, o->from, err));
+    /* the checkpoint's current levers: each in range when loaded, and
+     * together by the rules across parameters */
+    if (mdl_params_check(&rs->from->params, err) != SIM_OK) {
+        snprintf(err->file, sizeof err->file, "%s", ckpt_path(o->from));
+        snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
+                 " (in /run/params)");
+        return SIM_EINPUT;
     }
+    return SIM_OK;
+}
 
-    prg_meter meter = {0}; /* silent until the day loop */
-    run_state rs;
-    memset(&rs, 0, sizeof rs);
-    rs.ctx = ctx;
-    rs.s = s;
-    rs.o = o;
-    rs.world_seed = from ? from->world_seed : seed;
-    sim_result *r = rs.r = calloc(1, sizeof *r);
-    if (!r)
-        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
-    r->days = days;
-    r->seed = seed;
-    r->first_day = first;
-    mdl_model *m = NULL;
-    /* the city and the model as they were built: a checkpoint's are rebuilt
-     * with its parameters and seeds, then its state is put back */
-    const sim_params *built = from ? &from->params : p;
-    sim_status st = SIM_OK;
+/* The city and the model as they were built (a checkpoint's are rebuilt
+ * with its parameters and seeds, then its state is put back), the state
+ * registry when checkpoints are read or written, the resolved scenario
+ * when they are written. */
+static sim_status build_model(run_state *rs)
+{
+    sim_error *err = &rs->ctx->err;
+    const sim_run_opts *o = rs->o;
+    sim_result *r = rs->r;
+    const sim_params *built = rs->from ? &rs->from->params : &rs->s->params;
     if (o->forked_from && o->forked_from[0] && !(r->forked_from = strdup(o->forked_from)))
-        st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
-    if (st == SIM_OK)
-        st = sim_world_create(&r->world, built, rs.world_seed, err);
-    if (st != SIM_OK)
-        goto fail;
-    st = mdl_create(&m, r->world, built, from ? from->seed : seed, err);
-    if (st != SIM_OK)
-        goto fail;
-    rs.m = m;
-    if (from || o->checkpoint_every > 0) {
-        rs.st = sim_state_create();
-        if (!rs.st) {
-            st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the state registry");
-            goto fail;
-        }
-        mdl_state_register(m, rs.st);
-        if ((st = sim_state_status(rs.st, err)) != SIM_OK)
-            goto fail;
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+    SIM_TRY(err, sim_world_create(&r->world, built, rs->world_seed, err));
+    SIM_TRY(err, mdl_create(&rs->m, r->world, built, rs->from ? rs->from->seed : r->seed, err));
+    if (rs->from || o->checkpoint_every > 0) {
+        if (!(rs->st = sim_state_create()))
+            return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL,
+                            "out of memory for the state registry");
+        mdl_state_register(rs->m, rs->st);
+        SIM_TRY(err, sim_state_status(rs->st, err));
     }
-    if (o->checkpoint_every > 0 && !(rs.ini = scn_resolved_ini(s))) {
-        st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
-        goto fail;
-    }
+    if (o->checkpoint_every > 0 && !(rs->ini = scn_resolved_ini(rs->s)))
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+    return SIM_OK;
+}
 
-    int64_t ncomp = r->world->ncomp;
-    r->nsamples = days / interval;
-    r->city = malloc(sizeof(double) * (size_t)days * SIM_MET_N);
-    r->sample_day = malloc(sizeof(int64_t) * (size_t)(r->nsamples ? r->nsamples : 1));
-    if (!r->city || !r->sample_day) {
-        st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the outputs");
-        goto fail;
-    }
+/* The city series, the panels (per compound and per sub-district), the
+ * sub-district phases' running sums, and the lists of metrics the daily
+ * panel work visits. */
+static sim_status alloc_outputs(run_state *rs)
+{
+    sim_error *err = &rs->ctx->err;
+    sim_result *r = rs->r;
+    const int64_t ncomp = r->world->ncomp, nsub = r->world->nsub;
+    const size_t rows = (size_t)(r->nsamples ? r->nsamples : 1);
+    r->city = malloc(sizeof(double) * (size_t)r->days * SIM_MET_N);
+    r->sample_day = malloc(sizeof(int64_t) * rows);
+    if (!r->city || !r->sample_day)
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the outputs");
     for (int k = 0; k < SIM_MET_N; k++) {
         if (!sim_metric_table[k].panel[0])
             continue;
-        r->panel[k] = calloc((size_t)(r->nsamples ? r->nsamples : 1) * (size_t)ncomp,
-                             sizeof(float));
-        if (!r->panel[k]) {
-            st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the panel");
-            goto fail;
-        }
+        if (!(r->panel[k] = calloc(rows * (size_t)ncomp, sizeof(float))))
+            return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the panel");
     }
-
-    /* the per-sub-district panel and its running sums */
-    int64_t nsub = r->world->nsub;
-    const int32_t *sub_comp0 = r->world->sub_comp0;
-    if (sub_comp0[nsub] != ncomp) {
-        st = SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL,
-                      "the sub-districts hold %lld compounds of %lld", (long long)sub_comp0[nsub],
-                      (long long)ncomp);
-        goto fail;
-    }
+    if (r->world->sub_comp0[nsub] != ncomp)
+        return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL,
+                        "the sub-districts hold %lld compounds of %lld",
+                        (long long)r->world->sub_comp0[nsub], (long long)ncomp);
     for (int k = 0; k < SIM_MET_N; k++) {
         /* running sums only for the sub-district phases' counts: the
          * compound-panel ones are summed from the compounds' sums on sampling days */
-        rs.scol[k] = sim_metric_subphase[k] && !sim_metric_table[k].panel[0] &&
-                             sim_metric_table[k].kind == SIM_M_COUNT
-                         ? rs.nsp++
-                         : -1;
+        rs->scol[k] = sim_metric_subphase[k] && !sim_metric_table[k].panel[0] &&
+                              sim_metric_table[k].kind == SIM_M_COUNT
+                          ? rs->nsp++
+                          : -1;
         if (!sim_metric_subpanel(k))
             continue;
-        r->subpanel[k] = calloc((size_t)(r->nsamples ? r->nsamples : 1) * (size_t)nsub,
-                                sizeof(float));
-        if (!r->subpanel[k]) {
-            st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL,
-                          "out of memory for the sub-district panel");
-            goto fail;
-        }
+        if (!(r->subpanel[k] = calloc(rows * (size_t)nsub, sizeof(float))))
+            return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL,
+                            "out of memory for the sub-district panel");
     }
-    rs.sacc = calloc((size_t)(nsub > 0 && rs.nsp > 0 ? nsub * rs.nsp : 1), sizeof *rs.sacc);
-    if (!rs.sacc) {
-        st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the outputs");
-        goto fail;
-    }
-
+    rs->sacc = calloc((size_t)(nsub > 0 && rs->nsp > 0 ? nsub * rs->nsp : 1), sizeof *rs->sacc);
+    if (!rs->sacc)
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the outputs");
     /* the metrics with a panel column, and those the sub-district phases
      * fill, so the daily loop skips the others */
     for (int k = 0; k < SIM_MET_N; k++) {
         if (r->panel[k])
-            rs.panel_metric[rs.npm++] = k;
+            rs->panel_metric[rs->npm++] = k;
         else if (r->subpanel[k])
-            rs.sub_metric[rs.nsm++] = k;
+            rs->sub_metric[rs->nsm++] = k;
     }
+    return SIM_OK;
+}
 
-    if (from) {
-        if ((st = ckpt_restore(o->from, rs.st, err)) != SIM_OK ||
-            (st = resume_result(&rs, from)) != SIM_OK)
-            goto fail;
-        if (mdl_state_day(m) != (double)from->day) {
-            st = SIM_FAIL(err, SIM_EINPUT, ckpt_path(o->from), 0, "enf.q0.now",
-                          "the state is that of day %.17g, the checkpoint says day %lld (a "
-                          "damaged or edited checkpoint)",
-                          mdl_state_day(m), (long long)from->day);
-            goto fail;
-        }
-        m->seed = seed; /* the streams from here on */
-        m->p.run_seed = p->run_seed;
-        m->p.run_days = p->run_days;
-        rs.next = fork_levers(m, s, first);
-    }
+/* Starting from a checkpoint: its state and result so far, then the
+ * scenario's seed and days, and its levers at the checkpoint's day. */
+static sim_status restore_checkpoint(run_state *rs)
+{
+    sim_error *err = &rs->ctx->err;
+    const ckpt_info *from = rs->from;
+    mdl_model *m = rs->m;
+    SIM_TRY(err, ckpt_restore(rs->o->from, rs->st, err));
+    SIM_TRY(err, resume_result(rs, from));
+    if (mdl_state_day(m) != (double)from->day)
+        return SIM_FAIL(err, SIM_EINPUT, ckpt_path(rs->o->from), 0, "enf.q0.now",
+                        "the state is that of day %.17g, the checkpoint says day %lld (a "
+                        "damaged or edited checkpoint)",
+                        mdl_state_day(m), (long long)from->day);
+    m->seed = rs->r->seed; /* the streams from here on */
+    m->p.run_seed = rs->s->params.run_seed;
+    m->p.run_days = rs->s->params.run_days;
+    return fork_levers(m, rs->s, from->day, &rs->next, err);
+}
 
-    double t0 = prg_now();
-    prg_start(&meter, ctx->progress ? ctx->log : NULL, "run", "days", days, first);
-    int64_t saved = first; /* day of the latest checkpoint (or start) */
-    int64_t hold_day = sim_hold_at("day"); /* a test hook: -1 unless set */
-    for (int64_t day = first; day < days; day++) {
-        if (day == hold_day)
-            sim_hold("day", day, ctx->stop);
-        if (sim_ctx_stopping(ctx) || (o->stop_at > 0 && day == o->stop_at)) {
-            if (o->checkpoint_every > 0 && day > saved &&
-                (st = write_checkpoint(&rs, day)) != SIM_OK)
-                goto fail;
-            st = SIM_FAIL(err, SIM_EINTERRUPT, NULL, 0, NULL, "stopped by a signal on day %lld%s%s",
-                          (long long)day, o->checkpoint_every > 0 ? "; resume from " : "",
-                          o->checkpoint_every > 0 ? o->checkpoint_path : "");
-            goto fail;
-        }
-        /* the panels: per compound, counts summed between samples (the
-         * tally keeps those running sums in its count columns) and ratios
-         * taken on the sampling day (the tally takes ratio additions only
-         * on that day).  Per sub-district, on sampling days: a
-         * compound-panel count is the sum of its compounds' interval sums,
-         * a ratio Σnum / Σden over its compounds (in compound order); the
-         * metrics of the sub-district's own tally row are summed daily
-         * (counts) or taken on the day (ratios), read here before
-         * sim_tally_reduce zeroes the rows.  The compound columns are
-         * zeroed as they are sampled, so no day needs a clearing pass. */
-        sim_tally *t = m->tally;
-        int64_t sample = rs.sample;
-        int is_sample = (day + 1) % interval == 0 && sample < r->nsamples;
-        t->sampling = is_sample;
-        apply_changes(m, s, &rs.next, day);
-        st = mdl_step(m, ctx, day);
-        if (st != SIM_OK)
-            goto fail;
+/* ---- the phases of a day ------------------------------------------------------ */
 
-        if (is_sample && ncomp >= 2 * SIM_TALLY_BLOCK && nsub > 1 && sim_threads_available()) {
+/* A stop asked for (a signal, or opts.stop_at) at the start of `day`: a
+ * checkpoint of the day reached when checkpointing (unless one was just
+ * written), then SIM_EINTERRUPT.  The test hook sim_hold("day") waits here. */
+static sim_status check_stop(run_state *rs, int64_t day)
+{
+    sim_ctx *ctx = rs->ctx;
+    const sim_run_opts *o = rs->o;
+    if (day == rs->hold_day)
+        sim_hold("day", day, ctx->stop);
+    if (!sim_ctx_stopping(ctx) && !(o->stop_at > 0 && day == o->stop_at))
+        return SIM_OK;
+    if (o->checkpoint_every > 0 && day > rs->saved)
+        SIM_TRY(&ctx->err, write_checkpoint(rs, day));
+    return SIM_FAIL(&ctx->err, SIM_EINTERRUPT, NULL, 0, NULL, "stopped by a signal on day %lld%s%s",
+                    (long long)day, o->checkpoint_every > 0 ? "; resume from " : "",
+                    o->checkpoint_every > 0 ? o->checkpoint_path : "");
+}
+
+/* Whether `day` ends a panel interval; the tally takes ratio additions to
+ * its panel columns only on such days. */
+static int start_sampling(run_state *rs, int64_t day)
+{
+    const int is_sample = (day + 1) % rs->s->params.run_panel_interval == 0 &&
+                          rs->sample < rs->r->nsamples;
+    rs->m->tally->sampling = is_sample;
+    return is_sample;
+}
+
+/* The panels: per compound, counts summed between samples (the tally
+ * keeps those running sums in its count columns) and ratios taken on the
+ * sampling day (the tally takes ratio additions only on that day).  Per
+ * sub-district, on sampling days: a compound-panel count is the sum of
+ * its compounds' interval sums, a ratio Σnum / Σden over its compounds (in
+ * compound order); the metrics of the sub-district's own tally row are
+ * summed daily (counts) or taken on the day (ratios), read here before
+ * sim_tally_reduce zeroes the rows.  The compound columns are zeroed as
+ * they are sampled, so no day needs a clearing pass. */
+static void panels(run_state *rs, int is_sample)
+{
+    const int64_t ncomp = rs->r->world->ncomp, nsub = rs->r->world->nsub;
+    if (is_sample && ncomp >= 2 * SIM_TALLY_BLOCK && nsub > 1 && sim_threads_available()) {
 #pragma omp parallel for schedule(dynamic, 1)
-            for (int64_t sd = 0; sd < nsub; sd++)
-                panel_subdistrict(&rs, sd, is_sample);
-        } else {
-            for (int64_t sd = 0; sd < nsub; sd++)
-                panel_subdistrict(&rs, sd, is_sample);
-        }
-        sim_tally_reduce(t, r->city + day * SIM_MET_N);
-        t->clean = 1;
-        if (is_sample)
-            r->sample_day[rs.sample++] = day;
-        if (o->checkpoint_every > 0 && (day + 1) % o->checkpoint_every == 0) {
-            if ((st = write_checkpoint(&rs, day + 1)) != SIM_OK)
-                goto fail;
-            saved = day + 1;
-        }
-        prg_step(&meter, day + 1);
+        for (int64_t sd = 0; sd < nsub; sd++)
+            panel_subdistrict(rs, sd, is_sample);
+    } else {
+        for (int64_t sd = 0; sd < nsub; sd++)
+            panel_subdistrict(rs, sd, is_sample);
     }
-    prg_end(&meter, days);
-    r->seconds = prg_now() - t0;
+}
+
+/* The day's row of the city series (the tally's rows reduced and cleared);
+ * a sampling day closes a panel row. */
+static void city_series(run_state *rs, int64_t day, int is_sample)
+{
+    sim_result *r = rs->r;
+    sim_tally_reduce(rs->m->tally, r->city + day * SIM_MET_N);
+    rs->m->tally->clean = 1;
+    if (is_sample)
+        r->sample_day[rs->sample++] = day;
+}
+
+/* After every opts.checkpoint_every days done: a checkpoint of day + 1. */
+static sim_status periodic_checkpoint(run_state *rs, int64_t day)
+{
+    const int64_t every = rs->o->checkpoint_every;
+    if (every <= 0 || (day + 1) % every != 0)
+        return SIM_OK;
+    SIM_TRY(&rs->ctx->err, write_checkpoint(rs, day + 1));
+    rs->saved = day + 1;
+    return SIM_OK;
+}
+
+/* The days from the first to run.days: the schedule of the run. */
+static sim_status run_days(run_state *rs)
+{
+    sim_ctx *ctx = rs->ctx;
+    sim_error *err = &ctx->err;
+    const int64_t first = rs->r->first_day, days = rs->r->days;
+    rs->saved = first;
+    rs->hold_day = sim_hold_at("day"); /* a test hook: -1 unless set */
+    double t0 = prg_now();
+    prg_start(&rs->meter, ctx->progress ? ctx->log : NULL, "run", "days", days, first);
+    for (int64_t day = first; day < days; day++) {
+        SIM_TRY(err, check_stop(rs, day));
+        const int is_sample = start_sampling(rs, day);
+        SIM_TRY(err, apply_changes(rs->m, rs->s, &rs->next, day, err));
+        SIM_TRY(err, mdl_step(rs->m, ctx, day));
+        panels(rs, is_sample);
+        city_series(rs, day, is_sample);
+        SIM_TRY(err, periodic_checkpoint(rs, day));
+        prg_step(&rs->meter, day + 1);
+    }
+    prg_end(&rs->meter, days);
+    rs->r->seconds = prg_now() - t0;
+    return SIM_OK;
+}
+
+/* The wall time of each group of the model's phases, and of the rest. */
+static void keep_timing(run_state *rs)
+{
+    sim_result *r = rs->r;
     _Static_assert(MDL_NGROUPS <= SIM_MAX_GROUPS, "SIM_MAX_GROUPS is too small");
     r->ngroups = MDL_NGROUPS;
     r->group_name = mdl_group_name;
     double in_groups = 0.0;
     for (int g = 0; g < MDL_NGROUPS; g++)
-        in_groups += r->group_seconds[g] = m->group_seconds[g];
+        in_groups += r->group_seconds[g] = rs->m->group_seconds[g];
     r->panel_seconds = r->seconds - in_groups;
-    free(rs.sacc);
-    free(rs.ini);
-    sim_state_destroy(rs.st);
-    mdl_destroy(m);
-    *out = r;
-    return SIM_OK;
+}
 
-fail:
-    prg_break(&meter);
+sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *opts,
+                      sim_result **out)
+{
+    *out = NULL;
+    const sim_run_opts none = {0};
+    run_state rs;
+    memset(&rs, 0, sizeof rs);
+    rs.ctx = ctx;
+    rs.s = s;
+    rs.o = opts ? opts : &none;
+    rs.from = rs.o->from ? ckpt_get_info(rs.o->from) : NULL;
+    sim_error *err = &ctx->err;
+    SIM_TRY(err, check_start(&rs));
+    rs.world_seed = rs.from ? rs.from->world_seed : (uint64_t)s->params.run_seed;
+    sim_result *r = rs.r = calloc(1, sizeof *r);
+    if (!r)
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+    r->days = s->params.run_days;
+    r->seed = (uint64_t)s->params.run_seed;
+    r->first_day = rs.from ? rs.from->day : 0;
+    r->nsamples = r->days / s->params.run_panel_interval;
+    sim_status st = build_model(&rs);
+    if (st == SIM_OK)
+        st = alloc_outputs(&rs);
+    if (st == SIM_OK && rs.from)
+        st = restore_checkpoint(&rs);
+    if (st == SIM_OK)
+        st = run_days(&rs);
+    if (st == SIM_OK) {
+        keep_timing(&rs);
+        *out = r;
+        r = NULL;
+    } else {
+        prg_break(&rs.meter);
+    }
     free(rs.sacc);
     free(rs.ini);
     sim_state_destroy(rs.st);
-    mdl_destroy(m);
+    mdl_destroy(rs.m);
     sim_result_destroy(r);
     return st;
 }

@@ -102,7 +102,9 @@ void fx_set(fixture *f, const char *key, double value, int64_t day)
 {
     int i = sim_param_find(key);
     assert_true(i >= 0);
-    mdl_apply_change(f->m, i, value, day);
+    sim_error err;
+    sim_error_clear(&err);
+    assert_int_equal(mdl_apply_change(f->m, i, value, day, &err), SIM_OK);
 }
 
 void assert_same_results(const sim_result *a, const sim_result *b)

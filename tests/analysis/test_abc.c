@@ -359,12 +359,13 @@ int main(int argc, char **argv)
     const struct CMUnitTest fast[] = {
         cmocka_unit_test(test_weighted_quantile),
         cmocka_unit_test(test_threads_same),
-        cmocka_unit_test(test_resume),
         cmocka_unit_test(test_posterior_file),
         cmocka_unit_test(test_budget_and_errors),
     };
-    /* 1,000 and 500 particles down to a small tolerance: ~10^5 simulations */
+    /* 1,000 and 500 particles down to a small tolerance: ~10^5 simulations;
+     * and the resume, whose every batch is written and synced to disk */
     const struct CMUnitTest slow[] = {
+        cmocka_unit_test(test_resume),
         cmocka_unit_test(test_known_posterior),
         cmocka_unit_test(test_two_parameters_log_scale),
     };

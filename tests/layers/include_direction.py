@@ -6,7 +6,10 @@ The source folders are layers (README.md, Layout):
     core/       uses nothing of troika
     models/     uses core/
     analysis/   uses core/ (and, until the tables are handed over at run
-                time, the parameter and metric tables of models/)
+                time, the parameter and metric tables of models/: the
+                machinery that reads a table is core's, core/ptable.h and
+                core/mtable.h, but analysis/ still sizes arrays by SIM_MET_N
+                and reads sim_param_table / sim_metric_table by name)
     sim/        uses everything below
 
 Checks, for every .c, .h and .def file of the four folders:
@@ -32,7 +35,9 @@ MAY_USE = {
     "sim": {"sim", "models", "analysis", "core"},
 }
 # The one exception, by header name: analysis/ still compiles against the
-# parameter and metric tables generated in models/ (sim_params, SIM_MET_N).
+# parameter and metric tables generated in models/ (SIM_MET_N as array
+# sizes, sim_param_table and sim_metric_table); what reads a table is in
+# core/ (ptable.h, mtable.h) and knows no table.
 EXCEPTIONS = {("analysis", "models"): {"params.h", "metrics.h"}}
 # Headers generated into the build folder by core's CMake (version, commit).
 GENERATED = {"troika_version.h": "core"}

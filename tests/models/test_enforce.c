@@ -117,7 +117,8 @@ static void test_state_consistent(void **state)
     omp_set_num_threads(2);
     for (int64_t d = 0; d < 400; d++) {
         if (d == 150)
-            mdl_apply_change(m, sim_param_find("enforce.diversion"), 0.55, d);
+            assert_int_equal(
+                mdl_apply_change(m, sim_param_find("enforce.diversion"), 0.55, d, &err), SIM_OK);
         assert_int_equal(mdl_step(m, &ctx, d), SIM_OK);
         for (int32_t s = 0; s < w->nsub; s++) {
             int64_t queued = 0;

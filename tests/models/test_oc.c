@@ -559,13 +559,14 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_conduct_directions),
         cmocka_unit_test(test_secretary_and_turnout),
         cmocka_unit_test(test_party_functions),
+        cmocka_unit_test(test_thread_invariance),
+    };
+    /* the slow cases: ctest test_oc_slow, label slow (tests/suite.h); the
+     * first three run the small city for two or three years */
+    const struct CMUnitTest slow[] = {
         cmocka_unit_test(test_accounting),
         cmocka_unit_test(test_zero_rates),
         cmocka_unit_test(test_policy_timing),
-        cmocka_unit_test(test_thread_invariance),
-    };
-    /* the slow cases: ctest test_oc_slow, label slow (tests/suite.h) */
-    const struct CMUnitTest slow[] = {
         cmocka_unit_test(test_cross_appointment),
         cmocka_unit_test(test_structure_suggestion),
         cmocka_unit_test(test_candidate_suggestion),

@@ -17,6 +17,7 @@
 #include "calibrate.h"
 #include "metrics.h"
 #include "params.h"
+#include "suite.h"
 
 static char dir[256];
 
@@ -206,12 +207,16 @@ static void test_recovers_known_parameter(void **state)
     cal_free_calibration(&c);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_errors),
+    };
+    /* the slow cases (ctest test_calibrate_slow, label slow; tests/suite.h):
+     * each calibrates by running the city many times */
+    const struct CMUnitTest slow[] = {
         cmocka_unit_test(test_recovers_known_parameter),
         cmocka_unit_test(test_abc_recovers_known_parameter),
     };
-    return cmocka_run_group_tests_name("calibrate", tests, setup, teardown);
+    return SUITE_RUN("calibrate", tests, slow, setup, teardown, argc, argv);
 }

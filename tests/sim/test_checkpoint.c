@@ -98,6 +98,18 @@ static sim_checkpoint *load_ok(const char *path)
     return ck;
 }
 
+/* s run from ck (one thread) is s run straight, bit for bit. */
+static void assert_resumes_straight(const scn_scenario *s, const sim_checkpoint *ck)
+{
+    sim_run_opts f = {0};
+    f.from = ck;
+    sim_result *r = run_ok(s, 1, &f);
+    sim_result *ref = run_ok(s, 1, NULL);
+    assert_same_results(ref, r);
+    sim_result_destroy(r);
+    sim_result_destroy(ref);
+}
+
 /* A policy before the checkpoint day and one after it (queues re-staffed). */
 static const char *policies[] = {
     "policy.early.day=30",        "policy.early.oc.secretary_share=0.5",
@@ -405,18 +417,65 @@ static void test_killed_writer(void **state)
     /* and it resumes (a short continuation, checked against a straight run) */
     scn_scenario s;
     make_scenario(&s, in->day + 20, 1, NULL, 0);
-    sim_run_opts f = {0};
-    f.from = ck;
-    sim_result *r = run_ok(&s, 1, &f);
-    sim_result *ref = run_ok(&s, 1, NULL);
-    assert_same_results(ref, r);
-    sim_result_destroy(r);
-    sim_result_destroy(ref);
+    assert_resumes_straight(&s, ck);
     scn_free(&s);
     ckpt_free(ck);
 }
 
 /* The registry refuses a count registered after its array and duplicates. */
+/* Add a 1-D int32 dataset /state/<name> holding 0 to a checkpoint file. */
+static void add_state_entry(const char *path, const char *name)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    assert_true(f >= 0);
+    hid_t g = H5Gopen2(f, "/state", H5P_DEFAULT);
+    assert_true(g >= 0);
+    hsize_t one = 1;
+    int32_t zero = 0;
+    hid_t sp = H5Screate_simple(1, &one, NULL);
+    hid_t d = H5Dcreate2(g, name, H5T_STD_I32LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    assert_true(d >= 0);
+    assert_true(H5Dwrite(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, &zero) >= 0);
+    H5Dclose(d);
+    H5Sclose(sp);
+    H5Gclose(g);
+    assert_true(H5Fclose(f) >= 0);
+}
+
+/* Checkpoints written before the re-staffing flags went hold enf.broken
+ * and med.broken: still read (the entries ignored), and the resumed run is
+ * the straight one; an entry the model never had is still refused. */
+static void test_retired_entries(void **state)
+{
+    (void)state;
+    char ckp[300];
+    path_in("retired.ckpt.h5", ckp, sizeof ckp);
+    scn_scenario s;
+    make_scenario(&s, 60, 5, policies, 6);
+    sim_run_opts o = {0};
+    o.checkpoint_every = 30;
+    o.checkpoint_path = ckp;
+    o.stop_at = 31;
+    sim_result *r = NULL;
+    assert_int_equal(run_opts(&s, 1, &o, &r, NULL), SIM_EINTERRUPT);
+    add_state_entry(ckp, "enf.broken");
+    add_state_entry(ckp, "med.broken");
+    sim_checkpoint *ck = load_ok(ckp);
+    assert_resumes_straight(&s, ck);
+    ckpt_free(ck);
+
+    add_state_entry(ckp, "enf.bogus");
+    ck = load_ok(ckp);
+    sim_run_opts f = {0};
+    f.from = ck;
+    sim_error err;
+    r = NULL;
+    assert_int_equal(run_opts(&s, 1, &f, &r, &err), SIM_EINPUT);
+    assert_string_equal(err.key, "enf.bogus");
+    ckpt_free(ck);
+    scn_free(&s);
+}
+
 static sim_status no_reserve(void *obj, int64_t n)
 {
     (void)obj;
@@ -591,7 +650,7 @@ int main(void)
         cmocka_unit_test(test_registry_errors), cmocka_unit_test(test_resume_bit_for_bit),
         cmocka_unit_test(test_fork),            cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_killed_writer),   cmocka_unit_test(test_every_entry_checked),
-        cmocka_unit_test(test_ranges_refused),
+        cmocka_unit_test(test_ranges_refused),  cmocka_unit_test(test_retired_entries),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
