@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# tests/cli/test_examples.sh TROIKA SOURCE_DIR — every script of docs/examples/
+# runs on small files made here: a run, a Saltelli sweep with its design
+# exported, a compare file and a posterior file.  The Python examples need
+# pandas, xarray, h5netcdf and matplotlib; the R ones Rscript and hdf5r
+# (r-base-core, r-cran-hdf5r).  Without them the test skips (77), unless CI
+# is set: then a missing package is a failure.
+set -u
+troika=${1:?usage: test_examples.sh TROIKA SOURCE_DIR}
+src=${2:?}
+ex=$src/docs/examples
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+pass=0 fail=0 skipped=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+py=/usr/bin/python3
+have_py=1 have_r=1
+$py -c 'import pandas, xarray, h5netcdf, matplotlib' 2>/dev/null || have_py=0
+command -v Rscript >/dev/null && Rscript -e 'library(hdf5r)' >/dev/null 2>&1 || have_r=0
+if [ -n "${CI:-}" ] && { [ $have_py = 0 ] || [ $have_r = 0 ]; }; then
+  echo "CI: python3-pandas, -xarray, -h5netcdf, -matplotlib, r-base-core and r-cran-hdf5r must be installed"
+  exit 1
+fi
+[ $have_py = 0 ] && [ $have_r = 0 ] && { echo "skipped: neither the Python nor the R packages"; exit 77; }
+
+# ---- the files -------------------------------------------------------------
+base=$src/tests/data/compare/baseline.ini
+"$troika" run --seed 7 --days 70 -q --set city.compounds=20 --set run.panel_interval=7 -o run.h5 \
+  || { echo "run failed"; exit 1; }
+cat >sobol.ini <<INI
+name = sobol
+base = $base
+design = saltelli
+samples = 8
+replicates = 1
+seed = 3
+days = 30
+metrics = fee_collection_rate, complaints_new
+
+[vary]
+household.complain_rate = 0.04 .. 0.16
+pmc.margin = 0.05 .. 0.2
+INI
+"$troika" sweep sobol.ini -q -o sweep.h5 || { echo "sweep failed"; exit 1; }
+"$troika" sweep sobol.ini --export-design -o design.csv >/dev/null || { echo "export-design failed"; exit 1; }
+"$troika" compare "$base" "$src/tests/data/compare/subsidy.ini" --replicates 2 --days 40 -q \
+  -o compare.h5 2>/dev/null || { echo "compare failed"; exit 1; }
+cat >small.ini <<'INI'
+[city]
+compounds = 12
+subdistricts = 2
+[run]
+days = 60
+INI
+cat >cal.ini <<'INI'
+scenario = small.ini
+seed = 3
+window = 30:60
+population = 12
+batch = 12
+generations = 2
+simulations = 200
+
+[target.households]
+metric = households_rating_pmc_inadequate
+value = 0.2549
+scale = 0.05
+
+[free.household.inadequate_below]
+min = 0.35
+max = 0.75
+
+[free.household.hardship_rate]
+min = 0.01
+max = 0.3
+prior = log-uniform
+INI
+"$troika" calibrate cal.ini --method abc-smc -q -o post.h5 >/dev/null 2>cal.err \
+  || { cat cal.err; echo "calibrate failed"; exit 1; }
+
+# ---- the examples: each must succeed and print what it promises ------------
+run_ex() { # NAME EXPECTED-OUTPUT COMMAND...
+  local name=$1 want=$2; shift 2
+  if "$@" >"$name.out" 2>&1 && grep -q -- "$want" "$name.out"; then ok
+  else bad "$name: $(tail -5 "$name.out")"; fi
+}
+if [ $have_py = 1 ]; then
+  run_ex run_city "wrote city.png" $py "$ex/run_city.py" run.h5 city.png
+  [ -s city.png ] && ok || bad "run_city.py wrote no city.png"
+  run_ex panel "wrote panel.csv" $py "$ex/panel.py" run.h5 panel.csv
+  # the joined table: one row per (sampled day, compound), the attributes beside
+  $py - <<'PY' && ok || bad "panel.csv is not the joined panel"
+import h5py, pandas as pd
+t = pd.read_csv("panel.csv")
+with h5py.File("run.h5", "r") as f:
+    days, n = f["compounds/panel/day"].shape[0], f["compounds/id"].shape[0]
+    assert len(t) == days * n, (len(t), days, n)
+    assert (t.groupby("compound")["old"].first().to_numpy() == f["compounds/old"][:]).all()
+    assert (t.groupby("compound")["households"].first().to_numpy() == f["compounds/households"][:]).all()
+PY
+  run_ex sweep_sobol "S1" $py "$ex/sweep_sobol.py" sweep.h5 design.csv fee_collection_rate
+  run_ex compare "wrote compare.png" $py "$ex/compare.py" compare.h5 compare.png
+  run_ex posterior "posterior median" $py "$ex/posterior.py" post.h5 posterior.png
+else
+  skipped=$((skipped + 1)); echo "skipped the Python examples (pandas, xarray, h5netcdf or matplotlib missing)"
+fi
+if [ $have_r = 1 ]; then
+  run_ex run_R "complaints_per_100_households" Rscript "$ex/run.R" run.h5
+  run_ex compare_R "minus" Rscript "$ex/compare.R" compare.h5
+else
+  skipped=$((skipped + 1)); echo "skipped the R examples (Rscript or hdf5r missing)"
+fi
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ] || exit 1
+[ $skipped -eq 0 ] || exit 77
