@@ -28,55 +28,12 @@ fi
 base=$src/tests/data/compare/baseline.ini
 "$troika" run --seed 7 --days 70 -q --set city.compounds=20 --set run.panel_interval=7 -o run.h5 \
   || { echo "run failed"; exit 1; }
-cat >sobol.ini <<INI
-name = sobol
-base = $base
-design = saltelli
-samples = 8
-replicates = 1
-seed = 3
-days = 30
-metrics = fee_collection_rate, complaints_new
-
-[vary]
-household.complain_rate = 0.04 .. 0.16
-pmc.margin = 0.05 .. 0.2
-INI
-"$troika" sweep sobol.ini -q -o sweep.h5 || { echo "sweep failed"; exit 1; }
-"$troika" sweep sobol.ini --export-design -o design.csv >/dev/null || { echo "export-design failed"; exit 1; }
+data=$src/tests/data/examples
+"$troika" sweep "$data/saltelli.ini" -q -o sweep.h5 || { echo "sweep failed"; exit 1; }
+"$troika" sweep "$data/saltelli.ini" --export-design -o design.csv >/dev/null || { echo "export-design failed"; exit 1; }
 "$troika" compare "$base" "$src/tests/data/compare/subsidy.ini" --replicates 2 --days 40 -q \
   -o compare.h5 2>/dev/null || { echo "compare failed"; exit 1; }
-cat >small.ini <<'INI'
-[city]
-compounds = 12
-subdistricts = 2
-[run]
-days = 60
-INI
-cat >cal.ini <<'INI'
-scenario = small.ini
-seed = 3
-window = 30:60
-population = 12
-batch = 12
-generations = 2
-simulations = 200
-
-[target.households]
-metric = households_rating_pmc_inadequate
-value = 0.2549
-scale = 0.05
-
-[free.household.inadequate_below]
-min = 0.35
-max = 0.75
-
-[free.household.hardship_rate]
-min = 0.01
-max = 0.3
-prior = log-uniform
-INI
-"$troika" calibrate cal.ini --method abc-smc -q -o post.h5 >/dev/null 2>cal.err \
+"$troika" calibrate "$data/posterior.ini" --method abc-smc -q -o post.h5 >/dev/null 2>cal.err \
   || { cat cal.err; echo "calibrate failed"; exit 1; }
 
 # ---- the examples: each must succeed and print what it promises ------------
