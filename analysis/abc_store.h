@@ -2,8 +2,9 @@
  *
  * One HDF5 file (schema in docs/CALIBRATION.md, "The posterior file"),
  * written whole under a temporary name and renamed (analysis/afile.h):
- *   /                  attributes: format "troika abc-smc posterior",
- *                      format_version, the configuration (seed, population,
+ *   /                  attributes: file_kind ABS_FORMAT, schema_version
+ *                      ABS_FORMAT_VERSION, Conventions "CF-1.8", the
+ *                      configuration (seed, population,
  *                      batch, quantile, kernel_scale, min_tolerance,
  *                      max_generations, max_simulations, min_acceptance),
  *                      the outcome (generations, simulations, stopped) and
