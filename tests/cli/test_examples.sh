@@ -57,6 +57,31 @@ with h5py.File("run.h5", "r") as f:
     assert (t.groupby("compound")["households"].first().to_numpy() == f["compounds/households"][:]).all()
 PY
   run_ex sweep_sobol "S1" $py "$ex/sweep_sobol.py" sweep.h5 design.csv fee_collection_rate
+  # a known answer: the script's indices on a made-up sweep of Y = 4 x1 + x2
+  # (x uniform on [0, 1]): S1 = ST = 16/17 and 1/17
+  $py - "$ex/sweep_sobol.py" <<'PY' && ok || bad "sweep_sobol.py misses the known indices of 4 x1 + x2"
+import subprocess, sys
+import numpy as np, pandas as pd, xarray as xr
+rng = np.random.default_rng(2385)
+N, k = 4096, 2
+A, B = rng.random((N, k)), rng.random((N, k))
+X = np.array([r for b in range(N)  # troika's point order per base row: A, B, AB_1, AB_2
+              for r in [A[b], B[b]] + [np.where(np.arange(k) == j, B[b], A[b]) for j in range(k)]])
+Y = 4 * X[:, 0] + X[:, 1]
+names = ["household.complain_rate", "pmc.margin"]
+xr.Dataset({"values": (("point", "factor"), X), "lo": ("factor", [0.0, 0.0]), "hi": ("factor", [1.0, 1.0])},
+           coords={"point": np.arange(len(X)), "factor": names}).to_netcdf("ka.h5", group="design", engine="h5netcdf")
+xr.Dataset({"fee_collection_rate": (("run", "day"), np.repeat(Y[:, None], 2, axis=1))},
+           coords={"run": np.arange(len(X)), "day": [0, 1], "point": ("run", np.arange(len(X)))}
+           ).to_netcdf("ka.h5", group="runs", engine="h5netcdf", mode="a")
+order = [b * (k + 2) + o for b in range(N) for o in (0, 2, 3, 1)]  # SALib's: A, AB_1, AB_2, B
+pd.DataFrame({"point": order, names[0]: X[order, 0], names[1]: X[order, 1]}).to_csv("ka.csv", index=False)
+out = subprocess.run([sys.executable, sys.argv[1], "ka.h5", "ka.csv"], capture_output=True, text=True,
+                     check=True).stdout
+got = {l.split()[0]: [float(v) for v in l.split()[1:]] for l in out.splitlines() if l.startswith(tuple(names))}
+want = {names[0]: 16 / 17, names[1]: 1 / 17}
+assert all(abs(got[n][i] - want[n]) < 0.03 for n in names for i in (0, 1)), (got, want)
+PY
   run_ex compare "wrote compare.png" $py "$ex/compare.py" compare.h5 compare.png
   run_ex posterior "posterior median" $py "$ex/posterior.py" post.h5 posterior.png
 else
