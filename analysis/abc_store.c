@@ -67,6 +67,8 @@ static herr_t put_dset(const abs_writer *w, const char *path, hid_t ftype, hid_t
     if (d >= 0 && (d0 * (rank > 1 ? d1 : 1) == 0 ||
                    H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0))
         r = put_str(w, d, "description", doc);
+    if (r >= 0) /* CF: the description is the long_name */
+        r = h5l_cf(d, doc, NULL);
     if (d >= 0 && H5Dclose(d) < 0)
         r = -1;
     if (sp >= 0)
@@ -78,6 +80,81 @@ static herr_t put_group(const abs_writer *w, const char *path)
 {
     hid_t g = H5Gcreate2(w->file, path, H5P_DEFAULT, w->gcpl, H5P_DEFAULT);
     return g < 0 ? -1 : H5Gclose(g);
+}
+
+/* Make dataset `axis` of group `group` a netCDF-4 dimension scale named
+ * after it and attach it to dimension `dim` of each of the datasets `names`
+ * (NULL-terminated) of the group. */
+static herr_t put_axis(const abs_writer *w, const char *group, const char *axis,
+                       const char *const *names, unsigned dim)
+{
+    hid_t g = H5Gopen2(w->file, group, H5P_DEFAULT), a = H5I_INVALID_HID;
+    herr_t r = -1;
+    if (g >= 0 && (a = H5Dopen2(g, axis, H5P_DEFAULT)) >= 0 && h5l_axis(a, axis) >= 0) {
+        r = 0;
+        for (int i = 0; names[i] && r >= 0; i++) {
+            hid_t d = H5Dopen2(g, names[i], H5P_DEFAULT);
+            r = d < 0 ? -1 : h5l_attach(d, a, dim);
+            if (d >= 0 && H5Dclose(d) < 0)
+                r = -1;
+        }
+    }
+    if (a >= 0 && H5Dclose(a) < 0)
+        r = -1;
+    if (g >= 0 && H5Gclose(g) < 0)
+        r = -1;
+    return r;
+}
+
+/* The netCDF-4 / CF axes (docs/CALIBRATION.md, "The posterior file"): each
+ * group holds the axes its datasets use, so that a reader opening one group
+ * (xarray's group=) gets labelled arrays: parameter, target, particle,
+ * generation. */
+static sim_status write_axes(const abs_writer *w, const abc_config *c, const char *const *pname,
+                             const char *const *sname, int ng, const char *where,
+                             sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hsize_t np = (hsize_t)c->nparams, ns = (hsize_t)c->nstats, n = (hsize_t)c->population;
+    hsize_t G = (hsize_t)ng;
+    int64_t *idx = malloc((size_t)(n > G ? n : (G ? G : 1)) * sizeof *idx);
+    if (!idx)
+        return SIM_FAIL(err, SIM_ENOMEM, where, 0, NULL, "out of memory");
+    for (hsize_t i = 0; i < n || i < G; i++)
+        idx[i] = (int64_t)i;
+    static const char *const par_cols[] = {"name", "prior", "min", "max", "mean", "sd", NULL};
+    static const char *const tgt_cols[] = {"name", "observed", "scale", NULL};
+    static const char *const part_rows[] = {"theta", "weight", "distance", "stats", NULL};
+    static const char *const theta[] = {"theta", NULL}, *const stats[] = {"stats", NULL};
+    static const char *const gen_cols[] = {"tolerance", "acceptance", "ess", "proposals",
+                                           "simulations", NULL};
+    H5C(put_dset(w, "/parameters/parameter", 0, 0, 1, np, 0, pname,
+                 "Fitted parameter (section.name), the same as name"),
+        "/parameters/parameter");
+    H5C(put_axis(w, "/parameters", "parameter", par_cols, 0), "/parameters/parameter");
+    H5C(put_dset(w, "/targets/target", 0, 0, 1, ns, 0, sname,
+                 "Fitted target (summary statistic), the same as name"),
+        "/targets/target");
+    H5C(put_axis(w, "/targets", "target", tgt_cols, 0), "/targets/target");
+    H5C(put_dset(w, "/particles/particle", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, n, 0, idx,
+                 "Particle number, 0-based"),
+        "/particles/particle");
+    H5C(put_dset(w, "/particles/parameter", 0, 0, 1, np, 0, pname,
+                 "Fitted parameter (section.name): the columns of theta"),
+        "/particles/parameter");
+    H5C(put_dset(w, "/particles/target", 0, 0, 1, ns, 0, sname,
+                 "Fitted target: the columns of stats"),
+        "/particles/target");
+    H5C(put_axis(w, "/particles", "particle", part_rows, 0), "/particles/particle");
+    H5C(put_axis(w, "/particles", "parameter", theta, 1), "/particles/parameter");
+    H5C(put_axis(w, "/particles", "target", stats, 1), "/particles/target");
+    H5C(put_dset(w, "/history/generation", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, G, 0, idx,
+                 "Generation number, 0 = the prior"),
+        "/history/generation");
+    H5C(put_axis(w, "/history", "generation", gen_cols, 0), "/history/generation");
+fail:
+    free(idx);
+    return s;
 }
 
 static sim_status write_body(abs_writer *w, const abc_run *r, const abs_prov *pv,
@@ -131,6 +208,7 @@ static sim_status write_body(abs_writer *w, const abc_run *r, const abs_prov *pv
     H5C(put_i64(f, "generations", ng), "attribute generations");
     H5C(put_i64(f, "simulations", abc_run_simulations(r)), "attribute simulations");
     H5C(put_i64(f, "resumed", abc_run_resumed(r)), "attribute resumed");
+    H5C(put_str(w, f, "Conventions", "CF-1.8"), "attribute Conventions");
     H5C(put_str(w, f, "stopped", abc_stop_name(abc_run_stopped(r))), "attribute stopped");
 
     H5C(put_group(w, "/parameters"), "group /parameters");
@@ -201,6 +279,7 @@ static sim_status write_body(abs_writer *w, const abc_run *r, const abs_prov *pv
     H5C(put_dset(w, "/history/simulations", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, G, 0, icol + ng,
                  "simulations run (whole batches)"),
         "/history/simulations");
+    s = write_axes(w, c, pname, sname, ng, where, err);
 fail:
     free(col);
     free(icol);
@@ -350,11 +429,12 @@ sim_status abs_read(abs_posterior **out, const char *path, sim_error *err)
     }
     int64_t v = 0, n = 0, np = 0, ns = 0, ng = 0;
     if (get_str(f, "file_kind", text, 4096) < 0 || strcmp(text, ABS_FORMAT) != 0 ||
-        get_attr(f, "schema_version", H5T_NATIVE_INT64, &v) < 0 || v != ABS_FORMAT_VERSION) {
+        get_attr(f, "schema_version", H5T_NATIVE_INT64, &v) < 0 || v < ABS_FORMAT_OLDEST ||
+        v > ABS_FORMAT_VERSION) {
         s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL,
                      "not a posterior file of troika calibrate --method abc-smc (file_kind '%s' "
-                     "schema_version %d expected)",
-                     ABS_FORMAT, ABS_FORMAT_VERSION);
+                     "schema_version %d to %d expected)",
+                     ABS_FORMAT, ABS_FORMAT_OLDEST, ABS_FORMAT_VERSION);
         goto fail;
     }
     H5C(get_attr(f, "population", H5T_NATIVE_INT64, &n), "attribute population");

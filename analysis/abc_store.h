@@ -2,8 +2,9 @@
  *
  * One HDF5 file (schema in docs/CALIBRATION.md, "The posterior file"),
  * written whole under a temporary name and renamed (analysis/afile.h):
- *   /                  attributes: format "troika abc-smc posterior",
- *                      format_version, the configuration (seed, population,
+ *   /                  attributes: file_kind ABS_FORMAT, schema_version
+ *                      ABS_FORMAT_VERSION, Conventions "CF-1.8", the
+ *                      configuration (seed, population,
  *                      batch, quantile, kernel_scale, min_tolerance,
  *                      max_generations, max_simulations, min_acceptance),
  *                      the outcome (generations, simulations, stopped) and
@@ -16,7 +17,10 @@
  *                      distance [N], stats [N x nstats]
  *   /history/          tolerance, acceptance, ess (f64), proposals,
  *                      simulations (i64)                     [generations]
- * Every dataset has a "description" attribute.  Only the root attributes
+ * Since format version 2 also a netCDF-4 / CF file: each group holds its
+ * axes as dimension scales (/parameters/parameter, /targets/target,
+ * /particles/particle, parameter and target, /history/generation), every
+ * dataset has a CF long_name (= its "description" attribute).  Only the root attributes
  * resumed, execution, command_line and wall_seconds depend on how the run
  * was executed; every dataset depends on the configuration alone.
  *
@@ -32,7 +36,8 @@
 #include "err.h"
 
 #define ABS_FORMAT "troika-posterior" /* file_kind */
-#define ABS_FORMAT_VERSION 1
+#define ABS_FORMAT_VERSION 2 /* 2: netCDF-4 / CF axes */
+#define ABS_FORMAT_OLDEST 1  /* still read: version 2 without the axes */
 
 typedef struct {
     const char *command_line;

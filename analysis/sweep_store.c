@@ -32,7 +32,8 @@
 
 #define SWS_SCHEMA "troika-sweep"         /* file_kind */
 #define SWS_SCHEMA_LEGACY "troika sweep" /* before: attribute schema */
-#define SWS_SCHEMA_VERSION 1
+#define SWS_SCHEMA_VERSION 2 /* 2: netCDF-4 / CF axes (docs/SWEEPS.md) */
+#define SWS_SCHEMA_OLDEST 1  /* still read: the same layout without the axes */
 #define SWS_CHUNK_BYTES (256 * 1024)
 #define SWS_DEFLATE 4
 #define SWS_TMP_TRIES 1000
@@ -161,7 +162,8 @@ static hid_t dset_new(const h5_types *t, hid_t loc, const char *name, hid_t ftyp
     return d;
 }
 
-/* dset_new, a "description" (and optional "units") attribute, closed. */
+/* dset_new, a "description" and a CF "long_name" (the same text) and an
+ * optional "units" attribute, closed. */
 static herr_t dset_doc(const h5_types *t, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
                        int rank, const hsize_t *dims, const void *data, const char *units,
                        const char *doc)
@@ -172,7 +174,7 @@ static herr_t dset_doc(const h5_types *t, hid_t loc, const char *name, hid_t fty
     herr_t r = 0;
     if (units && attr_str(t, d, "units", units) < 0)
         r = -1;
-    if (doc && attr_str(t, d, "description", doc) < 0)
+    if (doc && (attr_str(t, d, "description", doc) < 0 || h5l_cf(d, doc, NULL) < 0))
         r = -1;
     if (H5Dclose(d) < 0)
         r = -1;
@@ -806,7 +808,7 @@ static sim_status write_sweep_group(const h5_types *t, hid_t file, const swp_pla
                                     const char *where, sim_error *err)
 {
     sim_status s = SIM_OK;
-    hid_t g = H5I_INVALID_HID;
+    hid_t g = H5I_INVALID_HID, d = H5I_INVALID_HID;
     char hex[32];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)p->hash);
     H5C(g = H5Gcreate2(file, "sweep", H5P_DEFAULT, t->gcpl, H5P_DEFAULT), "/sweep");
@@ -832,11 +834,45 @@ static sim_status write_sweep_group(const h5_types *t, hid_t file, const swp_pla
     H5C(dset_doc(t, g, "metrics", t->str, t->str, 1, &nm, p->metrics, NULL,
                  "The metrics kept, each a dataset /runs/<name>."),
         "/sweep/metrics");
+    H5C(d = H5Dopen2(g, "metrics", H5P_DEFAULT), "/sweep/metrics");
+    H5C(h5l_axis(d, "metrics"), "/sweep/metrics");
+    H5C(H5Dclose(d), "/sweep/metrics");
+    d = H5I_INVALID_HID;
     H5C(H5Gclose(g), "/sweep");
     g = H5I_INVALID_HID;
 fail:
+    close_id(&d, H5Dclose);
     close_id(&g, H5Gclose);
     return s;
+}
+
+/* Make dataset `name` of g the axis `name` (netCDF-4 dimension scale). */
+static herr_t axis_named(hid_t g, const char *name)
+{
+    hid_t d = H5Dopen2(g, name, H5P_DEFAULT);
+    if (d < 0)
+        return -1;
+    herr_t r = h5l_axis(d, name);
+    if (H5Dclose(d) < 0)
+        r = -1;
+    return r;
+}
+
+/* Open the axes names[0..n-1] of g into ax (closed by the caller). */
+static herr_t axes_open(hid_t g, int n, const char *const *names, hid_t *ax)
+{
+    for (int i = 0; i < n; i++)
+        ax[i] = H5I_INVALID_HID;
+    for (int i = 0; i < n; i++)
+        if ((ax[i] = H5Dopen2(g, names[i], H5P_DEFAULT)) < 0)
+            return -1;
+    return 0;
+}
+
+static void axes_close(int n, hid_t *ax)
+{
+    for (int i = 0; i < n; i++)
+        close_id(&ax[i], H5Dclose);
 }
 
 /* /design: the factors and the design matrix. */
@@ -852,7 +888,9 @@ static sim_status write_design_group(const h5_types *t, hid_t file, const swp_pl
     int64_t *lev = calloc((size_t)k, sizeof *lev);
     int8_t *role = calloc((size_t)p->npoints, sizeof *role);
     int64_t *row = calloc((size_t)p->npoints, sizeof *row);
-    if (!keys || !scales || !specs || !units || !lo || !hi || !lev || !role || !row) {
+    int64_t *pt = calloc((size_t)p->npoints, sizeof *pt);
+    hid_t ax[2] = {H5I_INVALID_HID, H5I_INVALID_HID}; /* point, factor */
+    if (!keys || !scales || !specs || !units || !lo || !hi || !lev || !role || !row || !pt) {
         s = NOMEM(err, where);
         goto fail;
     }
@@ -870,6 +908,7 @@ static sim_status write_design_group(const h5_types *t, hid_t file, const swp_pl
         int sal = p->design == SWP_SALTELLI;
         role[q] = (int8_t)(sal ? swp_saltelli_role(p, q) : -1);
         row[q] = sal ? q / (k + 2) : q;
+        pt[q] = q;
     }
     hsize_t dk = (hsize_t)k, dp = (hsize_t)p->npoints, d2[2] = {dp, dk};
     H5C(g = H5Gcreate2(file, "design", H5P_DEFAULT, t->gcpl, H5P_DEFAULT), "/design");
@@ -908,6 +947,22 @@ static sim_status write_design_group(const h5_types *t, hid_t file, const swp_pl
     H5C(dset_doc(t, g, "row", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, &dp, row, NULL,
                  "Saltelli: the base sample the point belongs to; other designs: the point."),
         "/design/row");
+    /* the axes (netCDF-4 / CF): point and factor */
+    H5C(dset_doc(t, g, "point", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, &dp, pt, NULL,
+                 "Design point number, 0-based: the first axis of /design/values."),
+        "/design/point");
+    static const char *const design_axes[2] = {"point", "factor"};
+    H5C(axis_named(g, "point"), "/design/point");
+    H5C(axis_named(g, "factor"), "/design/factor");
+    H5C(axes_open(g, 2, design_axes, ax), "/design axes");
+    static const char *const per_factor[] = {"units", "scale", "spec", "lo", "hi", "levels"};
+    for (size_t i = 0; i < sizeof per_factor / sizeof per_factor[0]; i++)
+        H5C(h5l_attach_named(g, per_factor[i], 1, &ax[1]), per_factor[i]);
+    H5C(h5l_attach_named(g, "unit", 2, ax), "/design/unit");
+    H5C(h5l_attach_named(g, "values", 2, ax), "/design/values");
+    H5C(h5l_attach_named(g, "role", 1, ax), "/design/role");
+    H5C(h5l_attach_named(g, "row", 1, ax), "/design/row");
+    axes_close(2, ax);
     H5C(H5Gclose(g), "/design");
     g = H5I_INVALID_HID;
 fail:
@@ -921,6 +976,8 @@ fail:
     free(lev);
     free(role);
     free(row);
+    free(pt);
+    axes_close(2, ax);
     return s;
 }
 
@@ -935,9 +992,11 @@ static sim_status write_runs_small(const h5_types *t, hid_t g, const swp_plan *p
     uint64_t *seed = malloc((size_t)n * sizeof *seed);
     double *params = malloc((size_t)n * (size_t)k * sizeof *params);
     int64_t *day = malloc((size_t)p->days * sizeof *day);
+    int64_t *run = malloc((size_t)n * sizeof *run);
     const char **names = calloc((size_t)k, sizeof *names);
     hid_t d = H5I_INVALID_HID, sp = H5I_INVALID_HID, a = H5I_INVALID_HID;
-    if (!point || !rep || !seed || !params || !day || !names) {
+    hid_t ax[3] = {H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID}; /* run, parameter, day */
+    if (!point || !rep || !seed || !params || !day || !run || !names) {
         s = NOMEM(err, where);
         goto fail;
     }
@@ -945,6 +1004,7 @@ static sim_status write_runs_small(const h5_types *t, hid_t g, const swp_plan *p
         point[r] = swp_point(p, r);
         rep[r] = swp_replicate(p, r);
         seed[r] = swp_seed(p, r);
+        run[r] = r;
         memcpy(params + r * k, p->values + point[r] * k, (size_t)k * sizeof *params);
     }
     for (int64_t i = 0; i < p->days; i++)
@@ -972,6 +1032,8 @@ static sim_status write_runs_small(const h5_types *t, hid_t g, const swp_plan *p
         "/runs/params");
     H5C(attr_str(t, d, "description", "Run x varied parameter: the values of each run."),
         "/runs/params description");
+    H5C(h5l_cf(d, "Run x varied parameter: the values of each run.", NULL),
+        "/runs/params long_name");
     H5C(sp = H5Screate_simple(1, &dk, NULL), "/runs/params names");
     H5C(a = H5Acreate2(d, "names", t->str, sp, H5P_DEFAULT, H5P_DEFAULT), "/runs/params names");
     H5C(H5Awrite(a, t->str, names), "/runs/params names");
@@ -982,7 +1044,26 @@ static sim_status write_runs_small(const h5_types *t, hid_t g, const swp_plan *p
     H5C(dset_doc(t, g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, &dd, day, "day",
                  "Simulated day, 0 = the first: the second axis of every /runs/<metric>."),
         "/runs/day");
+    /* the axes (netCDF-4 / CF): run, parameter (the varied parameters' keys)
+     * and day */
+    H5C(dset_doc(t, g, "run", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, &dn, run, NULL,
+                 "Run number, 0-based: the first axis of every /runs/<metric>."),
+        "/runs/run");
+    H5C(dset_doc(t, g, "parameter", t->str, t->str, 1, &dk, names, NULL,
+                 "The varied parameters (section.name): the second axis of /runs/params."),
+        "/runs/parameter");
+    static const char *const runs_axes[3] = {"run", "parameter", "day"};
+    for (int i = 0; i < 3; i++)
+        H5C(axis_named(g, runs_axes[i]), runs_axes[i]);
+    H5C(axes_open(g, 3, runs_axes, ax), "/runs axes");
+    H5C(h5l_time(ax[2], NULL), "/runs/day"); /* long_name: its description */
+    static const char *const per_run[] = {"point", "replicate", "seed", "done"};
+    for (size_t i = 0; i < sizeof per_run / sizeof per_run[0]; i++)
+        H5C(h5l_attach_named(g, per_run[i], 1, ax), per_run[i]);
+    H5C(h5l_attach_named(g, "param_names", 1, &ax[1]), "/runs/param_names");
+    H5C(h5l_attach_named(g, "params", 2, ax), "/runs/params");
 fail:
+    axes_close(3, ax);
     close_id(&a, H5Aclose);
     close_id(&sp, H5Sclose);
     close_id(&d, H5Dclose);
@@ -991,6 +1072,7 @@ fail:
     free(seed);
     free(params);
     free(day);
+    free(run);
     free(names);
     return s;
 }
@@ -1004,6 +1086,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     hid_t fcpl = H5I_INVALID_HID, file = H5I_INVALID_HID, g = H5I_INVALID_HID;
     hid_t dcpl = H5I_INVALID_HID, msp = H5I_INVALID_HID, fsp = H5I_INVALID_HID;
     hid_t *ds = NULL;
+    hid_t ax[2] = {H5I_INVALID_HID, H5I_INVALID_HID}; /* run, day */
     double *block = NULL;
     h5_types t;
     t.str = t.gcpl = t.dcpl = H5I_INVALID_HID;
@@ -1029,6 +1112,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(h5l_provenance(file, SWS_SCHEMA, SWS_SCHEMA_VERSION, pv ? pv->command_line : ""),
         "the provenance attributes");
     H5C(attr_str(&t, file, "execution", pv ? pv->execution : ""), "attribute execution");
+    H5C(attr_str(&t, file, "Conventions", "CF-1.8"), "attribute Conventions");
 
     SIM_CALL(write_sweep_group(&t, file, p, where, err));
     SIM_CALL(write_design_group(&t, file, p, where, err));
@@ -1044,6 +1128,8 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(H5Pset_chunk(dcpl, 2, chunk), "dataset properties");
     H5C(h5l_compress(dcpl, SWS_DEFLATE), "dataset properties");
     H5C(fsp = H5Screate_simple(2, dims, NULL), "dataspace");
+    H5C(ax[0] = H5Dopen2(g, "run", H5P_DEFAULT), "/runs/run");
+    H5C(ax[1] = H5Dopen2(g, "day", H5P_DEFAULT), "/runs/day");
     for (int m = 0; m < nm; m++) {
         char what[200];
         snprintf(what, sizeof what, "/runs/%s", p->metrics[m]);
@@ -1053,13 +1139,19 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
         int mi = p->metric[m];
         if (mi >= 0) {
             const sim_metric_desc *md = &sim_metric_table[mi];
-            H5C(attr_str(&t, ds[m], "units", md->unit), what);
+            H5C(h5l_cf(ds[m], md->doc_en, md->unit), what); /* units as UDUNITS */
             H5C(attr_str(&t, ds[m], "description", md->doc_en), what);
             H5C(attr_str(&t, ds[m], "description_zh", md->doc_zh), what);
             H5C(attr_str(&t, ds[m], "kind", md->kind == SIM_M_COUNT ? "count" : "ratio"), what);
         }
+        else
+            H5C(h5l_cf(ds[m], p->metrics[m], NULL), what);
         H5C(attr_str(&t, ds[m], "dims", "run,day"), what);
+        H5C(attr_str(&t, ds[m], "coordinates", "point replicate"), what); /* CF auxiliary */
+        H5C(h5l_attach(ds[m], ax[0], 0), what);
+        H5C(h5l_attach(ds[m], ax[1], 1), what);
     }
+    axes_close(2, ax);
     for (int64_t r0 = 0; r0 < p->nruns; r0 += C) {
         if (pv->stop && *pv->stop) {
             s = SIM_FAIL(err, SIM_EINTERRUPT, NULL, 0, NULL,
@@ -1095,6 +1187,7 @@ fail:
     if (ds)
         for (int m = 0; m < nm; m++)
             close_id(&ds[m], H5Dclose);
+    axes_close(2, ax);
     close_id(&msp, H5Sclose);
     close_id(&fsp, H5Sclose);
     close_id(&dcpl, H5Pclose);
@@ -1379,19 +1472,20 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
     if (a >= 0)
         (void)H5Aclose(a);
     H5Eclear2(H5E_DEFAULT);
-    if (version != SWS_SCHEMA_VERSION) {
+    /* version 1 is version 2 without the netCDF-4 axes: read the same way */
+    if (version < SWS_SCHEMA_OLDEST || version > SWS_SCHEMA_VERSION) {
         if (version < 0)
             s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL,
                          "a troika sweep file without a schema_version attribute; this "
-                         "troika (%s) reads sweep schema version %d",
-                         TROIKA_VERSION, SWS_SCHEMA_VERSION);
+                         "troika (%s) reads sweep schema versions %d to %d",
+                         TROIKA_VERSION, SWS_SCHEMA_OLDEST, SWS_SCHEMA_VERSION);
         else
             s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL,
                          "sweep file schema version %lld is %s than this troika's (%s reads "
-                         "version %d): open it with the troika that wrote it, or run the "
-                         "sweep again",
+                         "versions %d to %d): open it with the troika that wrote it, or run "
+                         "the sweep again",
                          (long long)version, version > SWS_SCHEMA_VERSION ? "newer" : "older",
-                         TROIKA_VERSION, SWS_SCHEMA_VERSION);
+                         TROIKA_VERSION, SWS_SCHEMA_OLDEST, SWS_SCHEMA_VERSION);
         goto fail;
     }
     if (read_attr_str(&t, f->file, "execution", &f->execution) < 0)

@@ -324,39 +324,52 @@ char *ana_fmt_p(char *buf, size_t n, double p)
     return buf;
 }
 
+int ana_utf8_char(const char *s, unsigned *cp_out)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    unsigned cp;
+    int len;
+    if (*p < 0x80) {
+        cp = *p;
+        len = 1;
+    } else if ((*p & 0xE0) == 0xC0) {
+        cp = *p & 0x1Fu;
+        len = 2;
+    } else if ((*p & 0xF0) == 0xE0) {
+        cp = *p & 0x0Fu;
+        len = 3;
+    } else {
+        cp = *p & 0x07u;
+        len = 4;
+    }
+    for (int k = 1; k < len; k++) {
+        if ((p[k] & 0xC0) != 0x80) { /* broken UTF-8: count a byte */
+            len = 1;
+            cp = *p;
+            break;
+        }
+        cp = (cp << 6) | (p[k] & 0x3Fu);
+    }
+    *cp_out = cp;
+    return len;
+}
+
+int ana_char_width(unsigned cp)
+{
+    int wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+               (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+               (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+               (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+    return wide ? 2 : 1;
+}
+
 int ana_text_width(const char *s)
 {
     int w = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
+    while (*s) {
         unsigned cp;
-        int len;
-        if (*p < 0x80) {
-            cp = *p;
-            len = 1;
-        } else if ((*p & 0xE0) == 0xC0) {
-            cp = *p & 0x1Fu;
-            len = 2;
-        } else if ((*p & 0xF0) == 0xE0) {
-            cp = *p & 0x0Fu;
-            len = 3;
-        } else {
-            cp = *p & 0x07u;
-            len = 4;
-        }
-        for (int k = 1; k < len; k++) {
-            if ((p[k] & 0xC0) != 0x80) { /* broken UTF-8: count a byte */
-                len = 1;
-                break;
-            }
-            cp = (cp << 6) | (p[k] & 0x3Fu);
-        }
-        int wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                   (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                   (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                   (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
-        w += wide ? 2 : 1;
-        p += len;
+        s += ana_utf8_char(s, &cp);
+        w += ana_char_width(cp);
     }
     return w;
 }

@@ -90,5 +90,11 @@ char *ana_fmt_p(char *buf, size_t n, double p);
 
 /* Columns a UTF-8 string takes in a terminal (CJK characters count 2). */
 int ana_text_width(const char *s);
+/* The UTF-8 character at s (not at its end): its code point into *cp; returns
+ * its length in bytes (a broken sequence: its first byte, 1). */
+int ana_utf8_char(const char *s, unsigned *cp);
+/* Columns code point cp takes in a terminal: 2 for East Asian wide
+ * characters (CJK, fullwidth forms), else 1. */
+int ana_char_width(unsigned cp);
 
 #endif

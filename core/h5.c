@@ -319,6 +319,20 @@ herr_t h5l_attach(hid_t d, hid_t scale, unsigned idx)
     return H5DSattach_scale(d, scale, idx);
 }
 
+herr_t h5l_attach_named(hid_t loc, const char *name, int rank, const hid_t *axes)
+{
+    hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+    if (d < 0)
+        return -1;
+    herr_t r = 0;
+    for (int k = 0; k < rank && r >= 0; k++)
+        if (axes[k] >= 0)
+            r = H5DSattach_scale(d, axes[k], (unsigned)k);
+    if (H5Dclose(d) < 0)
+        r = -1;
+    return r;
+}
+
 herr_t h5l_cf(hid_t d, const char *long_name, const char *unit)
 {
     if (long_name && h5l_attr_str(d, "long_name", long_name) < 0)

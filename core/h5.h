@@ -141,6 +141,10 @@ herr_t h5l_axis(hid_t d, const char *dim);
 /* Attach scale to dimension idx of dataset d.  Negative on failure. */
 herr_t h5l_attach(hid_t d, hid_t scale, unsigned idx);
 
+/* Open dataset `name` of loc, attach axes[k] to its dimension k for k <
+ * rank (an axis < 0 is skipped) and close it.  Negative on failure. */
+herr_t h5l_attach_named(hid_t loc, const char *name, int rank, const hid_t *axes);
+
 /* The CF attributes of a variable: long_name, and units = h5l_udunits(unit)
  * with the human unit kept as unit_text when it differs (unit NULL: no
  * units).  Negative on failure. */

@@ -591,8 +591,19 @@ static const char help_exit[] =
     "130 or 143 stopped by SIGINT or SIGTERM.  A failed or stopped command\n"
     "leaves no partial output under the requested name (docs/RELIABILITY.md).\n";
 
-static void print_help(FILE *f)
+static void print_help(FILE *f, ana_lang lang)
 {
+    if (lang == ANA_ZH) { /* the Chinese texts of sim/cli_help_zh.def */
+        fprintf(f, "%stroika [--lang zh] COMMAND [OPTIONS]\n\n%s\n\n%s\n", clo_zh("*", "usage"),
+                clo_zh("*", "about"), clo_zh("*", "commands"));
+        for (int k = 0; k < ncommands; k++) {
+            const char *zh = clo_zh(commands[k].name, NULL);
+            fprintf(f, "  %-12s %s\n", commands[k].name, zh ? zh : commands[k].summary);
+        }
+        fprintf(f, "\n%s\n  -h, --help     %s\n  -V, --version  %s\n", clo_zh("*", "options"),
+                clo_zh("*", "--help"), clo_zh("*", "--version"));
+        return;
+    }
     fprintf(f, "Usage: troika COMMAND [OPTIONS]\n\n%s\nCommands:\n", help_about);
     for (int k = 0; k < ncommands; k++)
         fprintf(f, "  %-12s %s\n", commands[k].name, commands[k].summary);
@@ -600,6 +611,8 @@ static void print_help(FILE *f)
           "Options:\n"
           "  -h, --help     this help; `troika COMMAND --help` for a command\n"
           "  -V, --version  version, commit and libraries\n"
+          "  --lang en|zh   before a command: its help (and its descriptions) in\n"
+          "                 that language, e.g. troika --lang zh run --help\n"
           "\n"
           "Quick start:\n"
           "  troika run -o default.h5          the embedded default district\n"
@@ -703,25 +716,84 @@ static void print_version(void)
            GSL_VERSION, maj, min, rel, TROIKA_COMPILER);
 }
 
+static int has_option(const clo_spec *s, const char *name)
+{
+    for (int i = 0; i < s->nopts; i++)
+        if (strcmp(s->opts[i].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* `troika --lang L COMMAND ...`: COMMAND with `--lang L` right after its
+ * name (so that a --lang of its own, later, wins), for a command that has
+ * the option or is asked for its help. */
+static int run_with_lang(int argc, char **argv)
+{
+    int skip = strncmp(argv[1], "--lang=", 7) == 0 ? 1 : 2;
+    const char *v = skip == 1 ? argv[1] + 7 : argc > 2 ? argv[2] : NULL;
+    sim_error err;
+    ana_lang lang;
+    sim_error_clear(&err);
+    if (!v)
+        return usage_error(NULL, "%s", "--lang needs a value (allowed: en, zh)");
+    if (ana_lang_parse(v, &lang, "--lang", &err) != SIM_OK)
+        return report(&err);
+    if (argc <= 1 + skip || strcmp(argv[1 + skip], "-h") == 0 ||
+        strcmp(argv[1 + skip], "--help") == 0) {
+        print_help(stdout, lang);
+        return 0;
+    }
+    const char *cmd = argv[1 + skip];
+    for (int k = 0; k < ncommands; k++) {
+        if (strcmp(cmd, commands[k].name) != 0)
+            continue;
+        int help = 0;
+        for (int i = 2 + skip; i < argc; i++)
+            help |= strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0;
+        if (!has_option(commands[k].spec, "--lang") && !help)
+            return usage_error(cmd, "--lang applies to the help (troika --lang zh %s --help) "
+                                    "and to the commands that print descriptions",
+                               cmd);
+        int n = argc - skip + 1; /* the command, --lang, L and the rest */
+        char **av = malloc((size_t)(n + 1) * sizeof *av);
+        if (!av) {
+            fprintf(stderr, "troika: out of memory\n");
+            return 1;
+        }
+        av[0] = argv[1 + skip];
+        av[1] = (char *)"--lang";
+        av[2] = (char *)v;
+        for (int i = 2 + skip; i < argc; i++)
+            av[i - skip + 1] = argv[i];
+        av[n] = NULL;
+        int rc = commands[k].fn(n, av);
+        free(av);
+        return rc;
+    }
+    return usage_error(NULL, "no command '%s'", cmd);
+}
+
 int cli_main(int argc, char **argv)
 {
     if (argc < 2) {
-        print_help(stderr);
+        print_help(stderr, ANA_EN);
         return 2;
     }
     const char *cmd = argv[1];
     signals_default();
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
-        print_help(stdout);
+        print_help(stdout, clo_lang_of(argc, argv));
         return 0;
     }
+    if (strcmp(cmd, "--lang") == 0 || strncmp(cmd, "--lang=", 7) == 0)
+        return run_with_lang(argc, argv);
     if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         print_version();
         return 0;
     }
     if (strcmp(cmd, "help") == 0) {
-        if (argc < 3) {
-            print_help(stdout);
+        if (argc < 3 || strcmp(argv[2], "--lang") == 0 || strncmp(argv[2], "--lang=", 7) == 0) {
+            print_help(stdout, clo_lang_of(argc, argv));
             return 0;
         }
         if (strcmp(argv[2], "--man") == 0) {
@@ -734,7 +806,7 @@ int cli_main(int argc, char **argv)
         }
         for (int k = 0; k < ncommands; k++)
             if (strcmp(argv[2], commands[k].name) == 0) {
-                clo_print_help(stdout, commands[k].spec);
+                clo_print_help_lang(stdout, commands[k].spec, clo_lang_of(argc, argv));
                 return 0;
             }
         return usage_error(NULL, "no command '%s'", argv[2]);

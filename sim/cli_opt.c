@@ -57,6 +57,15 @@ static int fail_value(const clo_opt *o, const char *msg, const char *v)
     return report(&err);
 }
 
+/* Is -h or --help among the arguments? */
+static int asks_help(int argc, char **argv)
+{
+    for (int k = 1; k < argc; k++)
+        if (strcmp(argv[k], "-h") == 0 || strcmp(argv[k], "--help") == 0)
+            return 1;
+    return 0;
+}
+
 void clo_args_free(clo_args *a)
 {
     free(a->count);
@@ -95,10 +104,15 @@ int clo_parse(const clo_spec *spec, int argc, char **argv, clo_args *a)
         const char *eq = arg[1] == '-' ? strchr(arg, '=') : NULL;
         size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
         if ((len == 2 && strncmp(arg, "-h", 2) == 0) || (len == 6 && strncmp(arg, "--help", 6) == 0)) {
-            clo_print_help(stdout, spec);
+            clo_print_help_lang(stdout, spec, clo_lang_of(argc, argv));
             return CLO_HELP;
         }
         int i = find_opt(spec, arg, len);
+        if (i < 0 && len == 6 && strncmp(arg, "--lang", 6) == 0 && asks_help(argc, argv)) {
+            /* `--lang L` of a command without the option: for its help */
+            clo_print_help_lang(stdout, spec, clo_lang_of(argc, argv));
+            return CLO_HELP;
+        }
         if (i < 0) {
             char msg[1400];
             int m = snprintf(msg, sizeof msg, "unknown option '%.*s' (allowed:",
@@ -161,32 +175,64 @@ static int left_part(const clo_opt *o, char *buf, size_t n)
                     o->name, o->arg ? " " : "", o->arg ? o->arg : "");
 }
 
-/* The text wrapped at HELP_WIDTH, every line after the first (and the first
- * when `first` is 0) indented by col. */
+/* May a line break between the characters a and b?  After a space; between
+ * two characters one of which is wide, except before closing and after
+ * opening punctuation; never inside a run of narrow characters (a word, an
+ * option name, a number). */
+static int u8_break(unsigned a, unsigned b)
+{
+    static const unsigned no_before[] = {0xff0c, 0x3002, 0x3001, 0xff1b, 0xff1a, 0xff1f,
+                                         0xff01, 0xff09, 0x300d, 0x300f, 0x300b, 0x3009,
+                                         ',',    '.',    ';',    ':',    ')',    '!', '?'};
+    static const unsigned no_after[] = {0xff08, 0x300c, 0x300e, 0x300a, 0x3008, '(', '`'};
+    if (b == ' ')
+        return 0;
+    if (a == ' ')
+        return 1;
+    if (ana_char_width(a) < 2 && ana_char_width(b) < 2)
+        return 0;
+    for (size_t i = 0; i < sizeof no_before / sizeof no_before[0]; i++)
+        if (b == no_before[i])
+            return 0;
+    for (size_t i = 0; i < sizeof no_after / sizeof no_after[0]; i++)
+        if (a == no_after[i])
+            return 0;
+    return 1;
+}
+
+/* The text wrapped in lines of at most HELP_WIDTH display columns (a
+ * longer unbreakable run stays whole), starting at column `at`, every line
+ * after the first indented by col.  English breaks after spaces; Chinese
+ * also between characters (u8_break). */
 static void wrap(FILE *f, const char *text, int col, int at)
 {
     const char *p = text;
     while (*p) {
         while (*p == ' ')
             p++;
-        /* the longest run of words that fits */
-        const char *end = p, *q = p;
+        const char *q = p, *brk = NULL, *end = NULL;
+        unsigned prev = 0;
+        int w = at;
         while (*q && *q != '\n') {
-            const char *w = q;
-            while (*w && *w != ' ' && *w != '\n')
-                w++;
-            if (at + (int)(w - p) > HELP_WIDTH && end > p)
+            unsigned cp;
+            int len = ana_utf8_char(q, &cp);
+            if (q > p && u8_break(prev, cp))
+                brk = q;
+            int cw = ana_char_width(cp);
+            if (cp != ' ' && w + cw > HELP_WIDTH && brk) { /* a space may overhang */
+                end = brk;
                 break;
-            end = w;
-            q = w;
-            while (*q == ' ')
-                q++;
+            }
+            w += cw;
+            prev = cp;
+            q += len;
         }
-        if (end == p) { /* a word longer than the line */
-            while (*end && *end != ' ' && *end != '\n')
-                end++;
-        }
-        fprintf(f, "%.*s\n", (int)(end - p), p);
+        if (!end)
+            end = q;
+        const char *e = end;
+        while (e > p && e[-1] == ' ')
+            e--;
+        fprintf(f, "%.*s\n", (int)(e - p), p);
         p = end;
         while (*p == ' ')
             p++;
@@ -221,6 +267,89 @@ static void print_usage(FILE *f, const clo_spec *s)
         first = 0;
         p += len + (nl != NULL);
     }
+}
+
+/* ---- Chinese help ------------------------------------------------------------------ */
+
+/* The one table of Chinese help texts (sim/cli_help_zh.def). */
+static const struct {
+    const char *cmd, *opt, *text;
+} zh_rows[] = {
+#define Z(cmd, opt, text) {cmd, opt, text},
+#include "cli_help_zh.def"
+#undef Z
+};
+
+const char *clo_zh(const char *cmd, const char *opt)
+{
+    for (size_t k = 0; k < sizeof zh_rows / sizeof zh_rows[0]; k++)
+        if (strcmp(zh_rows[k].cmd, cmd) == 0 &&
+            (opt ? zh_rows[k].opt && strcmp(zh_rows[k].opt, opt) == 0 : !zh_rows[k].opt))
+            return zh_rows[k].text;
+    return NULL;
+}
+
+void clo_zh_rows(void (*fn)(void *user, const char *cmd, const char *opt, const char *text),
+                 void *user)
+{
+    for (size_t k = 0; k < sizeof zh_rows / sizeof zh_rows[0]; k++)
+        fn(user, zh_rows[k].cmd, zh_rows[k].opt, zh_rows[k].text);
+}
+
+ana_lang clo_lang_of(int argc, char **argv)
+{
+    ana_lang lang = ANA_EN;
+    for (int k = 1; k < argc; k++) {
+        const char *v = NULL;
+        if (strncmp(argv[k], "--lang=", 7) == 0)
+            v = argv[k] + 7;
+        else if (strcmp(argv[k], "--lang") == 0 && k + 1 < argc)
+            v = argv[++k];
+        sim_error err;
+        ana_lang l;
+        sim_error_clear(&err);
+        if (v && ana_lang_parse(v, &l, "--lang", &err) == SIM_OK)
+            lang = l;
+    }
+    return lang;
+}
+
+void clo_print_help_lang(FILE *f, const clo_spec *s, ana_lang lang)
+{
+    if (lang != ANA_ZH) {
+        clo_print_help(f, s);
+        return;
+    }
+    const char *p = s->usage;
+    for (int first = 1; *p; first = 0) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        fprintf(f, "%s%.*s\n", first ? clo_zh("*", "usage") : "      ", (int)len, p);
+        p += len + (nl != NULL);
+    }
+    const char *summary = clo_zh(s->name, NULL);
+    fputc('\n', f);
+    if (summary) {
+        fprintf(f, "%s。\n", summary);
+        fprintf(f, clo_zh("*", "details"), s->name);
+        fputc('\n', f);
+    } else {
+        fputs(s->about, f);
+    }
+    fprintf(f, "\n%s\n", clo_zh("*", "options"));
+    int col = help_column(s);
+    char buf[128];
+    for (int i = 0; i < s->nopts; i++) {
+        int n = left_part(&s->opts[i], buf, sizeof buf);
+        fputs(buf, f);
+        if (n + 2 > col)
+            fprintf(f, "\n%*s", col, "");
+        else
+            fprintf(f, "%*s", col - n, "");
+        const char *zh = clo_zh(s->name, s->opts[i].name);
+        wrap(f, zh ? zh : s->opts[i].help, col, col);
+    }
+    fprintf(f, "  -h, --help%*s%s\n", col - 12, "", clo_zh("*", "--help"));
 }
 
 void clo_print_help(FILE *f, const clo_spec *s)

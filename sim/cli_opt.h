@@ -9,7 +9,9 @@
  *                     with the same messages for every command ("unknown
  *                     option", "needs a value", "not allowed (allowed: ...)")
  *   clo_print_help()  `troika CMD --help` (the option column laid out and
- *                     the help text wrapped from the rows)
+ *                     the help text wrapped from the rows); in Chinese
+ *                     (`--lang zh`) from the one table of Chinese texts,
+ *                     sim/cli_help_zh.def, keyed by command and option
  *   clo_print_man()   the command's section of the man page troika.1
  *   clo_print_completion_words()  what bash completion offers
  *
@@ -34,6 +36,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "ui.h"
 
 typedef enum {
     CLO_FLAG,  /* no value; counted */
@@ -93,8 +96,29 @@ int clo_has(const clo_args *a, int i);
  * returns how many. */
 int clo_all(const clo_args *a, int i, const char **out);
 
-/* `troika CMD --help`. */
+/* `troika CMD --help` (in English). */
 void clo_print_help(FILE *f, const clo_spec *spec);
+/* `troika CMD --help --lang zh`: the usage lines, the command's summary and
+ * its options in `lang`; an option with no Chinese text keeps its English
+ * one.  Chinese lines are wrapped by display width (a CJK character is two
+ * columns; a line breaks between characters, never before closing
+ * punctuation). */
+void clo_print_help_lang(FILE *f, const clo_spec *spec, ana_lang lang);
+
+/* The language of a command line: the last `--lang VALUE` or `--lang=VALUE`
+ * of argv[1..argc-1] (read as ana_lang_parse() does; English when there is
+ * none or it is not a language). */
+ana_lang clo_lang_of(int argc, char **argv);
+
+/* A Chinese text of sim/cli_help_zh.def: the help of option `opt` of
+ * command `cmd`, or with opt NULL the command's one-line summary (cmd "*":
+ * the headings).  NULL when the table has no such row. */
+const char *clo_zh(const char *cmd, const char *opt);
+
+/* For the test of the table: call fn for every row (opt NULL for a
+ * command's summary). */
+void clo_zh_rows(void (*fn)(void *user, const char *cmd, const char *opt, const char *text),
+                 void *user);
 /* The command's part of the man page (roff). */
 void clo_print_man(FILE *f, const clo_spec *spec, const char *summary);
 /* Space-separated option names, for completion. */

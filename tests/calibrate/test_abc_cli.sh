@@ -124,7 +124,7 @@ fi
 /usr/bin/python3 - one.h5 <<'PY' && ok || bad "h5py could not read the posterior"
 import sys, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
-assert f.attrs["file_kind"] == "troika-posterior" and f.attrs["schema_version"] == 1
+assert f.attrs["file_kind"] == "troika-posterior" and f.attrs["schema_version"] == 2
 names = list(f["parameters/name"].asstr()[:])
 assert names == ["household.tolerance_sd", "household.hardship_rate"], names
 th, w = f["particles/theta"][:], f["particles/weight"][:]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Open a troika result file as netCDF-4 / CF, the way a researcher would.
 
-    /usr/bin/python3 tests/py/check_netcdf.py run|compare FILE.h5
+    /usr/bin/python3 tests/py/check_netcdf.py run|compare|sweep|posterior FILE.h5
 
 For each group of the file's kind: xr.open_dataset(FILE, group=...,
 engine="h5netcdf") must succeed with no phony dimension, give the expected
@@ -30,7 +30,10 @@ START = np.datetime64("2024-01-01")
 
 # kind -> group -> (dimensions, coordinates that must be present, time axis,
 # what every data variable carries: "full" = units, long_name, description
-# and description_zh; "named" = long_name and description; "" = nothing)
+# and description_zh; "named" = long_name and description; "" = nothing;
+# "series" = "named", and a variable over (run, day) is "full" with the
+# auxiliary coordinates point and replicate).  Scalar variables (texts) are
+# allowed only where a group lists SCALARS.
 LAYOUT = {
     "run": {
         "city": (("day",), ("day",), "day", "full"),
@@ -47,7 +50,21 @@ LAYOUT = {
         "scenarios/1/changes": (("change",), ("change",), None, ""),
         "summary": (("scenario", "metric", "replicate"), ("scenario", "metric"), None, ""),
     },
+    "sweep": {
+        "sweep": (("metrics",), ("metrics",), None, "named"),
+        "design": (("point", "factor"), ("point", "factor"), None, "named"),
+        "runs": (("run", "day", "parameter"), ("run", "day", "parameter"), "day", "series"),
+    },
+    "posterior": {
+        "parameters": (("parameter",), ("parameter",), None, "named"),
+        "targets": (("target",), ("target",), None, "named"),
+        "particles": (("particle", "parameter", "target"), ("particle", "parameter", "target"), None,
+                      "named"),
+        "history": (("generation",), ("generation",), None, "named"),
+    },
 }
+
+SCALARS = {"sweep": ("text", "identity")}
 
 
 def fail(msg):
@@ -78,11 +95,19 @@ def check_group(path, group, dims, coords, time, doc):
             if t.size and group in ("city", "/"):  # full axes start on day 0
                 need(t.values[0] == START, f"{group}/{time} starts on {t.values[0]}, not {START}")
         for name, v in ds.data_vars.items():
-            need(v.dims and all(d in dims for d in v.dims), f"{group}/{name}: dims {v.dims}")
+            need((v.dims or name in SCALARS.get(group, ())) and all(d in dims for d in v.dims),
+                 f"{group}/{name}: dims {v.dims}")
+            kind = doc
+            if doc == "series":
+                kind = "full" if v.dims == ("run", "day") else "named"
             want = {"full": ("units", "long_name", "description", "description_zh"),
-                    "named": ("long_name", "description")}.get(doc, ())
+                    "named": ("long_name", "description")}.get(kind, ())
             for a in want:
                 need(a in v.attrs, f"{group}/{name}: no {a}")
+            if doc == "series" and kind == "full":
+                need(v.encoding.get("coordinates", v.attrs.get("coordinates", "")) == "point replicate"
+                     or {"point", "replicate"} <= set(v.coords),
+                     f"{group}/{name}: point and replicate are not its coordinates")
         return len(ds.data_vars)
 
 

@@ -2,7 +2,9 @@
 """tests/sweep/same.py A.h5 B.h5 — two sweep files hold the same results.
 
 Every dataset under /runs, /design and /sweep is compared byte for byte
-(values, dtype, shape) and so are their attributes; the root attributes are
+(values, dtype, shape) and so are their attributes (the dimension scales'
+bookkeeping, DIMENSION_LIST and REFERENCE_LIST, holds object references:
+compared as the names of the scales attached); the root attributes are
 provenance (command line, execution) and are not compared.  Also checks that
 the file reads as docs/SWEEPS.md shows.  Exit 0 when identical."""
 import sys
@@ -40,6 +42,14 @@ def canon(v):
     return a.dtype.str + a.tobytes().hex()
 
 
+SCALE_ATTRS = ("DIMENSION_LIST", "REFERENCE_LIST")
+
+
+def scales(d):
+    """The axes attached to each dimension of d, by name."""
+    return [sorted(s.name for s in d.dims[i].values()) for i in range(len(d.shape))]
+
+
 def main(a_path, b_path):
     with h5py.File(a_path, "r") as a, h5py.File(b_path, "r") as b:
         da, db = items(a), items(b)
@@ -51,9 +61,9 @@ def main(a_path, b_path):
             if x.dtype != y.dtype or x.shape != y.shape or raw(x) != raw(y):
                 print("dataset differs:", name)
                 return 1
-            ax = {k: canon(v) for k, v in x.attrs.items()}
-            ay = {k: canon(v) for k, v in y.attrs.items()}
-            if ax != ay:
+            ax = {k: canon(v) for k, v in x.attrs.items() if k not in SCALE_ATTRS}
+            ay = {k: canon(v) for k, v in y.attrs.items() if k not in SCALE_ATTRS}
+            if ax != ay or scales(x) != scales(y):
                 print("attributes differ:", name)
                 return 1
         # the reading recipe of docs/SWEEPS.md
