@@ -341,7 +341,9 @@ char *sim_param_basis_text(int i, char *buf, size_t n)
 
 void sim_params_print_uncertain(FILE *f)
 {
-    fputs("key\tdefault\tlo\thi\twhy\n", f);
+    /* lo..hi is the prior of a [free.KEY] without min and max (sim/calibrate.h):
+     * uniform unless the calibration file says prior = log-uniform */
+    fputs("key\tdefault\tlo\thi\tprior\twhy\n", f);
     sim_params dp;
     sim_params_default(&dp);
     for (int i = 0; i < sim_param_count; i++) {
@@ -349,7 +351,8 @@ void sim_params_print_uncertain(FILE *f)
         if (d->prov != SIM_PROV_ASSUME)
             continue;
         char val[48], lo[40], hi[40];
-        fprintf(f, "%s\t%s\t%s\t%s\t%s\n", d->key, sim_param_format(&dp, i, val, sizeof val),
+        fprintf(f, "%s\t%s\t%s\t%s\tuniform\t%s\n", d->key,
+                sim_param_format(&dp, i, val, sizeof val),
                 sim_param_format_value(i, d->prior_lo, lo, sizeof lo),
                 sim_param_format_value(i, d->prior_hi, hi, sizeof hi), d->basis);
     }

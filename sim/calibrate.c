@@ -137,14 +137,22 @@ static void read_free(cal_calibration *c, sim_ini *f, const sim_ini_header *h)
                      key, sim_ptype_name(d->type));
         return;
     }
+    if (d->prov != SIM_PROV_ASSUME) {
+        /* only an assumption has a prior: its ASSUME(lo, hi) row (models/params.def) */
+        sim_ini_note(f, h->line, h->name,
+                     "'%s' is not an uncertain parameter (its row is a %s, not an "
+                     "assumption; see troika params --uncertain)",
+                     key, sim_prov_name(d->prov));
+        return;
+    }
     if (c->nfree >= CAL_MAX_FREE) {
         sim_ini_note(f, h->line, h->name, "more than %d free parameters", CAL_MAX_FREE);
         return;
     }
     cal_free *v = &c->free[c->nfree++];
     v->param = i;
-    v->min = d->lo;
-    v->max = d->hi;
+    v->min = d->prior_lo; /* the prior's range, unless the file states min and max */
+    v->max = d->prior_hi;
     v->start = NAN;
     v->prior = ABC_UNIFORM;
     v->mean = v->sd = NAN;

@@ -21,9 +21,12 @@
  *                                      ; per year, e.g. hotline complaints)
  *
  *     [free.household.inadequate_below]
- *     min = 0.4
- *     max = 0.7
+ *     min = 0.4                        ; optional: without min and max the
+ *     max = 0.7                        ; range is the row's ASSUME(lo, hi)
  *
+ * Only an assumption row (models/params.def, troika params --uncertain) can
+ * be free: its ASSUME(lo, hi) is the prior's range unless the section states
+ * min and max; any other parameter is refused (file:line: free.KEY).
  * A target with `validate = true` is never fitted, only reported and
  * checked (troika calibrate --check).  For --method abc-smc a free parameter
  * may state its prior (prior = uniform | log-uniform | normal, with mean and

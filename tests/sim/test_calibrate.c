@@ -98,8 +98,42 @@ static void test_errors(void **state)
     snprintf(text, sizeof text, "%s[free.household.hardship_rate]\nprior = log-uniform\nmin = 0\n",
              t);
     expect_error(text, 5, "free.household.hardship_rate", "min > 0");
+    /* only an assumption row can be free: city.old_share has a source */
+    snprintf(text, sizeof text, "%s[free.city.old_share]\nmin = 0.3\nmax = 0.5\n", t);
+    expect_error(text, 5, "free.city.old_share", "not an uncertain parameter");
     expect_error("scenario = small.ini\nquantile = 1\n", 2, "quantile", "not in (0, 1)");
     expect_error("scenario = small.ini\npopulation = 1\n", 2, "population", "not an integer");
+}
+
+/* A [free.KEY] without min and max takes its prior's range from the row's
+ * ASSUME(lo, hi); stated bounds win; prior = log-uniform keeps that range. */
+static void test_prior_from_table(void **state)
+{
+    (void)state;
+    const char *text = "scenario = small.ini\n[target.a]\nmetric = households\nvalue = 1\n"
+                       "[free.household.patience]\n"
+                       "[free.household.hardship_rate]\nprior = log-uniform\n"
+                       "[free.rc.inadequate_below]\nmin = 0.3\nmax = 0.7\n";
+    cal_calibration c;
+    sim_error err;
+    sim_error_clear(&err);
+    assert_int_equal(cal_load(&c, write_file("prior.ini", text), &err), SIM_OK);
+    assert_int_equal(c.nfree, 3);
+    int p = sim_param_find("household.patience");
+    assert_int_equal(c.free[0].param, p);
+    assert_true(c.free[0].min == 15.0 && c.free[0].max == 45.0);
+    assert_true(c.free[0].min == sim_param_table[p].prior_lo);
+    assert_int_equal(c.free[0].prior, ABC_UNIFORM);
+    p = sim_param_find("household.hardship_rate");
+    assert_true(c.free[1].min == sim_param_table[p].prior_lo &&
+                c.free[1].max == sim_param_table[p].prior_hi);
+    assert_int_equal(c.free[1].prior, ABC_LOG_UNIFORM);
+    assert_true(c.free[2].min == 0.3 && c.free[2].max == 0.7);
+    abc_config cfg;
+    int map[ABC_MAX_STATS];
+    cal_abc_config(&c, &cfg, map);
+    assert_true(cfg.prior[0].lo == 15.0 && cfg.prior[0].hi == 45.0);
+    cal_free_calibration(&c);
 }
 
 /* The simulator of the ABC test: fee collection only (target 0). */
@@ -196,6 +230,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_prior_from_table),
         cmocka_unit_test(test_recovers_known_parameter),
         cmocka_unit_test(test_abc_recovers_known_parameter),
     };
