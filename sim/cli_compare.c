@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "abc_store.h"
 #include "afile.h"
 #include "compare.h"
 #include "compare_run.h"
@@ -45,7 +46,8 @@ static sim_status probe(const char *path, int force, const char *key, sim_error 
 
 /* The table as CSV or Markdown, atomically. */
 static sim_status write_table(const char *path, int force, const char *key, const ana_table *t,
-                              int markdown, ana_lang lang, sim_error *err)
+                              const ana_cmp_post *post, int markdown, ana_lang lang,
+                              sim_error *err)
 {
     ana_afile *f = NULL;
     SIM_TRY(err, ana_afile_open(&f, path, force, key, err));
@@ -54,7 +56,11 @@ static sim_status write_table(const char *path, int force, const char *key, cons
         ana_afile_abort(f);
         return err->code;
     }
-    if (markdown)
+    if (post && markdown)
+        ana_post_print_markdown(fp, t, post->eff, post->level, lang);
+    else if (post)
+        ana_post_print_csv(fp, t, post->eff);
+    else if (markdown)
         ana_table_print_markdown(fp, t, lang);
     else
         ana_table_print_csv(fp, t);
@@ -111,6 +117,14 @@ static void wrote(ana_lang lang, const char *path)
       "city at CKPT's day D; replicate r uses seed r (as above) from D on, shared by the "   \
       "scenarios (common random numbers).  Every scenario must keep CKPT's structural "      \
       "parameters and run beyond D; days before D are CKPT's.")                              \
+    X(CMP_POSTERIOR, "--posterior", NULL, "POST.h5", CLO_VALUE, NULL,                       \
+      "compare under a calibration posterior (troika calibrate --method abc-smc): every "   \
+      "scenario runs --draws particles drawn by weight, --replicates times each (default "  \
+      "4), with common random numbers inside each (draw, replicate) pair; the table gives " \
+      "the median effect, its 90% interval, P(improves) and the shares of its variance "    \
+      "from parameters and chance (docs/COMPARE.md)")                                       \
+    X(CMP_DRAWS, "--draws", NULL, "D", CLO_VALUE, NULL,                                      \
+      "with --posterior: posterior draws (default 50)")                                      \
     X(CMP_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite existing output files")   \
     X(CMP_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress line and no table")
 
@@ -139,7 +153,9 @@ const clo_spec cli_spec_compare = {
     "  troika compare scenarios/baseline.ini scenarios/secretary.ini \\\n"
     "      --replicates 20 -o compare.h5 --report report.html\n"
     "  troika compare baseline.ini secretary.ini --from burnin.ckpt.h5 \\\n"
-    "      --replicates 20 -o compare.h5\n",
+    "      --replicates 20 -o compare.h5\n"
+    "  troika compare baseline.ini secretary.ini package.ini --posterior post.h5 \\\n"
+    "      --draws 50 --replicates 4 -o post-compare.h5 --report report.html\n",
     -1,
     NULL,
     "*.ini",
@@ -173,6 +189,22 @@ static sim_status compare_options(const clo_args *a, ana_compare_opts *co, int *
             return err->code;
         }
         co->replicates = v;
+    }
+    if (clo_get(a, CMP_DRAWS) && !clo_get(a, CMP_POSTERIOR))
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--draws", "only with --posterior");
+    if (clo_get(a, CMP_POSTERIOR)) {
+        co->draws = 50;
+        if (!reps)
+            co->replicates = 4;
+        if (clo_get(a, CMP_DRAWS)) {
+            long long d;
+            SIM_TRY(err, opt_int(clo_get(a, CMP_DRAWS), 2, 1000000, "--draws", &d, err));
+            co->draws = d;
+        }
+        if (co->auto_rep)
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--replicates",
+                            "auto is not allowed with --posterior (allowed: an integer from 2 "
+                            "to 100000, the replicates of each draw)");
     }
     if ((tol || maxr) && !co->auto_rep)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, tol ? "--tolerance" : "--max-replicates",
@@ -217,7 +249,10 @@ static sim_status compare_options(const clo_args *a, ana_compare_opts *co, int *
 static void print_outcome(const ana_table *table, const ana_compare_opts *co,
                           const ana_compare_info *info, ana_lang lang)
 {
-    ana_table_print_text(stdout, table, lang);
+    if (info->post)
+        ana_post_print_text(stdout, table, info->post->eff, info->post->level, lang);
+    else
+        ana_table_print_text(stdout, table, lang);
     ana_sbuf sb;
     ana_sbuf_init(&sb);
     char nr[32], tolp[32], sec[32], runs[32], th[16];
@@ -250,19 +285,20 @@ static void print_outcome(const ana_table *table, const ana_compare_opts *co,
 }
 
 /* The CSV, Markdown and HTML report after the compare file. */
-static sim_status write_extras(const clo_args *a, const ana_table *table, const char *out,
-                               ana_lang lang, int quiet, sim_error *err)
+static sim_status write_extras(const clo_args *a, const ana_table *table,
+                               const ana_cmp_post *post, const char *out, ana_lang lang,
+                               int quiet, sim_error *err)
 {
     const char *csv = clo_get(a, CMP_CSV), *md = clo_get(a, CMP_MARKDOWN);
     const char *report_path = clo_get(a, CMP_REPORT);
     int force = clo_has(a, CMP_FORCE);
     if (csv) {
-        SIM_TRY(err, write_table(csv, force, "--csv", table, 0, lang, err));
+        SIM_TRY(err, write_table(csv, force, "--csv", table, post, 0, lang, err));
         if (!quiet)
             wrote(lang, csv);
     }
     if (md) {
-        SIM_TRY(err, write_table(md, force, "--markdown", table, 1, lang, err));
+        SIM_TRY(err, write_table(md, force, "--markdown", table, post, 1, lang, err));
         if (!quiet)
             wrote(lang, md);
     }
@@ -295,6 +331,9 @@ int cli_cmd_compare(int argc, char **argv)
     ana_lang lang = ANA_EN;
     scn_scenario *scen = NULL;
     ana_table *table = NULL;
+    abs_posterior *post = NULL;
+    ana_compare_info info;
+    memset(&info, 0, sizeof info);
     char *cmdline = NULL;
     int met[ANA_MAX_METRICS], quiet = clo_has(&a, CMP_QUIET);
     const char *out = clo_get(&a, CMP_OUTPUT), *from = clo_get(&a, CMP_FROM);
@@ -339,6 +378,14 @@ int cli_cmd_compare(int argc, char **argv)
         }
         co.from = ck;
     }
+    if (clo_get(&a, CMP_POSTERIOR)) {
+        co.posterior_path = clo_get(&a, CMP_POSTERIOR);
+        if (abs_read(&post, co.posterior_path, err) != SIM_OK) {
+            snprintf(err->key, sizeof err->key, "--posterior");
+            goto fail;
+        }
+        co.posterior = post;
+    }
     int64_t wf, wt;
     if (ana_compare_check(&co, &wf, &wt, err) != SIM_OK)
         goto fail;
@@ -355,14 +402,13 @@ int cli_cmd_compare(int argc, char **argv)
     install_signals(&ctx);
     co.stop = ctx.stop;
     omp_set_num_threads(co.threads);
-    ana_compare_info info;
     if (ana_compare_run(&co, &table, &info, err) != SIM_OK)
         goto fail;
     if (!quiet) {
         print_outcome(table, &co, &info, lang);
         wrote(lang, out);
     }
-    if (write_extras(&a, table, out, lang, quiet, err) != SIM_OK)
+    if (write_extras(&a, table, info.post, out, lang, quiet, err) != SIM_OK)
         goto fail;
     rc = 0;
     goto done;
@@ -370,6 +416,8 @@ fail:
     rc = report(err);
 done:
     ckpt_free(ck);
+    abs_destroy(post);
+    ana_cmp_post_destroy(info.post);
     ana_table_destroy(table);
     for (int i = 0; scen && i < nscen; i++)
         scn_free(&scen[i]);
@@ -465,18 +513,20 @@ int cli_cmd_report(int argc, char **argv)
             wrote(lang, out);
     }
     if (csv) {
-        if (write_table(csv, force, "--csv", cf->table, 0, lang, &err) != SIM_OK)
+        if (write_table(csv, force, "--csv", cf->table, cf->post, 0, lang, &err) != SIM_OK)
             goto fail;
         if (!quiet)
             wrote(lang, csv);
     }
     if (md) {
-        if (write_table(md, force, "--markdown", cf->table, 1, lang, &err) != SIM_OK)
+        if (write_table(md, force, "--markdown", cf->table, cf->post, 1, lang, &err) != SIM_OK)
             goto fail;
         if (!quiet)
             wrote(lang, md);
     }
-    if (!out && !csv && !md && !quiet)
+    if (!out && !csv && !md && !quiet && cf->post)
+        ana_post_print_text(stdout, cf->table, cf->post->eff, cf->post->level, lang);
+    else if (!out && !csv && !md && !quiet)
         ana_table_print_text(stdout, cf->table, lang);
     rc = 0;
     goto done;
@@ -563,3 +613,4 @@ done:
     clo_args_free(&a);
     return rc;
 }
+
