@@ -10,6 +10,7 @@
 #include "cli_compare.h"
 
 #include <errno.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "scn_diff.h"
 #include "h5compare.h"
 #include "report.h"
+#include "sensitivity.h"
 #include "table.h"
 #include "ui.h"
 #include "cli_util.h"
@@ -614,3 +616,155 @@ done:
     return rc;
 }
 
+/* ---- troika sensitivity on a comparison under a posterior --------------------------- */
+
+/* One metric k and reform s: the per-draw mean effects against the draws'
+ * parameter values, ranked; printed and as CSV rows. */
+static sim_status post_sens_one(const ana_cmpfile *cf, int k, int s, int nboot, double level,
+                                uint64_t seed, int quiet, FILE *csv, sim_error *err)
+{
+    const ana_table *t = cf->table;
+    const ana_cmp_post *pp = cf->post;
+    int64_t D = pp->draws, R = pp->per_draw;
+    int P = pp->nparam;
+    double *y = malloc((size_t)D * sizeof *y);
+    int *rank = malloc((size_t)P * sizeof *rank);
+    sen_binned b;
+    memset(&b, 0, sizeof b);
+    sim_status st = SIM_OK;
+    if (!y || !rank) {
+        st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    const double *a0 = ana_table_rep(t, 0, k), *a1 = ana_table_rep(t, s, k);
+    for (int64_t d = 0; d < D; d++) {
+        double sum = 0.0;
+        for (int64_t r = 0; r < R; r++)
+            sum += a1[d * R + r] - a0[d * R + r];
+        y[d] = sum / (double)R;
+    }
+    st = sen_binned_compute(pp->theta, y, D, P, sen_binned_bins(D), nboot, level, seed, &b, err);
+    if (st != SIM_OK) {
+        snprintf(err->file, sizeof err->file, "%s", cf->path);
+        goto done;
+    }
+    /* by estimate, largest first (an undefined one last), ties in parameter order */
+    for (int j = 0; j < P; j++)
+        rank[j] = j;
+    for (int i = 1; i < P; i++)
+        for (int j = i; j > 0; j--) {
+            double u = b.s1[rank[j]].est, v = b.s1[rank[j - 1]].est;
+            if (!(u > v || (isnan(v) && !isnan(u))))
+                break;
+            int x = rank[j];
+            rank[j] = rank[j - 1];
+            rank[j - 1] = x;
+        }
+    const ana_post_effect *e = &pp->eff[ana_table_at(t, s, k)];
+    if (!quiet) {
+        printf("\n%s (%s), %s minus %s: the effect's mean over each draw's %lld replicates, "
+               "%lld draws, %d bins",
+               t->met[k], t->unit[k] ? t->unit[k] : "", t->scen[s], t->scen[0], (long long)R,
+               (long long)D, b.nbins);
+        if (!isnan(e->share_param))
+            printf("; the parameters explain %.0f%% of the effect's variance, chance %.0f%%",
+                   100.0 * e->share_param, 100.0 * (1.0 - e->share_param));
+        printf("\n  %4s  %-40s %s\n", "rank", "parameter", "S1 [interval]");
+        for (int i = 0; i < P; i++) {
+            const sen_ci *c = &b.s1[rank[i]];
+            if (isnan(c->est))
+                printf("  %4d  %-40s -\n", i + 1, pp->param[rank[i]]);
+            else
+                printf("  %4d  %-40s %6.3f [%6.3f, %6.3f]\n", i + 1, pp->param[rank[i]], c->est,
+                       c->lo, c->hi);
+        }
+        if (!(b.var > 0))
+            printf("  the effect does not vary over the draws: no indices\n");
+    }
+    for (int i = 0; csv && i < P; i++) {
+        const sen_ci *c = &b.s1[rank[i]];
+        ana_table_csv_str(csv, t->met[k]);
+        fputc(',', csv);
+        ana_table_csv_str(csv, t->scen[s]);
+        fprintf(csv, ",%lld,%lld,S1_given_data,%s,%.17g,%.17g,%.17g\n", (long long)t->win_from,
+                (long long)t->win_to, pp->param[rank[i]], c->est, c->lo, c->hi);
+    }
+done:
+    sen_binned_free(&b);
+    free(y);
+    free(rank);
+    return st;
+}
+
+int cli_posterior_sensitivity(const char *path, const char *const *metrics, int nmetrics,
+                              const char *csv_path, int nboot, double level, uint64_t seed,
+                              int quiet)
+{
+    sim_error err;
+    sim_error_clear(&err);
+    ana_cmpfile *cf = NULL;
+    ana_afile *csvf = NULL;
+    FILE *csv = NULL;
+    int *ms = NULL, nms = 0;
+    if (ana_cmpfile_open(&cf, path, &err) != SIM_OK)
+        goto fail;
+    const ana_table *t = cf->table;
+    if (!cf->post) {
+        SIM_FAIL(&err, SIM_EINPUT, path, 0, NULL,
+                 "a compare file without posterior draws: sensitivity needs `troika compare "
+                 "--posterior` (or a sweep file)");
+        goto fail;
+    }
+    if (!(ms = calloc((size_t)t->nmet, sizeof *ms))) {
+        SIM_FAIL(&err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+        goto fail;
+    }
+    if (nmetrics == 0)
+        for (int k = 0; k < t->nmet; k++)
+            ms[nms++] = k;
+    for (int i = 0; i < nmetrics && nms < t->nmet; i++) {
+        int found = -1;
+        for (int k = 0; k < t->nmet; k++)
+            if (!strcmp(t->met[k], metrics[i]))
+                found = k;
+        if (found < 0) {
+            SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--metric",
+                     "'%s' is not in %s (allowed: %s%s)", metrics[i], path, t->met[0],
+                     t->nmet > 1 ? ", ..." : "");
+            goto fail;
+        }
+        ms[nms++] = found;
+    }
+    if (csv_path) {
+        if (strcmp(csv_path, "-") == 0)
+            csv = stdout;
+        else if (ana_afile_open(&csvf, csv_path, 1, "--csv", &err) != SIM_OK ||
+                 !(csv = ana_afile_stream(csvf, &err)))
+            goto fail;
+        fputs("metric,scenario,from,to,method,parameter,estimate,lo,hi\n", csv);
+    }
+    if (!quiet)
+        printf("troika sensitivity: %s: a comparison under the posterior %s, %lld draws x "
+               "%lld replicates, %d uncertain parameters; first-order indices from the draws "
+               "as given (binning), %.0f%% bootstrap intervals (%d resamples)\n",
+               path, cf->post->path, (long long)cf->post->draws, (long long)cf->post->per_draw,
+               cf->post->nparam, 100.0 * level, nboot);
+    for (int i = 0; i < nms; i++)
+        for (int s = 1; s < t->nscen; s++)
+            if (post_sens_one(cf, ms[i], s, nboot, level, seed, quiet, csv, &err) != SIM_OK)
+                goto fail;
+    if (csvf) {
+        sim_status cs = ana_afile_commit(csvf, &err);
+        csvf = NULL;
+        if (cs != SIM_OK)
+            goto fail;
+    }
+    ana_cmpfile_close(cf);
+    free(ms);
+    return 0;
+fail:
+    ana_afile_abort(csvf);
+    ana_cmpfile_close(cf);
+    free(ms);
+    return report(&err);
+}

@@ -5,7 +5,8 @@
 # under it: the shape of the compare file (draw axis, draw values,
 # replicate_draw, /posterior), common random numbers inside each (draw,
 # replicate) pair, the same file on 1 and 2 threads, the table's columns
-# (text, CSV, Markdown), the report in both languages, and the refusals.
+# (text, CSV, Markdown), the report in both languages, `troika sensitivity`
+# on it, and the refusals.
 set -u
 . "$(dirname "$0")/../sweep/common.sh"
 need h5diff
@@ -122,6 +123,17 @@ grep -q "^| Metric | Unit | Scenario | Median effect | 90% interval |" one.md &&
 "$troika" report one.h5 -o zh.html --lang zh -q && grep -q "在校准后验分布下" zh.html \
   && grep -q "改善概率" zh.html && ok || bad "the Chinese report"
 "$troika" report one.h5 | grep -q "P(improves)" && ok || bad "troika report prints the posterior table"
+
+# what drives the effect: troika sensitivity on the posterior compare file
+"$troika" sensitivity one.h5 --bootstrap 50 --csv sens.csv >sens.txt 2>&1 \
+  && head -1 sens.csv | grep -qx "metric,scenario,from,to,method,parameter,estimate,lo,hi" \
+  && [ "$(grep -c ',S1_given_data,' sens.csv)" -eq 6 ] \
+  && grep -q "rank  parameter" sens.txt && ok || { bad "sensitivity"; cat sens.txt; }
+"$troika" sensitivity one.h5 --bootstrap 50 -q --csv again.csv && cmp -s sens.csv again.csv \
+  && ok || bad "sensitivity is not the same twice"
+"$troika" compare small.ini reform.ini --replicates 2 -o plain.h5 -q >/dev/null 2>&1
+"$troika" sensitivity plain.h5 2>err.txt
+[ $? -eq 2 ] && grep -q "without posterior draws" err.txt && ok || bad "sensitivity of a plain compare: $(cat err.txt)"
 
 # refusals: a reform that changes a posterior parameter, auto, --draws alone
 "$troika" compare small.ini touches.ini --posterior post.h5 --draws 3 -o x.h5 -q 2>err.txt
