@@ -6,7 +6,7 @@
 # replicate_draw, /posterior), common random numbers inside each (draw,
 # replicate) pair, the same file on 1 and 2 threads, the table's columns
 # (text, CSV, Markdown), the report in both languages, `troika sensitivity`
-# on it, and the refusals.
+# on it, the explorer (troika serve --posterior), and the refusals.
 set -u
 . "$(dirname "$0")/../sweep/common.sh"
 need h5diff
@@ -134,6 +134,33 @@ grep -q "^| Metric | Unit | Scenario | Median effect | 90% interval |" one.md &&
 "$troika" compare small.ini reform.ini --replicates 2 -o plain.h5 -q >/dev/null 2>&1
 "$troika" sensitivity plain.h5 2>err.txt
 [ $? -eq 2 ] && grep -q "without posterior draws" err.txt && ok || bad "sensitivity of a plain compare: $(cat err.txt)"
+
+# the explorer under the posterior: troika serve --posterior, one run with
+# posterior=1 over the JSON API, its report and compare file (curl)
+if command -v curl >/dev/null 2>&1; then
+  "$troika" serve --port 0 --district small.ini --posterior post.h5 --draws 3 --threads 1 \
+    >serve.out 2>serve.err &
+  spid=$!
+  while ! grep -q "http://" serve.out 2>/dev/null && kill -0 $spid 2>/dev/null; do sleep 0.1; done
+  url=$(grep -o "http://[0-9.:]*/" serve.out)
+  curl -s "${url}api/config" | grep -q '"posterior":{"available":true,"draws":3,"file":"post.h5"}' \
+    && ok || bad "serve: the config does not offer the posterior"
+  curl -s -X POST -d 'lever=pmc.subsidy_old:200:1&posterior=1&replicates=auto' "${url}api/runs" \
+    | grep -q "not allowed under the posterior" && ok || bad "serve: auto under the posterior"
+  curl -s -X POST -d 'lever=pmc.subsidy_old:200:1&posterior=1&replicates=2&days=60' \
+    "${url}api/runs" | grep -q '"id":1' || bad "serve: the run was refused"
+  state=""
+  while kill -0 $spid 2>/dev/null; do
+    state=$(curl -s "${url}api/runs" | grep -o '"state":"[a-z]*"' | head -1)
+    case $state in *done*|*failed*|*cancelled*) break ;; esac
+    sleep 0.2
+  done
+  [ "$state" = '"state":"done"' ] && curl -s "${url}runs/1/report.html?lang=zh" | grep -q 'id="posterior"' \
+    && curl -s "${url}runs/1/compare.h5" -o served.h5 \
+    && /usr/bin/python3 -c "import h5py; f = h5py.File('served.h5'); assert f.attrs['draws'] == 3 and f['replicate'].shape == (6,)" \
+    && ok || bad "serve: the run under the posterior ($state)"
+  kill $spid; wait $spid 2>/dev/null
+fi
 
 # refusals: a reform that changes a posterior parameter, auto, --draws alone
 "$troika" compare small.ini touches.ini --posterior post.h5 --draws 3 -o x.h5 -q 2>err.txt
