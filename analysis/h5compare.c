@@ -609,8 +609,20 @@ static sim_status w_posterior(ana_cmpw *w, const ana_cmp_post *p, const ana_tabl
     SIM_CALL(w_attach(w, r, "draw_values", 2, ax2, err));
     SIM_CALL(w_attach(w, r, "draw_particle", 1, &dax, err));
     SIM_CALL(w_attach(w, r, "replicate_draw", 1, &rep_axis, err));
+    static const char *const cf_name[] = {"draw_values", "draw_particle", "replicate_draw"};
+    static const char *const cf_long[] = {"Parameter values of each posterior draw",
+                                          "Posterior particle of each draw",
+                                          "Posterior draw of each run"};
+    for (int k = 0; k < 3; k++) {
+        hid_t d;
+        H5CHK(d = H5Dopen2(r, cf_name[k], H5P_DEFAULT), cf_name[k]);
+        herr_t rc = h5l_cf(d, cf_long[k], NULL);
+        (void)H5Dclose(d);
+        H5CHK(rc, cf_name[k]);
+    }
 
-    SIM_CALL(w_group(w, r, "posterior", &g, err));
+    /* under /summary, whose scenario and metric axes netCDF readers then see */
+    SIM_CALL(w_group(w, r, "summary/posterior", &g, err));
     SIM_CALL(w_str(w, g, "description",
                    "The effect of each scenario on each key metric under the posterior: "
                    "the paired differences from the baseline over every (draw, replicate) "
@@ -1478,13 +1490,14 @@ static sim_status r_posterior(const char *path, hid_t r, ana_cmpfile *f, sim_err
     SIM_CALL(r_dset(path, r, "", "draw_values", H5T_NATIVE_DOUBLE, 2, dims, p->theta, err));
     SIM_CALL(r_finite(path, "/draw_values", p->theta, (size_t)draws * (size_t)np, err));
     SIM_CALL(r_dset(path, r, "", "draw_particle", H5T_NATIVE_INT64, 1, dims, p->particle, err));
-    SIM_CALL(r_group(path, r, "", "posterior", &g, err));
+    SIM_CALL(r_group(path, r, "", "summary/posterior", &g, err));
     static const char *const fields[] = {"effect_median", "effect_lo",   "effect_hi",
                                          "p_improve",     "var_parameters", "var_chance",
                                          "share_parameters"};
     hsize_t sdims[2] = {(hsize_t)t->nscen, (hsize_t)t->nmet};
     for (int fi = 0; fi < 7; fi++) {
-        SIM_CALL(r_dset(path, g, "/posterior", fields[fi], H5T_NATIVE_DOUBLE, 2, sdims, v, err));
+        SIM_CALL(r_dset(path, g, "/summary/posterior", fields[fi], H5T_NATIVE_DOUBLE, 2, sdims, v,
+                        err));
         for (size_t k = 0; k < sk; k++) {
             ana_post_effect *e = &p->eff[k];
             double *slot[] = {&e->median,    &e->lo,         &e->hi,         &e->p_improve,

@@ -46,7 +46,7 @@
  *   /draw_values             f64 [D x P'] each draw's parameter values
  *   /draw_particle           i64 [D] the particle each draw took
  *   /replicate_draw          i64 [R] the draw of each run (on the replicate axis)
- *   /posterior/              effect_median, effect_lo, effect_hi, p_improve,
+ *   /summary/posterior/      effect_median, effect_lo, effect_hi, p_improve,
  *                            var_parameters, var_chance, share_parameters
  *                            [S x K] (NaN where undefined: the baseline's
  *                            p_improve, a neutral metric's)

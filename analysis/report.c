@@ -734,11 +734,13 @@ static void ci_cell(page *p, int k, int s, const char *stat, double lo, double h
     put(p, "</td>");
 }
 
-/* The heading row of metric k across `cols` columns: what it is, its unit,
- * which direction is better, its name. */
+/* Open metric k's <tbody> with its heading row across `cols` columns: what
+ * it is, its unit, which direction is better, its name. */
 static void metric_heading(page *p, int k, int cols)
 {
     ana_better better = better_of(p, k);
+    ana_sbuf_printf(p->sb, "<tbody class=\"metric\" data-metric=\"%s\" data-better=\"%d\">\n",
+                    p->t->met[k], (int)better);
     ana_sbuf_printf(p->sb,
                     "<tr class=\"mhead\"><th class=\"mname\" colspan=\"%d\" "
                     "scope=\"colgroup\">",
@@ -800,11 +802,6 @@ static void table(page *p)
     put(p, "</th></tr></thead>\n");
     for (int k = 0; k < t->nmet; k++) {
         double sc = mscale(p, k);
-        ana_better better = better_of(p, k);
-        ana_sbuf_printf(p->sb, "<tbody class=\"metric\" data-metric=\"%s\" data-better=\"%d\">\n",
-                        t->met[k], (int)better);
-        /* the metric: a heading row across the table, with its unit and
-         * which direction is better */
         metric_heading(p, k, 7);
         const char *suffix = strcmp(t->unit[k], "share") == 0 ? ana_ui(ANA_UI_DIFF_PP, L) : "";
         for (int s = 0; s < t->nscen; s++) {
@@ -862,6 +859,16 @@ static void table(page *p)
 static double quantile(const double *x, int64_t n, double q);
 static int cmp_double(const void *a, const void *b);
 
+/* Close the header cell before and add number columns ids[0..n), each
+ * expanded with args (a row without "%s" takes none). */
+static void num_heads(page *p, const ana_ui_id *ids, int n, const char *const *args, int nargs)
+{
+    for (int i = 0; i < n; i++) {
+        put(p, "</th><th class=\"num\">");
+        ui(p, ids[i], args, nargs);
+    }
+}
+
 /* A share as "62%" (or "-" when undefined). */
 static void share_text(char *buf, size_t n, double v)
 {
@@ -911,23 +918,14 @@ static void posterior(page *p)
     }
     put(p, "</p>\n<table class=\"results posterior\">\n<thead><tr><th>");
     ui(p, ANA_UI_COL_SCENARIO, NULL, 0);
-    put(p, "</th><th class=\"num\">");
-    ui(p, ANA_UI_POST_COL_MEDIAN, NULL, 0);
-    put(p, "</th><th class=\"num\">");
     const char *la[] = {lv};
-    ui(p, ANA_UI_POST_COL_INTERVAL, la, 1);
-    put(p, "</th><th class=\"num\">");
-    ui(p, ANA_UI_POST_COL_PIMPROVE, NULL, 0);
-    put(p, "</th><th class=\"num\">");
-    ui(p, ANA_UI_POST_COL_PARAMS, NULL, 0);
-    put(p, "</th><th class=\"num\">");
-    ui(p, ANA_UI_POST_COL_CHANCE, NULL, 0);
+    static const ana_ui_id effect_cols[] = {ANA_UI_POST_COL_MEDIAN, ANA_UI_POST_COL_INTERVAL,
+                                            ANA_UI_POST_COL_PIMPROVE, ANA_UI_POST_COL_PARAMS,
+                                            ANA_UI_POST_COL_CHANCE};
+    num_heads(p, effect_cols, 5, la, 1);
     put(p, "</th></tr></thead>\n");
     for (int k = 0; k < t->nmet; k++) {
         double sc = mscale(p, k);
-        ana_better better = better_of(p, k);
-        ana_sbuf_printf(p->sb, "<tbody class=\"metric\" data-metric=\"%s\" data-better=\"%d\">\n",
-                        t->met[k], (int)better);
         metric_heading(p, k, 6);
         for (int s = 1; s < t->nscen; s++) {
             const ana_post_effect *e = &pp->eff[ana_table_at(t, s, k)];
@@ -940,7 +938,9 @@ static void posterior(page *p)
                             colour(s));
             esc(p, scen_name(p, s));
             put(p, "</td>");
-            num_cell(p, "num diff", k, s, "effect_median", e->median, sc, dec, "");
+            char *sx = html_of(strcmp(t->unit[k], "share") == 0 ? ana_ui(ANA_UI_DIFF_PP, L) : "");
+            num_cell(p, "num diff", k, s, "effect_median", e->median, sc, dec, sx ? sx : "");
+            free(sx);
             ci_cell(p, k, s, "effect_interval", e->lo, e->hi, sc, dec);
             char pv[16], sp[16], sch[16];
             if (isnan(e->p_improve))
@@ -963,6 +963,8 @@ static void posterior(page *p)
     }
     put(p, "</table>\n<p class=\"note\">");
     ui(p, ANA_UI_POST_NOTE, NULL, 0);
+    put(p, L == ANA_EN ? " " : "");
+    ui(p, ANA_UI_POST_OTHERS, NULL, 0);
     put(p, "</p>\n<h3>");
     ui(p, ANA_UI_POST_DRAWS_TITLE, NULL, 0);
     put(p, "</h3>\n<p class=\"note\">");
@@ -974,10 +976,8 @@ static void posterior(page *p)
     }
     put(p, "</p>\n<table class=\"draws\">\n<thead><tr><th>");
     ui(p, ANA_UI_COL_PARAM, NULL, 0);
-    put(p, "</th><th class=\"num\">");
-    ui(p, ANA_UI_RUN_COL_MEDIAN, NULL, 0);
-    put(p, "</th><th class=\"num\">");
-    ui(p, ANA_UI_POST_COL_INTERVAL, la, 1);
+    static const ana_ui_id draw_cols[] = {ANA_UI_RUN_COL_MEDIAN, ANA_UI_POST_COL_INTERVAL};
+    num_heads(p, draw_cols, 2, la, 1);
     put(p, "</th></tr></thead>\n<tbody>\n");
     double *x = malloc((size_t)pp->draws * sizeof *x);
     for (int j = 0; x && j < pp->nparam; j++) {

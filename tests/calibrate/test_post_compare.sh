@@ -59,7 +59,7 @@ args=(small.ini reform.ini --posterior post.h5 --draws 5 --replicates 3
 "$troika" compare "${args[@]}" --threads 2 -o two.h5 -q >/dev/null 2>&1 \
   || bad "compare --posterior on 2 threads failed"
 same=1
-for g in /scenarios /summary /posterior /draw_values /draw_particle /replicate_draw /seeds; do
+for g in /scenarios /summary /draw_values /draw_particle /replicate_draw /seeds; do
   h5diff -q one.h5 two.h5 "$g" "$g" >/dev/null 2>&1 || { same=0; h5diff one.h5 two.h5 "$g" "$g" | head -5; }
 done
 [ $same -eq 1 ] && ok || bad "1 and 2 threads differ"
@@ -99,16 +99,20 @@ for k in range(3):
     W = y.var(axis=1, ddof=1).mean()
     B = y.mean(axis=1).var(ddof=1)
     vp = max(0.0, B - W / 3)
-    assert np.isclose(f["posterior/var_chance"][1, k], W, rtol=1e-9, atol=1e-300)
-    assert np.isclose(f["posterior/var_parameters"][1, k], vp, rtol=1e-9, atol=1e-300)
-    assert np.isclose(f["posterior/effect_median"][1, k], np.median(eff[k]), rtol=1e-12)
-    assert np.isclose(f["posterior/effect_lo"][1, k], np.quantile(eff[k], 0.05), rtol=1e-9)
-    assert np.isclose(f["posterior/effect_hi"][1, k], np.quantile(eff[k], 0.95), rtol=1e-9)
+    assert np.isclose(f["summary/posterior/var_chance"][1, k], W, rtol=1e-9, atol=1e-300)
+    assert np.isclose(f["summary/posterior/var_parameters"][1, k], vp, rtol=1e-9, atol=1e-300)
+    assert np.isclose(f["summary/posterior/effect_median"][1, k], np.median(eff[k]), rtol=1e-12)
+    assert np.isclose(f["summary/posterior/effect_lo"][1, k], np.quantile(eff[k], 0.05), rtol=1e-9)
+    assert np.isclose(f["summary/posterior/effect_hi"][1, k], np.quantile(eff[k], 0.95), rtol=1e-9)
     better = -1 if k != 1 else 1               # fee collection: higher is better
     pi = (np.sign(better * eff[k]) > 0).mean() + 0.5 * (eff[k] == 0).mean()
-    assert np.isclose(f["posterior/p_improve"][1, k], pi), (k, pi)
-assert np.isnan(f["posterior/p_improve"][0, 0])
+    assert np.isclose(f["summary/posterior/p_improve"][1, k], pi), (k, pi)
+assert np.isnan(f["summary/posterior/p_improve"][0, 0])
 PY
+
+# netCDF-4 / CF: xarray (h5netcdf) and ncdump read every group, axes resolved
+/usr/bin/python3 "$src/tests/py/check_netcdf.py" compare-posterior one.h5 >nc.txt 2>&1
+case $? in 0|77) ok ;; *) bad "netCDF: $(cat nc.txt)" ;; esac
 
 # the table: text, CSV and Markdown columns
 grep -q "Median effect.*90% interval.*P(improves).*From parameters.*From chance" one.txt \

@@ -47,6 +47,15 @@ LAYOUT = {
         "scenarios/1/changes": (("change",), ("change",), None, ""),
         "summary": (("scenario", "metric", "replicate"), ("scenario", "metric"), None, ""),
     },
+    # troika compare --posterior: the draw and parameter axes, /summary/posterior
+    "compare-posterior": {
+        "/": (("day", "replicate", "draw", "parameter"), ("day", "replicate", "draw", "parameter"),
+              "day", "named"),
+        "scenarios/0/city": (("replicate", "day"), (), None, "full"),
+        "scenarios/1/city": (("replicate", "day"), (), None, "full"),
+        "summary": (("scenario", "metric", "replicate"), ("scenario", "metric"), None, ""),
+        "summary/posterior": (("scenario", "metric"), (), None, ""),
+    },
 }
 
 
