@@ -105,6 +105,19 @@ uint64_t abc_sim_seed(uint64_t seed, int generation, int64_t index)
     return ((hi << 32) | lo) & ((1ULL << 53) - 1);
 }
 
+int64_t abc_pick(const double *cum, int64_t n, double u)
+{
+    int64_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        int64_t mid = (lo + hi) / 2;
+        if (cum[mid] > u)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
 double abc_weighted_quantile(const double *x, const double *w, int64_t n, double q)
 {
     int64_t *ord = malloc((size_t)n * sizeof *ord);
@@ -419,15 +432,7 @@ static sim_status kernel_draw(const abc_run *r, int t, int64_t i, double *x, sim
     gsl_rng *g = sim_rng_open(&sr, r->c.seed, SIM_RNG_ABC_PROPOSE, (uint32_t)i, (uint32_t)t);
     int d = r->d;
     for (int tries = 0; tries < ABC_MAX_TRIES; tries++) {
-        double u = gsl_rng_uniform(g) * r->cum[r->n - 1];
-        int lo = 0, hi = r->n - 1; /* first j with cum[j] > u */
-        while (lo < hi) {
-            int mid = (lo + hi) / 2;
-            if (r->cum[mid] > u)
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
+        int64_t lo = abc_pick(r->cum, r->n, gsl_rng_uniform(g) * r->cum[r->n - 1]);
         const double *xj = r->x + (size_t)lo * (size_t)d;
         double z[ABC_MAX_PARAMS];
         for (int k = 0; k < d; k++)

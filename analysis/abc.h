@@ -215,4 +215,8 @@ void abc_run_moments(const abc_run *r, int k, double *mean, double *sd);
  * x whose cumulative weight (in increasing x) reaches q. */
 double abc_weighted_quantile(const double *x, const double *w, int64_t n, double q);
 
+/* The particle a uniform number u in [0, cum[n-1]) picks, by weight: the
+ * first i with cum[i] > u, where cum[i] = w[0] + ... + w[i]. */
+int64_t abc_pick(const double *cum, int64_t n, double u);
+
 #endif

@@ -6,7 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "abc.h"
 #include "metrics.h"
+#include "rng.h"
 
 /* THE key metrics of a comparison: the table, the summary and the charts
  * of the report show these, in this order.  Names of models/metrics.def and
@@ -189,4 +194,202 @@ int ana_compare_unmet(const ana_table *t, double tolerance, int *bad)
             }
         }
     return n;
+}
+
+/* ---- comparisons under a posterior ---------------------------------------------- */
+
+void ana_post_effect_compute(double *y, int64_t draws, int64_t per_draw, ana_better better,
+                             double level, ana_post_effect *out)
+{
+    int64_t n = draws * per_draw;
+    out->draws = draws;
+    out->per_draw = per_draw;
+    /* the law of total variance, before sorting reorders y */
+    double B = NAN, W = NAN;
+    if (draws >= 2 && per_draw >= 2) {
+        double *dm = malloc((size_t)draws * sizeof *dm);
+        if (dm) {
+            W = 0.0;
+            for (int64_t d = 0; d < draws; d++) {
+                const double *row = y + d * per_draw;
+                dm[d] = gsl_stats_mean(row, 1, (size_t)per_draw);
+                W += gsl_stats_variance_m(row, 1, (size_t)per_draw, dm[d]) / (double)draws;
+            }
+            B = gsl_stats_variance(dm, 1, (size_t)draws);
+            free(dm);
+        }
+    }
+    out->var_chance = W;
+    out->var_param = isnan(B) ? NAN : fmax(0.0, B - W / (double)per_draw);
+    double tot = out->var_param + out->var_chance;
+    out->share_param = tot > 0 ? out->var_param / tot : NAN;
+    /* the probability of improvement: the share of effects in the better direction */
+    if (better == ANA_NEUTRAL || n == 0) {
+        out->p_improve = NAN;
+    } else {
+        double good = 0.0;
+        for (int64_t j = 0; j < n; j++) {
+            double v = better == ANA_HIGHER_BETTER ? y[j] : -y[j];
+            good += v > 0 ? 1.0 : v == 0 ? 0.5 : 0.0;
+        }
+        out->p_improve = good / (double)n;
+    }
+    if (n == 0) {
+        out->median = out->lo = out->hi = NAN;
+        return;
+    }
+    gsl_sort(y, 1, (size_t)n);
+    out->median = gsl_stats_quantile_from_sorted_data(y, 1, (size_t)n, 0.5);
+    out->lo = gsl_stats_quantile_from_sorted_data(y, 1, (size_t)n, 0.5 * (1.0 - level));
+    out->hi = gsl_stats_quantile_from_sorted_data(y, 1, (size_t)n, 0.5 * (1.0 + level));
+}
+
+int64_t ana_post_pick(const double *cum, int64_t n, uint64_t seed, int64_t m)
+{
+    sim_stream rs;
+    sim_stream_open(&rs, seed, SIM_RNG_POSTERIOR_DRAW, (uint32_t)m, 0);
+    return abc_pick(cum, n, sim_stream_uniform(&rs) * cum[n - 1]);
+}
+
+/* ---- the posterior table ----------------------------------------------------------- */
+
+void ana_post_cells_fill(const ana_table *t, const ana_post_effect *e, int k, ana_lang lang,
+                         const char *minus, ana_post_cells *c)
+{
+    double sc = ana_unit_scale(t->unit[k] ? t->unit[k] : "");
+    int dec = ana_decimals(0.5 * (e->hi - e->lo) * sc, e->median * sc);
+    char lo[48], hi[48];
+    ana_fmt_num(c->median, sizeof c->median, e->median * sc, dec, minus);
+    ana_fmt_num(lo, sizeof lo, e->lo * sc, dec, minus);
+    ana_fmt_num(hi, sizeof hi, e->hi * sc, dec, minus);
+    snprintf(c->interval, sizeof c->interval, lang == ANA_ZH ? "%s 至 %s" : "%s to %s", lo, hi);
+    if (isnan(e->p_improve))
+        snprintf(c->p, sizeof c->p, "-");
+    else
+        snprintf(c->p, sizeof c->p, "%.2f", e->p_improve);
+    if (isnan(e->share_param)) {
+        snprintf(c->param, sizeof c->param, "-");
+        snprintf(c->chance, sizeof c->chance, "-");
+    } else {
+        snprintf(c->param, sizeof c->param, "%.0f%%", 100.0 * e->share_param);
+        snprintf(c->chance, sizeof c->chance, "%.0f%%", 100.0 * (1.0 - e->share_param));
+    }
+}
+
+enum { PC_METRIC, PC_UNIT, PC_SCEN, PC_MEDIAN, PC_INTERVAL, PC_P, PC_PARAM, PC_CHANCE, PC_N };
+
+/* The header and the rows of the posterior table as strings: cell[r][c],
+ * row 0 the header; returns the row count (0 when out of memory). */
+static size_t post_cells(const ana_table *t, const ana_post_effect *eff, double level,
+                         ana_lang lang, const char *minus, char (**out)[PC_N][128])
+{
+    size_t rows = (size_t)(t->nscen - 1) * (size_t)t->nmet + 1;
+    char(*cell)[PC_N][128] = calloc(rows, sizeof *cell);
+    *out = cell;
+    if (!cell)
+        return 0;
+    ana_sbuf sb;
+    ana_sbuf_init(&sb);
+    char lv[16];
+    snprintf(lv, sizeof lv, "%.0f%%", 100.0 * level);
+    const char *args[] = {lv};
+    ana_ui_put(&sb, ANA_UI_POST_COL_INTERVAL, lang, 0, args, 1);
+    const char *head[PC_N] = {ana_ui(ANA_UI_COL_METRIC, lang),
+                              ana_ui(ANA_UI_COL_UNIT, lang),
+                              ana_ui(ANA_UI_COL_SCENARIO, lang),
+                              ana_ui(ANA_UI_POST_COL_MEDIAN, lang),
+                              sb.p ? sb.p : "",
+                              ana_ui(ANA_UI_POST_COL_PIMPROVE, lang),
+                              ana_ui(ANA_UI_POST_COL_PARAMS, lang),
+                              ana_ui(ANA_UI_POST_COL_CHANCE, lang)};
+    for (int c = 0; c < PC_N; c++)
+        snprintf(cell[0][c], sizeof cell[0][c], "%s", head[c]);
+    ana_sbuf_free(&sb);
+    size_t r = 1;
+    for (int k = 0; k < t->nmet; k++)
+        for (int s = 1; s < t->nscen; s++, r++) {
+            ana_post_cells pc;
+            ana_post_cells_fill(t, &eff[ana_table_at(t, s, k)], k, lang, minus, &pc);
+            snprintf(cell[r][PC_METRIC], sizeof cell[r][PC_METRIC], "%s", t->met[k]);
+            snprintf(cell[r][PC_UNIT], sizeof cell[r][PC_UNIT], "%s",
+                     ana_unit_label(t->unit[k] ? t->unit[k] : "", lang));
+            snprintf(cell[r][PC_SCEN], sizeof cell[r][PC_SCEN], "%s", t->scen[s]);
+            snprintf(cell[r][PC_MEDIAN], sizeof cell[r][PC_MEDIAN], "%s", pc.median);
+            snprintf(cell[r][PC_INTERVAL], sizeof cell[r][PC_INTERVAL], "%s", pc.interval);
+            snprintf(cell[r][PC_P], sizeof cell[r][PC_P], "%s", pc.p);
+            snprintf(cell[r][PC_PARAM], sizeof cell[r][PC_PARAM], "%s", pc.param);
+            snprintf(cell[r][PC_CHANCE], sizeof cell[r][PC_CHANCE], "%s", pc.chance);
+        }
+    return rows;
+}
+
+void ana_post_print_text(FILE *f, const ana_table *t, const ana_post_effect *eff, double level,
+                         ana_lang lang)
+{
+    char(*cell)[PC_N][128];
+    size_t rows = post_cells(t, eff, level, lang, "-", &cell);
+    int w[PC_N] = {0};
+    for (size_t i = 0; i < rows; i++)
+        for (int c = 0; c < PC_N; c++) {
+            int x = ana_text_width(cell[i][c]);
+            if (x > w[c])
+                w[c] = x;
+        }
+    for (size_t i = 0; i < rows; i++) {
+        for (int c = 0; c < PC_N; c++) {
+            int pad = w[c] - ana_text_width(cell[i][c]);
+            int right = i > 0 && c >= PC_MEDIAN;
+            fprintf(f, "%*s%s%*s%s", right ? pad : 0, "", cell[i][c], right ? 0 : pad, "",
+                    c == PC_N - 1 ? "" : "  ");
+        }
+        fputc('\n', f);
+    }
+    ana_sbuf sb;
+    ana_sbuf_init(&sb);
+    ana_ui_put(&sb, ANA_UI_POST_NOTE, lang, 0, NULL, 0);
+    fprintf(f, "\n%s\n", sb.p ? sb.p : "");
+    ana_sbuf_free(&sb);
+    free(cell);
+}
+
+void ana_post_print_markdown(FILE *f, const ana_table *t, const ana_post_effect *eff,
+                             double level, ana_lang lang)
+{
+    char(*cell)[PC_N][128];
+    size_t rows = post_cells(t, eff, level, lang, "\u2212", &cell);
+    for (size_t i = 0; i < rows; i++) {
+        fputc('|', f);
+        for (int c = 0; c < PC_N; c++) {
+            fputc(' ', f);
+            ana_table_md_text(f, cell[i][c]);
+            fputs(" |", f);
+        }
+        fputc('\n', f);
+        if (i == 0) {
+            fputc('|', f);
+            for (int c = 0; c < PC_N; c++)
+                fputs(c >= PC_MEDIAN ? "---:|" : "---|", f);
+            fputc('\n', f);
+        }
+    }
+    free(cell);
+}
+
+void ana_post_print_csv(FILE *f, const ana_table *t, const ana_post_effect *eff)
+{
+    fputs("metric,unit,scenario,draws,replicates_per_draw,effect_median,effect_lo,effect_hi,"
+          "p_improve,var_parameters,var_chance,share_parameters\n",
+          f);
+    for (int k = 0; k < t->nmet; k++)
+        for (int s = 1; s < t->nscen; s++) {
+            const ana_post_effect *e = &eff[ana_table_at(t, s, k)];
+            ana_table_csv_str(f, t->met[k]);
+            fputc(',', f);
+            ana_table_csv_str(f, t->unit[k] ? t->unit[k] : "");
+            fputc(',', f);
+            ana_table_csv_str(f, t->scen[s]);
+            fprintf(f, ",%lld,%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
+                    (long long)e->draws, (long long)e->per_draw, e->median, e->lo, e->hi,
+                    e->p_improve, e->var_param, e->var_chance, e->share_param);
+        }
 }

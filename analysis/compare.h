@@ -63,6 +63,62 @@ sim_status ana_metrics_parse(const char *list, int *idx, int max, int *n, sim_er
 
 /* The seed of replicate r: splitmix64(splitmix64(base) + r) mod 2^53. */
 uint64_t ana_compare_seed(uint64_t base, int64_t r);
+/* ---- comparisons under a posterior (troika compare --posterior) ------------
+ *
+ * The runs of a posterior comparison are indexed draw-major: run j = d x R +
+ * r is replicate r of posterior draw d (R replicates a draw), with the
+ * draw's parameter values and the seed ana_compare_seed(base, j), the same
+ * in every scenario (common random numbers inside each (draw, replicate)
+ * pair).  The effect of a reform on a metric in run j is the paired
+ * difference y_j = scenario_j - baseline_j. */
+
+/* What the posterior says about one reform's effect on one metric. */
+typedef struct {
+    int64_t draws, per_draw;  /* D and R */
+    double median;            /* of the D x R effects */
+    double lo, hi;            /* their (1 - level)/2 and (1 + level)/2 quantiles:
+                                 the interval over parameters and chance together */
+    double p_improve;         /* share of the effects in the better direction (a
+                                 zero counts one half); NaN for a neutral metric */
+    double var_param;         /* Var over draws of E[y | draw]: max(0, B - W / R) */
+    double var_chance;        /* E over draws of Var(y | draw): W */
+    double share_param;       /* var_param / (var_param + var_chance); NaN when 0 / 0 */
+} ana_post_effect;
+
+/* The effect summary of y[0 .. D x R), draw-major (law of total variance:
+ * B = variance of the D draw means (n - 1), W = mean of the D within-draw
+ * variances (n - 1); B overstates the parameters' part by W / R, hence the
+ * correction).  level is e.g. 0.9.  Needs D >= 2 and R >= 2 (otherwise the
+ * variances are NaN).  y is sorted in place. */
+void ana_post_effect_compute(double *y, int64_t draws, int64_t per_draw, ana_better better,
+                             double level, ana_post_effect *out);
+
+/* Draw m of a posterior comparison: the index of a particle chosen by
+ * weight (cum[i] = weight[0] + ... + weight[i], i < n) with the uniform
+ * number of stream (seed, SIM_RNG_POSTERIOR_DRAW, m, 0) (core/rng.h). */
+int64_t ana_post_pick(const double *cum, int64_t n, uint64_t seed, int64_t m);
+
+/* The posterior table, one row per metric and reform (scenarios 1..):
+ * metric, unit, scenario, median effect, its interval at `level`, P(improves),
+ * the shares of its variance from parameters and from chance.  eff is
+ * [nscen x nmet] in the table's order.  Text (aligned, `lang`), Markdown
+ * (as the report shows the numbers) or CSV (full precision, English names:
+ * metric,unit,scenario,draws,replicates_per_draw,effect_median,effect_lo,
+ * effect_hi,p_improve,var_parameters,var_chance,share_parameters). */
+void ana_post_print_text(FILE *f, const ana_table *t, const ana_post_effect *eff, double level,
+                         ana_lang lang);
+void ana_post_print_markdown(FILE *f, const ana_table *t, const ana_post_effect *eff,
+                             double level, ana_lang lang);
+void ana_post_print_csv(FILE *f, const ana_table *t, const ana_post_effect *eff);
+
+/* The cells of row (s, k) as shown: median, "lo to hi", P, parameters'
+ * share, chance's share ("-" where undefined). */
+typedef struct {
+    char median[48], interval[112], p[16], param[16], chance[16];
+} ana_post_cells;
+void ana_post_cells_fill(const ana_table *t, const ana_post_effect *e, int k, ana_lang lang,
+                         const char *minus, ana_post_cells *c);
+
 /* Key metrics whose CI half-width exceeds tolerance x |mean| in some
  * scenario: their indices (in the table) into bad[0..), returns the count. */
 int ana_compare_unmet(const ana_table *t, double tolerance, int *bad);

@@ -26,6 +26,7 @@
 #include <hdf5.h>
 
 #include "afile.h"
+#include "design.h"
 #include "metrics.h"
 #include "h5.h"
 #include "troika_version.h"
@@ -538,6 +539,189 @@ fail:
     return s;
 }
 
+/* An axis dataset: name [n] with values 0 .. n-1, a dimension scale. */
+static sim_status w_axis(ana_cmpw *w, hid_t loc, const char *name, int64_t n,
+                         const char *long_name, const char *doc, hid_t *ax, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    int64_t *v = malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+    if (!v)
+        return SIM_FAIL(err, SIM_ENOMEM, w->path, 0, NULL, "out of memory writing /%s", name);
+    for (int64_t k = 0; k < n; k++)
+        v[k] = k;
+    hsize_t dims[1] = {(hsize_t)n};
+    SIM_CALL(w_dset(w, loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, v, doc, err));
+    H5CHK(*ax = H5Dopen2(loc, name, H5P_DEFAULT), name);
+    H5CHK(h5l_axis(*ax, name), name);
+    H5CHK(h5l_cf(*ax, long_name, NULL), name);
+fail:
+    free(v);
+    return s;
+}
+
+/* The posterior's part (h5compare.h): draws, their values, the effects. */
+static sim_status w_posterior(ana_cmpw *w, const ana_cmp_post *p, const ana_table *t,
+                              hid_t rep_axis, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t r = w->file, g = H5I_INVALID_HID, dax = H5I_INVALID_HID, pax = H5I_INVALID_HID;
+    hid_t sax[2] = {H5I_INVALID_HID, H5I_INVALID_HID}, ax2[2];
+    size_t sk = (size_t)t->nscen * (size_t)t->nmet;
+    int64_t runs = p->draws * p->per_draw;
+    int64_t *rd = malloc((size_t)(runs > 0 ? runs : 1) * sizeof *rd);
+    double *v = malloc((sk ? sk : 1) * sizeof *v);
+    if (!rd || !v) {
+        s = SIM_FAIL(err, SIM_ENOMEM, w->path, 0, NULL, "out of memory writing the posterior");
+        goto fail;
+    }
+    SIM_CALL(w_str(w, r, "posterior", p->path, err));
+    SIM_CALL(w_str(w, r, "posterior_identity", p->identity, err));
+    SIM_CALL(w_str(w, r, "posterior_calibration", p->calibration, err));
+    SIM_CALL(w_i64(w, r, "posterior_particles", p->particles, err));
+    SIM_CALL(w_i64(w, r, "draws", p->draws, err));
+    SIM_CALL(w_i64(w, r, "replicates_per_draw", p->per_draw, err));
+    SIM_CALL(w_f64(w, r, "posterior_level", p->level, err));
+    SIM_CALL(w_axis(w, r, "draw", p->draws, "Posterior draw, 0-based",
+                    "Posterior draw number, 0-based: the first axis of draw_values.", &dax,
+                    err));
+    SIM_CALL(w_strings(w, r, "parameter", p->nparam, (const char *const *)p->param,
+                       "The uncertain parameters of the posterior (section.name).", err));
+    H5CHK(pax = H5Dopen2(r, "parameter", H5P_DEFAULT), "/parameter");
+    H5CHK(h5l_axis(pax, "parameter"), "/parameter");
+    H5CHK(h5l_cf(pax, "Uncertain parameter key", NULL), "/parameter");
+    hsize_t dims[2] = {(hsize_t)p->draws, (hsize_t)p->nparam};
+    SIM_CALL(w_dset(w, r, "draw_values", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dims, p->theta,
+                    "The parameter values of each draw [draw x parameter], every scenario "
+                    "ran with them.",
+                    err));
+    SIM_CALL(w_dset(w, r, "draw_particle", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims,
+                    p->particle,
+                    "The posterior particle each draw took (chosen by weight).", err));
+    for (int64_t j = 0; j < runs; j++)
+        rd[j] = j / p->per_draw;
+    hsize_t rdims[1] = {(hsize_t)runs};
+    SIM_CALL(w_dset(w, r, "replicate_draw", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, rdims, rd,
+                    "The draw of each run: run j is replicate j mod replicates_per_draw of "
+                    "draw j / replicates_per_draw.",
+                    err));
+    ax2[0] = dax;
+    ax2[1] = pax;
+    SIM_CALL(w_attach(w, r, "draw_values", 2, ax2, err));
+    SIM_CALL(w_attach(w, r, "draw_particle", 1, &dax, err));
+    SIM_CALL(w_attach(w, r, "replicate_draw", 1, &rep_axis, err));
+    static const char *const cf_name[] = {"draw_values", "draw_particle", "replicate_draw"};
+    static const char *const cf_long[] = {"Parameter values of each posterior draw",
+                                          "Posterior particle of each draw",
+                                          "Posterior draw of each run"};
+    for (int k = 0; k < 3; k++) {
+        hid_t d;
+        H5CHK(d = H5Dopen2(r, cf_name[k], H5P_DEFAULT), cf_name[k]);
+        herr_t rc = h5l_cf(d, cf_long[k], NULL);
+        (void)H5Dclose(d);
+        H5CHK(rc, cf_name[k]);
+    }
+
+    /* under /summary, whose scenario and metric axes netCDF readers then see */
+    SIM_CALL(w_group(w, r, "summary/posterior", &g, err));
+    SIM_CALL(w_str(w, g, "description",
+                   "The effect of each scenario on each key metric under the posterior: "
+                   "the paired differences from the baseline over every (draw, replicate) "
+                   "run, their median and interval (parameters and chance together), the "
+                   "share of them in the metric's better direction, and the law of total "
+                   "variance split into parameters and chance [scenario x metric].",
+                   err));
+    static const char *const fields[] = {"effect_median", "effect_lo",   "effect_hi",
+                                         "p_improve",     "var_parameters", "var_chance",
+                                         "share_parameters"};
+    static const char *const docs[] = {
+        "Median of the paired effects (scenario minus baseline) over draws and replicates.",
+        "Lower end of the interval of the effects: their (1 - posterior_level)/2 quantile.",
+        "Upper end of the interval of the effects: their (1 + posterior_level)/2 quantile.",
+        "Share of the effects in the metric's better direction (a zero counts one half); "
+        "NaN for a neutral metric and the baseline.",
+        "Variance of the effect explained by the parameters: variance of the draw means "
+        "minus the mean within-draw variance / replicates_per_draw (at least 0).",
+        "Variance of the effect from chance: the mean within-draw variance.",
+        "var_parameters / (var_parameters + var_chance); NaN when both are 0.",
+    };
+    for (int f = 0; f < 7; f++) {
+        for (size_t k = 0; k < sk; k++) {
+            const ana_post_effect *e = &p->eff[k];
+            double x[] = {e->median,    e->lo,         e->hi,         e->p_improve,
+                          e->var_param, e->var_chance, e->share_param};
+            v[k] = x[f];
+        }
+        hsize_t sdims[2] = {(hsize_t)t->nscen, (hsize_t)t->nmet};
+        SIM_CALL(w_dset(w, g, fields[f], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, sdims, v,
+                        docs[f], err));
+    }
+    H5CHK(sax[0] = H5Dopen2(r, "summary/scenario", H5P_DEFAULT), "/summary/scenario");
+    H5CHK(sax[1] = H5Dopen2(r, "summary/metric", H5P_DEFAULT), "/summary/metric");
+    for (int f = 0; f < 7; f++)
+        SIM_CALL(w_attach(w, g, fields[f], 2, sax, err));
+fail:
+    close_id(&sax[0], H5Dclose);
+    close_id(&sax[1], H5Dclose);
+    close_id(&g, H5Gclose);
+    close_id(&dax, H5Dclose);
+    close_id(&pax, H5Dclose);
+    free(rd);
+    free(v);
+    return s;
+}
+
+ana_cmp_post *ana_cmp_post_create(int64_t draws, int nparam, int64_t neff)
+{
+    ana_cmp_post *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->draws = draws;
+    p->nparam = nparam;
+    p->param = calloc((size_t)(nparam > 0 ? nparam : 1), sizeof *p->param);
+    p->theta = calloc((size_t)(draws * nparam > 0 ? draws * nparam : 1), sizeof *p->theta);
+    p->particle = calloc((size_t)(draws > 0 ? draws : 1), sizeof *p->particle);
+    p->eff = calloc((size_t)(neff > 0 ? neff : 1), sizeof *p->eff);
+    if (!p->param || !p->theta || !p->particle || !p->eff) {
+        ana_cmp_post_destroy(p);
+        return NULL;
+    }
+    return p;
+}
+
+void ana_cmp_post_destroy(ana_cmp_post *p)
+{
+    if (!p)
+        return;
+    for (int k = 0; p->param && k < p->nparam; k++)
+        free(p->param[k]);
+    free(p->param);
+    free(p->theta);
+    free(p->particle);
+    free(p->eff);
+    free(p->path);
+    free(p->identity);
+    free(p->calibration);
+    free(p);
+}
+
+sim_status ana_post_identity(const double *theta, const double *weight, int64_t n, int np,
+                             char *buf, size_t len, sim_error *err)
+{
+    size_t cap = (size_t)n * (size_t)(np + 1) * 32 + 1, at = 0;
+    char *text = malloc(cap);
+    if (!text)
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+    text[0] = '\0';
+    for (int64_t i = 0; i < n; i++) {
+        for (int k = 0; k < np; k++)
+            at += (size_t)snprintf(text + at, cap - at, "%a,", theta[i * np + k]);
+        at += (size_t)snprintf(text + at, cap - at, "%a;", weight[i]);
+    }
+    snprintf(buf, len, "fnv1a64:%016llx", (unsigned long long)swp_hash(text));
+    free(text);
+    return SIM_OK;
+}
+
 sim_status ana_cmpw_finish(ana_cmpw *w, const ana_cmp_meta *meta, const ana_table *t,
                            sim_error *err)
 {
@@ -596,6 +780,16 @@ sim_status ana_cmpw_finish(ana_cmpw *w, const ana_cmp_meta *meta, const ana_tabl
     SIM_CALL(w_str(w, r, "Conventions", "CF-1.8", err));
     H5CHK(h5l_cf(sd, "run.seed of replicate r", NULL), "/seeds");
     SIM_CALL(w_summary(w, t, ax, err));
+    if (meta->post) {
+        if (meta->post->draws * meta->post->per_draw != w->rows) {
+            s = SIM_FAIL(err, SIM_EINTERNAL, w->path, 0, NULL,
+                         "ana_cmpw_finish: %lld draws x %lld replicates, %lld runs written",
+                         (long long)meta->post->draws, (long long)meta->post->per_draw,
+                         (long long)w->rows);
+            goto fail;
+        }
+        SIM_CALL(w_posterior(w, meta->post, t, ax, err));
+    }
 fail:
     close_id(&sd, H5Dclose);
     close_id(&ax, H5Dclose);
@@ -807,6 +1001,29 @@ fail:
     return s;
 }
 
+/* The number of elements of dataset `name` under loc (`what`: its path). */
+static sim_status r_count(const char *path, hid_t loc, const char *what, const char *name,
+                          int64_t *n, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t d = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    htri_t ex = H5Lexists(loc, name, H5P_DEFAULT);
+    RCHK(ex, what);
+    if (!ex) {
+        s = RFAIL("%s is missing", what);
+        goto fail;
+    }
+    RCHK(d = H5Dopen2(loc, name, H5P_DEFAULT), what);
+    RCHK(sp = H5Dget_space(d), what);
+    hssize_t np = H5Sget_simple_extent_npoints(sp);
+    RCHK(np, what);
+    *n = (int64_t)np;
+fail:
+    close_id(&sp, H5Sclose);
+    close_id(&d, H5Dclose);
+    return s;
+}
+
 static sim_status r_dset(const char *path, hid_t loc, const char *obj, const char *name,
                          hid_t mtype, int rank, const hsize_t *dims, void *buf,
                          sim_error *err)
@@ -942,6 +1159,7 @@ void ana_cmpfile_close(ana_cmpfile *f)
     free(f->scen);
     ana_cmp_meta_free(&f->meta);
     ana_table_destroy(f->table);
+    ana_cmp_post_destroy(f->post);
     free(f->path);
     free(f);
 }
@@ -1159,25 +1377,13 @@ fail:
 static sim_status r_summary(const char *path, hid_t r, ana_cmpfile *f, sim_error *err)
 {
     sim_status s = SIM_OK;
-    hid_t g = H5I_INVALID_HID, d = H5I_INVALID_HID, sp = H5I_INVALID_HID;
+    hid_t g = H5I_INVALID_HID;
     double *v = NULL;
     int64_t *n = NULL;
     int64_t nmet = 0;
     SIM_CALL(r_group(path, r, "", "summary", &g, err));
     /* the metric count from /summary/metric */
-    htri_t ex = H5Lexists(g, "metric", H5P_DEFAULT);
-    RCHK(ex, "/summary/metric");
-    if (!ex) {
-        s = RFAIL("/summary/metric is missing");
-        goto fail;
-    }
-    RCHK(d = H5Dopen2(g, "metric", H5P_DEFAULT), "/summary/metric");
-    RCHK(sp = H5Dget_space(d), "/summary/metric");
-    hssize_t np = H5Sget_simple_extent_npoints(sp);
-    RCHK(np, "/summary/metric");
-    nmet = (int64_t)np;
-    close_id(&sp, H5Sclose);
-    close_id(&d, H5Dclose);
+    SIM_CALL(r_count(path, g, "/summary/metric", "metric", &nmet, err));
     if (nmet < 1 || nmet > 100000) {
         s = RFAIL("/summary/metric has %lld entries", (long long)nmet);
         goto fail;
@@ -1238,8 +1444,71 @@ static sim_status r_summary(const char *path, hid_t r, ana_cmpfile *f, sim_error
 fail:
     free(v);
     free(n);
-    close_id(&sp, H5Sclose);
-    close_id(&d, H5Dclose);
+    close_id(&g, H5Gclose);
+    return s;
+}
+
+/* The posterior's part, when the file has one (root attribute draws). */
+static sim_status r_posterior(const char *path, hid_t r, ana_cmpfile *f, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t g = H5I_INVALID_HID;
+    double *v = NULL;
+    int64_t draws = 0, per = 0, np = 0;
+    int present = 0;
+    SIM_CALL(r_num(path, r, "/", "draws", H5T_NATIVE_INT64, &draws, &present, err));
+    if (!present)
+        return SIM_OK;
+    SIM_CALL(r_num(path, r, "/", "replicates_per_draw", H5T_NATIVE_INT64, &per, NULL, err));
+    if (draws < 1 || per < 1 || draws * per != f->meta.replicates) {
+        s = RFAIL("%lld draws x %lld replicates a draw where the file has %lld runs",
+                  (long long)draws, (long long)per, (long long)f->meta.replicates);
+        goto fail;
+    }
+    SIM_CALL(r_count(path, r, "/parameter", "parameter", &np, err));
+    if (np < 1 || np > 10000) {
+        s = RFAIL("/parameter has %lld entries", (long long)np);
+        goto fail;
+    }
+    const ana_table *t = f->table;
+    size_t sk = (size_t)t->nscen * (size_t)t->nmet;
+    ana_cmp_post *p = f->post = ana_cmp_post_create(draws, (int)np, (int64_t)sk);
+    v = malloc((sk ? sk : 1) * sizeof *v);
+    if (!p || !v) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the posterior");
+        goto fail;
+    }
+    p->per_draw = per;
+    SIM_CALL(r_str(path, r, "/", "posterior", &p->path, err));
+    SIM_CALL(r_str(path, r, "/", "posterior_identity", &p->identity, err));
+    SIM_CALL(r_str(path, r, "/", "posterior_calibration", &p->calibration, err));
+    SIM_CALL(r_num(path, r, "/", "posterior_particles", H5T_NATIVE_INT64, &p->particles, NULL,
+                   err));
+    SIM_CALL(r_num(path, r, "/", "posterior_level", H5T_NATIVE_DOUBLE, &p->level, NULL, err));
+    SIM_CALL(r_strings(path, r, "", "parameter", np, p->param, err));
+    hsize_t dims[2] = {(hsize_t)draws, (hsize_t)np};
+    SIM_CALL(r_dset(path, r, "", "draw_values", H5T_NATIVE_DOUBLE, 2, dims, p->theta, err));
+    SIM_CALL(r_finite(path, "/draw_values", p->theta, (size_t)draws * (size_t)np, err));
+    SIM_CALL(r_dset(path, r, "", "draw_particle", H5T_NATIVE_INT64, 1, dims, p->particle, err));
+    SIM_CALL(r_group(path, r, "", "summary/posterior", &g, err));
+    static const char *const fields[] = {"effect_median", "effect_lo",   "effect_hi",
+                                         "p_improve",     "var_parameters", "var_chance",
+                                         "share_parameters"};
+    hsize_t sdims[2] = {(hsize_t)t->nscen, (hsize_t)t->nmet};
+    for (int fi = 0; fi < 7; fi++) {
+        SIM_CALL(r_dset(path, g, "/summary/posterior", fields[fi], H5T_NATIVE_DOUBLE, 2, sdims, v,
+                        err));
+        for (size_t k = 0; k < sk; k++) {
+            ana_post_effect *e = &p->eff[k];
+            double *slot[] = {&e->median,    &e->lo,         &e->hi,         &e->p_improve,
+                              &e->var_param, &e->var_chance, &e->share_param};
+            *slot[fi] = v[k];
+            e->draws = draws;
+            e->per_draw = per;
+        }
+    }
+fail:
+    free(v);
     close_id(&g, H5Gclose);
     return s;
 }
@@ -1282,6 +1551,7 @@ sim_status ana_cmpfile_open(ana_cmpfile **out, const char *path, sim_error *err)
     SIM_CALL(r_meta(path, file, &f->meta, &f->nscen, err));
     SIM_CALL(r_scenarios(path, file, f, err));
     SIM_CALL(r_summary(path, file, f, err));
+    SIM_CALL(r_posterior(path, file, f, err));
     *out = f;
     return SIM_OK;
 fail:
@@ -1326,6 +1596,27 @@ fail:
     close_id(&sp, H5Sclose);
     close_id(&d, H5Dclose);
     return s;
+}
+
+int ana_cmpfile_is(const char *path)
+{
+    struct stat st; /* a FIFO would block H5Fis_hdf5 */
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (H5Fis_hdf5(path) <= 0)
+        return 0;
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return 0;
+    sim_error e;
+    char *kind = NULL;
+    int is = H5Aexists(f, "file_kind") > 0 &&
+             r_str(path, f, "/", "file_kind", &kind, &e) == SIM_OK &&
+             !strcmp(kind, ANA_COMPARE_KIND);
+    free(kind);
+    (void)H5Fclose(f);
+    return is;
 }
 
 int ana_runfile_is(const char *path)

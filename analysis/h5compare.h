@@ -34,6 +34,23 @@
  *                            diff_hi, diff_p, clear [S x K];
  *                            replicate_mean [S x K x R]
  *
+ * A comparison under a posterior (troika compare --posterior; analysis/
+ * compare.h) adds, with R = D draws x P replicates a draw, run j = d P + r:
+ *   /                        attributes posterior (the file's path),
+ *                            posterior_identity ("fnv1a64:" of its
+ *                            particles and weights as %a text),
+ *                            posterior_calibration, posterior_particles,
+ *                            draws, replicates_per_draw, posterior_level
+ *   /draw                    i64 [D] the draw axis (dimension scale)
+ *   /parameter               strings [P'] the uncertain parameters' keys (axis)
+ *   /draw_values             f64 [D x P'] each draw's parameter values
+ *   /draw_particle           i64 [D] the particle each draw took
+ *   /replicate_draw          i64 [R] the draw of each run (on the replicate axis)
+ *   /summary/posterior/      effect_median, effect_lo, effect_hi, p_improve,
+ *                            var_parameters, var_chance, share_parameters
+ *                            [S x K] (NaN where undefined: the baseline's
+ *                            p_improve, a neutral metric's)
+ *
  * Writing follows sim/output.c: a temporary file renamed into place by
  * ana_cmpw_commit() (core/afile.h), HDF5's error printing off, every
  * call checked, explicit little-endian file types, no time tracking and no
@@ -49,12 +66,38 @@
 
 #include <stdint.h>
 
+#include "compare.h"
 #include "diff.h"
 #include "err.h"
 #include "table.h"
 
 #define ANA_COMPARE_KIND "troika-compare"
 #define ANA_COMPARE_SCHEMA 2
+
+/* A comparison under a posterior (NULL in an ordinary one). */
+typedef struct {
+    char *path;                 /* the posterior file, as given */
+    char *identity;             /* "fnv1a64:<16 hex>" of its particles */
+    char *calibration;          /* the posterior's calibration file */
+    int64_t particles;
+    int64_t draws, per_draw;    /* D, and replicates a draw */
+    double level;               /* of the interval (0.9) */
+    int nparam;
+    char **param;               /* [nparam] keys */
+    double *theta;              /* [draws x nparam] */
+    int64_t *particle;          /* [draws] */
+    ana_post_effect *eff;       /* [nscen x nmet] (the table's order) */
+} ana_cmp_post;
+
+/* A zeroed one with room for the draws, parameters and effects; NULL when
+ * out of memory. */
+ana_cmp_post *ana_cmp_post_create(int64_t draws, int nparam, int64_t neff);
+void ana_cmp_post_destroy(ana_cmp_post *p);
+
+/* "fnv1a64:<hex>" of n particles (theta [n x np] and weights as %a text)
+ * into buf; SIM_ENOMEM on failure. */
+sim_status ana_post_identity(const double *theta, const double *weight, int64_t n, int np,
+                             char *buf, size_t len, sim_error *err);
 
 typedef struct {
     int64_t days, compounds, replicates;
@@ -70,6 +113,7 @@ typedef struct {
     char *command_line;
     char *troika_version, *git_commit; /* filled when reading */
     int64_t schema;                    /* filled when reading */
+    const ana_cmp_post *post;   /* writing: NULL, or the posterior's part */
 } ana_cmp_meta;
 
 typedef struct {
@@ -118,7 +162,11 @@ typedef struct {
     int nscen;
     ana_cmp_scen *scen;
     ana_table *table;           /* as stored */
+    ana_cmp_post *post;         /* NULL unless a comparison under a posterior */
 } ana_cmpfile;
+
+/* 1 when path is a compare file (HDF5 whose file_kind is troika-compare). */
+int ana_cmpfile_is(const char *path);
 
 /* Open and read everything but the series. */
 sim_status ana_cmpfile_open(ana_cmpfile **f, const char *path, sim_error *err);

@@ -734,6 +734,38 @@ static void ci_cell(page *p, int k, int s, const char *stat, double lo, double h
     put(p, "</td>");
 }
 
+/* Open metric k's <tbody> with its heading row across `cols` columns: what
+ * it is, its unit, which direction is better, its name. */
+static void metric_heading(page *p, int k, int cols)
+{
+    ana_better better = better_of(p, k);
+    ana_sbuf_printf(p->sb, "<tbody class=\"metric\" data-metric=\"%s\" data-better=\"%d\">\n",
+                    p->t->met[k], (int)better);
+    ana_sbuf_printf(p->sb,
+                    "<tr class=\"mhead\"><th class=\"mname\" colspan=\"%d\" "
+                    "scope=\"colgroup\">",
+                    cols);
+    char *ph = metric_phrase(p, k, 0);
+    esc(p, ph);
+    free(ph);
+    put(p, " <span class=\"unit\">(");
+    ana_sbuf us;
+    ana_sbuf_init(&us);
+    unit_of(p, k, 0, &us);
+    esc(p, us.p ? us.p : "");
+    ana_sbuf_free(&us);
+    if (better != ANA_NEUTRAL) {
+        put(p, p->lang == ANA_ZH ? "；" : "; ");
+        ui(p, better == ANA_COST           ? ANA_UI_DIR_COST
+              : better == ANA_LOWER_BETTER ? ANA_UI_DIR_LOWER
+                                           : ANA_UI_DIR_HIGHER,
+           NULL, 0);
+    }
+    put(p, ")</span> <code>");
+    esc(p, p->t->met[k]);
+    put(p, "</code></th></tr>\n");
+}
+
 static void table(page *p)
 {
     const ana_table *t = p->t;
@@ -770,31 +802,7 @@ static void table(page *p)
     put(p, "</th></tr></thead>\n");
     for (int k = 0; k < t->nmet; k++) {
         double sc = mscale(p, k);
-        ana_better better = better_of(p, k);
-        ana_sbuf_printf(p->sb, "<tbody class=\"metric\" data-metric=\"%s\" data-better=\"%d\">\n",
-                        t->met[k], (int)better);
-        /* the metric: a heading row across the table, with its unit and
-         * which direction is better */
-        put(p, "<tr class=\"mhead\"><th class=\"mname\" colspan=\"7\" scope=\"colgroup\">");
-        char *ph = metric_phrase(p, k, 0);
-        esc(p, ph);
-        free(ph);
-        put(p, " <span class=\"unit\">(");
-        ana_sbuf us;
-        ana_sbuf_init(&us);
-        unit_of(p, k, 0, &us);
-        esc(p, us.p ? us.p : "");
-        ana_sbuf_free(&us);
-        if (better != ANA_NEUTRAL) {
-            put(p, L == ANA_ZH ? "；" : "; ");
-            ui(p, better == ANA_COST           ? ANA_UI_DIR_COST
-                  : better == ANA_LOWER_BETTER ? ANA_UI_DIR_LOWER
-                                               : ANA_UI_DIR_HIGHER,
-               NULL, 0);
-        }
-        put(p, ")</span> <code>");
-        esc(p, t->met[k]);
-        put(p, "</code></th></tr>\n");
+        metric_heading(p, k, 7);
         const char *suffix = strcmp(t->unit[k], "share") == 0 ? ana_ui(ANA_UI_DIFF_PP, L) : "";
         for (int s = 0; s < t->nscen; s++) {
             size_t at = ana_table_at(t, s, k);
@@ -844,6 +852,159 @@ static void table(page *p)
         put(p, "</tbody>\n");
     }
     put(p, "</table>\n</section>\n");
+}
+
+/* ---- under a posterior ------------------------------------------------------------ */
+
+static double quantile(const double *x, int64_t n, double q);
+static int cmp_double(const void *a, const void *b);
+
+/* Close the header cell before and add number columns ids[0..n), each
+ * expanded with args (a row without "%s" takes none). */
+static void num_heads(page *p, const ana_ui_id *ids, int n, const char *const *args, int nargs)
+{
+    for (int i = 0; i < n; i++) {
+        put(p, "</th><th class=\"num\">");
+        ui(p, ids[i], args, nargs);
+    }
+}
+
+/* A share as "62%" (or "-" when undefined). */
+static void share_text(char *buf, size_t n, double v)
+{
+    if (isnan(v))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%.0f%%", 100.0 * v);
+}
+
+/* The comparison under the posterior (compare --posterior): per metric and
+ * reform the median effect, its interval over parameters and chance, the
+ * probability of improvement and the variance split; then the draws. */
+static void posterior(page *p)
+{
+    const ana_cmp_post *pp = p->f->post;
+    const ana_table *t = p->t;
+    ana_lang L = p->lang;
+    if (!pp)
+        return;
+    char nd[32], nr[32], nrun[32], lv[16];
+    snprintf(nd, sizeof nd, "%lld", (long long)pp->draws);
+    snprintf(nr, sizeof nr, "%lld", (long long)pp->per_draw);
+    snprintf(nrun, sizeof nrun, "%lld", (long long)(pp->draws * pp->per_draw));
+    snprintf(lv, sizeof lv, "%.0f%%", 100.0 * pp->level);
+    char *path = html_of(pp->path);
+    ana_sbuf_printf(p->sb, "<section id=\"posterior\" data-draws=\"%lld\" "
+                           "data-per-draw=\"%lld\" data-level=\"%g\">\n<h2>",
+                    (long long)pp->draws, (long long)pp->per_draw, pp->level);
+    ui(p, ANA_UI_POST_TITLE, NULL, 0);
+    put(p, "</h2>\n<p class=\"note\">");
+    {
+        ana_sbuf c;
+        ana_sbuf_init(&c);
+        ana_sbuf_printf(&c, "<code>%s</code>", path ? path : "");
+        const char *a1[] = {nd, nr, nrun, c.p ? c.p : ""};
+        ui(p, ANA_UI_POST_SUBTITLE, a1, 4);
+        put(p, L == ANA_EN ? ". " : "。");
+        ana_sbuf win;
+        ana_sbuf_init(&win);
+        ana_table_window_text(&win, t, L);
+        char *w = html_of(win.p ? win.p : "");
+        const char *a2[] = {c.p ? c.p : "", nr, w ? w : "", lv};
+        ui(p, ANA_UI_POST_INTRO, a2, 4);
+        free(w);
+        ana_sbuf_free(&win);
+        ana_sbuf_free(&c);
+    }
+    put(p, "</p>\n<table class=\"results posterior\">\n<thead><tr><th>");
+    ui(p, ANA_UI_COL_SCENARIO, NULL, 0);
+    const char *la[] = {lv};
+    static const ana_ui_id effect_cols[] = {ANA_UI_POST_COL_MEDIAN, ANA_UI_POST_COL_INTERVAL,
+                                            ANA_UI_POST_COL_PIMPROVE, ANA_UI_POST_COL_PARAMS,
+                                            ANA_UI_POST_COL_CHANCE};
+    num_heads(p, effect_cols, 5, la, 1);
+    put(p, "</th></tr></thead>\n");
+    for (int k = 0; k < t->nmet; k++) {
+        double sc = mscale(p, k);
+        metric_heading(p, k, 6);
+        for (int s = 1; s < t->nscen; s++) {
+            const ana_post_effect *e = &pp->eff[ana_table_at(t, s, k)];
+            int dec = ana_decimals(0.5 * (e->hi - e->lo) * sc, e->median * sc);
+            /* likely better / worse: nine in ten runs or more on one side */
+            int v = isnan(e->p_improve) ? 0 : e->p_improve >= 0.9 ? 1 : e->p_improve <= 0.1 ? -1 : 0;
+            ana_sbuf_printf(p->sb, "<tr%s>",
+                            v > 0 ? " class=\"clear better\"" : v < 0 ? " class=\"clear worse\"" : "");
+            ana_sbuf_printf(p->sb, "<td><span class=\"sw\" style=\"border-color:%s\"></span>",
+                            colour(s));
+            esc(p, scen_name(p, s));
+            put(p, "</td>");
+            char *sx = html_of(strcmp(t->unit[k], "share") == 0 ? ana_ui(ANA_UI_DIFF_PP, L) : "");
+            num_cell(p, "num diff", k, s, "effect_median", e->median, sc, dec, sx ? sx : "");
+            free(sx);
+            ci_cell(p, k, s, "effect_interval", e->lo, e->hi, sc, dec);
+            char pv[16], sp[16], sch[16];
+            if (isnan(e->p_improve))
+                snprintf(pv, sizeof pv, "-");
+            else
+                snprintf(pv, sizeof pv, "%.2f", e->p_improve);
+            share_text(sp, sizeof sp, e->share_param);
+            share_text(sch, sizeof sch, isnan(e->share_param) ? NAN : 1.0 - e->share_param);
+            ana_sbuf_printf(p->sb,
+                            "<td class=\"num\" data-metric=\"%s\" data-scenario=\"%d\" "
+                            "data-stat=\"p_improve\" data-value=\"%.17g\">%s</td>"
+                            "<td class=\"num\" data-metric=\"%s\" data-scenario=\"%d\" "
+                            "data-stat=\"share_parameters\" data-value=\"%.17g\">%s</td>"
+                            "<td class=\"num\" data-metric=\"%s\" data-scenario=\"%d\" "
+                            "data-stat=\"share_chance\" data-value=\"%.17g\">%s</td></tr>\n",
+                            t->met[k], s, e->p_improve, pv, t->met[k], s, e->share_param, sp,
+                            t->met[k], s, isnan(e->share_param) ? NAN : 1.0 - e->share_param, sch);
+        }
+        put(p, "</tbody>\n");
+    }
+    put(p, "</table>\n<p class=\"note\">");
+    ui(p, ANA_UI_POST_NOTE, NULL, 0);
+    put(p, L == ANA_EN ? " " : "");
+    ui(p, ANA_UI_POST_OTHERS, NULL, 0);
+    put(p, "</p>\n<h3>");
+    ui(p, ANA_UI_POST_DRAWS_TITLE, NULL, 0);
+    put(p, "</h3>\n<p class=\"note\">");
+    {
+        char np[16];
+        snprintf(np, sizeof np, "%d", pp->nparam);
+        const char *a[] = {np, lv};
+        ui(p, ANA_UI_POST_DRAWS_INTRO, a, 2);
+    }
+    put(p, "</p>\n<table class=\"draws\">\n<thead><tr><th>");
+    ui(p, ANA_UI_COL_PARAM, NULL, 0);
+    static const ana_ui_id draw_cols[] = {ANA_UI_RUN_COL_MEDIAN, ANA_UI_POST_COL_INTERVAL};
+    num_heads(p, draw_cols, 2, la, 1);
+    put(p, "</th></tr></thead>\n<tbody>\n");
+    double *x = malloc((size_t)pp->draws * sizeof *x);
+    for (int j = 0; x && j < pp->nparam; j++) {
+        for (int64_t d = 0; d < pp->draws; d++)
+            x[d] = pp->theta[d * pp->nparam + j];
+        qsort(x, (size_t)pp->draws, sizeof *x, cmp_double);
+        double med = quantile(x, pp->draws, 0.5), lo = quantile(x, pp->draws, 0.5 * (1 - pp->level)),
+               hi = quantile(x, pp->draws, 0.5 * (1 + pp->level));
+        put(p, "<tr><td><code>");
+        esc(p, pp->param[j]);
+        ana_sbuf_printf(p->sb, "</code></td><td class=\"num\">%.4g</td><td class=\"num\">", med);
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%.4g", lo);
+        snprintf(b, sizeof b, "%.4g", hi);
+        const char *args[] = {a, b};
+        ui(p, ANA_UI_CI_RANGE, args, 2);
+        put(p, "</td></tr>\n");
+    }
+    free(x);
+    put(p, "</tbody>\n</table>\n<p class=\"note\">");
+    ui(p, ANA_UI_POST_IDENTITY, NULL, 0);
+    put(p, L == ANA_ZH ? "：<code>" : ": <code>");
+    esc(p, pp->path);
+    put(p, "</code> (<code>");
+    esc(p, pp->identity);
+    put(p, "</code>)</p>\n</section>\n");
+    free(path);
 }
 
 /* ---- charts ------------------------------------------------------------------------ */
@@ -1475,6 +1636,7 @@ sim_status ana_report_html(const ana_cmpfile *f, ana_lang lang, char **html, sim
     page p = {f, f->table, lang, &sb, area_households(f)};
     head(&p);
     summary(&p);
+    posterior(&p);
     table(&p);
     sim_status s = charts(&p, err);
     if (s != SIM_OK) {

@@ -65,6 +65,38 @@ typedef struct {
     sen_ci *src;    /* [k] */
 } sen_src;
 
+/* First-order indices from given data (no design: posterior draws, say).
+ * For input j the n points are sorted by x_j and cut into `nbins` bins of
+ * (nearly) equal count; with SSB the between-bin and SSW the within-bin
+ * sums of squares of y and SST = SSB + SSW,
+ *     S1_j = (SSB - (nbins - 1) SSW / (n - nbins)) / SST
+ * the correlation ratio with the bias of the bin means' noise removed (it
+ * is about 0 for an input y does not depend on, and can dip below).  This
+ * is Var(E[y | x_j]) / Var(y) for inputs that are independent or not; a
+ * total index needs a design and is not given.  Bootstrap percentile
+ * intervals resample the n points, as sen_sobol_compute does, and are
+ * moved by the bootstrap's bias (the resamples' mean minus the estimate):
+ * a resample repeats points, which inflates the binned estimator. */
+typedef struct {
+    int k;
+    int64_t n;
+    int nbins, nboot;
+    double level;
+    double var;     /* of y */
+    sen_ci *s1;     /* [k] */
+} sen_binned;
+
+/* x[i * k + j]: input j of point i; y[i].  nbins >= 2, n >= 2 nbins. */
+sim_status sen_binned_compute(const double *x, const double *y, int64_t n, int k, int nbins,
+                              int nboot, double level, uint64_t seed, sen_binned *out,
+                              sim_error *err);
+
+/* The default bin count for n points: the nearest integer to sqrt(n), at
+ * least 2 and at most n / 2. */
+int sen_binned_bins(int64_t n);
+
+void sen_binned_free(sen_binned *s);
+
 /* x[i * k + j]: input j of observation i; y[i]. Needs n > k + 1. */
 sim_status sen_src_compute(const double *x, const double *y, int64_t n, int k, double level,
                            sen_src *out, sim_error *err);

@@ -291,7 +291,7 @@ void ana_table_print_text(FILE *f, const ana_table *t, ana_lang lang)
 
 /* ---- CSV ----------------------------------------------------------------------- */
 
-static void csv_str(FILE *f, const char *s)
+void ana_table_csv_str(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; *s; s++) {
@@ -311,11 +311,11 @@ void ana_table_print_csv(FILE *f, const ana_table *t)
         for (int s = 0; s < t->nscen; s++) {
             size_t at = ana_table_at(t, s, k);
             const ana_summary *m = &t->mean[at], *d = &t->diff[at];
-            csv_str(f, t->met[k]);
+            ana_table_csv_str(f, t->met[k]);
             fputc(',', f);
-            csv_str(f, t->unit[k] ? t->unit[k] : "");
+            ana_table_csv_str(f, t->unit[k] ? t->unit[k] : "");
             fputc(',', f);
-            csv_str(f, t->scen[s]);
+            ana_table_csv_str(f, t->scen[s]);
             fprintf(f, ",%zu,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%d\n", m->n,
                     m->mean, m->sd, m->lo, m->hi, m->half, d->mean, d->lo, d->hi, d->p,
                     ana_table_clear(t, s, k));
@@ -324,7 +324,7 @@ void ana_table_print_csv(FILE *f, const ana_table *t)
 
 /* ---- Markdown ------------------------------------------------------------------ */
 
-static void md_text(FILE *f, const char *s)
+void ana_table_md_text(FILE *f, const char *s)
 {
     for (; *s; s++) {
         if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`')
@@ -360,17 +360,17 @@ void ana_table_print_markdown(FILE *f, const ana_table *t, ana_lang lang)
                 ana_sbuf sb;
                 ana_sbuf_init(&sb);
                 ana_table_metric_phrase(&sb, t, k, lang, 0);
-                md_text(f, sb.p ? sb.p : "");
+                ana_table_md_text(f, sb.p ? sb.p : "");
                 ana_sbuf_free(&sb);
                 fputs(" (`", f);
                 fputs(t->met[k], f);
                 fputs("`) | ", f);
-                md_text(f, ana_unit_label(t->unit[k] ? t->unit[k] : "", lang));
+                ana_table_md_text(f, ana_unit_label(t->unit[k] ? t->unit[k] : "", lang));
             } else {
                 fputs(" |", f);
             }
             fputs(" | ", f);
-            md_text(f, t->scen[s]);
+            ana_table_md_text(f, t->scen[s]);
             fprintf(f, " | %s | %s | ", c.mean, ci);
             if (s == 0)
                 fprintf(f, "(%s) | | | |\n", ana_ui(ANA_UI_BASELINE, lang));
@@ -383,7 +383,7 @@ void ana_table_print_markdown(FILE *f, const ana_table *t, ana_lang lang)
     ana_sbuf_init(&sb);
     ana_ui_put(&sb, ANA_UI_TXT_CLEAR_NOTE, lang, 0, NULL, 0);
     fputc('\n', f);
-    md_text(f, sb.p ? sb.p : "");
+    ana_table_md_text(f, sb.p ? sb.p : "");
     fputc('\n', f);
     ana_sbuf_free(&sb);
 }

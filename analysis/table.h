@@ -82,6 +82,11 @@ void ana_table_print_text(FILE *f, const ana_table *t, ana_lang lang);
  * metric,unit,scenario,n,mean,sd,ci_lo,ci_hi,half_width,diff,diff_lo,diff_hi,p_value,clear */
 void ana_table_print_csv(FILE *f, const ana_table *t);
 
+/* A CSV field (quoted, quotes doubled); Markdown cell text (| \ * _ `
+ * escaped, newlines as spaces). */
+void ana_table_csv_str(FILE *f, const char *s);
+void ana_table_md_text(FILE *f, const char *s);
+
 /* A Markdown table with the numbers as shown in the report. */
 void ana_table_print_markdown(FILE *f, const ana_table *t, ana_lang lang);
 

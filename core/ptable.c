@@ -295,13 +295,15 @@ char *ptab_basis_text(const sim_param_desc *d, char *buf, size_t n)
 
 void ptab_print_uncertain(FILE *f, const sim_param_desc *t, int n, const void *defaults)
 {
-    fputs("key\tdefault\tlo\thi\twhy\n", f);
+    /* lo..hi is the prior of a [free.KEY] without min and max (sim/calibrate.h):
+     * uniform unless the calibration file says prior = log-uniform */
+    fputs("key\tdefault\tlo\thi\tprior\twhy\n", f);
     for (int i = 0; i < n; i++) {
         const sim_param_desc *d = &t[i];
         if (d->prov != SIM_PROV_ASSUME)
             continue;
         char val[48], lo[40], hi[40];
-        fprintf(f, "%s\t%s\t%s\t%s\t%s\n", d->key,
+        fprintf(f, "%s\t%s\t%s\t%s\tuniform\t%s\n", d->key,
                 ptab_format_value(d, ptab_get(defaults, d), val, sizeof val),
                 ptab_format_value(d, d->prior_lo, lo, sizeof lo),
                 ptab_format_value(d, d->prior_hi, hi, sizeof hi), d->basis);

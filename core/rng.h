@@ -50,6 +50,7 @@ typedef enum {
     SIM_RNG_ABC_PROPOSE = 900, /* ABC-SMC: proposal i of generation t */
     SIM_RNG_ABC_SIM,        /* ABC-SMC: the seed of proposal i's simulation */
     SIM_RNG_ABC_CHECK,      /* ABC-SMC: posterior predictive draws */
+    SIM_RNG_POSTERIOR_DRAW = 950, /* compare --posterior: the particle of draw m */
     SIM_RNG_TEST = 1000     /* reserved for tests */
 } sim_purpose;
 

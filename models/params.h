@@ -96,7 +96,9 @@ void sim_params_print_table(FILE *f, const sim_params *p);
 void sim_params_print_markdown(FILE *f);
 
 /* The assumption rows with their plausible ranges (troika params
- * --uncertain): key, default, lo, hi, why; tab-separated after a header. */
+ * --uncertain): key, default, lo, hi, prior ("uniform": a calibration's [free.KEY]
+ * without min and max takes lo..hi as its prior), why; tab-separated after a
+ * header. */
 void sim_params_print_uncertain(FILE *f);
 
 /* "source", "assumption" or "setting". */

@@ -10,12 +10,14 @@
 #include "cli_compare.h"
 
 #include <errno.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "abc_store.h"
 #include "afile.h"
 #include "compare.h"
 #include "compare_run.h"
@@ -23,6 +25,7 @@
 #include "scn_diff.h"
 #include "h5compare.h"
 #include "report.h"
+#include "sensitivity.h"
 #include "table.h"
 #include "ui.h"
 #include "cli_util.h"
@@ -45,7 +48,8 @@ static sim_status probe(const char *path, int force, const char *key, sim_error 
 
 /* The table as CSV or Markdown, atomically. */
 static sim_status write_table(const char *path, int force, const char *key, const ana_table *t,
-                              int markdown, ana_lang lang, sim_error *err)
+                              const ana_cmp_post *post, int markdown, ana_lang lang,
+                              sim_error *err)
 {
     ana_afile *f = NULL;
     SIM_TRY(err, ana_afile_open(&f, path, force, key, err));
@@ -54,7 +58,11 @@ static sim_status write_table(const char *path, int force, const char *key, cons
         ana_afile_abort(f);
         return err->code;
     }
-    if (markdown)
+    if (post && markdown)
+        ana_post_print_markdown(fp, t, post->eff, post->level, lang);
+    else if (post)
+        ana_post_print_csv(fp, t, post->eff);
+    else if (markdown)
         ana_table_print_markdown(fp, t, lang);
     else
         ana_table_print_csv(fp, t);
@@ -111,6 +119,14 @@ static void wrote(ana_lang lang, const char *path)
       "city at CKPT's day D; replicate r uses seed r (as above) from D on, shared by the "   \
       "scenarios (common random numbers).  Every scenario must keep CKPT's structural "      \
       "parameters and run beyond D; days before D are CKPT's.")                              \
+    X(CMP_POSTERIOR, "--posterior", NULL, "POST.h5", CLO_VALUE, NULL,                       \
+      "compare under a calibration posterior (troika calibrate --method abc-smc): every "   \
+      "scenario runs --draws particles drawn by weight, --replicates times each (default "  \
+      "4), with common random numbers inside each (draw, replicate) pair; the table gives " \
+      "the median effect, its 90% interval, P(improves) and the shares of its variance "    \
+      "from parameters and chance (docs/COMPARE.md)")                                       \
+    X(CMP_DRAWS, "--draws", NULL, "D", CLO_VALUE, NULL,                                      \
+      "with --posterior: posterior draws (default 50)")                                      \
     X(CMP_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite existing output files")   \
     X(CMP_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress line and no table")
 
@@ -139,7 +155,9 @@ const clo_spec cli_spec_compare = {
     "  troika compare scenarios/baseline.ini scenarios/secretary.ini \\\n"
     "      --replicates 20 -o compare.h5 --report report.html\n"
     "  troika compare baseline.ini secretary.ini --from burnin.ckpt.h5 \\\n"
-    "      --replicates 20 -o compare.h5\n",
+    "      --replicates 20 -o compare.h5\n"
+    "  troika compare baseline.ini secretary.ini package.ini --posterior post.h5 \\\n"
+    "      --draws 50 --replicates 4 -o post-compare.h5 --report report.html\n",
     -1,
     NULL,
     "*.ini",
@@ -173,6 +191,22 @@ static sim_status compare_options(const clo_args *a, ana_compare_opts *co, int *
             return err->code;
         }
         co->replicates = v;
+    }
+    if (clo_get(a, CMP_DRAWS) && !clo_get(a, CMP_POSTERIOR))
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--draws", "only with --posterior");
+    if (clo_get(a, CMP_POSTERIOR)) {
+        co->draws = 50;
+        if (!reps)
+            co->replicates = 4;
+        if (clo_get(a, CMP_DRAWS)) {
+            long long d;
+            SIM_TRY(err, opt_int(clo_get(a, CMP_DRAWS), 2, 1000000, "--draws", &d, err));
+            co->draws = d;
+        }
+        if (co->auto_rep)
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--replicates",
+                            "auto is not allowed with --posterior (allowed: an integer from 2 "
+                            "to 100000, the replicates of each draw)");
     }
     if ((tol || maxr) && !co->auto_rep)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, tol ? "--tolerance" : "--max-replicates",
@@ -217,7 +251,10 @@ static sim_status compare_options(const clo_args *a, ana_compare_opts *co, int *
 static void print_outcome(const ana_table *table, const ana_compare_opts *co,
                           const ana_compare_info *info, ana_lang lang)
 {
-    ana_table_print_text(stdout, table, lang);
+    if (info->post)
+        ana_post_print_text(stdout, table, info->post->eff, info->post->level, lang);
+    else
+        ana_table_print_text(stdout, table, lang);
     ana_sbuf sb;
     ana_sbuf_init(&sb);
     char nr[32], tolp[32], sec[32], runs[32], th[16];
@@ -250,19 +287,20 @@ static void print_outcome(const ana_table *table, const ana_compare_opts *co,
 }
 
 /* The CSV, Markdown and HTML report after the compare file. */
-static sim_status write_extras(const clo_args *a, const ana_table *table, const char *out,
-                               ana_lang lang, int quiet, sim_error *err)
+static sim_status write_extras(const clo_args *a, const ana_table *table,
+                               const ana_cmp_post *post, const char *out, ana_lang lang,
+                               int quiet, sim_error *err)
 {
     const char *csv = clo_get(a, CMP_CSV), *md = clo_get(a, CMP_MARKDOWN);
     const char *report_path = clo_get(a, CMP_REPORT);
     int force = clo_has(a, CMP_FORCE);
     if (csv) {
-        SIM_TRY(err, write_table(csv, force, "--csv", table, 0, lang, err));
+        SIM_TRY(err, write_table(csv, force, "--csv", table, post, 0, lang, err));
         if (!quiet)
             wrote(lang, csv);
     }
     if (md) {
-        SIM_TRY(err, write_table(md, force, "--markdown", table, 1, lang, err));
+        SIM_TRY(err, write_table(md, force, "--markdown", table, post, 1, lang, err));
         if (!quiet)
             wrote(lang, md);
     }
@@ -295,6 +333,9 @@ int cli_cmd_compare(int argc, char **argv)
     ana_lang lang = ANA_EN;
     scn_scenario *scen = NULL;
     ana_table *table = NULL;
+    abs_posterior *post = NULL;
+    ana_compare_info info;
+    memset(&info, 0, sizeof info);
     char *cmdline = NULL;
     int met[ANA_MAX_METRICS], quiet = clo_has(&a, CMP_QUIET);
     const char *out = clo_get(&a, CMP_OUTPUT), *from = clo_get(&a, CMP_FROM);
@@ -339,6 +380,14 @@ int cli_cmd_compare(int argc, char **argv)
         }
         co.from = ck;
     }
+    if (clo_get(&a, CMP_POSTERIOR)) {
+        co.posterior_path = clo_get(&a, CMP_POSTERIOR);
+        if (abs_read(&post, co.posterior_path, err) != SIM_OK) {
+            snprintf(err->key, sizeof err->key, "--posterior");
+            goto fail;
+        }
+        co.posterior = post;
+    }
     int64_t wf, wt;
     if (ana_compare_check(&co, &wf, &wt, err) != SIM_OK)
         goto fail;
@@ -355,14 +404,13 @@ int cli_cmd_compare(int argc, char **argv)
     install_signals(&ctx);
     co.stop = ctx.stop;
     omp_set_num_threads(co.threads);
-    ana_compare_info info;
     if (ana_compare_run(&co, &table, &info, err) != SIM_OK)
         goto fail;
     if (!quiet) {
         print_outcome(table, &co, &info, lang);
         wrote(lang, out);
     }
-    if (write_extras(&a, table, out, lang, quiet, err) != SIM_OK)
+    if (write_extras(&a, table, info.post, out, lang, quiet, err) != SIM_OK)
         goto fail;
     rc = 0;
     goto done;
@@ -370,6 +418,8 @@ fail:
     rc = report(err);
 done:
     ckpt_free(ck);
+    abs_destroy(post);
+    ana_cmp_post_destroy(info.post);
     ana_table_destroy(table);
     for (int i = 0; scen && i < nscen; i++)
         scn_free(&scen[i]);
@@ -465,18 +515,20 @@ int cli_cmd_report(int argc, char **argv)
             wrote(lang, out);
     }
     if (csv) {
-        if (write_table(csv, force, "--csv", cf->table, 0, lang, &err) != SIM_OK)
+        if (write_table(csv, force, "--csv", cf->table, cf->post, 0, lang, &err) != SIM_OK)
             goto fail;
         if (!quiet)
             wrote(lang, csv);
     }
     if (md) {
-        if (write_table(md, force, "--markdown", cf->table, 1, lang, &err) != SIM_OK)
+        if (write_table(md, force, "--markdown", cf->table, cf->post, 1, lang, &err) != SIM_OK)
             goto fail;
         if (!quiet)
             wrote(lang, md);
     }
-    if (!out && !csv && !md && !quiet)
+    if (!out && !csv && !md && !quiet && cf->post)
+        ana_post_print_text(stdout, cf->table, cf->post->eff, cf->post->level, lang);
+    else if (!out && !csv && !md && !quiet)
         ana_table_print_text(stdout, cf->table, lang);
     rc = 0;
     goto done;
@@ -562,4 +614,157 @@ done:
     free(so.sets);
     clo_args_free(&a);
     return rc;
+}
+
+/* ---- troika sensitivity on a comparison under a posterior --------------------------- */
+
+/* One metric k and reform s: the per-draw mean effects against the draws'
+ * parameter values, ranked; printed and as CSV rows. */
+static sim_status post_sens_one(const ana_cmpfile *cf, int k, int s, int nboot, double level,
+                                uint64_t seed, int quiet, FILE *csv, sim_error *err)
+{
+    const ana_table *t = cf->table;
+    const ana_cmp_post *pp = cf->post;
+    int64_t D = pp->draws, R = pp->per_draw;
+    int P = pp->nparam;
+    double *y = malloc((size_t)D * sizeof *y);
+    int *rank = malloc((size_t)P * sizeof *rank);
+    sen_binned b;
+    memset(&b, 0, sizeof b);
+    sim_status st = SIM_OK;
+    if (!y || !rank) {
+        st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    const double *a0 = ana_table_rep(t, 0, k), *a1 = ana_table_rep(t, s, k);
+    for (int64_t d = 0; d < D; d++) {
+        double sum = 0.0;
+        for (int64_t r = 0; r < R; r++)
+            sum += a1[d * R + r] - a0[d * R + r];
+        y[d] = sum / (double)R;
+    }
+    st = sen_binned_compute(pp->theta, y, D, P, sen_binned_bins(D), nboot, level, seed, &b, err);
+    if (st != SIM_OK) {
+        snprintf(err->file, sizeof err->file, "%s", cf->path);
+        goto done;
+    }
+    /* by estimate, largest first (an undefined one last), ties in parameter order */
+    for (int j = 0; j < P; j++)
+        rank[j] = j;
+    for (int i = 1; i < P; i++)
+        for (int j = i; j > 0; j--) {
+            double u = b.s1[rank[j]].est, v = b.s1[rank[j - 1]].est;
+            if (!(u > v || (isnan(v) && !isnan(u))))
+                break;
+            int x = rank[j];
+            rank[j] = rank[j - 1];
+            rank[j - 1] = x;
+        }
+    const ana_post_effect *e = &pp->eff[ana_table_at(t, s, k)];
+    if (!quiet) {
+        printf("\n%s (%s), %s minus %s: the effect's mean over each draw's %lld replicates, "
+               "%lld draws, %d bins",
+               t->met[k], t->unit[k] ? t->unit[k] : "", t->scen[s], t->scen[0], (long long)R,
+               (long long)D, b.nbins);
+        if (!isnan(e->share_param))
+            printf("; the parameters explain %.0f%% of the effect's variance, chance %.0f%%",
+                   100.0 * e->share_param, 100.0 * (1.0 - e->share_param));
+        printf("\n  %4s  %-40s %s\n", "rank", "parameter", "S1 [interval]");
+        for (int i = 0; i < P; i++) {
+            const sen_ci *c = &b.s1[rank[i]];
+            if (isnan(c->est))
+                printf("  %4d  %-40s -\n", i + 1, pp->param[rank[i]]);
+            else
+                printf("  %4d  %-40s %6.3f [%6.3f, %6.3f]\n", i + 1, pp->param[rank[i]], c->est,
+                       c->lo, c->hi);
+        }
+        if (!(b.var > 0))
+            printf("  the effect does not vary over the draws: no indices\n");
+    }
+    for (int i = 0; csv && i < P; i++) {
+        const sen_ci *c = &b.s1[rank[i]];
+        ana_table_csv_str(csv, t->met[k]);
+        fputc(',', csv);
+        ana_table_csv_str(csv, t->scen[s]);
+        fprintf(csv, ",%lld,%lld,S1_given_data,%s,%.17g,%.17g,%.17g\n", (long long)t->win_from,
+                (long long)t->win_to, pp->param[rank[i]], c->est, c->lo, c->hi);
+    }
+done:
+    sen_binned_free(&b);
+    free(y);
+    free(rank);
+    return st;
+}
+
+int cli_posterior_sensitivity(const char *path, const char *const *metrics, int nmetrics,
+                              const char *csv_path, int nboot, double level, uint64_t seed,
+                              int quiet)
+{
+    sim_error err;
+    sim_error_clear(&err);
+    ana_cmpfile *cf = NULL;
+    ana_afile *csvf = NULL;
+    FILE *csv = NULL;
+    int *ms = NULL, nms = 0;
+    if (ana_cmpfile_open(&cf, path, &err) != SIM_OK)
+        goto fail;
+    const ana_table *t = cf->table;
+    if (!cf->post) {
+        SIM_FAIL(&err, SIM_EINPUT, path, 0, NULL,
+                 "a compare file without posterior draws: sensitivity needs `troika compare "
+                 "--posterior` (or a sweep file)");
+        goto fail;
+    }
+    if (!(ms = calloc((size_t)t->nmet, sizeof *ms))) {
+        SIM_FAIL(&err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+        goto fail;
+    }
+    if (nmetrics == 0)
+        for (int k = 0; k < t->nmet; k++)
+            ms[nms++] = k;
+    for (int i = 0; i < nmetrics && nms < t->nmet; i++) {
+        int found = -1;
+        for (int k = 0; k < t->nmet; k++)
+            if (!strcmp(t->met[k], metrics[i]))
+                found = k;
+        if (found < 0) {
+            SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--metric",
+                     "'%s' is not in %s (allowed: %s%s)", metrics[i], path, t->met[0],
+                     t->nmet > 1 ? ", ..." : "");
+            goto fail;
+        }
+        ms[nms++] = found;
+    }
+    if (csv_path) {
+        if (strcmp(csv_path, "-") == 0)
+            csv = stdout;
+        else if (ana_afile_open(&csvf, csv_path, 1, "--csv", &err) != SIM_OK ||
+                 !(csv = ana_afile_stream(csvf, &err)))
+            goto fail;
+        fputs("metric,scenario,from,to,method,parameter,estimate,lo,hi\n", csv);
+    }
+    if (!quiet)
+        printf("troika sensitivity: %s: a comparison under the posterior %s, %lld draws x "
+               "%lld replicates, %d uncertain parameters; first-order indices from the draws "
+               "as given (binning), %.0f%% bootstrap intervals (%d resamples)\n",
+               path, cf->post->path, (long long)cf->post->draws, (long long)cf->post->per_draw,
+               cf->post->nparam, 100.0 * level, nboot);
+    for (int i = 0; i < nms; i++)
+        for (int s = 1; s < t->nscen; s++)
+            if (post_sens_one(cf, ms[i], s, nboot, level, seed, quiet, csv, &err) != SIM_OK)
+                goto fail;
+    if (csvf) {
+        sim_status cs = ana_afile_commit(csvf, &err);
+        csvf = NULL;
+        if (cs != SIM_OK)
+            goto fail;
+    }
+    ana_cmpfile_close(cf);
+    free(ms);
+    return 0;
+fail:
+    ana_afile_abort(csvf);
+    ana_cmpfile_close(cf);
+    free(ms);
+    return report(&err);
 }

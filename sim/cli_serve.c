@@ -26,7 +26,12 @@
     X(SRV_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL,                                   \
       "a parameter for every run (repeatable)")                                              \
     X(SRV_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL,                                  \
-      "OpenMP threads over a job's runs (default: all cores)")
+      "OpenMP threads over a job's runs (default: all cores)")                              \
+    X(SRV_POSTERIOR, "--posterior", NULL, "POST.h5", CLO_VALUE, NULL,                       \
+      "offer parameter uncertainty: a run may be made under this calibration posterior "    \
+      "(troika calibrate --method abc-smc), as `troika compare --posterior` does")          \
+    X(SRV_DRAWS, "--draws", NULL, "D", CLO_VALUE, NULL,                                      \
+      "with --posterior: posterior draws a run (default 20)")
 
 enum { SERVE_OPTS(CLO_ENUM) SRV_NOPTS };
 static const clo_opt serve_opts[] = {SERVE_OPTS(CLO_ROW)};
@@ -34,7 +39,8 @@ static const clo_opt serve_opts[] = {SERVE_OPTS(CLO_ROW)};
 const clo_spec cli_spec_serve = {
     "serve",
     "troika serve [--port N] [--host ADDR] [--lang en|zh] [--city FILE.ini]\n"
-    "             [--district FILE.ini] [--set KEY=VALUE]... [--threads N]",
+    "             [--district FILE.ini] [--set KEY=VALUE]... [--threads N]\n"
+    "             [--posterior POST.h5 [--draws D]]",
     "Start the reform explorer: a web page on this machine where one picks\n"
     "reforms (every lever of the parameter table, its intensity and start\n"
     "year), alone or together, for the district or the whole city, runs them\n"
@@ -64,6 +70,7 @@ int cli_cmd_serve(int argc, char **argv)
     const char *port = clo_get(&a, SRV_PORT), *host = clo_get(&a, SRV_HOST);
     const char *lang_text = clo_get(&a, SRV_LANG), *city = clo_get(&a, SRV_CITY);
     const char *district = clo_get(&a, SRV_DISTRICT), *threads = clo_get(&a, SRV_THREADS);
+    const char *posterior = clo_get(&a, SRV_POSTERIOR), *draws = clo_get(&a, SRV_DRAWS);
     const char **sets = calloc((size_t)a.nlist + 1, sizeof *sets);
     int nsets = sets ? clo_all(&a, SRV_SET, sets) : 0;
     clo_args_free(&a); /* the values are argv's */
@@ -90,6 +97,18 @@ int cli_cmd_serve(int argc, char **argv)
         goto fail;
     if (threads && opt_threads(threads, &so.threads, err) != SIM_OK)
         goto fail;
+    if (draws && !posterior) {
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--draws", "only with --posterior");
+        goto fail;
+    }
+    so.draws = 20;
+    if (draws) {
+        long long v;
+        if (opt_int(draws, 2, 100000, "--draws", &v, err) != SIM_OK)
+            goto fail;
+        so.draws = (int)v;
+    }
+    so.posterior = posterior;
     so.host = host;
     so.city = city;
     so.district = district;

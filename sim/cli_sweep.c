@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "cli_compare.h"
+#include "h5compare.h"
 #include "sensitivity.h"
 #include "sweep.h"
 #include "sweep_exec.h"
@@ -548,7 +550,8 @@ static const clo_opt sens_opts[] = {SENS_OPTS(CLO_ROW)};
 
 const clo_spec cli_spec_sensitivity = {
     "sensitivity",
-    "troika sensitivity SWEEP.h5 [--metric M]... [--window FROM:TO] [OPTIONS]",
+    "troika sensitivity SWEEP.h5 [--metric M]... [--window FROM:TO] [OPTIONS]\n"
+    "troika sensitivity POSTERIOR-COMPARE.h5 [--metric M]... [OPTIONS]",
     "How much each varied parameter moves a metric, from a sweep's file.  The\n"
     "output of a run is the metric's mean over the window of days; a design\n"
     "point's output is the mean over its replicates.\n"
@@ -556,7 +559,12 @@ const clo_spec cli_spec_sensitivity = {
     "    Jansen) Sobol indices, with bootstrap confidence intervals;\n"
     "  - any sweep: standardised regression coefficients (SRC, least squares\n"
     "    on standardised values; log-scale parameters enter as logarithms)\n"
-    "    with the R^2 of the linear fit.\n",
+    "    with the R^2 of the linear fit.\n"
+    "Given a compare file made under a posterior (troika compare --posterior):\n"
+    "for each metric and reform, the uncertain parameters ranked by the share\n"
+    "of the variance of the reform's effect (its mean over each draw's\n"
+    "replicates) that each explains: first-order indices from the draws as\n"
+    "given (binning; docs/COMPARE.md), with bootstrap intervals.\n",
     sens_opts,
     SEN_NOPTS,
     "Example:\n"
@@ -783,6 +791,16 @@ int cmd_sensitivity(int argc, char **argv)
         goto fail;
     if (!path) {
         rc = usage_error("sensitivity", "%s", "a sweep file is required");
+        goto done;
+    }
+    if (ana_cmpfile_is(path)) { /* a comparison under a posterior: sim/cli_compare.c */
+        if (a.window) {
+            SIM_FAIL(&err, SIM_EINPUT, path, 0, "--window",
+                     "a compare file keeps its own window (set it with compare --window)");
+            goto fail;
+        }
+        rc = cli_posterior_sensitivity(path, a.metrics, a.nmetrics, a.csv, a.nboot, a.level,
+                                       a.seed, a.quiet);
         goto done;
     }
     if (sens_open(path, &f, &err) != SIM_OK)

@@ -1,4 +1,5 @@
 /* sim/compare_run.c — see compare_run.h. */
+#define _XOPEN_SOURCE 700 /* strdup */
 #include "compare_run.h"
 
 #include <errno.h>
@@ -21,6 +22,38 @@
 static const char *scen_where(const scn_scenario *s)
 {
     return s->path[0] ? s->path : s->name;
+}
+
+/* The posterior's parameters as indices into idx[0..nparams) (idx may be
+ * NULL): known real parameters, the same in every scenario. */
+static sim_status post_params(const ana_compare_opts *o, int *idx, sim_error *err)
+{
+    const abs_posterior *p = o->posterior;
+    const char *where = o->posterior_path ? o->posterior_path : "--posterior";
+    if (p->n < 1 || p->c.nparams < 1)
+        return SIM_FAIL(err, SIM_EINPUT, where, 0, "--posterior",
+                        "the posterior has no particles or no parameters");
+    for (int k = 0; k < p->c.nparams; k++) {
+        const char *key = p->c.prior[k].name;
+        int i = sim_param_find(key);
+        if (i < 0 || sim_param_table[i].type != SIM_P_REAL)
+            return SIM_FAIL(err, SIM_EINPUT, where, 0, "--posterior",
+                            "the posterior's parameter '%s' is not a real parameter of this "
+                            "build",
+                            key);
+        double v0 = sim_param_get(&o->scen[0].params, i);
+        for (int j = 1; j < o->nscen; j++)
+            if (sim_param_get(&o->scen[j].params, i) != v0)
+                return SIM_FAIL(err, SIM_EINPUT, scen_where(&o->scen[j]), 0, key,
+                                "this scenario changes %s, a parameter of the posterior "
+                                "%s: every draw sets it in every scenario, so the change "
+                                "would be lost (compare without it, or calibrate without "
+                                "it)",
+                                key, where);
+        if (idx)
+            idx[k] = i;
+    }
+    return SIM_OK;
 }
 
 sim_status ana_compare_check(const ana_compare_opts *o, int64_t *win_from, int64_t *win_to,
@@ -70,6 +103,18 @@ sim_status ana_compare_check(const ana_compare_opts *o, int64_t *win_from, int64
                             "%lld (allowed: an integer from 2 to 100000)",
                             (long long)o->max_replicates);
     }
+    if (o->posterior) {
+        if (o->auto_rep)
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--replicates",
+                            "auto is not allowed with --posterior (allowed: an integer from "
+                            "2 to 100000, the replicates of each draw)");
+        if (o->draws < 2 || o->draws * o->replicates > 10000000)
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--draws",
+                            "%lld draws (allowed: an integer from 2, with draws x replicates "
+                            "at most 10000000)",
+                            (long long)o->draws);
+        SIM_TRY(err, post_params(o, NULL, err));
+    }
     if (o->nmetrics < 1)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--metrics", "no metric to compare");
     if (o->threads < 1)
@@ -90,7 +135,8 @@ typedef struct {
 
 /* Run replicates [r0, r0 + nrep) of every scenario into city
  * [nscen][nrep][days][SIM_MET_N]. */
-static sim_status run_batch(const ana_compare_opts *o, const uint64_t *seeds, int64_t r0,
+static sim_status run_batch(const ana_compare_opts *o, const uint64_t *seeds,
+                            const ana_cmp_post *post, const int *pidx, int64_t r0,
                             int64_t nrep, int64_t days, double *city, progress_state *ps,
                             sim_error *err)
 {
@@ -129,6 +175,11 @@ static sim_status run_batch(const ana_compare_opts *o, const uint64_t *seeds, in
         ctx.stop = o->stop;
         scn_scenario sc = o->scen[s]; /* shallow copy: only the seed differs */
         sim_param_put(&sc.params, seed_param, (double)seeds[r0 + r]);
+        if (post) { /* run j = d x per_draw + r of a posterior comparison */
+            int64_t d = (r0 + r) / post->per_draw;
+            for (int k = 0; k < post->nparam; k++)
+                sim_param_put(&sc.params, pidx[k], post->theta[d * post->nparam + k]);
+        }
         sim_result *res = NULL;
         sim_run_opts ro = {0};
         ro.from = o->from;
@@ -275,6 +326,76 @@ static sim_status scen_records(const ana_compare_opts *o, char *const *labels,
     return SIM_OK;
 }
 
+/* The draws of a posterior comparison: particles by weight, their values,
+ * the parameters' indices into pidx and the posterior's identity. */
+static sim_status post_draws(const ana_compare_opts *o, int nmet, ana_cmp_post **out, int *pidx,
+                             sim_error *err)
+{
+    const abs_posterior *p = o->posterior;
+    int np = p->c.nparams;
+    *out = NULL;
+    SIM_TRY(err, post_params(o, pidx, err));
+    ana_cmp_post *pp = ana_cmp_post_create(o->draws, np, (int64_t)o->nscen * nmet);
+    double *cum = malloc((size_t)p->n * sizeof *cum);
+    char ident[64];
+    sim_status s = SIM_OK;
+    if (!pp || !cum) {
+        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the draws");
+        goto fail;
+    }
+    pp->per_draw = o->replicates;
+    pp->particles = p->n;
+    pp->level = ANA_POSTERIOR_LEVEL;
+    double acc = 0.0;
+    for (int64_t i = 0; i < p->n; i++)
+        cum[i] = (acc += p->weight[i]);
+    for (int64_t d = 0; d < o->draws; d++) {
+        int64_t i = ana_post_pick(cum, p->n, o->seed_base, d);
+        pp->particle[d] = i;
+        memcpy(pp->theta + d * np, p->theta + i * np, (size_t)np * sizeof *pp->theta);
+    }
+    s = ana_post_identity(p->theta, p->weight, p->n, np, ident, sizeof ident, err);
+    if (s != SIM_OK)
+        goto fail;
+    pp->path = strdup(o->posterior_path ? o->posterior_path : "");
+    pp->identity = strdup(ident);
+    pp->calibration = strdup(p->calibration ? p->calibration : "");
+    for (int k = 0; k < np; k++)
+        if (!(pp->param[k] = strdup(p->c.prior[k].name)))
+            break;
+    if (!pp->path || !pp->identity || !pp->calibration || (np && !pp->param[np - 1])) {
+        s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the draws");
+        goto fail;
+    }
+    *out = pp;
+    pp = NULL;
+fail:
+    ana_cmp_post_destroy(pp);
+    free(cum);
+    return s;
+}
+
+/* The effect of every scenario on every metric over the draws and
+ * replicates (analysis/compare.h). */
+static sim_status post_effects(const ana_table *t, ana_cmp_post *pp, sim_error *err)
+{
+    double *y = malloc((size_t)t->replicates * sizeof *y);
+    if (!y)
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the effects");
+    for (int s = 0; s < t->nscen; s++)
+        for (int k = 0; k < t->nmet; k++) {
+            const double *a = ana_table_rep(t, 0, k), *b = ana_table_rep(t, s, k);
+            for (int64_t j = 0; j < t->replicates; j++)
+                y[j] = b[j] - a[j];
+            const ana_metric_reading *mr = ana_metric_reading_of(t->met[k]);
+            ana_post_effect *e = &pp->eff[ana_table_at(t, s, k)];
+            ana_post_effect_compute(y, pp->draws, pp->per_draw,
+                                    s == 0 || !mr ? ANA_NEUTRAL : mr->better, pp->level, e);
+        }
+    free(y);
+    return SIM_OK;
+}
+
 sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
                            ana_compare_info *info, sim_error *err)
 {
@@ -284,7 +405,9 @@ sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
     SIM_TRY(err, ana_compare_check(o, &from, &to, err));
     int nscen = o->nscen, nmet = o->nmetrics;
     int64_t days = o->scen[0].params.run_days;
-    int64_t cap = o->auto_rep ? o->max_replicates : o->replicates;
+    int64_t cap = o->auto_rep        ? o->max_replicates
+                  : o->posterior ? o->draws * o->replicates
+                                 : o->replicates;
     size_t per_rep = (size_t)nscen * (size_t)days * SIM_MET_N * sizeof(double);
     int64_t membatch = (int64_t)(ANA_COMPARE_BATCH_BYTES / (per_rep ? per_rep : 1));
     if (membatch < 1)
@@ -299,6 +422,8 @@ sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
     double *rep = malloc((size_t)nscen * (size_t)nmet * (size_t)cap * sizeof *rep);
     double *city = NULL;
     int64_t city_cap = 0;
+    ana_cmp_post *post = NULL;
+    int pidx[ABC_MAX_PARAMS];
     progress_state ps = {{0}, 0};
     prg_start(&ps.m, o->progress ? o->log : NULL, "compare", "runs", 0, 0);
     if (!labels || !rec || !seeds || !rep) {
@@ -309,6 +434,8 @@ sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
     for (int64_t r = 0; r < cap; r++)
         seeds[r] = ana_compare_seed(o->seed_base, r);
 
+    if (o->posterior && (s = post_draws(o, nmet, &post, pidx, err)) != SIM_OK)
+        goto fail;
     s = ana_cmpw_open(&w, o->out, o->force, err);
     if (s != SIM_OK)
         goto fail;
@@ -344,7 +471,7 @@ sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
                     goto fail;
                 }
             }
-            s = run_batch(o, seeds, done, b, days, city, &ps, err);
+            s = run_batch(o, seeds, post, pidx, done, b, days, city, &ps, err);
             if (s != SIM_OK)
                 goto fail;
             s = ana_cmpw_append(w, b, city, err);
@@ -400,6 +527,9 @@ sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
     meta.tolerance_met = met;
     meta.threads = o->threads;
     meta.command_line = (char *)(o->command_line ? o->command_line : "");
+    if (post && (s = post_effects(t, post, err)) != SIM_OK)
+        goto fail;
+    meta.post = post;
     s = ana_cmpw_finish(w, &meta, t, err);
     if (s != SIM_OK)
         goto fail;
@@ -410,7 +540,10 @@ sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
         goto fail;
     *table = t;
     t = NULL;
+    info->post = post;
+    post = NULL;
 fail:
+    ana_cmp_post_destroy(post);
     if (s != SIM_OK)
         prg_break(&ps.m); /* end the progress line before the message */
     ana_cmpw_abort(w);

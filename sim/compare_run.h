@@ -24,6 +24,14 @@
  *
  * The key metrics are one list, in compare.c (ana_key_metric_names); names
  * that this build's metric table lacks are skipped with a note.
+ *
+ * UNDER A POSTERIOR (--posterior post.h5 --draws D --replicates R): the
+ * runs are the D x R (draw, replicate) pairs, draw-major, on the same
+ * replicate axis; every scenario runs each pair with the draw's parameter
+ * values and the pair's seed.  The posterior's parameters must be the same
+ * in every scenario (a reform that changes an uncertain parameter would be
+ * overwritten by the draw: refused).  The file gets the draws and the
+ * effect summary of analysis/compare.h (ana_post_effect, 90% intervals).
  */
 #ifndef TROIKA_SIM_COMPARE_RUN_H
 #define TROIKA_SIM_COMPARE_RUN_H
@@ -32,9 +40,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "abc_store.h"
 #include "checkpoint.h"
 #include "compare.h"
 #include "err.h"
+#include "h5compare.h"
 #include "scenario.h"
 #include "table.h"
 #include "window.h"
@@ -65,12 +75,23 @@ typedef struct {
     const char *command_line;
     const sim_checkpoint *from; /* NULL, or every run forks from it (sim_run_ex):
                                    replicate r still uses seed r after its day */
+    /* under a posterior (NULL: an ordinary comparison): `draws` particles
+     * drawn by weight (ana_post_pick, keyed by seed_base), each run
+     * `replicates` times in every scenario with the draw's parameter values;
+     * run j = d x replicates + r uses seed ana_compare_seed(seed_base, j) */
+    const abs_posterior *posterior;
+    const char *posterior_path;
+    int64_t draws;
 } ana_compare_opts;
+
+#define ANA_POSTERIOR_LEVEL 0.9 /* the interval of a posterior comparison */
 
 typedef struct {
     int64_t replicates;        /* replicates run (auto: as many as needed) */
     int tolerance_met;         /* auto: 1 met, 0 the cap was reached first */
     double seconds;            /* wall time of the runs */
+    ana_cmp_post *post;        /* under a posterior: the draws and the effects
+                                  (the caller destroys); else NULL */
 } ana_compare_info;
 
 /* Check what can be checked before running: scenario count, the same days

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "abc_store.h"
 #include "compare.h"
 #include "compare_run.h"
 #include "h5compare.h"
@@ -54,7 +55,7 @@ typedef struct {
     job_state state;
     job_lever lever[SRV_MAX_LEVERS];
     int nlever;
-    int mode, city, auto_rep;
+    int mode, city, auto_rep, posterior;
     int64_t replicates, days;
     uint64_t seed;
     volatile sig_atomic_t stop;
@@ -84,6 +85,9 @@ struct srv_server {
     int nsets;
     int threads;
     FILE *log;
+    abs_posterior *post;      /* --posterior, read at start; NULL: not offered */
+    const char *post_path;
+    int draws;
 };
 
 static double now_seconds(void)
@@ -275,6 +279,11 @@ static sim_status run_job(srv_server *S, job *j, char **html, ana_compare_info *
         co.command_line = cmd;
         co.on_run = on_run;
         co.on_run_arg = &pa;
+        if (j->posterior) {
+            co.posterior = S->post;
+            co.posterior_path = S->post_path;
+            co.draws = S->draws;
+        }
         int64_t wf, wt;
         s = ana_compare_check(&co, &wf, &wt, err);
     }
@@ -288,6 +297,8 @@ static sim_status run_job(srv_server *S, job *j, char **html, ana_compare_info *
         s = ana_report_html(cf, ANA_ZH, &html[1], err);
     ana_cmpfile_close(cf);
     ana_table_destroy(table);
+    ana_cmp_post_destroy(info->post);
+    info->post = NULL;
     for (int i = 0; i < built; i++)
         scn_free(&scen[i]);
     return s;
@@ -365,7 +376,8 @@ static int parse_job(const srv_server *S, char *body, job *j, char *msg, size_t 
 {
     char *lever_text[SRV_MAX_LEVERS];
     int nl = 0;
-    const char *days = NULL, *reps = NULL, *seed = NULL, *mode = NULL, *scope = NULL;
+    const char *days = NULL, *reps = NULL, *seed = NULL, *mode = NULL, *scope = NULL,
+               *post = NULL;
     sim_error err;
     sim_error_clear(&err);
     for (char *save = NULL, *f = strtok_r(body, "&", &save); f; f = strtok_r(NULL, "&", &save)) {
@@ -400,9 +412,12 @@ static int parse_job(const srv_server *S, char *body, job *j, char *msg, size_t 
             slot = &mode;
         else if (!strcmp(f, "scope"))
             slot = &scope;
+        else if (!strcmp(f, "posterior"))
+            slot = &post;
         if (!slot) {
             snprintf(msg, nmsg,
-                     "unknown field '%.60s' (allowed: lever, mode, scope, replicates, days, seed)",
+                     "unknown field '%.60s' (allowed: lever, mode, scope, replicates, days, "
+                     "seed, posterior)",
                      f);
             return 0;
         }
@@ -465,6 +480,23 @@ static int parse_job(const srv_server *S, char *body, job *j, char *msg, size_t 
             return 0;
         }
         j->replicates = r;
+    }
+    j->posterior = 0;
+    if (post && !strcmp(post, "1")) {
+        if (!S->post) {
+            snprintf(msg, nmsg, "no posterior is offered (start troika serve with --posterior)");
+            return 0;
+        }
+        if (j->auto_rep) {
+            snprintf(msg, nmsg, "replicates 'auto' is not allowed under the posterior (allowed: "
+                                "2 to %d replicates a draw)",
+                     SRV_MAX_REPLICATES);
+            return 0;
+        }
+        j->posterior = 1;
+    } else if (post && strcmp(post, "0")) {
+        snprintf(msg, nmsg, "posterior '%.40s' is not allowed (allowed: 0, 1)", post);
+        return 0;
     }
     int years = (int)((j->days + 364) / 365);
     for (int l = 0; l < nl; l++) {
@@ -570,12 +602,14 @@ static void put_config(srv_server *S, ana_sbuf *sb)
                     "\"city\":%lld},\"compounds\":{\"district\":%lld,\"city\":%lld},"
                     "\"city\":%s,\"replicates\":{\"min\":2,\"max\":%d,\"value\":10},"
                     "\"tolerance\":%g,\"queue_max\":%d,\"max_levers\":%d,"
-                    "\"posterior\":{\"available\":false}}",
+                    "\"posterior\":{\"available\":%s,\"draws\":%d,\"file\":",
                     S->lang == ANA_ZH ? "zh" : "en", sim_param_table[d].lo, sim_param_table[d].hi,
                     (long long)S->scope_days[0], (long long)S->scope_days[1],
                     (long long)S->scope_compounds[0], (long long)S->scope_compounds[1],
                     S->has_city ? "true" : "false", SRV_MAX_REPLICATES, ANA_AUTO_TOLERANCE,
-                    SRV_QUEUE_MAX, SRV_MAX_LEVERS);
+                    SRV_QUEUE_MAX, SRV_MAX_LEVERS, S->post ? "true" : "false", S->draws);
+    ana_sbuf_json(sb, S->post_path ? S->post_path : "");
+    ana_sbuf_put(sb, "}}");
 }
 
 /* The WEB_* rows of analysis/ui.def, "%%" read as "%". */
@@ -651,11 +685,11 @@ static void put_runs(srv_server *S, ana_sbuf *sb)
         ana_sbuf_printf(sb,
                         "%s{\"id\":%d,\"state\":\"%s\",\"done\":%lld,\"total\":%lld,"
                         "\"seconds\":%.1f,\"mode\":\"%s\",\"scope\":\"%s\",\"days\":%lld,"
-                        "\"seed\":%llu,\"replicates\":",
+                        "\"seed\":%llu,\"posterior\":%s,\"replicates\":",
                         i == S->njobs - 1 ? "" : ",", j->id, job_state_name[j->state],
                         (long long)j->done, (long long)j->total, secs, mode_name[j->mode],
                         j->city ? "city" : "district", (long long)j->days,
-                        (unsigned long long)j->seed);
+                        (unsigned long long)j->seed, j->posterior ? "true" : "false");
         if (j->auto_rep)
             ana_sbuf_put(sb, "\"auto\"");
         else
@@ -936,6 +970,13 @@ sim_status srv_create(srv_server **out, const srv_opts *o, sim_error *err)
     s = scope_probe(S, 0, err);
     if (s == SIM_OK && S->has_city)
         s = scope_probe(S, 1, err);
+    if (s == SIM_OK && o->posterior) {
+        S->post_path = o->posterior;
+        S->draws = o->draws >= 2 ? o->draws : 20;
+        s = abs_read(&S->post, o->posterior, err);
+        if (s != SIM_OK && !err->key[0])
+            snprintf(err->key, sizeof err->key, "--posterior");
+    }
     if (s != SIM_OK)
         goto fail;
     const char *tmp = getenv("TMPDIR");
@@ -998,5 +1039,6 @@ void srv_destroy(srv_server *S)
         rmdir(S->dir);
     pthread_mutex_destroy(&S->mu);
     pthread_cond_destroy(&S->cv);
+    abs_destroy(S->post);
     free(S);
 }

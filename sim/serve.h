@@ -27,7 +27,9 @@
  *   GET  /api/runs          every run: id, state, progress, labels, error
  *   POST /api/runs          form-encoded: lever=KEY:VALUE:YEAR (repeatable),
  *                           mode=alone|together|both, scope=district|city,
- *                           replicates=N|auto, days=N, seed=N
+ *                           replicates=N|auto, days=N, seed=N, posterior=0|1
+ *                           (1: under the --posterior file, its --draws draws,
+ *                           N replicates each: analysis/compare.h)
  *   POST /api/runs/N/cancel a queued or running job
  *   GET  /runs/N/report.html?lang=en|zh[&download=1]   the report (HTML)
  *   GET  /runs/N/compare.h5                            the compare file
@@ -65,6 +67,10 @@ typedef struct {
     int nsets;
     int threads;               /* OpenMP threads over a job's runs */
     FILE *log;                 /* one line per job (may be NULL) */
+    const char *posterior;     /* a calibration posterior (troika calibrate
+                                  --method abc-smc) a run may be made under;
+                                  NULL: parameter uncertainty not offered */
+    int draws;                 /* with posterior: draws a run (>= 2) */
 } srv_opts;
 
 /* Start listening; the worker waits for jobs.  SIM_EINPUT for a bad host

@@ -104,6 +104,16 @@ function renderText() {
     c.city ? T('SCOPE_CITY', c.compounds.city) : T('SCOPE_CITY_NONE');
   document.getElementById('auto-text').textContent =
     T('AUTO', Math.round(100 * c.tolerance) + '%', c.replicates.max);
+  if (c.posterior.available) { // parameter uncertainty: troika serve --posterior
+    const sel = document.getElementById('posterior');
+    const was = sel.value;
+    sel.textContent = '';
+    sel.append(el('option', {value: '0'}, T('POSTERIOR_OFF')),
+               el('option', {value: '1'}, T('POSTERIOR_ON', c.posterior.file, c.posterior.draws)));
+    sel.value = was === '1' ? '1' : '0';
+    sel.disabled = false;
+    document.getElementById('posterior-note').textContent = T('POSTERIOR_READY', c.posterior.draws);
+  }
   renderLevers();
   renderRuns();
   showReport(st.shown, false);
@@ -122,7 +132,9 @@ function leverName(key) {
 function runLabel(r) {
   const lv = r.levers.map(l => leverName(l.key) + ' ' + num(l.value) + ' (' + T('YEAR', l.year) + ')');
   const mode = {alone: T('ALONE_TAG'), together: T('TOGETHER_TAG'), both: T('BOTH_TAG')}[r.mode];
-  const reps = r.replicates === 'auto' ? T('AUTO_TAG') : T('REPS_TAG', r.replicates);
+  const reps = r.replicates === 'auto' ? T('AUTO_TAG')
+             : r.posterior ? T('POSTERIOR_TAG', st.config.posterior.draws, r.replicates)
+                           : T('REPS_TAG', r.replicates);
   const scope = r.scope === 'city' ? T('SCOPE_CITY', st.config.compounds.city)
                                    : T('SCOPE_DISTRICT', st.config.compounds.district);
   return [lv.join(' + '), mode, scope, reps].join(' · ');
@@ -229,6 +241,8 @@ async function startRun() {
                                                                   : document.getElementById('replicates').value);
   f.append('days', document.getElementById('days').value);
   f.append('seed', document.getElementById('seed').value);
+  if (st.config.posterior.available)
+    f.append('posterior', document.getElementById('posterior').value === '1' ? '1' : '0');
   try {
     const r = await api('/api/runs', {method: 'POST', body: f,
                                       headers: {'Content-Type': 'application/x-www-form-urlencoded'}});

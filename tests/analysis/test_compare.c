@@ -691,10 +691,68 @@ static void commands(void **state)
     assert_non_null(strstr(text, "B: subsidy"));
 }
 
+#define assert_double_equal(a, b, tol) assert_true(fabs((a) - (b)) <= (tol))
+
+/* The effect under a posterior, known answers on synthetic numbers.
+ * y = {1, 3 | 2, 4 | 6, 8}: draw means 2, 3, 7, so B = 14 / 2 = 7; each
+ * draw's variance is 2, so W = 2; var_param = 7 - 2 / 2 = 6, share 6 / 8. */
+static void posterior_effect(void **state)
+{
+    (void)state;
+    double y[] = {1, 3, 2, 4, 6, 8};
+    ana_post_effect e;
+    ana_post_effect_compute(y, 3, 2, ANA_HIGHER_BETTER, 0.9, &e);
+    assert_true(e.draws == 3 && e.per_draw == 2);
+    assert_double_equal(e.var_chance, 2.0, 1e-12);
+    assert_double_equal(e.var_param, 6.0, 1e-12);
+    assert_double_equal(e.share_param, 0.75, 1e-12);
+    assert_double_equal(e.p_improve, 1.0, 0);
+    assert_double_equal(e.median, 3.5, 1e-12);
+    assert_double_equal(e.lo, 1.25, 1e-12); /* 0.05 x 5 = 0.25 of the way from 1 to 2 */
+    assert_double_equal(e.hi, 7.5, 1e-12);  /* 0.95 x 5 = 4.75: 6 + 0.75 x 2 */
+    double y2[] = {1, 3, 2, 4, 6, 8};
+    ana_post_effect_compute(y2, 3, 2, ANA_LOWER_BETTER, 0.9, &e);
+    assert_double_equal(e.p_improve, 0.0, 0);
+    /* a zero counts one half: lower better, -1 improves, 0 is half */
+    double y3[] = {-1, 0, 2, 0.5};
+    ana_post_effect_compute(y3, 2, 2, ANA_LOWER_BETTER, 0.9, &e);
+    assert_double_equal(e.p_improve, 0.375, 1e-15);
+    /* the draws' means agree: B = 0 < W / R, the parameters explain nothing */
+    double y4[] = {0, 4, 4, 0};
+    ana_post_effect_compute(y4, 2, 2, ANA_COST, 0.9, &e);
+    assert_double_equal(e.var_param, 0.0, 0);
+    assert_double_equal(e.var_chance, 8.0, 1e-12);
+    assert_double_equal(e.share_param, 0.0, 0);
+    /* no chance at all: everything from the parameters */
+    double y5[] = {1, 1, 3, 3};
+    ana_post_effect_compute(y5, 2, 2, ANA_NEUTRAL, 0.9, &e);
+    assert_double_equal(e.share_param, 1.0, 0);
+    assert_true(isnan(e.p_improve));
+    /* one replicate a draw: the split is undefined */
+    double y6[] = {1, 2, 3};
+    ana_post_effect_compute(y6, 3, 1, ANA_HIGHER_BETTER, 0.9, &e);
+    assert_true(isnan(e.share_param) && isnan(e.var_param));
+    assert_double_equal(e.median, 2.0, 0);
+    /* draws by weight: a particle with all the weight is always drawn; the
+     * draws of two equal particles are the same for the same seed */
+    double cum[] = {0.0, 1.0, 1.0};
+    for (int m = 0; m < 20; m++)
+        assert_int_equal(ana_post_pick(cum, 3, 7, m), 1);
+    double cum2[] = {0.5, 1.0};
+    int64_t ones = 0;
+    for (int m = 0; m < 400; m++) {
+        int64_t a = ana_post_pick(cum2, 2, 11, m);
+        assert_int_equal(a, ana_post_pick(cum2, 2, 11, m));
+        ones += a;
+    }
+    assert_true(ones > 160 && ones < 240); /* about half (4.5 sd from 200 at the ends) */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(seeds),
+        cmocka_unit_test(posterior_effect),
         cmocka_unit_test(options),
         cmocka_unit_test(ui_strings),
         cmocka_unit_test(diff_rows),

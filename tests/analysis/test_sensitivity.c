@@ -204,11 +204,62 @@ static void test_constant_and_errors(void **state)
     swp_plan_clear(&p);
 }
 
+/* Given-data first order (binning), known answer: y = x0 + e with x0 and e
+ * independent, uniform with the same variance 1/12, and x1 uniform but
+ * unused: S1(x0) = 1/2, S1(x1) = 0.  2000 points, 45 bins. */
+static void test_binned(void **state)
+{
+    (void)state;
+    enum { N = 2000 };
+    static double x[N * 2], y[N];
+    for (int i = 0; i < N; i++) {
+        sim_stream s;
+        sim_stream_open(&s, 17, SIM_RNG_TEST, (uint32_t)i, 0);
+        x[2 * i] = sim_stream_uniform(&s);
+        x[2 * i + 1] = sim_stream_uniform(&s);
+        y[i] = x[2 * i] + sim_stream_uniform(&s) - 0.5;
+    }
+    int nb = sen_binned_bins(N);
+    assert_int_equal(nb, 45);
+    sen_binned b;
+    sim_error err;
+    sim_error_clear(&err);
+    assert_int_equal(sen_binned_compute(x, y, N, 2, nb, 200, 0.95, 5, &b, &err), SIM_OK);
+    print_message("S1(x0) = %.4f [%.4f, %.4f], S1(x1) = %.4f [%.4f, %.4f]\n", b.s1[0].est,
+                  b.s1[0].lo, b.s1[0].hi, b.s1[1].est, b.s1[1].lo, b.s1[1].hi);
+    assert_true(fabs(b.s1[0].est - 0.5) < 0.05);
+    assert_true(fabs(b.s1[1].est) < 0.03);
+    assert_true(b.s1[0].lo < 0.5 && 0.5 < b.s1[0].hi);
+    assert_true(b.s1[1].lo < 0.0 && 0.0 < b.s1[1].hi);
+    assert_true(b.s1[0].lo > 0.4 && b.s1[1].hi < 0.1); /* the ranking is clear */
+    /* the same seed, the same intervals */
+    sen_binned c;
+    assert_int_equal(sen_binned_compute(x, y, N, 2, nb, 200, 0.95, 5, &c, &err), SIM_OK);
+    assert_true(c.s1[0].lo == b.s1[0].lo && c.s1[1].hi == b.s1[1].hi);
+    sen_binned_free(&c);
+    sen_binned_free(&b);
+    /* y depending on x1 alone, without noise: S1(x1) close to 1 */
+    for (int i = 0; i < N; i++)
+        y[i] = exp(2.0 * x[2 * i + 1]);
+    assert_int_equal(sen_binned_compute(x, y, N, 2, nb, 0, 0.95, 5, &b, &err), SIM_OK);
+    assert_true(b.s1[1].est > 0.99 && fabs(b.s1[0].est) < 0.03);
+    assert_true(isnan(b.s1[0].lo));
+    sen_binned_free(&b);
+    /* a constant output has no index; too few points is an error */
+    for (int i = 0; i < N; i++)
+        y[i] = 2.385;
+    assert_int_equal(sen_binned_compute(x, y, N, 2, nb, 10, 0.95, 5, &b, &err), SIM_OK);
+    assert_true(isnan(b.s1[0].est) && b.var == 0.0);
+    sen_binned_free(&b);
+    assert_int_equal(sen_binned_compute(x, y, 7, 2, 4, 10, 0.95, 5, &b, &err), SIM_EINPUT);
+    assert_int_equal(sen_binned_bins(5), 2);
+}
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ishigami),
         cmocka_unit_test(test_linear),
+        cmocka_unit_test(test_binned),
         cmocka_unit_test(test_constant_and_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,6 +62,15 @@ LAYOUT = {
                       "named"),
         "history": (("generation",), ("generation",), None, "named"),
     },
+    # troika compare --posterior: the draw and parameter axes, /summary/posterior
+    "compare-posterior": {
+        "/": (("day", "replicate", "draw", "parameter"), ("day", "replicate", "draw", "parameter"),
+              "day", "named"),
+        "scenarios/0/city": (("replicate", "day"), (), None, "full"),
+        "scenarios/1/city": (("replicate", "day"), (), None, "full"),
+        "summary": (("scenario", "metric", "replicate"), ("scenario", "metric"), None, ""),
+        "summary/posterior": (("scenario", "metric"), (), None, ""),
+    },
 }
 
 SCALARS = {"sweep": ("text", "identity")}
