@@ -44,7 +44,7 @@ metric = households_rating_pmc_inadequate
 value = 0.2549
 scale = 0.02
 
-[free.household.inadequate_below]
+[free.pmc.margin]
 
 [free.household.hardship_rate]
 prior = log-uniform
@@ -65,8 +65,11 @@ done
 [ $same -eq 1 ] && ok || bad "1 and 2 threads differ"
 
 # the file: shapes, axes, provenance, common random numbers, the effects
+prior() { "$troika" params --uncertain | awk -F'\t' -v k="$1" -v c="$2" '$1 == k { print $c }'; }
+export PRIOR_LO="$(prior pmc.margin 3) $(prior household.hardship_rate 3)"
+export PRIOR_HI="$(prior pmc.margin 4) $(prior household.hardship_rate 4)"
 /usr/bin/python3 - <<'PY' && ok || bad "the posterior compare file"
-import h5py, numpy as np, sys
+import h5py, numpy as np, os, sys
 f = h5py.File("one.h5", "r")
 p = h5py.File("post.h5", "r")
 a = f.attrs
@@ -77,16 +80,17 @@ assert a["posterior_level"] == 0.9
 assert f["draw"].shape == (5,) and s(f["draw"].attrs["long_name"]) == "Posterior draw, 0-based"
 assert s(f["draw"].attrs["CLASS"]) == "DIMENSION_SCALE"
 names = [s(x) for x in f["parameter"][()]]
-assert names == ["household.inadequate_below", "household.hardship_rate"], names
+assert names == ["pmc.margin", "household.hardship_rate"], names
 v = f["draw_values"][()]
 assert v.shape == (5, 2)
 # every draw is a particle of the posterior, the one draw_particle names
 theta = p["particles/theta"][()]
 for d, i in enumerate(f["draw_particle"][()]):
     assert (theta[i] == v[d]).all(), (d, i)
-# the priors came from the table: ASSUME(0.251318, 0.753953) and (0.03, 0.09)
+# the priors came from the table: the rows' ASSUME(lo, hi) (troika params --uncertain)
 lo, hi = p["parameters/min"][()], p["parameters/max"][()]
-assert abs(lo[0] - 0.251318) < 1e-12 and abs(hi[1] - 0.09) < 1e-12, (lo, hi)
+assert list(lo) == [float(x) for x in os.environ["PRIOR_LO"].split()], (lo, hi)
+assert list(hi) == [float(x) for x in os.environ["PRIOR_HI"].split()], (lo, hi)
 assert (f["replicate_draw"][()] == np.repeat(np.arange(5), 3)).all()
 assert f["seeds"].shape == (15,) and len(set(f["seeds"][()])) == 15
 sh = f["scenarios/0/city/households_rating_pmc_inadequate"].shape

@@ -157,7 +157,7 @@ static void test_printing(void **state)
     assert_string_equal(s, "[run]\ndays = 365\n\n[firm]\nrate = 0.125\nopen = true\n");
     free(s);
     s = printed(print_uncertain, &t);
-    assert_string_equal(s, "key\tdefault\tlo\thi\twhy\nfirm.rate\t0.125\t0.05\t0.3\ta guess\n");
+    assert_string_equal(s, "key\tdefault\tlo\thi\tprior\twhy\nfirm.rate\t0.125\t0.05\t0.3\tuniform\ta guess\n");
     free(s);
     s = printed(print_md, &t);
     assert_true(strncmp(s, "# toy\n\n## [run]\n", 16) == 0);
