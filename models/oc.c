@@ -24,7 +24,8 @@
  * decided by an assembly at once.
  *
  * Elections: a slate of party nominees (cross-appointment) and owners who
- * stand (binomial), screened and filled up by the party where it reviews;
+ * stand (binomial), shaped, screened and filled up by the party where it
+ * holds the rights over candidates (structure, suggestion, review);
  * too few candidates (fewer than 5 for a full election, none for a
  * by-election) and the election fails without an assembly; otherwise the
  * assembly decides (ordinary majority), and the nominees then the others,
@@ -205,13 +206,16 @@ static void draw_candidate(const sim_params *p, gsl_rng *g, float *comp, float *
     *eff = (float)beta_by_mean(g, p->oc_effort_mean, k);
 }
 
-/* A candidate the party puts forward where it reviews: drawn until the
- * review passes (at most 4 tries); 0 if none passed. */
-static int draw_screened(const sim_params *p, gsl_rng *g, float *comp, float *integ, float *eff)
+/* A candidate the party puts forward (a nominee, a suggestion, a
+ * replacement) under its `rights`: where it reviews qualifications, drawn
+ * until the review passes (at most 4 tries; 0 if none passed). */
+static int party_candidate(const sim_params *p, unsigned rights, gsl_rng *g, float *comp,
+                           float *integ, float *eff)
 {
-    for (int t = 0; t < 4; t++) {
+    int tries = (rights & PARTY_REVIEW) ? 4 : 1;
+    for (int t = 0; t < tries; t++) {
         draw_candidate(p, g, comp, integ, eff);
-        if (party_screen(p, comp, *integ))
+        if (party_screen(p, rights, comp, *integ))
             return 1;
     }
     return 0;
@@ -374,7 +378,8 @@ typedef struct {
     oc_model *o;
     const sim_params *p;
     int32_t c, day;
-    int secretary, discloses, refills, reviews, reports, acting;
+    int secretary, discloses, refills, reports, acting;
+    unsigned rights; /* the party's rights over candidates (PARTY_*) */
     sim_rng er, pr;        /* election and party streams, opened on first use */
     gsl_rng *eg, *pg;
     /* the day's events */
@@ -460,12 +465,7 @@ static int election(oc_day *x, int full)
     uint8_t cx[CAND_MAX];
     int n = 0;
     for (int k = 0; k < cross_want; k++) {
-        int ok = 1;
-        if (x->reviews)
-            ok = draw_screened(p, g, &cc[n], &ci[n], &ce[n]);
-        else
-            draw_candidate(p, g, &cc[n], &ci[n], &ce[n]);
-        if (ok)
+        if (party_candidate(p, x->rights, g, &cc[n], &ci[n], &ce[n]))
             cx[n++] = OCM_CROSS;
     }
     int nominees = n;
@@ -475,14 +475,14 @@ static int election(oc_day *x, int full)
     unsigned int stand = possible > 0 ? gsl_ran_binomial(g, p->oc_candidate_supply, (unsigned)possible) : 0;
     for (unsigned int k = 0; k < stand; k++) {
         draw_candidate(p, g, &cc[n], &ci[n], &ce[n]);
-        if (x->reviews && !party_screen(p, &cc[n], ci[n]))
+        if (!party_screen(p, x->rights, &cc[n], ci[n]))
             continue; /* barred */
         cx[n++] = 0;
     }
-    /* where the party reviews it suggests candidates for a full slate */
-    if (x->reviews) {
+    /* where the party suggests candidates it fills the slate */
+    if (x->rights & PARTY_SUGGEST) {
         while (n < to_fill && n < CAND_MAX) {
-            if (!draw_screened(p, g, &cc[n], &ci[n], &ce[n]))
+            if (!party_candidate(p, x->rights, g, &cc[n], &ci[n], &ce[n]))
                 break;
             cx[n++] = 0;
         }
@@ -572,12 +572,7 @@ static void refill(oc_day *x)
             continue;
         float comp, integ, eff;
         gsl_rng *g = election_rng(x);
-        int ok = 1;
-        if (x->reviews)
-            ok = draw_screened(x->p, g, &comp, &integ, &eff);
-        else
-            draw_candidate(x->p, g, &comp, &integ, &eff);
-        if (ok) {
+        if (party_candidate(x->p, x->rights, g, &comp, &integ, &eff)) {
             seat(o, b + k, comp, integ, eff, 0, x->day);
         } else {
             o->m_flags[b + k] = 0; /* the idle member goes; the seat waits */
@@ -616,12 +611,7 @@ static void coopt(oc_day *x)
     int k = vacant >= 0 ? vacant : idle;
     if (k >= 0) {
         float comp, integ, eff;
-        int ok = 1;
-        if (x->reviews)
-            ok = draw_screened(x->p, g, &comp, &integ, &eff);
-        else
-            draw_candidate(x->p, g, &comp, &integ, &eff);
-        if (!ok)
+        if (!party_candidate(x->p, x->rights, g, &comp, &integ, &eff))
             return;
         seat(o, b + k, comp, integ, eff, OCM_CROSS, x->day);
     } else if (member >= 0) {
@@ -631,6 +621,16 @@ static void coopt(oc_day *x)
         return;
     }
     recount(o, c);
+}
+
+int32_t oc_oldest_wait(const oc_model *o, int32_t c, int32_t day)
+{
+    size_t b = (size_t)c * OC_QUEUE;
+    int32_t wait = 0;
+    for (int k = 0; k < o->q_len[c]; k++)
+        if (day - o->q_arose[b + (size_t)k] > wait)
+            wait = day - o->q_arose[b + (size_t)k];
+    return wait;
 }
 
 static int push_matter(oc_model *o, int32_t c, int kind, int32_t day)
@@ -909,7 +909,7 @@ sim_status oc_compound_day(struct mdl_model *m, int32_t c, int64_t day)
     x.secretary = (double)o->u_secretary[c] < p->oc_secretary_share;
     x.discloses = (double)o->u_disclosure[c] < p->oc_disclosure_share;
     x.refills = (double)o->u_membership[c] < p->oc_membership_share;
-    x.reviews = party_reviews(&m->party, p, c);
+    x.rights = party_rights(&m->party, p, c);
     x.reports = party_receives_reports(&m->party, p, c);
     x.acting = sh->rc_acting[c] != 0;
 
@@ -941,9 +941,9 @@ sim_status oc_compound_day(struct mdl_model *m, int32_t c, int64_t day)
     int s = o->state[c];
     int32_t nh = sim_world_comp_hh(m->w, c);
     double cross = in_office(s) ? cross_share(o, c) : 0.0;
+    /* (disclosure moves trust only through what owners then see: misconduct
+     * found out sooner and deterred, the firm's accounts watched) */
     double tt = trust_target(p, s) - p->party_cross_trust_cost * cross;
-    if (x.discloses && s == OC_ACTIVE)
-        tt += p->oc_disclosure_trust;
     o->trust[c] = (float)clamp01(o->trust[c] + p->oc_drift * (clamp01(tt) - o->trust[c]));
     double sat = o->sat[c] + p->oc_drift * (sat_target(p, s) - o->sat[c]) + x.sat_kick;
     if (s != OC_ACTIVE && sh->complaints_oc[c] > 0 && nh > 0)

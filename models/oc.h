@@ -173,4 +173,9 @@ double oc_decision_speed(const sim_params *p, double competence, double effort,
  * RC (rc, 0..1), a secretary and the organisers (own, 0..1). */
 void oc_turnout(const sim_params *p, double rc, int secretary, double own, asm_turnout *t);
 
+/* Days the oldest matter waiting in compound c has waited on `day` (0 when
+ * none waits): how the governance measure tells a body that decides from
+ * one that only holds the office. */
+int32_t oc_oldest_wait(const oc_model *o, int32_t c, int32_t day);
+
 #endif

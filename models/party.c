@@ -40,9 +40,17 @@ sim_status party_create(party_model *s, const struct mdl_model *m, sim_error *er
     return SIM_OK;
 }
 
-int party_reviews(const party_model *s, const sim_params *p, int32_t c)
+unsigned party_rights(const party_model *s, const sim_params *p, int32_t c)
 {
-    return (double)s->u_review[c] < p->party_review_share;
+    double u = (double)s->u_review[c];
+    unsigned r = 0;
+    if (u < p->party_structure_share)
+        r |= PARTY_STRUCTURE;
+    if (u < p->party_suggest_share)
+        r |= PARTY_SUGGEST;
+    if (u < p->party_review_share)
+        r |= PARTY_REVIEW;
+    return r;
 }
 
 int party_receives_reports(const party_model *s, const sim_params *p, int32_t c)
@@ -69,11 +77,13 @@ double party_oversight(const sim_params *p, double cross, int reports)
     return 1.0 - (1.0 - a) * (1.0 - b);
 }
 
-int party_screen(const sim_params *p, float *competence, float integrity)
+int party_screen(const sim_params *p, unsigned rights, float *competence, float integrity)
 {
-    double c = *competence;
-    *competence = (float)(c + (1.0 - c) * p->party_review_competence);
-    return (double)integrity >= p->party_review_integrity_min;
+    if (rights & PARTY_STRUCTURE) {
+        double c = *competence;
+        *competence = (float)(c + (1.0 - c) * p->party_structure_competence);
+    }
+    return !(rights & PARTY_REVIEW) || (double)integrity >= p->party_review_integrity_min;
 }
 
 party_action party_review_report(const sim_params *p, int oc_state, double u1, double u2)

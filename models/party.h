@@ -10,11 +10,20 @@
  *                       coordination (dormancy down, recovery and decision
  *                       speed up), oversight (misconduct down) and an
  *                       independence cost (trust down).
- *   candidate review    where the party reviews (a fixed uniform per
- *                       compound below party.review_share), it suggests
- *                       structure and candidates (competence shifted up),
- *                       bars candidates below party.review_integrity_min
- *                       and fills the slate with suggested candidates.
+ *   the three rights over candidates (结构建议权、人选建议权、资格审查权),
+ *                       three levers; each applies where the compound's
+ *                       fixed uniform is below its share:
+ *     structure         party.structure_share: the party suggests the
+ *                       committee's make-up, so a new member brings more of
+ *                       the skills the seat needs (competence shifted up by
+ *                       party.structure_competence of its gap);
+ *     candidates        party.suggest_share: when too few owners stand, the
+ *                       party suggests candidates until the slate is full
+ *                       (fewer elections fail for want of candidates);
+ *     qualification     party.review_share: candidates below
+ *                       party.review_integrity_min are barred; candidates the
+ *                       party itself puts forward (nominees, suggestions,
+ *                       replacements) are drawn again until one passes.
  *   regular reporting   where committees report (fixed uniform below
  *                       party.report_share), every party.report_interval
  *                       days the party reviews the report: it finds a
@@ -47,7 +56,7 @@ struct mdl_model;
 
 typedef struct {
     int32_t ncomp;
-    float *u_review; /* [ncomp] the party reviews candidates iff u < party.review_share */
+    float *u_review; /* [ncomp] a right over candidates applies iff u < its share */
     float *u_report; /* [ncomp] the OC reports regularly iff u < party.report_share */
 } party_model;
 
@@ -58,8 +67,11 @@ void party_destroy(party_model *s);
  * per-compound uniforms (drawn with the seed at creation). */
 void party_state_register(party_model *s, sim_state *st);
 
-/* Does the lever apply in compound c under parameters p? */
-int party_reviews(const party_model *s, const sim_params *p, int32_t c);
+/* The rights over candidates the party holds in compound c (PARTY_* bits). */
+enum { PARTY_STRUCTURE = 1u, PARTY_SUGGEST = 2u, PARTY_REVIEW = 4u };
+unsigned party_rights(const party_model *s, const sim_params *p, int32_t c);
+
+/* Does the reporting lever apply in compound c under parameters p? */
 int party_receives_reports(const party_model *s, const sim_params *p, int32_t c);
 
 /* Is `day` a reporting day of compound c (staggered over the interval)? */
@@ -72,9 +84,10 @@ int party_cross_seats(const sim_params *p, int seats);
  * reporting, as independent checks: 1 - (1 - a x)(1 - b reports). */
 double party_oversight(const sim_params *p, double cross, int reports);
 
-/* Review of one candidate: shifts *competence up (structure and candidate
- * suggestion) and returns 0 if the candidate is barred, else 1. */
-int party_screen(const sim_params *p, float *competence, float integrity);
+/* One candidate under the party's `rights`: shifts *competence up where it
+ * suggests the structure, and returns 0 if the qualification review bars
+ * the candidate, else 1. */
+int party_screen(const sim_params *p, unsigned rights, float *competence, float integrity);
 
 /* Outcome of one report review. */
 typedef enum {

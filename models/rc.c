@@ -6,9 +6,10 @@
  *   administration per worker
  *       a = min(h, tasks x task_h x (1 - cloud_saving x cloud)
  *                    x (1 + entry_cost x (platforms - 1) x (1 - cloud))
- *                  + min(assigned_h, task_cap))
- *     + pushed(day) = min(assigned_h (1 + growth day/365), task_cap)
- *                     - min(assigned_h, task_cap)   (duties pushed down since)
+ *                  + assigned_h)
+ *     + pushed = assigned_h growth D_r / 365   (duties pushed down since)
+ *       D_r = days of unchecked growth in RC r: + (1 - duty_list) a day
+ *       (a responsibility list keeps that share of new duties out)
  *   A = W a;  old-compound load L = old_load_h x households of old compounds
  *   free = W h - A - L
  *   acting: n compounds acted for, demand n x act_h, supplied
@@ -68,17 +69,14 @@ double rc_admin_hours_per_worker(const sim_params *p)
 {
     double repeat = 1.0 + p->rc_entry_cost * (double)(p->rc_platforms - 1) * (1.0 - p->rc_cloud);
     double per_task = p->rc_task_hours * (1.0 - p->rc_cloud_task_saving * p->rc_cloud);
-    double noncore = p->rc_assigned_hours < p->rc_task_cap ? p->rc_assigned_hours : p->rc_task_cap;
-    double a = p->rc_admin_tasks * per_task * repeat + noncore;
+    double a = p->rc_admin_tasks * per_task * repeat + p->rc_assigned_hours;
     return a < p->rc_hours_per_worker ? a : p->rc_hours_per_worker;
 }
 
-double rc_pushed_hours(const sim_params *p, int64_t day)
+double rc_pushed_hours(const sim_params *p, double days)
 {
-    const double base = p->rc_assigned_hours < p->rc_task_cap ? p->rc_assigned_hours : p->rc_task_cap;
-    double now = p->rc_assigned_hours * (1.0 + p->rc_assigned_growth * (double)day / 365.0);
-    if (now > p->rc_task_cap)
-        now = p->rc_task_cap;
+    const double base = p->rc_assigned_hours;
+    double now = p->rc_assigned_hours * (1.0 + p->rc_assigned_growth * days / 365.0);
     return now > base ? now - base : 0.0;
 }
 
@@ -126,6 +124,7 @@ void rc_destroy(rc_model *s)
     free(s->complaints);
     free(s->followed);
     free(s->seen_penalty);
+    free(s->duty_days);
     memset(s, 0, sizeof *s);
 }
 
@@ -155,9 +154,10 @@ sim_status rc_create(rc_model *s, const struct mdl_model *m, sim_error *err)
     s->complaints = sim_alloc_lines(nc, sizeof *s->complaints);
     s->followed = sim_alloc_lines(nc, sizeof *s->followed);
     s->seen_penalty = sim_alloc_lines(nc, sizeof *s->seen_penalty);
+    s->duty_days = sim_alloc_lines((size_t)(w->nrc ? w->nrc : 1), sizeof *s->duty_days);
     if (!s->rc_w0 || !s->w_comp || !s->w_bias || !s->w_seen || !s->w_assess || !s->act_u ||
         !s->lapse_since || !s->act_since || !s->act_done || !s->complaints || !s->followed ||
-        !s->seen_penalty) {
+        !s->seen_penalty || !s->duty_days) {
         rc_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL,
                         "out of memory for residents' committees");
@@ -280,15 +280,20 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
         int acting = acting_today(s, p, c, oc, day);
         sh->rc_acting[c] = (uint8_t)acting;
         nacting += acting;
-        ungoverned += oc != OC_ACTIVE && !acting;
+        /* governance by function: an active committee, or an acting RC
+         * that delivers (decides the matters within rc.act_deliver_days);
+         * acting past its time limit has already ended */
+        ungoverned += oc != OC_ACTIVE &&
+                      (!acting || oc_oldest_wait(&m->oc, c, (int32_t)day) > p->rc_act_deliver_days);
     }
 
     /* the hours */
     const double all = nw * p->rc_hours_per_worker;
-    /* administration, with the duties pushed down since the start (capped
-     * by a responsibility list), and the old compounds' security, fire and
-     * elder-care work: both come before service */
-    double admin = nw * (s->admin_per_worker + rc_pushed_hours(p, day));
+    /* administration, with the duties pushed down since the start (their
+     * growth slowed by a responsibility list), and the old compounds'
+     * security, fire and elder-care work: both come before service */
+    double admin = nw * (s->admin_per_worker + rc_pushed_hours(p, s->duty_days[r]));
+    s->duty_days[r] += 1.0 - p->rc_duty_list;
     if (admin > all)
         admin = all;
     double old_load = rc_old_load(p, old_hh);
@@ -437,6 +442,8 @@ void rc_state_register(rc_model *s, sim_state *st)
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "seen_penalty", s->seen_penalty, s->ncomp);
     SIM_STATE_IN(st, 0, 1e12);
+    SIM_STATE_ARRAY(st, "duty_days", s->duty_days, s->nrc);
+    SIM_STATE_IN(st, 0, SIM_STATE_DAYS);
     SIM_STATE_SCALAR(st, "admin_per_worker", s->admin_per_worker);
     SIM_STATE_IN(st, 0, 1e6);
     SIM_STATE_SCALAR(st, "effectiveness", s->effectiveness);

@@ -8,7 +8,8 @@
  *             Administration per worker = tasks x hours per task x repeated
  *             entry over the platforms (the community cloud removes the
  *             repetition and part of the task), plus non-core assigned
- *             tasks (capped by the responsibility list).  Acting for a
+ *             tasks, which grow as duties are pushed down (a
+ *             responsibility list slows that growth).  Acting for a
  *             failed owners' committee costs rc.act_hours a compound and
  *             comes out of what is left; service is the rest, split over the
  *             compounds by households and multiplied by the training
@@ -76,6 +77,9 @@ typedef struct {
     double *complaints;   /* running rate routed to the RC, per 1,000 households per 30 days */
     double *followed;     /* running share of routed complaints followed up */
     double *seen_penalty; /* what complaints and backlog take off the workers' view today */
+    /* per RC */
+    double *duty_days;    /* days of unchecked growth of pushed-down duties (a
+                             day counts 1 - rc.duty_list) */
     /* derived from the parameters (rc_policy_changed) */
     double admin_per_worker; /* hours a worker spends on administration a day */
     double effectiveness;    /* what one service hour achieves (training) */
@@ -108,10 +112,12 @@ void rc_policy_changed(struct mdl_model *m, int param, int64_t day);
  * service hour, under parameters p (what rc_policy_changed derives). */
 double rc_admin_hours_per_worker(const sim_params *p);
 
-/* Hours per worker a day of duties pushed down from above since day 0:
- * assigned_hours grows by rc.assigned_growth a year, up to the
- * responsibility list's cap rc.task_cap (and never below day 0's). */
-double rc_pushed_hours(const sim_params *p, int64_t day);
+/* Hours per worker a day of duties pushed down from above since day 0,
+ * after `days` days of unchecked growth: assigned_hours grows by
+ * rc.assigned_growth a year.  A responsibility list (rc.duty_list) slows the
+ * count of days (rc_day adds 1 - duty_list a day), so it caps the growth,
+ * never the duties already there. */
+double rc_pushed_hours(const sim_params *p, double days);
 
 /* Worker hours a day that old compounds' security, fire and elder-care work
  * takes in an RC with `old_households` households in old compounds. */

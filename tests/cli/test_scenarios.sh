@@ -13,7 +13,7 @@ pass=0; fail=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
-proposals="cross_appointment candidate_review oc_reporting disclosure oc_membership secretary
+proposals="cross_appointment structure_suggestion candidate_suggestion qualification_review oc_reporting disclosure oc_membership secretary
 rc_acts_for_oc officer_training officers_in_post joint_enforcement enforcement_library
 mediator_staffing mediator_training cloud_single_entry e_voting responsibility_list worker_training
 video_sharing"

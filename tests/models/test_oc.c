@@ -127,12 +127,35 @@ static void test_party_functions(void **state)
     assert_int_equal(party_cross_seats(&p, 11), 3); /* 3.3 */
     p.party_cross_share = 1.0;
     assert_int_equal(party_cross_seats(&p, 9), 9);
-    /* the review: competence shifted up, low integrity barred at the bound */
+    /* the three rights over candidates, each alone: structure shifts
+     * competence up and bars no one; review bars low integrity at the
+     * bound and leaves competence alone; no right changes nothing */
     float c = 0.4f;
-    assert_true(party_screen(&p, &c, (float)p.party_review_integrity_min));
+    assert_true(party_screen(&p, 0, &c, 0.0f));
+    assert_true(c == 0.4f);
+    assert_true(party_screen(&p, PARTY_STRUCTURE, &c, 0.0f));
     assert_true(c > 0.4f + 0.1f);
     c = 0.4f;
-    assert_false(party_screen(&p, &c, (float)p.party_review_integrity_min - 0.01f));
+    assert_true(party_screen(&p, PARTY_REVIEW, &c, (float)p.party_review_integrity_min));
+    assert_true(c == 0.4f);
+    assert_false(party_screen(&p, PARTY_REVIEW, &c, (float)p.party_review_integrity_min - 0.01f));
+    assert_false(party_screen(&p, PARTY_REVIEW | PARTY_STRUCTURE | PARTY_SUGGEST, &c,
+                              (float)p.party_review_integrity_min - 0.01f));
+    assert_true(c > 0.4f + 0.1f);
+    /* the levers: each right applies where the compound's uniform is below
+     * its share, independently of the others */
+    party_model pm;
+    float u[2] = {0.2f, 0.7f};
+    pm.ncomp = 2;
+    pm.u_review = u;
+    p.party_structure_share = 0.5;
+    p.party_review_share = 1.0;
+    assert_int_equal(party_rights(&pm, &p, 0), PARTY_STRUCTURE | PARTY_REVIEW);
+    assert_int_equal(party_rights(&pm, &p, 1), PARTY_REVIEW);
+    p.party_suggest_share = 0.8;
+    assert_int_equal(party_rights(&pm, &p, 1), PARTY_REVIEW | PARTY_SUGGEST);
+    p.party_structure_share = p.party_review_share = p.party_suggest_share = 0.0;
+    assert_int_equal(party_rights(&pm, &p, 0), 0);
     /* report reviews */
     assert_int_equal(party_review_report(&p, OC_CAPTURED, 0.0, 0.9), PARTY_REMOVE);
     assert_int_equal(party_review_report(&p, OC_CAPTURED, p.party_report_detect, 0.0), PARTY_NONE);
@@ -269,14 +292,48 @@ static void test_cross_appointment(void **state)
     assert_true(b.functioning > a.functioning);
 }
 
-/* Candidate review: less misconduct, fewer failed elections. */
-static void test_candidate_review(void **state)
+/* The party's three rights over candidates, each alone and together:
+ * structure suggestion makes committees more competent (faster decisions);
+ * candidate suggestion fills slates (fewer failed elections); the
+ * qualification review bars low integrity (less misconduct). */
+static void test_structure_suggestion(void **state)
+{
+    (void)state;
+    const char *sets[] = {"party.structure_share=1"};
+    summary a, b;
+    compare(sets, 1, &a, &b);
+    print_pair("structure suggestion", &a, &b);
+    assert_true(b.decision_days < a.decision_days);
+}
+
+static void test_candidate_suggestion(void **state)
+{
+    (void)state;
+    const char *sets[] = {"party.suggest_share=1"};
+    summary a, b;
+    compare(sets, 1, &a, &b);
+    print_pair("candidate suggestion", &a, &b);
+    assert_true(b.elections_failed / b.elections < 0.9 * a.elections_failed / a.elections);
+}
+
+static void test_qualification_review(void **state)
 {
     (void)state;
     const char *sets[] = {"party.review_share=1"};
     summary a, b;
     compare(sets, 1, &a, &b);
-    print_pair("candidate review", &a, &b);
+    print_pair("qualification review", &a, &b);
+    assert_true(b.misconduct < 0.9 * a.misconduct);
+}
+
+static void test_three_rights(void **state)
+{
+    (void)state;
+    const char *sets[] = {"party.structure_share=1", "party.suggest_share=1",
+                          "party.review_share=1"};
+    summary a, b;
+    compare(sets, 3, &a, &b);
+    print_pair("three rights", &a, &b);
     assert_true(b.misconduct < 0.9 * a.misconduct);
     assert_true(b.elections_failed / b.elections < a.elections_failed / a.elections);
 }
@@ -294,7 +351,9 @@ static void test_reporting(void **state)
     assert_true(b.dormant < a.dormant);
 }
 
-/* Disclosure: trust rises; misconduct falls. */
+/* Disclosure: misconduct falls by more than half (found out sooner and
+ * deterred); trust is not added by the lever but follows a little from
+ * what owners then see (issue 15). */
 static void test_disclosure(void **state)
 {
     (void)state;
@@ -302,8 +361,9 @@ static void test_disclosure(void **state)
     summary a, b;
     compare(sets, 1, &a, &b);
     print_pair("disclosure", &a, &b);
-    assert_true(b.trust > a.trust + 0.02);
-    assert_true(b.misconduct < a.misconduct);
+    assert_true(b.misconduct < 0.5 * a.misconduct);
+    assert_true(b.functioning > a.functioning);
+    assert_true(b.trust > a.trust);
 }
 
 /* Member addition and removal: fewer idle or vacant seats, fewer assemblies
@@ -390,6 +450,8 @@ static void test_policy_timing(void **state)
     (void)state;
     const char *sets[] = {"policy.all.day=300",
                           "policy.all.party.cross_share=0.4",
+                          "policy.all.party.structure_share=1",
+                          "policy.all.party.suggest_share=1",
                           "policy.all.party.review_share=1",
                           "policy.all.party.report_share=1",
                           "policy.all.party.report_interval=60",
@@ -399,7 +461,7 @@ static void test_policy_timing(void **state)
                           "policy.all.oc.secretary_share=1",
                           "policy.all.oc.e_voting=0.5"};
     const int D = 300;
-    sim_result *a = run_small(2, 9, 500, NULL, 0), *b = run_small(2, 9, 500, sets, 10);
+    sim_result *a = run_small(2, 9, 500, NULL, 0), *b = run_small(2, 9, 500, sets, 12);
     assert_memory_equal(a->city, b->city, sizeof(double) * (size_t)D * SIM_MET_N);
     for (int m = 0; m < SIM_MET_N; m++) {
         if (!a->panel[m])
@@ -421,10 +483,11 @@ static void test_thread_invariance(void **state)
 {
     (void)state;
     const char *sets[] = {"party.cross_share=0.3",   "party.review_share=0.5",
+                          "party.structure_share=0.4", "party.suggest_share=0.6",
                           "party.report_share=0.5",  "oc.disclosure_share=0.5",
                           "oc.membership_share=0.5", "oc.secretary_share=0.5",
                           "oc.e_voting=0.3"};
-    sim_result *a = run_small(1, 13, 400, sets, 7), *b = run_small(3, 13, 400, sets, 7);
+    sim_result *a = run_small(1, 13, 400, sets, 9), *b = run_small(3, 13, 400, sets, 9);
     assert_memory_equal(a->city, b->city, sizeof(double) * (size_t)a->days * SIM_MET_N);
     assert_int_equal(a->nsamples, b->nsamples);
     for (int m = 0; m < SIM_MET_N; m++)
@@ -505,7 +568,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_zero_rates),
         cmocka_unit_test(test_policy_timing),
         cmocka_unit_test(test_cross_appointment),
-        cmocka_unit_test(test_candidate_review),
+        cmocka_unit_test(test_structure_suggestion),
+        cmocka_unit_test(test_candidate_suggestion),
+        cmocka_unit_test(test_qualification_review),
+        cmocka_unit_test(test_three_rights),
         cmocka_unit_test(test_reporting),
         cmocka_unit_test(test_disclosure),
         cmocka_unit_test(test_membership),

@@ -437,6 +437,9 @@ static void test_provenance(void **state)
         if (d->def < d->prior_lo || d->def > d->prior_hi)
             fail_msg("%s: assumption range %g..%g excludes the default %g", d->key, d->prior_lo,
                      d->prior_hi, d->def);
+        /* a reasoned range, not the default scaled mechanically (issue 15) */
+        if (strstr(d->basis, "half to one and a half times the default"))
+            fail_msg("%s: assumption range without a reason (the default x 0.5-1.5)", d->key);
     }
     assert_true(assumed > 0);
     assert_true(sourced > 0);

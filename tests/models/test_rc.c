@@ -58,12 +58,12 @@ static void test_admin_hours_formula(void **state)
     p.rc_cloud = 0.35;
     p.rc_cloud_task_saving = 0.2;
     p.rc_assigned_hours = 0.9;
-    p.rc_task_cap = 0.55;
-    double want = 3.7 * 0.31 * (1.0 - 0.2 * 0.35) * (1.0 + 0.45 * 4 * (1.0 - 0.35)) + 0.55;
+    double want = 3.7 * 0.31 * (1.0 - 0.2 * 0.35) * (1.0 + 0.45 * 4 * (1.0 - 0.35)) + 0.9;
     assert_true(fabs(rc_admin_hours_per_worker(&p) - want) < 1e-12);
-    /* no list: the whole assigned load */
-    p.rc_task_cap = 24;
-    assert_true(fabs(rc_admin_hours_per_worker(&p) - (want - 0.55 + 0.9)) < 1e-12);
+    /* a responsibility list does not touch the duties already there */
+    p.rc_duty_list = 1.0;
+    assert_true(fabs(rc_admin_hours_per_worker(&p) - want) < 1e-12);
+    p.rc_duty_list = 0.0;
     /* never more than the working day */
     p.rc_admin_tasks = 90;
     assert_true(rc_admin_hours_per_worker(&p) == 6.5);
@@ -83,7 +83,7 @@ static void test_admin_hours_formula(void **state)
 static void test_hours_add_up(void **state)
 {
     (void)state;
-    const char *sets[] = {"policy.a.day=40", "policy.a.rc.cloud=0.6", "policy.a.rc.task_cap=0.3"};
+    const char *sets[] = {"policy.a.day=40", "policy.a.rc.cloud=0.6", "policy.a.rc.duty_list=0.3"};
     sim_result *r = run(2, 13, 120, sets, 3);
     sim_params p;
     sim_params_default(&p);
@@ -134,22 +134,37 @@ static void test_cloud(void **state)
     sim_result_destroy(c);
 }
 
-/* Responsibility list: capping non-core tasks raises service hours (defaults:
- * cap 0.2 of an assigned 0.8 hours: service +20%); a cap above the assigned
- * load changes nothing. */
-static void test_task_cap(void **state)
+/* Responsibility list: it caps the growth of pushed-down duties, not the
+ * duties already there.  Known answers: without a list the RCs'
+ * administration grows by W x rc.assigned_hours x rc.assigned_growth / 365
+ * hours a day (W workers in all); a complete list (1) from day 50 freezes
+ * it at day 50's level; half a list (0.5) halves the growth; before day 50
+ * nothing differs. */
+static void test_duty_list(void **state)
 {
     (void)state;
-    const char *cap[] = {"policy.list.day=50", "policy.list.rc.task_cap=0.2"};
-    const char *loose[] = {"policy.list.day=50", "policy.list.rc.task_cap=12"};
-    sim_result *a = run(2, 22, 200, NULL, 0), *b = run(2, 22, 200, cap, 2),
-               *c = run(2, 22, 200, loose, 2);
-    double ha = mean_of(a, SIM_MET_rc_service_hours, 50, 200);
-    double hb = mean_of(b, SIM_MET_rc_service_hours, 50, 200);
-    assert_true(hb > 1.12 * ha);
-    assert_true(mean_of(b, SIM_MET_rc_admin_hours_share, 50, 200) <
-                mean_of(a, SIM_MET_rc_admin_hours_share, 50, 200) - 0.05);
-    assert_memory_equal(a->city, c->city, sizeof(double) * 200 * SIM_MET_N);
+    const char *full[] = {"policy.list.day=50", "policy.list.rc.duty_list=1"};
+    const char *half[] = {"policy.list.day=50", "policy.list.rc.duty_list=0.5"};
+    sim_result *a = run(2, 22, 200, NULL, 0), *b = run(2, 22, 200, full, 2),
+               *c = run(2, 22, 200, half, 2);
+    sim_params p;
+    sim_params_default(&p);
+    double workers = (double)a->world->nrc * (double)p.rc_workers_per_rc;
+    double grow = workers * p.rc_assigned_hours * p.rc_assigned_growth / 365.0;
+    assert_memory_equal(a->city, b->city, sizeof(double) * 50 * SIM_MET_N);
+    double a50 = sim_result_city(a, 50, SIM_MET_rc_admin_hours);
+    assert_true(fabs(sim_result_city(b, 50, SIM_MET_rc_admin_hours) - a50) < 1e-9 * a50);
+    for (int64_t d = 51; d < 200; d++) {
+        double ga = sim_result_city(a, d, SIM_MET_rc_admin_hours) - a50;
+        double gb = sim_result_city(b, d, SIM_MET_rc_admin_hours) - a50;
+        double gc = sim_result_city(c, d, SIM_MET_rc_admin_hours) - a50;
+        assert_true(fabs(ga - grow * (double)(d - 50)) < 1e-9 * a50);
+        assert_true(fabs(gb) < 1e-9 * a50);
+        assert_true(fabs(gc - 0.5 * grow * (double)(d - 50)) < 1e-9 * a50);
+    }
+    /* the hours the list saves go to service */
+    assert_true(sim_result_city(b, 199, SIM_MET_rc_service_hours) >
+                sim_result_city(a, 199, SIM_MET_rc_service_hours));
     sim_result_destroy(a);
     sim_result_destroy(b);
     sim_result_destroy(c);
@@ -187,7 +202,7 @@ static void test_policy_timing(void **state)
 {
     (void)state;
     const char *sets[] = {"policy.all.day=150",          "policy.all.rc.cloud=0.8",
-                          "policy.all.rc.platforms=2",   "policy.all.rc.task_cap=0.4",
+                          "policy.all.rc.platforms=2",   "policy.all.rc.duty_list=0.4",
                           "policy.all.rc.training=0.7",  "policy.all.rc.acts_for_oc=1",
                           "policy.all.rc.act_delay_days=30", "policy.all.rc.act_max_days=200"};
     sim_result *a = run(2, 9, 300, NULL, 0), *b = run(2, 9, 300, sets, 8);
@@ -206,7 +221,7 @@ static void test_thread_invariance(void **state)
     (void)state;
     const char *sets[] = {"city.compounds=600",        "city.subdistricts=8",
                           "policy.all.day=60",         "policy.all.rc.cloud=0.5",
-                          "policy.all.rc.training=0.5", "policy.all.rc.task_cap=0.3",
+                          "policy.all.rc.training=0.5", "policy.all.rc.duty_list=0.3",
                           "policy.all.rc.acts_for_oc=0.5"};
     sim_result *a = run(1, 17, 160, sets, 7), *b = run(3, 17, 160, sets, 7);
     assert_true(a->world->nrc >= 2 * SIM_TALLY_BLOCK);
@@ -442,7 +457,7 @@ int main(void)
         cmocka_unit_test(test_admin_hours_formula),
         cmocka_unit_test(test_hours_add_up),
         cmocka_unit_test(test_cloud),
-        cmocka_unit_test(test_task_cap),
+        cmocka_unit_test(test_duty_list),
         cmocka_unit_test(test_training),
         cmocka_unit_test(test_policy_timing),
         cmocka_unit_test(test_thread_invariance),
