@@ -14,8 +14,7 @@ void party_destroy(party_model *s)
 {
     if (!s)
         return;
-    free(s->u_review);
-    free(s->u_report);
+    PARTY_FIELDS(SIM_FIELD_FREE, s)
     memset(s, 0, sizeof *s);
 }
 
@@ -24,9 +23,8 @@ sim_status party_create(party_model *s, const struct mdl_model *m, sim_error *er
     memset(s, 0, sizeof *s);
     int32_t n = m->w->ncomp;
     s->ncomp = n;
-    s->u_review = sim_alloc_lines((size_t)(n > 0 ? n : 1), sizeof *s->u_review);
-    s->u_report = sim_alloc_lines((size_t)(n > 0 ? n : 1), sizeof *s->u_report);
-    if (!s->u_review || !s->u_report) {
+    PARTY_FIELDS(SIM_FIELD_ALLOC, s)
+    if (PARTY_FIELDS(SIM_FIELD_MISSING, s) 0) {
         party_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for party organisations");
     }
@@ -98,8 +96,5 @@ party_action party_review_report(const sim_params *p, int oc_state, double u1, d
 void party_state_register(party_model *s, sim_state *st)
 {
     sim_state_scope(st, "party");
-    SIM_STATE_ARRAY(st, "u_review", s->u_review, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "u_report", s->u_report, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
+    PARTY_FIELDS(SIM_FIELD_REGISTER, s)
 }

@@ -49,15 +49,24 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "fields.h"
 #include "params.h"
 #include "state.h"
 
 struct mdl_model;
 
+/* The state arrays (core/fields.h: struct members, allocation, free and
+ * checkpoint registration come from this list, in this order):
+ * X(object, type, name, length, lo, hi). */
+#define PARTY_FIELDS(X, o)                                                               \
+    /* [ncomp] a right over candidates applies iff u < its share */                     \
+    X(o, float, u_review, (o)->ncomp, 0, 1)                                              \
+    /* [ncomp] the OC reports regularly iff u < party.report_share */                   \
+    X(o, float, u_report, (o)->ncomp, 0, 1)
+
 typedef struct {
     int32_t ncomp;
-    float *u_review; /* [ncomp] a right over candidates applies iff u < its share */
-    float *u_report; /* [ncomp] the OC reports regularly iff u < party.report_share */
+    PARTY_FIELDS(SIM_FIELD_MEMBER, _)
 } party_model;
 
 sim_status party_create(party_model *s, const struct mdl_model *m, sim_error *err);

@@ -114,19 +114,7 @@ void rc_destroy(rc_model *s)
 {
     if (!s)
         return;
-    free(s->rc_w0);
-    free(s->w_comp);
-    free(s->w_bias);
-    free(s->w_seen);
-    free(s->w_assess);
-    free(s->act_u);
-    free(s->lapse_since);
-    free(s->act_since);
-    free(s->act_done);
-    free(s->complaints);
-    free(s->followed);
-    free(s->seen_penalty);
-    free(s->duty_days);
+    RC_FIELDS(SIM_FIELD_FREE, s)
     memset(s, 0, sizeof *s);
 }
 
@@ -143,23 +131,8 @@ sim_status rc_create(rc_model *s, const struct mdl_model *m, sim_error *err)
     s->nrc = w->nrc;
     s->ncomp = w->ncomp;
     s->nworkers = (int32_t)nworkers;
-    size_t nw = (size_t)(nworkers ? nworkers : 1), nc = (size_t)(w->ncomp ? w->ncomp : 1);
-    s->rc_w0 = sim_alloc_lines(((size_t)w->nrc + 1), sizeof *s->rc_w0);
-    s->w_comp = sim_alloc_lines(nw, sizeof *s->w_comp);
-    s->w_bias = sim_alloc_lines(nw, sizeof *s->w_bias);
-    s->w_seen = sim_alloc_lines(nw, sizeof *s->w_seen);
-    s->w_assess = sim_alloc_lines(nw, sizeof *s->w_assess);
-    s->act_u = sim_alloc_lines(nc, sizeof *s->act_u);
-    s->lapse_since = sim_alloc_lines(nc, sizeof *s->lapse_since);
-    s->act_since = sim_alloc_lines(nc, sizeof *s->act_since);
-    s->act_done = sim_alloc_lines(nc, sizeof *s->act_done);
-    s->complaints = sim_alloc_lines(nc, sizeof *s->complaints);
-    s->followed = sim_alloc_lines(nc, sizeof *s->followed);
-    s->seen_penalty = sim_alloc_lines(nc, sizeof *s->seen_penalty);
-    s->duty_days = sim_alloc_lines((size_t)(w->nrc ? w->nrc : 1), sizeof *s->duty_days);
-    if (!s->rc_w0 || !s->w_comp || !s->w_bias || !s->w_seen || !s->w_assess || !s->act_u ||
-        !s->lapse_since || !s->act_since || !s->act_done || !s->complaints || !s->followed ||
-        !s->seen_penalty || !s->duty_days) {
+    RC_FIELDS(SIM_FIELD_ALLOC, s)
+    if (RC_FIELDS(SIM_FIELD_MISSING, s) 0) {
         rc_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL,
                         "out of memory for residents' committees");
@@ -420,32 +393,7 @@ sim_status rc_state_check(const rc_model *s, const sim_world *w, sim_error *err)
 void rc_state_register(rc_model *s, sim_state *st)
 {
     sim_state_scope(st, "rc");
-    SIM_STATE_ARRAY(st, "rc_w0", s->rc_w0, (int64_t)s->nrc + 1);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "w_comp", s->w_comp, s->nworkers);
-    SIM_STATE_IN(st, 0, (double)s->ncomp - 1);
-    SIM_STATE_ARRAY(st, "w_bias", s->w_bias, s->nworkers);
-    SIM_STATE_FINITE(st);
-    SIM_STATE_ARRAY(st, "w_seen", s->w_seen, s->nworkers);
-    SIM_STATE_FINITE(st);
-    SIM_STATE_ARRAY(st, "w_assess", s->w_assess, s->nworkers);
-    SIM_STATE_FINITE(st);
-    SIM_STATE_ARRAY(st, "act_u", s->act_u, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "lapse_since", s->lapse_since, s->ncomp);
-    SIM_STATE_IN(st, -1, SIM_STATE_DAYS);
-    SIM_STATE_ARRAY(st, "act_since", s->act_since, s->ncomp);
-    SIM_STATE_IN(st, -1, SIM_STATE_DAYS);
-    SIM_STATE_ARRAY(st, "act_done", s->act_done, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "complaints", s->complaints, s->ncomp);
-    SIM_STATE_IN(st, 0, 1e12);
-    SIM_STATE_ARRAY(st, "followed", s->followed, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "seen_penalty", s->seen_penalty, s->ncomp);
-    SIM_STATE_IN(st, 0, 1e12);
-    SIM_STATE_ARRAY(st, "duty_days", s->duty_days, s->nrc);
-    SIM_STATE_IN(st, 0, SIM_STATE_DAYS);
+    RC_FIELDS(SIM_FIELD_REGISTER, s)
     SIM_STATE_SCALAR(st, "admin_per_worker", s->admin_per_worker);
     SIM_STATE_IN(st, 0, 1e6);
     SIM_STATE_SCALAR(st, "effectiveness", s->effectiveness);
