@@ -9,7 +9,9 @@
  * where q_c is the firm's service quality in c less the toll of standing
  * violations (violation_hit per violation per 100 households).
  * Fees (monthly): an absent household pays with probability absent_pay;
- * a present one pays unless hardship strikes (probability hardship_rate,
+ * a rented home's fee is paid with probability landlord_pay, whatever the
+ * tenant sees (the fee goes through the landlord: lower attachment, no
+ * memory, no neighbours' pull); an owner-occupied one pays unless hardship strikes (probability hardship_rate,
  * drawn by skipping from one struck household to the next) or it withholds:
  * it is one of the compound's withholders, (rank_h + 0.5) / 256 < W_c with
  *   W_c = withhold_share + culture_c + pay_peer x (1 - paid share last month)
@@ -174,6 +176,7 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p, const 
     const float resume = (float)hh_withhold_below(p, sh->oc_trust[c], 1);
     const float below = (float)p->household_inadequate_below;
     const double absent_pay = p->household_absent_pay;
+    const double landlord_pay = p->household_landlord_pay;
     /* hardship strikes a random subset: skip from one struck household to
      * the next (one draw per struck household, not one per household) */
     const double log1m = p->household_hardship_rate < 1.0 ? log1p(-p->household_hardship_rate)
@@ -209,6 +212,8 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p, const 
         int pays;
         if (flags[h] & SIM_HH_ABSENT)
             pays = sim_stream_uniform(&st) < absent_pay;
+        else if (!(flags[h] & SIM_HH_OWNER))
+            pays = sim_stream_uniform(&st) < landlord_pay;
         else
             pays = !hardship & !((s < (a ? resume : withhold)) & ((float)rank[h] < rank_below));
         paid += pays;

@@ -114,6 +114,9 @@ void oc_turnout(const sim_params *p, double rc, int secretary, double own, asm_t
     t->p[ASM_ELDERLY] = p->oc_turnout_elderly;
     /* away owners who can vote online take part like resident owners */
     t->p[ASM_AWAY] = p->oc_turnout_away + p->oc_e_voting * (p->oc_turnout_resident - p->oc_turnout_away);
+    /* elderly away owners use online voting less */
+    t->p[ASM_AWAY_ELDERLY] = p->oc_turnout_away + p->oc_e_voting * p->oc_e_voting_elderly *
+                                                      (p->oc_turnout_resident - p->oc_turnout_away);
     t->shock = 0.0;
     double sec = secretary ? p->oc_secretary_mobilisation : 0.0;
     t->mobilisation = 1.0 - (1.0 - clamp01(rc)) * (1.0 - sec) * (1.0 - clamp01(own));

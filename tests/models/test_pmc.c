@@ -15,6 +15,7 @@
 #include "compound.h"
 #include "enforce.h"
 #include "household.h"
+#include "oc.h"
 #include "pmc.h"
 #include "rc.h"
 
@@ -105,7 +106,9 @@ static void test_rc_load_known(void **state)
     params_with(&p, tight, 1);
     CLOSE(rc_pushed_hours(&p, 3650), 0.0);
     params_with(&p, NULL, 0);
-    CLOSE(rc_old_load(&p, 1000.0), 1000.0 * p.rc_old_load_hours);
+    CLOSE(rc_old_load(&p, 1000.0, 0.0), 1000.0 * p.rc_old_load_hours);
+    /* elder care adds per occupied home with an elderly member */
+    CLOSE(rc_old_load(&p, 1000.0, 437.0), 1000.0 * p.rc_old_load_hours + 437.0 * p.rc_elder_hours);
 }
 
 static void test_compound_types(void **state)
