@@ -30,7 +30,9 @@ asm_outcome asm_decide(const asm_count *v, int kind)
 
 int asm_home_type(uint8_t flags)
 {
-    if ((flags & SIM_HH_ABSENT) || !(flags & SIM_HH_OWNER))
+    if (flags & SIM_HH_ABSENT) /* vacant: ELDERLY is the owner's age */
+        return (flags & SIM_HH_ELDERLY) ? ASM_AWAY_ELDERLY : ASM_AWAY;
+    if (!(flags & SIM_HH_OWNER)) /* rented: ELDERLY is the tenant's */
         return ASM_AWAY;
     return (flags & SIM_HH_ELDERLY) ? ASM_ELDERLY : ASM_RESIDENT;
 }

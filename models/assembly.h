@@ -21,7 +21,8 @@
  *
  * Participation: a home takes part with a probability set by its type
  * (resident owner, resident owner with an elderly member, away: rented out,
- * vacant or absentee owner), shifted on the logit scale by an assembly-wide
+ * vacant or absentee owner, and away with an elderly owner, who votes
+ * online less), shifted on the logit scale by an assembly-wide
  * shock (some matters and some campaigns engage owners more), then raised
  * by mobilisation m (0..1): p -> p + (1 - p) m.  A participant votes yes with
  * a probability that may differ for homes carrying a mark bit (e.g. homes
@@ -44,7 +45,7 @@ enum { ASM_ORDINARY = 0, ASM_MAJOR = 1 };
 typedef enum { ASM_NOT_QUORATE = 0, ASM_REJECTED = 1, ASM_PASSED = 2 } asm_outcome;
 
 /* Home types for participation. */
-enum { ASM_RESIDENT = 0, ASM_ELDERLY = 1, ASM_AWAY = 2, ASM_NTYPES = 3 };
+enum { ASM_RESIDENT = 0, ASM_ELDERLY = 1, ASM_AWAY = 2, ASM_AWAY_ELDERLY = 3, ASM_NTYPES = 4 };
 
 /* Votes of one assembly: every home (owners), participants, yes votes. */
 typedef struct {

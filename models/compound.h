@@ -16,11 +16,20 @@
  * Each type's regime (cmp_regime): the fee billed per household, the public
  * subsidy, the cost of full quality, the defect factor of its buildings and
  * the shift of its residents' payment culture.
+ *
+ * Each type's household mix (cmp_mix_mean): the mean shares of vacant homes
+ * (or absentee owners), of occupied homes rented to tenants and of occupied
+ * homes with an elderly member.  Every compound draws its own shares around
+ * its type's means (cmp_mix_draw: Beta with the mean and the concentration
+ * city.mix_concentration), and the world draws its households' flags with
+ * them (models/world.c).
  */
 #ifndef TROIKA_MODELS_COMPOUND_H
 #define TROIKA_MODELS_COMPOUND_H
 
 #include <stdint.h>
+
+#include <gsl/gsl_rng.h>
 
 #include "params.h"
 
@@ -39,5 +48,20 @@ typedef struct {
 
 /* The regime of a type, from the parameter table. */
 cmp_regime_t cmp_regime(const sim_params *p, int type);
+
+typedef struct {
+    double vacant;  /* share of homes vacant or with absentee owners */
+    double tenant;  /* share of occupied homes rented out */
+    double elderly; /* share of occupied homes with an elderly member */
+} cmp_mix_t;
+
+/* The mean household mix of a type, from the parameter table. */
+cmp_mix_t cmp_mix_mean(const sim_params *p, int type);
+
+/* One compound's mix: each share ~ Beta(k m, k (1 - m)) with mean m from
+ * cmp_mix_mean and k = city.mix_concentration (its variance is
+ * m (1 - m) / (k + 1)); a mean of 0 or 1 is kept exactly.  Three draws
+ * from r. */
+cmp_mix_t cmp_mix_draw(const sim_params *p, int type, const gsl_rng *r);
 
 #endif

@@ -8,9 +8,14 @@
  * s < inadequate_below, the scale's midpoint 0.5: a measurement rule fixed
  * before calibration, never fitted (docs/ODD.md 7.5).
  * where q_c is the firm's service quality in c less the toll of standing
- * violations (violation_hit per violation per 100 households).
+ * violations (violation_hit per violation per 100 households), plus the
+ * gain of a micro-renewal project in force (sh->renewal, models/oc.h).
  * Fees (monthly): an absent household pays with probability absent_pay;
- * a present one pays unless hardship strikes (probability hardship_rate,
+ * a rented home's fee is paid with probability landlord_pay, whatever the
+ * tenant sees (the fee goes through the landlord: lower attachment, no
+ * memory, no neighbours' pull); an owner-occupied one pays unless hardship strikes (probability h_c, the
+ * compound's own rate: Beta around hardship_rate, fixed, as some
+ * compounds' residents are better off than others';
  * drawn by skipping from one struck household to the next) or it withholds:
  * it is one of the compound's withholders, (rank_h + 0.5) / 256 < W_c with
  *   W_c = withhold_share + culture_c + pay_peer x (1 - paid share last month)
@@ -47,6 +52,7 @@ void hh_destroy(hh_state *hh)
     free(hh->tol);
     free(hh->pay_rank);
     free(hh->culture);
+    free(hh->hardship);
     free(hh->arrears);
     free(hh->state);
     free(hh->n_inadequate);
@@ -91,13 +97,14 @@ sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p,
     hh->tol = malloc(n * sizeof *hh->tol);
     hh->pay_rank = malloc(n);
     hh->culture = sim_alloc_lines(nc, sizeof *hh->culture);
+    hh->hardship = sim_alloc_lines(nc, sizeof *hh->hardship);
     hh->arrears = calloc(n, 1);
     hh->state = calloc(n, 1);
     hh->n_inadequate = sim_alloc_lines(nc, sizeof *hh->n_inadequate);
     hh->sat_sum = sim_alloc_lines(nc, sizeof *hh->sat_sum);
     hh->paid_last = sim_alloc_lines(nc, sizeof *hh->paid_last);
     hh->billed_last = sim_alloc_lines(nc, sizeof *hh->billed_last);
-    if (!hh->sat || !hh->tol || !hh->pay_rank || !hh->culture || !hh->arrears || !hh->state || !hh->n_inadequate ||
+    if (!hh->sat || !hh->tol || !hh->pay_rank || !hh->culture || !hh->hardship || !hh->arrears || !hh->state || !hh->n_inadequate ||
         !hh->sat_sum || !hh->paid_last || !hh->billed_last) {
         hh_destroy(hh);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for households");
@@ -114,6 +121,7 @@ sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p,
         }
         hh->culture[c] = (float)(gsl_ran_gaussian_ziggurat(r, p->household_pay_culture_sd) +
                                  cmp_regime(p, cmp_type(p, seed, c, w->comp_old[c])).culture);
+        hh->hardship[c] = (float)hh_hardship_draw(p, r);
         recount(hh, w, p, c);
         /* until the first billing, assume everyone is billed and pays */
         hh->billed_last[c] = sim_world_comp_hh(w, c);
@@ -138,6 +146,14 @@ void hh_shift(hh_state *hh, const sim_params *p, int32_t c, int64_t h, double de
         hh->state[h] ^= HH_INADEQUATE;
         hh->n_inadequate[c] += bad ? 1 : -1;
     }
+}
+
+double hh_hardship_draw(const sim_params *p, const gsl_rng *r)
+{
+    const double m = p->household_hardship_rate, k = p->household_hardship_concentration;
+    if (m <= 0.0 || m >= 1.0 || k <= 0.0)
+        return m;
+    return gsl_ran_beta(r, k * m, k * (1.0 - m));
 }
 
 double hh_withhold_share(const sim_params *p, double paid_share, double culture)
@@ -166,7 +182,8 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p, const 
     sim_stream_open(&st, seed, SIM_RNG_FEES, (uint32_t)c, (uint32_t)day);
     const int32_t nh = sim_world_comp_hh(w, c);
     const float drift = (float)p->household_drift;
-    const float q = (float)hh_quality_seen(p, quality, sh->violations_open[c], nh);
+    /* a micro-renewal project in force improves what residents see */
+    const float q = (float)(hh_quality_seen(p, quality, sh->violations_open[c], nh) + sh->renewal[c]);
     const double paid_share = hh->billed_last[c] > 0
                                   ? (double)hh->paid_last[c] / hh->billed_last[c] : 1.0;
     /* withholders: rank below 256 W - 0.5 */
@@ -175,10 +192,10 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p, const 
     const float resume = (float)hh_withhold_below(p, sh->oc_trust[c], 1);
     const float below = (float)p->household_inadequate_below;
     const double absent_pay = p->household_absent_pay;
+    const double landlord_pay = p->household_landlord_pay;
     /* hardship strikes a random subset: skip from one struck household to
      * the next (one draw per struck household, not one per household) */
-    const double log1m = p->household_hardship_rate < 1.0 ? log1p(-p->household_hardship_rate)
-                                                         : -INFINITY;
+    const double log1m = hh->hardship[c] < 1.0f ? log1p(-(double)hh->hardship[c]) : -INFINITY;
     const int64_t h0 = w->comp_hh0[c], h1 = w->comp_hh0[c + 1];
     int64_t next_hardship = h0 + sim_stream_skip(&st, log1m);
     int32_t paid = 0, bad = 0;
@@ -210,6 +227,8 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p, const 
         int pays;
         if (flags[h] & SIM_HH_ABSENT)
             pays = sim_stream_uniform(&st) < absent_pay;
+        else if (!(flags[h] & SIM_HH_OWNER))
+            pays = sim_stream_uniform(&st) < landlord_pay;
         else
             pays = !hardship & !((s < (a ? resume : withhold)) & ((float)rank[h] < rank_below));
         paid += pays;
@@ -252,6 +271,8 @@ void hh_state_register(hh_state *hh, const sim_world *w, sim_state *st)
     SIM_STATE_IN(st, 0, 255);
     SIM_STATE_ARRAY(st, "culture", hh->culture, w->ncomp);
     SIM_STATE_IN(st, -100, 100); /* a Gaussian draw (sd at most 1) plus its type's shift */
+    SIM_STATE_ARRAY(st, "hardship", hh->hardship, w->ncomp);
+    SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "arrears", hh->arrears, hh->n);
     SIM_STATE_IN(st, 0, UINT8_MAX);
     SIM_STATE_ARRAY(st, "state", hh->state, hh->n);

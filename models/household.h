@@ -21,6 +21,8 @@
 
 #include <stdint.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "err.h"
 #include "params.h"
 #include "state.h"
@@ -46,6 +48,7 @@ typedef struct {
     int32_t *paid_last;   /* households that paid at the latest billing */
     int32_t *billed_last; /* households billed at the latest billing */
     float *culture;       /* fixed: the compound's shift of the withholding share */
+    float *hardship;      /* fixed: the compound's monthly probability of hardship */
 } hh_state;
 
 /* Allocate and initialise (keyed by seed, SIM_RNG_HH_INIT, compound). */
@@ -71,7 +74,7 @@ void hh_shift(hh_state *hh, const sim_params *p, int32_t c, int64_t h, double de
  * seen (the firm's quality less the standing violations' toll, see
  * hh_quality_seen) + leniency, then every household pays or withholds
  * (see household.c: satisfaction, trust in the OC, neighbours' payment,
- * its own arrears).  Reads sh->oc_trust and sh->violations_open.  Returns
+ * its own arrears).  Reads sh->oc_trust, sh->violations_open and sh->renewal.  Returns
  * the number of households that paid. */
 int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p,
                    const mdl_shared *sh, uint64_t seed, int32_t c, int64_t day,
@@ -82,6 +85,11 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p,
 /* Share of compound c's present households who withhold when dissatisfied,
  * given the share that paid last month and the compound's culture shift. */
 double hh_withhold_share(const sim_params *p, double paid_share, double culture);
+
+/* A compound's monthly probability of hardship: Beta with mean
+ * household.hardship_rate and concentration household.hardship_concentration
+ * (the mean itself when either is 0); one draw from r. */
+double hh_hardship_draw(const sim_params *p, const gsl_rng *r);
 
 /* Satisfaction below which a household withholds, given trust in the OC
  * and whether it is already in arrears (memory). */

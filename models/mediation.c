@@ -183,7 +183,9 @@ sim_status med_compound_day(struct mdl_model *m, int32_t c, int64_t day)
         if (md->next[c] > day)
             return SIM_OK;
     }
-    const double keep = med_dispute_mean(&m->p, hh, m->sh.rc_service_hours[c]) / top;
+    /* a parking arrangement the owners passed (models/oc.h) prevents some */
+    const double keep = med_dispute_mean(&m->p, hh, m->sh.rc_service_hours[c]) / top *
+                        (1.0 - (double)m->sh.parking_cut[c]);
     const uint32_t k = q_candidates(&st, top);
     int32_t n = 0;
     for (uint32_t i = 0; i < k; i++)

@@ -322,6 +322,8 @@ void mdl_shared_destroy(mdl_shared *s)
     free(s->oc_satisfaction);
     free(s->oc_supervision);
     free(s->fund_repair);
+    free(s->renewal);
+    free(s->parking_cut);
     free(s->rc_acting);
     free(s->rc_trust);
     free(s->rc_satisfaction);
@@ -350,6 +352,8 @@ sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err)
     s->oc_satisfaction = sim_alloc_lines(n, sizeof *s->oc_satisfaction);
     s->oc_supervision = sim_alloc_lines(n, sizeof *s->oc_supervision);
     s->fund_repair = sim_alloc_lines(n, sizeof *s->fund_repair);
+    s->renewal = sim_alloc_lines(n, sizeof *s->renewal);
+    s->parking_cut = sim_alloc_lines(n, sizeof *s->parking_cut);
     s->rc_acting = sim_alloc_lines(n, sizeof *s->rc_acting);
     s->rc_trust = sim_alloc_lines(n, sizeof *s->rc_trust);
     s->rc_satisfaction = sim_alloc_lines(n, sizeof *s->rc_satisfaction);
@@ -366,6 +370,7 @@ sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err)
     s->disputes_unsettled = sim_alloc_lines(n, sizeof *s->disputes_unsettled);
     s->disputes_settled = sim_alloc_lines(n, sizeof *s->disputes_settled);
     if (!s->oc_state || !s->oc_trust || !s->oc_satisfaction || !s->oc_supervision || !s->fund_repair ||
+        !s->renewal || !s->parking_cut ||
         !s->rc_acting || !s->rc_trust || !s->rc_satisfaction || !s->rc_service_hours || !s->rc_supervision ||
         !s->mobilisation || !s->detection || !s->complaints_rc || !s->complaints_oc ||
         !s->complaints_hotline || !s->pending_rc || !s->violations_open || !s->hotline_other ||
@@ -394,6 +399,10 @@ void mdl_shared_state_register(mdl_shared *s, sim_state *st)
     SIM_STATE_ARRAY(st, "oc_supervision", s->oc_supervision, s->ncomp);
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "fund_repair", s->fund_repair, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
+    SIM_STATE_ARRAY(st, "renewal", s->renewal, s->ncomp);
+    SIM_STATE_IN(st, 0, 1);
+    SIM_STATE_ARRAY(st, "parking_cut", s->parking_cut, s->ncomp);
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "rc_acting", s->rc_acting, s->ncomp);
     SIM_STATE_IN(st, 0, 1);

@@ -109,12 +109,27 @@ double oc_decision_speed(const sim_params *p, double competence, double effort,
            (1.0 + p->party_coordination * cross);
 }
 
+double oc_renewal_gain(const sim_params *p, int old, int32_t renewal_until, int64_t day)
+{
+    if (day >= renewal_until)
+        return 0.0;
+    return old ? p->oc_renewal_gain_old : p->oc_renewal_gain;
+}
+
+double oc_parking_cut(const sim_params *p, int32_t parking_until, int64_t day)
+{
+    return day < parking_until ? p->oc_parking_dispute_cut : 0.0;
+}
+
 void oc_turnout(const sim_params *p, double rc, int secretary, double own, asm_turnout *t)
 {
     t->p[ASM_RESIDENT] = p->oc_turnout_resident;
     t->p[ASM_ELDERLY] = p->oc_turnout_elderly;
     /* away owners who can vote online take part like resident owners */
     t->p[ASM_AWAY] = p->oc_turnout_away + p->oc_e_voting * (p->oc_turnout_resident - p->oc_turnout_away);
+    /* elderly away owners use online voting less */
+    t->p[ASM_AWAY_ELDERLY] = p->oc_turnout_away + p->oc_e_voting * p->oc_e_voting_elderly *
+                                                      (p->oc_turnout_resident - p->oc_turnout_away);
     t->shock = 0.0;
     double sec = secretary ? p->oc_secretary_mobilisation : 0.0;
     t->mobilisation = 1.0 - (1.0 - clamp01(rc)) * (1.0 - sec) * (1.0 - clamp01(own));
@@ -135,6 +150,8 @@ void oc_destroy(oc_model *s)
     free(s->low_days);
     free(s->replace_block);
     free(s->fund_until);
+    free(s->renewal_until);
+    free(s->parking_until);
     free(s->trust);
     free(s->sat);
     free(s->u_secretary);
@@ -163,6 +180,8 @@ static void derive(oc_model *s, const sim_params *p)
     s->p_routine = any * (1.0 - p->oc_matter_assembly_share);
     s->p_ordinary = any * p->oc_matter_assembly_share;
     s->p_major = day_prob(p->oc_major_rate);
+    s->p_renewal = day_prob(p->oc_renewal_rate);
+    s->p_parking = day_prob(p->oc_parking_rate);
 }
 
 /* Recompute compound c's committee aggregates from its seats. */
@@ -286,6 +305,8 @@ sim_status oc_create(oc_model *s, const struct mdl_model *m, sim_error *err)
     ALLOC(low_days, n);
     ALLOC(replace_block, n);
     ALLOC(fund_until, n);
+    ALLOC(renewal_until, n);
+    ALLOC(parking_until, n);
     ALLOC(trust, n);
     ALLOC(sat, n);
     ALLOC(u_secretary, n);
@@ -680,13 +701,23 @@ static void decide(oc_day *x, int kind, int32_t arose, int committee)
         break;
     default: {
         double merit = p->oc_merit_sd > 0.0 ? gsl_ran_gaussian_ziggurat(election_rng(x), p->oc_merit_sd) : 0.0;
-        double yes = clamp01(p->oc_yes_base + p->oc_yes_trust * o->trust[c] + merit);
-        ok = assembly(x, kind == OC_MATTER_MAJOR ? ASM_MAJOR : ASM_ORDINARY, own, NULL, 0, 0.0,
+        /* micro-renewal and parking projects are popular: their own base,
+         * centred on a trust of one half */
+        int project = kind == OC_MATTER_RENEWAL || kind == OC_MATTER_PARKING;
+        double yes = clamp01((project ? p->oc_project_yes + p->oc_yes_trust * (o->trust[c] - 0.5)
+                                      : p->oc_yes_base + p->oc_yes_trust * o->trust[c]) +
+                             merit);
+        ok = assembly(x, kind == OC_MATTER_ORDINARY ? ASM_ORDINARY : ASM_MAJOR, own, NULL, 0, 0.0,
                       yes) == ASM_PASSED;
         /* a major matter passed (art. 278: three quarters) releases the
          * maintenance fund: the repair works lower defects for a while */
         if (ok && kind == OC_MATTER_MAJOR)
             o->fund_until[c] = x->day + (int32_t)p->oc_fund_days;
+        /* micro-renewal and parking: something residents see */
+        if (ok && kind == OC_MATTER_RENEWAL)
+            o->renewal_until[c] = x->day + (int32_t)p->oc_renewal_days;
+        if (ok && kind == OC_MATTER_PARKING)
+            o->parking_until[c] = x->day + (int32_t)p->oc_parking_days;
         break;
     }
     }
@@ -700,6 +731,16 @@ static void decide(oc_day *x, int kind, int32_t arose, int committee)
     x->decision_days += (double)(x->day - arose);
 }
 
+/* Is a matter of this kind waiting in compound c? */
+static int waiting(const oc_model *o, int32_t c, int kind)
+{
+    size_t b = (size_t)c * OC_QUEUE;
+    for (int k = 0; k < o->q_len[c]; k++)
+        if (o->q_kind[b + (size_t)k] == kind)
+            return 1;
+    return 0;
+}
+
 /* Matters arise, lapse, and are decided. */
 static void matters(oc_day *x, double u, sim_stream *st)
 {
@@ -709,11 +750,19 @@ static void matters(oc_day *x, double u, sim_stream *st)
     int32_t c = x->c;
     int s = o->state[c];
 
-    /* at most one new matter a day: u picks routine, ordinary or major */
-    int kind = u < o->p_routine                               ? OC_MATTER_ROUTINE
-               : u < o->p_routine + o->p_ordinary              ? OC_MATTER_ORDINARY
-               : u < o->p_routine + o->p_ordinary + o->p_major ? OC_MATTER_MAJOR
-                                                               : -1;
+    /* at most one new matter a day: u picks routine, ordinary, major, a
+     * micro-renewal project or a parking arrangement (the last two only
+     * while none is in force, and none is waiting) */
+    const double a1 = o->p_routine, a2 = a1 + o->p_ordinary, a3 = a2 + o->p_major,
+                 a4 = a3 + o->p_renewal, a5 = a4 + o->p_parking;
+    int kind = u < a1   ? OC_MATTER_ROUTINE
+               : u < a2 ? OC_MATTER_ORDINARY
+               : u < a3 ? OC_MATTER_MAJOR
+               : u < a4 ? (x->day >= o->renewal_until[c] && !waiting(o, c, OC_MATTER_RENEWAL)
+                               ? OC_MATTER_RENEWAL : -1)
+               : u < a5 ? (x->day >= o->parking_until[c] && !waiting(o, c, OC_MATTER_PARKING)
+                               ? OC_MATTER_PARKING : -1)
+                        : -1;
     if (kind >= 0 && !push_matter(o, c, kind, x->day))
         x->lapsed++;
 
@@ -959,6 +1008,8 @@ sim_status oc_compound_day(struct mdl_model *m, int32_t c, int64_t day)
     sh->oc_satisfaction[c] = o->sat[c];
     sh->oc_supervision[c] = (float)clamp01(sup);
     sh->fund_repair[c] = x.day < o->fund_until[c] ? (float)p->oc_fund_defect_cut : 0.0f;
+    sh->renewal[c] = (float)oc_renewal_gain(p, m->w->comp_old[c], o->renewal_until[c], x.day);
+    sh->parking_cut[c] = (float)oc_parking_cut(p, o->parking_until[c], x.day);
 
     /* outputs */
     sim_tally *t = m->tally;
@@ -1033,6 +1084,10 @@ void oc_state_register(oc_model *s, sim_state *st)
     SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
     SIM_STATE_ARRAY(st, "fund_until", s->fund_until, n);
     SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
+    SIM_STATE_ARRAY(st, "renewal_until", s->renewal_until, n);
+    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
+    SIM_STATE_ARRAY(st, "parking_until", s->parking_until, n);
+    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
     SIM_STATE_ARRAY(st, "trust", s->trust, n);
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_ARRAY(st, "sat", s->sat, n);
@@ -1068,7 +1123,7 @@ void oc_state_register(oc_model *s, sim_state *st)
     SIM_STATE_ARRAY(st, "q_arose", s->q_arose, nq);
     SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
     SIM_STATE_ARRAY(st, "q_kind", s->q_kind, nq);
-    SIM_STATE_IN(st, OC_MATTER_ROUTINE, OC_MATTER_REPLACE);
+    SIM_STATE_IN(st, OC_MATTER_ROUTINE, OC_MATTER_PARKING);
     SIM_STATE_ARRAY(st, "q_len", s->q_len, n);
     SIM_STATE_IN(st, 0, OC_QUEUE);
     SIM_STATE_SCALAR(st, "p_routine", s->p_routine);
@@ -1076,5 +1131,9 @@ void oc_state_register(oc_model *s, sim_state *st)
     SIM_STATE_SCALAR(st, "p_ordinary", s->p_ordinary);
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_SCALAR(st, "p_major", s->p_major);
+    SIM_STATE_IN(st, 0, 1);
+    SIM_STATE_SCALAR(st, "p_renewal", s->p_renewal);
+    SIM_STATE_IN(st, 0, 1);
+    SIM_STATE_SCALAR(st, "p_parking", s->p_parking);
     SIM_STATE_IN(st, 0, 1);
 }

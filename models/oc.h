@@ -29,8 +29,9 @@
  *   3. elections due are held (first, term end, by-election below half the
  *      seats), each an owners' assembly (models/assembly.h);
  *   4. matters arise (routine ones the committee decides, ordinary and major
- *      ones that need an assembly, and a proposal to replace the firm after
- *      long dissatisfaction); an ACTIVE committee with a working majority
+ *      ones that need an assembly, micro-renewal projects and parking
+ *      arrangements (major: three quarters) while none is in force, and a
+ *      proposal to replace the firm after long dissatisfaction); an ACTIVE committee with a working majority
  *      (or the RC acting for a failed one, at oc.rc_speed) decides each
  *      waiting matter with a daily probability from its speed;
  *   5. trust and satisfaction drift towards what the state earns;
@@ -38,7 +39,7 @@
  * Mechanisms, parameters and sources: docs/ODD.md.
  *
  * Writes (models/shared.h), for compound c only: oc_state, oc_trust,
- * oc_satisfaction, oc_supervision, fund_repair; and, through pmc_replace(), the quality
+ * oc_satisfaction, oc_supervision, fund_repair, renewal, parking_cut; and, through pmc_replace(), the quality
  * of c's firm when an assembly replaces it.  Reads rc_acting, mobilisation,
  * complaints_oc, the households' satisfaction (hh.sat_sum, HH_INADEQUATE).
  * On day 0 the property phase runs before the first governance phase and
@@ -82,7 +83,9 @@ enum {
     OC_MATTER_ROUTINE = 0,  /* the committee decides alone */
     OC_MATTER_ORDINARY = 1, /* an assembly, more than half (art. 278) */
     OC_MATTER_MAJOR = 2,    /* an assembly, three quarters (art. 278) */
-    OC_MATTER_REPLACE = 3   /* replacing the firm: an ordinary assembly */
+    OC_MATTER_REPLACE = 3,  /* replacing the firm: an ordinary assembly */
+    OC_MATTER_RENEWAL = 4,  /* a micro-renewal project: three quarters */
+    OC_MATTER_PARKING = 5   /* a parking arrangement: three quarters */
 };
 
 /* Compound flags. */
@@ -100,6 +103,8 @@ typedef struct {
     int32_t *low_days;     /* days in a row with low satisfaction with the firm */
     int32_t *replace_block;/* no replacement proposal before this day */
     int32_t *fund_until;   /* repairs paid by the maintenance fund work until this day */
+    int32_t *renewal_until;/* a micro-renewal project's effect lasts until this day */
+    int32_t *parking_until;/* a parking arrangement holds until this day */
     float *trust, *sat;
     float *u_secretary, *u_disclosure, *u_membership; /* fixed uniforms (levers) */
     /* the committee's aggregates, recomputed when a seat changes */
@@ -116,7 +121,7 @@ typedef struct {
     uint8_t *q_kind;
     uint8_t *q_len;
     /* derived from the parameters (oc_policy_changed) */
-    double p_routine, p_ordinary, p_major; /* daily arrival probabilities */
+    double p_routine, p_ordinary, p_major, p_renewal, p_parking; /* daily arrival probabilities */
 } oc_model;
 
 sim_status oc_create(oc_model *s, const struct mdl_model *m, sim_error *err);
@@ -177,5 +182,12 @@ void oc_turnout(const sim_params *p, double rc, int secretary, double own, asm_t
  * none waits): how the governance measure tells a body that decides from
  * one that only holds the office. */
 int32_t oc_oldest_wait(const oc_model *o, int32_t c, int32_t day);
+
+/* What owners' decisions in force give residents of a compound (old or
+ * not) on `day`: the rise of the quality they see from a micro-renewal
+ * project lasting until renewal_until, and the share of neighbour disputes
+ * prevented by a parking arrangement holding until parking_until. */
+double oc_renewal_gain(const sim_params *p, int old, int32_t renewal_until, int64_t day);
+double oc_parking_cut(const sim_params *p, int32_t parking_until, int64_t day);
 
 #endif

@@ -82,9 +82,9 @@ double rc_pushed_hours(const sim_params *p, double days)
     return now > base ? now - base : 0.0;
 }
 
-double rc_old_load(const sim_params *p, double old_households)
+double rc_old_load(const sim_params *p, double old_households, double elderly_households)
 {
-    return p->rc_old_load_hours * old_households;
+    return p->rc_old_load_hours * old_households + p->rc_elder_hours * elderly_households;
 }
 
 double rc_effectiveness(const sim_params *p)
@@ -247,10 +247,11 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
 
     /* the acting decisions come first: they claim hours before service */
     int32_t nacting = 0, ungoverned = 0;
-    double old_hh = 0.0;
+    double old_hh = 0.0, elderly_hh = 0.0;
     for (int32_t c = c0; c < c1; c++) {
         if (w->comp_old[c])
             old_hh += sim_world_comp_hh(w, c);
+        elderly_hh += w->comp_elderly[c];
         uint8_t oc = sh->oc_state[c];
         int acting = acting_today(s, p, c, oc, day);
         sh->rc_acting[c] = (uint8_t)acting;
@@ -271,7 +272,7 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
     s->duty_days[r] += 1.0 - p->rc_duty_list;
     if (admin > all)
         admin = all;
-    double old_load = rc_old_load(p, old_hh);
+    double old_load = rc_old_load(p, old_hh, elderly_hh);
     if (old_load > all - admin)
         old_load = all - admin;
     const double free_h = all - admin - old_load > 0.0 ? all - admin - old_load : 0.0;

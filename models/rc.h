@@ -139,8 +139,10 @@ double rc_admin_hours_per_worker(const sim_params *p);
 double rc_pushed_hours(const sim_params *p, double days);
 
 /* Worker hours a day that old compounds' security, fire and elder-care work
- * takes in an RC with `old_households` households in old compounds. */
-double rc_old_load(const sim_params *p, double old_households);
+ * takes in an RC with `old_households` households in old compounds, and
+ * elder care for `elderly_households` occupied homes with an elderly member
+ * (in compounds of every type). */
+double rc_old_load(const sim_params *p, double old_households, double elderly_households);
 double rc_effectiveness(const sim_params *p);
 
 /* Change of trust in the RC (compound mean) from today's disputes of a

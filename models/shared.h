@@ -37,6 +37,10 @@ typedef struct {
     float *fund_repair;       /* share of defects prevented by repairs the
                                  maintenance fund paid for (an assembly passed
                                  a major matter), 0 when none are under way */
+    float *renewal;           /* rise of the quality residents see from a passed
+                                 micro-renewal project in force, 0 when none */
+    float *parking_cut;       /* share of neighbour disputes prevented by a
+                                 parking arrangement in force, 0 when none */
     /* writer: residents' committee phase (models/rc.c) */
     uint8_t *rc_acting;       /* 1 while the RC acts for the OC */
     float *rc_trust;          /* households' trust in the RC, 0..1 */

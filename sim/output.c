@@ -996,6 +996,18 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
     SIM_CALL(column_on(o, g, "old", H5T_STD_U8LE, H5T_NATIVE_UINT8, ncomp, w->comp_old, "",
                 "1 = old compound (older buildings, lower fees), 0 = new.",
                 "1 为老旧小区（楼龄高、物业费低），0 为新建小区。", NULL, ax, err));
+    if (w->comp_type)
+        SIM_CALL(column_on(o, g, "type", H5T_STD_U8LE, H5T_NATIVE_UINT8, ncomp, w->comp_type, "",
+                    "Compound type: 0 = commodity housing, 1 = old public housing (sold to "
+                    "its tenants), 2 = resettlement housing.",
+                    "小区类型：0 为商品房，1 为售后公房，2 为动迁安置房。", NULL, ax, err));
+    for (int32_t c = 0; c < w->ncomp; c++)
+        ibuf[c] = w->sub_dist ? w->sub_dist[w->comp_sub[c]] : 0;
+    SIM_CALL(column_on(o, g, "district", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf, "",
+                "District of the compound, 0-based (with city.shanghai_districts, Shanghai's "
+                "16 districts in the order of docs/ODD.md; else one district, 0).",
+                "小区所属区的编号（从0开始；采用 city.shanghai_districts 时为上海16个区，顺序见 "
+                "docs/ODD.md；否则只有一个区，即0）。", NULL, ax, err));
     for (int32_t c = 0; c < w->ncomp; c++)
         ibuf[c] = sim_world_comp_hh(w, c);
     SIM_CALL(column_on(o, g, "households", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf,

@@ -119,14 +119,16 @@ static void test_home_type(void **state)
     assert_int_equal(asm_home_type(SIM_HH_OWNER | SIM_HH_ELDERLY), ASM_ELDERLY);
     assert_int_equal(asm_home_type(SIM_HH_OWNER | SIM_HH_ABSENT), ASM_AWAY);
     assert_int_equal(asm_home_type(0), ASM_AWAY); /* rented: the owner lives elsewhere */
-    assert_int_equal(asm_home_type(SIM_HH_ELDERLY), ASM_AWAY);
+    assert_int_equal(asm_home_type(SIM_HH_ELDERLY), ASM_AWAY); /* an elderly tenant */
+    /* vacant, elderly owner living elsewhere */
+    assert_int_equal(asm_home_type(SIM_HH_OWNER | SIM_HH_ABSENT | SIM_HH_ELDERLY), ASM_AWAY_ELDERLY);
 }
 
 /* Participation: bounds, shock direction, mobilisation formula. */
 static void test_take_part(void **state)
 {
     (void)state;
-    asm_turnout t = {{0.6, 0.8, 0.2}, 0.0, 0.0};
+    asm_turnout t = {{0.6, 0.8, 0.2, 0.2}, 0.0, 0.0};
     assert_true(fabs(asm_take_part(&t, ASM_RESIDENT) - 0.6) < 1e-15);
     t.mobilisation = 0.25;
     assert_true(fabs(asm_take_part(&t, ASM_AWAY) - (0.2 + 0.8 * 0.25)) < 1e-15);
@@ -136,12 +138,12 @@ static void test_take_part(void **state)
     t.shock = -0.5;
     assert_true(asm_take_part(&t, ASM_RESIDENT) < 0.6);
     /* a shock of +x then -x on the logit scale is symmetric around 0.5 */
-    asm_turnout h = {{0.5, 0.5, 0.5}, 1.234, 0.0};
+    asm_turnout h = {{0.5, 0.5, 0.5, 0.5}, 1.234, 0.0};
     double up = asm_take_part(&h, ASM_RESIDENT);
     h.shock = -1.234;
     assert_true(fabs(up + asm_take_part(&h, ASM_RESIDENT) - 1.0) < 1e-12);
     /* certain and impossible stay so whatever the shock */
-    asm_turnout e = {{1.0, 0.0, 0.3}, 3.0, 0.0};
+    asm_turnout e = {{1.0, 0.0, 0.3, 0.3}, 3.0, 0.0};
     assert_true(asm_take_part(&e, ASM_RESIDENT) == 1.0);
     assert_true(asm_take_part(&e, ASM_ELDERLY) == 0.0);
     e.mobilisation = 1.0;
@@ -170,7 +172,7 @@ static void test_hold(void **state)
     asm_count v;
 
     /* everybody takes part and votes yes */
-    asm_turnout all = {{1.0, 1.0, 1.0}, 0.0, 0.0};
+    asm_turnout all = {{1.0, 1.0, 1.0, 1.0}, 0.0, 0.0};
     sim_stream_open(&st, 42, SIM_RNG_TEST, 1, 0);
     asm_hold(&v, flags, area, 0, N, &all, NULL, 0, 0.0, 1.0, &st);
     assert_int_equal(v.owners, N);
@@ -186,13 +188,13 @@ static void test_hold(void **state)
     assert_int_equal(v.yes, N / 2);
 
     /* nobody away takes part: voters are exactly the resident homes */
-    asm_turnout home = {{1.0, 1.0, 0.0}, 0.0, 0.0};
+    asm_turnout home = {{1.0, 1.0, 0.0, 0.0}, 0.0, 0.0};
     sim_stream_open(&st, 42, SIM_RNG_TEST, 3, 0);
     asm_hold(&v, flags, area, 0, N, &home, NULL, 0, 0.0, 0.5, &st);
     assert_int_equal(v.voters, N - away);
 
     /* frequencies: expected turnout 0.5*0.65 + 0.25*0.8 + 0.25*0.2 = 0.575 */
-    asm_turnout t = {{0.65, 0.8, 0.2}, 0.0, 0.0};
+    asm_turnout t = {{0.65, 0.8, 0.2, 0.2}, 0.0, 0.0};
     sim_stream_open(&st, 42, SIM_RNG_TEST, 4, 0);
     asm_hold(&v, flags, area, 0, N, &t, NULL, 0, 0.0, 0.3, &st);
     double turnout = (double)v.voters / N, sd = sqrt(0.575 * 0.425 / N);
@@ -226,7 +228,7 @@ static void test_mobilisation_reaches_quorum(void **state)
     for (uint32_t r = 0; r < 50; r++) {
         sim_stream st;
         asm_count v;
-        asm_turnout t = {{0.7, 0.8, 0.2}, 0.0, 0.0}; /* expected 0.6 */
+        asm_turnout t = {{0.7, 0.8, 0.2, 0.2}, 0.0, 0.0}; /* expected 0.6 */
         sim_stream_open(&st, 11, SIM_RNG_TEST, r, 0);
         asm_hold(&v, flags, area, 0, N, &t, NULL, 0, 0.0, 0.9, &st);
         ok_plain += asm_quorate(&v);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "household.h"
+#include "rng.h"
 #include "shared.h"
 #include "params.h"
 #include "world.h"
@@ -35,6 +36,8 @@ static void setup_city(fixture *f, double sat_init, double withhold_share)
     f->p.city_hh_sigma = 0.0;
     f->p.city_hh_mean = 100;
     f->p.city_absent_share = 0.0;
+    f->p.city_owner_share = 1.0;         /* no tenants (their landlords pay) */
+    f->p.city_resettled_share_new = 0.0; /* commodity housing only */
     f->p.household_tolerance_sd = 0.0;
     f->p.household_sat_init = sat_init;
     f->p.household_withhold_share = withhold_share;
@@ -169,11 +172,12 @@ static void test_monthly_arrears(void **state)
     assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 1, 90, 0.9), 100);
     for (int64_t h = 100; h < 200; h++)
         assert_int_equal(f.hh.arrears[h], 0);
-    /* hardship for everyone: nobody pays, whatever the service */
-    f.p.household_hardship_rate = 1.0;
+    /* hardship for everyone (the compound's own rate, fixed at creation):
+     * nobody pays, whatever the service */
+    f.hh.hardship[1] = 1.0f;
     assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 1, 120, 0.9), 0);
     /* the same month again: the same draws */
-    f.p.household_hardship_rate = 0.3;
+    f.hh.hardship[0] = 0.3f;
     int32_t a = hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 0, 150, 0.9);
     memset(f.hh.arrears, 0, 200);
     int32_t b = hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 0, 150, 0.9);
@@ -183,6 +187,60 @@ static void test_monthly_arrears(void **state)
     teardown_city(&f);
 }
 
+/* Rented homes: the landlord pays with probability landlord_pay, whatever
+ * the tenant sees; 1 and 0 give known answers, and no resident withholds. */
+static void test_monthly_landlords(void **state)
+{
+    (void)state;
+    fixture f;
+    setup_city(&f, 0.7, 1.0);
+    hh_destroy(&f.hh);
+    sim_world_destroy(f.w);
+    f.p.city_owner_share = 0.0; /* every home rented */
+    sim_error err;
+    assert_int_equal(sim_world_create(&f.w, &f.p, 5, &err), SIM_OK);
+    assert_int_equal(hh_create(&f.hh, f.w, &f.p, 5, &err), SIM_OK);
+    for (int64_t h = 0; h < 200; h++)
+        assert_int_equal(f.w->hh_flags[h] & (SIM_HH_OWNER | SIM_HH_ABSENT), 0);
+    f.p.household_drift = 1.0;
+    f.p.household_withhold_share = 10.0; /* owners would all withhold at 0.1 */
+    f.p.household_landlord_pay = 1.0;
+    assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 0, 30, 0.1), 100);
+    f.p.household_landlord_pay = 0.0;
+    assert_int_equal(hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 0, 60, 0.9), 0);
+    f.p.household_landlord_pay = 0.85; /* about 85 of 100, at good or bad service alike */
+    int32_t good = hh_monthly(&f.hh, f.w, &f.p, &f.sh, 5, 1, 90, 0.9);
+    assert_true(good > 70 && good < 97);
+    check_aggregates(&f);
+    teardown_city(&f);
+}
+
+/* Compounds' own hardship rates: the mean without spread, Beta moments
+ * with it (known mean and variance m (1 - m) / (k + 1)). */
+static void test_hardship_draw(void **state)
+{
+    (void)state;
+    sim_params p;
+    sim_params_default(&p);
+    sim_rng sr;
+    gsl_rng *r = sim_rng_open(&sr, 3, SIM_RNG_TEST, 0, 0);
+    p.household_hardship_rate = 0.1;
+    p.household_hardship_concentration = 0.0;
+    assert_true(hh_hardship_draw(&p, r) == 0.1);
+    p.household_hardship_concentration = 8.0;
+    double sum = 0.0, sq = 0.0;
+    const int n = 20000;
+    for (int i = 0; i < n; i++) {
+        double x = hh_hardship_draw(&p, r);
+        assert_true(x >= 0.0 && x <= 1.0);
+        sum += x;
+        sq += x * x;
+    }
+    const double mean = sum / n, var = sq / n - mean * mean;
+    assert_true(fabs(mean - 0.1) < 0.003);
+    assert_true(fabs(var - 0.09 / 9.0) < 0.1 * 0.09 / 9.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +248,8 @@ int main(void)
         cmocka_unit_test(test_shift),
         cmocka_unit_test(test_monthly_everyone_pays),
         cmocka_unit_test(test_monthly_arrears),
+        cmocka_unit_test(test_monthly_landlords),
+        cmocka_unit_test(test_hardship_draw),
     };
     return cmocka_run_group_tests_name("household", tests, NULL, NULL);
 }

@@ -113,6 +113,13 @@ static void test_secretary_and_turnout(void **state)
     p.oc_e_voting = 0.5;
     oc_turnout(&p, 0.0, 0, 0.0, &b);
     assert_true(b.p[ASM_AWAY] > a.p[ASM_AWAY] && b.p[ASM_AWAY] < p.oc_turnout_resident);
+    /* elderly away owners use it less: known answer, 0.2 + 0.5 x 0.4 x (0.7 - 0.2) */
+    assert_true(fabs(a.p[ASM_AWAY_ELDERLY] - p.oc_turnout_away) < 1e-15);
+    p.oc_e_voting_elderly = 0.4;
+    oc_turnout(&p, 0.0, 0, 0.0, &b);
+    assert_true(fabs(b.p[ASM_AWAY_ELDERLY] -
+                     (p.oc_turnout_away + 0.5 * 0.4 * (p.oc_turnout_resident - p.oc_turnout_away))) < 1e-15);
+    assert_true(b.p[ASM_AWAY_ELDERLY] > a.p[ASM_AWAY_ELDERLY] && b.p[ASM_AWAY_ELDERLY] < b.p[ASM_AWAY]);
 }
 
 static void test_party_functions(void **state)

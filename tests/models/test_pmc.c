@@ -15,6 +15,7 @@
 #include "compound.h"
 #include "enforce.h"
 #include "household.h"
+#include "oc.h"
 #include "pmc.h"
 #include "rc.h"
 
@@ -99,7 +100,9 @@ static void test_rc_load_known(void **state)
     CLOSE(rc_pushed_hours(&p, 730), 2.0 * p.rc_assigned_hours * p.rc_assigned_growth);
     /* (a responsibility list slows the count of days: test_rc) */
     CLOSE(rc_pushed_hours(&p, 182.5), 0.5 * p.rc_assigned_hours * p.rc_assigned_growth);
-    CLOSE(rc_old_load(&p, 1000.0), 1000.0 * p.rc_old_load_hours);
+    CLOSE(rc_old_load(&p, 1000.0, 0.0), 1000.0 * p.rc_old_load_hours);
+    /* elder care adds per occupied home with an elderly member */
+    CLOSE(rc_old_load(&p, 1000.0, 437.0), 1000.0 * p.rc_old_load_hours + 437.0 * p.rc_elder_hours);
 }
 
 static void test_compound_types(void **state)
@@ -286,6 +289,67 @@ static void test_mediation_feeds_back(void **state)
     sim_result_destroy(b);
 }
 
+/* Micro-renewal and parking (models/oc.h): known answers of what a
+ * decision in force gives; a project raises satisfaction and a parking
+ * arrangement lowers neighbour disputes; neither happens without an OC
+ * that functions or an RC acting for it (then nothing residents see moves,
+ * to the last bit). */
+static void test_renewal_parking_known(void **state)
+{
+    (void)state;
+    sim_params p;
+    params_with(&p, NULL, 0);
+    CLOSE(oc_renewal_gain(&p, 0, 400, 399), p.oc_renewal_gain);
+    CLOSE(oc_renewal_gain(&p, 1, 400, 399), p.oc_renewal_gain_old);
+    CLOSE(oc_renewal_gain(&p, 1, 400, 400), 0.0); /* ended */
+    assert_true(p.oc_renewal_gain_old > p.oc_renewal_gain);
+    CLOSE(oc_parking_cut(&p, 400, 12), p.oc_parking_dispute_cut);
+    CLOSE(oc_parking_cut(&p, 0, 12), 0.0);
+}
+
+static void test_renewal_direction(void **state)
+{
+    (void)state;
+    const char *none[] = {"oc.renewal_rate=0"}, *many[] = {"oc.renewal_rate=5"};
+    sim_result *a = run(2, 3, 1080, none, 1), *b = run(2, 3, 1080, many, 1);
+    assert_true(mean_of(b, SIM_MET_pmc_satisfaction_mean, 540, 1080) >
+                mean_of(a, SIM_MET_pmc_satisfaction_mean, 540, 1080));
+    assert_true(mean_of(b, SIM_MET_households_rating_pmc_inadequate, 540, 1080) <
+                mean_of(a, SIM_MET_households_rating_pmc_inadequate, 540, 1080));
+    sim_result_destroy(a);
+    sim_result_destroy(b);
+}
+
+static void test_parking_direction(void **state)
+{
+    (void)state;
+    const char *none[] = {"oc.parking_rate=0"}, *many[] = {"oc.parking_rate=5"};
+    sim_result *a = run(2, 3, 1080, none, 1), *b = run(2, 3, 1080, many, 1);
+    assert_true(sum_of(b, SIM_MET_disputes_new, 360, 1080) <
+                0.95 * sum_of(a, SIM_MET_disputes_new, 360, 1080));
+    sim_result_destroy(a);
+    sim_result_destroy(b);
+}
+
+/* Nobody to organise them: no committee ever, and the RC does not act. */
+static void test_renewal_needs_organiser(void **state)
+{
+    (void)state;
+    const char *none[] = {"oc.initial_share=0", "oc.formation_rate=0", "rc.acts_for_oc=0",
+                          "oc.renewal_rate=0", "oc.parking_rate=0"};
+    const char *many[] = {"oc.initial_share=0", "oc.formation_rate=0", "rc.acts_for_oc=0",
+                          "oc.renewal_rate=5", "oc.parking_rate=5"};
+    sim_result *a = run(2, 3, 720, none, 5), *b = run(2, 3, 720, many, 5);
+    for (int64_t d = 0; d < 720; d++) {
+        assert_true(sim_result_city(a, d, SIM_MET_pmc_satisfaction_mean) ==
+                    sim_result_city(b, d, SIM_MET_pmc_satisfaction_mean));
+        assert_true(sim_result_city(a, d, SIM_MET_disputes_new) ==
+                    sim_result_city(b, d, SIM_MET_disputes_new));
+    }
+    sim_result_destroy(a);
+    sim_result_destroy(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +368,10 @@ int main(void)
         cmocka_unit_test(test_peer_effect),
         cmocka_unit_test(test_enforcement_feeds_back),
         cmocka_unit_test(test_mediation_feeds_back),
+        cmocka_unit_test(test_renewal_parking_known),
+        cmocka_unit_test(test_renewal_direction),
+        cmocka_unit_test(test_parking_direction),
+        cmocka_unit_test(test_renewal_needs_organiser),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
