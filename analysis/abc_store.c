@@ -18,15 +18,7 @@
 #include "h5.h"
 
 /* Needs `sim_status s`, `sim_error *err`, `const char *where` and `fail:`. */
-#define H5C(expr, what)                                                        \
-    do {                                                                       \
-        if ((expr) < 0) {                                                      \
-            char d_[400];                                                      \
-            out_h5_describe(d_, sizeof d_);                                    \
-            s = SIM_FAIL(err, SIM_EIO, where, 0, NULL, "%s: %s", (what), d_);  \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
+#define H5C(expr, what) H5L_CHECK_AS(err, SIM_EIO, where, expr, "%s", (what))
 
 /* ---- writing -------------------------------------------------------------------- */
 

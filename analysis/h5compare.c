@@ -65,22 +65,9 @@ struct ana_cmpw {
     hid_t day_axis;    /* /day, the dimension scale of the series' days, open */
 };
 
-static sim_status w_fail(const ana_cmpw *w, sim_error *err, int src_line, const char *func,
-                         const char *what)
-{
-    char detail[400];
-    out_h5_describe(detail, sizeof detail);
-    return sim_error_set(err, SIM_EIO, w->path, 0, NULL, __FILE__, src_line, func,
-                         "writing the compare file failed (%s): %s", what, detail);
-}
-
-#define H5CHK(expr, what)                                                      \
-    do {                                                                       \
-        if ((expr) < 0) {                                                      \
-            s = w_fail(w, err, __LINE__, __func__, (what));                    \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
+/* Needs `sim_status s`, `sim_error *err`, `w` and `fail:` (core/h5). */
+#define H5CHK(expr, what)                                                                 \
+    H5L_CHECK_AS(err, SIM_EIO, w->path, expr, "writing the compare file failed (%s)", (what))
 
 static sim_status w_attr(ana_cmpw *w, hid_t loc, const char *name, hid_t ftype,
                          hid_t mtype, const void *val, sim_error *err)
@@ -848,16 +835,9 @@ static sim_status r_fail(const char *path, sim_error *err, int src_line, const c
 #define RFAIL(...) r_fail(path, err, __LINE__, __func__, __VA_ARGS__)
 
 /* Check an HDF5 call while reading `what`: a failure is a damaged file. */
-#define RCHK(expr, what)                                                       \
-    do {                                                                       \
-        if ((expr) < 0) {                                                      \
-            char detail_[400];                                                 \
-            out_h5_describe(detail_, sizeof detail_);                              \
-            s = RFAIL("cannot read %s (damaged or not a compare file?): %s", (what), \
-                      detail_);                                                \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
+#define RCHK(expr, what)                                                                  \
+    H5L_CHECK_AS(err, SIM_EINPUT, path, expr, "cannot read %s (damaged or not a compare file?)", \
+                 (what))
 
 /* A string attribute (variable or fixed length); *out is the caller's. */
 static sim_status r_str(const char *path, hid_t loc, const char *obj, const char *name,

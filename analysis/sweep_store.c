@@ -42,25 +42,9 @@
 
 /* ---- errors ------------------------------------------------------------------ */
 
-static sim_status h5_fail(sim_error *err, const char *where, int line, const char *func,
-                          const char *what)
-{
-    char detail[400];
-    /* a checksum mismatch is a damaged input (exit 2), not a failing disk */
-    sim_status code = h5l_damaged() ? SIM_EINPUT : SIM_EIO;
-    out_h5_describe(detail, sizeof detail);
-    return sim_error_set(err, code, where, 0, NULL, __FILE__, line, func, "%s: %s", what,
-                         detail);
-}
-
-/* Needs `sim_status s`, `sim_error *err`, `const char *where` and `fail:`. */
-#define H5C(expr, what)                                                        \
-    do {                                                                       \
-        if ((expr) < 0) {                                                      \
-            s = h5_fail(err, where, __LINE__, __func__, (what));               \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
+/* Needs `sim_status s`, `sim_error *err`, `const char *where` and `fail:`
+ * (core/h5's H5L_CHECK: a checksum mismatch is SIM_EINPUT, else SIM_EIO). */
+#define H5C(expr, what) H5L_CHECK(err, where, expr, "%s", (what))
 
 static sim_status sys_fail(sim_error *err, const char *where, int line, const char *func,
                            const char *what, const char *name)
@@ -1442,8 +1426,8 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
     }
     if ((f->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
         /* the signature is there but the file is not whole: bad input */
-        (void)h5_fail(err, path, __LINE__, __func__,
-                      "cannot be read as HDF5 (truncated or damaged?)");
+        (void)h5l_fail(err, path, __FILE__, __LINE__, __func__,
+                       "cannot be read as HDF5 (truncated or damaged?)");
         s = err->code = SIM_EINPUT;
         goto fail;
     }
