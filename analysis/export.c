@@ -53,7 +53,7 @@ typedef struct {
 static sim_status h5fail(reader *r, const char *obj, const char *what)
 {
     char why[256];
-    out_h5_describe(why, sizeof why);
+    h5l_describe(why, sizeof why);
     return SIM_FAIL(r->err, SIM_EINPUT, r->path, 0, obj, "%s (%s)", what, why);
 }
 
@@ -707,7 +707,7 @@ sim_status ana_export_write(const char *path, ana_export_table t, FILE *out,
     r.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (r.file < 0) {
         char why[256];
-        out_h5_describe(why, sizeof why);
+        h5l_describe(why, sizeof why);
         return SIM_FAIL(err, SIM_EINPUT, path, 0, NULL, "cannot open as an HDF5 file (%s)", why);
     }
     /* the dataset each table needs, before anything is written */

@@ -56,7 +56,7 @@ static char *dup_str(const char *s)
 /* ==== writing ================================================================== */
 
 struct ana_cmpw {
-    ana_afile *af;
+    afile_file *af;
     const char *path;  /* the requested name (owned by af) */
     hid_t file, t_str, gcpl, dcpl;
     int nscen;
@@ -169,8 +169,8 @@ sim_status ana_cmpw_open(ana_cmpw **out, const char *path, int force, sim_error 
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
     w->file = w->t_str = w->gcpl = w->dcpl = w->day_axis = H5I_INVALID_HID;
     w->path = path;
-    SIM_CALL(ana_afile_open(&w->af, path, force, "-o", err));
-    w->path = ana_afile_path(w->af);
+    SIM_CALL(afile_open(&w->af, path, force, "-o", err));
+    w->path = afile_path(w->af);
     H5CHK(fcpl = H5Pcreate(H5P_FILE_CREATE), "file creation properties");
     H5CHK(H5Pset_obj_track_times(fcpl, 0), "file creation properties");
     H5CHK(w->gcpl = H5Pcreate(H5P_GROUP_CREATE), "group creation properties");
@@ -180,7 +180,7 @@ sim_status ana_cmpw_open(ana_cmpw **out, const char *path, int force, sim_error 
     H5CHK(w->t_str = H5Tcopy(H5T_C_S1), "string type");
     H5CHK(H5Tset_size(w->t_str, H5T_VARIABLE), "string type");
     H5CHK(H5Tset_cset(w->t_str, H5T_CSET_UTF8), "string type");
-    H5CHK(w->file = H5Fcreate(ana_afile_temp(w->af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
+    H5CHK(w->file = H5Fcreate(afile_temp(w->af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
           "creating the temporary file");
     close_id(&fcpl, H5Pclose);
     *out = w;
@@ -792,11 +792,11 @@ sim_status ana_cmpw_commit(ana_cmpw *w, sim_error *err)
     herr_t rc = H5Fclose(w->file);
     w->file = H5I_INVALID_HID;
     H5CHK(rc, "closing the file");
-    ana_afile *af = w->af;
+    afile_file *af = w->af;
     w->af = NULL;
     free(w->city);
     free(w);
-    return ana_afile_commit(af, err);
+    return afile_commit(af, err);
 fail:
     ana_cmpw_abort(w);
     return s;
@@ -808,7 +808,7 @@ void ana_cmpw_abort(ana_cmpw *w)
         return;
     w_close(w);
     close_id(&w->file, H5Fclose);
-    ana_afile_abort(w->af);
+    afile_abort(w->af);
     free(w->city);
     free(w);
 }
@@ -1522,7 +1522,7 @@ sim_status ana_cmpfile_open(ana_cmpfile **out, const char *path, sim_error *err)
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file < 0) {
         char detail[400];
-        out_h5_describe(detail, sizeof detail);
+        h5l_describe(detail, sizeof detail);
         s = RFAIL("cannot be read as HDF5 (truncated or damaged?): %s", detail);
         goto fail;
     }

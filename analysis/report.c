@@ -1606,7 +1606,7 @@ static sim_status take_page(ana_sbuf *sb, char **html, sim_error *err)
 static sim_status write_page(char *html, const char *path, int force, const char *key,
                              sim_error *err)
 {
-    sim_status s = ana_afile_write_all(path, force, key, html, strlen(html), err);
+    sim_status s = afile_write_all(path, force, key, html, strlen(html), err);
     free(html);
     return s;
 }

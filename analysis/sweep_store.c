@@ -429,7 +429,7 @@ static char *slurp(const char *path)
 /* Write a small text file atomically (core/afile; replaces an older one). */
 static sim_status write_text(const char *path, const char *text, sim_error *err)
 {
-    return ana_afile_write_all(path, 1, "-o", text, strlen(text), err);
+    return afile_write_all(path, 1, "-o", text, strlen(text), err);
 }
 
 /* Check one part: readable, same identity, run `run`, right shape. */
@@ -715,20 +715,20 @@ sim_status sws_parts_put(sws_parts *pp, int64_t run, const double *values, sim_e
                             "run %lld: metric %s is not finite on day %lld",
                             (long long)run, p->metrics[i / p->days],
                             (long long)(i % p->days));
-    ana_afile *af = NULL;
-    sim_status s = ana_afile_open_kept(&af, fin, 1, "-o", err);
+    afile_file *af = NULL;
+    sim_status s = afile_open_kept(&af, fin, 1, "-o", err);
     if (s != SIM_OK) {
         sim_error_push(err, __FILE__, __LINE__, __func__);
         return s;
     }
 #pragma omp critical(troika_hdf5)
-    s = write_part(pp, ana_afile_temp(af), run, values, err);
+    s = write_part(pp, afile_temp(af), run, values, err);
     if (s != SIM_OK) {
-        ana_afile_abort(af);
+        afile_abort(af);
         sim_error_push(err, __FILE__, __LINE__, __func__);
         return s;
     }
-    SIM_TRY(err, ana_afile_commit(af, err));
+    SIM_TRY(err, afile_commit(af, err));
 #pragma omp critical(troika_sweep_counter)
     {
         if (!pp->done[run])
@@ -1066,7 +1066,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
 {
     const char *where = path;
     sim_status s = SIM_OK;
-    ana_afile *af = NULL;
+    afile_file *af = NULL;
     hid_t fcpl = H5I_INVALID_HID, file = H5I_INVALID_HID, g = H5I_INVALID_HID;
     hid_t dcpl = H5I_INVALID_HID, msp = H5I_INVALID_HID, fsp = H5I_INVALID_HID;
     hid_t *ds = NULL;
@@ -1075,7 +1075,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     h5_types t;
     t.str = t.gcpl = t.dcpl = H5I_INVALID_HID;
     (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    SIM_TRY(err, ana_afile_open(&af, path, force, "-o", err));
+    SIM_TRY(err, afile_open(&af, path, force, "-o", err));
     int nm = p->nmetrics;
     int64_t C = sws_chunk_rows(p), days = p->days;
     ds = malloc((size_t)nm * sizeof *ds);
@@ -1089,7 +1089,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(types_open(&t), "HDF5 types");
     H5C(fcpl = H5Pcreate(H5P_FILE_CREATE), "file properties");
     H5C(H5Pset_obj_track_times(fcpl, 0), "file properties");
-    H5C(file = H5Fcreate(ana_afile_temp(af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
+    H5C(file = H5Fcreate(afile_temp(af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
         "creating the file");
 
     /* provenance (root attributes: information, not results) */
@@ -1165,7 +1165,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing the file");
     H5C(H5Fclose(file), "closing the file");
     file = H5I_INVALID_HID;
-    s = ana_afile_commit(af, err);
+    s = afile_commit(af, err);
     af = NULL;
 fail:
     if (ds)
@@ -1179,7 +1179,7 @@ fail:
     close_id(&file, H5Fclose);
     close_id(&fcpl, H5Pclose);
     types_close(&t);
-    ana_afile_abort(af);
+    afile_abort(af);
     free(ds);
     free(block);
     return s;

@@ -62,7 +62,7 @@ int h5l_damaged(void)
 }
 
 /* The innermost message on HDF5's error stack (then cleared). */
-void out_h5_describe(char *buf, size_t n)
+void h5l_describe(char *buf, size_t n)
 {
     h5_detail d;
     memset(&d, 0, sizeof d);
@@ -87,7 +87,7 @@ static sim_status h5l_vfail(sim_error *err, sim_status code, const char *where,
     /* a checksum mismatch is a damaged input (exit 2), not a failing disk */
     if (code == SIM_OK)
         code = h5l_damaged() ? SIM_EINPUT : SIM_EIO;
-    out_h5_describe(detail, sizeof detail);
+    h5l_describe(detail, sizeof detail);
     return sim_error_set(err, code, where, 0, NULL, src_file, src_line, func, "%s: %s", what,
                          detail);
 }

@@ -1,7 +1,7 @@
 /* core/h5.h — troika's one HDF5 layer: errors, dataset properties with
  * checksums, attributes and the build provenance every file carries.
  *
- * Errors.  HDF5 keeps a stack of error records per thread; out_h5_describe()
+ * Errors.  HDF5 keeps a stack of error records per thread; h5l_describe()
  * walks it upward and returns the innermost message (the file driver's
  * system message when there is one), then clears the stack.  Callers check
  * every HDF5 call with their one checking macro and raise a located error
@@ -49,12 +49,12 @@
 /* The innermost message on HDF5's error stack (cleared): the system's own
  * message when the file driver failed, else the description and its minor
  * code.  Shared by every HDF5 reader and writer of troika. */
-void out_h5_describe(char *buf, size_t n);
+void h5l_describe(char *buf, size_t n);
 
 /* Raise a located error (err.h) for a failed HDF5 call: SIM_EINPUT when
  * HDF5's error stack holds a checksum mismatch (a damaged input), else
  * SIM_EIO; `where` is the file concerned; the message is the printf-style
- * context, ": " and HDF5's own explanation (out_h5_describe, which clears
+ * context, ": " and HDF5's own explanation (h5l_describe, which clears
  * the stack).  src_file, src_line and func locate the call (H5L_CHECK
  * passes the caller's). */
 sim_status h5l_fail(sim_error *err, const char *where, const char *src_file, int src_line,
@@ -84,7 +84,7 @@ sim_status h5l_fail_as(sim_error *err, sim_status code, const char *where, const
 #define H5L_CHECK(err, where, expr, ...) H5L_CHECK_AS(err, SIM_OK, where, expr, __VA_ARGS__)
 
 /* 1 when HDF5's error stack holds a checksum mismatch (a damaged dataset;
- * the stack is kept); out_h5_describe() then says so in plain words, and a
+ * the stack is kept); h5l_describe() then says so in plain words, and a
  * reader refuses the file with SIM_EINPUT (exit 2). */
 int h5l_damaged(void);
 

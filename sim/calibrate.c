@@ -735,11 +735,11 @@ sim_status cal_fit(cal_calibration *c, sim_ctx *ctx, FILE *log)
 sim_status cal_write_fragment(const cal_calibration *c, const char *path, int force,
                               const char *command_line, sim_error *err)
 {
-    ana_afile *af = NULL;
-    SIM_TRY(err, ana_afile_open(&af, path, force, "-o", err));
-    FILE *f = ana_afile_stream(af, err);
+    afile_file *af = NULL;
+    SIM_TRY(err, afile_open(&af, path, force, "-o", err));
+    FILE *f = afile_stream(af, err);
     if (!f) {
-        ana_afile_abort(af);
+        afile_abort(af);
         return err->code;
     }
     fprintf(f, "; Calibrated parameters: a scenario fragment written by\n;   %s\n", command_line);
@@ -781,6 +781,6 @@ sim_status cal_write_fragment(const cal_calibration *c, const char *path, int fo
         }
     }
     /* write errors surface in the commit (flush, fsync, rename) */
-    SIM_TRY(err, ana_afile_commit(af, err));
+    SIM_TRY(err, afile_commit(af, err));
     return SIM_OK;
 }
