@@ -23,10 +23,8 @@
 #include <hdf5.h>
 
 #include "afile.h"
-#include "metrics.h"
 #include "h5.h"
 #include "hold.h"
-#include "params.h"
 #include "inifile.h"
 #include "troika_version.h"
 
@@ -861,7 +859,7 @@ static void axes_close(int n, hid_t *ax)
 
 /* /design: the factors and the design matrix. */
 static sim_status write_design_group(const h5_types *t, hid_t file, const swp_plan *p,
-                                     const char *where, sim_error *err)
+                                     const swp_tables *tb, const char *where, sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t g = H5I_INVALID_HID;
@@ -883,7 +881,7 @@ static sim_status write_design_group(const h5_types *t, hid_t file, const swp_pl
         keys[j] = f->key;
         scales[j] = swp_scale_name(f->scale);
         specs[j] = f->spec ? f->spec : "";
-        units[j] = f->param >= 0 ? sim_param_table[f->param].unit : "";
+        units[j] = f->param >= 0 ? tb->params[f->param].unit : "";
         lo[j] = f->lo;
         hi[j] = f->hi;
         lev[j] = f->levels;
@@ -1061,8 +1059,9 @@ fail:
     return s;
 }
 
-sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8_t *done,
-                     sws_source src, void *user, const sws_prov *pv, sim_error *err)
+sim_status sws_write(const char *path, int force, const swp_plan *p, const swp_tables *tb,
+                     const uint8_t *done, sws_source src, void *user, const sws_prov *pv,
+                     sim_error *err)
 {
     const char *where = path;
     sim_status s = SIM_OK;
@@ -1099,7 +1098,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(attr_str(&t, file, "Conventions", "CF-1.8"), "attribute Conventions");
 
     SIM_CALL(write_sweep_group(&t, file, p, where, err));
-    SIM_CALL(write_design_group(&t, file, p, where, err));
+    SIM_CALL(write_design_group(&t, file, p, tb, where, err));
     H5C(g = H5Gcreate2(file, "runs", H5P_DEFAULT, t.gcpl, H5P_DEFAULT), "/runs");
     H5C(attr_str(&t, g, "description", runs_doc), "/runs description");
     SIM_CALL(write_runs_small(&t, g, p, done, where, err));
@@ -1122,7 +1121,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
             what);
         int mi = p->metric[m];
         if (mi >= 0) {
-            const sim_metric_desc *md = &sim_metric_table[mi];
+            const sim_metric_desc *md = &tb->metrics[mi];
             H5C(h5l_cf(ds[m], md->doc_en, md->unit), what); /* units as UDUNITS */
             H5C(attr_str(&t, ds[m], "description", md->doc_en), what);
             H5C(attr_str(&t, ds[m], "description_zh", md->doc_zh), what);
@@ -1224,7 +1223,7 @@ void sws_close(sws_file *f)
     free(f);
 }
 
-static sim_status read_plan(sws_file *f, const h5_types *t, sim_error *err)
+static sim_status read_plan(sws_file *f, const h5_types *t, const swp_tables *tb, sim_error *err)
 {
     const char *where = f->path;
     sim_status s = SIM_OK;
@@ -1267,7 +1266,7 @@ static sim_status read_plan(sws_file *f, const h5_types *t, sim_error *err)
     }
     /* sizes the rest is allocated and indexed from: bounded before use
      * (a damaged file must not overflow npoints x replicates) */
-    double max_days = sim_param_table[sim_param_find("run.days")].hi;
+    double max_days = tb->params[ptab_find(tb->params, tb->nparams, "run.days")].hi;
     if (p->replicates < 1 || p->replicates > SWP_MAX_RUNS || p->npoints < 1 ||
         p->npoints > SWP_MAX_RUNS / p->replicates || p->days < 1 ||
         (double)p->days > max_days ||
@@ -1287,13 +1286,13 @@ static sim_status read_plan(sws_file *f, const h5_types *t, sim_error *err)
     }
     H5C(read_strs(t, g, "metrics", p->nmetrics, p->metrics), bad);
     for (int m = 0; m < p->nmetrics; m++)
-        p->metric[m] = sim_metric_find(p->metrics[m]);
+        p->metric[m] = mtab_find(tb->metrics, tb->nmetrics, p->metrics[m]);
     H5C(H5Gclose(g), bad);
     g = H5I_INVALID_HID;
 
     H5C(gd = H5Gopen2(f->file, "design", H5P_DEFAULT), bad);
     H5C(dset_dims(gd, "factor", &rank, dims), bad);
-    if (rank != 1 || dims[0] < 1 || dims[0] > (hsize_t)sim_param_count) {
+    if (rank != 1 || dims[0] < 1 || dims[0] > (hsize_t)tb->nparams) {
         s = SIM_FAIL(err, SIM_EINPUT, f->path, 0, NULL, "inconsistent factors in /design");
         goto fail;
     }
@@ -1325,7 +1324,8 @@ static sim_status read_plan(sws_file *f, const h5_types *t, sim_error *err)
     for (int j = 0; j < k; j++) {
         swp_factor *fa = &p->factors[j];
         snprintf(fa->key, sizeof fa->key, "%s", keys[j]);
-        fa->param = sim_param_find(keys[j]);
+        fa->param = ptab_find(tb->params, tb->nparams, keys[j]);
+        fa->integer = fa->param >= 0 && tb->params[fa->param].type != SIM_P_REAL;
         int sc = swp_scale_parse(scales[j]);
         fa->scale = sc < 0 ? SWP_LINEAR : (swp_scale)sc;
         fa->lo = lo[j];
@@ -1395,7 +1395,7 @@ fail:
     return s;
 }
 
-sim_status sws_open(sws_file **out, const char *path, sim_error *err)
+sim_status sws_open(sws_file **out, const char *path, const swp_tables *tb, sim_error *err)
 {
     const char *where = path;
     sim_status s = SIM_OK;
@@ -1474,7 +1474,7 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
     }
     if (read_attr_str(&t, f->file, "execution", &f->execution) < 0)
         H5Eclear2(H5E_DEFAULT);
-    SIM_CALL(read_plan(f, &t, err));
+    SIM_CALL(read_plan(f, &t, tb, err));
     types_close(&t);
     free(schema);
     *out = f;

@@ -236,9 +236,11 @@ static sim_status compare_options(const clo_args *a, crun_opts *co, int *met,
     if (window)
         SIM_TRY(err, ana_window_parse(window, &co->window, "--window", err));
     if (metrics) {
-        SIM_TRY(err, ana_metrics_parse(metrics, met, ANA_MAX_METRICS, &co->nmetrics, err));
+        SIM_TRY(err, ana_metrics_parse(sim_metric_table, SIM_MET_N, metrics, met, ANA_MAX_METRICS,
+                                       &co->nmetrics, err));
     } else {
-        co->nmetrics = ana_key_metrics(met, ANA_MAX_METRICS, stderr, *lang);
+        co->nmetrics =
+            ana_key_metrics(sim_metric_table, SIM_MET_N, met, ANA_MAX_METRICS, stderr, *lang);
         if (co->nmetrics < 0)
             return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL,
                             "a key metric of analysis/compare.c is not in the metric table");
@@ -497,7 +499,8 @@ int cli_cmd_report(int argc, char **argv)
         ana_runfile *rf = NULL;
         if (ana_runfile_open(&rf, a.pos[0], &err) != SIM_OK)
             goto fail;
-        sim_status rs = ana_report_run_write(rf, out, force, "-o", lang, &err);
+        sim_status rs =
+            ana_report_run_write(rf, sim_metric_table, SIM_MET_N, out, force, "-o", lang, &err);
         ana_runfile_close(rf);
         if (rs != SIM_OK)
             goto fail;

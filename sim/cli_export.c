@@ -10,6 +10,7 @@
 #include "afile.h"
 #include "cli_util.h"
 #include "export.h"
+#include "metrics.h"
 
 #define EXPORT_OPTS(X)                                                                       \
     X(EXP_TABLE, "--table", NULL, "city|compounds|subdistricts|runs|compare", CLO_VALUE,     \
@@ -92,8 +93,8 @@ int cli_cmd_export(int argc, char **argv)
             goto fail;
     }
     cmdline = cu_join_command(argc + 1, argv - 1);
-    if (ana_export_write(a.pos[0], t, f, cmdline ? cmdline : "troika export", block, &err) !=
-        SIM_OK)
+    if (ana_export_write(a.pos[0], t, sim_metric_table, SIM_MET_N, f,
+                         cmdline ? cmdline : "troika export", block, &err) != SIM_OK)
         goto fail;
     if (af) {
         afile_file *c = af;

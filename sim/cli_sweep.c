@@ -728,7 +728,7 @@ static sim_status sens_options(const clo_args *ca, sens_args *a, sim_error *err)
 /* Open the sweep file at path; every run must be in it (not a shard). */
 static sim_status sens_open(const char *path, sws_file **f, sim_error *err)
 {
-    SIM_TRY(err, sws_open(f, path, err));
+    SIM_TRY(err, sws_open(f, path, swp_model_tables(), err));
     const swp_plan *p = sws_file_plan(*f);
     int64_t missing = 0;
     for (int64_t r = 0; r < p->nruns; r++)

@@ -436,7 +436,7 @@ sim_status crun_run(const crun_opts *o, ana_table **table,
 
     if (o->posterior && (s = post_draws(o, nmet, &post, pidx, err)) != SIM_OK)
         goto fail;
-    s = ana_cmpw_open(&w, o->out, o->force, err);
+    s = ana_cmpw_open(&w, o->out, o->force, sim_metric_table, SIM_MET_N, err);
     if (s != SIM_OK)
         goto fail;
     s = scen_records(o, labels, rec, err);

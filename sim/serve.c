@@ -31,6 +31,7 @@
 #include "h5compare.h"
 #include "report.h"
 #include "cli_util.h"
+#include "metrics.h"
 #include "params.h"
 #include "scenario.h"
 #include "serve_assets.h"
@@ -270,7 +271,8 @@ static sim_status run_job(srv_server *S, job *j, char **html, crun_info *info,
         co.max_replicates = SRV_MAX_REPLICATES;
         co.seed_base = j->seed;
         co.threads = S->threads;
-        co.nmetrics = ana_key_metrics(met, ANA_MAX_METRICS, NULL, ANA_EN);
+        co.nmetrics =
+            ana_key_metrics(sim_metric_table, SIM_MET_N, met, ANA_MAX_METRICS, NULL, ANA_EN);
         co.metrics = met;
         co.stop = &j->stop;
         co.out = j->h5;

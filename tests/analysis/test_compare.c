@@ -38,6 +38,8 @@
 #include "table.h"
 #include "ui.h"
 #include "metrics.h"
+
+#define MT sim_metric_table, SIM_MET_N /* the model's metric table */
 #include "params.h"
 #include "scenario.h"
 
@@ -124,7 +126,7 @@ static int setup(void **state)
         fprintf(stderr, "%s\n", sim_error_format(&err, line, sizeof line));
         return -1;
     }
-    fx.nmet = ana_key_metrics(fx.met, ANA_MAX_METRICS, stderr, ANA_EN);
+    fx.nmet = ana_key_metrics(MT, fx.met, ANA_MAX_METRICS, stderr, ANA_EN);
     path_in("t1.h5", fx.file1, sizeof fx.file1);
     path_in("t2.h5", fx.file2, sizeof fx.file2);
     /* the comparison, once per thread count */
@@ -175,16 +177,16 @@ static void options(void **state)
     sim_error err;
     sim_error_clear(&err);
     int idx[8], n = 0;
-    assert_int_equal(ana_metrics_parse("complaints_new,fee_collection_rate", idx, 8, &n, &err),
+    assert_int_equal(ana_metrics_parse(MT, "complaints_new,fee_collection_rate", idx, 8, &n, &err),
                      SIM_OK);
     assert_int_equal(n, 2);
     assert_int_equal(idx[0], sim_metric_find("complaints_new"));
-    assert_int_equal(ana_metrics_parse("complaints_neww", idx, 8, &n, &err), SIM_EINPUT);
+    assert_int_equal(ana_metrics_parse(MT, "complaints_neww", idx, 8, &n, &err), SIM_EINPUT);
     assert_string_equal(err.key, "--metrics");
     assert_non_null(strstr(err.msg, "complaints_new"));
-    assert_int_equal(ana_metrics_parse("complaints_new,complaints_new", idx, 8, &n, &err),
+    assert_int_equal(ana_metrics_parse(MT, "complaints_new,complaints_new", idx, 8, &n, &err),
                      SIM_EINPUT);
-    assert_int_equal(ana_metrics_parse("complaints_new,", idx, 8, &n, &err), SIM_EINPUT);
+    assert_int_equal(ana_metrics_parse(MT, "complaints_new,", idx, 8, &n, &err), SIM_EINPUT);
 
     /* the key metrics resolve, the required ones among them */
     assert_true(fx.nmet >= 3);
