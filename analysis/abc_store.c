@@ -3,7 +3,7 @@
  * HDF5 conventions of sim/output.c: automatic error printing off, every
  * call checked (H5C: the innermost HDF5 message into the error record, then
  * the one `fail:` cleanup), object time tracking off, the file created at
- * the temporary name of an ana_afile and committed (fsync, rename) only when
+ * the temporary name of an afile_file and committed (fsync, rename) only when
  * complete.
  */
 #include "abc_store.h"
@@ -18,15 +18,7 @@
 #include "h5.h"
 
 /* Needs `sim_status s`, `sim_error *err`, `const char *where` and `fail:`. */
-#define H5C(expr, what)                                                        \
-    do {                                                                       \
-        if ((expr) < 0) {                                                      \
-            char d_[400];                                                      \
-            out_h5_describe(d_, sizeof d_);                                    \
-            s = SIM_FAIL(err, SIM_EIO, where, 0, NULL, "%s: %s", (what), d_);  \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
+#define H5C(expr, what) H5L_CHECK_AS(err, SIM_EIO, where, expr, "%s", (what))
 
 /* ---- writing -------------------------------------------------------------------- */
 
@@ -290,8 +282,8 @@ sim_status abs_write(const char *path, int force, const abc_run *r, const abs_pr
                      sim_error *err)
 {
     const char *where = path;
-    ana_afile *af = NULL;
-    SIM_TRY(err, ana_afile_open(&af, path, force, "-o", err));
+    afile_file *af = NULL;
+    SIM_TRY(err, afile_open(&af, path, force, "-o", err));
     (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     sim_status s = SIM_OK;
     abs_writer w = {H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID};
@@ -303,7 +295,7 @@ sim_status abs_write(const char *path, int force, const abc_run *r, const abs_pr
     H5C(H5Pset_obj_track_times(w.gcpl, 0), "group properties");
     H5C(fcpl = H5Pcreate(H5P_FILE_CREATE), "file properties");
     H5C(H5Pset_obj_track_times(fcpl, 0), "file properties");
-    H5C(w.file = H5Fcreate(ana_afile_temp(af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
+    H5C(w.file = H5Fcreate(afile_temp(af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
         "creating the file");
     s = write_body(&w, r, pv, where, err);
     if (s != SIM_OK)
@@ -321,10 +313,10 @@ fail:
     if (fcpl >= 0)
         H5Pclose(fcpl);
     if (s != SIM_OK) {
-        ana_afile_abort(af);
+        afile_abort(af);
         return s;
     }
-    return ana_afile_commit(af, err);
+    return afile_commit(af, err);
 }
 
 /* ---- reading -------------------------------------------------------------------------- */
@@ -423,7 +415,7 @@ sim_status abs_read(abs_posterior **out, const char *path, sim_error *err)
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0) {
         char d[400];
-        out_h5_describe(d, sizeof d);
+        h5l_describe(d, sizeof d);
         s = SIM_FAIL(err, SIM_EINPUT, path, 0, NULL, "cannot open the posterior file: %s", d);
         goto fail;
     }

@@ -10,7 +10,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "abc.h"
-#include "metrics.h"
+#include "mtable.h"
 #include "rng.h"
 
 /* THE key metrics of a comparison: the table, the summary and the charts
@@ -70,11 +70,12 @@ const ana_metric_reading *ana_metric_reading_of(const char *name)
 #define ANA_KEY_METRICS_STRICT 0
 #endif
 
-int ana_key_metrics(int *idx, int max, FILE *note, ana_lang lang)
+int ana_key_metrics(const sim_metric_desc *mt, int nmt, int *idx, int max, FILE *note,
+                    ana_lang lang)
 {
     int n = 0;
     for (size_t k = 0; k < NKEY; k++) {
-        int m = sim_metric_find(ana_key_metric_table[k].name);
+        int m = mtab_find(mt, nmt, ana_key_metric_table[k].name);
         if (m < 0) {
             if (note) {
                 ana_sbuf sb;
@@ -115,7 +116,8 @@ static int edit_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
-sim_status ana_metrics_parse(const char *list, int *idx, int max, int *n, sim_error *err)
+sim_status ana_metrics_parse(const sim_metric_desc *mt, int nmt, const char *list, int *idx,
+                             int max, int *n, sim_error *err)
 {
     *n = 0;
     const char *p = list;
@@ -130,15 +132,15 @@ sim_status ana_metrics_parse(const char *list, int *idx, int max, int *n, sim_er
                             list);
         memcpy(name, p, len);
         name[len] = '\0';
-        int m = sim_metric_find(name);
+        int m = mtab_find(mt, nmt, name);
         if (m < 0) {
             const char *best = NULL;
             int bd = 4;
-            for (int k = 0; k < SIM_MET_N; k++) {
-                int d = edit_distance(name, sim_metric_table[k].name);
+            for (int k = 0; k < nmt; k++) {
+                int d = edit_distance(name, mt[k].name);
                 if (d < bd) {
                     bd = d;
-                    best = sim_metric_table[k].name;
+                    best = mt[k].name;
                 }
             }
             if (best)

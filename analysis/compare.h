@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "mtable.h"
 #include "table.h"
 
 #define ANA_AUTO_FIRST 10
@@ -50,15 +51,18 @@ typedef struct {
 /* The row of metric `name`, or NULL when it is not a key metric. */
 const ana_metric_reading *ana_metric_reading_of(const char *name);
 
-/* The key-metric list resolved against this build's metric table: indices
- * into idx[0..max), returns their count; a name that is not in the table is
- * skipped with one line on `note` (if not NULL), in `lang` (or, built with
- * ANA_KEY_METRICS_STRICT 1, the count is -1). */
-int ana_key_metrics(int *idx, int max, FILE *note, ana_lang lang);
+/* The key-metric list resolved against the model's metric table mt[0..nmt)
+ * (handed over by sim/): indices into idx[0..max), returns their count; a
+ * name that is not in the table is skipped with one line on `note` (if not
+ * NULL), in `lang` (or, built with ANA_KEY_METRICS_STRICT 1, the count is
+ * -1). */
+int ana_key_metrics(const sim_metric_desc *mt, int nmt, int *idx, int max, FILE *note,
+                    ana_lang lang);
 
-/* --metrics a,b,c: names into indices; an unknown name is SIM_EINPUT (key
- * "--metrics") with the nearest names. */
-sim_status ana_metrics_parse(const char *list, int *idx, int max, int *n, sim_error *err);
+/* --metrics a,b,c: names into indices of mt[0..nmt); an unknown name is
+ * SIM_EINPUT (key "--metrics") with the nearest names. */
+sim_status ana_metrics_parse(const sim_metric_desc *mt, int nmt, const char *list, int *idx,
+                             int max, int *n, sim_error *err);
 
 
 /* The seed of replicate r: splitmix64(splitmix64(base) + r) mod 2^53. */

@@ -101,7 +101,7 @@ void swp_plan_clear(swp_plan *p)
 
 static int is_int(const swp_factor *f)
 {
-    return f->param >= 0 && sim_param_table[f->param].type != SIM_P_REAL;
+    return f->param >= 0 && f->integer;
 }
 
 /* Value of factor f at coordinate u in [0, 1) (sampling designs). */

@@ -29,7 +29,8 @@
 #include <stdio.h>
 
 #include "err.h"
-#include "params.h"
+#include "mtable.h"
+#include "ptable.h"
 
 /* SWP_FILE: the points were read from a CSV (`design = file:POINTS.csv`,
  * sim/sweep.c); values are given and unit is derived from them. */
@@ -42,10 +43,22 @@ typedef enum { SWP_SEEDS_DISTINCT = 0, SWP_SEEDS_COMMON } swp_seeds;
 #define SWP_MAX_RUNS 100000000LL
 #define SWP_KEY_MAX 128
 
+/* The model's parameter and metric tables as analysis/ sees them: handed
+ * over at run time by sim/ (sim/sweep.h, swp_model_tables()), so that
+ * analysis/ includes nothing of models/. */
+typedef struct {
+    const sim_param_desc *params;
+    int nparams;
+    const sim_metric_desc *metrics;
+    int nmetrics;
+} swp_tables;
+
 /* One varied parameter. */
 typedef struct {
     char key[SWP_KEY_MAX]; /* "section.name" */
-    int param;             /* index in sim_param_table; -1 if unknown here */
+    int param;             /* index in the model's parameter table; -1 if unknown here */
+    int integer;           /* 1 when the parameter takes whole values (its table row's
+                              type is not real: sampled values are rounded) */
     swp_scale scale;
     double lo, hi;         /* range; for a list its smallest and largest value */
     int64_t levels;        /* grid levels of a range, or a list's length */
@@ -71,7 +84,7 @@ typedef struct {
     swp_factor *factors;
     int nmetrics;
     char **metrics;       /* names, as in the metric table */
-    int *metric;          /* index in sim_metric_table, -1 if unknown here */
+    int *metric;          /* index in the model's metric table, -1 if unknown here */
     int64_t npoints, nruns;
     double *unit;         /* [npoints x nfactors] coordinates in [0, 1] */
     double *values;       /* [npoints x nfactors] parameter values */

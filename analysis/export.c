@@ -17,7 +17,7 @@
 #include <hdf5.h>
 
 #include "h5.h"
-#include "metrics.h"
+#include "mtable.h"
 #include "troika_version.h"
 
 const ana_export_desc ana_export_tables[ANA_EXPORT_NTABLES] = {
@@ -48,12 +48,14 @@ typedef struct {
     const char *path; /* the file, for messages */
     hid_t file;
     sim_error *err;
+    const sim_metric_desc *metrics; /* the model's metric table (the column order) */
+    int nmetrics;
 } reader;
 
 static sim_status h5fail(reader *r, const char *obj, const char *what)
 {
     char why[256];
-    out_h5_describe(why, sizeof why);
+    h5l_describe(why, sizeof why);
     return SIM_FAIL(r->err, SIM_EINPUT, r->path, 0, obj, "%s (%s)", what, why);
 }
 
@@ -152,17 +154,30 @@ static herr_t collect(hid_t g, const char *name, const H5L_info_t *info, void *d
 }
 
 /* Metric order: the metric table's, then other names in name order. */
-static int metric_rank(const char *name)
+static int metric_rank(const reader *r, const char *name)
 {
-    int m = sim_metric_find(name);
-    return m >= 0 ? m : SIM_MET_N;
+    int m = mtab_find(r->metrics, r->nmetrics, name);
+    return m >= 0 ? m : r->nmetrics;
 }
 
-static int by_metric(const void *a, const void *b)
+static int by_metric(const reader *r, const char *x, const char *y)
 {
-    const char *x = a, *y = b;
-    int rx = metric_rank(x), ry = metric_rank(y);
+    int rx = metric_rank(r, x), ry = metric_rank(r, y);
     return rx != ry ? (rx < ry ? -1 : 1) : strcmp(x, y);
+}
+
+/* Sort ns into metric order (an insertion sort: a group has few datasets,
+ * and the order is total, so any sort gives the same). */
+static void sort_by_metric(const reader *r, names *ns)
+{
+    for (int i = 1; i < ns->n; i++) {
+        char key[sizeof ns->name[0]];
+        memcpy(key, ns->name[i], sizeof key);
+        int j = i;
+        for (; j > 0 && by_metric(r, ns->name[j - 1], key) > 0; j--)
+            memcpy(ns->name[j], ns->name[j - 1], sizeof key);
+        memcpy(ns->name[j], key, sizeof key);
+    }
 }
 
 /* Value columns of group `gpath`: its datasets of rank `rank` whose first
@@ -179,7 +194,7 @@ static sim_status value_columns(reader *r, const char *gpath, int rank, hsize_t 
     if (H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect, &ns) < 0)
         st = h5fail(r, gpath, "cannot list this group");
     if (st == SIM_OK && ns.n > 1)
-        qsort(ns.name, (size_t)ns.n, sizeof ns.name[0], by_metric);
+        sort_by_metric(r, &ns);
     for (int k = 0; st == SIM_OK && k < ns.n; k++) {
         int skipped = 0;
         for (int s = 0; skip && skip[s]; s++)
@@ -697,17 +712,18 @@ static sim_status export_compare(reader *r, FILE *f, int64_t block)
     return st;
 }
 
-sim_status ana_export_write(const char *path, ana_export_table t, FILE *out,
-                            const char *command_line, int64_t block, sim_error *err)
+sim_status ana_export_write(const char *path, ana_export_table t, const sim_metric_desc *metrics,
+                            int nmetrics, FILE *out, const char *command_line, int64_t block,
+                            sim_error *err)
 {
     (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    reader r = {path, -1, err};
+    reader r = {path, -1, err, metrics, nmetrics};
     if (block < 1)
         block = 1;
     r.file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (r.file < 0) {
         char why[256];
-        out_h5_describe(why, sizeof why);
+        h5l_describe(why, sizeof why);
         return SIM_FAIL(err, SIM_EINPUT, path, 0, NULL, "cannot open as an HDF5 file (%s)", why);
     }
     /* the dataset each table needs, before anything is written */

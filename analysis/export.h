@@ -35,6 +35,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "mtable.h"
 
 typedef enum {
     ANA_EXPORT_CITY,
@@ -57,9 +58,12 @@ extern const ana_export_desc ana_export_tables[ANA_EXPORT_NTABLES];
 sim_status ana_export_parse(const char *name, ana_export_table *t, const char *key,
                             sim_error *err);
 
-/* Write table t of the HDF5 file `path` to out.  `command_line` goes into
+/* Write table t of the HDF5 file `path` to out.  Value columns come in the
+ * order of the model's metric table metrics[0..nmetrics) (handed over by
+ * sim/, which knows the model), then by name.  `command_line` goes into
  * the header; `block` is the number of days read at once (>= 1). */
-sim_status ana_export_write(const char *path, ana_export_table t, FILE *out,
-                            const char *command_line, int64_t block, sim_error *err);
+sim_status ana_export_write(const char *path, ana_export_table t, const sim_metric_desc *metrics,
+                            int nmetrics, FILE *out, const char *command_line, int64_t block,
+                            sim_error *err);
 
 #endif

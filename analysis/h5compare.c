@@ -27,7 +27,6 @@
 
 #include "afile.h"
 #include "design.h"
-#include "metrics.h"
 #include "h5.h"
 #include "troika_version.h"
 
@@ -56,31 +55,20 @@ static char *dup_str(const char *s)
 /* ==== writing ================================================================== */
 
 struct ana_cmpw {
-    ana_afile *af;
+    afile_file *af;
     const char *path;  /* the requested name (owned by af) */
     hid_t file, t_str, gcpl, dcpl;
     int nscen;
     int64_t days, rows, chunk_rows;
-    hid_t *city;       /* [nscen * SIM_MET_N] growable series, open */
+    const sim_metric_desc *mt; /* the model's metric table: one series per row */
+    int nmt;
+    hid_t *city;       /* [nscen * nmt] growable series, open */
     hid_t day_axis;    /* /day, the dimension scale of the series' days, open */
 };
 
-static sim_status w_fail(const ana_cmpw *w, sim_error *err, int src_line, const char *func,
-                         const char *what)
-{
-    char detail[400];
-    out_h5_describe(detail, sizeof detail);
-    return sim_error_set(err, SIM_EIO, w->path, 0, NULL, __FILE__, src_line, func,
-                         "writing the compare file failed (%s): %s", what, detail);
-}
-
-#define H5CHK(expr, what)                                                      \
-    do {                                                                       \
-        if ((expr) < 0) {                                                      \
-            s = w_fail(w, err, __LINE__, __func__, (what));                    \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
+/* Needs `sim_status s`, `sim_error *err`, `w` and `fail:` (core/h5). */
+#define H5CHK(expr, what)                                                                 \
+    H5L_CHECK_AS(err, SIM_EIO, w->path, expr, "writing the compare file failed (%s)", (what))
 
 static sim_status w_attr(ana_cmpw *w, hid_t loc, const char *name, hid_t ftype,
                          hid_t mtype, const void *val, sim_error *err)
@@ -164,14 +152,15 @@ static void w_close(ana_cmpw *w)
 {
     close_id(&w->day_axis, H5Dclose);
     if (w->city)
-        for (int k = 0; k < w->nscen * SIM_MET_N; k++)
+        for (int k = 0; k < w->nscen * w->nmt; k++)
             close_id(&w->city[k], H5Dclose);
     close_id(&w->t_str, H5Tclose);
     close_id(&w->gcpl, H5Pclose);
     close_id(&w->dcpl, H5Pclose);
 }
 
-sim_status ana_cmpw_open(ana_cmpw **out, const char *path, int force, sim_error *err)
+sim_status ana_cmpw_open(ana_cmpw **out, const char *path, int force, const sim_metric_desc *mt,
+                         int nmt, sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t fcpl = H5I_INVALID_HID;
@@ -182,8 +171,10 @@ sim_status ana_cmpw_open(ana_cmpw **out, const char *path, int force, sim_error 
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
     w->file = w->t_str = w->gcpl = w->dcpl = w->day_axis = H5I_INVALID_HID;
     w->path = path;
-    SIM_CALL(ana_afile_open(&w->af, path, force, "-o", err));
-    w->path = ana_afile_path(w->af);
+    w->mt = mt;
+    w->nmt = nmt;
+    SIM_CALL(afile_open(&w->af, path, force, "-o", err));
+    w->path = afile_path(w->af);
     H5CHK(fcpl = H5Pcreate(H5P_FILE_CREATE), "file creation properties");
     H5CHK(H5Pset_obj_track_times(fcpl, 0), "file creation properties");
     H5CHK(w->gcpl = H5Pcreate(H5P_GROUP_CREATE), "group creation properties");
@@ -193,7 +184,7 @@ sim_status ana_cmpw_open(ana_cmpw **out, const char *path, int force, sim_error 
     H5CHK(w->t_str = H5Tcopy(H5T_C_S1), "string type");
     H5CHK(H5Tset_size(w->t_str, H5T_VARIABLE), "string type");
     H5CHK(H5Tset_cset(w->t_str, H5T_CSET_UTF8), "string type");
-    H5CHK(w->file = H5Fcreate(ana_afile_temp(w->af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
+    H5CHK(w->file = H5Fcreate(afile_temp(w->af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
           "creating the temporary file");
     close_id(&fcpl, H5Pclose);
     *out = w;
@@ -291,7 +282,7 @@ fail:
 static sim_status w_series(ana_cmpw *w, hid_t g, int m, hid_t *out, sim_error *err)
 {
     sim_status s = SIM_OK;
-    const sim_metric_desc *md = &sim_metric_table[m];
+    const sim_metric_desc *md = &w->mt[m];
     hid_t sp = H5I_INVALID_HID, dcpl = H5I_INVALID_HID, d = H5I_INVALID_HID;
     hsize_t dims[2] = {0, (hsize_t)w->days}, max[2] = {H5S_UNLIMITED, (hsize_t)w->days};
     hsize_t chunk[2] = {(hsize_t)w->chunk_rows, (hsize_t)w->days};
@@ -329,14 +320,14 @@ sim_status ana_cmpw_scenarios(ana_cmpw *w, int64_t days, int64_t chunk_rows,
     }
     w->days = days;
     w->chunk_rows = chunk_rows < 1 ? 1 : chunk_rows;
-    w->city = malloc((size_t)nscen * SIM_MET_N * sizeof *w->city);
+    w->city = malloc((size_t)nscen * w->nmt * sizeof *w->city);
     day = malloc((size_t)days * sizeof *day);
     if (!w->city || !day) {
         s = SIM_FAIL(err, SIM_ENOMEM, w->path, 0, NULL, "out of memory writing the file");
         goto fail;
     }
     w->nscen = nscen;
-    for (int k = 0; k < nscen * SIM_MET_N; k++)
+    for (int k = 0; k < nscen * w->nmt; k++)
         w->city[k] = H5I_INVALID_HID;
     for (int64_t d = 0; d < days; d++)
         day[d] = d;
@@ -361,8 +352,8 @@ sim_status ana_cmpw_scenarios(ana_cmpw *w, int64_t days, int64_t chunk_rows,
         SIM_CALL(w_str(w, gs, "sources", scen[i].sources, err));
         SIM_CALL(w_changes(w, gs, &scen[i].changes, err));
         SIM_CALL(w_group(w, gs, "city", &gc, err));
-        for (int m = 0; m < SIM_MET_N; m++)
-            SIM_CALL(w_series(w, gc, m, &w->city[i * SIM_MET_N + m], err));
+        for (int m = 0; m < w->nmt; m++)
+            SIM_CALL(w_series(w, gc, m, &w->city[i * w->nmt + m], err));
         H5CHK(H5Gclose(gc), "city group");
         gc = H5I_INVALID_HID;
         H5CHK(H5Gclose(gs), name);
@@ -390,14 +381,14 @@ sim_status ana_cmpw_append(ana_cmpw *w, int64_t nrep, const double *city, sim_er
     for (int i = 0; i < w->nscen; i++)
         for (int64_t r = 0; r < nrep; r++)
             for (int64_t d = 0; d < days; d++)
-                for (int m = 0; m < SIM_MET_N; m++) {
+                for (int m = 0; m < w->nmt; m++) {
                     double v = city[(((size_t)i * (size_t)nrep + (size_t)r) * (size_t)days +
-                                     (size_t)d) * SIM_MET_N + (size_t)m];
+                                     (size_t)d) * w->nmt + (size_t)m];
                     if (!isfinite(v)) {
                         s = SIM_FAIL(err, SIM_ENUMERIC, w->path, 0, NULL,
                                      "metric %s is not finite on day %lld (scenario %d, "
                                      "replicate %lld); refusing to write it",
-                                     sim_metric_table[m].name, (long long)d, i,
+                                     w->mt[m].name, (long long)d, i,
                                      (long long)(w->rows + r));
                         goto fail;
                     }
@@ -412,14 +403,14 @@ sim_status ana_cmpw_append(ana_cmpw *w, int64_t nrep, const double *city, sim_er
     hsize_t start[2] = {(hsize_t)w->rows, 0};
     H5CHK(msp = H5Screate_simple(2, mdims, NULL), "memory space");
     for (int i = 0; i < w->nscen; i++)
-        for (int m = 0; m < SIM_MET_N; m++) {
-            hid_t d = w->city[i * SIM_MET_N + m];
+        for (int m = 0; m < w->nmt; m++) {
+            hid_t d = w->city[i * w->nmt + m];
             for (int64_t r = 0; r < nrep; r++)
                 for (int64_t t = 0; t < days; t++)
                     col[(size_t)r * (size_t)days + (size_t)t] =
                         city[(((size_t)i * (size_t)nrep + (size_t)r) * (size_t)days +
-                              (size_t)t) * SIM_MET_N + (size_t)m];
-            const char *what = sim_metric_table[m].name;
+                              (size_t)t) * w->nmt + (size_t)m];
+            const char *what = w->mt[m].name;
             H5CHK(H5Dset_extent(d, size), what);
             H5CHK(fsp = H5Dget_space(d), what);
             H5CHK(H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, mdims, NULL), what);
@@ -775,8 +766,8 @@ sim_status ana_cmpw_finish(ana_cmpw *w, const ana_cmp_meta *meta, const ana_tabl
     H5CHK(h5l_cf(ax, "Replicate number, 0-based", NULL), "/replicate");
     H5CHK(sd = H5Dopen2(r, "seeds", H5P_DEFAULT), "/seeds");
     H5CHK(h5l_attach(sd, ax, 0), "/seeds");
-    for (int k = 0; k < w->nscen * SIM_MET_N; k++)
-        H5CHK(h5l_attach(w->city[k], ax, 0), sim_metric_table[k % SIM_MET_N].name);
+    for (int k = 0; k < w->nscen * w->nmt; k++)
+        H5CHK(h5l_attach(w->city[k], ax, 0), w->mt[k % w->nmt].name);
     SIM_CALL(w_str(w, r, "Conventions", "CF-1.8", err));
     H5CHK(h5l_cf(sd, "run.seed of replicate r", NULL), "/seeds");
     SIM_CALL(w_summary(w, t, ax, err));
@@ -805,11 +796,11 @@ sim_status ana_cmpw_commit(ana_cmpw *w, sim_error *err)
     herr_t rc = H5Fclose(w->file);
     w->file = H5I_INVALID_HID;
     H5CHK(rc, "closing the file");
-    ana_afile *af = w->af;
+    afile_file *af = w->af;
     w->af = NULL;
     free(w->city);
     free(w);
-    return ana_afile_commit(af, err);
+    return afile_commit(af, err);
 fail:
     ana_cmpw_abort(w);
     return s;
@@ -821,7 +812,7 @@ void ana_cmpw_abort(ana_cmpw *w)
         return;
     w_close(w);
     close_id(&w->file, H5Fclose);
-    ana_afile_abort(w->af);
+    afile_abort(w->af);
     free(w->city);
     free(w);
 }
@@ -848,16 +839,9 @@ static sim_status r_fail(const char *path, sim_error *err, int src_line, const c
 #define RFAIL(...) r_fail(path, err, __LINE__, __func__, __VA_ARGS__)
 
 /* Check an HDF5 call while reading `what`: a failure is a damaged file. */
-#define RCHK(expr, what)                                                       \
-    do {                                                                       \
-        if ((expr) < 0) {                                                      \
-            char detail_[400];                                                 \
-            out_h5_describe(detail_, sizeof detail_);                              \
-            s = RFAIL("cannot read %s (damaged or not a compare file?): %s", (what), \
-                      detail_);                                                \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
+#define RCHK(expr, what)                                                                  \
+    H5L_CHECK_AS(err, SIM_EINPUT, path, expr, "cannot read %s (damaged or not a compare file?)", \
+                 (what))
 
 /* A string attribute (variable or fixed length); *out is the caller's. */
 static sim_status r_str(const char *path, hid_t loc, const char *obj, const char *name,
@@ -1542,7 +1526,7 @@ sim_status ana_cmpfile_open(ana_cmpfile **out, const char *path, sim_error *err)
     hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file < 0) {
         char detail[400];
-        out_h5_describe(detail, sizeof detail);
+        h5l_describe(detail, sizeof detail);
         s = RFAIL("cannot be read as HDF5 (truncated or damaged?): %s", detail);
         goto fail;
     }

@@ -130,8 +130,11 @@ extern const char ana_seed_rule[];
 typedef struct ana_cmpw ana_cmpw;
 
 /* Check the path and create the temporary file (SIM_EINPUT, key "-o", for
- * path problems: missing folder, existing file without force, ...). */
-sim_status ana_cmpw_open(ana_cmpw **w, const char *path, int force, sim_error *err);
+ * path problems: missing folder, existing file without force, ...).  The
+ * file holds one series per row of the model's metric table mt[0..nmt)
+ * (handed over by sim/; must outlive w). */
+sim_status ana_cmpw_open(ana_cmpw **w, const char *path, int force, const sim_metric_desc *mt,
+                         int nmt, sim_error *err);
 
 /* /day and /scenarios: attributes, changes, and empty growable series
  * stored in chunks of chunk_rows replicates (appends of that many rows
@@ -139,7 +142,7 @@ sim_status ana_cmpw_open(ana_cmpw **w, const char *path, int force, sim_error *e
 sim_status ana_cmpw_scenarios(ana_cmpw *w, int64_t days, int64_t chunk_rows,
                               const ana_cmp_scen *scen, int nscen, sim_error *err);
 
-/* Append nrep replicates: city is [nscen][nrep][days][SIM_MET_N]. */
+/* Append nrep replicates: city is [nscen][nrep][days][nmt]. */
 sim_status ana_cmpw_append(ana_cmpw *w, int64_t nrep, const double *city, sim_error *err);
 
 /* Root attributes, /seeds and /summary (meta->replicates must equal the

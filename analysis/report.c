@@ -20,7 +20,6 @@
 
 #include "afile.h"
 #include "compare.h"
-#include "metrics.h"
 #include "stats.h"
 #include "troika_version.h"
 
@@ -1606,7 +1605,7 @@ static sim_status take_page(ana_sbuf *sb, char **html, sim_error *err)
 static sim_status write_page(char *html, const char *path, int force, const char *key,
                              sim_error *err)
 {
-    sim_status s = ana_afile_write_all(path, force, key, html, strlen(html), err);
+    sim_status s = afile_write_all(path, force, key, html, strlen(html), err);
     free(html);
     return s;
 }
@@ -1735,7 +1734,8 @@ static int cmp_double(const void *a, const void *b)
 
 /* The compounds on the panel's last day: for each ratio key metric in the
  * panel, its distribution over old, other and all compounds. */
-static sim_status run_compounds(page *p, const ana_runfile *f, const int *mi, sim_error *err)
+static sim_status run_compounds(page *p, const ana_runfile *f, const sim_metric_desc *mt,
+                                const int *mi, sim_error *err)
 {
     const ana_table *t = p->t;
     ana_lang L = p->lang;
@@ -1766,7 +1766,7 @@ static sim_status run_compounds(page *p, const ana_runfile *f, const int *mi, si
     put(p, "</th></tr></thead>\n");
     sim_status s = SIM_OK;
     for (int k = 0; k < t->nmet && s == SIM_OK; k++) {
-        const sim_metric_desc *md = &sim_metric_table[mi[k]];
+        const sim_metric_desc *md = &mt[mi[k]];
         if (md->kind != SIM_M_RATIO || !md->panel[0])
             continue;
         s = ana_runfile_panel_last(f, md->panel, v, err);
@@ -1815,11 +1815,12 @@ static sim_status run_compounds(page *p, const ana_runfile *f, const int *mi, si
     return s;
 }
 
-sim_status ana_report_run_html(const ana_runfile *f, ana_lang lang, char **html, sim_error *err)
+sim_status ana_report_run_html(const ana_runfile *f, const sim_metric_desc *mt, int nmt,
+                               ana_lang lang, char **html, sim_error *err)
 {
     *html = NULL;
     int mi[ANA_MAX_METRICS];
-    int nk = ana_key_metrics(mi, ANA_MAX_METRICS, NULL, lang);
+    int nk = ana_key_metrics(mt, nmt, mi, ANA_MAX_METRICS, NULL, lang);
     int64_t D = f->days;
     double *x = malloc((size_t)D * sizeof *x);
     ana_table *t = ana_table_create(1, nk > 0 ? nk : 1, 1);
@@ -1843,7 +1844,7 @@ sim_status ana_report_run_html(const ana_runfile *f, ana_lang lang, char **html,
     t->level = 0.95;
     s = ana_table_set(&t->scen[0], f->scenario, err);
     for (int k = 0; k < nk && s == SIM_OK; k++) {
-        const sim_metric_desc *md = &sim_metric_table[mi[k]];
+        const sim_metric_desc *md = &mt[mi[k]];
         if (ana_table_set(&t->met[k], md->name, err) || ana_table_set(&t->unit[k], md->unit, err) ||
             ana_table_set(&t->doc_en[k], md->doc_en, err) ||
             ana_table_set(&t->doc_zh[k], md->doc_zh, err) ||
@@ -1960,7 +1961,7 @@ sim_status ana_report_run_html(const ana_runfile *f, ana_lang lang, char **html,
             level_chart(&p, k, bx, by, npts);
         }
         put(&p, "</div>\n</section>\n");
-        s = run_compounds(&p, f, mi, err);
+        s = run_compounds(&p, f, mt, mi, err);
     }
     free(ser);
     if (s == SIM_OK) {
@@ -1996,10 +1997,11 @@ done:
     return take_page(&sb, html, err);
 }
 
-sim_status ana_report_run_write(const ana_runfile *f, const char *path, int force,
-                                const char *key, ana_lang lang, sim_error *err)
+sim_status ana_report_run_write(const ana_runfile *f, const sim_metric_desc *mt, int nmt,
+                                const char *path, int force, const char *key, ana_lang lang,
+                                sim_error *err)
 {
     char *html = NULL;
-    SIM_TRY(err, ana_report_run_html(f, lang, &html, err));
+    SIM_TRY(err, ana_report_run_html(f, mt, nmt, lang, &html, err));
     return write_page(html, path, force, key, err);
 }

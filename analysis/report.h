@@ -45,9 +45,13 @@ sim_status ana_report_write(const ana_cmpfile *f, const char *path, int force,
  * over the first and the last year, their course over time (monthly
  * means), and the compounds on the panel's last day (old, other, all:
  * percentiles and the household-weighted mean).  Same style, same
- * self-contained page, same normalisation as the comparison report. */
-sim_status ana_report_run_html(const ana_runfile *f, ana_lang lang, char **html, sim_error *err);
-sim_status ana_report_run_write(const ana_runfile *f, const char *path, int force,
-                                const char *key, ana_lang lang, sim_error *err);
+ * self-contained page, same normalisation as the comparison report.  The
+ * key metrics are looked up in the model's metric table mt[0..nmt) (handed
+ * over by sim/). */
+sim_status ana_report_run_html(const ana_runfile *f, const sim_metric_desc *mt, int nmt,
+                               ana_lang lang, char **html, sim_error *err);
+sim_status ana_report_run_write(const ana_runfile *f, const sim_metric_desc *mt, int nmt,
+                                const char *path, int force, const char *key, ana_lang lang,
+                                sim_error *err);
 
 #endif

@@ -23,10 +23,8 @@
 #include <hdf5.h>
 
 #include "afile.h"
-#include "metrics.h"
 #include "h5.h"
 #include "hold.h"
-#include "params.h"
 #include "inifile.h"
 #include "troika_version.h"
 
@@ -42,25 +40,9 @@
 
 /* ---- errors ------------------------------------------------------------------ */
 
-static sim_status h5_fail(sim_error *err, const char *where, int line, const char *func,
-                          const char *what)
-{
-    char detail[400];
-    /* a checksum mismatch is a damaged input (exit 2), not a failing disk */
-    sim_status code = h5l_damaged() ? SIM_EINPUT : SIM_EIO;
-    out_h5_describe(detail, sizeof detail);
-    return sim_error_set(err, code, where, 0, NULL, __FILE__, line, func, "%s: %s", what,
-                         detail);
-}
-
-/* Needs `sim_status s`, `sim_error *err`, `const char *where` and `fail:`. */
-#define H5C(expr, what)                                                        \
-    do {                                                                       \
-        if ((expr) < 0) {                                                      \
-            s = h5_fail(err, where, __LINE__, __func__, (what));               \
-            goto fail;                                                         \
-        }                                                                      \
-    } while (0)
+/* Needs `sim_status s`, `sim_error *err`, `const char *where` and `fail:`
+ * (core/h5's H5L_CHECK: a checksum mismatch is SIM_EINPUT, else SIM_EIO). */
+#define H5C(expr, what) H5L_CHECK(err, where, expr, "%s", (what))
 
 static sim_status sys_fail(sim_error *err, const char *where, int line, const char *func,
                            const char *what, const char *name)
@@ -445,7 +427,7 @@ static char *slurp(const char *path)
 /* Write a small text file atomically (core/afile; replaces an older one). */
 static sim_status write_text(const char *path, const char *text, sim_error *err)
 {
-    return ana_afile_write_all(path, 1, "-o", text, strlen(text), err);
+    return afile_write_all(path, 1, "-o", text, strlen(text), err);
 }
 
 /* Check one part: readable, same identity, run `run`, right shape. */
@@ -731,20 +713,20 @@ sim_status sws_parts_put(sws_parts *pp, int64_t run, const double *values, sim_e
                             "run %lld: metric %s is not finite on day %lld",
                             (long long)run, p->metrics[i / p->days],
                             (long long)(i % p->days));
-    ana_afile *af = NULL;
-    sim_status s = ana_afile_open_kept(&af, fin, 1, "-o", err);
+    afile_file *af = NULL;
+    sim_status s = afile_open_kept(&af, fin, 1, "-o", err);
     if (s != SIM_OK) {
         sim_error_push(err, __FILE__, __LINE__, __func__);
         return s;
     }
 #pragma omp critical(troika_hdf5)
-    s = write_part(pp, ana_afile_temp(af), run, values, err);
+    s = write_part(pp, afile_temp(af), run, values, err);
     if (s != SIM_OK) {
-        ana_afile_abort(af);
+        afile_abort(af);
         sim_error_push(err, __FILE__, __LINE__, __func__);
         return s;
     }
-    SIM_TRY(err, ana_afile_commit(af, err));
+    SIM_TRY(err, afile_commit(af, err));
 #pragma omp critical(troika_sweep_counter)
     {
         if (!pp->done[run])
@@ -877,7 +859,7 @@ static void axes_close(int n, hid_t *ax)
 
 /* /design: the factors and the design matrix. */
 static sim_status write_design_group(const h5_types *t, hid_t file, const swp_plan *p,
-                                     const char *where, sim_error *err)
+                                     const swp_tables *tb, const char *where, sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t g = H5I_INVALID_HID;
@@ -899,7 +881,7 @@ static sim_status write_design_group(const h5_types *t, hid_t file, const swp_pl
         keys[j] = f->key;
         scales[j] = swp_scale_name(f->scale);
         specs[j] = f->spec ? f->spec : "";
-        units[j] = f->param >= 0 ? sim_param_table[f->param].unit : "";
+        units[j] = f->param >= 0 ? tb->params[f->param].unit : "";
         lo[j] = f->lo;
         hi[j] = f->hi;
         lev[j] = f->levels;
@@ -1077,12 +1059,13 @@ fail:
     return s;
 }
 
-sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8_t *done,
-                     sws_source src, void *user, const sws_prov *pv, sim_error *err)
+sim_status sws_write(const char *path, int force, const swp_plan *p, const swp_tables *tb,
+                     const uint8_t *done, sws_source src, void *user, const sws_prov *pv,
+                     sim_error *err)
 {
     const char *where = path;
     sim_status s = SIM_OK;
-    ana_afile *af = NULL;
+    afile_file *af = NULL;
     hid_t fcpl = H5I_INVALID_HID, file = H5I_INVALID_HID, g = H5I_INVALID_HID;
     hid_t dcpl = H5I_INVALID_HID, msp = H5I_INVALID_HID, fsp = H5I_INVALID_HID;
     hid_t *ds = NULL;
@@ -1091,7 +1074,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     h5_types t;
     t.str = t.gcpl = t.dcpl = H5I_INVALID_HID;
     (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    SIM_TRY(err, ana_afile_open(&af, path, force, "-o", err));
+    SIM_TRY(err, afile_open(&af, path, force, "-o", err));
     int nm = p->nmetrics;
     int64_t C = sws_chunk_rows(p), days = p->days;
     ds = malloc((size_t)nm * sizeof *ds);
@@ -1105,7 +1088,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(types_open(&t), "HDF5 types");
     H5C(fcpl = H5Pcreate(H5P_FILE_CREATE), "file properties");
     H5C(H5Pset_obj_track_times(fcpl, 0), "file properties");
-    H5C(file = H5Fcreate(ana_afile_temp(af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
+    H5C(file = H5Fcreate(afile_temp(af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
         "creating the file");
 
     /* provenance (root attributes: information, not results) */
@@ -1115,7 +1098,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(attr_str(&t, file, "Conventions", "CF-1.8"), "attribute Conventions");
 
     SIM_CALL(write_sweep_group(&t, file, p, where, err));
-    SIM_CALL(write_design_group(&t, file, p, where, err));
+    SIM_CALL(write_design_group(&t, file, p, tb, where, err));
     H5C(g = H5Gcreate2(file, "runs", H5P_DEFAULT, t.gcpl, H5P_DEFAULT), "/runs");
     H5C(attr_str(&t, g, "description", runs_doc), "/runs description");
     SIM_CALL(write_runs_small(&t, g, p, done, where, err));
@@ -1138,7 +1121,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
             what);
         int mi = p->metric[m];
         if (mi >= 0) {
-            const sim_metric_desc *md = &sim_metric_table[mi];
+            const sim_metric_desc *md = &tb->metrics[mi];
             H5C(h5l_cf(ds[m], md->doc_en, md->unit), what); /* units as UDUNITS */
             H5C(attr_str(&t, ds[m], "description", md->doc_en), what);
             H5C(attr_str(&t, ds[m], "description_zh", md->doc_zh), what);
@@ -1181,7 +1164,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8
     H5C(H5Fflush(file, H5F_SCOPE_GLOBAL), "flushing the file");
     H5C(H5Fclose(file), "closing the file");
     file = H5I_INVALID_HID;
-    s = ana_afile_commit(af, err);
+    s = afile_commit(af, err);
     af = NULL;
 fail:
     if (ds)
@@ -1195,7 +1178,7 @@ fail:
     close_id(&file, H5Fclose);
     close_id(&fcpl, H5Pclose);
     types_close(&t);
-    ana_afile_abort(af);
+    afile_abort(af);
     free(ds);
     free(block);
     return s;
@@ -1240,7 +1223,7 @@ void sws_close(sws_file *f)
     free(f);
 }
 
-static sim_status read_plan(sws_file *f, const h5_types *t, sim_error *err)
+static sim_status read_plan(sws_file *f, const h5_types *t, const swp_tables *tb, sim_error *err)
 {
     const char *where = f->path;
     sim_status s = SIM_OK;
@@ -1283,7 +1266,7 @@ static sim_status read_plan(sws_file *f, const h5_types *t, sim_error *err)
     }
     /* sizes the rest is allocated and indexed from: bounded before use
      * (a damaged file must not overflow npoints x replicates) */
-    double max_days = sim_param_table[sim_param_find("run.days")].hi;
+    double max_days = tb->params[ptab_find(tb->params, tb->nparams, "run.days")].hi;
     if (p->replicates < 1 || p->replicates > SWP_MAX_RUNS || p->npoints < 1 ||
         p->npoints > SWP_MAX_RUNS / p->replicates || p->days < 1 ||
         (double)p->days > max_days ||
@@ -1303,13 +1286,13 @@ static sim_status read_plan(sws_file *f, const h5_types *t, sim_error *err)
     }
     H5C(read_strs(t, g, "metrics", p->nmetrics, p->metrics), bad);
     for (int m = 0; m < p->nmetrics; m++)
-        p->metric[m] = sim_metric_find(p->metrics[m]);
+        p->metric[m] = mtab_find(tb->metrics, tb->nmetrics, p->metrics[m]);
     H5C(H5Gclose(g), bad);
     g = H5I_INVALID_HID;
 
     H5C(gd = H5Gopen2(f->file, "design", H5P_DEFAULT), bad);
     H5C(dset_dims(gd, "factor", &rank, dims), bad);
-    if (rank != 1 || dims[0] < 1 || dims[0] > (hsize_t)sim_param_count) {
+    if (rank != 1 || dims[0] < 1 || dims[0] > (hsize_t)tb->nparams) {
         s = SIM_FAIL(err, SIM_EINPUT, f->path, 0, NULL, "inconsistent factors in /design");
         goto fail;
     }
@@ -1341,7 +1324,8 @@ static sim_status read_plan(sws_file *f, const h5_types *t, sim_error *err)
     for (int j = 0; j < k; j++) {
         swp_factor *fa = &p->factors[j];
         snprintf(fa->key, sizeof fa->key, "%s", keys[j]);
-        fa->param = sim_param_find(keys[j]);
+        fa->param = ptab_find(tb->params, tb->nparams, keys[j]);
+        fa->integer = fa->param >= 0 && tb->params[fa->param].type != SIM_P_REAL;
         int sc = swp_scale_parse(scales[j]);
         fa->scale = sc < 0 ? SWP_LINEAR : (swp_scale)sc;
         fa->lo = lo[j];
@@ -1411,7 +1395,7 @@ fail:
     return s;
 }
 
-sim_status sws_open(sws_file **out, const char *path, sim_error *err)
+sim_status sws_open(sws_file **out, const char *path, const swp_tables *tb, sim_error *err)
 {
     const char *where = path;
     sim_status s = SIM_OK;
@@ -1442,8 +1426,8 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
     }
     if ((f->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
         /* the signature is there but the file is not whole: bad input */
-        (void)h5_fail(err, path, __LINE__, __func__,
-                      "cannot be read as HDF5 (truncated or damaged?)");
+        (void)h5l_fail(err, path, __FILE__, __LINE__, __func__,
+                       "cannot be read as HDF5 (truncated or damaged?)");
         s = err->code = SIM_EINPUT;
         goto fail;
     }
@@ -1490,7 +1474,7 @@ sim_status sws_open(sws_file **out, const char *path, sim_error *err)
     }
     if (read_attr_str(&t, f->file, "execution", &f->execution) < 0)
         H5Eclear2(H5E_DEFAULT);
-    SIM_CALL(read_plan(f, &t, err));
+    SIM_CALL(read_plan(f, &t, tb, err));
     types_close(&t);
     free(schema);
     *out = f;

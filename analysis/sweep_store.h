@@ -80,15 +80,18 @@ typedef struct {
 typedef sim_status (*sws_source)(void *user, int64_t r0, int64_t n, const uint8_t *done,
                                  double *block, sim_error *err);
 
-/* Write the output file `path` (refused if it exists, unless force). */
-sim_status sws_write(const char *path, int force, const swp_plan *p, const uint8_t *done,
-                     sws_source src, void *user, const sws_prov *pv, sim_error *err);
+/* Write the output file `path` (refused if it exists, unless force); units
+ * and descriptions come from the model's tables tb (design.h). */
+sim_status sws_write(const char *path, int force, const swp_plan *p, const swp_tables *tb,
+                     const uint8_t *done, sws_source src, void *user, const sws_prov *pv,
+                     sim_error *err);
 
 /* A sweep output file opened for reading. */
 typedef struct sws_file sws_file;
 
-/* Open and read its plan and done flags.  Not a sweep file: SIM_EINPUT. */
-sim_status sws_open(sws_file **out, const char *path, sim_error *err);
+/* Open and read its plan and done flags, its parameters and metrics looked
+ * up in the model's tables tb (design.h).  Not a sweep file: SIM_EINPUT. */
+sim_status sws_open(sws_file **out, const char *path, const swp_tables *tb, sim_error *err);
 void sws_close(sws_file *f);
 const swp_plan *sws_file_plan(const sws_file *f);
 const uint8_t *sws_file_done(const sws_file *f);

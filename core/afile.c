@@ -14,7 +14,7 @@
 
 #define AFILE_TMP_TRIES 1000
 
-struct ana_afile {
+struct afile_file {
     char *path;  /* the requested name */
     char *dir;   /* its folder */
     char *tmp;   /* the temporary file (ours) */
@@ -36,7 +36,7 @@ struct ana_afile {
  * the ready ones (unlink() is async-signal-safe).  A file that finds no free
  * slot (more than AFILE_LIVE_MAX at once) or whose path is too long is not
  * listed: killed at once, it is left as a stale file, which the next writer
- * of the same name removes (ana_afile_clean). */
+ * of the same name removes (afile_clean). */
 #define AFILE_LIVE_MAX 128
 #define AFILE_LIVE_PATH 4096
 
@@ -70,14 +70,14 @@ static void live_drop(int i)
     atomic_store(&afile_live[i].state, 0);
 }
 
-void ana_afile_remove_live(void)
+void afile_remove_live(void)
 {
     for (int i = 0; i < AFILE_LIVE_MAX; i++)
         if (atomic_load(&afile_live[i].state) == 2)
             (void)unlink(afile_live[i].path);
 }
 
-static void afile_free(ana_afile *f)
+static void afile_release(afile_file *f)
 {
     if (!f)
         return;
@@ -101,7 +101,7 @@ static char *dup_str(const char *s)
     return d;
 }
 
-int ana_afile_stale(const char *name, const char *base)
+int afile_stale(const char *name, const char *base)
 {
     if (!name || name[0] != '.')
         return 0;
@@ -131,7 +131,7 @@ int ana_afile_stale(const char *name, const char *base)
     return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
-void ana_afile_clean(const char *path)
+void afile_clean(const char *path)
 {
     if (!path || !path[0])
         return;
@@ -153,7 +153,7 @@ void ana_afile_clean(const char *path)
         return;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (!ana_afile_stale(e->d_name, base))
+        if (!afile_stale(e->d_name, base))
             continue;
         char full[8192];
         if (snprintf(full, sizeof full, "%s/%s", dir, e->d_name) >= (int)sizeof full)
@@ -169,28 +169,28 @@ void ana_afile_clean(const char *path)
 /* Raise SIM_EINPUT about the path, naming the option. */
 #define PATH_FAIL(...) SIM_FAIL(err, SIM_EINPUT, NULL, 0, key, __VA_ARGS__)
 
-static sim_status afile_open(ana_afile **out, const char *path, int force, const char *key,
-                             int clean, sim_error *err);
+static sim_status afile_open_as(afile_file **out, const char *path, int force, const char *key,
+                                int clean, sim_error *err);
 
-sim_status ana_afile_open(ana_afile **f, const char *path, int force, const char *key,
-                          sim_error *err)
+sim_status afile_open(afile_file **f, const char *path, int force, const char *key,
+                      sim_error *err)
 {
-    return afile_open(f, path, force, key, 1, err);
+    return afile_open_as(f, path, force, key, 1, err);
 }
 
-sim_status ana_afile_open_kept(ana_afile **f, const char *path, int force, const char *key,
-                               sim_error *err)
+sim_status afile_open_kept(afile_file **f, const char *path, int force, const char *key,
+                           sim_error *err)
 {
-    return afile_open(f, path, force, key, 0, err);
+    return afile_open_as(f, path, force, key, 0, err);
 }
 
-static sim_status afile_open(ana_afile **out, const char *path, int force, const char *key,
-                             int clean, sim_error *err)
+static sim_status afile_open_as(afile_file **out, const char *path, int force, const char *key,
+                                int clean, sim_error *err)
 {
     *out = NULL;
     if (!path || !path[0])
         return PATH_FAIL("the file name is empty");
-    ana_afile *f = calloc(1, sizeof *f);
+    afile_file *f = calloc(1, sizeof *f);
     if (!f)
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory opening %s", path);
     f->fd = -1;
@@ -260,7 +260,7 @@ static sim_status afile_open(ana_afile **out, const char *path, int force, const
         goto fail;
     }
     if (clean)
-        ana_afile_clean(path);
+        afile_clean(path);
     for (unsigned n = 0;; n++) {
         if (n >= AFILE_TMP_TRIES) {
             s = SIM_FAIL(err, SIM_EIO, path, 0, NULL,
@@ -289,21 +289,21 @@ static sim_status afile_open(ana_afile **out, const char *path, int force, const
     *out = f;
     return SIM_OK;
 fail:
-    afile_free(f);
+    afile_release(f);
     return s;
 }
 
-const char *ana_afile_temp(const ana_afile *f)
+const char *afile_temp(const afile_file *f)
 {
     return f ? f->tmp : NULL;
 }
 
-const char *ana_afile_path(const ana_afile *f)
+const char *afile_path(const afile_file *f)
 {
     return f ? f->path : NULL;
 }
 
-FILE *ana_afile_stream(ana_afile *f, sim_error *err)
+FILE *afile_stream(afile_file *f, sim_error *err)
 {
     if (f->stream)
         return f->stream;
@@ -325,7 +325,7 @@ FILE *ana_afile_stream(ana_afile *f, sim_error *err)
     SIM_FAIL(err, SIM_EIO, f->path, 0, NULL, "%s %s failed: %s", (what), (name),    \
              strerror(errno))
 
-sim_status ana_afile_commit(ana_afile *f, sim_error *err)
+sim_status afile_commit(afile_file *f, sim_error *err)
 {
     sim_status s = SIM_OK;
     int renamed = 0, dfd = -1;
@@ -391,35 +391,35 @@ fail:
         (void)close(dfd);
     if (!renamed && f->tmp)
         (void)unlink(f->tmp);
-    afile_free(f);
+    afile_release(f);
     return s;
 }
 
-void ana_afile_abort(ana_afile *f)
+void afile_abort(afile_file *f)
 {
     if (!f)
         return;
     if (f->tmp)
         (void)unlink(f->tmp);
-    afile_free(f);
+    afile_release(f);
 }
 
-sim_status ana_afile_write_all(const char *path, int force, const char *key,
-                               const char *text, size_t len, sim_error *err)
+sim_status afile_write_all(const char *path, int force, const char *key,
+                           const char *text, size_t len, sim_error *err)
 {
-    ana_afile *f = NULL;
-    SIM_TRY(err, ana_afile_open(&f, path, force, key, err));
-    FILE *fp = ana_afile_stream(f, err);
+    afile_file *f = NULL;
+    SIM_TRY(err, afile_open(&f, path, force, key, err));
+    FILE *fp = afile_stream(f, err);
     if (!fp) {
-        ana_afile_abort(f);
+        afile_abort(f);
         return err->code;
     }
     if (len > 0 && fwrite(text, 1, len, fp) != len) {
         sim_status s = SIM_FAIL(err, SIM_EIO, path, 0, NULL, "writing %s failed: %s",
-                                ana_afile_temp(f), strerror(errno));
-        ana_afile_abort(f);
+                                afile_temp(f), strerror(errno));
+        afile_abort(f);
         return s;
     }
-    SIM_TRY(err, ana_afile_commit(f, err));
+    SIM_TRY(err, afile_commit(f, err));
     return SIM_OK;
 }

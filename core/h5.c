@@ -62,7 +62,7 @@ int h5l_damaged(void)
 }
 
 /* The innermost message on HDF5's error stack (then cleared). */
-void out_h5_describe(char *buf, size_t n)
+void h5l_describe(char *buf, size_t n)
 {
     h5_detail d;
     memset(&d, 0, sizeof d);
@@ -78,19 +78,38 @@ void out_h5_describe(char *buf, size_t n)
     snprintf(buf, n, "%s", d.desc);
 }
 
+static sim_status h5l_vfail(sim_error *err, sim_status code, const char *where,
+                            const char *src_file, int src_line, const char *func,
+                            const char *fmt, va_list ap)
+{
+    char what[512], detail[400];
+    vsnprintf(what, sizeof what, fmt, ap);
+    /* a checksum mismatch is a damaged input (exit 2), not a failing disk */
+    if (code == SIM_OK)
+        code = h5l_damaged() ? SIM_EINPUT : SIM_EIO;
+    h5l_describe(detail, sizeof detail);
+    return sim_error_set(err, code, where, 0, NULL, src_file, src_line, func, "%s: %s", what,
+                         detail);
+}
+
 sim_status h5l_fail(sim_error *err, const char *where, const char *src_file, int src_line,
                     const char *func, const char *fmt, ...)
 {
-    char what[512], detail[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    const sim_status s = h5l_vfail(err, SIM_OK, where, src_file, src_line, func, fmt, ap);
     va_end(ap);
-    /* a checksum mismatch is a damaged input (exit 2), not a failing disk */
-    const sim_status code = h5l_damaged() ? SIM_EINPUT : SIM_EIO;
-    out_h5_describe(detail, sizeof detail);
-    return sim_error_set(err, code, where, 0, NULL, src_file, src_line, func, "%s: %s", what,
-                         detail);
+    return s;
+}
+
+sim_status h5l_fail_as(sim_error *err, sim_status code, const char *where, const char *src_file,
+                       int src_line, const char *func, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const sim_status s = h5l_vfail(err, code, where, src_file, src_line, func, fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 /* ---- element types ----------------------------------------------------------- */

@@ -1,7 +1,7 @@
 /* core/h5.h — troika's one HDF5 layer: errors, dataset properties with
  * checksums, attributes and the build provenance every file carries.
  *
- * Errors.  HDF5 keeps a stack of error records per thread; out_h5_describe()
+ * Errors.  HDF5 keeps a stack of error records per thread; h5l_describe()
  * walks it upward and returns the innermost message (the file driver's
  * system message when there is one), then clears the stack.  Callers check
  * every HDF5 call with their one checking macro and raise a located error
@@ -49,31 +49,42 @@
 /* The innermost message on HDF5's error stack (cleared): the system's own
  * message when the file driver failed, else the description and its minor
  * code.  Shared by every HDF5 reader and writer of troika. */
-void out_h5_describe(char *buf, size_t n);
+void h5l_describe(char *buf, size_t n);
 
 /* Raise a located error (err.h) for a failed HDF5 call: SIM_EINPUT when
  * HDF5's error stack holds a checksum mismatch (a damaged input), else
  * SIM_EIO; `where` is the file concerned; the message is the printf-style
- * context, ": " and HDF5's own explanation (out_h5_describe, which clears
+ * context, ": " and HDF5's own explanation (h5l_describe, which clears
  * the stack).  src_file, src_line and func locate the call (H5L_CHECK
  * passes the caller's). */
 sim_status h5l_fail(sim_error *err, const char *where, const char *src_file, int src_line,
                     const char *func, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
+/* h5l_fail() with the status chosen by the caller: `code` SIM_EIO or
+ * SIM_EINPUT (a reader for which any failure means a damaged or foreign
+ * file), or SIM_OK for h5l_fail()'s own choice. */
+sim_status h5l_fail_as(sim_error *err, sim_status code, const char *where, const char *src_file,
+                       int src_line, const char *func, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
 /* The one checking macro of an HDF5 call (negative = failure), in a
  * function with `sim_status s` and one cleanup label `fail:` (the habit of
- * err.h's SIM_CALL): on failure, s = h5l_fail(err, where, <this line>,
- * context...) and goto fail. */
-#define H5L_CHECK(err, where, expr, ...)                                                   \
+ * err.h's SIM_CALL): on failure, s = h5l_fail_as(err, code, where, <this
+ * line>, context...) and goto fail.  H5L_CHECK lets h5l_fail choose the
+ * status; modules keep a short local spelling of either (one line,
+ * defined in terms of these), never a checking body of their own. */
+#define H5L_CHECK_AS(err, code, where, expr, ...)                                          \
     do {                                                                                   \
         if ((expr) < 0) {                                                                  \
-            s = h5l_fail((err), (where), __FILE__, __LINE__, __func__, __VA_ARGS__);        \
+            s = h5l_fail_as((err), (code), (where), __FILE__, __LINE__, __func__,          \
+                            __VA_ARGS__);                                                  \
             goto fail;                                                                     \
         }                                                                                  \
     } while (0)
+#define H5L_CHECK(err, where, expr, ...) H5L_CHECK_AS(err, SIM_OK, where, expr, __VA_ARGS__)
 
 /* 1 when HDF5's error stack holds a checksum mismatch (a damaged dataset;
- * the stack is kept); out_h5_describe() then says so in plain words, and a
+ * the stack is kept); h5l_describe() then says so in plain words, and a
  * reader refuses the file with SIM_EINPUT (exit 2). */
 int h5l_damaged(void);
 

@@ -616,15 +616,7 @@ sim_status cal_predict(const cal_calibration *c, const abs_posterior *p, int ndr
         /* draw m: a particle by weight and a simulation seed, from its own stream */
         sim_stream rs;
         sim_stream_open(&rs, p->c.seed, SIM_RNG_ABC_CHECK, (uint32_t)m, 0);
-        double u = sim_stream_uniform(&rs) * cum[p->n - 1];
-        int64_t lo = 0, hi = p->n - 1;
-        while (lo < hi) {
-            int64_t mid = (lo + hi) / 2;
-            if (cum[mid] > u)
-                hi = mid;
-            else
-                lo = mid + 1;
-        }
+        const int64_t lo = abc_pick(cum, p->n, sim_stream_uniform(&rs) * cum[p->n - 1]);
         uint64_t a = sim_stream_u32(&rs), b = sim_stream_u32(&rs);
         st[m] = cal_simulate(c, p->theta + lo * p->c.nparams, (a << 32) | b, c->abc_replicates,
                              stop, out + (size_t)m * (size_t)c->ntarget, &errs[m]);
@@ -743,11 +735,11 @@ sim_status cal_fit(cal_calibration *c, sim_ctx *ctx, FILE *log)
 sim_status cal_write_fragment(const cal_calibration *c, const char *path, int force,
                               const char *command_line, sim_error *err)
 {
-    ana_afile *af = NULL;
-    SIM_TRY(err, ana_afile_open(&af, path, force, "-o", err));
-    FILE *f = ana_afile_stream(af, err);
+    afile_file *af = NULL;
+    SIM_TRY(err, afile_open(&af, path, force, "-o", err));
+    FILE *f = afile_stream(af, err);
     if (!f) {
-        ana_afile_abort(af);
+        afile_abort(af);
         return err->code;
     }
     fprintf(f, "; Calibrated parameters: a scenario fragment written by\n;   %s\n", command_line);
@@ -789,6 +781,6 @@ sim_status cal_write_fragment(const cal_calibration *c, const char *path, int fo
         }
     }
     /* write errors surface in the commit (flush, fsync, rename) */
-    SIM_TRY(err, ana_afile_commit(af, err));
+    SIM_TRY(err, afile_commit(af, err));
     return SIM_OK;
 }

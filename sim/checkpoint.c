@@ -163,7 +163,7 @@ fail:
 
 /* ---- reading ------------------------------------------------------------------- */
 
-void ckpt_free(sim_checkpoint *ck)
+void ckpt_destroy(sim_checkpoint *ck)
 {
     if (!ck)
         return;
@@ -217,7 +217,7 @@ char *ckpt_fork_label(const sim_checkpoint *ck)
 static sim_status h5_bad(const sim_checkpoint *ck, sim_error *err, const char *what)
 {
     char detail[400];
-    out_h5_describe(detail, sizeof detail);
+    h5l_describe(detail, sizeof detail);
     return BAD("the checkpoint is damaged or not a troika checkpoint (reading %s: %s)", what,
                detail);
 }
@@ -702,7 +702,7 @@ sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err)
 fail:
     if (f >= 0)
         H5Fclose(f);
-    ckpt_free(ck);
+    ckpt_destroy(ck);
     return s;
 }
 

@@ -27,7 +27,7 @@
  * for type and length when it is restored (ckpt_restore), and every entry of
  * the file must be used.  Errors are SIM_EINPUT naming the file (and the
  * entry).  A loaded checkpoint is read-only: several runs (threads) may
- * restore from one at the same time.  ckpt_free() releases it.
+ * restore from one at the same time.  ckpt_destroy() releases it.
  */
 #ifndef TROIKA_SIM_CHECKPOINT_H
 #define TROIKA_SIM_CHECKPOINT_H
@@ -81,7 +81,7 @@ sim_status ckpt_write(const char *path, const ckpt_info *info, sim_state *st,
  * not a troika checkpoint, has another format or troika version, other
  * parameters or metrics, or is damaged. */
 sim_status ckpt_load(const char *path, sim_checkpoint **out, sim_error *err);
-void ckpt_free(sim_checkpoint *ck);
+void ckpt_destroy(sim_checkpoint *ck);
 
 /* What it says (owned by ck). */
 const ckpt_info *ckpt_get_info(const sim_checkpoint *ck);

@@ -112,7 +112,7 @@ static const clo_spec spec_run = {
 
 /* What one `troika run` holds (freed by run_job_free). */
 typedef struct {
-    scenario_opts so;
+    cu_scenario_opts so;
     const char *out, *ckpath, *resume, *from;
     scn_scenario s;
     sim_checkpoint *ck;
@@ -127,7 +127,7 @@ static void run_job_free(run_job *j)
     free(j->cmdline);
     free(j->ckdefault);
     free(j->label);
-    ckpt_free(j->ck);
+    ckpt_destroy(j->ck);
     sim_result_destroy(j->res);
     scn_free(&j->s);
     free(j->so.sets);
@@ -136,7 +136,7 @@ static void run_job_free(run_job *j)
 /* The options that go together: -o, --resume or --from, the checkpoints. */
 static sim_status run_options(run_job *j, const clo_args *a, sim_error *err)
 {
-    const scenario_opts *so = &j->so;
+    const cu_scenario_opts *so = &j->so;
     const char *every = clo_get(a, RUN_EVERY);
     if (!j->out)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "an output file is required (-o FILE.h5)");
@@ -155,7 +155,7 @@ static sim_status run_options(run_job *j, const clo_args *a, sim_error *err)
                         "missing");
     if (every) {
         long long v = 0;
-        SIM_TRY(err, opt_int(every, 1, 36500, "--checkpoint-every", &v, err));
+        SIM_TRY(err, cu_opt_int(every, 1, 36500, "--checkpoint-every", &v, err));
         j->ro.checkpoint_every = v;
         if (!j->ckpath) {
             size_t n = strlen(j->out) + sizeof ".ckpt.h5";
@@ -195,7 +195,7 @@ static sim_status run_scenario(run_job *j, sim_error *err)
                  (unsigned long long)ckpt_get_info(j->ck)->seed);
         j->so.seed = j->seedbuf;
     }
-    SIM_TRY(err, build_scenario(&j->s, &j->so, err));
+    SIM_TRY(err, cu_build_scenario(&j->s, &j->so, err));
     if (j->from) {
         if (!(j->label = ckpt_fork_label(j->ck)))
             return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
@@ -215,11 +215,11 @@ static sim_status run_probe(const run_job *j, int force, const char *memlimit, s
         SIM_TRY(err, sim_mem_check(&j->s, limit, err));
     }
     const char *ck = j->ckpath;
-    if (ck && (same_file(ck, j->out) ||
-               (j->ck && same_file(ck, ckpt_path(j->ck)) && !j->resume)))
+    if (ck && (cu_same_file(ck, j->out) ||
+               (j->ck && cu_same_file(ck, ckpt_path(j->ck)) && !j->resume)))
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--checkpoint",
                         "the checkpoint file %s would overwrite %s; choose another name", ck,
-                        same_file(ck, j->out) ? "the output" : "the checkpoint forked from");
+                        cu_same_file(ck, j->out) ? "the output" : "the checkpoint forked from");
     sim_output *probe = NULL;
     SIM_TRY(err, out_open(&probe, j->out, force, err));
     out_abort(probe);
@@ -277,7 +277,7 @@ static int cmd_run(int argc, char **argv)
     run_job j;
     memset(&j, 0, sizeof j);
     scn_init_default(&j.s);
-    if (rc != CLO_OK || scenario_opts_take(&j.so, &a, RUN_SEED, RUN_DAYS, RUN_SET) != SIM_OK) {
+    if (rc != CLO_OK || cu_scenario_opts_take(&j.so, &a, RUN_SEED, RUN_DAYS, RUN_SET) != SIM_OK) {
         rc = rc == CLO_HELP ? 0 : rc == CLO_OK ? 1 : rc;
         goto done;
     }
@@ -289,14 +289,14 @@ static int cmd_run(int argc, char **argv)
     int force = clo_has(&a, RUN_FORCE), quiet = clo_has(&a, RUN_QUIET);
     const char *threads = clo_get(&a, RUN_THREADS);
     if (run_options(&j, &a, err) != SIM_OK ||
-        (threads && opt_threads(threads, &ctx.threads, err) != SIM_OK) ||
+        (threads && cu_opt_threads(threads, &ctx.threads, err) != SIM_OK) ||
         run_scenario(&j, err) != SIM_OK || run_probe(&j, force, clo_get(&a, RUN_MEMORY), err) != SIM_OK)
         goto fail;
 
     omp_set_num_threads(ctx.threads);
     ctx.progress = !quiet;
-    install_signals(&ctx);
-    j.cmdline = join_command(argc + 1, argv - 1);
+    cu_install_signals(&ctx);
+    j.cmdline = cu_join_command(argc + 1, argv - 1);
     j.ro.command_line = j.cmdline ? j.cmdline : "";
     double t0 = prg_now();
     if (sim_run_ex(&ctx, &j.s, &j.ro, &j.res) != SIM_OK)
@@ -316,7 +316,7 @@ static int cmd_run(int argc, char **argv)
     rc = 0;
     goto done;
 fail:
-    rc = report(err);
+    rc = cu_report(err);
 done:
     run_job_free(&j);
     clo_args_free(&a);
@@ -352,24 +352,24 @@ static int cmd_validate(int argc, char **argv)
     sim_error_clear(&err);
     clo_args a;
     int rc = clo_parse(&spec_validate, argc, argv, &a);
-    scenario_opts so = {0};
+    cu_scenario_opts so = {0};
     scn_scenario s;
     scn_init_default(&s);
     if (rc != CLO_OK) {
         rc = rc == CLO_HELP ? 0 : rc;
         goto done;
     }
-    if (scenario_opts_take(&so, &a, -1, -1, VAL_SET) != SIM_OK) {
+    if (cu_scenario_opts_take(&so, &a, -1, -1, VAL_SET) != SIM_OK) {
         rc = 1;
         goto done;
     }
     if (a.npos == 0) {
-        rc = usage_error("validate", "%s", "a scenario file is required");
+        rc = cu_usage_error("validate", "%s", "a scenario file is required");
         goto done;
     }
     so.scenario = a.pos[0];
-    if (build_scenario(&s, &so, &err) != SIM_OK) {
-        rc = report(&err);
+    if (cu_build_scenario(&s, &so, &err) != SIM_OK) {
+        rc = cu_report(&err);
         goto done;
     }
     if (!clo_has(&a, VAL_QUIET)) {
@@ -454,7 +454,7 @@ static int cmd_params(int argc, char **argv)
     sim_error_clear(&err);
     clo_args a;
     int rc = clo_parse(&spec_params, argc, argv, &a);
-    scenario_opts so = {0};
+    cu_scenario_opts so = {0};
     scn_scenario s;
     scn_init_default(&s);
     ana_lang lang = ANA_EN;
@@ -462,7 +462,7 @@ static int cmd_params(int argc, char **argv)
         rc = rc == CLO_HELP ? 0 : rc;
         goto done;
     }
-    if (scenario_opts_take(&so, &a, -1, -1, PAR_SET) != SIM_OK) {
+    if (cu_scenario_opts_take(&so, &a, -1, -1, PAR_SET) != SIM_OK) {
         rc = 1;
         goto done;
     }
@@ -474,7 +474,7 @@ static int cmd_params(int argc, char **argv)
     } else if (clo_has(&a, PAR_UNCERTAIN)) {
         sim_params_print_uncertain(stdout);
     } else {
-        if (build_scenario(&s, &so, &err) != SIM_OK)
+        if (cu_build_scenario(&s, &so, &err) != SIM_OK)
             goto fail;
         if (lang == ANA_ZH)
             print_params_zh(stdout, &s.params);
@@ -484,7 +484,7 @@ static int cmd_params(int argc, char **argv)
     rc = 0;
     goto done;
 fail:
-    rc = report(&err);
+    rc = cu_report(&err);
 done:
     scn_free(&s);
     free(so.sets);
@@ -525,7 +525,7 @@ static int cmd_metrics(int argc, char **argv)
     sim_error_clear(&err);
     if (rc == CLO_OK && clo_get(&a, MET_LANG) &&
         ana_lang_parse(clo_get(&a, MET_LANG), &lang, "--lang", &err) != SIM_OK)
-        rc = report(&err);
+        rc = cu_report(&err);
     else if (rc == CLO_OK && clo_has(&a, MET_MARKDOWN))
         sim_metrics_print_markdown(stdout);
     else if (rc == CLO_OK && lang == ANA_EN)
@@ -735,9 +735,9 @@ static int run_with_lang(int argc, char **argv)
     ana_lang lang;
     sim_error_clear(&err);
     if (!v)
-        return usage_error(NULL, "%s", "--lang needs a value (allowed: en, zh)");
+        return cu_usage_error(NULL, "%s", "--lang needs a value (allowed: en, zh)");
     if (ana_lang_parse(v, &lang, "--lang", &err) != SIM_OK)
-        return report(&err);
+        return cu_report(&err);
     if (argc <= 1 + skip || strcmp(argv[1 + skip], "-h") == 0 ||
         strcmp(argv[1 + skip], "--help") == 0) {
         print_help(stdout, lang);
@@ -751,7 +751,7 @@ static int run_with_lang(int argc, char **argv)
         for (int i = 2 + skip; i < argc; i++)
             help |= strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0;
         if (!has_option(commands[k].spec, "--lang") && !help)
-            return usage_error(cmd, "--lang applies to the help (troika --lang zh %s --help) "
+            return cu_usage_error(cmd, "--lang applies to the help (troika --lang zh %s --help) "
                                     "and to the commands that print descriptions",
                                cmd);
         int n = argc - skip + 1; /* the command, --lang, L and the rest */
@@ -770,7 +770,7 @@ static int run_with_lang(int argc, char **argv)
         free(av);
         return rc;
     }
-    return usage_error(NULL, "no command '%s'", cmd);
+    return cu_usage_error(NULL, "no command '%s'", cmd);
 }
 
 int cli_main(int argc, char **argv)
@@ -780,7 +780,7 @@ int cli_main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
-    signals_default();
+    cu_signals_default();
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
         print_help(stdout, clo_lang_of(argc, argv));
         return 0;
@@ -809,13 +809,13 @@ int cli_main(int argc, char **argv)
                 clo_print_help_lang(stdout, commands[k].spec, clo_lang_of(argc, argv));
                 return 0;
             }
-        return usage_error(NULL, "no command '%s'", argv[2]);
+        return cu_usage_error(NULL, "no command '%s'", argv[2]);
     }
     for (int k = 0; k < ncommands; k++)
         if (strcmp(cmd, commands[k].name) == 0) {
             int rc = commands[k].fn(argc - 1, argv + 1);
-            signals_done(); /* every file is in place or removed: no forced end now */
+            cu_signals_done(); /* every file is in place or removed: no forced end now */
             return rc;
         }
-    return usage_error(NULL, "no command '%s'", cmd);
+    return cu_usage_error(NULL, "no command '%s'", cmd);
 }

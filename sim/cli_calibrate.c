@@ -207,7 +207,7 @@ static sim_status run_abc(cal_calibration *c, sim_ctx *ctx, const char *out, int
                      "parameters, %d targets fitted, %d run(s) a simulation; finished "
                      "simulations kept in %s\n",
                 cfg.population, cfg.batch, cfg.nparams, cfg.nstats, c->abc_replicates, parts);
-    signals_note("finished simulations are kept: the same command resumes");
+    cu_signals_note("finished simulations are kept: the same command resumes");
     double t0 = omp_get_wtime();
     if ((st = abc_execute(r, abc_sim, &u, &ex, err)) != SIM_OK) {
         if (st == SIM_EINTERRUPT && log)
@@ -310,35 +310,35 @@ int cmd_calibrate(int argc, char **argv)
     rc = 0;
     int abc = method && strcmp(method, "abc-smc") == 0; /* the table allows only the two */
     long long draws = 100;
-    if (draws_text && opt_int(draws_text, 2, 1000000, "--draws", &draws, err) != SIM_OK)
-        return report(err);
-    if (threads && opt_threads(threads, &ctx.threads, err) != SIM_OK)
-        return report(err);
+    if (draws_text && cu_opt_int(draws_text, 2, 1000000, "--draws", &draws, err) != SIM_OK)
+        return cu_report(err);
+    if (threads && cu_opt_threads(threads, &ctx.threads, err) != SIM_OK)
+        return cu_report(err);
     omp_set_num_threads(ctx.threads);
-    install_signals(&ctx);
+    cu_install_signals(&ctx);
     FILE *log = quiet ? NULL : stderr;
     if (check) {
         sim_status st = run_check(file, check, (int)draws, &ctx, log);
-        return st == SIM_OK ? 0 : report(err);
+        return st == SIM_OK ? 0 : cu_report(err);
     }
     if (!file)
-        return usage_error("calibrate", "%s", "a calibration file is required");
+        return cu_usage_error("calibrate", "%s", "a calibration file is required");
     if (!out && (abc || !evaluate)) {
         SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o",
                  abc ? "an output posterior is required (-o FILE.h5)"
                      : "an output fragment is required (-o FILE.ini)");
-        return report(err);
+        return cu_report(err);
     }
     if (out && !force && access(out, F_OK) == 0) {
         SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "%s exists; use --force to overwrite", out);
-        return report(err);
+        return cu_report(err);
     }
     cal_calibration c;
     if (cal_load(&c, file, err) != SIM_OK) {
         cal_free_calibration(&c);
-        return report(err);
+        return cu_report(err);
     }
-    char *cmd = join_command(argc + 1, argv - 1);
+    char *cmd = cu_join_command(argc + 1, argv - 1);
     sim_status st;
     if (abc) {
         int launched = swm_launched_size(), rank = 0, ranks = 1;
@@ -360,7 +360,7 @@ int cmd_calibrate(int argc, char **argv)
         }
         free(cmd);
         if (st != SIM_OK)
-            rc = rank == 0 ? report(err) : sim_status_exit_code(err->code);
+            rc = rank == 0 ? cu_report(err) : sim_status_exit_code(err->code);
         if (launched > 1)
             swm_finalize(0);
         cal_free_calibration(&c);
@@ -389,7 +389,7 @@ int cmd_calibrate(int argc, char **argv)
     }
     free(cmd);
     if (st != SIM_OK)
-        rc = report(err);
+        rc = cu_report(err);
     cal_free_calibration(&c);
     return rc;
 }

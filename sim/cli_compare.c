@@ -40,9 +40,9 @@ static sim_status probe(const char *path, int force, const char *key, sim_error 
 {
     if (!path)
         return SIM_OK;
-    ana_afile *f = NULL;
-    SIM_TRY(err, ana_afile_open(&f, path, force, key, err));
-    ana_afile_abort(f);
+    afile_file *f = NULL;
+    SIM_TRY(err, afile_open(&f, path, force, key, err));
+    afile_abort(f);
     return SIM_OK;
 }
 
@@ -51,11 +51,11 @@ static sim_status write_table(const char *path, int force, const char *key, cons
                               const ana_cmp_post *post, int markdown, ana_lang lang,
                               sim_error *err)
 {
-    ana_afile *f = NULL;
-    SIM_TRY(err, ana_afile_open(&f, path, force, key, err));
-    FILE *fp = ana_afile_stream(f, err);
+    afile_file *f = NULL;
+    SIM_TRY(err, afile_open(&f, path, force, key, err));
+    FILE *fp = afile_stream(f, err);
     if (!fp) {
-        ana_afile_abort(f);
+        afile_abort(f);
         return err->code;
     }
     if (post && markdown)
@@ -66,7 +66,7 @@ static sim_status write_table(const char *path, int force, const char *key, cons
         ana_table_print_markdown(fp, t, lang);
     else
         ana_table_print_csv(fp, t);
-    SIM_TRY(err, ana_afile_commit(f, err));
+    SIM_TRY(err, afile_commit(f, err));
     return SIM_OK;
 }
 
@@ -164,7 +164,7 @@ const clo_spec cli_spec_compare = {
 };
 
 /* The comparison's options from the command line (scenarios aside). */
-static sim_status compare_options(const clo_args *a, ana_compare_opts *co, int *met,
+static sim_status compare_options(const clo_args *a, crun_opts *co, int *met,
                                   ana_lang *lang, sim_error *err)
 {
     const char *reps = clo_get(a, CMP_REPLICATES), *tol = clo_get(a, CMP_TOLERANCE);
@@ -184,7 +184,7 @@ static sim_status compare_options(const clo_args *a, ana_compare_opts *co, int *
         co->auto_rep = 1;
     } else if (reps) {
         long long v;
-        if (opt_int(reps, 2, 100000, "--replicates", &v, err) != SIM_OK) {
+        if (cu_opt_int(reps, 2, 100000, "--replicates", &v, err) != SIM_OK) {
             snprintf(err->msg, sizeof err->msg,
                      "'%s' is not allowed (allowed: an integer from 2 to 100000, or auto)",
                      reps);
@@ -200,7 +200,7 @@ static sim_status compare_options(const clo_args *a, ana_compare_opts *co, int *
             co->replicates = 4;
         if (clo_get(a, CMP_DRAWS)) {
             long long d;
-            SIM_TRY(err, opt_int(clo_get(a, CMP_DRAWS), 2, 1000000, "--draws", &d, err));
+            SIM_TRY(err, cu_opt_int(clo_get(a, CMP_DRAWS), 2, 1000000, "--draws", &d, err));
             co->draws = d;
         }
         if (co->auto_rep)
@@ -224,21 +224,23 @@ static sim_status compare_options(const clo_args *a, ana_compare_opts *co, int *
     }
     long long v;
     if (maxr) {
-        SIM_TRY(err, opt_int(maxr, 2, 100000, "--max-replicates", &v, err));
+        SIM_TRY(err, cu_opt_int(maxr, 2, 100000, "--max-replicates", &v, err));
         co->max_replicates = v;
     }
     if (seed) {
-        SIM_TRY(err, opt_int(seed, 0, 9007199254740992LL, "--seed", &v, err));
+        SIM_TRY(err, cu_opt_int(seed, 0, 9007199254740992LL, "--seed", &v, err));
         co->seed_base = (uint64_t)v;
     }
     if (threads)
-        SIM_TRY(err, opt_threads(threads, &co->threads, err));
+        SIM_TRY(err, cu_opt_threads(threads, &co->threads, err));
     if (window)
         SIM_TRY(err, ana_window_parse(window, &co->window, "--window", err));
     if (metrics) {
-        SIM_TRY(err, ana_metrics_parse(metrics, met, ANA_MAX_METRICS, &co->nmetrics, err));
+        SIM_TRY(err, ana_metrics_parse(sim_metric_table, SIM_MET_N, metrics, met, ANA_MAX_METRICS,
+                                       &co->nmetrics, err));
     } else {
-        co->nmetrics = ana_key_metrics(met, ANA_MAX_METRICS, stderr, *lang);
+        co->nmetrics =
+            ana_key_metrics(sim_metric_table, SIM_MET_N, met, ANA_MAX_METRICS, stderr, *lang);
         if (co->nmetrics < 0)
             return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL,
                             "a key metric of analysis/compare.c is not in the metric table");
@@ -248,8 +250,8 @@ static sim_status compare_options(const clo_args *a, ana_compare_opts *co, int *
 }
 
 /* The table, whether auto replicates met the tolerance, and the time. */
-static void print_outcome(const ana_table *table, const ana_compare_opts *co,
-                          const ana_compare_info *info, ana_lang lang)
+static void print_outcome(const ana_table *table, const crun_opts *co,
+                          const crun_info *info, ana_lang lang)
 {
     if (info->post)
         ana_post_print_text(stdout, table, info->post->eff, info->post->level, lang);
@@ -328,29 +330,29 @@ int cli_cmd_compare(int argc, char **argv)
         clo_args_free(&a);
         return rc == CLO_HELP ? 0 : rc;
     }
-    scenario_opts so = {0};
+    cu_scenario_opts so = {0};
     sim_checkpoint *ck = NULL;
     ana_lang lang = ANA_EN;
     scn_scenario *scen = NULL;
     ana_table *table = NULL;
     abs_posterior *post = NULL;
-    ana_compare_info info;
+    crun_info info;
     memset(&info, 0, sizeof info);
     char *cmdline = NULL;
     int met[ANA_MAX_METRICS], quiet = clo_has(&a, CMP_QUIET);
     const char *out = clo_get(&a, CMP_OUTPUT), *from = clo_get(&a, CMP_FROM);
-    ana_compare_opts co;
+    crun_opts co;
     memset(&co, 0, sizeof co);
     co.threads = ctx.threads;
     rc = 2;
-    if (scenario_opts_take(&so, &a, -1, CMP_DAYS, CMP_SET) != SIM_OK) {
+    if (cu_scenario_opts_take(&so, &a, -1, CMP_DAYS, CMP_SET) != SIM_OK) {
         rc = 1;
         goto done;
     }
     if (a.npos < 2) {
-        rc = usage_error("compare", "%s",
-                         "needs at least two scenario files: the baseline first, then the "
-                         "scenarios to compare with it");
+        rc = cu_usage_error("compare", "%s",
+                            "needs at least two scenario files: the baseline first, then the "
+                            "scenarios to compare with it");
         goto done;
     }
     if (!out) {
@@ -368,7 +370,7 @@ int cli_cmd_compare(int argc, char **argv)
     for (int i = 0; i < a.npos; i++) {
         so.scenario = a.pos[i];
         nscen = i + 1;
-        if (build_scenario(&scen[i], &so, err) != SIM_OK)
+        if (cu_build_scenario(&scen[i], &so, err) != SIM_OK)
             goto fail;
     }
     co.scen = scen;
@@ -389,7 +391,7 @@ int cli_cmd_compare(int argc, char **argv)
         co.posterior = post;
     }
     int64_t wf, wt;
-    if (ana_compare_check(&co, &wf, &wt, err) != SIM_OK)
+    if (crun_check(&co, &wf, &wt, err) != SIM_OK)
         goto fail;
     /* every output path, before spending the runs' time */
     if (probe(out, co.force, "-o", err) != SIM_OK ||
@@ -398,13 +400,13 @@ int cli_cmd_compare(int argc, char **argv)
         probe(clo_get(&a, CMP_MARKDOWN), co.force, "--markdown", err))
         goto fail;
 
-    cmdline = join_command(argc + 1, argv - 1);
+    cmdline = cu_join_command(argc + 1, argv - 1);
     co.command_line = cmdline ? cmdline : "";
     co.progress = !quiet;
-    install_signals(&ctx);
+    cu_install_signals(&ctx);
     co.stop = ctx.stop;
     omp_set_num_threads(co.threads);
-    if (ana_compare_run(&co, &table, &info, err) != SIM_OK)
+    if (crun_run(&co, &table, &info, err) != SIM_OK)
         goto fail;
     if (!quiet) {
         print_outcome(table, &co, &info, lang);
@@ -415,9 +417,9 @@ int cli_cmd_compare(int argc, char **argv)
     rc = 0;
     goto done;
 fail:
-    rc = report(err);
+    rc = cu_report(err);
 done:
-    ckpt_free(ck);
+    ckpt_destroy(ck);
     abs_destroy(post);
     ana_cmp_post_destroy(info.post);
     ana_table_destroy(table);
@@ -480,7 +482,7 @@ int cli_cmd_report(int argc, char **argv)
         goto done;
     }
     if (a.npos == 0) {
-        rc = usage_error("report", "%s", "a compare file (troika compare) or a run file (troika run) is required");
+        rc = cu_usage_error("report", "%s", "a compare file (troika compare) or a run file (troika run) is required");
         goto done;
     }
     if (lang_text && ana_lang_parse(lang_text, &lang, "--lang", &err) != SIM_OK)
@@ -497,7 +499,8 @@ int cli_cmd_report(int argc, char **argv)
         ana_runfile *rf = NULL;
         if (ana_runfile_open(&rf, a.pos[0], &err) != SIM_OK)
             goto fail;
-        sim_status rs = ana_report_run_write(rf, out, force, "-o", lang, &err);
+        sim_status rs =
+            ana_report_run_write(rf, sim_metric_table, SIM_MET_N, out, force, "-o", lang, &err);
         ana_runfile_close(rf);
         if (rs != SIM_OK)
             goto fail;
@@ -533,7 +536,7 @@ int cli_cmd_report(int argc, char **argv)
     rc = 0;
     goto done;
 fail:
-    rc = report(&err);
+    rc = cu_report(&err);
 done:
     ana_cmpfile_close(cf);
     clo_args_free(&a);
@@ -572,7 +575,7 @@ int cli_cmd_diff(int argc, char **argv)
     sim_error_clear(&err);
     clo_args a;
     int rc = clo_parse(&cli_spec_diff, argc, argv, &a);
-    scenario_opts so = {0};
+    cu_scenario_opts so = {0};
     ana_lang lang = ANA_EN;
     scn_scenario sa, sb;
     scn_init_default(&sa);
@@ -583,30 +586,30 @@ int cli_cmd_diff(int argc, char **argv)
         rc = rc == CLO_HELP ? 0 : rc;
         goto done;
     }
-    if (scenario_opts_take(&so, &a, -1, -1, DIFF_SET) != SIM_OK) {
+    if (cu_scenario_opts_take(&so, &a, -1, -1, DIFF_SET) != SIM_OK) {
         rc = 1;
         goto done;
     }
     if (a.npos != 2) {
-        rc = usage_error("diff", "%s", "needs two scenario files");
+        rc = cu_usage_error("diff", "%s", "needs two scenario files");
         goto done;
     }
     if (clo_get(&a, DIFF_LANG) &&
         ana_lang_parse(clo_get(&a, DIFF_LANG), &lang, "--lang", &err) != SIM_OK)
         goto fail;
     so.scenario = a.pos[0];
-    if (build_scenario(&sa, &so, &err) != SIM_OK)
+    if (cu_build_scenario(&sa, &so, &err) != SIM_OK)
         goto fail;
     so.scenario = a.pos[1];
-    if (build_scenario(&sb, &so, &err) != SIM_OK)
+    if (cu_build_scenario(&sb, &so, &err) != SIM_OK)
         goto fail;
-    if (ana_diff_compute(&sa, &sb, NULL, &d, &err) != SIM_OK)
+    if (scn_diff_compute(&sa, &sb, NULL, &d, &err) != SIM_OK)
         goto fail;
     ana_diff_print(stdout, &d, sa.name, sb.name, lang);
     rc = 0;
     goto done;
 fail:
-    rc = report(&err);
+    rc = cu_report(&err);
 done:
     ana_diff_free(&d);
     scn_free(&sa);
@@ -703,7 +706,7 @@ int cli_posterior_sensitivity(const char *path, const char *const *metrics, int 
     sim_error err;
     sim_error_clear(&err);
     ana_cmpfile *cf = NULL;
-    ana_afile *csvf = NULL;
+    afile_file *csvf = NULL;
     FILE *csv = NULL;
     int *ms = NULL, nms = 0;
     if (ana_cmpfile_open(&cf, path, &err) != SIM_OK)
@@ -738,8 +741,8 @@ int cli_posterior_sensitivity(const char *path, const char *const *metrics, int 
     if (csv_path) {
         if (strcmp(csv_path, "-") == 0)
             csv = stdout;
-        else if (ana_afile_open(&csvf, csv_path, 1, "--csv", &err) != SIM_OK ||
-                 !(csv = ana_afile_stream(csvf, &err)))
+        else if (afile_open(&csvf, csv_path, 1, "--csv", &err) != SIM_OK ||
+                 !(csv = afile_stream(csvf, &err)))
             goto fail;
         fputs("metric,scenario,from,to,method,parameter,estimate,lo,hi\n", csv);
     }
@@ -754,7 +757,7 @@ int cli_posterior_sensitivity(const char *path, const char *const *metrics, int 
             if (post_sens_one(cf, ms[i], s, nboot, level, seed, quiet, csv, &err) != SIM_OK)
                 goto fail;
     if (csvf) {
-        sim_status cs = ana_afile_commit(csvf, &err);
+        sim_status cs = afile_commit(csvf, &err);
         csvf = NULL;
         if (cs != SIM_OK)
             goto fail;
@@ -763,8 +766,8 @@ int cli_posterior_sensitivity(const char *path, const char *const *metrics, int 
     free(ms);
     return 0;
 fail:
-    ana_afile_abort(csvf);
+    afile_abort(csvf);
     ana_cmpfile_close(cf);
     free(ms);
-    return report(&err);
+    return cu_report(&err);
 }

@@ -10,6 +10,7 @@
 #include "afile.h"
 #include "cli_util.h"
 #include "export.h"
+#include "metrics.h"
 
 #define EXPORT_OPTS(X)                                                                       \
     X(EXP_TABLE, "--table", NULL, "city|compounds|subdistricts|runs|compare", CLO_VALUE,     \
@@ -64,7 +65,7 @@ int cli_cmd_export(int argc, char **argv)
     clo_args a;
     int rc = clo_parse(&cli_spec_export, argc, argv, &a);
     const char *out = clo_get(&a, EXP_OUTPUT), *block_text = clo_get(&a, EXP_BLOCK);
-    ana_afile *af = NULL;
+    afile_file *af = NULL;
     char *cmdline = NULL;
     ana_export_table t;
     long long block = 4096;
@@ -73,32 +74,32 @@ int cli_cmd_export(int argc, char **argv)
         return rc == CLO_HELP ? 0 : rc;
     }
     if (a.npos == 0) {
-        rc = usage_error("export", "%s", "a result file is required");
+        rc = cu_usage_error("export", "%s", "a result file is required");
         goto done;
     }
     if (!clo_get(&a, EXP_TABLE)) {
-        rc = usage_error("export", "%s",
-                         "--table is required (allowed: city, compounds, subdistricts, runs, "
-                         "compare)");
+        rc = cu_usage_error("export", "%s",
+                            "--table is required (allowed: city, compounds, subdistricts, runs, "
+                            "compare)");
         goto done;
     }
     if (ana_export_parse(clo_get(&a, EXP_TABLE), &t, "--table", &err) != SIM_OK ||
-        (block_text && opt_int(block_text, 1, 100000000, "--block", &block, &err) != SIM_OK))
+        (block_text && cu_opt_int(block_text, 1, 100000000, "--block", &block, &err) != SIM_OK))
         goto fail;
     FILE *f = stdout;
     if (out && strcmp(out, "-") != 0) {
-        if (ana_afile_open(&af, out, clo_has(&a, EXP_FORCE), "-o", &err) != SIM_OK ||
-            !(f = ana_afile_stream(af, &err)))
+        if (afile_open(&af, out, clo_has(&a, EXP_FORCE), "-o", &err) != SIM_OK ||
+            !(f = afile_stream(af, &err)))
             goto fail;
     }
-    cmdline = join_command(argc + 1, argv - 1);
-    if (ana_export_write(a.pos[0], t, f, cmdline ? cmdline : "troika export", block, &err) !=
-        SIM_OK)
+    cmdline = cu_join_command(argc + 1, argv - 1);
+    if (ana_export_write(a.pos[0], t, sim_metric_table, SIM_MET_N, f,
+                         cmdline ? cmdline : "troika export", block, &err) != SIM_OK)
         goto fail;
     if (af) {
-        ana_afile *c = af;
+        afile_file *c = af;
         af = NULL;
-        if (ana_afile_commit(c, &err) != SIM_OK)
+        if (afile_commit(c, &err) != SIM_OK)
             goto fail;
     } else if (fflush(stdout) != 0 || ferror(stdout)) {
         SIM_FAIL(&err, SIM_EIO, NULL, 0, NULL, "writing to standard output failed");
@@ -107,9 +108,9 @@ int cli_cmd_export(int argc, char **argv)
     rc = 0;
     goto done;
 fail:
-    rc = report(&err);
+    rc = cu_report(&err);
 done:
-    ana_afile_abort(af);
+    afile_abort(af);
     free(cmdline);
     clo_args_free(&a);
     return rc;

@@ -54,7 +54,7 @@ static int fail_value(const clo_opt *o, const char *msg, const char *v)
         SIM_FAIL(&err, SIM_EINPUT, NULL, 0, o->name, "'%s' is not allowed (allowed: %s)", v,
                  list);
     }
-    return report(&err);
+    return cu_report(&err);
 }
 
 /* Is -h or --help among the arguments? */
@@ -95,8 +95,8 @@ int clo_parse(const clo_spec *spec, int argc, char **argv, clo_args *a)
         if (arg[0] != '-' || arg[1] == '\0') {
             if (spec->maxpos >= 0 && a->npos >= spec->maxpos) {
                 if (spec->maxpos == 0)
-                    return usage_error(spec->name, "unexpected argument '%s'", arg);
-                return usage_error(spec->name, spec->too_many, arg);
+                    return cu_usage_error(spec->name, "unexpected argument '%s'", arg);
+                return cu_usage_error(spec->name, spec->too_many, arg);
             }
             a->pos[a->npos++] = arg;
             continue;
@@ -120,13 +120,13 @@ int clo_parse(const clo_spec *spec, int argc, char **argv, clo_args *a)
             for (int j = 0; j < spec->nopts && m < (int)sizeof msg - 64; j++)
                 m += snprintf(msg + m, sizeof msg - (size_t)m, " %s,", spec->opts[j].name);
             snprintf(msg + m, sizeof msg - (size_t)m, " --help)");
-            return usage_error(spec->name, "%s", msg);
+            return cu_usage_error(spec->name, "%s", msg);
         }
         const clo_opt *o = &spec->opts[i];
         const char *v = NULL;
         if (o->kind == CLO_FLAG) {
             if (eq)
-                return usage_error(spec->name, "option '%s' takes no value", o->name);
+                return cu_usage_error(spec->name, "option '%s' takes no value", o->name);
         } else {
             if (eq)
                 v = eq + 1;

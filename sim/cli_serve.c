@@ -89,13 +89,13 @@ int cli_cmd_serve(int argc, char **argv)
     }
     if (port) {
         long long v;
-        if (opt_int(port, 0, 65535, "--port", &v, err) != SIM_OK)
+        if (cu_opt_int(port, 0, 65535, "--port", &v, err) != SIM_OK)
             goto fail;
         so.port = (int)v;
     }
     if (lang_text && ana_lang_parse(lang_text, &so.lang, "--lang", err) != SIM_OK)
         goto fail;
-    if (threads && opt_threads(threads, &so.threads, err) != SIM_OK)
+    if (threads && cu_opt_threads(threads, &so.threads, err) != SIM_OK)
         goto fail;
     if (draws && !posterior) {
         SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--draws", "only with --posterior");
@@ -104,7 +104,7 @@ int cli_cmd_serve(int argc, char **argv)
     so.draws = 20;
     if (draws) {
         long long v;
-        if (opt_int(draws, 2, 100000, "--draws", &v, err) != SIM_OK)
+        if (cu_opt_int(draws, 2, 100000, "--draws", &v, err) != SIM_OK)
             goto fail;
         so.draws = (int)v;
     }
@@ -115,7 +115,7 @@ int cli_cmd_serve(int argc, char **argv)
     so.sets = sets;
     so.nsets = nsets;
     so.log = stderr;
-    install_signals(&ctx);
+    cu_install_signals(&ctx);
     /* SIGINT and SIGTERM blocked in every thread the server starts (they
      * inherit the mask), so they reach this one, waiting in sigsuspend */
     sigset_t block, old;
@@ -139,7 +139,7 @@ int cli_cmd_serve(int argc, char **argv)
     rc = 0;
     goto done;
 fail:
-    rc = report(err);
+    rc = cu_report(err);
 done:
     srv_destroy(srv);
     free(sets);

@@ -194,7 +194,7 @@ static int sweep_parse(int argc, char **argv, sweep_args *s)
     }
     clo_args_free(&a);
     if (rc == CLO_OK && !s->sweep)
-        return usage_error("sweep", "%s", "a sweep file is required");
+        return cu_usage_error("sweep", "%s", "a sweep file is required");
     return rc;
 }
 
@@ -203,28 +203,28 @@ static int export_design(const sweep_args *a, sim_error *err)
 {
     if (!a->out) {
         SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "--export-design writes to -o FILE.csv");
-        return report(err);
+        return cu_report(err);
     }
     swp_sweep *s = NULL;
-    ana_afile *f = NULL;
+    afile_file *f = NULL;
     FILE *fp = NULL;
     sim_status st = swp_load(&s, a->sweep, err);
     if (st == SIM_OK)
-        st = ana_afile_open(&f, a->out, a->force, "-o", err);
-    if (st == SIM_OK && !(fp = ana_afile_stream(f, err)))
+        st = afile_open(&f, a->out, a->force, "-o", err);
+    if (st == SIM_OK && !(fp = afile_stream(f, err)))
         st = err->code;
     if (st == SIM_OK) {
         swp_design_write_csv(fp, &s->plan);
-        ana_afile *c = f;
+        afile_file *c = f;
         f = NULL;
-        st = ana_afile_commit(c, err);
+        st = afile_commit(c, err);
     }
     if (st == SIM_OK && !a->quiet)
         printf("troika sweep: '%s': %lld design points (%s), wrote %s\n", s->plan.name,
                (long long)s->plan.npoints, swp_design_name(s->plan.design), a->out);
-    ana_afile_abort(f);
+    afile_abort(f);
     swp_destroy(s);
-    return st == SIM_OK ? 0 : report(err);
+    return st == SIM_OK ? 0 : cu_report(err);
 }
 
 /* The execution options: threads, worker timeout, the shard (given, or a
@@ -242,9 +242,9 @@ static sim_status sweep_options(const sweep_args *a, int threads, swx_opts *o, c
     o->log = stderr;
     long long ll;
     if (a->threads)
-        SIM_TRY(err, opt_threads(a->threads, &o->threads, err));
+        SIM_TRY(err, cu_opt_threads(a->threads, &o->threads, err));
     if (a->timeout) {
-        SIM_TRY(err, opt_int(a->timeout, 0, 1000000, "--worker-timeout", &ll, err));
+        SIM_TRY(err, cu_opt_int(a->timeout, 0, 1000000, "--worker-timeout", &ll, err));
         o->worker_timeout = (double)ll;
     }
     if (a->shard)
@@ -311,11 +311,11 @@ static int sweep_mpi_setup(sweep_cmd *c)
                  "without MPI: every process would run the whole sweep (rebuild with "
                  "-DTROIKA_MPI=ON, or run it without mpirun)",
                  launched);
-        return report(err);
+        return cu_report(err);
     }
     if (c->mpi && swm_init(&c->rank, &c->size, err) != SIM_OK) {
         c->mpi = 0;
-        return report(err);
+        return cu_report(err);
     }
     if (c->size < 2)
         c->mpi = 0;
@@ -335,14 +335,14 @@ static int sweep_load(sweep_cmd *c)
     sim_error *err = &c->ctx.err;
     sim_status st = swp_load(&c->s, c->a.sweep, err);
     if (!c->mpi)
-        return st != SIM_OK ? report(err) : -1;
+        return st != SIM_OK ? cu_report(err) : -1;
     if (swm_any(st != SIM_OK)) {
         /* every rank read the same file: rank 0 speaks for all */
         if (st == SIM_OK)
             SIM_FAIL(err, SIM_EINPUT, c->a.sweep, 0, NULL,
                      "another rank could not read the sweep file (is it on a shared "
                      "file system?)");
-        return c->rank == 0 ? report(err) : sim_status_exit_code(err->code);
+        return c->rank == 0 ? cu_report(err) : sim_status_exit_code(err->code);
     }
     uint64_t h = c->s->plan.hash;
     swm_bcast_u64(&h);
@@ -350,7 +350,7 @@ static int sweep_load(sweep_cmd *c)
         SIM_FAIL(err, SIM_EINPUT, c->a.sweep, 0, NULL,
                  "the ranks read different sweep files or base scenarios (is every node "
                  "seeing the same files?)");
-        return c->rank == 0 ? report(err) : 2;
+        return c->rank == 0 ? cu_report(err) : 2;
     }
     return -1;
 }
@@ -371,7 +371,7 @@ static int sweep_prepare(sweep_cmd *c)
         go = (int)g;
     }
     if (go == 2)
-        return c->rank == 0 ? report(err) : 0;
+        return c->rank == 0 ? cu_report(err) : 0;
     if (go == 1) {
         if (c->rank == 0 && !c->o.quiet)
             printf("troika sweep: %s already holds this sweep, complete; nothing to do\n",
@@ -401,7 +401,7 @@ static int sweep_execute(sweep_cmd *c, const char *shard_note)
         return st == SIM_OK || st == SIM_EINTERRUPT ? 0 : 1; /* rank 0 reports */
     swx_progress(job, 1);
     if (st != SIM_OK) {
-        int rc = report(err);
+        int rc = cu_report(err);
         if (!c->o.quiet)
             fprintf(stderr, "troika sweep: %lld of %lld runs are done and kept in %s; run the "
                             "same command again to resume\n",
@@ -410,7 +410,7 @@ static int sweep_execute(sweep_cmd *c, const char *shard_note)
         return rc;
     }
     if (swx_finish(job, execution, err) != SIM_OK)
-        return report(err);
+        return cu_report(err);
     if (!c->o.quiet)
         printf("troika sweep: '%s': %lld runs done (%lld resumed), wrote %s\n", p->name,
                (long long)job->nshard, (long long)job->resumed, c->a.out);
@@ -430,13 +430,13 @@ int cmd_sweep(int argc, char **argv)
         return export_design(&c.a, err);
     char shard_note[200] = "";
     if (sweep_options(&c.a, c.ctx.threads, &c.o, shard_note, sizeof shard_note, err) != SIM_OK)
-        return report(err);
+        return cu_report(err);
     if ((rc = sweep_mpi_setup(&c)) != 0)
         return rc;
-    install_signals(&c.ctx);
-    signals_note("finished runs are kept: run the same command again to resume");
+    cu_install_signals(&c.ctx);
+    cu_signals_note("finished runs are kept: run the same command again to resume");
     c.o.stop = c.ctx.stop;
-    char *cmdline = join_command(argc + 1, argv - 1);
+    char *cmdline = cu_join_command(argc + 1, argv - 1);
     c.o.command_line = cmdline ? cmdline : "";
 
     if ((rc = sweep_load(&c)) < 0 && c.a.dry) {
@@ -502,19 +502,19 @@ int cmd_merge(int argc, char **argv)
     }
     rc = 2;
     if (n == 0) {
-        rc = usage_error("merge", "%s", "no files to merge");
+        rc = cu_usage_error("merge", "%s", "no files to merge");
         goto done;
     }
     if (!out) {
         SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "-o", "an output file is required (-o FILE.h5)");
         goto fail;
     }
-    cmdline = join_command(argc + 1, argv - 1);
+    cmdline = cu_join_command(argc + 1, argv - 1);
     char execution[64];
     snprintf(execution, sizeof execution, "merge of %d file%s", n, n == 1 ? "" : "s");
     sim_ctx sig;
     memset(&sig, 0, sizeof sig);
-    install_signals(&sig); /* SIGINT/SIGTERM: exit 130/143, no file left */
+    cu_install_signals(&sig); /* SIGINT/SIGTERM: exit 130/143, no file left */
     sws_prov pv = {cmdline ? cmdline : "", execution, sig.stop};
     if (swx_merge(a.pos, n, out, clo_has(&a, MG_FORCE), clo_has(&a, MG_INCOMPLETE), &pv,
                   quiet ? NULL : stderr, &err) != SIM_OK)
@@ -524,7 +524,7 @@ int cmd_merge(int argc, char **argv)
     rc = 0;
     goto done;
 fail:
-    rc = report(&err);
+    rc = cu_report(&err);
 done:
     free(cmdline);
     clo_args_free(&a);
@@ -706,11 +706,11 @@ static sim_status sens_options(const clo_args *ca, sens_args *a, sim_error *err)
     a->csv = clo_get(ca, SEN_CSV);
     a->quiet = clo_has(ca, SEN_QUIET);
     if ((v = clo_get(ca, SEN_BOOT))) {
-        SIM_TRY(err, opt_int(v, 0, 1000000, "--bootstrap", &ll, err));
+        SIM_TRY(err, cu_opt_int(v, 0, 1000000, "--bootstrap", &ll, err));
         a->nboot = (int)ll;
     }
     if ((v = clo_get(ca, SEN_SEED))) {
-        SIM_TRY(err, opt_int(v, 0, INT64_MAX, "--seed", &ll, err));
+        SIM_TRY(err, cu_opt_int(v, 0, INT64_MAX, "--seed", &ll, err));
         a->seed = (uint64_t)ll;
     }
     if ((v = clo_get(ca, SEN_LEVEL))) {
@@ -728,7 +728,7 @@ static sim_status sens_options(const clo_args *ca, sens_args *a, sim_error *err)
 /* Open the sweep file at path; every run must be in it (not a shard). */
 static sim_status sens_open(const char *path, sws_file **f, sim_error *err)
 {
-    SIM_TRY(err, sws_open(f, path, err));
+    SIM_TRY(err, sws_open(f, path, swp_model_tables(), err));
     const swp_plan *p = sws_file_plan(*f);
     int64_t missing = 0;
     for (int64_t r = 0; r < p->nruns; r++)
@@ -778,7 +778,7 @@ int cmd_sensitivity(int argc, char **argv)
     const char *path = ca.npos ? ca.pos[0] : NULL;
     sws_file *f = NULL;
     FILE *csv = NULL;
-    ana_afile *csvf = NULL;
+    afile_file *csvf = NULL;
     int *ms = NULL, nms = 0;
     a.metrics = calloc((size_t)ca.nlist + 1, sizeof *a.metrics);
     if (rc != CLO_OK || !a.metrics) {
@@ -790,7 +790,7 @@ int cmd_sensitivity(int argc, char **argv)
     if (sens_options(&ca, &a, &err) != SIM_OK)
         goto fail;
     if (!path) {
-        rc = usage_error("sensitivity", "%s", "a sweep file is required");
+        rc = cu_usage_error("sensitivity", "%s", "a sweep file is required");
         goto done;
     }
     if (ana_cmpfile_is(path)) { /* a comparison under a posterior: sim/cli_compare.c */
@@ -819,8 +819,8 @@ int cmd_sensitivity(int argc, char **argv)
         /* a file: written atomically (core/afile), replacing an older one */
         if (strcmp(a.csv, "-") == 0)
             csv = stdout;
-        else if (ana_afile_open(&csvf, a.csv, 1, "--csv", &err) != SIM_OK ||
-                 !(csv = ana_afile_stream(csvf, &err)))
+        else if (afile_open(&csvf, a.csv, 1, "--csv", &err) != SIM_OK ||
+                 !(csv = afile_stream(csvf, &err)))
             goto fail;
         fprintf(csv, "metric,from,to,method,parameter,estimate,lo,hi\n");
     }
@@ -831,7 +831,7 @@ int cmd_sensitivity(int argc, char **argv)
         if (sens_metric(f, ms[i], from, to, &a, csv, &err) != SIM_OK)
             goto fail;
     if (csvf) {
-        sim_status cs = ana_afile_commit(csvf, &err);
+        sim_status cs = afile_commit(csvf, &err);
         csvf = NULL;
         if (cs != SIM_OK)
             goto fail;
@@ -839,9 +839,9 @@ int cmd_sensitivity(int argc, char **argv)
     rc = 0;
     goto done;
 fail:
-    rc = report(&err);
+    rc = cu_report(&err);
 done:
-    ana_afile_abort(csvf); /* a failure: no partial CSV */
+    afile_abort(csvf); /* a failure: no partial CSV */
     free(ms);
     sws_close(f);
     free(a.metrics);

@@ -14,8 +14,8 @@
 
 /* ---- option values ------------------------------------------------------------ */
 
-sim_status opt_int(const char *text, long long lo, long long hi, const char *key,
-                   long long *out, sim_error *err)
+sim_status cu_opt_int(const char *text, long long lo, long long hi, const char *key,
+                      long long *out, sim_error *err)
 {
     char *end;
     errno = 0;
@@ -28,7 +28,7 @@ sim_status opt_int(const char *text, long long lo, long long hi, const char *key
     return SIM_OK;
 }
 
-sim_status opt_threads(const char *text, int *threads, sim_error *err)
+sim_status cu_opt_threads(const char *text, int *threads, sim_error *err)
 {
     char *end;
     errno = 0;
@@ -45,7 +45,7 @@ sim_status opt_threads(const char *text, int *threads, sim_error *err)
 
 static volatile sig_atomic_t stop_requested = 0; /* the signal that asked to stop */
 
-int report(const sim_error *err)
+int cu_report(const sim_error *err)
 {
     char line[2048];
     fprintf(stderr, "troika: %s\n", sim_error_format(err, line, sizeof line));
@@ -58,7 +58,7 @@ int report(const sim_error *err)
     return sim_status_exit_code(err->code);
 }
 
-int usage_error(const char *cmd, const char *fmt, const char *arg)
+int cu_usage_error(const char *cmd, const char *fmt, const char *arg)
 {
     sim_error e; /* through the one formatter: an argument's control characters escaped */
     sim_error_clear(&e);
@@ -103,7 +103,7 @@ static void end_now(int sig, int second)
     static const char a[] = "troika: stopped by a second signal at once";
     static const char b[] = "troika: stopped by a signal";
     static const char c[] = "; temporary files removed, finished files kept";
-    ana_afile_remove_live();
+    afile_remove_live();
     if (second)
         say(a, sizeof a - 1);
     else
@@ -151,24 +151,24 @@ static void handlers_install(void)
     sigaction(SIGALRM, &sa, NULL);
 }
 
-void signals_default(void)
+void cu_signals_default(void)
 {
     handlers_install();
 }
 
-void signals_done(void)
+void cu_signals_done(void)
 {
     alarm(0);
 }
 
-void install_signals(sim_ctx *ctx)
+void cu_install_signals(sim_ctx *ctx)
 {
     ctx->stop = &stop_requested;
     stop_watched = 1;
     handlers_install();
 }
 
-void signals_note(const char *note)
+void cu_signals_note(const char *note)
 {
     stop_note_len = 0; /* never a half-set note in the handler */
     stop_note = note;
@@ -207,7 +207,7 @@ static size_t set_key(const char *a, const char **key)
 
 /* SIM_EINPUT when two --set assignments name the same key: the second
  * would silently win. */
-static sim_status sets_distinct(const scenario_opts *so, sim_error *err)
+static sim_status sets_distinct(const cu_scenario_opts *so, sim_error *err)
 {
     for (int k = 1; k < so->nsets; k++) {
         const char *key, *kk;
@@ -221,7 +221,7 @@ static sim_status sets_distinct(const scenario_opts *so, sim_error *err)
     return SIM_OK;
 }
 
-sim_status build_scenario(scn_scenario *s, const scenario_opts *so, sim_error *err)
+sim_status cu_build_scenario(scn_scenario *s, const cu_scenario_opts *so, sim_error *err)
 {
     scn_init_default(s);
     SIM_TRY(err, sets_distinct(so, err));
@@ -244,7 +244,8 @@ sim_status build_scenario(scn_scenario *s, const scenario_opts *so, sim_error *e
     return SIM_OK;
 }
 
-sim_status scenario_opts_take(scenario_opts *so, const clo_args *a, int seed, int days, int set)
+sim_status cu_scenario_opts_take(cu_scenario_opts *so, const clo_args *a, int seed, int days,
+                                 int set)
 {
     so->sets = calloc((size_t)a->nlist + 1, sizeof *so->sets);
     if (!so->sets)
@@ -272,7 +273,7 @@ static int locate(const char *path, struct stat *dir, const char **name)
     return r;
 }
 
-int same_file(const char *a, const char *b)
+int cu_same_file(const char *a, const char *b)
 {
     if (strcmp(a, b) == 0)
         return 1;
@@ -285,7 +286,7 @@ int same_file(const char *a, const char *b)
     return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino && strcmp(na, nb) == 0;
 }
 
-char *join_command(int argc, char **argv)
+char *cu_join_command(int argc, char **argv)
 {
     size_t n = 1;
     for (int k = 0; k < argc; k++)

@@ -26,7 +26,7 @@ static const char *scen_where(const scn_scenario *s)
 
 /* The posterior's parameters as indices into idx[0..nparams) (idx may be
  * NULL): known real parameters, the same in every scenario. */
-static sim_status post_params(const ana_compare_opts *o, int *idx, sim_error *err)
+static sim_status post_params(const crun_opts *o, int *idx, sim_error *err)
 {
     const abs_posterior *p = o->posterior;
     const char *where = o->posterior_path ? o->posterior_path : "--posterior";
@@ -56,8 +56,8 @@ static sim_status post_params(const ana_compare_opts *o, int *idx, sim_error *er
     return SIM_OK;
 }
 
-sim_status ana_compare_check(const ana_compare_opts *o, int64_t *win_from, int64_t *win_to,
-                             sim_error *err)
+sim_status crun_check(const crun_opts *o, int64_t *win_from, int64_t *win_to,
+                      sim_error *err)
 {
     if (o->nscen < 2)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL,
@@ -135,7 +135,7 @@ typedef struct {
 
 /* Run replicates [r0, r0 + nrep) of every scenario into city
  * [nscen][nrep][days][SIM_MET_N]. */
-static sim_status run_batch(const ana_compare_opts *o, const uint64_t *seeds,
+static sim_status run_batch(const crun_opts *o, const uint64_t *seeds,
                             const ana_cmp_post *post, const int *pidx, int64_t r0,
                             int64_t nrep, int64_t days, double *city, progress_state *ps,
                             sim_error *err)
@@ -232,7 +232,7 @@ static double window_mean(const double *run, int m, int64_t from, int64_t to)
 }
 
 /* A table of the first n replicates of rep [nscen][nmet][cap]. */
-static ana_table *build_table(const ana_compare_opts *o, char *const *labels,
+static ana_table *build_table(const crun_opts *o, char *const *labels,
                               const double *rep, int64_t cap, int64_t n, int64_t days,
                               int64_t from, int64_t to, sim_error *err)
 {
@@ -269,7 +269,7 @@ fail:
 }
 
 /* Labels: the scenarios' names, made unique with " (2)", " (3)", ... */
-static char **make_labels(const ana_compare_opts *o)
+static char **make_labels(const crun_opts *o)
 {
     char **l = calloc((size_t)o->nscen, sizeof *l);
     if (!l)
@@ -306,7 +306,7 @@ static void free_labels(char **l, int n)
 }
 
 /* What the file records of each scenario. */
-static sim_status scen_records(const ana_compare_opts *o, char *const *labels,
+static sim_status scen_records(const crun_opts *o, char *const *labels,
                                ana_cmp_scen *rec, sim_error *err)
 {
     for (int i = 0; i < o->nscen; i++) {
@@ -321,14 +321,14 @@ static sim_status scen_records(const ana_compare_opts *o, char *const *labels,
         if (!rec[i].resolved_ini)
             return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
         if (i > 0)
-            SIM_TRY(err, ana_diff_compute(&o->scen[0], s, "run.seed", &rec[i].changes, err));
+            SIM_TRY(err, scn_diff_compute(&o->scen[0], s, "run.seed", &rec[i].changes, err));
     }
     return SIM_OK;
 }
 
 /* The draws of a posterior comparison: particles by weight, their values,
  * the parameters' indices into pidx and the posterior's identity. */
-static sim_status post_draws(const ana_compare_opts *o, int nmet, ana_cmp_post **out, int *pidx,
+static sim_status post_draws(const crun_opts *o, int nmet, ana_cmp_post **out, int *pidx,
                              sim_error *err)
 {
     const abs_posterior *p = o->posterior;
@@ -345,7 +345,7 @@ static sim_status post_draws(const ana_compare_opts *o, int nmet, ana_cmp_post *
     }
     pp->per_draw = o->replicates;
     pp->particles = p->n;
-    pp->level = ANA_POSTERIOR_LEVEL;
+    pp->level = CRUN_POSTERIOR_LEVEL;
     double acc = 0.0;
     for (int64_t i = 0; i < p->n; i++)
         cum[i] = (acc += p->weight[i]);
@@ -396,13 +396,13 @@ static sim_status post_effects(const ana_table *t, ana_cmp_post *pp, sim_error *
     return SIM_OK;
 }
 
-sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
-                           ana_compare_info *info, sim_error *err)
+sim_status crun_run(const crun_opts *o, ana_table **table,
+                    crun_info *info, sim_error *err)
 {
     *table = NULL;
     memset(info, 0, sizeof *info);
     int64_t from, to;
-    SIM_TRY(err, ana_compare_check(o, &from, &to, err));
+    SIM_TRY(err, crun_check(o, &from, &to, err));
     int nscen = o->nscen, nmet = o->nmetrics;
     int64_t days = o->scen[0].params.run_days;
     int64_t cap = o->auto_rep        ? o->max_replicates
@@ -436,7 +436,7 @@ sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
 
     if (o->posterior && (s = post_draws(o, nmet, &post, pidx, err)) != SIM_OK)
         goto fail;
-    s = ana_cmpw_open(&w, o->out, o->force, err);
+    s = ana_cmpw_open(&w, o->out, o->force, sim_metric_table, SIM_MET_N, err);
     if (s != SIM_OK)
         goto fail;
     s = scen_records(o, labels, rec, err);

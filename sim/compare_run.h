@@ -1,5 +1,5 @@
 /* sim/compare_run.h — `troika compare`: every scenario, R replicates, one
- * table and one compare file.
+ * table and one compare file.  Prefix crun_.
  *
  * HOW IT WORKS.  Replicate r of every scenario runs with the same seed,
  * ana_compare_seed(base, r) (common random numbers), so the differences
@@ -82,9 +82,9 @@ typedef struct {
     const abs_posterior *posterior;
     const char *posterior_path;
     int64_t draws;
-} ana_compare_opts;
+} crun_opts;
 
-#define ANA_POSTERIOR_LEVEL 0.9 /* the interval of a posterior comparison */
+#define CRUN_POSTERIOR_LEVEL 0.9 /* the interval of a posterior comparison */
 
 typedef struct {
     int64_t replicates;        /* replicates run (auto: as many as needed) */
@@ -92,19 +92,19 @@ typedef struct {
     double seconds;            /* wall time of the runs */
     ana_cmp_post *post;        /* under a posterior: the draws and the effects
                                   (the caller destroys); else NULL */
-} ana_compare_info;
+} crun_info;
 
 /* Check what can be checked before running: scenario count, the same days
  * and compounds in every scenario, the window inside the run, replicate and
  * tolerance values, the output path.  SIM_EINPUT with a clear message.
  * Fills the resolved window. */
-sim_status ana_compare_check(const ana_compare_opts *o, int64_t *win_from, int64_t *win_to,
-                             sim_error *err);
+sim_status crun_check(const crun_opts *o, int64_t *win_from, int64_t *win_to,
+                      sim_error *err);
 
 /* Run the comparison, write the compare file (atomically) and return the
  * table (caller destroys).  Stops with SIM_EINTERRUPT when *o->stop is
  * raised; on any failure no file is left under o->out. */
-sim_status ana_compare_run(const ana_compare_opts *o, ana_table **table,
-                           ana_compare_info *info, sim_error *err);
+sim_status crun_run(const crun_opts *o, ana_table **table,
+                    crun_info *info, sim_error *err);
 
 #endif

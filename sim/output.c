@@ -55,7 +55,7 @@ struct sim_output {
     hid_t gcpl;     /* group creation: no time tracking */
     hid_t dcpl;     /* dataset creation (contiguous): no time tracking */
     char *path;     /* the requested name */
-    ana_afile *af;  /* the temporary file and its commit (core/afile) */
+    afile_file *af;  /* the temporary file and its commit (core/afile) */
     int plain;      /* out_open_plain: the caller defines the layout */
     int have_prov, have_city, have_comp, have_sub;
     int64_t days;   /* from provenance or /city; -1 while unknown */
@@ -358,7 +358,7 @@ sim_status out_open(sim_output **out, const char *path, int force, sim_error *er
         goto fail;
     }
     /* the path checks and the temporary file: core/afile */
-    SIM_CALL(ana_afile_open(&o->af, path, force, "-o", err));
+    SIM_CALL(afile_open(&o->af, path, force, "-o", err));
 
     /* property lists and the string type */
     H5L_CHECK(err, o->path, fcpl = H5Pcreate(H5P_FILE_CREATE),
@@ -383,7 +383,7 @@ sim_status out_open(sim_output **out, const char *path, int force, sim_error *er
 
     /* the (empty) temporary file is ours: HDF5 may truncate it */
     H5L_CHECK(err, o->path,
-              o->file = H5Fcreate(ana_afile_temp(o->af), H5F_ACC_TRUNC, fcpl, fapl), OUT_FAILED,
+              o->file = H5Fcreate(afile_temp(o->af), H5F_ACC_TRUNC, fcpl, fapl), OUT_FAILED,
               "creating the temporary file");
     H5L_CHECK(err, o->path, H5Pclose(fcpl), OUT_FAILED, "file creation properties");
     fcpl = H5I_INVALID_HID;
@@ -397,7 +397,7 @@ fail:
     close_id(&fapl, H5Pclose);
     if (o) {
         (void)close_all(o);
-        ana_afile_abort(o->af);
+        afile_abort(o->af);
         out_free(o);
     }
     return s;
@@ -520,7 +520,7 @@ fail:
 
 const char *out_temp_path(const sim_output *o)
 {
-    return o ? ana_afile_temp(o->af) : NULL;
+    return o ? afile_temp(o->af) : NULL;
 }
 
 /* ---- provenance and /parameters ------------------------------------------ */
@@ -1167,13 +1167,13 @@ sim_status out_commit(sim_output *o, sim_error *err)
         goto fail;
     }
     /* fsync, rename, fsync the folder (frees af, removes it on failure) */
-    s = ana_afile_commit(o->af, err);
+    s = afile_commit(o->af, err);
     o->af = NULL;
     out_free(o);
     return s;
 fail:
     (void)close_all(o);
-    ana_afile_abort(o->af);
+    afile_abort(o->af);
     out_free(o);
     return s;
 }
@@ -1183,6 +1183,6 @@ void out_abort(sim_output *o)
     if (!o)
         return;
     (void)close_all(o);
-    ana_afile_abort(o->af);
+    afile_abort(o->af);
     out_free(o);
 }

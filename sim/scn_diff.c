@@ -1,4 +1,4 @@
-/* sim/scn_diff.c — ana_diff_compute (see scn_diff.h): the rows of
+/* sim/scn_diff.c — scn_diff_compute (see scn_diff.h): the rows of
  * analysis/diff.h computed from two finished scenarios. */
 #include "scn_diff.h"
 
@@ -44,7 +44,7 @@ static sim_status emit(ana_diff *d, int i, int64_t day, double va, double vb,
     return ana_diff_add(d, &r, err);
 }
 
-sim_status ana_diff_compute(const scn_scenario *a, const scn_scenario *b, const char *skip,
+sim_status scn_diff_compute(const scn_scenario *a, const scn_scenario *b, const char *skip,
                             ana_diff *d, sim_error *err)
 {
     memset(d, 0, sizeof *d);

@@ -11,7 +11,7 @@
 /* Rows for every difference between a and b, in parameter-table order, then
  * by day.  Parameter `skip` (a key, or NULL) is left out: `compare` skips
  * run.seed, which it sets itself.  d must be zeroed or freed before. */
-sim_status ana_diff_compute(const scn_scenario *a, const scn_scenario *b, const char *skip,
+sim_status scn_diff_compute(const scn_scenario *a, const scn_scenario *b, const char *skip,
                             ana_diff *d, sim_error *err);
 
 #endif

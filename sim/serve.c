@@ -31,6 +31,7 @@
 #include "h5compare.h"
 #include "report.h"
 #include "cli_util.h"
+#include "metrics.h"
 #include "params.h"
 #include "scenario.h"
 #include "serve_assets.h"
@@ -159,12 +160,12 @@ static sim_status build_job_scenario(const srv_server *S, const job *j, int from
         sets[n++] = text[2 * (l - from) + 1];
     }
     snprintf(days, sizeof days, "%lld", (long long)j->days);
-    scenario_opts so = {0};
+    cu_scenario_opts so = {0};
     so.scenario = S->scope_file[j->city];
     so.days = days;
     so.sets = sets;
     so.nsets = n;
-    return build_scenario(sc, &so, err);
+    return cu_build_scenario(sc, &so, err);
 }
 
 /* A lever's short name: what its description gives in brackets after
@@ -227,7 +228,7 @@ static void on_run(void *arg, int64_t done, int64_t total)
 }
 
 /* Run job j (the lock is not held).  Results go into *html, info, err. */
-static sim_status run_job(srv_server *S, job *j, char **html, ana_compare_info *info,
+static sim_status run_job(srv_server *S, job *j, char **html, crun_info *info,
                           sim_error *err)
 {
     int alone = (j->mode & MODE_ALONE) || j->nlever == 1;
@@ -257,7 +258,7 @@ static sim_status run_job(srv_server *S, job *j, char **html, ana_compare_info *
             name_scenario(&scen[i], j, from, to);
         }
     }
-    ana_compare_opts co;
+    crun_opts co;
     memset(&co, 0, sizeof co);
     progress_arg pa = {S, j};
     char cmd[160];
@@ -270,7 +271,8 @@ static sim_status run_job(srv_server *S, job *j, char **html, ana_compare_info *
         co.max_replicates = SRV_MAX_REPLICATES;
         co.seed_base = j->seed;
         co.threads = S->threads;
-        co.nmetrics = ana_key_metrics(met, ANA_MAX_METRICS, NULL, ANA_EN);
+        co.nmetrics =
+            ana_key_metrics(sim_metric_table, SIM_MET_N, met, ANA_MAX_METRICS, NULL, ANA_EN);
         co.metrics = met;
         co.stop = &j->stop;
         co.out = j->h5;
@@ -285,10 +287,10 @@ static sim_status run_job(srv_server *S, job *j, char **html, ana_compare_info *
             co.draws = S->draws;
         }
         int64_t wf, wt;
-        s = ana_compare_check(&co, &wf, &wt, err);
+        s = crun_check(&co, &wf, &wt, err);
     }
     if (s == SIM_OK)
-        s = ana_compare_run(&co, &table, info, err);
+        s = crun_run(&co, &table, info, err);
     if (s == SIM_OK)
         s = ana_cmpfile_open(&cf, j->h5, err);
     if (s == SIM_OK)
@@ -321,7 +323,7 @@ static void *worker(void *arg)
         sim_error err;
         sim_error_clear(&err);
         char *html[2] = {NULL, NULL};
-        ana_compare_info info;
+        crun_info info;
         memset(&info, 0, sizeof info);
         sim_status s = run_job(S, j, html, &info, &err);
 
@@ -921,11 +923,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 static sim_status scope_probe(srv_server *S, int scope, sim_error *err)
 {
     scn_scenario sc;
-    scenario_opts so = {0};
+    cu_scenario_opts so = {0};
     so.scenario = S->scope_file[scope];
     so.sets = (const char **)S->sets;
     so.nsets = S->nsets;
-    sim_status s = build_scenario(&sc, &so, err);
+    sim_status s = cu_build_scenario(&sc, &so, err);
     if (s == SIM_OK) {
         S->scope_days[scope] = (int64_t)sim_param_get(&sc.params, sim_param_find("run.days"));
         S->scope_compounds[scope] =

@@ -206,6 +206,7 @@ static sim_status load_design_file(swp_plan *p, const entry *e, char **text, sim
                                       "the column %s is there twice", item[c]);
                 swp_factor *f = &p->factors[p->nfactors];
                 f->param = i;
+                f->integer = sim_param_table[i].type != SIM_P_REAL;
                 f->line = e->line;
                 f->scale = SWP_LINEAR;
                 snprintf(f->key, sizeof f->key, "%s", sim_param_table[i].key);
@@ -317,6 +318,7 @@ static sim_status parse_factor(swp_factor *f, const entry *e, const char *path,
     SIM_TRY(err, factor_param(e->key, path, e->line, &i, err));
     const sim_param_desc *d = &sim_param_table[i];
     f->param = i;
+    f->integer = d->type != SIM_P_REAL;
 
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", e->value);
@@ -823,6 +825,18 @@ done:
     if (st != SIM_OK)
         sim_error_push(err, __FILE__, __LINE__, __func__);
     return st;
+}
+
+const swp_tables *swp_model_tables(void)
+{
+    /* sim_param_count is no constant expression: filled on use, per thread
+     * (no shared write) */
+    static _Thread_local swp_tables t;
+    t.params = sim_param_table;
+    t.nparams = sim_param_count;
+    t.metrics = sim_metric_table;
+    t.nmetrics = SIM_MET_N;
+    return &t;
 }
 
 sim_status swp_load(swp_sweep **out, const char *path, sim_error *err)

@@ -48,6 +48,11 @@ typedef struct {
  * with file, line and key; problems of the base scenario name the base
  * file's line. */
 sim_status swp_load(swp_sweep **out, const char *path, sim_error *err);
+
+/* The model's parameter and metric tables, as analysis/'s sweep store
+ * takes them (design.h, swp_tables); the same pointer on every call from
+ * one thread. */
+const swp_tables *swp_model_tables(void);
 void swp_destroy(swp_sweep *s);
 
 /* The scenario of run `run`: a shallow copy of the base scenario (it shares

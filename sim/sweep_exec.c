@@ -76,7 +76,7 @@ static int output_complete(const swx_job *job)
     sws_file *f = NULL;
     sim_error e;
     sim_error_clear(&e);
-    if (sws_open(&f, job->out, &e) != SIM_OK)
+    if (sws_open(&f, job->out, swp_model_tables(), &e) != SIM_OK)
         return 0;
     const swp_plan *q = sws_file_plan(f);
     int ok = strcmp(q->identity, job->s->plan.identity) == 0 && q->nruns == job->s->plan.nruns;
@@ -284,7 +284,8 @@ sim_status swx_finish(swx_job *job, const char *execution, sim_error *err)
         done[r] = (uint8_t)(pd[r] && swx_in_shard(&job->o, r));
     sws_prov pv = {job->o.command_line ? job->o.command_line : "", execution ? execution : "",
                    job->o.stop};
-    sim_status st = sws_write(job->out, job->o.force, p, done, from_parts, &ps, &pv, err);
+    sim_status st = sws_write(job->out, job->o.force, p, swp_model_tables(), done, from_parts,
+                              &ps, &pv, err);
     free(done);
     free(ps.one);
     SIM_TRY(err, st);
@@ -375,7 +376,7 @@ sim_status swx_merge(const char *const *inputs, int n, const char *out, int forc
         goto done;
     }
     for (int k = 0; k < n; k++) {
-        if ((st = sws_open(&in[k], inputs[k], err)) != SIM_OK)
+        if ((st = sws_open(&in[k], inputs[k], swp_model_tables(), err)) != SIM_OK)
             goto done;
         if (k > 0 && (st = sws_same_sweep(in[0], in[k], err)) != SIM_OK)
             goto done;
@@ -414,7 +415,7 @@ sim_status swx_merge(const char *const *inputs, int n, const char *out, int forc
             fprintf(log, "troika merge: %lld of %lld runs; the others have done = 0\n",
                     (long long)have, (long long)p->nruns);
     }
-    st = sws_write(out, force, p, done, from_inputs, &ms, pv, err);
+    st = sws_write(out, force, p, swp_model_tables(), done, from_inputs, &ms, pv, err);
 done:
     if (st != SIM_OK)
         sim_error_push(err, __FILE__, __LINE__, __func__);

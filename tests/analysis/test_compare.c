@@ -38,6 +38,8 @@
 #include "table.h"
 #include "ui.h"
 #include "metrics.h"
+
+#define MT sim_metric_table, SIM_MET_N /* the model's metric table */
 #include "params.h"
 #include "scenario.h"
 
@@ -77,7 +79,7 @@ static sim_status load(scn_scenario *s, const char *file, sim_error *err)
     return st;
 }
 
-static void opts_init(ana_compare_opts *o, const scn_scenario *scen, int nscen,
+static void opts_init(crun_opts *o, const scn_scenario *scen, int nscen,
                       const char *out, int threads)
 {
     memset(o, 0, sizeof *o);
@@ -124,16 +126,16 @@ static int setup(void **state)
         fprintf(stderr, "%s\n", sim_error_format(&err, line, sizeof line));
         return -1;
     }
-    fx.nmet = ana_key_metrics(fx.met, ANA_MAX_METRICS, stderr, ANA_EN);
+    fx.nmet = ana_key_metrics(MT, fx.met, ANA_MAX_METRICS, stderr, ANA_EN);
     path_in("t1.h5", fx.file1, sizeof fx.file1);
     path_in("t2.h5", fx.file2, sizeof fx.file2);
     /* the comparison, once per thread count */
     for (int k = 0; k < 2; k++) {
-        ana_compare_opts o;
+        crun_opts o;
         opts_init(&o, fx.scen, 2, k ? fx.file2 : fx.file1, k + 1);
         ana_table *t = NULL;
-        ana_compare_info info;
-        if (ana_compare_run(&o, &t, &info, &err) != SIM_OK) {
+        crun_info info;
+        if (crun_run(&o, &t, &info, &err) != SIM_OK) {
             char line[2048];
             fprintf(stderr, "%s\n", sim_error_format(&err, line, sizeof line));
             return -1;
@@ -175,16 +177,16 @@ static void options(void **state)
     sim_error err;
     sim_error_clear(&err);
     int idx[8], n = 0;
-    assert_int_equal(ana_metrics_parse("complaints_new,fee_collection_rate", idx, 8, &n, &err),
+    assert_int_equal(ana_metrics_parse(MT, "complaints_new,fee_collection_rate", idx, 8, &n, &err),
                      SIM_OK);
     assert_int_equal(n, 2);
     assert_int_equal(idx[0], sim_metric_find("complaints_new"));
-    assert_int_equal(ana_metrics_parse("complaints_neww", idx, 8, &n, &err), SIM_EINPUT);
+    assert_int_equal(ana_metrics_parse(MT, "complaints_neww", idx, 8, &n, &err), SIM_EINPUT);
     assert_string_equal(err.key, "--metrics");
     assert_non_null(strstr(err.msg, "complaints_new"));
-    assert_int_equal(ana_metrics_parse("complaints_new,complaints_new", idx, 8, &n, &err),
+    assert_int_equal(ana_metrics_parse(MT, "complaints_new,complaints_new", idx, 8, &n, &err),
                      SIM_EINPUT);
-    assert_int_equal(ana_metrics_parse("complaints_new,", idx, 8, &n, &err), SIM_EINPUT);
+    assert_int_equal(ana_metrics_parse(MT, "complaints_new,", idx, 8, &n, &err), SIM_EINPUT);
 
     /* the key metrics resolve, the required ones among them */
     assert_true(fx.nmet >= 3);
@@ -247,7 +249,7 @@ static void diff_rows(void **state)
     sim_error err;
     sim_error_clear(&err);
     ana_diff d;
-    assert_int_equal(ana_diff_compute(&fx.scen[0], &fx.scen[1], NULL, &d, &err), SIM_OK);
+    assert_int_equal(scn_diff_compute(&fx.scen[0], &fx.scen[1], NULL, &d, &err), SIM_OK);
     assert_int_equal(d.n, 1);
     assert_string_equal(d.rows[0].key, "pmc.subsidy_old");
     assert_int_equal(d.rows[0].day, 30);
@@ -258,7 +260,7 @@ static void diff_rows(void **state)
     sim_param_format(&fx.scen[0].params, sim_param_find("pmc.subsidy_old"), want, sizeof want);
     assert_string_equal(d.rows[0].a, want);
     ana_diff_free(&d);
-    assert_int_equal(ana_diff_compute(&fx.scen[0], &fx.scen[0], NULL, &d, &err), SIM_OK);
+    assert_int_equal(scn_diff_compute(&fx.scen[0], &fx.scen[0], NULL, &d, &err), SIM_OK);
     assert_int_equal(d.n, 0);
     ana_diff_free(&d);
 
@@ -271,7 +273,7 @@ static void diff_rows(void **state)
     assert_int_equal(scn_load(&b, path, &err), SIM_OK);
     assert_int_equal(scn_set(&b, "pmc.subsidy_old=75", &err), SIM_OK);
     assert_int_equal(scn_finish(&b, &err), SIM_OK);
-    assert_int_equal(ana_diff_compute(&a, &b, NULL, &d, &err), SIM_OK);
+    assert_int_equal(scn_diff_compute(&a, &b, NULL, &d, &err), SIM_OK);
     assert_int_equal(d.n, 2);
     assert_int_equal(d.rows[0].day, -1);
     assert_string_equal(d.rows[0].b, "75");
@@ -398,7 +400,7 @@ static void auto_replicates(void **state)
     int one[1] = {sim_metric_find("households_rating_pmc_inadequate")};
     /* a loose tolerance: the first batch is enough */
     path_in("auto1.h5", out, sizeof out);
-    ana_compare_opts o;
+    crun_opts o;
     opts_init(&o, fx.scen, 2, out, 2);
     o.auto_rep = 1;
     o.tolerance = 0.5;
@@ -406,8 +408,8 @@ static void auto_replicates(void **state)
     o.metrics = one;
     o.nmetrics = 1;
     ana_table *t = NULL;
-    ana_compare_info info;
-    assert_int_equal(ana_compare_run(&o, &t, &info, &err), SIM_OK);
+    crun_info info;
+    assert_int_equal(crun_run(&o, &t, &info, &err), SIM_OK);
     assert_int_equal(info.replicates, ANA_AUTO_FIRST);
     assert_int_equal(info.tolerance_met, 1);
     int bad[1];
@@ -417,7 +419,7 @@ static void auto_replicates(void **state)
     path_in("auto2.h5", out, sizeof out);
     o.tolerance = 1e-12;
     o.max_replicates = 13;
-    assert_int_equal(ana_compare_run(&o, &t, &info, &err), SIM_OK);
+    assert_int_equal(crun_run(&o, &t, &info, &err), SIM_OK);
     assert_int_equal(info.replicates, 13);
     assert_int_equal(info.tolerance_met, 0);
     assert_int_equal(t->replicates, 13);
@@ -505,8 +507,8 @@ static void bad_scenarios(void **state)
     char out[512];
     path_in("bad.h5", out, sizeof out);
     ana_table *t = NULL;
-    ana_compare_info info;
-    ana_compare_opts o;
+    crun_info info;
+    crun_opts o;
     int64_t a, b;
     const char *files[] = {"longer.ini", "bigger.ini"};
     const char *keys[] = {"run.days", "city.compounds"};
@@ -515,35 +517,35 @@ static void bad_scenarios(void **state)
         sc[0] = fx.scen[0];
         assert_int_equal(load(&sc[1], files[k], &err), SIM_OK);
         opts_init(&o, sc, 2, out, 1);
-        assert_int_equal(ana_compare_run(&o, &t, &info, &err), SIM_EINPUT);
+        assert_int_equal(crun_run(&o, &t, &info, &err), SIM_EINPUT);
         assert_string_equal(err.key, keys[k]);
         assert_null(t);
         scn_free(&sc[1]);
     }
     opts_init(&o, fx.scen, 2, out, 1);
     assert_int_equal(ana_window_parse("50:61", &o.window, "--window", &err), SIM_OK);
-    assert_int_equal(ana_compare_check(&o, &a, &b, &err), SIM_EINPUT);
+    assert_int_equal(crun_check(&o, &a, &b, &err), SIM_EINPUT);
     assert_string_equal(err.key, "--window");
     assert_int_equal(ana_window_parse("40:40", &o.window, "--window", &err), SIM_OK);
-    assert_int_equal(ana_compare_check(&o, &a, &b, &err), SIM_EINPUT);
+    assert_int_equal(crun_check(&o, &a, &b, &err), SIM_EINPUT);
     assert_int_equal(ana_window_parse("10:", &o.window, "--window", &err), SIM_OK);
-    assert_int_equal(ana_compare_check(&o, &a, &b, &err), SIM_OK);
+    assert_int_equal(crun_check(&o, &a, &b, &err), SIM_OK);
     assert_true(a == 10 && b == DAYS);
     assert_int_equal(ana_window_parse("-20:", &o.window, "--window", &err), SIM_OK);
-    assert_int_equal(ana_compare_check(&o, &a, &b, &err), SIM_OK);
+    assert_int_equal(crun_check(&o, &a, &b, &err), SIM_OK);
     assert_true(a == DAYS - 20 && b == DAYS);
     memset(&o.window, 0, sizeof o.window);
     o.replicates = 1;
-    assert_int_equal(ana_compare_check(&o, &a, &b, &err), SIM_EINPUT);
+    assert_int_equal(crun_check(&o, &a, &b, &err), SIM_EINPUT);
     o.replicates = REPS;
     o.nscen = 1;
-    assert_int_equal(ana_compare_check(&o, &a, &b, &err), SIM_EINPUT);
+    assert_int_equal(crun_check(&o, &a, &b, &err), SIM_EINPUT);
     assert_false(exists(out));
     /* an existing compare file is not overwritten without force */
     opts_init(&o, fx.scen, 2, fx.file1, 1);
     struct stat before, after;
     assert_int_equal(stat(fx.file1, &before), 0);
-    assert_int_equal(ana_compare_run(&o, &t, &info, &err), SIM_EINPUT);
+    assert_int_equal(crun_run(&o, &t, &info, &err), SIM_EINPUT);
     assert_int_equal(stat(fx.file1, &after), 0);
     assert_true(before.st_mtime == after.st_mtime && before.st_size == after.st_size);
 }

@@ -86,7 +86,7 @@ static int setup(void **state)
     meta.threads = 1;
     meta.command_line = "troika compare (test_report)";
     ana_cmpw *w = NULL;
-    sim_status st = ana_cmpw_open(&w, file, 0, &err);
+    sim_status st = ana_cmpw_open(&w, file, 0, sim_metric_table, SIM_MET_N, &err);
     if (st == SIM_OK)
         st = ana_cmpw_scenarios(w, DAYS, NREP, scen, NSCEN, &err);
     if (st == SIM_OK)

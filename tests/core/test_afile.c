@@ -65,32 +65,32 @@ static void test_write_commit(void **state)
     (void)state;
     char path[128];
     snprintf(path, sizeof path, "%s/report.html", dir);
-    ana_afile *f;
+    afile_file *f;
     sim_error err;
-    assert_int_equal(ana_afile_open(&f, path, 0, "--report", &err), SIM_OK);
-    assert_string_equal(ana_afile_path(f), path);
-    const char *tmp = ana_afile_temp(f);
+    assert_int_equal(afile_open(&f, path, 0, "--report", &err), SIM_OK);
+    assert_string_equal(afile_path(f), path);
+    const char *tmp = afile_temp(f);
     assert_non_null(strstr(tmp, "/.report.html.tmp-"));
-    FILE *s = ana_afile_stream(f, &err);
+    FILE *s = afile_stream(f, &err);
     assert_non_null(s);
-    assert_ptr_equal(ana_afile_stream(f, &err), s);
+    assert_ptr_equal(afile_stream(f, &err), s);
     fputs("<p>one</p>\n", s);
     assert_int_equal(access(path, F_OK), -1); /* not there before the commit */
     assert_int_equal(entries(), 1);           /* only the temporary file */
-    assert_int_equal(ana_afile_commit(f, &err), SIM_OK);
+    assert_int_equal(afile_commit(f, &err), SIM_OK);
     assert_string_equal(slurp(path), "<p>one</p>\n");
     assert_int_equal(entries(), 1);
 
     /* it exists now: refused without force, naming the option */
-    assert_int_equal(ana_afile_open(&f, path, 0, "--report", &err), SIM_EINPUT);
+    assert_int_equal(afile_open(&f, path, 0, "--report", &err), SIM_EINPUT);
     assert_string_equal(err.key, "--report");
     char msg[600];
     snprintf(msg, sizeof msg, "%s exists; use --force to overwrite", path);
     assert_string_equal(err.msg, msg);
-    assert_int_equal(ana_afile_write_all(path, 0, "-o", "x", 1, &err), SIM_EINPUT);
+    assert_int_equal(afile_write_all(path, 0, "-o", "x", 1, &err), SIM_EINPUT);
     assert_string_equal(slurp(path), "<p>one</p>\n");
     /* with force: replaced whole */
-    assert_int_equal(ana_afile_write_all(path, 1, "-o", "two\n", 4, &err), SIM_OK);
+    assert_int_equal(afile_write_all(path, 1, "-o", "two\n", 4, &err), SIM_OK);
     assert_string_equal(slurp(path), "two\n");
     assert_int_equal(entries(), 1);
 }
@@ -100,12 +100,12 @@ static void test_abort(void **state)
     (void)state;
     char path[128];
     snprintf(path, sizeof path, "%s/table.csv", dir);
-    ana_afile *f;
+    afile_file *f;
     sim_error err;
-    assert_int_equal(ana_afile_open(&f, path, 0, "-o", &err), SIM_OK);
-    fputs("half a table", ana_afile_stream(f, &err));
-    ana_afile_abort(f);
-    ana_afile_abort(NULL);
+    assert_int_equal(afile_open(&f, path, 0, "-o", &err), SIM_OK);
+    fputs("half a table", afile_stream(f, &err));
+    afile_abort(f);
+    afile_abort(NULL);
     assert_int_equal(entries(), 0);
     assert_int_equal(access(path, F_OK), -1);
 }
@@ -117,14 +117,14 @@ static void test_appeared_meanwhile(void **state)
     (void)state;
     char path[128];
     snprintf(path, sizeof path, "%s/late.txt", dir);
-    ana_afile *f;
+    afile_file *f;
     sim_error err;
-    assert_int_equal(ana_afile_open(&f, path, 0, "-o", &err), SIM_OK);
-    fputs("ours", ana_afile_stream(f, &err));
+    assert_int_equal(afile_open(&f, path, 0, "-o", &err), SIM_OK);
+    fputs("ours", afile_stream(f, &err));
     FILE *other = fopen(path, "w");
     fputs("theirs", other);
     fclose(other);
-    assert_int_equal(ana_afile_commit(f, &err), SIM_EINPUT);
+    assert_int_equal(afile_commit(f, &err), SIM_EINPUT);
     assert_string_equal(slurp(path), "theirs");
     assert_int_equal(entries(), 1);
 }
@@ -132,21 +132,21 @@ static void test_appeared_meanwhile(void **state)
 static void test_path_problems(void **state)
 {
     (void)state;
-    ana_afile *f = NULL;
+    afile_file *f = NULL;
     sim_error err;
     char path[160], msg[600];
-    assert_int_equal(ana_afile_open(&f, dir, 1, "-o", &err), SIM_EINPUT);
+    assert_int_equal(afile_open(&f, dir, 1, "-o", &err), SIM_EINPUT);
     snprintf(msg, sizeof msg, "%s is a directory; give a file name", dir);
     assert_string_equal(err.msg, msg);
     assert_string_equal(err.key, "-o");
     snprintf(path, sizeof path, "%s/missing/out.h5", dir);
-    assert_int_equal(ana_afile_open(&f, path, 0, "-o", &err), SIM_EINPUT);
+    assert_int_equal(afile_open(&f, path, 0, "-o", &err), SIM_EINPUT);
     snprintf(msg, sizeof msg,
              "folder %s/missing does not exist (create it first, or choose another path "
              "than %s)", dir, path);
     assert_string_equal(err.msg, msg);
     snprintf(path, sizeof path, "%s/", dir);
-    assert_int_equal(ana_afile_open(&f, path, 0, "-o", &err), SIM_EINPUT);
+    assert_int_equal(afile_open(&f, path, 0, "-o", &err), SIM_EINPUT);
     assert_int_equal(entries(), 0);
 }
 
@@ -194,19 +194,19 @@ static void test_stale_temps(void **state)
     const char *all[] = {stale, stale2, live, mine, other, odd};
     for (int i = 0; i < 6; i++)
         touch(all[i]);
-    assert_int_equal(ana_afile_stale(stale, "t.csv"), 1);
-    assert_int_equal(ana_afile_stale(stale, NULL), 1);
-    assert_int_equal(ana_afile_stale(stale, "u.csv"), 0);
-    assert_int_equal(ana_afile_stale(live, "t.csv"), 0);
-    assert_int_equal(ana_afile_stale(mine, "t.csv"), 0);
-    assert_int_equal(ana_afile_stale(odd, "t.csv"), 0);
-    assert_int_equal(ana_afile_stale("t.csv.tmp-2-0", NULL), 0);
+    assert_int_equal(afile_stale(stale, "t.csv"), 1);
+    assert_int_equal(afile_stale(stale, NULL), 1);
+    assert_int_equal(afile_stale(stale, "u.csv"), 0);
+    assert_int_equal(afile_stale(live, "t.csv"), 0);
+    assert_int_equal(afile_stale(mine, "t.csv"), 0);
+    assert_int_equal(afile_stale(odd, "t.csv"), 0);
+    assert_int_equal(afile_stale("t.csv.tmp-2-0", NULL), 0);
 
     char path[128];
     snprintf(path, sizeof path, "%s/t.csv", dir);
     sim_error err;
     sim_error_clear(&err);
-    assert_int_equal(ana_afile_write_all(path, 0, "--csv", "a,b\n", 4, &err), SIM_OK);
+    assert_int_equal(afile_write_all(path, 0, "--csv", "a,b\n", 4, &err), SIM_OK);
     assert_false(exists(stale));
     assert_false(exists(stale2));
     assert_true(exists(live));  /* a live process's file is never touched */

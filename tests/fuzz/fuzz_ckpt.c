@@ -125,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_closed("ckpt_load");
     if (st == SIM_OK)
         resume(ck);
-    ckpt_free(ck);
+    ckpt_destroy(ck);
     check_closed("the resumed run");
     return 0;
 }

@@ -126,7 +126,7 @@ static void as_sweep_file(void)
     sws_file *f = NULL;
     sim_error err;
     sim_error_clear(&err);
-    sim_status st = sws_open(&f, in_path, &err);
+    sim_status st = sws_open(&f, in_path, swp_model_tables(), &err);
     check_status(st, &err, "sws_open");
     sws_close(f);
     check_closed("sws_open");

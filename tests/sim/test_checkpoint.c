@@ -164,10 +164,10 @@ static void test_resume_bit_for_bit(void **state)
     res = run_ok(&s2, 1, &o2);
     assert_same_results(ref, res);
     sim_result_destroy(res);
-    ckpt_free(ck);
+    ckpt_destroy(ck);
     ck = load_ok(ckp);
     assert_int_equal(ckpt_get_info(ck)->day, 200);
-    ckpt_free(ck);
+    ckpt_destroy(ck);
 
     /* stopped between two panel samples (day 135; rows on days 29, 59, ...):
      * the panels' running sums, per compound and per sub-district, are in
@@ -193,7 +193,7 @@ static void test_resume_bit_for_bit(void **state)
     res = run_ok(&s2, 2, &o2);
     assert_same_results(ref, res);
     sim_result_destroy(res);
-    ckpt_free(ck);
+    ckpt_destroy(ck);
 
     sim_result_destroy(ref);
     scn_free(&s);
@@ -267,7 +267,7 @@ static void test_fork(void **state)
     sim_result_destroy(pr);
     sim_result_destroy(fr);
     sim_result_destroy(ref);
-    ckpt_free(ck);
+    ckpt_destroy(ck);
     scn_free(&burn);
     scn_free(&base);
     scn_free(&fork);
@@ -309,7 +309,7 @@ static void test_refusals(void **state)
     assert_int_equal(run_opts(&x, 1, &f, &r, &err), SIM_EINPUT);
     assert_string_equal(err.key, "run.days");
     scn_free(&x);
-    ckpt_free(ck);
+    ckpt_destroy(ck);
 
     /* not HDF5 */
     path_in("garbage.h5", bad, sizeof bad);
@@ -371,7 +371,7 @@ static void test_refusals(void **state)
     assert_string_equal(err.key, "oc.trust");
     assert_non_null(strstr(err.msg, "float32[7]"));
     scn_free(&x);
-    ckpt_free(ck);
+    ckpt_destroy(ck);
     scn_free(&s);
 }
 
@@ -419,7 +419,7 @@ static void test_killed_writer(void **state)
     make_scenario(&s, in->day + 20, 1, NULL, 0);
     assert_resumes_straight(&s, ck);
     scn_free(&s);
-    ckpt_free(ck);
+    ckpt_destroy(ck);
 }
 
 /* The registry refuses a count registered after its array and duplicates. */
@@ -462,7 +462,7 @@ static void test_retired_entries(void **state)
     add_state_entry(ckp, "med.broken");
     sim_checkpoint *ck = load_ok(ckp);
     assert_resumes_straight(&s, ck);
-    ckpt_free(ck);
+    ckpt_destroy(ck);
 
     add_state_entry(ckp, "enf.bogus");
     ck = load_ok(ckp);
@@ -472,7 +472,7 @@ static void test_retired_entries(void **state)
     r = NULL;
     assert_int_equal(run_opts(&s, 1, &f, &r, &err), SIM_EINPUT);
     assert_string_equal(err.key, "enf.bogus");
-    ckpt_free(ck);
+    ckpt_destroy(ck);
     scn_free(&s);
 }
 

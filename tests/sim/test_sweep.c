@@ -436,7 +436,7 @@ static void test_parts_resume_output(void **state)
 
     /* the file reads back: plan, done, series */
     sws_file *f = NULL;
-    assert_int_equal(sws_open(&f, out, &err), SIM_OK);
+    assert_int_equal(sws_open(&f, out, swp_model_tables(), &err), SIM_OK);
     const swp_plan *q = sws_file_plan(f);
     assert_string_equal(q->identity, p->identity);
     assert_int_equal(q->nruns, p->nruns);
@@ -517,7 +517,7 @@ static void test_edited_files_refused(void **state)
 
     sws_file *f = NULL;
     double *rows = malloc((size_t)p->nruns * (size_t)p->days * sizeof *rows);
-    assert_int_equal(sws_open(&f, out, &err), SIM_OK);
+    assert_int_equal(sws_open(&f, out, swp_model_tables(), &err), SIM_OK);
     assert_int_equal(sws_read_rows(f, 0, 0, p->nruns, rows, &err), SIM_OK);
     for (int64_t i = 0; i < p->nruns * p->days; i++)
         assert_true(isfinite(rows[i]));
@@ -525,7 +525,7 @@ static void test_edited_files_refused(void **state)
     char name[300];
     snprintf(name, sizeof name, "runs/%s", p->metrics[0]);
     edit_value(out, name, 4, 2, INFINITY);
-    assert_int_equal(sws_open(&f, out, &err), SIM_OK);
+    assert_int_equal(sws_open(&f, out, swp_model_tables(), &err), SIM_OK);
     assert_int_equal(sws_read_rows(f, 0, 0, p->nruns, rows, &err), SIM_EINPUT);
     assert_string_equal(err.file, out);
     assert_string_equal(err.key, name);
@@ -611,11 +611,11 @@ static void test_shards_merge(void **state)
     assert_int_equal(swx_merge(ab, 1, lone, 0, 1, &pv, NULL, &err), SIM_OK);
 
     sws_file *w = NULL, *m = NULL;
-    assert_int_equal(sws_open(&w, path[2], &err), SIM_OK);
+    assert_int_equal(sws_open(&w, path[2], swp_model_tables(), &err), SIM_OK);
     size_t n = (size_t)p->nruns * (size_t)p->days;
     double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
     for (int k = 0; k < 2; k++) {
-        assert_int_equal(sws_open(&m, merged[k], &err), SIM_OK);
+        assert_int_equal(sws_open(&m, merged[k], swp_model_tables(), &err), SIM_OK);
         assert_int_equal(sws_same_sweep(w, m, &err), SIM_OK);
         assert_memory_equal(sws_file_done(w), sws_file_done(m), (size_t)p->nruns);
         for (int mi = 0; mi < p->nmetrics; mi++) {
@@ -626,7 +626,7 @@ static void test_shards_merge(void **state)
         sws_close(m);
     }
     /* the lone shard: done only for its runs, NaN elsewhere */
-    assert_int_equal(sws_open(&m, lone, &err), SIM_OK);
+    assert_int_equal(sws_open(&m, lone, swp_model_tables(), &err), SIM_OK);
     assert_int_equal(sws_read_rows(m, 0, 0, p->nruns, b, &err), SIM_OK);
     for (int64_t r = 0; r < p->nruns; r++) {
         assert_int_equal(sws_file_done(m)[r], r % 2 == 0);
@@ -646,9 +646,10 @@ static void test_open_not_sweep(void **state)
     sim_error err;
     sim_error_clear(&err);
     sws_file *f = NULL;
-    assert_int_equal(sws_open(&f, write_file("x.h5", "not hdf5"), &err), SIM_EINPUT);
+    assert_int_equal(sws_open(&f, write_file("x.h5", "not hdf5"), swp_model_tables(), &err),
+                     SIM_EINPUT);
     assert_null(f);
-    assert_int_equal(sws_open(&f, "/nonexistent/x.h5", &err), SIM_EINPUT);
+    assert_int_equal(sws_open(&f, "/nonexistent/x.h5", swp_model_tables(), &err), SIM_EINPUT);
 }
 
 int main(void)
