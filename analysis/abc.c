@@ -72,8 +72,7 @@ sim_status abc_config_check(const abc_config *c, sim_error *err)
             return BAD(p->name, "a normal prior needs a mean and sd > 0");
     }
     for (int k = 0; k < c->nstats; k++)
-        if (!(c->stat[k].scale > 0 && isfinite(c->stat[k].scale) &&
-              isfinite(c->stat[k].observed)))
+        if (!(c->stat[k].scale > 0 && isfinite(c->stat[k].scale) && isfinite(c->stat[k].observed)))
             return BAD(c->stat[k].name, "a statistic needs a finite observed value and a "
                                         "scale > 0");
     if (c->population < 2)
@@ -132,8 +131,8 @@ double abc_weighted_quantile(const double *x, const double *w, int64_t n, double
     for (int64_t gap = n / 2; gap > 0; gap /= 2)
         for (int64_t i = gap; i < n; i++) {
             int64_t v = ord[i], j = i;
-            while (j >= gap && (x[ord[j - gap]] > x[v] ||
-                                (x[ord[j - gap]] == x[v] && ord[j - gap] > v))) {
+            while (j >= gap &&
+                   (x[ord[j - gap]] > x[v] || (x[ord[j - gap]] == x[v] && ord[j - gap] > v))) {
                 ord[j] = ord[j - gap];
                 j -= gap;
             }
@@ -164,7 +163,6 @@ typedef struct {
     char *identity;
 } abc_parts_plan;
 
-
 struct abc_run {
     abc_config c;
     int d, ns, n;
@@ -177,8 +175,8 @@ struct abc_run {
     abc_generation *hist;
     int ngen;
     abc_stop stopped;
-    int64_t sims;    /* simulations so far (a generation the budget dropped included) */
-    int64_t resumed; /* of them, read from parts */
+    int64_t sims;      /* simulations so far (a generation the budget dropped included) */
+    int64_t resumed;   /* of them, read from parts */
     abc_parts_plan pp; /* the parts folder's identity (after abc_execute) */
     sws_parts *parts;  /* kept open (and locked) after a finished run */
 };
@@ -220,8 +218,7 @@ sim_status abc_create(abc_run **out, const abc_config *c, sim_error *err)
     r->cum = malloc(n * sizeof *r->cum);
     r->chol = malloc(d * d * sizeof *r->chol);
     r->hist = calloc((size_t)c->max_generations, sizeof *r->hist);
-    if (!r->x || !r->theta || !r->w || !r->dist || !r->stats || !r->cum || !r->chol ||
-        !r->hist) {
+    if (!r->x || !r->theta || !r->w || !r->dist || !r->stats || !r->cum || !r->chol || !r->hist) {
         abc_destroy(r);
         return NOMEM(err);
     }
@@ -536,13 +533,14 @@ typedef struct {
 /* Exchange the results of the batch's simulations between ranks: rank q %
  * P simulated todo[q]; afterwards every rank has every result, and rank 0
  * (the one with the parts folder) makes the others' durable. */
-static sim_status exchange(abc_run *r, const abc_env *env, abc_batch *b, const int *todo,
-                           int ntodo, int64_t g0, sim_error *err)
+static sim_status exchange(abc_run *r, const abc_env *env, abc_batch *b, const int *todo, int ntodo,
+                           int64_t g0, sim_error *err)
 {
     int P = nranks(env->ex), me = my_rank(env->ex), ns = r->ns, d = r->d, nv = ns + d;
     size_t per = (size_t)((ntodo + P - 1) / P);
     size_t rec = sizeof(abc_wire) + (size_t)ns * sizeof(double);
-    unsigned char *mine = calloc(per ? per : 1, rec), *all = calloc((per ? per : 1) * (size_t)P, rec);
+    unsigned char *mine = calloc(per ? per : 1, rec),
+                  *all = calloc((per ? per : 1) * (size_t)P, rec);
     if (!mine || !all) {
         free(mine);
         free(all);
@@ -639,13 +637,13 @@ static sim_status batch_eval(abc_run *r, const abc_env *env, abc_batch *b, int n
             b->st[k] = SIM_FAIL(e, SIM_EINTERRUPT, NULL, 0, NULL, "stopped by a signal");
             continue;
         }
-        b->st[k] = env->sim(env->user, th, abc_sim_seed(r->c.seed, t, i0 + k), st,
-                            env->ex->stop, e);
+        b->st[k] =
+            env->sim(env->user, th, abc_sim_seed(r->c.seed, t, i0 + k), st, env->ex->stop, e);
         for (int j = 0; b->st[k] == SIM_OK && j < ns; j++)
             if (!isfinite(st[j]))
                 b->st[k] = SIM_FAIL(e, SIM_ENUMERIC, NULL, 0, r->c.stat[j].name,
-                                    "generation %d, proposal %lld: the statistic is not finite",
-                                    t, (long long)(i0 + k));
+                                    "generation %d, proposal %lld: the statistic is not finite", t,
+                                    (long long)(i0 + k));
         if (b->st[k] == SIM_OK && env->parts) {
             double *v = b->vals + (size_t)k * (size_t)nv;
             memcpy(v, st, (size_t)ns * sizeof *v);
@@ -658,8 +656,8 @@ static sim_status batch_eval(abc_run *r, const abc_env *env, abc_batch *b, int n
     /* the first failure by index; an interruption only if nothing else failed */
     int first = -1;
     for (int k = 0; k < nb; k++)
-        if (b->st[k] != SIM_OK && (first < 0 || (b->st[first] == SIM_EINTERRUPT &&
-                                                 b->st[k] != SIM_EINTERRUPT)))
+        if (b->st[k] != SIM_OK &&
+            (first < 0 || (b->st[first] == SIM_EINTERRUPT && b->st[k] != SIM_EINTERRUPT)))
             first = k;
     if (s == SIM_OK && first >= 0) {
         *err = b->errs[first];
@@ -716,9 +714,8 @@ static sim_status generation(abc_run *r, const abc_env *env, int t, double eps, 
             double *x = b.x + (size_t)k * (size_t)d;
             if (t == 0) {
                 sim_rng sr;
-                prior_draw(r, sim_rng_open(&sr, r->c.seed, SIM_RNG_ABC_PROPOSE,
-                                           (uint32_t)(i + k), 0),
-                           x);
+                prior_draw(
+                    r, sim_rng_open(&sr, r->c.seed, SIM_RNG_ABC_PROPOSE, (uint32_t)(i + k), 0), x);
             } else if ((s = kernel_draw(r, t, i + k, x, err)) != SIM_OK) {
                 goto done;
             }

@@ -79,9 +79,9 @@
 
 /* Prior of one parameter; every prior lives on [lo, hi]. */
 typedef enum {
-    ABC_UNIFORM = 0,  /* uniform on [lo, hi] */
-    ABC_LOG_UNIFORM,  /* log theta uniform on [log lo, log hi] (0 < lo) */
-    ABC_NORMAL        /* normal (mean, sd) truncated to [lo, hi] */
+    ABC_UNIFORM = 0, /* uniform on [lo, hi] */
+    ABC_LOG_UNIFORM, /* log theta uniform on [log lo, log hi] (0 < lo) */
+    ABC_NORMAL       /* normal (mean, sd) truncated to [lo, hi] */
 } abc_prior_kind;
 
 typedef struct {
@@ -125,9 +125,8 @@ sim_status abc_config_check(const abc_config *c, sim_error *err);
 /* The simulator: statistics stats[0..nstats) for parameters theta (natural
  * scale) and a 53-bit seed.  Called from several threads at once.  A
  * non-finite statistic is an error (SIM_ENUMERIC). */
-typedef sim_status (*abc_simulate_fn)(void *user, const double *theta, uint64_t seed,
-                                      double *stats, volatile sig_atomic_t *stop,
-                                      sim_error *err);
+typedef sim_status (*abc_simulate_fn)(void *user, const double *theta, uint64_t seed, double *stats,
+                                      volatile sig_atomic_t *stop, sim_error *err);
 
 /* The seed of proposal i of generation t's simulation. */
 uint64_t abc_sim_seed(uint64_t seed, int generation, int64_t index);
@@ -137,8 +136,8 @@ uint64_t abc_sim_seed(uint64_t seed, int generation, int64_t index);
  * nothing of MPI.  Every rank calls them at the same points. */
 typedef struct {
     int rank, size;
-    int (*any)(int flag);                                   /* largest flag of all ranks */
-    void (*bcast)(void *buf, size_t n);                     /* rank 0's n bytes everywhere */
+    int (*any)(int flag);                                     /* largest flag of all ranks */
+    void (*bcast)(void *buf, size_t n);                       /* rank 0's n bytes everywhere */
     void (*allgather)(const void *mine, void *all, size_t n); /* rank by rank, n bytes each */
 } abc_ranks;
 
@@ -194,13 +193,13 @@ sim_status abc_parts_remove(abc_run *r, const abc_exec *ex, sim_error *err);
 
 /* The result (after abc_execute returned SIM_OK). */
 const abc_config *abc_run_config(const abc_run *r);
-int abc_run_generations(const abc_run *r);             /* completed, >= 1 */
+int abc_run_generations(const abc_run *r);               /* completed, >= 1 */
 const abc_generation *abc_run_history(const abc_run *r); /* [generations] */
 abc_stop abc_run_stopped(const abc_run *r);
 /* Simulations used in all, a generation dropped for the budget included
  * (those read from parts too). */
 int64_t abc_run_simulations(const abc_run *r);
-int64_t abc_run_resumed(const abc_run *r);      /* read from parts, not simulated */
+int64_t abc_run_resumed(const abc_run *r); /* read from parts, not simulated */
 /* The final population: theta N x nparams (natural scale, row-major),
  * weights N (sum 1), distances N, stats N x nstats. */
 const double *abc_run_theta(const abc_run *r);

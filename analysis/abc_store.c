@@ -103,8 +103,7 @@ static herr_t put_axis(const abs_writer *w, const char *group, const char *axis,
  * (xarray's group=) gets labelled arrays: parameter, target, particle,
  * generation. */
 static sim_status write_axes(const abs_writer *w, const abc_config *c, const char *const *pname,
-                             const char *const *sname, int ng, const char *where,
-                             sim_error *err)
+                             const char *const *sname, int ng, const char *where, sim_error *err)
 {
     sim_status s = SIM_OK;
     hsize_t np = (hsize_t)c->nparams, ns = (hsize_t)c->nstats, n = (hsize_t)c->population;
@@ -118,8 +117,8 @@ static sim_status write_axes(const abs_writer *w, const abc_config *c, const cha
     static const char *const tgt_cols[] = {"name", "observed", "scale", NULL};
     static const char *const part_rows[] = {"theta", "weight", "distance", "stats", NULL};
     static const char *const theta[] = {"theta", NULL}, *const stats[] = {"stats", NULL};
-    static const char *const gen_cols[] = {"tolerance", "acceptance", "ess", "proposals",
-                                           "simulations", NULL};
+    static const char *const gen_cols[] = {"tolerance", "acceptance",  "ess",
+                                           "proposals", "simulations", NULL};
     H5C(put_dset(w, "/parameters/parameter", 0, 0, 1, np, 0, pname,
                  "Fitted parameter (section.name), the same as name"),
         "/parameters/parameter");
@@ -149,8 +148,8 @@ fail:
     return s;
 }
 
-static sim_status write_body(abs_writer *w, const abc_run *r, const abs_prov *pv,
-                             const char *where, sim_error *err)
+static sim_status write_body(abs_writer *w, const abc_run *r, const abs_prov *pv, const char *where,
+                             sim_error *err)
 {
     sim_status s = SIM_OK;
     const abc_config *c = abc_run_config(r);
@@ -295,8 +294,7 @@ sim_status abs_write(const char *path, int force, const abc_run *r, const abs_pr
     H5C(H5Pset_obj_track_times(w.gcpl, 0), "group properties");
     H5C(fcpl = H5Pcreate(H5P_FILE_CREATE), "file properties");
     H5C(H5Pset_obj_track_times(fcpl, 0), "file properties");
-    H5C(w.file = H5Fcreate(afile_temp(af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
-        "creating the file");
+    H5C(w.file = H5Fcreate(afile_temp(af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), "creating the file");
     s = write_body(&w, r, pv, where, err);
     if (s != SIM_OK)
         goto fail;
@@ -349,8 +347,7 @@ static herr_t get_str(hid_t loc, const char *name, char *buf, size_t n)
 }
 
 /* Dataset `path` of exactly `count` elements into out (strings: char[n][len]). */
-static herr_t get_dset(hid_t f, const char *path, hid_t mtype, hsize_t count, void *out,
-                       size_t len)
+static herr_t get_dset(hid_t f, const char *path, hid_t mtype, hsize_t count, void *out, size_t len)
 {
     hid_t d = H5Dopen2(f, path, H5P_DEFAULT), sp = H5I_INVALID_HID, st = H5I_INVALID_HID;
     herr_t r = -1;

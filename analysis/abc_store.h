@@ -36,8 +36,8 @@
 #include "err.h"
 
 #define ABS_FORMAT "troika-posterior" /* file_kind */
-#define ABS_FORMAT_VERSION 2 /* 2: netCDF-4 / CF axes */
-#define ABS_FORMAT_OLDEST 1  /* still read: version 2 without the axes */
+#define ABS_FORMAT_VERSION 2          /* 2: netCDF-4 / CF axes */
+#define ABS_FORMAT_OLDEST 1           /* still read: version 2 without the axes */
 
 typedef struct {
     const char *command_line;
@@ -54,14 +54,14 @@ sim_status abs_write(const char *path, int force, const abc_run *r, const abs_pr
 
 /* A posterior file read back. */
 typedef struct {
-    abc_config c;         /* priors, targets and settings as written */
-    int64_t n;            /* particles */
+    abc_config c; /* priors, targets and settings as written */
+    int64_t n;    /* particles */
     int generations;
-    double *theta;        /* n x c.nparams */
-    double *weight;       /* n */
-    double *distance;     /* n */
-    double *tolerance;    /* generations */
-    char *calibration;    /* the calibration file's path, as written */
+    double *theta;     /* n x c.nparams */
+    double *weight;    /* n */
+    double *distance;  /* n */
+    double *tolerance; /* generations */
+    char *calibration; /* the calibration file's path, as written */
 } abs_posterior;
 
 /* Read a posterior file; not one (or another format version): SIM_EINPUT. */

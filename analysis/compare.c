@@ -21,40 +21,43 @@
 static const ana_metric_reading ana_key_metric_table[] = {
     /* households: property service */
     {"households_rating_pmc_inadequate", ANA_LOWER_BETTER, ANA_NORM_NONE,
-     "share of households who rate the property service inadequate", "认为物业服务不到位的住户比例"},
+     "share of households who rate the property service inadequate",
+     "认为物业服务不到位的住户比例"},
     {"pmc_satisfaction_mean", ANA_HIGHER_BETTER, ANA_NORM_NONE,
      "households' satisfaction with the property firm", "居民对物业的满意度"},
-    {"pmc_quality_mean", ANA_HIGHER_BETTER, ANA_NORM_NONE,
-     "service quality of the property firms", "物业服务质量"},
-    {"fee_collection_rate", ANA_HIGHER_BETTER, ANA_NORM_NONE,
-     "property-fee collection rate", "物业费收缴率"},
+    {"pmc_quality_mean", ANA_HIGHER_BETTER, ANA_NORM_NONE, "service quality of the property firms",
+     "物业服务质量"},
+    {"fee_collection_rate", ANA_HIGHER_BETTER, ANA_NORM_NONE, "property-fee collection rate",
+     "物业费收缴率"},
     {"complaints_new", ANA_LOWER_BETTER, ANA_NORM_FLOW,
      "complaints about property service (all channels)", "物业投诉量（各渠道合计）"},
-    {"complaints_hotline", ANA_LOWER_BETTER, ANA_NORM_FLOW,
-     "complaints through the 12345 hotline", "12345热线投诉量"},
+    {"complaints_hotline", ANA_LOWER_BETTER, ANA_NORM_FLOW, "complaints through the 12345 hotline",
+     "12345热线投诉量"},
     {"complaint_days_to_resolve", ANA_LOWER_BETTER, ANA_NORM_NONE,
      "days taken to resolve a complaint", "投诉办结天数"},
     /* residents' committee workers */
     {"workers_rating_pmc_inadequate", ANA_LOWER_BETTER, ANA_NORM_NONE,
-     "share of community workers who rate the property service inadequate", "认为物业服务不到位的社区工作者比例"},
+     "share of community workers who rate the property service inadequate",
+     "认为物业服务不到位的社区工作者比例"},
     {"rc_admin_hours_share", ANA_LOWER_BETTER, ANA_NORM_NONE,
-     "share of community workers' hours spent on administration", "社区工作者用于行政事务的工时占比"},
+     "share of community workers' hours spent on administration",
+     "社区工作者用于行政事务的工时占比"},
     /* owners' committees */
     {"oc_functioning_share", ANA_HIGHER_BETTER, ANA_NORM_NONE,
      "share of compounds whose owners' committee works", "业委会正常运转的小区比例"},
     {"assemblies_quorate", ANA_HIGHER_BETTER, ANA_NORM_FLOW,
      "owners' assemblies that reach the quorum", "达到法定参与门槛的业主大会次数"},
     /* mediation */
-    {"disputes_waiting", ANA_LOWER_BETTER, ANA_NORM_STOCK,
-     "disputes waiting for a mediator", "待调解纠纷数"},
-    {"mediation_wait_days", ANA_LOWER_BETTER, ANA_NORM_NONE,
-     "days a dispute waits for a mediator", "纠纷候调天数"},
+    {"disputes_waiting", ANA_LOWER_BETTER, ANA_NORM_STOCK, "disputes waiting for a mediator",
+     "待调解纠纷数"},
+    {"mediation_wait_days", ANA_LOWER_BETTER, ANA_NORM_NONE, "days a dispute waits for a mediator",
+     "纠纷候调天数"},
     /* enforcement */
     {"violations_backlog", ANA_LOWER_BETTER, ANA_NORM_STOCK,
      "reported violations waiting for an officer", "待执法处理的违法违规案件数"},
     /* what the reforms cost (public money) */
-    {"secretary_cost", ANA_COST, ANA_NORM_YEAR,
-     "cost of the social-worker secretaries", "社工执行秘书经费"},
+    {"secretary_cost", ANA_COST, ANA_NORM_YEAR, "cost of the social-worker secretaries",
+     "社工执行秘书经费"},
 };
 #define NKEY (sizeof ana_key_metric_table / sizeof ana_key_metric_table[0])
 
@@ -161,8 +164,7 @@ sim_status ana_metrics_parse(const sim_metric_desc *mt, int nmt, const char *lis
         idx[(*n)++] = m;
         p = e ? e + 1 : p + len;
         if (e && !*p)
-            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--metrics",
-                            "'%s' ends with a comma", list);
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--metrics", "'%s' ends with a comma", list);
     }
     if (*n == 0)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--metrics", "no metric given");
@@ -354,8 +356,8 @@ void ana_post_print_text(FILE *f, const ana_table *t, const ana_post_effect *eff
     free(cell);
 }
 
-void ana_post_print_markdown(FILE *f, const ana_table *t, const ana_post_effect *eff,
-                             double level, ana_lang lang)
+void ana_post_print_markdown(FILE *f, const ana_table *t, const ana_post_effect *eff, double level,
+                             ana_lang lang)
 {
     char(*cell)[PC_N][128];
     size_t rows = post_cells(t, eff, level, lang, "\u2212", &cell);

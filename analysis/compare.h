@@ -27,21 +27,21 @@
  * compare.c): which direction is better, and how the report normalises it
  * (the compare file keeps the model's per-day, whole-area values). */
 typedef enum {
-    ANA_NEUTRAL = 0,        /* neither direction is better */
+    ANA_NEUTRAL = 0, /* neither direction is better */
     ANA_LOWER_BETTER = -1,
     ANA_HIGHER_BETTER = 1,
-    ANA_COST = 2            /* public money spent: lower is cheaper */
+    ANA_COST = 2 /* public money spent: lower is cheaper */
 } ana_better;
 
 typedef enum {
-    ANA_NORM_NONE = 0,  /* shown as it is (shares, scores, days, ...) */
-    ANA_NORM_FLOW,      /* events a day -> per year per 1,000 households */
-    ANA_NORM_STOCK,     /* a level (a backlog) -> per 1,000 households */
-    ANA_NORM_YEAR       /* an amount a day -> per year, whole area */
+    ANA_NORM_NONE = 0, /* shown as it is (shares, scores, days, ...) */
+    ANA_NORM_FLOW,     /* events a day -> per year per 1,000 households */
+    ANA_NORM_STOCK,    /* a level (a backlog) -> per 1,000 households */
+    ANA_NORM_YEAR      /* an amount a day -> per year, whole area */
 } ana_norm;
 
 typedef struct {
-    const char *name;   /* the metric's name in the metric table */
+    const char *name; /* the metric's name in the metric table */
     ana_better better;
     ana_norm norm;
     const char *label_en, *label_zh; /* what the report calls it (a noun phrase,
@@ -64,7 +64,6 @@ int ana_key_metrics(const sim_metric_desc *mt, int nmt, int *idx, int max, FILE 
 sim_status ana_metrics_parse(const sim_metric_desc *mt, int nmt, const char *list, int *idx,
                              int max, int *n, sim_error *err);
 
-
 /* The seed of replicate r: splitmix64(splitmix64(base) + r) mod 2^53. */
 uint64_t ana_compare_seed(uint64_t base, int64_t r);
 /* ---- comparisons under a posterior (troika compare --posterior) ------------
@@ -78,15 +77,15 @@ uint64_t ana_compare_seed(uint64_t base, int64_t r);
 
 /* What the posterior says about one reform's effect on one metric. */
 typedef struct {
-    int64_t draws, per_draw;  /* D and R */
-    double median;            /* of the D x R effects */
-    double lo, hi;            /* their (1 - level)/2 and (1 + level)/2 quantiles:
+    int64_t draws, per_draw; /* D and R */
+    double median;           /* of the D x R effects */
+    double lo, hi;           /* their (1 - level)/2 and (1 + level)/2 quantiles:
                                  the interval over parameters and chance together */
-    double p_improve;         /* share of the effects in the better direction (a
+    double p_improve;        /* share of the effects in the better direction (a
                                  zero counts one half); NaN for a neutral metric */
-    double var_param;         /* Var over draws of E[y | draw]: max(0, B - W / R) */
-    double var_chance;        /* E over draws of Var(y | draw): W */
-    double share_param;       /* var_param / (var_param + var_chance); NaN when 0 / 0 */
+    double var_param;        /* Var over draws of E[y | draw]: max(0, B - W / R) */
+    double var_chance;       /* E over draws of Var(y | draw): W */
+    double share_param;      /* var_param / (var_param + var_chance); NaN when 0 / 0 */
 } ana_post_effect;
 
 /* The effect summary of y[0 .. D x R), draw-major (law of total variance:
@@ -111,8 +110,8 @@ int64_t ana_post_pick(const double *cum, int64_t n, uint64_t seed, int64_t m);
  * effect_hi,p_improve,var_parameters,var_chance,share_parameters). */
 void ana_post_print_text(FILE *f, const ana_table *t, const ana_post_effect *eff, double level,
                          ana_lang lang);
-void ana_post_print_markdown(FILE *f, const ana_table *t, const ana_post_effect *eff,
-                             double level, ana_lang lang);
+void ana_post_print_markdown(FILE *f, const ana_table *t, const ana_post_effect *eff, double level,
+                             ana_lang lang);
 void ana_post_print_csv(FILE *f, const ana_table *t, const ana_post_effect *eff);
 
 /* The cells of row (s, k) as shown: median, "lo to hi", P, parameters'

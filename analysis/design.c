@@ -279,10 +279,11 @@ void swp_design_write_csv(FILE *f, const swp_plan *p)
     fprintf(f, "# troika sweep '%s': design %s, %lld points", p->name ? p->name : "",
             swp_design_name(p->design), (long long)p->npoints);
     if (p->design == SWP_SALTELLI)
-        fprintf(f, " (N = %lld base rows x (k + 2), k = %d)\n"
-                   "# rows in SALib's order: for each base row A, AB_1 ... AB_k, B "
-                   "(SALib.sample.saltelli, calc_second_order=False); `point` is troika's "
-                   "point (/runs/point, /design/values row)\n",
+        fprintf(f,
+                " (N = %lld base rows x (k + 2), k = %d)\n"
+                "# rows in SALib's order: for each base row A, AB_1 ... AB_k, B "
+                "(SALib.sample.saltelli, calc_second_order=False); `point` is troika's "
+                "point (/runs/point, /design/values row)\n",
                 (long long)p->samples, k);
     else
         fputs("\n# rows in point order; `point` is troika's point (/runs/point)\n", f);
@@ -318,12 +319,10 @@ sim_status swp_plan_expand(swp_plan *p, sim_error *err)
         int64_t per = p->design == SWP_SALTELLI ? k + 2 : 1;
         int dim = p->design == SWP_SALTELLI ? 2 * k : k;
         if (p->design != SWP_LHS && dim > SWP_SOBOL_MAX_DIM)
-            return SIM_FAIL(err, SIM_EINPUT, p->path, p->factors[k - 1].line,
-                            p->factors[k - 1].key,
+            return SIM_FAIL(err, SIM_EINPUT, p->path, p->factors[k - 1].line, p->factors[k - 1].key,
                             "design %s takes at most %d varied parameters (here %d)",
                             swp_design_name(p->design),
-                            p->design == SWP_SALTELLI ? SWP_SOBOL_MAX_DIM / 2
-                                                      : SWP_SOBOL_MAX_DIM,
+                            p->design == SWP_SALTELLI ? SWP_SOBOL_MAX_DIM / 2 : SWP_SOBOL_MAX_DIM,
                             k);
         if (p->samples < 1 || p->samples > SWP_MAX_RUNS / per)
             return SIM_FAIL(err, SIM_EINPUT, p->path, 0, "samples",
@@ -346,8 +345,7 @@ runs:
     if (p->replicates < 1 || p->npoints > SWP_MAX_RUNS / p->replicates)
         return SIM_FAIL(err, SIM_EINPUT, p->path, 0, "replicates",
                         "%lld points x %lld replicates is more than %lld runs",
-                        (long long)p->npoints, (long long)p->replicates,
-                        (long long)SWP_MAX_RUNS);
+                        (long long)p->npoints, (long long)p->replicates, (long long)SWP_MAX_RUNS);
     p->nruns = p->npoints * p->replicates;
     return SIM_OK;
 }

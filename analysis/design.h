@@ -60,34 +60,34 @@ typedef struct {
     int integer;           /* 1 when the parameter takes whole values (its table row's
                               type is not real: sampled values are rounded) */
     swp_scale scale;
-    double lo, hi;         /* range; for a list its smallest and largest value */
-    int64_t levels;        /* grid levels of a range, or a list's length */
-    double *values;        /* a list's values, in the order given; else NULL */
-    char *spec;            /* the text after '=' in the sweep file */
-    int line;              /* its line in the sweep file (0: not known) */
+    double lo, hi;  /* range; for a list its smallest and largest value */
+    int64_t levels; /* grid levels of a range, or a list's length */
+    double *values; /* a list's values, in the order given; else NULL */
+    char *spec;     /* the text after '=' in the sweep file */
+    int line;       /* its line in the sweep file (0: not known) */
 } swp_factor;
 
 typedef struct {
     char *name;
     char *description;
-    char *path;           /* the sweep file as given ("" when read from output) */
-    char *text;           /* the sweep file's exact text */
-    char *identity;       /* what a resumed sweep must match, see above */
-    uint64_t hash;        /* FNV-1a 64 of identity */
+    char *path;     /* the sweep file as given ("" when read from output) */
+    char *text;     /* the sweep file's exact text */
+    char *identity; /* what a resumed sweep must match, see above */
+    uint64_t hash;  /* FNV-1a 64 of identity */
     swp_design design;
-    int64_t samples;      /* lhs, sobol: points; saltelli: base sample N */
+    int64_t samples; /* lhs, sobol: points; saltelli: base sample N */
     int64_t replicates;
-    uint64_t seed;        /* master seed */
+    uint64_t seed; /* master seed */
     swp_seeds seeds;
     int64_t days;
     int nfactors;
     swp_factor *factors;
     int nmetrics;
-    char **metrics;       /* names, as in the metric table */
-    int *metric;          /* index in the model's metric table, -1 if unknown here */
+    char **metrics; /* names, as in the metric table */
+    int *metric;    /* index in the model's metric table, -1 if unknown here */
     int64_t npoints, nruns;
-    double *unit;         /* [npoints x nfactors] coordinates in [0, 1] */
-    double *values;       /* [npoints x nfactors] parameter values */
+    double *unit;   /* [npoints x nfactors] coordinates in [0, 1] */
+    double *values; /* [npoints x nfactors] parameter values */
 } swp_plan;
 
 /* Run `run`'s seed (53 bits, a valid run.seed). */

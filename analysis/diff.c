@@ -55,8 +55,7 @@ sim_status ana_diff_add(ana_diff *d, const ana_diff_row *r, sim_error *err)
     c.doc_zh = dup_str(r->doc_zh);
     c.policy_a = dup_str(r->policy_a);
     c.policy_b = dup_str(r->policy_b);
-    if (!c.key || !c.a || !c.b || !c.unit || !c.doc_en || !c.doc_zh || !c.policy_a ||
-        !c.policy_b) {
+    if (!c.key || !c.a || !c.b || !c.unit || !c.doc_en || !c.doc_zh || !c.policy_a || !c.policy_b) {
         row_free(&c);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory listing differences");
     }

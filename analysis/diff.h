@@ -24,13 +24,13 @@
 #include "ui.h"
 
 typedef struct {
-    char *key;        /* "section.name" */
-    int64_t day;      /* -1: from the start; else from this day (0-based) on */
-    char *a, *b;      /* the values in effect in A and in B, as text */
+    char *key;   /* "section.name" */
+    int64_t day; /* -1: from the start; else from this day (0-based) on */
+    char *a, *b; /* the values in effect in A and in B, as text */
     char *unit;
     char *doc_en, *doc_zh;
-    char *policy_a;   /* the policy of A that sets the value that day, or "" */
-    char *policy_b;   /* the same for B */
+    char *policy_a; /* the policy of A that sets the value that day, or "" */
+    char *policy_b; /* the same for B */
 } ana_diff_row;
 
 typedef struct {

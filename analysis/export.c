@@ -28,8 +28,7 @@ const ana_export_desc ana_export_tables[ANA_EXPORT_NTABLES] = {
     {"compare", "compare", "one row per scenario, replicate and day: every city metric"},
 };
 
-sim_status ana_export_parse(const char *name, ana_export_table *t, const char *key,
-                            sim_error *err)
+sim_status ana_export_parse(const char *name, ana_export_table *t, const char *key, sim_error *err)
 {
     for (int k = 0; k < ANA_EXPORT_NTABLES; k++)
         if (strcmp(name, ana_export_tables[k].name) == 0) {
@@ -92,8 +91,7 @@ static int column_rank(hid_t d, hsize_t *dims)
     return rank;
 }
 
-static sim_status column_add(reader *r, columns *cs, hid_t loc, const char *name,
-                             const char *where)
+static sim_status column_add(reader *r, columns *cs, hid_t loc, const char *name, const char *where)
 {
     if (cs->n == cs->cap) {
         int cap = cs->cap ? 2 * cs->cap : 16;
@@ -226,8 +224,8 @@ static sim_status read_block(reader *r, const column *c, int rank, hsize_t r0, h
     hid_t fs = H5Dget_space(c->d);
     hsize_t start[2] = {r0, c0}, count[2] = {nr, nc}, n = nr * nc;
     hid_t ms = H5Screate_simple(1, &n, NULL);
-    herr_t e = fs < 0 || ms < 0 ? -1
-                                : H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+    herr_t e =
+        fs < 0 || ms < 0 ? -1 : H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
     if (e >= 0)
         e = H5Dread(c->d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf);
     (void)rank;
@@ -619,8 +617,8 @@ static sim_status export_runs(reader *r, FILE *f, int64_t block)
         st = read_strings(r, "/runs/param_names", k, pname, 128);
     if (st == SIM_OK && k > 0) {
         hid_t g = H5Gopen2(r->file, "/runs", H5P_DEFAULT);
-        st = g < 0 ? h5fail(r, "/runs", "cannot open") : column_add(r, &params, g, "params",
-                                                                     "/runs/params");
+        st = g < 0 ? h5fail(r, "/runs", "cannot open")
+                   : column_add(r, &params, g, "params", "/runs/params");
         if (g >= 0)
             H5Gclose(g);
     }
@@ -728,14 +726,16 @@ sim_status ana_export_write(const char *path, ana_export_table t, const sim_metr
     }
     /* the dataset each table needs, before anything is written */
     static const char *const needs[ANA_EXPORT_NTABLES] = {"/city/day", "/compounds/panel/day",
-                                                          "/subdistricts/panel/day",
-                                                          "/runs/point", "/summary/scenario"};
+                                                          "/subdistricts/panel/day", "/runs/point",
+                                                          "/summary/scenario"};
     if (length(&r, needs[t]) == 0) {
         H5Fclose(r.file);
         return SIM_FAIL(err, SIM_EINPUT, path, 0, "--table",
-                        "no %s: not a %s file (table %s reads the file of `troika %s`)",
-                        needs[t], ana_export_tables[t].file, ana_export_tables[t].name,
-                        t == ANA_EXPORT_RUNS ? "sweep" : t == ANA_EXPORT_COMPARE ? "compare" : "run");
+                        "no %s: not a %s file (table %s reads the file of `troika %s`)", needs[t],
+                        ana_export_tables[t].file, ana_export_tables[t].name,
+                        t == ANA_EXPORT_RUNS      ? "sweep"
+                        : t == ANA_EXPORT_COMPARE ? "compare"
+                                                  : "run");
     }
     header(&r, out, t, command_line);
     sim_status st;

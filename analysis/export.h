@@ -55,8 +55,7 @@ typedef struct {
 extern const ana_export_desc ana_export_tables[ANA_EXPORT_NTABLES];
 
 /* The table named `name`; SIM_EINPUT naming `key` with the allowed names. */
-sim_status ana_export_parse(const char *name, ana_export_table *t, const char *key,
-                            sim_error *err);
+sim_status ana_export_parse(const char *name, ana_export_table *t, const char *key, sim_error *err);
 
 /* Write table t of the HDF5 file `path` to out.  Value columns come in the
  * order of the model's metric table metrics[0..nmetrics) (handed over by

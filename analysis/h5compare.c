@@ -56,22 +56,22 @@ static char *dup_str(const char *s)
 
 struct ana_cmpw {
     afile_file *af;
-    const char *path;  /* the requested name (owned by af) */
+    const char *path; /* the requested name (owned by af) */
     hid_t file, t_str, gcpl, dcpl;
     int nscen;
     int64_t days, rows, chunk_rows;
     const sim_metric_desc *mt; /* the model's metric table: one series per row */
     int nmt;
-    hid_t *city;       /* [nscen * nmt] growable series, open */
-    hid_t day_axis;    /* /day, the dimension scale of the series' days, open */
+    hid_t *city;    /* [nscen * nmt] growable series, open */
+    hid_t day_axis; /* /day, the dimension scale of the series' days, open */
 };
 
 /* Needs `sim_status s`, `sim_error *err`, `w` and `fail:` (core/h5). */
-#define H5CHK(expr, what)                                                                 \
+#define H5CHK(expr, what)                                                                          \
     H5L_CHECK_AS(err, SIM_EIO, w->path, expr, "writing the compare file failed (%s)", (what))
 
-static sim_status w_attr(ana_cmpw *w, hid_t loc, const char *name, hid_t ftype,
-                         hid_t mtype, const void *val, sim_error *err)
+static sim_status w_attr(ana_cmpw *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                         const void *val, sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t sp = H5I_INVALID_HID, a = H5I_INVALID_HID;
@@ -84,8 +84,7 @@ fail:
     return s;
 }
 
-static sim_status w_str(ana_cmpw *w, hid_t loc, const char *name, const char *v,
-                        sim_error *err)
+static sim_status w_str(ana_cmpw *w, hid_t loc, const char *name, const char *v, sim_error *err)
 {
     const char *val = v ? v : "";
     return w_attr(w, loc, name, w->t_str, w->t_str, &val, err);
@@ -96,8 +95,7 @@ static sim_status w_i64(ana_cmpw *w, hid_t loc, const char *name, int64_t v, sim
     return w_attr(w, loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v, err);
 }
 
-static sim_status w_u64(ana_cmpw *w, hid_t loc, const char *name, uint64_t v,
-                        sim_error *err)
+static sim_status w_u64(ana_cmpw *w, hid_t loc, const char *name, uint64_t v, sim_error *err)
 {
     return w_attr(w, loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v, err);
 }
@@ -228,18 +226,18 @@ static sim_status w_changes(ana_cmpw *w, hid_t gs, const ana_diff *d, sim_error 
     }
     SIM_CALL(w_group(w, gs, "changes", &g, err));
     SIM_CALL(w_str(w, g, "description",
-               "What this scenario changes relative to the baseline (scenario 0), after "
-               "resolving extends and policies: one row per difference, in parameter "
-               "order, then by day.",
-               err));
+                   "What this scenario changes relative to the baseline (scenario 0), after "
+                   "resolving extends and policies: one row per difference, in parameter "
+                   "order, then by day.",
+                   err));
     for (int k = 0; k < n; k++)
         day[k] = d->rows[k].day;
     hsize_t dims[1] = {(hsize_t)n};
     SIM_CALL(w_dset(w, g, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, day,
-                "From this day (0-based) on; -1 = from the start.", err));
-    static const char *const names[] = {"key",         "baseline_value", "value",
-                                        "unit",        "description",    "description_zh",
-                                        "policy_baseline", "policy"};
+                    "From this day (0-based) on; -1 = from the start.", err));
+    static const char *const names[] = {
+        "key",         "baseline_value", "value",           "unit",
+        "description", "description_zh", "policy_baseline", "policy"};
     static const char *const docs[] = {
         "Parameter key, section.name.",
         "Value in effect in the baseline.",
@@ -263,7 +261,7 @@ static sim_status w_changes(ana_cmpw *w, hid_t gs, const ana_diff *d, sim_error 
     for (int k = 0; k < n; k++)
         day[k] = k;
     SIM_CALL(w_dset(w, g, "change", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, day,
-                "Difference number, 0-based: the row of every column here.", err));
+                    "Difference number, 0-based: the row of every column here.", err));
     H5CHK(ax = H5Dopen2(g, "change", H5P_DEFAULT), "changes/change");
     H5CHK(h5l_axis(ax, "change"), "changes/change");
     H5CHK(h5l_cf(ax, "Difference number, 0-based", NULL), "changes/change");
@@ -333,7 +331,7 @@ sim_status ana_cmpw_scenarios(ana_cmpw *w, int64_t days, int64_t chunk_rows,
         day[d] = d;
     hsize_t dd[1] = {(hsize_t)days};
     SIM_CALL(w_dset(w, w->file, "day", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dd, day,
-                "Simulated day, 0 = the first day: the second axis of every series.", err));
+                    "Simulated day, 0 = the first day: the second axis of every series.", err));
     H5CHK(w->day_axis = H5Dopen2(w->file, "day", H5P_DEFAULT), "/day");
     H5CHK(h5l_axis(w->day_axis, "day"), "/day");
     H5CHK(h5l_time(w->day_axis, "Simulated day, 0 = the first day"), "/day");
@@ -346,7 +344,7 @@ sim_status ana_cmpw_scenarios(ana_cmpw *w, int64_t days, int64_t chunk_rows,
         SIM_CALL(w_str(w, gs, "description", scen[i].description, err));
         SIM_CALL(w_str(w, gs, "name_zh", scen[i].name_zh ? scen[i].name_zh : "", err));
         SIM_CALL(w_str(w, gs, "description_zh",
-                   scen[i].description_zh ? scen[i].description_zh : "", err));
+                       scen[i].description_zh ? scen[i].description_zh : "", err));
         SIM_CALL(w_str(w, gs, "path", scen[i].path, err));
         SIM_CALL(w_str(w, gs, "resolved_ini", scen[i].resolved_ini, err));
         SIM_CALL(w_str(w, gs, "sources", scen[i].sources, err));
@@ -382,14 +380,15 @@ sim_status ana_cmpw_append(ana_cmpw *w, int64_t nrep, const double *city, sim_er
         for (int64_t r = 0; r < nrep; r++)
             for (int64_t d = 0; d < days; d++)
                 for (int m = 0; m < w->nmt; m++) {
-                    double v = city[(((size_t)i * (size_t)nrep + (size_t)r) * (size_t)days +
-                                     (size_t)d) * w->nmt + (size_t)m];
+                    double v =
+                        city[(((size_t)i * (size_t)nrep + (size_t)r) * (size_t)days + (size_t)d) *
+                                 w->nmt +
+                             (size_t)m];
                     if (!isfinite(v)) {
                         s = SIM_FAIL(err, SIM_ENUMERIC, w->path, 0, NULL,
                                      "metric %s is not finite on day %lld (scenario %d, "
                                      "replicate %lld); refusing to write it",
-                                     w->mt[m].name, (long long)d, i,
-                                     (long long)(w->rows + r));
+                                     w->mt[m].name, (long long)d, i, (long long)(w->rows + r));
                         goto fail;
                     }
                 }
@@ -408,8 +407,9 @@ sim_status ana_cmpw_append(ana_cmpw *w, int64_t nrep, const double *city, sim_er
             for (int64_t r = 0; r < nrep; r++)
                 for (int64_t t = 0; t < days; t++)
                     col[(size_t)r * (size_t)days + (size_t)t] =
-                        city[(((size_t)i * (size_t)nrep + (size_t)r) * (size_t)days +
-                              (size_t)t) * w->nmt + (size_t)m];
+                        city[(((size_t)i * (size_t)nrep + (size_t)r) * (size_t)days + (size_t)t) *
+                                 w->nmt +
+                             (size_t)m];
             const char *what = w->mt[m].name;
             H5CHK(H5Dset_extent(d, size), what);
             H5CHK(fsp = H5Dget_space(d), what);
@@ -440,36 +440,35 @@ static sim_status w_summary(ana_cmpw *w, const ana_table *t, hid_t rep_axis, sim
     }
     SIM_CALL(w_group(w, w->file, "summary", &g, err));
     SIM_CALL(w_str(w, g, "description",
-               "The comparison table: for each scenario s and key metric k, the mean over "
-               "the window of each replicate (replicate_mean), their mean with its t "
-               "confidence interval, and the paired difference from scenario 0 (the "
-               "baseline) with its confidence interval and two-sided p-value; clear = 1 "
-               "where that interval excludes zero.  Values are in the metric's units "
-               "(shares as fractions).",
-               err));
+                   "The comparison table: for each scenario s and key metric k, the mean over "
+                   "the window of each replicate (replicate_mean), their mean with its t "
+                   "confidence interval, and the paired difference from scenario 0 (the "
+                   "baseline) with its confidence interval and two-sided p-value; clear = 1 "
+                   "where that interval excludes zero.  Values are in the metric's units "
+                   "(shares as fractions).",
+                   err));
     SIM_CALL(w_i64(w, g, "window_from", t->win_from, err));
     SIM_CALL(w_i64(w, g, "window_to", t->win_to, err));
     SIM_CALL(w_f64(w, g, "confidence_level", t->level, err));
-    SIM_CALL(w_strings(w, g, "metric", t->nmet, (const char *const *)t->met, "Key metric names.",
-                   err));
+    SIM_CALL(
+        w_strings(w, g, "metric", t->nmet, (const char *const *)t->met, "Key metric names.", err));
     SIM_CALL(w_strings(w, g, "units", t->nmet, (const char *const *)t->unit, "Their units.", err));
     SIM_CALL(w_strings(w, g, "description", t->nmet, (const char *const *)t->doc_en,
-                   "What each metric means.", err));
+                       "What each metric means.", err));
     SIM_CALL(w_strings(w, g, "description_zh", t->nmet, (const char *const *)t->doc_zh,
-                   "What each metric means, in Chinese.", err));
+                       "What each metric means, in Chinese.", err));
     SIM_CALL(w_strings(w, g, "kind", t->nmet, (const char *const *)t->kind,
-                   "count (summed over compounds) or ratio (a share or a mean).", err));
+                       "count (summed over compounds) or ratio (a share or a mean).", err));
     SIM_CALL(w_strings(w, g, "scenario", t->nscen, (const char *const *)t->scen,
-                   "Scenario labels; 0 is the baseline.", err));
+                       "Scenario labels; 0 is the baseline.", err));
     hsize_t dims[3] = {(hsize_t)t->nscen, (hsize_t)t->nmet, (hsize_t)t->replicates};
     for (size_t k = 0; k < sk; k++)
         n[k] = (int64_t)t->mean[k].n;
     SIM_CALL(w_dset(w, g, "n", H5T_STD_I64LE, H5T_NATIVE_INT64, 2, dims, n,
-                "Replicates behind each mean [scenario x metric].", err));
-    static const char *const fields[] = {"mean",     "sd",              "half_width",
-                                         "ci_lo",    "ci_hi",           "diff",
-                                         "diff_sd",  "diff_half_width", "diff_lo",
-                                         "diff_hi",  "diff_p"};
+                    "Replicates behind each mean [scenario x metric].", err));
+    static const char *const fields[] = {"mean",    "sd",      "half_width", "ci_lo",
+                                         "ci_hi",   "diff",    "diff_sd",    "diff_half_width",
+                                         "diff_lo", "diff_hi", "diff_p"};
     static const char *const docs[] = {
         "Mean over replicates of the window means [scenario x metric].",
         "Standard deviation of the window means across replicates (n - 1).",
@@ -486,22 +485,21 @@ static sim_status w_summary(ana_cmpw *w, const ana_table *t, hid_t rep_axis, sim
     for (int f = 0; f < 11; f++) {
         for (size_t k = 0; k < sk; k++) {
             const ana_summary *m = &t->mean[k], *d = &t->diff[k];
-            double x[] = {m->mean, m->sd, m->half, m->lo, m->hi, d->mean,
-                          d->sd,   d->half, d->lo, d->hi, d->p};
+            double x[] = {m->mean, m->sd,   m->half, m->lo, m->hi, d->mean,
+                          d->sd,   d->half, d->lo,   d->hi, d->p};
             v[k] = x[f];
         }
-        SIM_CALL(w_dset(w, g, fields[f], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dims, v, docs[f],
-                    err));
+        SIM_CALL(
+            w_dset(w, g, fields[f], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dims, v, docs[f], err));
     }
     for (int i = 0; i < t->nscen; i++)
         for (int k = 0; k < t->nmet; k++)
             c[ana_table_at(t, i, k)] = (int8_t)ana_table_clear(t, i, k);
     SIM_CALL(w_dset(w, g, "clear", H5T_STD_I8LE, H5T_NATIVE_INT8, 2, dims, c,
-                "1 where the confidence interval of the difference excludes zero.", err));
-    SIM_CALL(w_dset(w, g, "replicate_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, dims,
-                t->rep_mean,
-                "Mean over the window of each replicate [scenario x metric x replicate].",
-                err));
+                    "1 where the confidence interval of the difference excludes zero.", err));
+    SIM_CALL(w_dset(w, g, "replicate_mean", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, dims, t->rep_mean,
+                    "Mean over the window of each replicate [scenario x metric x replicate].",
+                    err));
     /* netCDF-4 axes: scenario and metric (string coordinates), replicate */
     H5CHK(axes[0] = H5Dopen2(g, "scenario", H5P_DEFAULT), "/summary/scenario");
     H5CHK(h5l_axis(axes[0], "scenario"), "/summary/scenario");
@@ -531,8 +529,8 @@ fail:
 }
 
 /* An axis dataset: name [n] with values 0 .. n-1, a dimension scale. */
-static sim_status w_axis(ana_cmpw *w, hid_t loc, const char *name, int64_t n,
-                         const char *long_name, const char *doc, hid_t *ax, sim_error *err)
+static sim_status w_axis(ana_cmpw *w, hid_t loc, const char *name, int64_t n, const char *long_name,
+                         const char *doc, hid_t *ax, sim_error *err)
 {
     sim_status s = SIM_OK;
     int64_t *v = malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
@@ -573,8 +571,7 @@ static sim_status w_posterior(ana_cmpw *w, const ana_cmp_post *p, const ana_tabl
     SIM_CALL(w_i64(w, r, "replicates_per_draw", p->per_draw, err));
     SIM_CALL(w_f64(w, r, "posterior_level", p->level, err));
     SIM_CALL(w_axis(w, r, "draw", p->draws, "Posterior draw, 0-based",
-                    "Posterior draw number, 0-based: the first axis of draw_values.", &dax,
-                    err));
+                    "Posterior draw number, 0-based: the first axis of draw_values.", &dax, err));
     SIM_CALL(w_strings(w, r, "parameter", p->nparam, (const char *const *)p->param,
                        "The uncertain parameters of the posterior (section.name).", err));
     H5CHK(pax = H5Dopen2(r, "parameter", H5P_DEFAULT), "/parameter");
@@ -585,8 +582,7 @@ static sim_status w_posterior(ana_cmpw *w, const ana_cmp_post *p, const ana_tabl
                     "The parameter values of each draw [draw x parameter], every scenario "
                     "ran with them.",
                     err));
-    SIM_CALL(w_dset(w, r, "draw_particle", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims,
-                    p->particle,
+    SIM_CALL(w_dset(w, r, "draw_particle", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, p->particle,
                     "The posterior particle each draw took (chosen by weight).", err));
     for (int64_t j = 0; j < runs; j++)
         rd[j] = j / p->per_draw;
@@ -621,8 +617,8 @@ static sim_status w_posterior(ana_cmpw *w, const ana_cmp_post *p, const ana_tabl
                    "share of them in the metric's better direction, and the law of total "
                    "variance split into parameters and chance [scenario x metric].",
                    err));
-    static const char *const fields[] = {"effect_median", "effect_lo",   "effect_hi",
-                                         "p_improve",     "var_parameters", "var_chance",
+    static const char *const fields[] = {"effect_median",   "effect_lo",      "effect_hi",
+                                         "p_improve",       "var_parameters", "var_chance",
                                          "share_parameters"};
     static const char *const docs[] = {
         "Median of the paired effects (scenario minus baseline) over draws and replicates.",
@@ -643,8 +639,8 @@ static sim_status w_posterior(ana_cmpw *w, const ana_cmp_post *p, const ana_tabl
             v[k] = x[f];
         }
         hsize_t sdims[2] = {(hsize_t)t->nscen, (hsize_t)t->nmet};
-        SIM_CALL(w_dset(w, g, fields[f], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, sdims, v,
-                        docs[f], err));
+        SIM_CALL(
+            w_dset(w, g, fields[f], H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, sdims, v, docs[f], err));
     }
     H5CHK(sax[0] = H5Dopen2(r, "summary/scenario", H5P_DEFAULT), "/summary/scenario");
     H5CHK(sax[1] = H5Dopen2(r, "summary/metric", H5P_DEFAULT), "/summary/metric");
@@ -740,9 +736,9 @@ sim_status ana_cmpw_finish(ana_cmpw *w, const ana_cmp_meta *meta, const ana_tabl
     if (meta->auto_rep) {
         SIM_CALL(w_f64(w, r, "tolerance", meta->tolerance, err));
         SIM_CALL(w_str(w, r, "tolerance_kind",
-                   "relative: every key metric's CI half-width <= tolerance x |mean|, in "
-                   "every scenario",
-                   err));
+                       "relative: every key metric's CI half-width <= tolerance x |mean|, in "
+                       "every scenario",
+                       err));
         SIM_CALL(w_i64(w, r, "max_replicates", meta->max_replicates, err));
         SIM_CALL(w_i64(w, r, "auto_batch", meta->auto_batch, err));
         SIM_CALL(w_i64(w, r, "tolerance_met", meta->tolerance_met, err));
@@ -750,7 +746,7 @@ sim_status ana_cmpw_finish(ana_cmpw *w, const ana_cmp_meta *meta, const ana_tabl
     SIM_CALL(w_i64(w, r, "threads", meta->threads, err));
     hsize_t dims[1] = {(hsize_t)meta->replicates};
     SIM_CALL(w_dset(w, r, "seeds", H5T_STD_U64LE, H5T_NATIVE_UINT64, 1, dims, meta->seeds,
-                "run.seed of replicate r, the same for every scenario.", err));
+                    "run.seed of replicate r, the same for every scenario.", err));
     /* the replicate axis, now that its length is known (netCDF-4 / CF) */
     rep = malloc((size_t)(w->rows > 0 ? w->rows : 1) * sizeof *rep);
     if (!rep) {
@@ -760,7 +756,7 @@ sim_status ana_cmpw_finish(ana_cmpw *w, const ana_cmp_meta *meta, const ana_tabl
     for (int64_t k = 0; k < w->rows; k++)
         rep[k] = k;
     SIM_CALL(w_dset(w, r, "replicate", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, rep,
-                "Replicate number, 0-based: the first axis of every series.", err));
+                    "Replicate number, 0-based: the first axis of every series.", err));
     H5CHK(ax = H5Dopen2(r, "replicate", H5P_DEFAULT), "/replicate");
     H5CHK(h5l_axis(ax, "replicate"), "/replicate");
     H5CHK(h5l_cf(ax, "Replicate number, 0-based", NULL), "/replicate");
@@ -839,13 +835,13 @@ static sim_status r_fail(const char *path, sim_error *err, int src_line, const c
 #define RFAIL(...) r_fail(path, err, __LINE__, __func__, __VA_ARGS__)
 
 /* Check an HDF5 call while reading `what`: a failure is a damaged file. */
-#define RCHK(expr, what)                                                                  \
-    H5L_CHECK_AS(err, SIM_EINPUT, path, expr, "cannot read %s (damaged or not a compare file?)", \
+#define RCHK(expr, what)                                                                           \
+    H5L_CHECK_AS(err, SIM_EINPUT, path, expr, "cannot read %s (damaged or not a compare file?)",   \
                  (what))
 
 /* A string attribute (variable or fixed length); *out is the caller's. */
-static sim_status r_str(const char *path, hid_t loc, const char *obj, const char *name,
-                        char **out, sim_error *err)
+static sim_status r_str(const char *path, hid_t loc, const char *obj, const char *name, char **out,
+                        sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t a = H5I_INVALID_HID, t = H5I_INVALID_HID, mt = H5I_INVALID_HID;
@@ -913,8 +909,8 @@ static sim_status r_str_opt(const char *path, hid_t loc, const char *obj, const 
 
 /* A numeric scalar attribute read as mtype; *present = 0 when absent and
  * present != NULL (else absence is an error). */
-static sim_status r_num(const char *path, hid_t loc, const char *obj, const char *name,
-                        hid_t mtype, void *out, int *present, sim_error *err)
+static sim_status r_num(const char *path, hid_t loc, const char *obj, const char *name, hid_t mtype,
+                        void *out, int *present, sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t a = H5I_INVALID_HID, t = H5I_INVALID_HID, sp = H5I_INVALID_HID;
@@ -946,8 +942,8 @@ fail:
 }
 
 /* Open dataset `name` under loc and check its shape. */
-static sim_status r_open(const char *path, hid_t loc, const char *obj, const char *name,
-                         int rank, const hsize_t *dims, hid_t *out, sim_error *err)
+static sim_status r_open(const char *path, hid_t loc, const char *obj, const char *name, int rank,
+                         const hsize_t *dims, hid_t *out, sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t d = H5I_INVALID_HID, sp = H5I_INVALID_HID;
@@ -1009,8 +1005,7 @@ fail:
 }
 
 static sim_status r_dset(const char *path, hid_t loc, const char *obj, const char *name,
-                         hid_t mtype, int rank, const hsize_t *dims, void *buf,
-                         sim_error *err)
+                         hid_t mtype, int rank, const hsize_t *dims, void *buf, sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t d = H5I_INVALID_HID;
@@ -1046,8 +1041,7 @@ static sim_status r_strings(const char *path, hid_t loc, const char *obj, const 
                             int64_t n, char **out, sim_error *err)
 {
     sim_status s = SIM_OK;
-    hid_t d = H5I_INVALID_HID, t = H5I_INVALID_HID, mt = H5I_INVALID_HID,
-          sp = H5I_INVALID_HID;
+    hid_t d = H5I_INVALID_HID, t = H5I_INVALID_HID, mt = H5I_INVALID_HID, sp = H5I_INVALID_HID;
     char **v = NULL;
     char what[300];
     snprintf(what, sizeof what, "%s/%s", obj, name);
@@ -1089,8 +1083,8 @@ fail:
     return s;
 }
 
-static sim_status r_group(const char *path, hid_t loc, const char *obj, const char *name,
-                          hid_t *g, sim_error *err)
+static sim_status r_group(const char *path, hid_t loc, const char *obj, const char *name, hid_t *g,
+                          sim_error *err)
 {
     sim_status s = SIM_OK;
     char what[300];
@@ -1196,7 +1190,7 @@ static sim_status r_kind(const char *path, hid_t r, sim_error *err)
     htri_t named = H5Aexists(r, "schema_version");
     RCHK(named, "the root attributes");
     SIM_CALL(r_num(path, r, "/", named > 0 ? "schema_version" : "compare_schema_version",
-                H5T_NATIVE_INT64, &v, NULL, err));
+                   H5T_NATIVE_INT64, &v, NULL, err));
     if (v < 1 || v > ANA_COMPARE_SCHEMA) { /* 2 only added the netCDF-4 axes */
         s = RFAIL("compare file schema version %lld is %s than this troika's (%s reads "
                   "version %d): open it with the troika that wrote it, or rerun troika "
@@ -1210,8 +1204,7 @@ fail:
     return s;
 }
 
-static sim_status r_meta(const char *path, hid_t r, ana_cmp_meta *m, int *nscen,
-                         sim_error *err)
+static sim_status r_meta(const char *path, hid_t r, ana_cmp_meta *m, int *nscen, sim_error *err)
 {
     sim_status s = SIM_OK;
     int64_t ns = 0;
@@ -1222,8 +1215,7 @@ static sim_status r_meta(const char *path, hid_t r, ana_cmp_meta *m, int *nscen,
     htri_t named = H5Aexists(r, "schema_version");
     RCHK(named, "the root attributes");
     SIM_CALL(r_num(path, r, "/", named > 0 ? "schema_version" : "compare_schema_version",
-                H5T_NATIVE_INT64, &m->schema, NULL,
-                err));
+                   H5T_NATIVE_INT64, &m->schema, NULL, err));
     SIM_CALL(r_num(path, r, "/", "days", H5T_NATIVE_INT64, &m->days, NULL, err));
     SIM_CALL(r_num(path, r, "/", "compounds", H5T_NATIVE_INT64, &m->compounds, NULL, err));
     SIM_CALL(r_num(path, r, "/", "scenarios", H5T_NATIVE_INT64, &ns, NULL, err));
@@ -1238,8 +1230,8 @@ static sim_status r_meta(const char *path, hid_t r, ana_cmp_meta *m, int *nscen,
     if (m->auto_rep) {
         int64_t met = 0;
         SIM_CALL(r_num(path, r, "/", "tolerance", H5T_NATIVE_DOUBLE, &m->tolerance, NULL, err));
-        SIM_CALL(r_num(path, r, "/", "max_replicates", H5T_NATIVE_INT64, &m->max_replicates,
-                    NULL, err));
+        SIM_CALL(
+            r_num(path, r, "/", "max_replicates", H5T_NATIVE_INT64, &m->max_replicates, NULL, err));
         SIM_CALL(r_num(path, r, "/", "auto_batch", H5T_NATIVE_INT64, &m->auto_batch, NULL, err));
         SIM_CALL(r_num(path, r, "/", "tolerance_met", H5T_NATIVE_INT64, &met, NULL, err));
         m->tolerance_met = met != 0;
@@ -1305,13 +1297,13 @@ static sim_status r_changes(const char *path, hid_t gs, const char *obj, ana_dif
     }
     hsize_t dims[1] = {(hsize_t)n};
     SIM_CALL(r_dset(path, g, gname, "day", H5T_NATIVE_INT64, 1, dims, day, err));
-    static const char *const names[] = {"key",         "baseline_value", "value",
-                                        "unit",        "description",    "description_zh",
-                                        "policy_baseline", "policy"};
+    static const char *const names[] = {
+        "key",         "baseline_value", "value",           "unit",
+        "description", "description_zh", "policy_baseline", "policy"};
     for (int c = 0; c < 8; c++)
         SIM_CALL(r_strings(path, g, gname, names[c], n, col[c], err));
     for (int64_t k = 0; k < n; k++) {
-        ana_diff_row row = {col[0][k], day[k],   col[1][k], col[2][k], col[3][k],
+        ana_diff_row row = {col[0][k], day[k],    col[1][k], col[2][k], col[3][k],
                             col[4][k], col[5][k], col[6][k], col[7][k]};
         SIM_CALL(ana_diff_add(d, &row, err));
     }
@@ -1389,10 +1381,10 @@ static sim_status r_summary(const char *path, hid_t r, ana_cmpfile *f, sim_error
     SIM_CALL(r_strings(path, g, "/summary", "kind", nmet, t->kind, err));
     SIM_CALL(r_strings(path, g, "/summary", "scenario", f->nscen, t->scen, err));
     hsize_t dims[3] = {(hsize_t)f->nscen, (hsize_t)nmet, (hsize_t)R};
-    SIM_CALL(r_dset(path, g, "/summary", "replicate_mean", H5T_NATIVE_DOUBLE, 3, dims,
-                 t->rep_mean, err));
+    SIM_CALL(r_dset(path, g, "/summary", "replicate_mean", H5T_NATIVE_DOUBLE, 3, dims, t->rep_mean,
+                    err));
     SIM_CALL(r_finite(path, "/summary/replicate_mean", t->rep_mean,
-                   (size_t)f->nscen * (size_t)nmet * (size_t)R, err));
+                      (size_t)f->nscen * (size_t)nmet * (size_t)R, err));
     /* everything derived, then the stored values on top (they are what the
      * file says; the report shows exactly those) */
     ana_table_compute(t);
@@ -1406,21 +1398,20 @@ static sim_status r_summary(const char *path, hid_t r, ana_cmpfile *f, sim_error
     SIM_CALL(r_dset(path, g, "/summary", "n", H5T_NATIVE_INT64, 2, dims, n, err));
     for (size_t k = 0; k < sk; k++) {
         if (n[k] != R) {
-            s = RFAIL("/summary/n is %lld where the file has %lld replicates",
-                      (long long)n[k], (long long)R);
+            s = RFAIL("/summary/n is %lld where the file has %lld replicates", (long long)n[k],
+                      (long long)R);
             goto fail;
         }
         t->mean[k].n = t->diff[k].n = (size_t)n[k];
     }
-    static const char *const fields[] = {"mean",     "sd",              "half_width",
-                                         "ci_lo",    "ci_hi",           "diff",
-                                         "diff_sd",  "diff_half_width", "diff_lo",
-                                         "diff_hi",  "diff_p"};
+    static const char *const fields[] = {"mean",    "sd",      "half_width", "ci_lo",
+                                         "ci_hi",   "diff",    "diff_sd",    "diff_half_width",
+                                         "diff_lo", "diff_hi", "diff_p"};
     for (int fi = 0; fi < 11; fi++) {
         SIM_CALL(r_dset(path, g, "/summary", fields[fi], H5T_NATIVE_DOUBLE, 2, dims, v, err));
         for (size_t k = 0; k < sk; k++) {
             ana_summary *m = &t->mean[k], *dd2 = &t->diff[k];
-            double *slot[] = {&m->mean, &m->sd, &m->half, &m->lo, &m->hi, &dd2->mean,
+            double *slot[] = {&m->mean, &m->sd,     &m->half, &m->lo,   &m->hi, &dd2->mean,
                               &dd2->sd, &dd2->half, &dd2->lo, &dd2->hi, &dd2->p};
             *slot[fi] = v[k];
         }
@@ -1466,8 +1457,8 @@ static sim_status r_posterior(const char *path, hid_t r, ana_cmpfile *f, sim_err
     SIM_CALL(r_str(path, r, "/", "posterior", &p->path, err));
     SIM_CALL(r_str(path, r, "/", "posterior_identity", &p->identity, err));
     SIM_CALL(r_str(path, r, "/", "posterior_calibration", &p->calibration, err));
-    SIM_CALL(r_num(path, r, "/", "posterior_particles", H5T_NATIVE_INT64, &p->particles, NULL,
-                   err));
+    SIM_CALL(
+        r_num(path, r, "/", "posterior_particles", H5T_NATIVE_INT64, &p->particles, NULL, err));
     SIM_CALL(r_num(path, r, "/", "posterior_level", H5T_NATIVE_DOUBLE, &p->level, NULL, err));
     SIM_CALL(r_strings(path, r, "", "parameter", np, p->param, err));
     hsize_t dims[2] = {(hsize_t)draws, (hsize_t)np};
@@ -1475,13 +1466,13 @@ static sim_status r_posterior(const char *path, hid_t r, ana_cmpfile *f, sim_err
     SIM_CALL(r_finite(path, "/draw_values", p->theta, (size_t)draws * (size_t)np, err));
     SIM_CALL(r_dset(path, r, "", "draw_particle", H5T_NATIVE_INT64, 1, dims, p->particle, err));
     SIM_CALL(r_group(path, r, "", "summary/posterior", &g, err));
-    static const char *const fields[] = {"effect_median", "effect_lo",   "effect_hi",
-                                         "p_improve",     "var_parameters", "var_chance",
+    static const char *const fields[] = {"effect_median",   "effect_lo",      "effect_hi",
+                                         "p_improve",       "var_parameters", "var_chance",
                                          "share_parameters"};
     hsize_t sdims[2] = {(hsize_t)t->nscen, (hsize_t)t->nmet};
     for (int fi = 0; fi < 7; fi++) {
-        SIM_CALL(r_dset(path, g, "/summary/posterior", fields[fi], H5T_NATIVE_DOUBLE, 2, sdims, v,
-                        err));
+        SIM_CALL(
+            r_dset(path, g, "/summary/posterior", fields[fi], H5T_NATIVE_DOUBLE, 2, sdims, v, err));
         for (size_t k = 0; k < sk; k++) {
             ana_post_effect *e = &p->eff[k];
             double *slot[] = {&e->median,    &e->lo,         &e->hi,         &e->p_improve,
@@ -1567,8 +1558,8 @@ fail:
 /* ---- a run file (troika run), read for the one-run report ------------------- */
 
 /* The length of the 1-D dataset `name` under loc (what: its path). */
-static sim_status r_len(const char *path, hid_t loc, const char *what, const char *name,
-                        hsize_t *n, sim_error *err)
+static sim_status r_len(const char *path, hid_t loc, const char *what, const char *name, hsize_t *n,
+                        sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t d = H5I_INVALID_HID, sp = H5I_INVALID_HID;
@@ -1666,8 +1657,8 @@ sim_status ana_runfile_open(ana_runfile **out, const char *path, sim_error *err)
         goto fail;
     }
     SIM_CALL(r_dset(path, g, "/compounds", "old", H5T_NATIVE_UINT8, 1, &n, f->old, err));
-    SIM_CALL(r_dset(path, g, "/compounds", "households", H5T_NATIVE_INT32, 1, &n, f->households,
-                 err));
+    SIM_CALL(
+        r_dset(path, g, "/compounds", "households", H5T_NATIVE_INT32, 1, &n, f->households, err));
     SIM_CALL(r_len(path, g, "/compounds/panel/day", "panel/day", &ns, err));
     f->nsamples = (int64_t)ns;
     f->last_sample_day = -1;
@@ -1694,8 +1685,7 @@ fail:
     return SIM_OK;
 }
 
-sim_status ana_runfile_city(const ana_runfile *f, const char *metric, double *buf,
-                            sim_error *err)
+sim_status ana_runfile_city(const ana_runfile *f, const char *metric, double *buf, sim_error *err)
 {
     sim_status s = SIM_OK;
     const char *path = f->path;

@@ -76,17 +76,17 @@
 
 /* A comparison under a posterior (NULL in an ordinary one). */
 typedef struct {
-    char *path;                 /* the posterior file, as given */
-    char *identity;             /* "fnv1a64:<16 hex>" of its particles */
-    char *calibration;          /* the posterior's calibration file */
+    char *path;        /* the posterior file, as given */
+    char *identity;    /* "fnv1a64:<16 hex>" of its particles */
+    char *calibration; /* the posterior's calibration file */
     int64_t particles;
-    int64_t draws, per_draw;    /* D, and replicates a draw */
-    double level;               /* of the interval (0.9) */
+    int64_t draws, per_draw; /* D, and replicates a draw */
+    double level;            /* of the interval (0.9) */
     int nparam;
-    char **param;               /* [nparam] keys */
-    double *theta;              /* [draws x nparam] */
-    int64_t *particle;          /* [draws] */
-    ana_post_effect *eff;       /* [nscen x nmet] (the table's order) */
+    char **param;         /* [nparam] keys */
+    double *theta;        /* [draws x nparam] */
+    int64_t *particle;    /* [draws] */
+    ana_post_effect *eff; /* [nscen x nmet] (the table's order) */
 } ana_cmp_post;
 
 /* A zeroed one with room for the draws, parameters and effects; NULL when
@@ -101,25 +101,25 @@ sim_status ana_post_identity(const double *theta, const double *weight, int64_t 
 
 typedef struct {
     int64_t days, compounds, replicates;
-    int64_t win_from, win_to;   /* [win_from, win_to) */
-    double level;               /* 0.95 */
+    int64_t win_from, win_to; /* [win_from, win_to) */
+    double level;             /* 0.95 */
     uint64_t seed_base;
-    uint64_t *seeds;            /* [replicates] */
-    int auto_rep;               /* 1: --replicates auto */
-    double tolerance;           /* auto: CI half-width <= tolerance x |mean| */
+    uint64_t *seeds;  /* [replicates] */
+    int auto_rep;     /* 1: --replicates auto */
+    double tolerance; /* auto: CI half-width <= tolerance x |mean| */
     int64_t max_replicates, auto_batch;
-    int tolerance_met;          /* auto: 1 met, 0 the cap was reached first */
-    int64_t threads;            /* information only */
+    int tolerance_met; /* auto: 1 met, 0 the cap was reached first */
+    int64_t threads;   /* information only */
     char *command_line;
     char *troika_version, *git_commit; /* filled when reading */
     int64_t schema;                    /* filled when reading */
-    const ana_cmp_post *post;   /* writing: NULL, or the posterior's part */
+    const ana_cmp_post *post;          /* writing: NULL, or the posterior's part */
 } ana_cmp_meta;
 
 typedef struct {
     char *name, *description, *path, *resolved_ini, *sources;
     char *name_zh, *description_zh; /* "" when the scenario file has none */
-    ana_diff changes;           /* from the baseline; empty for scenario 0 */
+    ana_diff changes;               /* from the baseline; empty for scenario 0 */
 } ana_cmp_scen;
 
 /* The seed rule, in words (stored as the seed_rule attribute). */
@@ -160,12 +160,12 @@ void ana_cmpw_abort(ana_cmpw *w);
 
 typedef struct {
     char *path;
-    int64_t file;               /* the open HDF5 file (hid_t) */
+    int64_t file; /* the open HDF5 file (hid_t) */
     ana_cmp_meta meta;
     int nscen;
     ana_cmp_scen *scen;
-    ana_table *table;           /* as stored */
-    ana_cmp_post *post;         /* NULL unless a comparison under a posterior */
+    ana_table *table;   /* as stored */
+    ana_cmp_post *post; /* NULL unless a comparison under a posterior */
 } ana_cmpfile;
 
 /* 1 when path is a compare file (HDF5 whose file_kind is troika-compare). */
@@ -185,12 +185,12 @@ void ana_cmpfile_close(ana_cmpfile *f);
 
 typedef struct {
     char *path, *scenario, *troika_version, *git_commit, *command_line;
-    int64_t file;              /* the open HDF5 file (hid_t) */
+    int64_t file; /* the open HDF5 file (hid_t) */
     int64_t days, ncomp, nsamples;
-    int64_t last_sample_day;   /* day of the panel's last row; -1 with none */
+    int64_t last_sample_day; /* day of the panel's last row; -1 with none */
     uint64_t seed;
-    uint8_t *old;              /* [ncomp] 1 = old compound */
-    int32_t *households;       /* [ncomp] */
+    uint8_t *old;        /* [ncomp] 1 = old compound */
+    int32_t *households; /* [ncomp] */
 } ana_runfile;
 
 /* 1 when path is a troika run file (HDF5 with schema_version and /city,
@@ -202,8 +202,7 @@ int ana_runfile_is(const char *path);
 sim_status ana_runfile_open(ana_runfile **f, const char *path, sim_error *err);
 
 /* /city/<metric>: days values into buf. */
-sim_status ana_runfile_city(const ana_runfile *f, const char *metric, double *buf,
-                            sim_error *err);
+sim_status ana_runfile_city(const ana_runfile *f, const char *metric, double *buf, sim_error *err);
 
 /* The last row of /compounds/panel/<name>: ncomp values into buf. */
 sim_status ana_runfile_panel_last(const ana_runfile *f, const char *name, double *buf,

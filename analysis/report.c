@@ -29,8 +29,8 @@
 
 static const char *const palette[] = {"#000000", "#E69F00", "#0072B2", "#009E73",
                                       "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"};
-static const char *const dashes[] = {"",      "9 4",        "2 3",  "10 3 2 3",
-                                     "16 5",  "5 2 1 2 1 2", "6 6", "1 4"};
+static const char *const dashes[] = {"",     "9 4",         "2 3", "10 3 2 3",
+                                     "16 5", "5 2 1 2 1 2", "6 6", "1 4"};
 #define NSTYLE 8
 
 static const char *colour(int s)
@@ -233,10 +233,14 @@ static double mscale(const page *p, int k)
 {
     double sc = ana_unit_scale(p->t->unit[k]);
     switch (norm_of(p, k)) {
-    case ANA_NORM_FLOW: return sc * 365.0 * 1000.0 / p->households;
-    case ANA_NORM_STOCK: return sc * 1000.0 / p->households;
-    case ANA_NORM_YEAR: return sc * 365.0;
-    default: return sc;
+    case ANA_NORM_FLOW:
+        return sc * 365.0 * 1000.0 / p->households;
+    case ANA_NORM_STOCK:
+        return sc * 1000.0 / p->households;
+    case ANA_NORM_YEAR:
+        return sc * 365.0;
+    default:
+        return sc;
     }
 }
 
@@ -244,16 +248,18 @@ static double mscale(const page *p, int k)
  * an amount), with its normalisation, as plain text into sb. */
 static void unit_of(const page *p, int k, int amount, ana_sbuf *sb)
 {
-    const char *u = amount ? ana_unit_amount(p->t->unit[k], p->lang)
-                           : ana_unit_label(p->t->unit[k], p->lang);
+    const char *u =
+        amount ? ana_unit_amount(p->t->unit[k], p->lang) : ana_unit_label(p->t->unit[k], p->lang);
     ana_norm n = norm_of(p, k);
     if (n == ANA_NORM_NONE) {
         ana_sbuf_put(sb, u);
         return;
     }
     const char *args[] = {u};
-    ana_ui_put(sb, n == ANA_NORM_FLOW ? ANA_UI_UNIT_FLOW
-                   : n == ANA_NORM_STOCK ? ANA_UI_UNIT_STOCK : ANA_UI_UNIT_YEAR,
+    ana_ui_put(sb,
+               n == ANA_NORM_FLOW    ? ANA_UI_UNIT_FLOW
+               : n == ANA_NORM_STOCK ? ANA_UI_UNIT_STOCK
+                                     : ANA_UI_UNIT_YEAR,
                p->lang, 0, args, 1);
 }
 
@@ -323,7 +329,8 @@ static void head(page *p)
     const ana_table *t = p->t;
     put(p, "<!DOCTYPE html>\n<html lang=\"");
     put(p, p->lang == ANA_ZH ? "zh-CN" : "en");
-    ana_sbuf_printf(p->sb, "\" data-scenarios=\"%d\" data-metrics=\"%d\" data-replicates=\"%lld\">\n",
+    ana_sbuf_printf(p->sb,
+                    "\" data-scenarios=\"%d\" data-metrics=\"%d\" data-replicates=\"%lld\">\n",
                     t->nscen, t->nmet, (long long)t->replicates);
     put(p, "<head>\n<meta charset=\"utf-8\">\n"
            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -403,7 +410,10 @@ static void effect_sentence(page *p, int s, int k, const char *sname)
     const char *args[] = {sname, phh ? phh : "", a, unit ? unit : "", l, h, relh ? relh : ""};
     int v = verdict(p, s, k);
     ana_sbuf_printf(p->sb, "<li class=\"clear%s\" data-metric=\"%s\" data-scenario=\"%d\">",
-                    v > 0 ? " better" : v < 0 ? " worse" : "", t->met[k], s);
+                    v > 0   ? " better"
+                    : v < 0 ? " worse"
+                            : "",
+                    t->met[k], s);
     ui(p, lower ? ANA_UI_SUM_LOWER : ANA_UI_SUM_RAISE, args, 7);
     put(p, "</li>\n");
     free(ph);
@@ -538,8 +548,7 @@ static void headline(page *p, int s)
     ana_sbuf sn;
     ana_sbuf_init(&sn);
     ana_sbuf_printf(&sn, "<span class=\"scen\">%s</span>", name ? name : "");
-    ana_sbuf_printf(p->sb, "<li data-scenario=\"%d\"%s>", s,
-                    best >= 0 ? " class=\"better\"" : "");
+    ana_sbuf_printf(p->sb, "<li data-scenario=\"%d\"%s>", s, best >= 0 ? " class=\"better\"" : "");
     if (best >= 0) {
         const ana_summary *d = &t->diff[ana_table_at(t, s, best)];
         double sc = mscale(p, best);
@@ -557,9 +566,12 @@ static void headline(page *p, int s)
         ana_sbuf_init(&us);
         unit_of(p, best, 1, &us);
         char *uh = html_of(us.p ? us.p : "");
-        const char *args[] = {sn.p ? sn.p : "", phh ? phh : "",
+        const char *args[] = {sn.p ? sn.p : "",
+                              phh ? phh : "",
                               ana_ui(d->mean < 0 ? ANA_UI_VERB_LOWERED : ANA_UI_VERB_RAISED, L),
-                              a, uh ? uh : "", rel};
+                              a,
+                              uh ? uh : "",
+                              rel};
         ui(p, ANA_UI_HEAD_BEST, args, 6);
         free(ph);
         free(phh);
@@ -704,8 +716,8 @@ static void summary(page *p)
 
 /* A number cell; `suffix` (HTML, may be "") follows the number in its own
  * span (the unit of a difference, e.g. " pp"). */
-static void num_cell(page *p, const char *cls, int k, int s, const char *stat, double v,
-                     double sc, int dec, const char *suffix)
+static void num_cell(page *p, const char *cls, int k, int s, const char *stat, double v, double sc,
+                     int dec, const char *suffix)
 {
     char txt[48];
     ana_fmt_num(txt, sizeof txt, v * sc, dec, MINUS);
@@ -755,9 +767,10 @@ static void metric_heading(page *p, int k, int cols)
     ana_sbuf_free(&us);
     if (better != ANA_NEUTRAL) {
         put(p, p->lang == ANA_ZH ? "；" : "; ");
-        ui(p, better == ANA_COST           ? ANA_UI_DIR_COST
-              : better == ANA_LOWER_BETTER ? ANA_UI_DIR_LOWER
-                                           : ANA_UI_DIR_HIGHER,
+        ui(p,
+           better == ANA_COST           ? ANA_UI_DIR_COST
+           : better == ANA_LOWER_BETTER ? ANA_UI_DIR_LOWER
+                                        : ANA_UI_DIR_HIGHER,
            NULL, 0);
     }
     put(p, ")</span> <code>");
@@ -840,10 +853,17 @@ static void table(page *p)
                 ana_sbuf_printf(p->sb,
                                 "</td><td class=\"%s\" data-metric=\"%s\" data-scenario=\"%d\" "
                                 "data-stat=\"clear\" data-value=\"%d\" data-verdict=\"%d\">",
-                                v > 0 ? "yes better" : v < 0 ? "yes worse" : clear ? "yes" : "no",
+                                v > 0   ? "yes better"
+                                : v < 0 ? "yes worse"
+                                : clear ? "yes"
+                                        : "no",
                                 t->met[k], s, clear, v);
-                ui(p, v > 0 ? ANA_UI_CLEAR_BETTER : v < 0 ? ANA_UI_CLEAR_WORSE
-                      : clear ? ANA_UI_YES : ANA_UI_NO, NULL, 0);
+                ui(p,
+                   v > 0   ? ANA_UI_CLEAR_BETTER
+                   : v < 0 ? ANA_UI_CLEAR_WORSE
+                   : clear ? ANA_UI_YES
+                           : ANA_UI_NO,
+                   NULL, 0);
                 put(p, "</td>");
             }
             put(p, "</tr>\n");
@@ -893,8 +913,9 @@ static void posterior(page *p)
     snprintf(nrun, sizeof nrun, "%lld", (long long)(pp->draws * pp->per_draw));
     snprintf(lv, sizeof lv, "%.0f%%", 100.0 * pp->level);
     char *path = html_of(pp->path);
-    ana_sbuf_printf(p->sb, "<section id=\"posterior\" data-draws=\"%lld\" "
-                           "data-per-draw=\"%lld\" data-level=\"%g\">\n<h2>",
+    ana_sbuf_printf(p->sb,
+                    "<section id=\"posterior\" data-draws=\"%lld\" "
+                    "data-per-draw=\"%lld\" data-level=\"%g\">\n<h2>",
                     (long long)pp->draws, (long long)pp->per_draw, pp->level);
     ui(p, ANA_UI_POST_TITLE, NULL, 0);
     put(p, "</h2>\n<p class=\"note\">");
@@ -930,9 +951,14 @@ static void posterior(page *p)
             const ana_post_effect *e = &pp->eff[ana_table_at(t, s, k)];
             int dec = ana_decimals(0.5 * (e->hi - e->lo) * sc, e->median * sc);
             /* likely better / worse: nine in ten runs or more on one side */
-            int v = isnan(e->p_improve) ? 0 : e->p_improve >= 0.9 ? 1 : e->p_improve <= 0.1 ? -1 : 0;
+            int v = isnan(e->p_improve)   ? 0
+                    : e->p_improve >= 0.9 ? 1
+                    : e->p_improve <= 0.1 ? -1
+                                          : 0;
             ana_sbuf_printf(p->sb, "<tr%s>",
-                            v > 0 ? " class=\"clear better\"" : v < 0 ? " class=\"clear worse\"" : "");
+                            v > 0   ? " class=\"clear better\""
+                            : v < 0 ? " class=\"clear worse\""
+                                    : "");
             ana_sbuf_printf(p->sb, "<td><span class=\"sw\" style=\"border-color:%s\"></span>",
                             colour(s));
             esc(p, scen_name(p, s));
@@ -983,7 +1009,8 @@ static void posterior(page *p)
         for (int64_t d = 0; d < pp->draws; d++)
             x[d] = pp->theta[d * pp->nparam + j];
         qsort(x, (size_t)pp->draws, sizeof *x, cmp_double);
-        double med = quantile(x, pp->draws, 0.5), lo = quantile(x, pp->draws, 0.5 * (1 - pp->level)),
+        double med = quantile(x, pp->draws, 0.5),
+               lo = quantile(x, pp->draws, 0.5 * (1 - pp->level)),
                hi = quantile(x, pp->draws, 0.5 * (1 + pp->level));
         put(p, "<tr><td><code>");
         esc(p, pp->param[j]);
@@ -1085,8 +1112,8 @@ static void axes(page *p, double days, double y0, double y1, double step)
     ana_lang L = p->lang;
     int ydec = step_decimals(step);
     double pw = CW - PL - PR, axis_y = PT + PH;
-#define X(d) (PL + pw * ((d) - 0.0) / (days - 1 > 0 ? days - 1 : 1))
-#define Y(v) (PT + PH * (1.0 - ((v) - y0) / (y1 - y0)))
+#define X(d) (PL + pw * ((d)-0.0) / (days - 1 > 0 ? days - 1 : 1))
+#define Y(v) (PT + PH * (1.0 - ((v)-y0) / (y1 - y0)))
     put(p, "<g class=\"grid\" stroke=\"#dde2ea\" stroke-width=\"1\">");
     for (double v = y0; v <= y1 + step * 1e-6; v += step)
         ana_sbuf_printf(p->sb, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\"/>", PL,
@@ -1103,27 +1130,28 @@ static void axes(page *p, double days, double y0, double y1, double step)
     put(p, "<g class=\"tick\" text-anchor=\"middle\">");
     if (days >= 365) {
         for (double d = 0; d <= days - 1 + 1e-9; d += 365) {
-            ana_sbuf_printf(p->sb,
-                            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#777\"/>",
-                            X(d), X(d), axis_y, axis_y + 5);
+            ana_sbuf_printf(
+                p->sb, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#777\"/>",
+                X(d), X(d), axis_y, axis_y + 5);
             double mid = d + 182 < days - 1 ? d + 182 : (d + days - 1) / 2;
-            ana_sbuf_printf(p->sb, "<text x=\"%.1f\" y=\"%.1f\">%.0f</text>", X(mid),
-                            axis_y + 18, d / 365 + 1);
+            ana_sbuf_printf(p->sb, "<text x=\"%.1f\" y=\"%.1f\">%.0f</text>", X(mid), axis_y + 18,
+                            d / 365 + 1);
         }
     } else {
         double xstep = nice_step(days, 6);
         if (xstep < 1)
             xstep = 1;
         for (double d = 0; d <= days - 1 + 1e-9; d += xstep)
-            ana_sbuf_printf(p->sb,
-                            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#777\"/>"
-                            "<text x=\"%.1f\" y=\"%.1f\">%.0f</text>",
-                            X(d), X(d), axis_y, axis_y + 5, X(d), axis_y + 18, d);
+            ana_sbuf_printf(
+                p->sb,
+                "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#777\"/>"
+                "<text x=\"%.1f\" y=\"%.1f\">%.0f</text>",
+                X(d), X(d), axis_y, axis_y + 5, X(d), axis_y + 18, d);
     }
     put(p, "</g>\n");
     ana_sbuf_printf(p->sb,
-                    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#777\"/>\n",
-                    PL, CW - PR, axis_y, axis_y);
+                    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#777\"/>\n", PL,
+                    CW - PR, axis_y, axis_y);
     ana_sbuf_printf(p->sb, "<text class=\"lab\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
                     PL + pw / 2, axis_y + 33);
     esc(p, ana_ui(days >= 365 ? ANA_UI_AXIS_YEAR : ANA_UI_AXIS_DAY, L));
@@ -1162,8 +1190,8 @@ static sim_status chart(page *p, int k, const series *sr, const int64_t *pol, in
     int lrows = legend_rows(p);
     double axis_y = PT + PH, legend_y = axis_y + 56;
     double height = legend_y + 18.0 * lrows + 4;
-#define X(d) (PL + pw * ((d) - 0.0) / (days - 1 > 0 ? days - 1 : 1))
-#define Y(v) (PT + PH * (1.0 - ((v) - y0) / (y1 - y0)))
+#define X(d) (PL + pw * ((d)-0.0) / (days - 1 > 0 ? days - 1 : 1))
+#define Y(v) (PT + PH * (1.0 - ((v)-y0) / (y1 - y0)))
 #define YC(v) Y((v) < y0 ? y0 : (v) > y1 ? y1 : (v))
 
     char *ph = metric_phrase(p, k, 0);
@@ -1186,8 +1214,8 @@ static sim_status chart(page *p, int k, const series *sr, const int64_t *pol, in
     ana_sbuf_printf(p->sb,
                     "<rect class=\"window\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                     "fill=\"#eceff3\"/>\n",
-                    X((double)t->win_from), PT,
-                    X((double)(t->win_to - 1)) - X((double)t->win_from), PH);
+                    X((double)t->win_from), PT, X((double)(t->win_to - 1)) - X((double)t->win_from),
+                    PH);
     axes(p, days, y0, y1, step);
     {
         ana_sbuf us, lab;
@@ -1255,8 +1283,8 @@ static sim_status chart(page *p, int k, const series *sr, const int64_t *pol, in
                         "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                         "stroke-width=\"2.5\"%s%s%s/><text x=\"%.1f\" y=\"%.1f\">",
                         lx, lx + 28, ly - 4, ly - 4, colour(s),
-                        dash(s)[0] ? " stroke-dasharray=\"" : "", dash(s),
-                        dash(s)[0] ? "\"" : "", lx + 34, ly);
+                        dash(s)[0] ? " stroke-dasharray=\"" : "", dash(s), dash(s)[0] ? "\"" : "",
+                        lx + 34, ly);
         esc(p, scen_name(p, s));
         put(p, "</text>");
         lx += w;
@@ -1648,8 +1676,8 @@ sim_status ana_report_html(const ana_cmpfile *f, ana_lang lang, char **html, sim
     return take_page(&sb, html, err);
 }
 
-sim_status ana_report_write(const ana_cmpfile *f, const char *path, int force,
-                            const char *key, ana_lang lang, sim_error *err)
+sim_status ana_report_write(const ana_cmpfile *f, const char *path, int force, const char *key,
+                            ana_lang lang, sim_error *err)
 {
     char *html = NULL;
     SIM_TRY(err, ana_report_html(f, lang, &html, err));
@@ -1684,7 +1712,7 @@ static void level_chart(page *p, int k, const double *x, const double *y, int n)
     double y0, y1, step;
     y_range(ymin, ymax, &y0, &y1, &step);
     double pw = CW - PL - PR, height = PT + PH + 44;
-#define X(d) (PL + pw * ((d) - 0.0) / (days - 1 > 0 ? days - 1 : 1))
+#define X(d) (PL + pw * ((d)-0.0) / (days - 1 > 0 ? days - 1 : 1))
 #define YC(v) (PT + PH * (1.0 - (((v) < y0 ? y0 : (v) > y1 ? y1 : (v)) - y0) / (y1 - y0)))
     char *ph = metric_phrase(p, k, 0);
     ana_sbuf_printf(p->sb, "<figure data-metric=\"%s\"><h3>", t->met[k]);
@@ -1707,7 +1735,8 @@ static void level_chart(page *p, int k, const double *x, const double *y, int n)
     esc(p, us.p ? us.p : "");
     put(p, "</text>\n");
     ana_sbuf_free(&us);
-    ana_sbuf_printf(p->sb, "<path class=\"line\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"",
+    ana_sbuf_printf(p->sb,
+                    "<path class=\"line\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" d=\"",
                     colour(2));
     for (int i = 0; i < n; i++)
         ana_sbuf_printf(p->sb, "%s%.1f,%.1f", i ? "L" : "M", X(x[i]), YC(y[i]));
@@ -1773,8 +1802,10 @@ static sim_status run_compounds(page *p, const ana_runfile *f, const sim_metric_
         if (s != SIM_OK)
             break;
         double sc = ana_unit_scale(t->unit[k]);
-        ana_sbuf_printf(p->sb, "<tbody class=\"metric\" data-metric=\"%s\"><tr class=\"mhead\">"
-                               "<th class=\"mname\" colspan=\"6\">", t->met[k]);
+        ana_sbuf_printf(p->sb,
+                        "<tbody class=\"metric\" data-metric=\"%s\"><tr class=\"mhead\">"
+                        "<th class=\"mname\" colspan=\"6\">",
+                        t->met[k]);
         char *ph = metric_phrase(p, k, 0);
         esc(p, ph);
         free(ph);
@@ -1918,7 +1949,9 @@ sim_status ana_report_run_html(const ana_runfile *f, const sim_metric_desc *mt, 
         ana_fmt_num(b, sizeof b, last, dec, MINUS);
         ana_fmt_num(c, sizeof c, last - first, dec, MINUS);
         ana_better bt = better_of(&p, k);
-        int good = bt == ANA_HIGHER_BETTER ? last > first : bt == ANA_LOWER_BETTER ? last < first : -1;
+        int good = bt == ANA_HIGHER_BETTER  ? last > first
+                   : bt == ANA_LOWER_BETTER ? last < first
+                                            : -1;
         ana_sbuf_printf(&sb, "<tr data-metric=\"%s\"><td>", t->met[k]);
         char *ph = metric_phrase(&p, k, 0);
         esc(&p, ph);
@@ -1931,15 +1964,21 @@ sim_status ana_report_run_html(const ana_runfile *f, const sim_metric_desc *mt, 
         ana_sbuf_free(&us);
         if (bt != ANA_NEUTRAL) {
             put(&p, lang == ANA_ZH ? "；" : "; ");
-            ui(&p, bt == ANA_COST ? ANA_UI_DIR_COST
-                   : bt == ANA_LOWER_BETTER ? ANA_UI_DIR_LOWER : ANA_UI_DIR_HIGHER, NULL, 0);
+            ui(&p,
+               bt == ANA_COST           ? ANA_UI_DIR_COST
+               : bt == ANA_LOWER_BETTER ? ANA_UI_DIR_LOWER
+                                        : ANA_UI_DIR_HIGHER,
+               NULL, 0);
         }
         ana_sbuf_printf(&sb,
                         ")</span></td><td class=\"num\" data-value=\"%.17g\">%s</td>"
                         "<td class=\"num\" data-value=\"%.17g\">%s</td><td class=\"num%s\">%s</td>"
                         "</tr>\n",
                         first, a, last, b,
-                        good < 0 || last == first ? "" : good ? " better" : " worse", c);
+                        good < 0 || last == first ? ""
+                        : good                    ? " better"
+                                                  : " worse",
+                        c);
     }
     put(&p, "</tbody></table>\n</section>\n");
 

@@ -38,8 +38,8 @@ sim_status ana_report_html(const ana_cmpfile *f, ana_lang lang, char **html, sim
 /* Build the page and write it to path atomically (a temporary file renamed
  * into place; an existing file only with force; key names the option for
  * path errors, e.g. "--report" or "-o"). */
-sim_status ana_report_write(const ana_cmpfile *f, const char *path, int force,
-                            const char *key, ana_lang lang, sim_error *err);
+sim_status ana_report_write(const ana_cmpfile *f, const char *path, int force, const char *key,
+                            ana_lang lang, sim_error *err);
 
 /* The report of one run (`troika report run.h5`): the key metrics' means
  * over the first and the last year, their course over time (monthly

@@ -292,8 +292,8 @@ int sen_binned_bins(int64_t n)
 /* S1 of every input from points idx[0..n) (idx NULL: 0..n-1) into s1[k];
  * xs, ys, ord: scratch of n. */
 static void binned_once(const double *x, const double *y, int64_t n, int k, int nbins,
-                        const uint32_t *idx, double *xs, double *ys, size_t *ord,
-                        double *bsum, int64_t *bcnt, double *s1, double *var_out)
+                        const uint32_t *idx, double *xs, double *ys, size_t *ord, double *bsum,
+                        int64_t *bcnt, double *s1, double *var_out)
 {
     double mean = 0.0;
     for (int64_t t = 0; t < n; t++) {

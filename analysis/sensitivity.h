@@ -36,13 +36,13 @@ typedef struct {
 } sen_ci;
 
 typedef struct {
-    int k;          /* factors */
-    int64_t n;      /* base sample size N */
+    int k;            /* factors */
+    int64_t n;        /* base sample size N */
     double mean, var; /* of f over A and B */
     int nboot;
     double level;
-    sen_ci *s1;     /* [k] first order */
-    sen_ci *st;     /* [k] total */
+    sen_ci *s1; /* [k] first order */
+    sen_ci *st; /* [k] total */
 } sen_sobol;
 
 /* yA[n], yB[n], yAB[j * n + i] = f(AB_j) at base point i. */
@@ -60,9 +60,9 @@ void sen_sobol_free(sen_sobol *s);
 typedef struct {
     int k;
     int64_t n;
-    double r2;      /* of the linear fit */
+    double r2; /* of the linear fit */
     double level;
-    sen_ci *src;    /* [k] */
+    sen_ci *src; /* [k] */
 } sen_src;
 
 /* First-order indices from given data (no design: posterior draws, say).
@@ -82,8 +82,8 @@ typedef struct {
     int64_t n;
     int nbins, nboot;
     double level;
-    double var;     /* of y */
-    sen_ci *s1;     /* [k] */
+    double var; /* of y */
+    sen_ci *s1; /* [k] */
 } sen_binned;
 
 /* x[i * k + j]: input j of point i; y[i].  nbins >= 2, n >= 2 nbins. */

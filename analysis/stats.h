@@ -13,10 +13,10 @@
 typedef struct {
     size_t n;
     double mean;
-    double sd;        /* sample standard deviation (n - 1); 0 if n < 2 */
-    double half;      /* half-width of the confidence interval; 0 if n < 2 */
-    double lo, hi;    /* mean -/+ half */
-    double p;         /* two-sided p-value of mean == 0 (t test); 1 if undefined */
+    double sd;     /* sample standard deviation (n - 1); 0 if n < 2 */
+    double half;   /* half-width of the confidence interval; 0 if n < 2 */
+    double lo, hi; /* mean -/+ half */
+    double p;      /* two-sided p-value of mean == 0 (t test); 1 if undefined */
 } ana_summary;
 
 /* Summary of x[0..n) at confidence level `level` (e.g. 0.95). */

@@ -28,15 +28,14 @@
 #include "inifile.h"
 #include "troika_version.h"
 
-#define SWS_SCHEMA "troika-sweep"         /* file_kind */
+#define SWS_SCHEMA "troika-sweep"        /* file_kind */
 #define SWS_SCHEMA_LEGACY "troika sweep" /* before: attribute schema */
-#define SWS_SCHEMA_VERSION 2 /* 2: netCDF-4 / CF axes (docs/SWEEPS.md) */
-#define SWS_SCHEMA_OLDEST 1  /* still read: the same layout without the axes */
+#define SWS_SCHEMA_VERSION 2             /* 2: netCDF-4 / CF axes (docs/SWEEPS.md) */
+#define SWS_SCHEMA_OLDEST 1              /* still read: the same layout without the axes */
 #define SWS_CHUNK_BYTES (256 * 1024)
 #define SWS_DEFLATE 4
 #define SWS_TMP_TRIES 1000
-#define NOMEM(err, where)                                                      \
-    SIM_FAIL((err), SIM_ENOMEM, (where), 0, NULL, "out of memory")
+#define NOMEM(err, where) SIM_FAIL((err), SIM_ENOMEM, (where), 0, NULL, "out of memory")
 
 /* ---- errors ------------------------------------------------------------------ */
 
@@ -48,8 +47,8 @@ static sim_status sys_fail(sim_error *err, const char *where, int line, const ch
                            const char *what, const char *name)
 {
     int e = errno;
-    return sim_error_set(err, SIM_EIO, where, 0, NULL, __FILE__, line, func, "%s %s: %s",
-                         what, name, strerror(e));
+    return sim_error_set(err, SIM_EIO, where, 0, NULL, __FILE__, line, func, "%s %s: %s", what,
+                         name, strerror(e));
 }
 #define SYS_FAIL(what, name) sys_fail(err, where, __LINE__, __func__, (what), (name))
 
@@ -271,8 +270,8 @@ static herr_t read_strs(const h5_types *t, hid_t loc, const char *name, int64_t 
 }
 
 /* Read a numeric dataset whose dims must be (d0) or (d0, d1). */
-static herr_t read_num(hid_t loc, const char *name, hid_t mtype, int rank, hsize_t d0,
-                       hsize_t d1, void *out)
+static herr_t read_num(hid_t loc, const char *name, hid_t mtype, int rank, hsize_t d0, hsize_t d1,
+                       void *out)
 {
     int r;
     hsize_t dims[2];
@@ -442,8 +441,8 @@ static int64_t first_nonfinite(const double *v, int64_t n)
 
 /* SIM_EINPUT naming path and dataset `what` when one of its n values is
  * not finite (the schema says finite: a damaged or edited file). */
-static sim_status refuse_nonfinite(const char *path, const char *what, const double *v,
-                                   int64_t n, int64_t row_len, sim_error *err)
+static sim_status refuse_nonfinite(const char *path, const char *what, const double *v, int64_t n,
+                                   int64_t row_len, sim_error *err)
 {
     int64_t i = first_nonfinite(v, n);
     if (i < 0)
@@ -476,8 +475,7 @@ static int part_ok(const sws_parts *pp, const char *path, int64_t run)
          dims[0] == (hsize_t)pp->p->nmetrics && dims[1] == (hsize_t)pp->p->days;
     const int64_t n = (int64_t)pp->p->nmetrics * pp->p->days;
     double *v = ok ? malloc((size_t)(n ? n : 1) * sizeof *v) : NULL;
-    ok = ok && v && read_all(f, "values", H5T_NATIVE_DOUBLE, v) >= 0 &&
-         first_nonfinite(v, n) < 0;
+    ok = ok && v && read_all(f, "values", H5T_NATIVE_DOUBLE, v) >= 0 && first_nonfinite(v, n) < 0;
     free(v);
     H5Fclose(f);
     H5Eclear2(H5E_DEFAULT);
@@ -631,8 +629,10 @@ sim_status sws_parts_open(sws_parts **out, const char *dir, const swp_plan *p, i
             continue;
         }
         if (log)
-            fprintf(log, "troika sweep: %s is unreadable or not of this sweep; removed, its run "
-                         "is redone\n", full);
+            fprintf(log,
+                    "troika sweep: %s is unreadable or not of this sweep; removed, its run "
+                    "is redone\n",
+                    full);
         if (unlink(full) != 0 && errno != ENOENT) {
             s = SYS_FAIL("cannot remove", full);
             goto fail;
@@ -710,9 +710,8 @@ sim_status sws_parts_put(sws_parts *pp, int64_t run, const double *values, sim_e
     for (int64_t i = 0; i < (int64_t)p->nmetrics * p->days; i++)
         if (!isfinite(values[i]))
             return SIM_FAIL(err, SIM_ENUMERIC, NULL, 0, NULL,
-                            "run %lld: metric %s is not finite on day %lld",
-                            (long long)run, p->metrics[i / p->days],
-                            (long long)(i % p->days));
+                            "run %lld: metric %s is not finite on day %lld", (long long)run,
+                            p->metrics[i / p->days], (long long)(i % p->days));
     afile_file *af = NULL;
     sim_status s = afile_open_kept(&af, fin, 1, "-o", err);
     if (s != SIM_OK) {
@@ -745,8 +744,7 @@ sim_status sws_parts_get(const sws_parts *pp, int64_t run, double *values, sim_e
     sim_status s = SIM_OK;
     hid_t f = H5I_INVALID_HID;
     H5C(f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), "opening the part");
-    H5C(read_num(f, "values", H5T_NATIVE_DOUBLE, 2, (hsize_t)p->nmetrics, (hsize_t)p->days,
-                 values),
+    H5C(read_num(f, "values", H5T_NATIVE_DOUBLE, 2, (hsize_t)p->nmetrics, (hsize_t)p->days, values),
         "reading the part's values");
     s = refuse_nonfinite(path, "values", values, (int64_t)p->nmetrics * p->days, p->days, err);
 fail:
@@ -864,8 +862,10 @@ static sim_status write_design_group(const h5_types *t, hid_t file, const swp_pl
     sim_status s = SIM_OK;
     hid_t g = H5I_INVALID_HID;
     int k = p->nfactors;
-    const char **keys = calloc((size_t)k, sizeof *keys), **scales = calloc((size_t)k, sizeof *scales),
-               **specs = calloc((size_t)k, sizeof *specs), **units = calloc((size_t)k, sizeof *units);
+    const char **keys = calloc((size_t)k, sizeof *keys),
+               **scales = calloc((size_t)k, sizeof *scales),
+               **specs = calloc((size_t)k, sizeof *specs),
+               **units = calloc((size_t)k, sizeof *units);
     double *lo = calloc((size_t)k, sizeof *lo), *hi = calloc((size_t)k, sizeof *hi);
     int64_t *lev = calloc((size_t)k, sizeof *lev);
     int8_t *role = calloc((size_t)p->npoints, sizeof *role);
@@ -1088,8 +1088,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const swp_t
     H5C(types_open(&t), "HDF5 types");
     H5C(fcpl = H5Pcreate(H5P_FILE_CREATE), "file properties");
     H5C(H5Pset_obj_track_times(fcpl, 0), "file properties");
-    H5C(file = H5Fcreate(afile_temp(af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT),
-        "creating the file");
+    H5C(file = H5Fcreate(afile_temp(af), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT), "creating the file");
 
     /* provenance (root attributes: information, not results) */
     H5C(h5l_provenance(file, SWS_SCHEMA, SWS_SCHEMA_VERSION, pv ? pv->command_line : ""),
@@ -1116,8 +1115,8 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const swp_t
     for (int m = 0; m < nm; m++) {
         char what[200];
         snprintf(what, sizeof what, "/runs/%s", p->metrics[m]);
-        H5C(ds[m] = H5Dcreate2(g, p->metrics[m], H5T_IEEE_F64LE, fsp, H5P_DEFAULT, dcpl,
-                               H5P_DEFAULT),
+        H5C(ds[m] =
+                H5Dcreate2(g, p->metrics[m], H5T_IEEE_F64LE, fsp, H5P_DEFAULT, dcpl, H5P_DEFAULT),
             what);
         int mi = p->metric[m];
         if (mi >= 0) {
@@ -1126,8 +1125,7 @@ sim_status sws_write(const char *path, int force, const swp_plan *p, const swp_t
             H5C(attr_str(&t, ds[m], "description", md->doc_en), what);
             H5C(attr_str(&t, ds[m], "description_zh", md->doc_zh), what);
             H5C(attr_str(&t, ds[m], "kind", md->kind == SIM_M_COUNT ? "count" : "ratio"), what);
-        }
-        else
+        } else
             H5C(h5l_cf(ds[m], p->metrics[m], NULL), what);
         H5C(attr_str(&t, ds[m], "dims", "run,day"), what);
         H5C(attr_str(&t, ds[m], "coordinates", "point replicate"), what); /* CF auxiliary */
@@ -1268,8 +1266,7 @@ static sim_status read_plan(sws_file *f, const h5_types *t, const swp_tables *tb
      * (a damaged file must not overflow npoints x replicates) */
     double max_days = tb->params[ptab_find(tb->params, tb->nparams, "run.days")].hi;
     if (p->replicates < 1 || p->replicates > SWP_MAX_RUNS || p->npoints < 1 ||
-        p->npoints > SWP_MAX_RUNS / p->replicates || p->days < 1 ||
-        (double)p->days > max_days ||
+        p->npoints > SWP_MAX_RUNS / p->replicates || p->days < 1 || (double)p->days > max_days ||
         p->nruns != p->npoints * p->replicates) {
         s = SIM_FAIL(err, SIM_EINPUT, f->path, 0, NULL, "inconsistent sizes in /sweep");
         goto fail;
@@ -1307,8 +1304,7 @@ static sim_status read_plan(sws_file *f, const h5_types *t, const swp_tables *tb
     lev = calloc((size_t)(k ? k : 1), sizeof *lev);
     p->unit = malloc((size_t)p->npoints * (size_t)(k ? k : 1) * sizeof *p->unit);
     p->values = malloc((size_t)p->npoints * (size_t)(k ? k : 1) * sizeof *p->values);
-    if (!p->factors || !keys || !scales || !specs || !lo || !hi || !lev || !p->unit ||
-        !p->values) {
+    if (!p->factors || !keys || !scales || !specs || !lo || !hi || !lev || !p->unit || !p->values) {
         s = NOMEM(err, where);
         goto fail;
     }
@@ -1432,8 +1428,8 @@ sim_status sws_open(sws_file **out, const char *path, const swp_tables *tb, sim_
         goto fail;
     }
     /* file_kind (docs/OUTPUT.md); sweep files before it said schema = "troika sweep" */
-    int kind_ok = read_attr_str(&t, f->file, "file_kind", &schema) >= 0 &&
-                  strcmp(schema, SWS_SCHEMA) == 0;
+    int kind_ok =
+        read_attr_str(&t, f->file, "file_kind", &schema) >= 0 && strcmp(schema, SWS_SCHEMA) == 0;
     if (!kind_ok && !schema) {
         H5Eclear2(H5E_DEFAULT);
         kind_ok = read_attr_str(&t, f->file, "schema", &schema) >= 0 &&
@@ -1529,8 +1525,7 @@ fail:
     return s;
 }
 
-sim_status sws_run_means(sws_file *f, int m, int64_t from, int64_t to, double *y,
-                         sim_error *err)
+sim_status sws_run_means(sws_file *f, int m, int64_t from, int64_t to, double *y, sim_error *err)
 {
     const swp_plan *p = &f->plan;
     if (from < 0 || to > p->days || from >= to)
@@ -1565,7 +1560,8 @@ sim_status sws_same_sweep(const sws_file *a, const sws_file *b, sim_error *err)
         why = "different sizes";
     else if (memcmp(p->values, q->values,
                     (size_t)p->npoints * (size_t)p->nfactors * sizeof *p->values) != 0 ||
-             memcmp(p->unit, q->unit, (size_t)p->npoints * (size_t)p->nfactors * sizeof *p->unit) != 0)
+             memcmp(p->unit, q->unit, (size_t)p->npoints * (size_t)p->nfactors * sizeof *p->unit) !=
+                 0)
         why = "different design values (another machine's arithmetic?)";
     if (!why)
         return SIM_OK;

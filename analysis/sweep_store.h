@@ -68,8 +68,8 @@ void sws_parts_close(sws_parts *pp);
 /* ---- the output file ------------------------------------------------------- */
 
 typedef struct {
-    const char *command_line; /* the command that produced the file */
-    const char *execution;    /* e.g. "threads 2", "mpi 3 ranks", "shard 2/4" */
+    const char *command_line;    /* the command that produced the file */
+    const char *execution;       /* e.g. "threads 2", "mpi 3 ranks", "shard 2/4" */
     volatile sig_atomic_t *stop; /* raised by SIGINT/SIGTERM (NULL: none): the
                                     write ends with SIM_EINTERRUPT, nothing left */
 } sws_prov;
@@ -101,13 +101,11 @@ const char *sws_file_execution(const sws_file *f);
 
 /* Read rows [r0, r0 + n) of metric m (index in the plan's metrics) into out
  * (n x days). */
-sim_status sws_read_rows(sws_file *f, int m, int64_t r0, int64_t n, double *out,
-                         sim_error *err);
+sim_status sws_read_rows(sws_file *f, int m, int64_t r0, int64_t n, double *out, sim_error *err);
 
 /* y[run] = mean of metric m over days [from, to) for every run (runs not
  * done give NaN). */
-sim_status sws_run_means(sws_file *f, int m, int64_t from, int64_t to, double *y,
-                         sim_error *err);
+sim_status sws_run_means(sws_file *f, int m, int64_t from, int64_t to, double *y, sim_error *err);
 
 /* Check that two files hold the same sweep (identity and design); on a
  * difference SIM_EINPUT naming both files. */

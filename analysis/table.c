@@ -26,8 +26,8 @@ ana_table *ana_table_create(int nscen, int nmet, int64_t replicates)
     t->rep_mean = calloc(sk * (size_t)(replicates ? replicates : 1), sizeof *t->rep_mean);
     t->mean = calloc(sk, sizeof *t->mean);
     t->diff = calloc(sk, sizeof *t->diff);
-    if (!t->scen || !t->met || !t->unit || !t->doc_en || !t->doc_zh || !t->kind ||
-        !t->rep_mean || !t->mean || !t->diff) {
+    if (!t->scen || !t->met || !t->unit || !t->doc_en || !t->doc_zh || !t->kind || !t->rep_mean ||
+        !t->mean || !t->diff) {
         ana_table_destroy(t);
         return NULL;
     }
@@ -125,8 +125,7 @@ void ana_table_window_text(ana_sbuf *sb, const ana_table *t, ana_lang lang)
     ana_ui_put(sb, id, lang, 0, args, 2);
 }
 
-void ana_table_metric_phrase(ana_sbuf *sb, const ana_table *t, int k, ana_lang lang,
-                             int lower)
+void ana_table_metric_phrase(ana_sbuf *sb, const ana_table *t, int k, ana_lang lang, int lower)
 {
     const char *d = lang == ANA_ZH ? t->doc_zh[k] : t->doc_en[k];
     if (!d || !d[0])
@@ -141,8 +140,7 @@ void ana_table_metric_phrase(ana_sbuf *sb, const ana_table *t, int k, ana_lang l
         n -= 3;
     else if (n >= 1 && d[n - 1] == '.')
         n -= 1;
-    if (lower && lang == ANA_EN && d[0] >= 'A' && d[0] <= 'Z' &&
-        !(d[1] >= 'A' && d[1] <= 'Z')) {
+    if (lower && lang == ANA_EN && d[0] >= 'A' && d[0] <= 'Z' && !(d[1] >= 'A' && d[1] <= 'Z')) {
         char c = (char)(d[0] - 'A' + 'a');
         ana_sbuf_putn(sb, &c, 1);
         ana_sbuf_putn(sb, d + 1, n - 1);
@@ -237,10 +235,14 @@ void ana_table_print_text(FILE *f, const ana_table *t, ana_lang lang)
         return;
     char ci[64];
     ui_plain(ci, sizeof ci, ANA_UI_COL_CI, lang);
-    const char *head[TC_N] = {ana_ui(ANA_UI_COL_METRIC, lang),   ana_ui(ANA_UI_COL_UNIT, lang),
-                              ana_ui(ANA_UI_COL_SCENARIO, lang), ana_ui(ANA_UI_COL_MEAN, lang),
-                              ci,                                ana_ui(ANA_UI_COL_DIFF, lang),
-                              ci,                                ana_ui(ANA_UI_COL_P, lang),
+    const char *head[TC_N] = {ana_ui(ANA_UI_COL_METRIC, lang),
+                              ana_ui(ANA_UI_COL_UNIT, lang),
+                              ana_ui(ANA_UI_COL_SCENARIO, lang),
+                              ana_ui(ANA_UI_COL_MEAN, lang),
+                              ci,
+                              ana_ui(ANA_UI_COL_DIFF, lang),
+                              ci,
+                              ana_ui(ANA_UI_COL_P, lang),
                               ""};
     for (int c = 0; c < TC_N; c++)
         snprintf(cell[0][c], sizeof cell[0][c], "%s", head[c]);
@@ -342,11 +344,10 @@ void ana_table_print_markdown(FILE *f, const ana_table *t, ana_lang lang)
     fputs("\n", f);
     char cih[64];
     ui_plain(cih, sizeof cih, ANA_UI_COL_CI, lang);
-    fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-            ana_ui(ANA_UI_COL_METRIC, lang), ana_ui(ANA_UI_COL_UNIT, lang),
-            ana_ui(ANA_UI_COL_SCENARIO, lang), ana_ui(ANA_UI_COL_MEAN, lang), cih,
-            ana_ui(ANA_UI_COL_DIFF, lang), cih, ana_ui(ANA_UI_COL_P, lang),
-            ana_ui(ANA_UI_COL_CLEAR, lang));
+    fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", ana_ui(ANA_UI_COL_METRIC, lang),
+            ana_ui(ANA_UI_COL_UNIT, lang), ana_ui(ANA_UI_COL_SCENARIO, lang),
+            ana_ui(ANA_UI_COL_MEAN, lang), cih, ana_ui(ANA_UI_COL_DIFF, lang), cih,
+            ana_ui(ANA_UI_COL_P, lang), ana_ui(ANA_UI_COL_CLEAR, lang));
     fputs("|---|---|---|--:|--:|--:|--:|--:|:-:|\n", f);
     for (int k = 0; k < t->nmet; k++)
         for (int s = 0; s < t->nscen; s++) {

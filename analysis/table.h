@@ -26,14 +26,14 @@
 typedef struct {
     int nscen, nmet;
     int64_t replicates;
-    int64_t days, win_from, win_to; /* the window is [win_from, win_to) */
-    double level;                   /* 0.95 */
-    char **scen;                    /* [nscen] labels; scen[0] is the baseline */
-    char **met;                     /* [nmet] metric names */
+    int64_t days, win_from, win_to;          /* the window is [win_from, win_to) */
+    double level;                            /* 0.95 */
+    char **scen;                             /* [nscen] labels; scen[0] is the baseline */
+    char **met;                              /* [nmet] metric names */
     char **unit, **doc_en, **doc_zh, **kind; /* [nmet] */
-    double *rep_mean;               /* [nscen][nmet][replicates] */
-    ana_summary *mean;              /* [nscen][nmet] */
-    ana_summary *diff;              /* [nscen][nmet] */
+    double *rep_mean;                        /* [nscen][nmet][replicates] */
+    ana_summary *mean;                       /* [nscen][nmet] */
+    ana_summary *diff;                       /* [nscen][nmet] */
 } ana_table;
 
 /* An empty table: strings NULL, numbers zero.  NULL if out of memory. */
@@ -72,8 +72,7 @@ void ana_table_window_text(ana_sbuf *sb, const ana_table *t, ana_lang lang);
 /* The metric's description as a phrase: doc_en without its final period
  * (first letter lowered unless the word is an acronym), doc_zh without its
  * final 。; the name when there is no description. */
-void ana_table_metric_phrase(ana_sbuf *sb, const ana_table *t, int k, ana_lang lang,
-                             int lower);
+void ana_table_metric_phrase(ana_sbuf *sb, const ana_table *t, int k, ana_lang lang, int lower);
 
 /* Aligned text table (the terminal). */
 void ana_table_print_text(FILE *f, const ana_table *t, ana_lang lang);

@@ -34,8 +34,7 @@ static int streq_ci(const char *a, const char *b)
     return *a == *b;
 }
 
-sim_status ana_lang_parse(const char *text, ana_lang *out, const char *key,
-                          sim_error *err)
+sim_status ana_lang_parse(const char *text, ana_lang *out, const char *key, sim_error *err)
 {
     static const char *const en[] = {"en", "english", "en-us", "en-gb"};
     static const char *const zh[] = {"zh", "zh-cn", "cn", "chinese", "zh-hans"};
@@ -128,12 +127,23 @@ void ana_sbuf_html(ana_sbuf *sb, const char *s)
     for (; *s; s++) {
         const char *rep = NULL;
         switch (*s) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: break;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
+        default:
+            break;
         }
         if (rep) {
             ana_sbuf_putn(sb, run, (size_t)(s - run));
@@ -179,8 +189,8 @@ char *ana_sbuf_take(ana_sbuf *sb)
     return p;
 }
 
-void ana_ui_put(ana_sbuf *sb, ana_ui_id id, ana_lang lang, int html,
-                const char *const *args, int nargs)
+void ana_ui_put(ana_sbuf *sb, ana_ui_id id, ana_lang lang, int html, const char *const *args,
+                int nargs)
 {
     const char *t = ana_ui(id, lang), *run = t;
     int next = 0;

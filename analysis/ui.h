@@ -32,24 +32,22 @@ const char *ana_ui(ana_ui_id id, ana_lang lang);
 
 /* "en" or "zh" (also "zh-CN", "cn", "chinese", "english"); SIM_EINPUT
  * naming `key` otherwise. */
-sim_status ana_lang_parse(const char *text, ana_lang *out, const char *key,
-                          sim_error *err);
+sim_status ana_lang_parse(const char *text, ana_lang *out, const char *key, sim_error *err);
 
 /* ---- string buffer ---------------------------------------------------- */
 
 typedef struct {
-    char *p;    /* NUL-terminated text ("" before the first append) */
-    size_t n;   /* its length */
+    char *p;  /* NUL-terminated text ("" before the first append) */
+    size_t n; /* its length */
     size_t cap;
-    int oom;    /* an allocation failed: the text is incomplete */
+    int oom; /* an allocation failed: the text is incomplete */
 } ana_sbuf;
 
 void ana_sbuf_init(ana_sbuf *sb);
 void ana_sbuf_free(ana_sbuf *sb);
 void ana_sbuf_put(ana_sbuf *sb, const char *s);
 void ana_sbuf_putn(ana_sbuf *sb, const char *s, size_t n);
-void ana_sbuf_printf(ana_sbuf *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void ana_sbuf_printf(ana_sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s with & < > " ' escaped for HTML text and attribute values. */
 void ana_sbuf_html(ana_sbuf *sb, const char *s);
 /* s as a JSON string literal, quotes included (UTF-8 kept as it is;
@@ -61,8 +59,8 @@ char *ana_sbuf_take(ana_sbuf *sb);
 /* Expand row `id` with args[0..nargs) for "%s" in turn (missing ones are
  * ""); with html != 0 the template's own text is HTML-escaped and the
  * arguments are inserted as they are (the caller escapes or marks them up). */
-void ana_ui_put(ana_sbuf *sb, ana_ui_id id, ana_lang lang, int html,
-                const char *const *args, int nargs);
+void ana_ui_put(ana_sbuf *sb, ana_ui_id id, ana_lang lang, int html, const char *const *args,
+                int nargs);
 
 /* ---- units and numbers ------------------------------------------------ */
 

@@ -62,8 +62,8 @@ sim_status ana_window_resolve(const ana_window *w, int64_t days, int64_t dflt, i
                         "'%s' is not a window of the run of %lld days (it is days "
                         "%lld:%lld; allowed: FROM:TO with 0 <= FROM < TO <= %lld, or counted "
                         "from the end, e.g. -365:)",
-                        w && w->given ? w->text : "", (long long)days, (long long)a,
-                        (long long)b, (long long)days);
+                        w && w->given ? w->text : "", (long long)days, (long long)a, (long long)b,
+                        (long long)days);
     *from = a;
     *to = b;
     return SIM_OK;

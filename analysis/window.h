@@ -20,10 +20,10 @@
 #include "err.h"
 
 typedef struct {
-    int given;             /* 0: no window given (the caller's default applies) */
-    int has_from, has_to;  /* each side may be left out */
-    int64_t from, to;      /* negative: counted from the end */
-    char text[64];         /* as written, for messages */
+    int given;            /* 0: no window given (the caller's default applies) */
+    int has_from, has_to; /* each side may be left out */
+    int64_t from, to;     /* negative: counted from the end */
+    char text[64];        /* as written, for messages */
 } ana_window;
 
 /* Parse "FROM:TO"; SIM_EINPUT naming `key` when it is not a window. */

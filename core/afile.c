@@ -15,14 +15,14 @@
 #define AFILE_TMP_TRIES 1000
 
 struct afile_file {
-    char *path;  /* the requested name */
-    char *dir;   /* its folder */
-    char *tmp;   /* the temporary file (ours) */
+    char *path; /* the requested name */
+    char *dir;  /* its folder */
+    char *tmp;  /* the temporary file (ours) */
     char key[64];
     int force;
-    int fd;      /* open on tmp until the stream takes it, else -1 */
+    int fd; /* open on tmp until the stream takes it, else -1 */
     FILE *stream;
-    int live;    /* its slot in the live table, or -1 */
+    int live; /* its slot in the live table, or -1 */
 };
 
 /* ---- the live table: temporary files a signal handler may remove ---------------
@@ -172,8 +172,7 @@ void afile_clean(const char *path)
 static sim_status afile_open_as(afile_file **out, const char *path, int force, const char *key,
                                 int clean, sim_error *err);
 
-sim_status afile_open(afile_file **f, const char *path, int force, const char *key,
-                      sim_error *err)
+sim_status afile_open(afile_file **f, const char *path, int force, const char *key, sim_error *err)
 {
     return afile_open_as(f, path, force, key, 1, err);
 }
@@ -267,8 +266,8 @@ static sim_status afile_open_as(afile_file **out, const char *path, int force, c
                          "cannot find a free temporary name in %s (%u tried)", f->dir, n);
             goto fail;
         }
-        snprintf(f->tmp, plen + strlen(base) + 64, "%.*s.%s.tmp-%ld-%u", (int)plen, path,
-                 base, (long)getpid(), n);
+        snprintf(f->tmp, plen + strlen(base) + 64, "%.*s.%s.tmp-%ld-%u", (int)plen, path, base,
+                 (long)getpid(), n);
         f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (f->fd < 0 && errno == EEXIST)
             continue;
@@ -277,8 +276,8 @@ static sim_status afile_open_as(afile_file **out, const char *path, int force, c
             if (e == EACCES || e == EPERM || e == EROFS)
                 s = PATH_FAIL("folder %s is not writable: %s", f->dir, strerror(e));
             else
-                s = SIM_FAIL(err, SIM_EIO, path, 0, key,
-                             "cannot create the temporary file %s: %s", f->tmp, strerror(e));
+                s = SIM_FAIL(err, SIM_EIO, path, 0, key, "cannot create the temporary file %s: %s",
+                             f->tmp, strerror(e));
             free(f->tmp);
             f->tmp = NULL; /* not ours: nothing to remove */
             goto fail;
@@ -313,17 +312,15 @@ FILE *afile_stream(afile_file *f, sim_error *err)
     }
     f->stream = fdopen(f->fd, "w");
     if (!f->stream) {
-        SIM_FAIL(err, SIM_EIO, f->path, 0, NULL, "cannot write %s: %s", f->tmp,
-                 strerror(errno));
+        SIM_FAIL(err, SIM_EIO, f->path, 0, NULL, "cannot write %s: %s", f->tmp, strerror(errno));
         return NULL;
     }
     f->fd = -1; /* the stream owns it now */
     return f->stream;
 }
 
-#define SYS_FAIL(what, name)                                                   \
-    SIM_FAIL(err, SIM_EIO, f->path, 0, NULL, "%s %s failed: %s", (what), (name),    \
-             strerror(errno))
+#define SYS_FAIL(what, name)                                                                       \
+    SIM_FAIL(err, SIM_EIO, f->path, 0, NULL, "%s %s failed: %s", (what), (name), strerror(errno))
 
 sim_status afile_commit(afile_file *f, sim_error *err)
 {
@@ -368,8 +365,7 @@ sim_status afile_commit(afile_file *f, sim_error *err)
     struct stat st;
     if (!f->force && lstat(f->path, &st) == 0) {
         s = SIM_FAIL(err, SIM_EINPUT, NULL, 0, f->key,
-                     "%s appeared while it was being written; use --force to overwrite",
-                     f->path);
+                     "%s appeared while it was being written; use --force to overwrite", f->path);
         goto fail;
     }
     if (rename(f->tmp, f->path) != 0) {
@@ -404,8 +400,8 @@ void afile_abort(afile_file *f)
     afile_release(f);
 }
 
-sim_status afile_write_all(const char *path, int force, const char *key,
-                           const char *text, size_t len, sim_error *err)
+sim_status afile_write_all(const char *path, int force, const char *key, const char *text,
+                           size_t len, sim_error *err)
 {
     afile_file *f = NULL;
     SIM_TRY(err, afile_open(&f, path, force, key, err));
@@ -415,8 +411,8 @@ sim_status afile_write_all(const char *path, int force, const char *key,
         return err->code;
     }
     if (len > 0 && fwrite(text, 1, len, fp) != len) {
-        sim_status s = SIM_FAIL(err, SIM_EIO, path, 0, NULL, "writing %s failed: %s",
-                                afile_temp(f), strerror(errno));
+        sim_status s = SIM_FAIL(err, SIM_EIO, path, 0, NULL, "writing %s failed: %s", afile_temp(f),
+                                strerror(errno));
         afile_abort(f);
         return s;
     }

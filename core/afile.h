@@ -35,8 +35,7 @@
 typedef struct afile_file afile_file;
 
 /* Check the path and claim a temporary file beside it. */
-sim_status afile_open(afile_file **f, const char *path, int force, const char *key,
-                      sim_error *err);
+sim_status afile_open(afile_file **f, const char *path, int force, const char *key, sim_error *err);
 
 /* The same without looking for stale temporary files: for folders whose
  * owner cleans them once (a sweep's parts folder, under its lock), where a
@@ -77,7 +76,7 @@ int afile_stale(const char *name, const char *base);
 void afile_clean(const char *path);
 
 /* Write `len` bytes of text to path atomically (open, write, commit). */
-sim_status afile_write_all(const char *path, int force, const char *key,
-                           const char *text, size_t len, sim_error *err);
+sim_status afile_write_all(const char *path, int force, const char *key, const char *text,
+                           size_t len, sim_error *err);
 
 #endif

@@ -15,9 +15,9 @@
 
 typedef struct {
     sim_error err;
-    int threads;     /* OpenMP threads for this run (>= 1) */
-    int progress;    /* 1: write a progress line to `log` */
-    FILE *log;       /* progress and notes (stderr by default) */
+    int threads;                 /* OpenMP threads for this run (>= 1) */
+    int progress;                /* 1: write a progress line to `log` */
+    FILE *log;                   /* progress and notes (stderr by default) */
     volatile sig_atomic_t *stop; /* non-NULL and non-zero: stop soon */
 } sim_ctx;
 

@@ -18,9 +18,8 @@ static void copy_str(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src);
 }
 
-sim_status sim_error_set(sim_error *e, sim_status code, const char *file,
-                         int line, const char *key, const char *src_file,
-                         int src_line, const char *func, const char *fmt, ...)
+sim_status sim_error_set(sim_error *e, sim_status code, const char *file, int line, const char *key,
+                         const char *src_file, int src_line, const char *func, const char *fmt, ...)
 {
     if (!e)
         return code;
@@ -37,8 +36,7 @@ sim_status sim_error_set(sim_error *e, sim_status code, const char *file,
     return code;
 }
 
-void sim_error_push(sim_error *e, const char *src_file, int src_line,
-                    const char *func)
+void sim_error_push(sim_error *e, const char *src_file, int src_line, const char *func)
 {
     if (!e || e->ntrace >= SIM_ERR_TRACE)
         return;
@@ -103,13 +101,20 @@ int sim_status_exit_code(sim_status s)
 const char *sim_status_name(sim_status s)
 {
     switch (s) {
-    case SIM_OK: return "ok";
-    case SIM_EINPUT: return "bad input";
-    case SIM_EIO: return "input/output error";
-    case SIM_ENOMEM: return "out of memory";
-    case SIM_ENUMERIC: return "non-finite value";
-    case SIM_EINTERRUPT: return "interrupted";
-    case SIM_EINTERNAL: return "internal error";
+    case SIM_OK:
+        return "ok";
+    case SIM_EINPUT:
+        return "bad input";
+    case SIM_EIO:
+        return "input/output error";
+    case SIM_ENOMEM:
+        return "out of memory";
+    case SIM_ENUMERIC:
+        return "non-finite value";
+    case SIM_EINTERRUPT:
+        return "interrupted";
+    case SIM_EINTERNAL:
+        return "internal error";
     }
     return "unknown error";
 }

@@ -34,12 +34,12 @@
 #include "state.h"
 
 #define SIM_FIELD_MEMBER(o, type, name, len, lo, hi) type *name;
-#define SIM_FIELD_ALLOC(o, type, name, len, lo, hi) \
+#define SIM_FIELD_ALLOC(o, type, name, len, lo, hi)                                                \
     (o)->name = sim_alloc_lines((size_t)(len), sizeof(type));
 #define SIM_FIELD_MISSING(o, type, name, len, lo, hi) !(o)->name ||
 #define SIM_FIELD_FREE(o, type, name, len, lo, hi) free((o)->name);
-#define SIM_FIELD_REGISTER(o, type, name, len, lo, hi)   \
-    SIM_STATE_ARRAY(st, #name, (o)->name, (int64_t)(len)); \
+#define SIM_FIELD_REGISTER(o, type, name, len, lo, hi)                                             \
+    SIM_STATE_ARRAY(st, #name, (o)->name, (int64_t)(len));                                         \
     SIM_STATE_IN(st, lo, hi);
 
 #endif

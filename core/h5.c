@@ -12,7 +12,6 @@
 
 #define H5L_DAMAGED "its checksum does not match (the data changed after troika wrote it)"
 
-
 typedef struct {
     char desc[400];
     int found;
@@ -71,16 +70,15 @@ void h5l_describe(char *buf, size_t n)
         snprintf(buf, n, "%s", H5L_DAMAGED);
         return;
     }
-    if (H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, h5_walk_cb, &d) < 0 || !d.found ||
-        !d.desc[0])
+    if (H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, h5_walk_cb, &d) < 0 || !d.found || !d.desc[0])
         snprintf(d.desc, sizeof d.desc, "unknown HDF5 error");
     H5Eclear2(H5E_DEFAULT);
     snprintf(buf, n, "%s", d.desc);
 }
 
 static sim_status h5l_vfail(sim_error *err, sim_status code, const char *where,
-                            const char *src_file, int src_line, const char *func,
-                            const char *fmt, va_list ap)
+                            const char *src_file, int src_line, const char *func, const char *fmt,
+                            va_list ap)
 {
     char what[512], detail[400];
     vsnprintf(what, sizeof what, fmt, ap);
@@ -117,34 +115,56 @@ sim_status h5l_fail_as(sim_error *err, sim_status code, const char *where, const
 hid_t h5l_file_type(sim_vtype t)
 {
     switch (t) {
-    case SIM_V_I8: return H5T_STD_I8LE;
-    case SIM_V_U8: return H5T_STD_U8LE;
-    case SIM_V_I16: return H5T_STD_I16LE;
-    case SIM_V_U16: return H5T_STD_U16LE;
-    case SIM_V_I32: return H5T_STD_I32LE;
-    case SIM_V_U32: return H5T_STD_U32LE;
-    case SIM_V_I64: return H5T_STD_I64LE;
-    case SIM_V_U64: return H5T_STD_U64LE;
-    case SIM_V_F32: return H5T_IEEE_F32LE;
-    case SIM_V_F64: return H5T_IEEE_F64LE;
-    default: return H5I_INVALID_HID;
+    case SIM_V_I8:
+        return H5T_STD_I8LE;
+    case SIM_V_U8:
+        return H5T_STD_U8LE;
+    case SIM_V_I16:
+        return H5T_STD_I16LE;
+    case SIM_V_U16:
+        return H5T_STD_U16LE;
+    case SIM_V_I32:
+        return H5T_STD_I32LE;
+    case SIM_V_U32:
+        return H5T_STD_U32LE;
+    case SIM_V_I64:
+        return H5T_STD_I64LE;
+    case SIM_V_U64:
+        return H5T_STD_U64LE;
+    case SIM_V_F32:
+        return H5T_IEEE_F32LE;
+    case SIM_V_F64:
+        return H5T_IEEE_F64LE;
+    default:
+        return H5I_INVALID_HID;
     }
 }
 
 hid_t h5l_mem_type(sim_vtype t)
 {
     switch (t) {
-    case SIM_V_I8: return H5T_NATIVE_INT8;
-    case SIM_V_U8: return H5T_NATIVE_UINT8;
-    case SIM_V_I16: return H5T_NATIVE_INT16;
-    case SIM_V_U16: return H5T_NATIVE_UINT16;
-    case SIM_V_I32: return H5T_NATIVE_INT32;
-    case SIM_V_U32: return H5T_NATIVE_UINT32;
-    case SIM_V_I64: return H5T_NATIVE_INT64;
-    case SIM_V_U64: return H5T_NATIVE_UINT64;
-    case SIM_V_F32: return H5T_NATIVE_FLOAT;
-    case SIM_V_F64: return H5T_NATIVE_DOUBLE;
-    default: return H5I_INVALID_HID;
+    case SIM_V_I8:
+        return H5T_NATIVE_INT8;
+    case SIM_V_U8:
+        return H5T_NATIVE_UINT8;
+    case SIM_V_I16:
+        return H5T_NATIVE_INT16;
+    case SIM_V_U16:
+        return H5T_NATIVE_UINT16;
+    case SIM_V_I32:
+        return H5T_NATIVE_INT32;
+    case SIM_V_U32:
+        return H5T_NATIVE_UINT32;
+    case SIM_V_I64:
+        return H5T_NATIVE_INT64;
+    case SIM_V_U64:
+        return H5T_NATIVE_UINT64;
+    case SIM_V_F32:
+        return H5T_NATIVE_FLOAT;
+    case SIM_V_F64:
+        return H5T_NATIVE_DOUBLE;
+    default:
+        return H5I_INVALID_HID;
     }
 }
 
@@ -277,8 +297,7 @@ herr_t h5l_attr_i64(hid_t loc, const char *name, int64_t value)
     return h5l_attr_scalar(loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &value);
 }
 
-herr_t h5l_provenance(hid_t loc, const char *kind, int64_t schema_version,
-                      const char *command_line)
+herr_t h5l_provenance(hid_t loc, const char *kind, int64_t schema_version, const char *command_line)
 {
     unsigned maj = 0, min = 0, rel = 0;
     char h5v[64];

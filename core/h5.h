@@ -73,13 +73,12 @@ sim_status h5l_fail_as(sim_error *err, sim_status code, const char *where, const
  * line>, context...) and goto fail.  H5L_CHECK lets h5l_fail choose the
  * status; modules keep a short local spelling of either (one line,
  * defined in terms of these), never a checking body of their own. */
-#define H5L_CHECK_AS(err, code, where, expr, ...)                                          \
-    do {                                                                                   \
-        if ((expr) < 0) {                                                                  \
-            s = h5l_fail_as((err), (code), (where), __FILE__, __LINE__, __func__,          \
-                            __VA_ARGS__);                                                  \
-            goto fail;                                                                     \
-        }                                                                                  \
+#define H5L_CHECK_AS(err, code, where, expr, ...)                                                  \
+    do {                                                                                           \
+        if ((expr) < 0) {                                                                          \
+            s = h5l_fail_as((err), (code), (where), __FILE__, __LINE__, __func__, __VA_ARGS__);    \
+            goto fail;                                                                             \
+        }                                                                                          \
     } while (0)
 #define H5L_CHECK(err, where, expr, ...) H5L_CHECK_AS(err, SIM_OK, where, expr, __VA_ARGS__)
 

@@ -52,8 +52,8 @@ void sim_hold(const char *point, int64_t n, volatile sig_atomic_t *stop)
         mark = NULL;
     if (!mark || make_mark(mark, point, n) != 0) {
         mark = NULL;
-        fprintf(stderr, "troika: holding at %s %lld (TROIKA_HOLD, pid %ld)\n", point,
-                (long long)n, (long)getpid());
+        fprintf(stderr, "troika: holding at %s %lld (TROIKA_HOLD, pid %ld)\n", point, (long long)n,
+                (long)getpid());
     }
     struct timespec t0, t;
     clock_gettime(CLOCK_MONOTONIC, &t0);

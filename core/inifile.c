@@ -70,7 +70,6 @@ void *sim_grow(void *arr, int *cap, int need, size_t elem)
 
 /* ---- reading ------------------------------------------------------------ */
 
-
 void sim_ini_note(sim_ini *f, int line, const char *key, const char *fmt, ...)
 {
     if (f->bad_line && f->bad_line <= line)
@@ -106,7 +105,8 @@ static void on_header(sim_ini *f, const char *line)
     while (isspace((unsigned char)*after))
         after++;
     if (*after && *after != ';' && *after != '#')
-        sim_ini_note(f, f->lineno, "", "unexpected text after ']' (allowed: [section] and a ; comment)");
+        sim_ini_note(f, f->lineno, "",
+                     "unexpected text after ']' (allowed: [section] and a ; comment)");
     char name[256];
     if (!sim_copy_trimmed(name, sizeof name, line + 1, (size_t)(close - line - 1))) {
         sim_ini_note(f, f->lineno, "", "the section name is too long");
@@ -173,8 +173,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
     sim_ini *f = user;
     (void)section; /* ours is exact; inih's is cut at 50 characters */
     char longname[256];
-    if (strlen(name) >= 49 && sim_copy_trimmed(longname, sizeof longname, f->raw,
-                                           strcspn(f->raw, "=:")))
+    if (strlen(name) >= 49 &&
+        sim_copy_trimmed(longname, sizeof longname, f->raw, strcspn(f->raw, "=:")))
         name = longname; /* inih cuts names at 50 characters */
     sim_ini_entry *t = sim_grow(f->ent, &f->capent, f->nent + 1, sizeof *t);
     if (!t) {
@@ -194,7 +194,6 @@ static int on_entry(void *user, const char *section, const char *name, const cha
     }
     return 1;
 }
-
 
 void sim_ini_init(sim_ini *f, const char *path, const char *text, size_t len)
 {
@@ -228,8 +227,8 @@ sim_status sim_ini_parse(sim_ini *f, sim_error *err)
                 sim_ini_note(f, e->line, q, "'%s' is given twice in [%s] (first on line %d)",
                              e->key, e->section, o->line);
             } else {
-                sim_ini_note(f, e->line, e->key, "'%s' is given twice (first on line %d)",
-                             e->key, o->line);
+                sim_ini_note(f, e->line, e->key, "'%s' is given twice (first on line %d)", e->key,
+                             o->line);
             }
             break;
         }

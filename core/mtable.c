@@ -8,8 +8,7 @@ static const char *kind_word(sim_mkind k)
     return k == SIM_M_COUNT ? "count" : "ratio";
 }
 
-void mtab_print_markdown(FILE *f, const sim_metric_desc *t, int n,
-                         const unsigned char *subphase)
+void mtab_print_markdown(FILE *f, const sim_metric_desc *t, int n, const unsigned char *subphase)
 {
     fputs("| name | unit | kind | panel | sub-district panel | description |\n"
           "|---|---|---|---|---|---|\n",

@@ -28,8 +28,7 @@ int mtab_find(const sim_metric_desc *t, int n, const char *name);
 /* The table as Markdown (docs/OUTPUT.md): name, unit, kind, panel, where
  * the sub-district panel's value comes from (subphase[m]: the sub-district
  * phases fill it), description. */
-void mtab_print_markdown(FILE *f, const sim_metric_desc *t, int n,
-                         const unsigned char *subphase);
+void mtab_print_markdown(FILE *f, const sim_metric_desc *t, int n, const unsigned char *subphase);
 
 /* The table as plain text: name, unit, kind, description. */
 void mtab_print_table(FILE *f, const sim_metric_desc *t, int n);

@@ -126,9 +126,12 @@ void ptab_default(void *base, size_t size, const sim_param_desc *t, int n)
 const char *ptab_type_name(sim_ptype t)
 {
     switch (t) {
-    case SIM_P_INT: return "integer";
-    case SIM_P_REAL: return "real";
-    case SIM_P_BOOL: return "boolean";
+    case SIM_P_INT:
+        return "integer";
+    case SIM_P_REAL:
+        return "real";
+    case SIM_P_BOOL:
+        return "boolean";
     }
     return "?";
 }
@@ -167,8 +170,8 @@ sim_status ptab_parse(const sim_param_desc *d, const char *text, double *out, co
     while (isspace((unsigned char)*text))
         text++;
     if (!*text)
-        return SIM_FAIL(err, SIM_EINPUT, file, line, d->key,
-                        "no value given (allowed: %s)", allowed);
+        return SIM_FAIL(err, SIM_EINPUT, file, line, d->key, "no value given (allowed: %s)",
+                        allowed);
     double v = 0.0;
     if (d->type == SIM_P_BOOL) {
         char word[8]; /* the longest word is "false"; trailing blanks dropped */
@@ -203,8 +206,8 @@ sim_status ptab_parse(const sim_param_desc *d, const char *text, double *out, co
             return SIM_FAIL(err, SIM_EINPUT, file, line, d->key,
                             "'%s' is not an integer (allowed: %s)", text, allowed);
         if (errno == ERANGE || x < -(1LL << 53) || x > (1LL << 53))
-            return SIM_FAIL(err, SIM_EINPUT, file, line, d->key,
-                            "%s is out of range (allowed: %s)", text, allowed);
+            return SIM_FAIL(err, SIM_EINPUT, file, line, d->key, "%s is out of range (allowed: %s)",
+                            text, allowed);
         v = (double)x;
     } else {
         v = strtod(text, &end);
@@ -218,14 +221,14 @@ sim_status ptab_parse(const sim_param_desc *d, const char *text, double *out, co
                             "'%s' is not a finite number (allowed: %s)", text, allowed);
     }
     if (v < d->lo || v > d->hi)
-        return SIM_FAIL(err, SIM_EINPUT, file, line, d->key,
-                        "%s is out of range (allowed: %s)", text, allowed);
+        return SIM_FAIL(err, SIM_EINPUT, file, line, d->key, "%s is out of range (allowed: %s)",
+                        text, allowed);
     *out = v;
     return SIM_OK;
 }
 
-sim_status ptab_check_value(const sim_param_desc *d, double v, const char *file,
-                            const char *where, sim_error *err)
+sim_status ptab_check_value(const sim_param_desc *d, double v, const char *file, const char *where,
+                            sim_error *err)
 {
     int ok = isfinite(v) && v >= d->lo && v <= d->hi;
     if (ok && d->type == SIM_P_INT)
@@ -273,10 +276,14 @@ static const char *flag_word(int flags)
 const char *ptab_prov_name(sim_prov v)
 {
     switch (v) {
-    case SIM_PROV_SOURCE: return "source";
-    case SIM_PROV_ASSUME: return "assumption";
-    case SIM_PROV_SETTING: return "setting";
-    case SIM_PROV_NONE: break;
+    case SIM_PROV_SOURCE:
+        return "source";
+    case SIM_PROV_ASSUME:
+        return "assumption";
+    case SIM_PROV_SETTING:
+        return "setting";
+    case SIM_PROV_NONE:
+        break;
     }
     return "none";
 }

@@ -83,8 +83,8 @@ sim_status ptab_parse(const sim_param_desc *d, const char *text, double *out, co
 /* Check a value read back from a file: finite, within the bounds, whole for
  * an INT, 0 or 1 for a BOOL, the default for a parameter not built.
  * SIM_EINPUT naming `file`, `where` and the key. */
-sim_status ptab_check_value(const sim_param_desc *d, double v, const char *file,
-                            const char *where, sim_error *err);
+sim_status ptab_check_value(const sim_param_desc *d, double v, const char *file, const char *where,
+                            sim_error *err);
 
 /* Format a value of row d so that it reads back exactly.  Returns buf. */
 char *ptab_format_value(const sim_param_desc *d, double v, char *buf, size_t n);

@@ -80,8 +80,7 @@ static sim_status reserve_new(q_queue *q, int64_t need)
         return SIM_OK;
     int64_t c = grown(q->newcap, need);
     if (!resize(&q->new_origin, c, sizeof *q->new_origin) ||
-        !resize(&q->new_cat, c, sizeof *q->new_cat) ||
-        !resize(&q->staged, c, sizeof *q->staged))
+        !resize(&q->new_cat, c, sizeof *q->new_cat) || !resize(&q->staged, c, sizeof *q->staged))
         return SIM_ENOMEM;
     q->newcap = c;
     return SIM_OK;
@@ -339,8 +338,7 @@ static sim_status q_state_check(void *obj, sim_error *err)
     return SIM_OK;
 }
 
-void q_state_register(q_queue *q, sim_state *st, int32_t origin_lo, int32_t origin_hi,
-                      int ncat)
+void q_state_register(q_queue *q, sim_state *st, int32_t origin_lo, int32_t origin_hi, int ncat)
 {
     const double jobs = 1e15; /* beyond any run; the file must hold them anyway */
     /* counts first: the arrays' lengths */

@@ -64,25 +64,25 @@
 
 /* A job taken up by a server (written by q_day, valid until the next call). */
 typedef struct {
-    int64_t id;      /* 0, 1, 2, ... in the order jobs joined the line */
-    double arrival;  /* arrival time (days) */
-    double start;    /* time service started */
-    double end;      /* time service ends (may be after the day) */
-    double u;        /* the job's own uniform on [0, 1), for its outcome */
-    int32_t origin;  /* as pushed (the models: the compound) */
-    int32_t server;  /* slot that took it */
-    uint8_t cat;     /* as pushed */
+    int64_t id;     /* 0, 1, 2, ... in the order jobs joined the line */
+    double arrival; /* arrival time (days) */
+    double start;   /* time service started */
+    double end;     /* time service ends (may be after the day) */
+    double u;       /* the job's own uniform on [0, 1), for its outcome */
+    int32_t origin; /* as pushed (the models: the compound) */
+    int32_t server; /* slot that took it */
+    uint8_t cat;    /* as pushed */
 } q_record;
 
 /* What one q_day() did. */
 typedef struct {
-    int64_t arrived;   /* jobs that joined today */
-    int64_t taken;     /* jobs taken up today (records) */
-    int64_t reneged;   /* jobs that left the line today, unserved */
-    int64_t waiting;   /* jobs in line at the end of the day */
-    double wait_sum;   /* sum of the waits of the jobs taken up */
-    double busy;       /* server work done within the day: sum of speed x busy time */
-    double capacity;   /* sum of the speeds of the servers present */
+    int64_t arrived; /* jobs that joined today */
+    int64_t taken;   /* jobs taken up today (records) */
+    int64_t reneged; /* jobs that left the line today, unserved */
+    int64_t waiting; /* jobs in line at the end of the day */
+    double wait_sum; /* sum of the waits of the jobs taken up */
+    double busy;     /* server work done within the day: sum of speed x busy time */
+    double capacity; /* sum of the speeds of the servers present */
 } q_daystats;
 
 /* A staged arrival with its numbers (scratch of q_day). */
@@ -111,7 +111,7 @@ typedef struct {
     q_record *rec;
     /* totals since creation */
     int64_t pushed, taken, reneged;
-    double now;       /* end of the latest day worked (0 before any) */
+    double now; /* end of the latest day worked (0 before any) */
 } q_queue;
 
 /* An empty queue with no servers. */
@@ -144,8 +144,7 @@ sim_status q_day(q_queue *q, int64_t day, sim_stream *st, const double *mean, in
  * has its range (sim/state.h): origins in [origin_lo, origin_hi),
  * categories below ncat; the totals, ids and arrival order are checked
  * after loading. */
-void q_state_register(q_queue *q, sim_state *st, int32_t origin_lo, int32_t origin_hi,
-                      int ncat);
+void q_state_register(q_queue *q, sim_state *st, int32_t origin_lo, int32_t origin_hi, int ncat);
 
 /* Jobs in line. */
 static inline int64_t q_waiting(const q_queue *q)

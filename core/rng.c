@@ -17,8 +17,7 @@ void sim_stream_refill(sim_stream *s)
     s->used = 0;
 }
 
-void sim_stream_open(sim_stream *s, uint64_t seed, uint32_t purpose,
-                     uint32_t entity, uint32_t day)
+void sim_stream_open(sim_stream *s, uint64_t seed, uint32_t purpose, uint32_t entity, uint32_t day)
 {
     s->key[0] = (uint32_t)seed;
     s->key[1] = (uint32_t)(seed >> 32);
@@ -92,13 +91,11 @@ static double gsl_get_double(void *state)
 }
 
 static const gsl_rng_type philox_type = {
-    "philox4x32-10-troika", 0xffffffffUL, 0, sizeof(sim_stream),
-    gsl_set, gsl_get, gsl_get_double};
+    "philox4x32-10-troika", 0xffffffffUL, 0, sizeof(sim_stream), gsl_set, gsl_get, gsl_get_double};
 
 const gsl_rng_type *sim_rng_philox = &philox_type;
 
-gsl_rng *sim_rng_open(sim_rng *r, uint64_t seed, uint32_t purpose,
-                      uint32_t entity, uint32_t day)
+gsl_rng *sim_rng_open(sim_rng *r, uint64_t seed, uint32_t purpose, uint32_t entity, uint32_t day)
 {
     sim_stream_open(&r->st, seed, purpose, entity, day);
     r->rng.type = &philox_type;

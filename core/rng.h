@@ -25,45 +25,44 @@
 #include <gsl/gsl_rng.h>
 
 typedef enum {
-    SIM_RNG_WORLD = 1,      /* building the city: sizes, flags, links */
-    SIM_RNG_HH_INIT,        /* initial household state */
-    SIM_RNG_DEFECTS,        /* maintenance defects arising */
-    SIM_RNG_COMPLAIN,       /* households complaining, channel choice */
-    SIM_RNG_REPAIR,         /* the firm repairing defects */
-    SIM_RNG_FEES,           /* monthly billing */
-    SIM_RNG_PMC,            /* property-firm decisions */
-    SIM_RNG_DISPUTES,       /* neighbour disputes arising */
-    SIM_RNG_MEDIATION,      /* mediation room service */
-    SIM_RNG_VIOLATIONS,     /* rule-breaking arising and detection */
-    SIM_RNG_ENFORCE,        /* enforcement squad service */
-    SIM_RNG_OC,             /* owners' committee conduct */
-    SIM_RNG_ELECTION,       /* elections and assemblies */
-    SIM_RNG_RC,             /* residents' committee work */
-    SIM_RNG_WORKERS,        /* community workers' assessments */
-    SIM_RNG_PARTY,          /* party organisation: review, reports */
-    SIM_RNG_RC_INIT,        /* residents' committees: fixed draws at creation */
-    SIM_RNG_OC_INIT,        /* owners' committees, party: fixed draws at creation */
-    SIM_RNG_MED_INIT,       /* mediation: fixed staffing draws per position at creation */
-    SIM_RNG_LINKAGE,        /* escalated disputes closing at the three-office linkage */
-    SIM_RNG_DETECTION,      /* standing violations found and reported */
+    SIM_RNG_WORLD = 1,  /* building the city: sizes, flags, links */
+    SIM_RNG_HH_INIT,    /* initial household state */
+    SIM_RNG_DEFECTS,    /* maintenance defects arising */
+    SIM_RNG_COMPLAIN,   /* households complaining, channel choice */
+    SIM_RNG_REPAIR,     /* the firm repairing defects */
+    SIM_RNG_FEES,       /* monthly billing */
+    SIM_RNG_PMC,        /* property-firm decisions */
+    SIM_RNG_DISPUTES,   /* neighbour disputes arising */
+    SIM_RNG_MEDIATION,  /* mediation room service */
+    SIM_RNG_VIOLATIONS, /* rule-breaking arising and detection */
+    SIM_RNG_ENFORCE,    /* enforcement squad service */
+    SIM_RNG_OC,         /* owners' committee conduct */
+    SIM_RNG_ELECTION,   /* elections and assemblies */
+    SIM_RNG_RC,         /* residents' committee work */
+    SIM_RNG_WORKERS,    /* community workers' assessments */
+    SIM_RNG_PARTY,      /* party organisation: review, reports */
+    SIM_RNG_RC_INIT,    /* residents' committees: fixed draws at creation */
+    SIM_RNG_OC_INIT,    /* owners' committees, party: fixed draws at creation */
+    SIM_RNG_MED_INIT,   /* mediation: fixed staffing draws per position at creation */
+    SIM_RNG_LINKAGE,    /* escalated disputes closing at the three-office linkage */
+    SIM_RNG_DETECTION,  /* standing violations found and reported */
     /* analysis (never drawn inside a run of the model) */
-    SIM_RNG_ABC_PROPOSE = 900, /* ABC-SMC: proposal i of generation t */
-    SIM_RNG_ABC_SIM,        /* ABC-SMC: the seed of proposal i's simulation */
-    SIM_RNG_ABC_CHECK,      /* ABC-SMC: posterior predictive draws */
+    SIM_RNG_ABC_PROPOSE = 900,    /* ABC-SMC: proposal i of generation t */
+    SIM_RNG_ABC_SIM,              /* ABC-SMC: the seed of proposal i's simulation */
+    SIM_RNG_ABC_CHECK,            /* ABC-SMC: posterior predictive draws */
     SIM_RNG_POSTERIOR_DRAW = 950, /* compare --posterior: the particle of draw m */
-    SIM_RNG_TEST = 1000     /* reserved for tests */
+    SIM_RNG_TEST = 1000           /* reserved for tests */
 } sim_purpose;
 
 typedef struct {
-    uint32_t key[2];  /* the seed */
-    uint32_t ctr[4];  /* draw index, entity, day, purpose */
-    uint32_t out[4];  /* last block */
-    int used;         /* words of out already returned (4 = none left) */
+    uint32_t key[2]; /* the seed */
+    uint32_t ctr[4]; /* draw index, entity, day, purpose */
+    uint32_t out[4]; /* last block */
+    int used;        /* words of out already returned (4 = none left) */
 } sim_stream;
 
 /* Open the stream (seed, purpose, entity, day) at its first number. */
-void sim_stream_open(sim_stream *s, uint64_t seed, uint32_t purpose,
-                     uint32_t entity, uint32_t day);
+void sim_stream_open(sim_stream *s, uint64_t seed, uint32_t purpose, uint32_t entity, uint32_t day);
 
 /* The next block of four words (the stream's counter advances by one). */
 void sim_stream_refill(sim_stream *s);
@@ -113,8 +112,7 @@ typedef struct {
 } sim_rng;
 
 /* Open (seed, purpose, entity, day) and return the gsl_rng view. */
-gsl_rng *sim_rng_open(sim_rng *r, uint64_t seed, uint32_t purpose,
-                      uint32_t entity, uint32_t day);
+gsl_rng *sim_rng_open(sim_rng *r, uint64_t seed, uint32_t purpose, uint32_t entity, uint32_t day);
 
 /* The GSL generator type (name "philox4x32-10-troika"). */
 extern const gsl_rng_type *sim_rng_philox;

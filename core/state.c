@@ -20,16 +20,16 @@ typedef struct {
     char name[SIM_STATE_NAME];
     int kind;
     sim_vtype type;
-    void *data;             /* K_FIXED: the elements; K_VAR: address of the pointer */
-    int64_t n;              /* K_FIXED: elements */
-    const void *count;      /* K_VAR: the length variable */
+    void *data;        /* K_FIXED: the elements; K_VAR: address of the pointer */
+    int64_t n;         /* K_FIXED: elements */
+    const void *count; /* K_VAR: the length variable */
     sim_vtype count_type;
     sim_state_reserve reserve;
     void *obj;
-    int lists;              /* K_LIST_*: index into st->lists */
-    size_t offset;          /* K_LIST_FIELD: of the field in a record */
-    int checked;            /* a range was given (sim_state_range) */
-    double lo, hi;          /* every element in [lo, hi] */
+    int lists;     /* K_LIST_*: index into st->lists */
+    size_t offset; /* K_LIST_FIELD: of the field in a record */
+    int checked;   /* a range was given (sim_state_range) */
+    double lo, hi; /* every element in [lo, hi] */
 } entry;
 
 typedef struct {
@@ -50,7 +50,7 @@ struct sim_state {
     list_group *lists;
     int nlists, lists_cap;
     char scope[SIM_STATE_NAME];
-    sim_status status;  /* first registration failure */
+    sim_status status; /* first registration failure */
     char msg[256];
     void *scratch;
     size_t scratch_size;
@@ -64,7 +64,7 @@ static const struct {
     size_t size;
     const char *name;
 } vtypes[SIM_V_NTYPES] = {
-    {1, "int8"},  {1, "uint8"},  {2, "int16"},  {2, "uint16"},  {4, "int32"},
+    {1, "int8"},   {1, "uint8"}, {2, "int16"},  {2, "uint16"},  {4, "int32"},
     {4, "uint32"}, {8, "int64"}, {8, "uint64"}, {4, "float32"}, {8, "float64"},
 };
 
@@ -148,7 +148,7 @@ void sim_state_retired(sim_state *st, const char *name)
 {
     if (st->status != SIM_OK)
         return;
-    char (*nr)[SIM_STATE_NAME] = realloc(st->retired, sizeof *nr * (size_t)(st->nretired + 1));
+    char(*nr)[SIM_STATE_NAME] = realloc(st->retired, sizeof *nr * (size_t)(st->nretired + 1));
     if (!nr) {
         fail(st, SIM_ENOMEM, "out of memory");
         return;
@@ -222,17 +222,15 @@ static int is_registered_scalar(const sim_state *st, const void *count)
     return 0;
 }
 
-void sim_state_add_var(sim_state *st, const char *name, sim_vtype t, void *pptr,
-                       const void *count, sim_vtype count_type, sim_state_reserve reserve,
-                       void *obj)
+void sim_state_add_var(sim_state *st, const char *name, sim_vtype t, void *pptr, const void *count,
+                       sim_vtype count_type, sim_state_reserve reserve, void *obj)
 {
     if (st->status == SIM_OK && count_type != SIM_V_I32 && count_type != SIM_V_I64) {
         fail(st, SIM_EINTERNAL, "the count of %s is not an int32 or int64", name);
         return;
     }
     if (st->status == SIM_OK && !is_registered_scalar(st, count)) {
-        fail(st, SIM_EINTERNAL, "the count of %s.%s must be registered before it", st->scope,
-             name);
+        fail(st, SIM_EINTERNAL, "the count of %s.%s must be registered before it", st->scope, name);
         return;
     }
     entry *e = add(st, name, K_VAR, t);
@@ -329,23 +327,33 @@ const char *sim_state_unchecked(const sim_state *st)
 double sim_state_value(sim_vtype t, const void *data, int64_t i)
 {
     switch (t) {
-    case SIM_V_I8: return ((const int8_t *)data)[i];
-    case SIM_V_U8: return ((const uint8_t *)data)[i];
-    case SIM_V_I16: return ((const int16_t *)data)[i];
-    case SIM_V_U16: return ((const uint16_t *)data)[i];
-    case SIM_V_I32: return ((const int32_t *)data)[i];
-    case SIM_V_U32: return ((const uint32_t *)data)[i];
-    case SIM_V_I64: return (double)((const int64_t *)data)[i];
-    case SIM_V_U64: return (double)((const uint64_t *)data)[i];
-    case SIM_V_F32: return ((const float *)data)[i];
-    case SIM_V_F64: return ((const double *)data)[i];
-    case SIM_V_NTYPES: break;
+    case SIM_V_I8:
+        return ((const int8_t *)data)[i];
+    case SIM_V_U8:
+        return ((const uint8_t *)data)[i];
+    case SIM_V_I16:
+        return ((const int16_t *)data)[i];
+    case SIM_V_U16:
+        return ((const uint16_t *)data)[i];
+    case SIM_V_I32:
+        return ((const int32_t *)data)[i];
+    case SIM_V_U32:
+        return ((const uint32_t *)data)[i];
+    case SIM_V_I64:
+        return (double)((const int64_t *)data)[i];
+    case SIM_V_U64:
+        return (double)((const uint64_t *)data)[i];
+    case SIM_V_F32:
+        return ((const float *)data)[i];
+    case SIM_V_F64:
+        return ((const double *)data)[i];
+    case SIM_V_NTYPES:
+        break;
     }
     return NAN;
 }
 
-int sim_state_in_range(sim_vtype t, const void *data, int64_t n, double lo, double hi,
-                       int64_t *bad)
+int sim_state_in_range(sim_vtype t, const void *data, int64_t n, double lo, double hi, int64_t *bad)
 {
     for (int64_t i = 0; i < n; i++) {
         double v = sim_state_value(t, data, i);
@@ -375,8 +383,8 @@ static sim_status check_range(const entry *e, const void *data, int64_t n, sim_e
     char range[120];
     sim_state_range_text(e->lo, e->hi, range, sizeof range);
     return SIM_FAIL(err, SIM_EINPUT, NULL, 0, e->name,
-                    "element %lld is %.17g, %s (a damaged or edited checkpoint)",
-                    (long long)bad, sim_state_value(e->type, data, bad), range);
+                    "element %lld is %.17g, %s (a damaged or edited checkpoint)", (long long)bad,
+                    sim_state_value(e->type, data, bad), range);
 }
 
 /* ---- list headers -------------------------------------------------------- */
@@ -466,8 +474,7 @@ sim_status sim_state_save(sim_state *st, sim_state_put put, void *arg, sim_error
             const list_group *g = &st->lists[e->lists];
             int32_t *buf = scratch(st, sizeof *buf * (size_t)g->nlists);
             if (!buf)
-                return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory saving %s",
-                                e->name);
+                return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory saving %s", e->name);
             for (int64_t k = 0; k < g->nlists; k++)
                 buf[k] = *list_n(g, k);
             SIM_TRY(err, put(arg, e->name, e->type, g->nlists, buf, err));
@@ -478,8 +485,7 @@ sim_status sim_state_save(sim_state *st, sim_state_put put, void *arg, sim_error
             int64_t total = list_total(g);
             char *buf = scratch(st, sz * (size_t)total);
             if (!buf)
-                return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory saving %s",
-                                e->name);
+                return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory saving %s", e->name);
             size_t at = 0;
             for (int64_t k = 0; k < g->nlists; k++) {
                 const char *d = list_data(g, k);

@@ -87,11 +87,18 @@ size_t sim_vtype_size(sim_vtype t);
 const char *sim_vtype_name(sim_vtype t);
 
 /* The element type of an expression (not evaluated). */
-#define SIM_VTYPE(x)                                                           \
-    _Generic((x), int8_t: SIM_V_I8, uint8_t: SIM_V_U8, int16_t: SIM_V_I16,     \
-             uint16_t: SIM_V_U16, int32_t: SIM_V_I32, uint32_t: SIM_V_U32,     \
-             int64_t: SIM_V_I64, uint64_t: SIM_V_U64, float: SIM_V_F32,        \
-             double: SIM_V_F64)
+#define SIM_VTYPE(x)                                                                               \
+    _Generic((x), int8_t                                                                           \
+             : SIM_V_I8, uint8_t                                                                   \
+             : SIM_V_U8, int16_t                                                                   \
+             : SIM_V_I16, uint16_t                                                                 \
+             : SIM_V_U16, int32_t                                                                  \
+             : SIM_V_I32, uint32_t                                                                 \
+             : SIM_V_U32, int64_t                                                                  \
+             : SIM_V_I64, uint64_t                                                                 \
+             : SIM_V_U64, float                                                                    \
+             : SIM_V_F32, double                                                                   \
+             : SIM_V_F64)
 
 #define SIM_STATE_NAME 96
 
@@ -128,9 +135,8 @@ const char *sim_state_name(const sim_state *st, int i);
 /* ---- registration (use the macros) ------------------------------------- */
 
 void sim_state_add(sim_state *st, const char *name, sim_vtype t, void *data, int64_t n);
-void sim_state_add_var(sim_state *st, const char *name, sim_vtype t, void *pptr,
-                       const void *count, sim_vtype count_type, sim_state_reserve reserve,
-                       void *obj);
+void sim_state_add_var(sim_state *st, const char *name, sim_vtype t, void *pptr, const void *count,
+                       sim_vtype count_type, sim_state_reserve reserve, void *obj);
 int sim_state_add_lists(sim_state *st, const char *name, void *lists, int64_t nlists,
                         size_t list_size, size_t off_n, size_t off_cap, size_t off_d,
                         size_t rec_size);
@@ -140,7 +146,7 @@ void sim_state_add_list_field(sim_state *st, int lists, const char *name, sim_vt
 /* The range [lo, hi] of the entry registered last (see VALIDATION). */
 void sim_state_range(sim_state *st, double lo, double hi);
 #define SIM_STATE_IN(st, lo, hi) sim_state_range((st), (double)(lo), (double)(hi))
-#define SIM_STATE_INDEX(st, n) sim_state_range((st), 0.0, (double)(n) - 1.0)
+#define SIM_STATE_INDEX(st, n) sim_state_range((st), 0.0, (double)(n)-1.0)
 #define SIM_STATE_FINITE(st) sim_state_range((st), -DBL_MAX, DBL_MAX)
 
 /* A check across fields, run after loading (SIM_OK or SIM_EINPUT with a
@@ -162,19 +168,19 @@ void sim_state_range_text(double lo, double hi, char *buf, size_t n);
 /* The element i of type t at data, as a double (for messages). */
 double sim_state_value(sim_vtype t, const void *data, int64_t i);
 
-#define SIM_STATE_ARRAY(st, name, ptr, n)                                      \
+#define SIM_STATE_ARRAY(st, name, ptr, n)                                                          \
     sim_state_add((st), (name), SIM_VTYPE(*(ptr)), (void *)(ptr), (int64_t)(n))
-#define SIM_STATE_SCALAR(st, name, lvalue)                                     \
+#define SIM_STATE_SCALAR(st, name, lvalue)                                                         \
     sim_state_add((st), (name), SIM_VTYPE(lvalue), (void *)&(lvalue), 1)
-#define SIM_STATE_VARRAY(st, name, pptr, pcount, reserve, obj)                 \
-    sim_state_add_var((st), (name), SIM_VTYPE(**(pptr)), (void *)(pptr),       \
-                      (const void *)(pcount), SIM_VTYPE(*(pcount)), (reserve), (obj))
-#define SIM_STATE_LISTS(st, name, lists, nlists, ListT, RecT)                  \
-    sim_state_add_lists((st), (name), (void *)(lists), (int64_t)(nlists),      \
-                        sizeof(ListT), offsetof(ListT, n), offsetof(ListT, cap), \
-                        offsetof(ListT, d), sizeof(RecT))
-#define SIM_STATE_LIST_FIELD(st, h, name, RecT, field)                         \
-    sim_state_add_list_field((st), (h), (name), SIM_VTYPE(((RecT *)0)->field), \
+#define SIM_STATE_VARRAY(st, name, pptr, pcount, reserve, obj)                                     \
+    sim_state_add_var((st), (name), SIM_VTYPE(**(pptr)), (void *)(pptr), (const void *)(pcount),   \
+                      SIM_VTYPE(*(pcount)), (reserve), (obj))
+#define SIM_STATE_LISTS(st, name, lists, nlists, ListT, RecT)                                      \
+    sim_state_add_lists((st), (name), (void *)(lists), (int64_t)(nlists), sizeof(ListT),           \
+                        offsetof(ListT, n), offsetof(ListT, cap), offsetof(ListT, d),              \
+                        sizeof(RecT))
+#define SIM_STATE_LIST_FIELD(st, h, name, RecT, field)                                             \
+    sim_state_add_list_field((st), (h), (name), SIM_VTYPE(((RecT *)0)->field),                     \
                              offsetof(RecT, field))
 
 /* ---- saving and loading ------------------------------------------------- */
@@ -186,8 +192,8 @@ typedef sim_status (*sim_state_put)(void *arg, const char *name, sim_vtype t, in
  * a message naming the entry) a missing entry or a different type or
  * length.  With data NULL, only check that the entry has that type and
  * length (nothing is read: the loader asks before allocating). */
-typedef sim_status (*sim_state_get)(void *arg, const char *name, sim_vtype t, int64_t n,
-                                    void *data, sim_error *err);
+typedef sim_status (*sim_state_get)(void *arg, const char *name, sim_vtype t, int64_t n, void *data,
+                                    sim_error *err);
 
 sim_status sim_state_save(sim_state *st, sim_state_put put, void *arg, sim_error *err);
 sim_status sim_state_load(sim_state *st, sim_state_get get, void *arg, sim_error *err);

@@ -8,8 +8,7 @@
 
 int asm_quorate(const asm_count *v)
 {
-    return 3 * v->voters >= 2 * v->owners && 3 * v->voter_area >= 2 * v->area &&
-           v->voters > 0;
+    return 3 * v->voters >= 2 * v->owners && 3 * v->voter_area >= 2 * v->area && v->voters > 0;
 }
 
 int asm_approved(const asm_count *v, int kind)
@@ -50,9 +49,9 @@ double asm_take_part(const asm_turnout *t, int type)
     return p + (1.0 - p) * m;
 }
 
-void asm_hold(asm_count *v, const uint8_t *flags, const uint16_t *area, int64_t h0,
-              int64_t h1, const asm_turnout *t, const uint8_t *mark, uint8_t mask,
-              double p_yes_marked, double p_yes, sim_stream *st)
+void asm_hold(asm_count *v, const uint8_t *flags, const uint16_t *area, int64_t h0, int64_t h1,
+              const asm_turnout *t, const uint8_t *mark, uint8_t mask, double p_yes_marked,
+              double p_yes, sim_stream *st)
 {
     double take[ASM_NTYPES];
     for (int k = 0; k < ASM_NTYPES; k++)

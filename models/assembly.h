@@ -49,9 +49,9 @@ enum { ASM_RESIDENT = 0, ASM_ELDERLY = 1, ASM_AWAY = 2, ASM_AWAY_ELDERLY = 3, AS
 
 /* Votes of one assembly: every home (owners), participants, yes votes. */
 typedef struct {
-    int64_t owners, area;        /* all homes: headcount, floor area (m2) */
-    int64_t voters, voter_area;  /* homes that took part */
-    int64_t yes, yes_area;       /* participants that voted yes */
+    int64_t owners, area;       /* all homes: headcount, floor area (m2) */
+    int64_t voters, voter_area; /* homes that took part */
+    int64_t yes, yes_area;      /* participants that voted yes */
 } asm_count;
 
 /* Participation of one assembly. */
@@ -82,8 +82,8 @@ double asm_take_part(const asm_turnout *t, int type);
  * `area`: fills *v.  A participant votes yes with probability
  * p_yes_marked if mark != NULL and (mark[h] & mask), else p_yes.  Draws one
  * uniform per home, and a second for each participant, from `st`. */
-void asm_hold(asm_count *v, const uint8_t *flags, const uint16_t *area, int64_t h0,
-              int64_t h1, const asm_turnout *t, const uint8_t *mark, uint8_t mask,
-              double p_yes_marked, double p_yes, sim_stream *st);
+void asm_hold(asm_count *v, const uint8_t *flags, const uint16_t *area, int64_t h0, int64_t h1,
+              const asm_turnout *t, const uint8_t *mark, uint8_t mask, double p_yes_marked,
+              double p_yes, sim_stream *st);
 
 #endif

@@ -44,8 +44,7 @@ cmp_mix_t cmp_mix_mean(const sim_params *p, int type)
         return (cmp_mix_t){p->city_absent_share_resettled, p->city_tenant_share_resettled,
                            p->city_elderly_share_resettled};
     default:
-        return (cmp_mix_t){p->city_absent_share, 1.0 - p->city_owner_share,
-                           p->city_elderly_share};
+        return (cmp_mix_t){p->city_absent_share, 1.0 - p->city_owner_share, p->city_elderly_share};
     }
 }
 

@@ -44,30 +44,42 @@ static inline double clamp01(double x)
 double enf_rate(const sim_params *p, int k)
 {
     switch (k) {
-    case ENF_CONSTRUCTION: return p->enforce_construction_rate;
-    case ENF_LOADBEARING: return p->enforce_loadbearing_rate;
-    case ENF_GREENERY: return p->enforce_greenery_rate;
-    default: return p->enforce_other_rate;
+    case ENF_CONSTRUCTION:
+        return p->enforce_construction_rate;
+    case ENF_LOADBEARING:
+        return p->enforce_loadbearing_rate;
+    case ENF_GREENERY:
+        return p->enforce_greenery_rate;
+    default:
+        return p->enforce_other_rate;
     }
 }
 
 static double base_days(const sim_params *p, int k)
 {
     switch (k) {
-    case ENF_CONSTRUCTION: return p->enforce_construction_days;
-    case ENF_LOADBEARING: return p->enforce_loadbearing_days;
-    case ENF_GREENERY: return p->enforce_greenery_days;
-    default: return p->enforce_other_days;
+    case ENF_CONSTRUCTION:
+        return p->enforce_construction_days;
+    case ENF_LOADBEARING:
+        return p->enforce_loadbearing_days;
+    case ENF_GREENERY:
+        return p->enforce_greenery_days;
+    default:
+        return p->enforce_other_days;
     }
 }
 
 static double base_success(const sim_params *p, int k)
 {
     switch (k) {
-    case ENF_CONSTRUCTION: return p->enforce_construction_success;
-    case ENF_LOADBEARING: return p->enforce_loadbearing_success;
-    case ENF_GREENERY: return p->enforce_greenery_success;
-    default: return p->enforce_other_success;
+    case ENF_CONSTRUCTION:
+        return p->enforce_construction_success;
+    case ENF_LOADBEARING:
+        return p->enforce_loadbearing_success;
+    case ENF_GREENERY:
+        return p->enforce_greenery_success;
+    default:
+        return p->enforce_other_success;
     }
 }
 
@@ -199,7 +211,8 @@ sim_status enf_create(enf_model *e, const struct mdl_model *m, sim_error *err)
 
 double enf_hotline_calls(const sim_params *p, int32_t standing, int32_t unsettled)
 {
-    return p->enforce_call_rate * (double)standing + p->mediation_escalation_calls * (double)unsettled;
+    return p->enforce_call_rate * (double)standing +
+           p->mediation_escalation_calls * (double)unsettled;
 }
 
 sim_status enf_compound_day(struct mdl_model *m, int32_t c, int64_t day)
@@ -218,9 +231,9 @@ sim_status enf_compound_day(struct mdl_model *m, int32_t c, int64_t day)
     const int any = (und[0] | und[1] | und[2] | und[3]) != 0;
     const double det = any ? enf_detection(p, m->sh.detection[c]) : 0.0;
     sim_rng dr;
-    gsl_rng *dg = det > 0.0 ? sim_rng_open(&dr, m->seed, SIM_RNG_DETECTION, (uint32_t)c,
-                                           (uint32_t)day)
-                            : NULL;
+    gsl_rng *dg = det > 0.0
+                      ? sim_rng_open(&dr, m->seed, SIM_RNG_DETECTION, (uint32_t)c, (uint32_t)day)
+                      : NULL;
     for (int k = 0; k < ENF_NCAT; k++) {
         int32_t f = 0;
         if (dg && und[k] > 0)
@@ -364,8 +377,8 @@ sim_status enf_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     int64_t hard = 0, resolved_hard = 0;
     for (int k = 0; k < ENF_NCAT; k++) {
         sim_tally_add(t, row, SIM_MET_violations_backlog_construction + k, (double)backlog[k], 0);
-        sim_tally_add(t, row, SIM_MET_violations_resolved_construction + k,
-                      (double)resolved_cat[k], 0);
+        sim_tally_add(t, row, SIM_MET_violations_resolved_construction + k, (double)resolved_cat[k],
+                      0);
         if (k < ENF_NHARD) {
             hard += backlog[k];
             resolved_hard += resolved_cat[k];

@@ -81,29 +81,29 @@ enum { ENF_CONSTRUCTION = 0, ENF_LOADBEARING = 1, ENF_GREENERY = 2, ENF_OTHER = 
 /* The state arrays (core/fields.h: struct members, allocation, free and
  * checkpoint registration come from this list, in this order):
  * X(object, type, name, length, lo, hi). */
-#define ENF_FIELDS(X, o)                                                                 \
-    /* [ncomp x ENF_NCAT] standing, not reported */                                     \
-    X(o, int32_t, undetected, (int64_t)(o)->ncomp * ENF_NCAT, 0, INT32_MAX)              \
-    /* [ncomp x ENF_NCAT] reported, waiting for an officer */                           \
-    X(o, int32_t, queued, (int64_t)(o)->ncomp * ENF_NCAT, 0, INT32_MAX)                  \
-    /* [ncomp x ENF_NCAT] outbox: found today (empty between days) */                   \
-    X(o, int32_t, found, (int64_t)(o)->ncomp * ENF_NCAT, 0, 0)                           \
-    /* [ncomp] next day with candidate violations (-1: not drawn yet) */                \
-    X(o, int64_t, next, (o)->ncomp, -1, INT64_MAX / 2)                                   \
-    /* [nsub] households of the sub-district */                                         \
-    X(o, int64_t, households, (o)->nsub, 0, INT64_MAX)                                   \
-    /* [nsub] smoothed cases reported a day */                                          \
-    X(o, double, ewma_found, (o)->nsub, 0, 1e12)                                         \
-    /* [nsub] smoothed cases resolved a day */                                          \
-    X(o, double, ewma_resolved, (o)->nsub, 0, 1e12)                                      \
-    /* [nsub] E_s = resolved / reported (0..1) */                                       \
+#define ENF_FIELDS(X, o)                                                                           \
+    /* [ncomp x ENF_NCAT] standing, not reported */                                                \
+    X(o, int32_t, undetected, (int64_t)(o)->ncomp *ENF_NCAT, 0, INT32_MAX)                         \
+    /* [ncomp x ENF_NCAT] reported, waiting for an officer */                                      \
+    X(o, int32_t, queued, (int64_t)(o)->ncomp *ENF_NCAT, 0, INT32_MAX)                             \
+    /* [ncomp x ENF_NCAT] outbox: found today (empty between days) */                              \
+    X(o, int32_t, found, (int64_t)(o)->ncomp *ENF_NCAT, 0, 0)                                      \
+    /* [ncomp] next day with candidate violations (-1: not drawn yet) */                           \
+    X(o, int64_t, next, (o)->ncomp, -1, INT64_MAX / 2)                                             \
+    /* [nsub] households of the sub-district */                                                    \
+    X(o, int64_t, households, (o)->nsub, 0, INT64_MAX)                                             \
+    /* [nsub] smoothed cases reported a day */                                                     \
+    X(o, double, ewma_found, (o)->nsub, 0, 1e12)                                                   \
+    /* [nsub] smoothed cases resolved a day */                                                     \
+    X(o, double, ewma_resolved, (o)->nsub, 0, 1e12)                                                \
+    /* [nsub] E_s = resolved / reported (0..1) */                                                  \
     X(o, double, effect, (o)->nsub, 0, 1)
 
 typedef struct {
     int32_t nsub, ncomp;
     ENF_FIELDS(SIM_FIELD_MEMBER, _)
-    q_queue *q;             /* [nsub] the squads' lines (by hand: each owns memory) */
-    double rate[ENF_NCAT];  /* derived: the categories' rates, and their sum */
+    q_queue *q;            /* [nsub] the squads' lines (by hand: each owns memory) */
+    double rate[ENF_NCAT]; /* derived: the categories' rates, and their sum */
     double rate_sum;
 } enf_model;
 

@@ -87,8 +87,8 @@ static void recount(hh_state *hh, const sim_world *w, const sim_params *p, int32
     hh->sat_sum[c] = sum;
 }
 
-sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p,
-                     uint64_t seed, sim_error *err)
+sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p, uint64_t seed,
+                     sim_error *err)
 {
     memset(hh, 0, sizeof *hh);
     size_t n = (size_t)(w->nhh ? w->nhh : 1), nc = (size_t)w->ncomp;
@@ -104,8 +104,8 @@ sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p,
     hh->sat_sum = sim_alloc_lines(nc, sizeof *hh->sat_sum);
     hh->paid_last = sim_alloc_lines(nc, sizeof *hh->paid_last);
     hh->billed_last = sim_alloc_lines(nc, sizeof *hh->billed_last);
-    if (!hh->sat || !hh->tol || !hh->pay_rank || !hh->culture || !hh->hardship || !hh->arrears || !hh->state || !hh->n_inadequate ||
-        !hh->sat_sum || !hh->paid_last || !hh->billed_last) {
+    if (!hh->sat || !hh->tol || !hh->pay_rank || !hh->culture || !hh->hardship || !hh->arrears ||
+        !hh->state || !hh->n_inadequate || !hh->sat_sum || !hh->paid_last || !hh->billed_last) {
         hh_destroy(hh);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for households");
     }
@@ -168,8 +168,7 @@ double hh_withhold_below(const sim_params *p, double oc_trust, int in_arrears)
            (in_arrears ? p->household_pay_memory : 0.0);
 }
 
-double hh_quality_seen(const sim_params *p, double quality, int32_t violations,
-                       int32_t households)
+double hh_quality_seen(const sim_params *p, double quality, int32_t violations, int32_t households)
 {
     return households > 0 ? quality - p->household_violation_hit * 100.0 * violations / households
                           : quality;
@@ -183,11 +182,13 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p, const 
     const int32_t nh = sim_world_comp_hh(w, c);
     const float drift = (float)p->household_drift;
     /* a micro-renewal project in force improves what residents see */
-    const float q = (float)(hh_quality_seen(p, quality, sh->violations_open[c], nh) + sh->renewal[c]);
-    const double paid_share = hh->billed_last[c] > 0
-                                  ? (double)hh->paid_last[c] / hh->billed_last[c] : 1.0;
+    const float q =
+        (float)(hh_quality_seen(p, quality, sh->violations_open[c], nh) + sh->renewal[c]);
+    const double paid_share =
+        hh->billed_last[c] > 0 ? (double)hh->paid_last[c] / hh->billed_last[c] : 1.0;
     /* withholders: rank below 256 W - 0.5 */
-    const float rank_below = (float)(256.0 * hh_withhold_share(p, paid_share, hh->culture[c]) - 0.5);
+    const float rank_below =
+        (float)(256.0 * hh_withhold_share(p, paid_share, hh->culture[c]) - 0.5);
     const float withhold = (float)hh_withhold_below(p, sh->oc_trust[c], 0);
     const float resume = (float)hh_withhold_below(p, sh->oc_trust[c], 1);
     const float below = (float)p->household_inadequate_below;
@@ -218,7 +219,8 @@ int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p, const 
         sum += s;
         const int inadequate = s < below;
         bad += inadequate;
-        const uint8_t state = (uint8_t)((hstate[h] & ~HH_INADEQUATE) | (inadequate ? HH_INADEQUATE : 0));
+        const uint8_t state =
+            (uint8_t)((hstate[h] & ~HH_INADEQUATE) | (inadequate ? HH_INADEQUATE : 0));
         hstate[h] = state;
         int hardship = h == next_hardship;
         if (hardship)

@@ -52,8 +52,8 @@ typedef struct {
 } hh_state;
 
 /* Allocate and initialise (keyed by seed, SIM_RNG_HH_INIT, compound). */
-sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p,
-                     uint64_t seed, sim_error *err);
+sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p, uint64_t seed,
+                     sim_error *err);
 void hh_destroy(hh_state *hh);
 
 /* Register the households' state (sim/state.h), scope "hh": every array
@@ -76,9 +76,8 @@ void hh_shift(hh_state *hh, const sim_params *p, int32_t c, int64_t h, double de
  * (see household.c: satisfaction, trust in the OC, neighbours' payment,
  * its own arrears).  Reads sh->oc_trust, sh->violations_open and sh->renewal.  Returns
  * the number of households that paid. */
-int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p,
-                   const mdl_shared *sh, uint64_t seed, int32_t c, int64_t day,
-                   double quality);
+int32_t hh_monthly(hh_state *hh, const sim_world *w, const sim_params *p, const mdl_shared *sh,
+                   uint64_t seed, int32_t c, int64_t day, double quality);
 
 /* ---- the mechanisms as pure functions (used by the month, and tested) ----- */
 
@@ -97,7 +96,6 @@ double hh_withhold_below(const sim_params *p, double oc_trust, int in_arrears);
 
 /* Quality households see: the firm's, less violation_hit per violation
  * standing per 100 households. */
-double hh_quality_seen(const sim_params *p, double quality, int32_t violations,
-                       int32_t households);
+double hh_quality_seen(const sim_params *p, double quality, int32_t violations, int32_t households);
 
 #endif

@@ -125,8 +125,7 @@ sim_status med_create(med_model *md, const struct mdl_model *m, sim_error *err)
         const int32_t rooms = med_rooms(p, sub_households(w, s));
         if (npos + (int64_t)rooms * MED_SEATS_MAX > INT32_MAX)
             return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "mediation.rooms_per_10k_households",
-                            "too many mediation rooms (%d in sub-district %d)", (int)rooms,
-                            (int)s);
+                            "too many mediation rooms (%d in sub-district %d)", (int)rooms, (int)s);
         npos += (int64_t)rooms * MED_SEATS_MAX;
     }
     md->npos = (int32_t)npos;
@@ -208,8 +207,8 @@ sim_status med_subdistrict_day(struct mdl_model *m, int32_t s, int64_t day)
     if (md->linkage_open[s] > 0) {
         sim_rng lr;
         gsl_rng *g = sim_rng_open(&lr, m->seed, SIM_RNG_LINKAGE, (uint32_t)s, (uint32_t)day);
-        unsigned int closed = gsl_ran_binomial(g, 1.0 / p->mediation_linkage_days,
-                                               (unsigned int)md->linkage_open[s]);
+        unsigned int closed =
+            gsl_ran_binomial(g, 1.0 / p->mediation_linkage_days, (unsigned int)md->linkage_open[s]);
         md->linkage_open[s] -= closed;
     }
 

@@ -65,33 +65,33 @@ struct mdl_model;
 /* The state arrays (core/fields.h: struct members, allocation, free and
  * checkpoint registration come from this list, in this order):
  * X(object, type, name, length, lo, hi).  npos = pos0[nsub]. */
-#define MED_FIELDS(X, o)                                                                 \
-    /* [ncomp] outbox: disputes that arose today */                                     \
-    X(o, int32_t, new_disputes, (o)->ncomp, 0, 1000)                                     \
-    /* [ncomp] next day with candidate disputes (-1: not drawn yet) */                  \
-    X(o, int64_t, next, (o)->ncomp, -1, INT64_MAX / 2)                                   \
-    /* [nsub] rooms */                                                                  \
-    X(o, int32_t, rooms, (o)->nsub, 0, INT32_MAX)                                        \
-    /* [nsub+1] first position of s; slot k = seat x rooms + room */                    \
-    X(o, int32_t, pos0, (int64_t)(o)->nsub + 1, 0, INT32_MAX)                            \
-    /* [npos] fixed: filled iff u_fill < fill_rate */                                   \
-    X(o, float, u_fill, (o)->npos, 0, 1)                                                 \
-    /* [npos] fixed: part-time iff u_part < part_time_share */                          \
-    X(o, float, u_part, (o)->npos, 0, 1)                                                 \
-    /* [npos] derived: 1 = part-time (if filled) */                                     \
-    X(o, uint8_t, part, (o)->npos, 0, 1)                                                 \
-    /* [nsub] derived: positions filled */                                              \
-    X(o, int32_t, staffed, (o)->nsub, 0, INT32_MAX)                                      \
-    /* [nsub] derived: full-time equivalents */                                         \
-    X(o, double, fte, (o)->nsub, 0, 1e9)                                                 \
-    /* [nsub] escalated disputes open at the linkage */                                 \
+#define MED_FIELDS(X, o)                                                                           \
+    /* [ncomp] outbox: disputes that arose today */                                                \
+    X(o, int32_t, new_disputes, (o)->ncomp, 0, 1000)                                               \
+    /* [ncomp] next day with candidate disputes (-1: not drawn yet) */                             \
+    X(o, int64_t, next, (o)->ncomp, -1, INT64_MAX / 2)                                             \
+    /* [nsub] rooms */                                                                             \
+    X(o, int32_t, rooms, (o)->nsub, 0, INT32_MAX)                                                  \
+    /* [nsub+1] first position of s; slot k = seat x rooms + room */                               \
+    X(o, int32_t, pos0, (int64_t)(o)->nsub + 1, 0, INT32_MAX)                                      \
+    /* [npos] fixed: filled iff u_fill < fill_rate */                                              \
+    X(o, float, u_fill, (o)->npos, 0, 1)                                                           \
+    /* [npos] fixed: part-time iff u_part < part_time_share */                                     \
+    X(o, float, u_part, (o)->npos, 0, 1)                                                           \
+    /* [npos] derived: 1 = part-time (if filled) */                                                \
+    X(o, uint8_t, part, (o)->npos, 0, 1)                                                           \
+    /* [nsub] derived: positions filled */                                                         \
+    X(o, int32_t, staffed, (o)->nsub, 0, INT32_MAX)                                                \
+    /* [nsub] derived: full-time equivalents */                                                    \
+    X(o, double, fte, (o)->nsub, 0, 1e9)                                                           \
+    /* [nsub] escalated disputes open at the linkage */                                            \
     X(o, int64_t, linkage_open, (o)->nsub, 0, UINT32_MAX)
 
 typedef struct {
     int32_t nsub, ncomp;
-    int32_t npos;          /* pos0[nsub] as created (checks a loaded pos0) */
+    int32_t npos; /* pos0[nsub] as created (checks a loaded pos0) */
     MED_FIELDS(SIM_FIELD_MEMBER, _)
-    q_queue *q;            /* [nsub] the rooms' line (by hand: each owns memory) */
+    q_queue *q; /* [nsub] the rooms' line (by hand: each owns memory) */
 } med_model;
 
 sim_status med_create(med_model *s, const struct mdl_model *m, sim_error *err);

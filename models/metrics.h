@@ -69,7 +69,7 @@ int sim_metric_find(const char *name);
  * name's literal has size 1 when it is empty), SIM_NPANEL their number. */
 enum {
     SIM_PCOL_START_ = -1,
-#define M(name, unit, kind, panel, en, zh) \
+#define M(name, unit, kind, panel, en, zh)                                                         \
     SIM_PCOL_##name, SIM_PLAST_##name = SIM_PCOL_##name + (sizeof(panel) > 1) - 1,
 #include "metrics.def"
 #undef M
@@ -104,11 +104,11 @@ static const unsigned char sim_metric_ratio[SIM_MET_N] = {
  * whose values it samples), since its value is taken on the day. */
 typedef struct {
     int64_t ncomp, nsub, nrc;
-    int64_t nrows;           /* compound blocks + sub-districts + committee blocks */
-    double *num, *den;       /* nrows x SIM_TALLY_STRIDE (SIM_MET_N used) */
-    double *pnum, *pden;     /* ncomp x SIM_NPANEL, column sim_metric_pcol[m] */
-    int sampling;            /* ratio metrics' panel columns take additions */
-    int clean;               /* the rows and the ratio columns are zero
+    int64_t nrows;       /* compound blocks + sub-districts + committee blocks */
+    double *num, *den;   /* nrows x SIM_TALLY_STRIDE (SIM_MET_N used) */
+    double *pnum, *pden; /* ncomp x SIM_NPANEL, column sim_metric_pcol[m] */
+    int sampling;        /* ratio metrics' panel columns take additions */
+    int clean;           /* the rows and the ratio columns are zero
                                 (see sim_tally_reduce) */
 } sim_tally;
 
@@ -141,8 +141,7 @@ static inline int64_t sim_tally_row(const sim_tally *t, int64_t unit)
     return nblk + t->nsub + (unit - t->ncomp - t->nsub) / SIM_TALLY_BLOCK;
 }
 
-static inline void sim_tally_add(sim_tally *t, int64_t unit, int m, double num,
-                                 double den)
+static inline void sim_tally_add(sim_tally *t, int64_t unit, int m, double num, double den)
 {
     const int ratio = sim_metric_ratio[m], k = sim_metric_pcol[m];
     if (k >= 0 && unit < t->ncomp && (!ratio || t->sampling)) {

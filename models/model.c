@@ -17,8 +17,8 @@ typedef struct {
 
 /* The first failure of a for_each (see there). */
 typedef struct {
-    int32_t at;   /* lowest failing entity (n: none) */
-    int phase;    /* its failing phase */
+    int32_t at; /* lowest failing entity (n: none) */
+    int phase;  /* its failing phase */
     sim_status status;
 } phase_failure;
 
@@ -89,11 +89,11 @@ static sim_status for_each(mdl_model *m, sim_ctx *ctx, int64_t day, int32_t n, i
 }
 
 #define PHASES(a) (a), (int)(sizeof(a) / sizeof *(a))
-#define COMPOUNDS(ph) \
+#define COMPOUNDS(ph)                                                                              \
     for_each(m, ctx, day, m->w->ncomp, SIM_TALLY_BLOCK, 2 * SIM_TALLY_BLOCK, PHASES(ph), "compound")
 #define SUBDISTRICTS(ph) for_each(m, ctx, day, m->w->nsub, 8, 16, PHASES(ph), "sub-district")
-#define COMMITTEES(ph)                                                                     \
-    for_each(m, ctx, day, m->w->nrc, SIM_TALLY_BLOCK, 2 * SIM_TALLY_BLOCK, PHASES(ph), \
+#define COMMITTEES(ph)                                                                             \
+    for_each(m, ctx, day, m->w->nrc, SIM_TALLY_BLOCK, 2 * SIM_TALLY_BLOCK, PHASES(ph),             \
              "residents' committee")
 
 /* ---- phases ------------------------------------------------------------- */
@@ -153,8 +153,7 @@ static sim_status phase_household_tally(mdl_model *m, int32_t c, int64_t day)
     (void)day;
     double n = sim_world_comp_hh(m->w, c);
     sim_tally_add(m->tally, c, SIM_MET_households, n, 0);
-    sim_tally_add(m->tally, c, SIM_MET_households_rating_pmc_inadequate,
-                  m->hh.n_inadequate[c], n);
+    sim_tally_add(m->tally, c, SIM_MET_households_rating_pmc_inadequate, m->hh.n_inadequate[c], n);
     sim_tally_add(m->tally, c, SIM_MET_pmc_satisfaction_mean, m->hh.sat_sum[c], n);
     sim_tally_add(m->tally, c, SIM_MET_fee_collection_rate, m->hh.paid_last[c],
                   m->hh.billed_last[c]);
@@ -203,8 +202,7 @@ sim_status mdl_step(mdl_model *m, sim_ctx *ctx, int64_t day)
     return SIM_OK;
 }
 
-sim_status mdl_apply_change(mdl_model *m, int param, double value, int64_t day,
-                            sim_error *err)
+sim_status mdl_apply_change(mdl_model *m, int param, double value, int64_t day, sim_error *err)
 {
     sim_param_put(&m->p, param, value);
     oc_policy_changed(m, param, day);
@@ -232,8 +230,8 @@ void mdl_destroy(mdl_model *m)
     free(m);
 }
 
-sim_status mdl_create(mdl_model **out, const sim_world *w, const sim_params *p,
-                      uint64_t seed, sim_error *err)
+sim_status mdl_create(mdl_model **out, const sim_world *w, const sim_params *p, uint64_t seed,
+                      sim_error *err)
 {
     *out = NULL;
     mdl_model *m = calloc(1, sizeof *m);
@@ -369,12 +367,12 @@ sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err)
     s->hotline_other = sim_alloc_lines(n, sizeof *s->hotline_other);
     s->disputes_unsettled = sim_alloc_lines(n, sizeof *s->disputes_unsettled);
     s->disputes_settled = sim_alloc_lines(n, sizeof *s->disputes_settled);
-    if (!s->oc_state || !s->oc_trust || !s->oc_satisfaction || !s->oc_supervision || !s->fund_repair ||
-        !s->renewal || !s->parking_cut ||
-        !s->rc_acting || !s->rc_trust || !s->rc_satisfaction || !s->rc_service_hours || !s->rc_supervision ||
-        !s->mobilisation || !s->detection || !s->complaints_rc || !s->complaints_oc ||
-        !s->complaints_hotline || !s->pending_rc || !s->violations_open || !s->hotline_other ||
-        !s->disputes_unsettled || !s->disputes_settled) {
+    if (!s->oc_state || !s->oc_trust || !s->oc_satisfaction || !s->oc_supervision ||
+        !s->fund_repair || !s->renewal || !s->parking_cut || !s->rc_acting || !s->rc_trust ||
+        !s->rc_satisfaction || !s->rc_service_hours || !s->rc_supervision || !s->mobilisation ||
+        !s->detection || !s->complaints_rc || !s->complaints_oc || !s->complaints_hotline ||
+        !s->pending_rc || !s->violations_open || !s->hotline_other || !s->disputes_unsettled ||
+        !s->disputes_settled) {
         mdl_shared_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for shared buffers");
     }

@@ -62,8 +62,8 @@ typedef struct mdl_model {
 extern const char *const mdl_group_name[MDL_NGROUPS];
 
 /* Build the model's initial state.  `w` must outlive the model. */
-sim_status mdl_create(mdl_model **out, const sim_world *w, const sim_params *p,
-                      uint64_t seed, sim_error *err);
+sim_status mdl_create(mdl_model **out, const sim_world *w, const sim_params *p, uint64_t seed,
+                      sim_error *err);
 void mdl_destroy(mdl_model *m);
 
 /* Advance one day: fills m->tally with the day's outputs. */
@@ -73,8 +73,7 @@ sim_status mdl_step(mdl_model *m, sim_ctx *ctx, int64_t day);
  * `day`; the modules that derive state from it are told.  A module that
  * cannot follow (out of memory re-staffing) fails the change: the error,
  * located, is the run's. */
-sim_status mdl_apply_change(mdl_model *m, int param, double value, int64_t day,
-                            sim_error *err);
+sim_status mdl_apply_change(mdl_model *m, int param, double value, int64_t day, sim_error *err);
 
 /* Register the whole model's state (sim/state.h): every module's arrays,
  * the shared buffers.  What is NOT registered, and why: the world (rebuilt

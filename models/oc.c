@@ -81,8 +81,8 @@ void oc_conduct_hazards(const sim_params *p, double effort, double integrity, do
 {
     *p_dormant = day_prob(p->oc_dormancy_rate * (1.0 - clamp01(effort)) *
                           (1.0 - p->party_coordination * cross));
-    *p_misconduct = day_prob(p->oc_misconduct_rate * (1.0 - clamp01(integrity)) *
-                             (1.0 - clamp01(oversight)));
+    *p_misconduct =
+        day_prob(p->oc_misconduct_rate * (1.0 - clamp01(integrity)) * (1.0 - clamp01(oversight)));
 }
 
 double oc_recovery_prob(const sim_params *p, double cross)
@@ -101,8 +101,8 @@ double oc_effective_competence(const sim_params *p, double competence, int secre
     return secretary ? competence + (1.0 - competence) * p->oc_secretary_competence : competence;
 }
 
-double oc_decision_speed(const sim_params *p, double competence, double effort,
-                         double cross, int secretary)
+double oc_decision_speed(const sim_params *p, double competence, double effort, double cross,
+                         int secretary)
 {
     double c = oc_effective_competence(p, competence, secretary);
     return 0.5 * (c + effort) * (1.0 + (secretary ? p->oc_secretary_capacity : 0.0)) *
@@ -126,7 +126,8 @@ void oc_turnout(const sim_params *p, double rc, int secretary, double own, asm_t
     t->p[ASM_RESIDENT] = p->oc_turnout_resident;
     t->p[ASM_ELDERLY] = p->oc_turnout_elderly;
     /* away owners who can vote online take part like resident owners */
-    t->p[ASM_AWAY] = p->oc_turnout_away + p->oc_e_voting * (p->oc_turnout_resident - p->oc_turnout_away);
+    t->p[ASM_AWAY] =
+        p->oc_turnout_away + p->oc_e_voting * (p->oc_turnout_resident - p->oc_turnout_away);
     /* elderly away owners use online voting less */
     t->p[ASM_AWAY_ELDERLY] = p->oc_turnout_away + p->oc_e_voting * p->oc_e_voting_elderly *
                                                       (p->oc_turnout_resident - p->oc_turnout_away);
@@ -264,28 +265,36 @@ static void clear_seats(oc_model *o, int32_t c, int32_t day)
 static double trust_target(const sim_params *p, int s)
 {
     switch (s) {
-    case OC_ACTIVE: return p->oc_trust_active;
-    case OC_DORMANT: return p->oc_trust_dormant;
-    case OC_CAPTURED: return p->oc_trust_captured;
-    default: return p->oc_trust_absent;
+    case OC_ACTIVE:
+        return p->oc_trust_active;
+    case OC_DORMANT:
+        return p->oc_trust_dormant;
+    case OC_CAPTURED:
+        return p->oc_trust_captured;
+    default:
+        return p->oc_trust_absent;
     }
 }
 
 static double sat_target(const sim_params *p, int s)
 {
     switch (s) {
-    case OC_ACTIVE: return p->oc_sat_active;
-    case OC_DORMANT: return p->oc_sat_dormant;
-    case OC_CAPTURED: return p->oc_sat_captured;
-    default: return p->oc_sat_absent;
+    case OC_ACTIVE:
+        return p->oc_sat_active;
+    case OC_DORMANT:
+        return p->oc_sat_dormant;
+    case OC_CAPTURED:
+        return p->oc_sat_captured;
+    default:
+        return p->oc_sat_absent;
     }
 }
 
-#define ALLOC(field, n)                                                    \
-    do {                                                                   \
-        s->field = sim_alloc_lines((n) > 0 ? (size_t)(n) : 1, sizeof *s->field);    \
-        if (!s->field)                                                     \
-            goto nomem;                                                    \
+#define ALLOC(field, n)                                                                            \
+    do {                                                                                           \
+        s->field = sim_alloc_lines((n) > 0 ? (size_t)(n) : 1, sizeof *s->field);                   \
+        if (!s->field)                                                                             \
+            goto nomem;                                                                            \
     } while (0)
 
 sim_status oc_create(oc_model *s, const struct mdl_model *m, sim_error *err)
@@ -348,9 +357,9 @@ sim_status oc_create(oc_model *s, const struct mdl_model *m, sim_error *err)
         int32_t end = 1 + (int32_t)(gsl_rng_uniform(g) * (double)p->oc_term);
         int state = OC_ABSENT;
         if (u < p->oc_initial_share) {
-            state = v < p->oc_initial_dormant ? OC_DORMANT
+            state = v < p->oc_initial_dormant                            ? OC_DORMANT
                     : v < p->oc_initial_dormant + p->oc_initial_captured ? OC_CAPTURED
-                                                                          : OC_ACTIVE;
+                                                                         : OC_ACTIVE;
             s->term_end[c] = end;
             double years = (double)(p->oc_term - end) / 365.0;
             double p_idle = -expm1(-p->oc_idle_rate * years);
@@ -401,7 +410,7 @@ typedef struct {
     int32_t c, day;
     int secretary, discloses, refills, reports, acting;
     unsigned rights; /* the party's rights over candidates (PARTY_*) */
-    sim_rng er, pr;        /* election and party streams, opened on first use */
+    sim_rng er, pr;  /* election and party streams, opened on first use */
     gsl_rng *eg, *pg;
     /* the day's events */
     int quorate, not_quorate, elections, elections_failed, passed, failed, lapsed;
@@ -412,16 +421,15 @@ typedef struct {
 static gsl_rng *election_rng(oc_day *x)
 {
     if (!x->eg)
-        x->eg = sim_rng_open(&x->er, x->m->seed, SIM_RNG_ELECTION, (uint32_t)x->c,
-                             (uint32_t)x->day);
+        x->eg =
+            sim_rng_open(&x->er, x->m->seed, SIM_RNG_ELECTION, (uint32_t)x->c, (uint32_t)x->day);
     return x->eg;
 }
 
 static gsl_rng *party_rng(oc_day *x)
 {
     if (!x->pg)
-        x->pg = sim_rng_open(&x->pr, x->m->seed, SIM_RNG_PARTY, (uint32_t)x->c,
-                             (uint32_t)x->day);
+        x->pg = sim_rng_open(&x->pr, x->m->seed, SIM_RNG_PARTY, (uint32_t)x->c, (uint32_t)x->day);
     return x->pg;
 }
 
@@ -449,8 +457,8 @@ static asm_outcome assembly(oc_day *x, int kind, double own, const uint8_t *mark
     if (x->p->oc_turnout_sd > 0.0)
         t.shock = gsl_ran_gaussian_ziggurat(g, x->p->oc_turnout_sd);
     asm_count v;
-    asm_hold(&v, w->hh_flags, w->hh_area, w->comp_hh0[x->c], w->comp_hh0[x->c + 1], &t, mark,
-             mask, p_marked, p_yes, &x->er.st);
+    asm_hold(&v, w->hh_flags, w->hh_area, w->comp_hh0[x->c], w->comp_hh0[x->c + 1], &t, mark, mask,
+             p_marked, p_yes, &x->er.st);
     asm_outcome r = asm_decide(&v, kind);
     if (r == ASM_NOT_QUORATE)
         x->not_quorate++;
@@ -493,7 +501,8 @@ static int election(oc_day *x, int full)
     int possible = to_fill - nominees + (int)p->oc_candidate_extra;
     if (possible > CAND_MAX - n)
         possible = CAND_MAX - n;
-    unsigned int stand = possible > 0 ? gsl_ran_binomial(g, p->oc_candidate_supply, (unsigned)possible) : 0;
+    unsigned int stand =
+        possible > 0 ? gsl_ran_binomial(g, p->oc_candidate_supply, (unsigned)possible) : 0;
     for (unsigned int k = 0; k < stand; k++) {
         draw_candidate(p, g, &cc[n], &ci[n], &ce[n]);
         if (!party_screen(p, x->rights, &cc[n], ci[n]))
@@ -688,8 +697,8 @@ static void decide(oc_day *x, int kind, int32_t arose, int committee)
         ok = 1;
         break;
     case OC_MATTER_REPLACE:
-        ok = assembly(x, ASM_ORDINARY, own, m->hh.state, HH_INADEQUATE,
-                      p->oc_replace_yes_unhappy, p->oc_replace_yes_content) == ASM_PASSED;
+        ok = assembly(x, ASM_ORDINARY, own, m->hh.state, HH_INADEQUATE, p->oc_replace_yes_unhappy,
+                      p->oc_replace_yes_content) == ASM_PASSED;
         o->flags[c] &= (uint8_t)~OCF_REPLACE_PENDING;
         o->low_days[c] = 0;
         if (ok) {
@@ -700,7 +709,8 @@ static void decide(oc_day *x, int kind, int32_t arose, int committee)
         }
         break;
     default: {
-        double merit = p->oc_merit_sd > 0.0 ? gsl_ran_gaussian_ziggurat(election_rng(x), p->oc_merit_sd) : 0.0;
+        double merit =
+            p->oc_merit_sd > 0.0 ? gsl_ran_gaussian_ziggurat(election_rng(x), p->oc_merit_sd) : 0.0;
         /* micro-renewal and parking projects are popular: their own base,
          * centred on a trust of one half */
         int project = kind == OC_MATTER_RENEWAL || kind == OC_MATTER_PARKING;
@@ -759,9 +769,11 @@ static void matters(oc_day *x, double u, sim_stream *st)
                : u < a2 ? OC_MATTER_ORDINARY
                : u < a3 ? OC_MATTER_MAJOR
                : u < a4 ? (x->day >= o->renewal_until[c] && !waiting(o, c, OC_MATTER_RENEWAL)
-                               ? OC_MATTER_RENEWAL : -1)
+                               ? OC_MATTER_RENEWAL
+                               : -1)
                : u < a5 ? (x->day >= o->parking_until[c] && !waiting(o, c, OC_MATTER_PARKING)
-                               ? OC_MATTER_PARKING : -1)
+                               ? OC_MATTER_PARKING
+                               : -1)
                         : -1;
     if (kind >= 0 && !push_matter(o, c, kind, x->day))
         x->lapsed++;
@@ -1000,7 +1012,8 @@ sim_status oc_compound_day(struct mdl_model *m, int32_t c, int64_t day)
     o->sat[c] = (float)clamp01(sat);
     double sup = 0.0;
     if (s == OC_ACTIVE)
-        sup = o->effort[c] * (0.5 + 0.5 * oc_effective_competence(p, o->competence[c], x.secretary));
+        sup =
+            o->effort[c] * (0.5 + 0.5 * oc_effective_competence(p, o->competence[c], x.secretary));
     if (s == OC_ACTIVE && x.discloses) /* owners see the firm's accounts too */
         sup = 1.0 - (1.0 - sup) * (1.0 - p->pmc_disclosure_monitor);
     sh->oc_state[c] = (uint8_t)s;
@@ -1023,7 +1036,8 @@ sim_status oc_compound_day(struct mdl_model *m, int32_t c, int64_t day)
     sim_tally_add(t, c, SIM_MET_oc_trust_mean, (double)o->trust[c] * nh, nh);
     sim_tally_add(t, c, SIM_MET_oc_matters_pending, o->q_len[c], 0);
     if (x.quorate + x.not_quorate + x.elections + x.passed + x.failed + x.lapsed + x.detected +
-            x.interventions > 0) { /* most days nothing happens: skip the zeros */
+            x.interventions >
+        0) { /* most days nothing happens: skip the zeros */
         sim_tally_add(t, c, SIM_MET_assemblies_quorate, x.quorate, 0);
         sim_tally_add(t, c, SIM_MET_assemblies_failed, x.not_quorate, 0);
         sim_tally_add(t, c, SIM_MET_assembly_turnout, x.voters, x.owners);

@@ -94,28 +94,28 @@ enum { OCF_REPLACE_PENDING = 1u << 0 };
 typedef struct {
     int32_t ncomp;
     /* per compound */
-    uint8_t *state;        /* OC_*: the writer's copy (shared.h mirrors it) */
-    uint8_t *seats;        /* 5..11 */
-    uint8_t *attempts;     /* failed elections in a row while FORMING */
-    uint8_t *flags;        /* OCF_* */
-    int32_t *term_end;     /* day the term of the committee in office ends */
-    int32_t *election_day; /* FORMING: the election; in office: a by-election; -1 none */
-    int32_t *low_days;     /* days in a row with low satisfaction with the firm */
-    int32_t *replace_block;/* no replacement proposal before this day */
-    int32_t *fund_until;   /* repairs paid by the maintenance fund work until this day */
-    int32_t *renewal_until;/* a micro-renewal project's effect lasts until this day */
-    int32_t *parking_until;/* a parking arrangement holds until this day */
+    uint8_t *state;         /* OC_*: the writer's copy (shared.h mirrors it) */
+    uint8_t *seats;         /* 5..11 */
+    uint8_t *attempts;      /* failed elections in a row while FORMING */
+    uint8_t *flags;         /* OCF_* */
+    int32_t *term_end;      /* day the term of the committee in office ends */
+    int32_t *election_day;  /* FORMING: the election; in office: a by-election; -1 none */
+    int32_t *low_days;      /* days in a row with low satisfaction with the firm */
+    int32_t *replace_block; /* no replacement proposal before this day */
+    int32_t *fund_until;    /* repairs paid by the maintenance fund work until this day */
+    int32_t *renewal_until; /* a micro-renewal project's effect lasts until this day */
+    int32_t *parking_until; /* a parking arrangement holds until this day */
     float *trust, *sat;
     float *u_secretary, *u_disclosure, *u_membership; /* fixed uniforms (levers) */
     /* the committee's aggregates, recomputed when a seat changes */
     uint8_t *filled, *working, *cross;
-    float *competence;     /* mean over working members */
-    float *integrity;      /* mean over filled seats */
-    float *effort;         /* sum over working members / seats */
+    float *competence; /* mean over working members */
+    float *integrity;  /* mean over filled seats */
+    float *effort;     /* sum over working members / seats */
     /* seats, [ncomp * OC_SEATS_MAX] */
     float *m_competence, *m_integrity, *m_effort;
-    uint8_t *m_flags;      /* OCM_* */
-    int32_t *m_since;      /* day the seat fell vacant or its member went idle */
+    uint8_t *m_flags; /* OCM_* */
+    int32_t *m_since; /* day the seat fell vacant or its member went idle */
     /* matters waiting, [ncomp * OC_QUEUE], the first q_len[c] in use */
     int32_t *q_arose;
     uint8_t *q_kind;
@@ -170,8 +170,8 @@ double oc_effective_competence(const sim_params *p, double competence, int secre
 /* Decision speed of a committee (1 = full speed): mean of effective
  * competence and effort, x (1 + secretary capacity) x (1 + coordination x
  * cross share). */
-double oc_decision_speed(const sim_params *p, double competence, double effort,
-                         double cross, int secretary);
+double oc_decision_speed(const sim_params *p, double competence, double effort, double cross,
+                         int secretary);
 
 /* Participation of an assembly before its shock: base probabilities per home
  * type (away owners vote online at oc.e_voting), and mobilisation from the

@@ -10,9 +10,20 @@ const sim_param_desc sim_param_table[] = {
 #define SRC(text) SIM_PROV_SOURCE, 0.0, 0.0, text
 #define ASSUME(lo, hi, why) SIM_PROV_ASSUME, (double)(lo), (double)(hi), why
 #define SETTING(why) SIM_PROV_SETTING, 0.0, 0.0, why
-#define P(sec, nm, type, def, lo, hi, unit, flags, en, zh, prov)               \
-    {#sec, #nm, #sec "." #nm, SIM_P_##type, (double)(def), (double)(lo),        \
-     (double)(hi), unit, flags, en, zh, prov, offsetof(sim_params, sec##_##nm)},
+#define P(sec, nm, type, def, lo, hi, unit, flags, en, zh, prov)                                   \
+    {#sec,                                                                                         \
+     #nm,                                                                                          \
+     #sec "." #nm,                                                                                 \
+     SIM_P_##type,                                                                                 \
+     (double)(def),                                                                                \
+     (double)(lo),                                                                                 \
+     (double)(hi),                                                                                 \
+     unit,                                                                                         \
+     flags,                                                                                        \
+     en,                                                                                           \
+     zh,                                                                                           \
+     prov,                                                                                         \
+     offsetof(sim_params, sec##_##nm)},
 #include "params.def"
 #undef P
 #undef SRC
@@ -73,8 +84,8 @@ const char *sim_ptype_name(sim_ptype t)
     return ptab_type_name(t);
 }
 
-sim_status sim_param_parse(int i, const char *text, double *out,
-                           const char *file, int line, sim_error *err)
+sim_status sim_param_parse(int i, const char *text, double *out, const char *file, int line,
+                           sim_error *err)
 {
     return ptab_parse(&sim_param_table[i], text, out, file, line, err);
 }

@@ -75,8 +75,8 @@ void sim_param_put(sim_params *p, int i, double v);
 /* Parse text as parameter i's type and check its bounds.  On success stores
  * the value in *out (not in a struct).  On failure fills err (with file, line
  * and the key) and returns SIM_EINPUT. */
-sim_status sim_param_parse(int i, const char *text, double *out,
-                           const char *file, int line, sim_error *err);
+sim_status sim_param_parse(int i, const char *text, double *out, const char *file, int line,
+                           sim_error *err);
 
 /* Format parameter i's value (round-trips exactly).  Returns buf. */
 char *sim_param_format(const sim_params *p, int i, char *buf, size_t n);

@@ -41,14 +41,12 @@ sim_status mdl_params_check(const sim_params *p, sim_error *err)
                         "the mean households of an old compound (%g) is outside city.hh_min to "
                         "city.hh_max (%lld to %lld) (allowed: city.hh_min <= city.hh_old_mean "
                         "<= city.hh_max)",
-                        p->city_hh_old_mean, (long long)p->city_hh_min,
-                        (long long)p->city_hh_max);
+                        p->city_hh_old_mean, (long long)p->city_hh_min, (long long)p->city_hh_max);
 
     /* An owners' committee has at least OC_SEATS_MIN members, all owners of
      * the compound: a compound that may have a committee (one at the start,
      * or formed later) needs at least that many households. */
-    if ((p->oc_initial_share > 0.0 || p->oc_formation_rate > 0.0) &&
-        p->city_hh_min < OC_SEATS_MIN)
+    if ((p->oc_initial_share > 0.0 || p->oc_formation_rate > 0.0) && p->city_hh_min < OC_SEATS_MIN)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "city.hh_min",
                         "a compound may have %lld households, fewer than the %d members of an "
                         "owners' committee (allowed: city.hh_min >= %d, or no committees: "

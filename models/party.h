@@ -58,10 +58,10 @@ struct mdl_model;
 /* The state arrays (core/fields.h: struct members, allocation, free and
  * checkpoint registration come from this list, in this order):
  * X(object, type, name, length, lo, hi). */
-#define PARTY_FIELDS(X, o)                                                               \
-    /* [ncomp] a right over candidates applies iff u < its share */                     \
-    X(o, float, u_review, (o)->ncomp, 0, 1)                                              \
-    /* [ncomp] the OC reports regularly iff u < party.report_share */                   \
+#define PARTY_FIELDS(X, o)                                                                         \
+    /* [ncomp] a right over candidates applies iff u < its share */                                \
+    X(o, float, u_review, (o)->ncomp, 0, 1)                                                        \
+    /* [ncomp] the OC reports regularly iff u < party.report_share */                              \
     X(o, float, u_report, (o)->ncomp, 0, 1)
 
 typedef struct {

@@ -73,8 +73,8 @@ double pmc_shirk(const sim_params *p, double monitoring)
     return k * p->pmc_shirk_max < 1.0 ? p->pmc_shirk_max : 1.0 / k;
 }
 
-sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
-                      uint64_t seed, sim_error *err)
+sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p, uint64_t seed,
+                      sim_error *err)
 {
     memset(s, 0, sizeof *s);
     s->ncomp = w->ncomp;
@@ -166,13 +166,12 @@ void pmc_reputation_day(pmc_state *s, const sim_params *p)
     const double rate = p->pmc_reputation_rate;
     for (int32_t f = 0; f < s->nrep; f++)
         if (s->rep_n[f] > 0)
-            s->reputation[f] = (float)(s->reputation[f] +
-                                       rate * (s->rep_sum[f] / s->rep_n[f] - s->reputation[f]));
+            s->reputation[f] =
+                (float)(s->reputation[f] + rate * (s->rep_sum[f] / s->rep_n[f] - s->reputation[f]));
 }
 
 double pmc_month(pmc_state *s, const sim_world *w, const sim_params *p, const mdl_shared *sh,
-                 uint64_t seed, int32_t c, int64_t day, int32_t paid, int32_t billed,
-                 sim_tally *t)
+                 uint64_t seed, int32_t c, int64_t day, int32_t paid, int32_t billed, sim_tally *t)
 {
     const cmp_regime_t reg = cmp_regime(p, s->type[c]);
     const double fee = reg.fee, subsidy = reg.subsidy;
@@ -274,18 +273,16 @@ static uint8_t choose_channel(const hh_state *hh, const sim_params *p, const mdl
     return CHANNEL_HOTLINE;
 }
 
-sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
-                   const sim_params *p, mdl_shared *sh, uint64_t seed, int32_t c,
-                   int64_t day, sim_tally *t)
+sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w, const sim_params *p,
+                   mdl_shared *sh, uint64_t seed, int32_t c, int64_t day, sim_tally *t)
 {
     pmc_defect_list *l = &s->open[c];
     double q = s->quality[c];
     double sup = sh->oc_supervision[c] > sh->rc_supervision[c] ? sh->oc_supervision[c]
-                                                                 : sh->rc_supervision[c];
+                                                               : sh->rc_supervision[c];
     double r = p->pmc_repair_rate * q * (1.0 + p->pmc_supervision_effect * sup);
-    double prio[CHANNEL_HOTLINE + 1] = {1.0, p->pmc_complaint_priority,
-                                        p->pmc_committee_priority, p->pmc_committee_priority,
-                                        p->pmc_hotline_priority};
+    double prio[CHANNEL_HOTLINE + 1] = {1.0, p->pmc_complaint_priority, p->pmc_committee_priority,
+                                        p->pmc_committee_priority, p->pmc_hotline_priority};
     double give_up = 1.0 / p->household_patience;
     int32_t repaired = 0, filed = 0, resolved = 0, dropped = 0;
     int32_t by_channel[CHANNEL_HOTLINE + 1] = {0};
@@ -376,7 +373,8 @@ sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
     sim_tally_add(t, c, SIM_MET_complaints_pending, pending, 0);
     sim_tally_add(t, c, SIM_MET_complaint_days_to_resolve, days_to_resolve, resolved);
     sim_tally_add(t, c, SIM_MET_pmc_quality_mean, s->quality[c], 1.0);
-    sim_tally_add(t, c, SIM_MET_pmc_effort_mean, s->interim_until[c] >= 0 ? 0.0 : s->effort[c], 1.0);
+    sim_tally_add(t, c, SIM_MET_pmc_effort_mean, s->interim_until[c] >= 0 ? 0.0 : s->effort[c],
+                  1.0);
     sim_tally_add(t, c, SIM_MET_pmc_monitoring_mean, s->monitoring[c], 1.0);
     if (s->interim_until[c] >= 0)
         sim_tally_add(t, c, SIM_MET_pmc_interim, 1.0, 0);

@@ -74,46 +74,46 @@ typedef struct {
  * checkpoint registration come from this list, in this order):
  * X(object, type, name, length, lo, hi).  Per compound [ncomp], then per
  * firm [nrep = nfirm + pmc.entrants]. */
-#define PMC_FIELDS(X, o)                                                                 \
-    /* service quality, 0..1 */                                                         \
-    X(o, double, quality, (o)->ncomp, 0, 1)                                              \
-    /* quality the firm delivers on the latest budget */                                \
-    X(o, double, budget_quality, (o)->ncomp, 0, 1)                                       \
-    /* the contract: firm id, < nfirm incumbent, else an entrant */                     \
-    X(o, int32_t, firm, (o)->ncomp, 0, (o)->nrep - 1)                                    \
-    /* the firm's cost factor (pmc_firm_cost of its id) */                              \
-    X(o, float, cost_factor, (o)->ncomp, 0, 100)                                         \
-    /* share of the paid-for service delivered, 0..1 */                                 \
-    X(o, float, effort, (o)->ncomp, 0, 1)                                                \
-    /* monitoring the firm faced at the latest billing */                               \
-    X(o, float, monitoring, (o)->ncomp, 0, 1e6)                                          \
-    /* day the contract's term ends */                                                  \
-    X(o, int32_t, contract_end, (o)->ncomp, -SIM_STATE_DAYS, SIM_STATE_DAYS)             \
-    /* -1, or the day a new firm ends interim cover */                                  \
-    X(o, int32_t, interim_until, (o)->ncomp, -1, SIM_STATE_DAYS)                         \
-    /* times caught shirking in this term */                                            \
-    X(o, uint8_t, strikes, (o)->ncomp, 0, 255)                                           \
-    /* loss-making months in a row */                                                   \
-    X(o, uint8_t, loss_months, (o)->ncomp, 0, 255)                                       \
-    /* fixed: CMP_* (models/compound.h), its fee regime */                              \
-    X(o, uint8_t, type, (o)->ncomp, 0, CMP_NTYPES - 1)                                   \
-    /* per firm: smoothed effort the firm delivers where it serves */                   \
+#define PMC_FIELDS(X, o)                                                                           \
+    /* service quality, 0..1 */                                                                    \
+    X(o, double, quality, (o)->ncomp, 0, 1)                                                        \
+    /* quality the firm delivers on the latest budget */                                           \
+    X(o, double, budget_quality, (o)->ncomp, 0, 1)                                                 \
+    /* the contract: firm id, < nfirm incumbent, else an entrant */                                \
+    X(o, int32_t, firm, (o)->ncomp, 0, (o)->nrep - 1)                                              \
+    /* the firm's cost factor (pmc_firm_cost of its id) */                                         \
+    X(o, float, cost_factor, (o)->ncomp, 0, 100)                                                   \
+    /* share of the paid-for service delivered, 0..1 */                                            \
+    X(o, float, effort, (o)->ncomp, 0, 1)                                                          \
+    /* monitoring the firm faced at the latest billing */                                          \
+    X(o, float, monitoring, (o)->ncomp, 0, 1e6)                                                    \
+    /* day the contract's term ends */                                                             \
+    X(o, int32_t, contract_end, (o)->ncomp, -SIM_STATE_DAYS, SIM_STATE_DAYS)                       \
+    /* -1, or the day a new firm ends interim cover */                                             \
+    X(o, int32_t, interim_until, (o)->ncomp, -1, SIM_STATE_DAYS)                                   \
+    /* times caught shirking in this term */                                                       \
+    X(o, uint8_t, strikes, (o)->ncomp, 0, 255)                                                     \
+    /* loss-making months in a row */                                                              \
+    X(o, uint8_t, loss_months, (o)->ncomp, 0, 255)                                                 \
+    /* fixed: CMP_* (models/compound.h), its fee regime */                                         \
+    X(o, uint8_t, type, (o)->ncomp, 0, CMP_NTYPES - 1)                                             \
+    /* per firm: smoothed effort the firm delivers where it serves */                              \
     X(o, float, reputation, (o)->nrep, 0, 1)
 /* Scratch of pmc_reputation_day, per firm (not state: never registered). */
-#define PMC_SCRATCH(X, o)                                                                \
-    X(o, double, rep_sum, (o)->nrep, 0, 0)                                               \
+#define PMC_SCRATCH(X, o)                                                                          \
+    X(o, double, rep_sum, (o)->nrep, 0, 0)                                                         \
     X(o, int32_t, rep_n, (o)->nrep, 0, 0)
 
 typedef struct {
-    int32_t ncomp, nfirm;   /* nfirm: incumbents (city.firms); entrants follow */
-    int32_t nrep;           /* firms: nfirm + pmc.entrants */
+    int32_t ncomp, nfirm; /* nfirm: incumbents (city.firms); entrants follow */
+    int32_t nrep;         /* firms: nfirm + pmc.entrants */
     PMC_FIELDS(SIM_FIELD_MEMBER, _)
     PMC_SCRATCH(SIM_FIELD_MEMBER, _)
-    pmc_defect_list *open;  /* [ncomp] open defects (by hand: each list owns memory) */
+    pmc_defect_list *open; /* [ncomp] open defects (by hand: each list owns memory) */
 } pmc_state;
 
-sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p,
-                      uint64_t seed, sim_error *err);
+sim_status pmc_create(pmc_state *s, const sim_world *w, const sim_params *p, uint64_t seed,
+                      sim_error *err);
 void pmc_destroy(pmc_state *s);
 
 /* Register the firms' state (sim/state.h), scope "pmc": quality, budget
@@ -133,8 +133,7 @@ sim_status pmc_state_check(const pmc_state *s, const sim_world *w, sim_error *er
  * c of `t`; returns the revenue (fees plus subsidy) in yuan.  Randomness:
  * (seed, SIM_RNG_PMC, c, day). */
 double pmc_month(pmc_state *s, const sim_world *w, const sim_params *p, const mdl_shared *sh,
-                 uint64_t seed, int32_t c, int64_t day, int32_t paid, int32_t billed,
-                 sim_tally *t);
+                 uint64_t seed, int32_t c, int64_t day, int32_t paid, int32_t billed, sim_tally *t);
 
 /* A new firm takes over compound c on `day` (after an owners' assembly's
  * replacement vote under Civil Code art. 278 item 4, a tender or interim
@@ -175,8 +174,7 @@ double pmc_shirk(const sim_params *p, double monitoring);
  * committees' trust and supervision from `sh`, writes the day's complaints
  * per channel into it, and adds the day's events to row c of the tally.
  * SIM_ENOMEM if the list cannot grow. */
-sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w,
-                   const sim_params *p, mdl_shared *sh, uint64_t seed, int32_t c,
-                   int64_t day, sim_tally *t);
+sim_status pmc_day(pmc_state *s, hh_state *hh, const sim_world *w, const sim_params *p,
+                   mdl_shared *sh, uint64_t seed, int32_t c, int64_t day, sim_tally *t);
 
 #endif

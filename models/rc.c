@@ -134,8 +134,7 @@ sim_status rc_create(rc_model *s, const struct mdl_model *m, sim_error *err)
     RC_FIELDS(SIM_FIELD_ALLOC, s)
     if (RC_FIELDS(SIM_FIELD_MISSING, s) 0) {
         rc_destroy(s);
-        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL,
-                        "out of memory for residents' committees");
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for residents' committees");
     }
     derive(s, p);
 
@@ -291,8 +290,8 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
         const int32_t routed = sh->complaints_rc[c];
         /* every complaint routed to the RC and every 12345 work order passed
          * down to it costs follow-up hours */
-        const double orders = p->rc_hotline_to_rc * ((double)sh->complaints_hotline[c] +
-                                                     (double)sh->hotline_other[c]);
+        const double orders = p->rc_hotline_to_rc *
+                              ((double)sh->complaints_hotline[c] + (double)sh->hotline_other[c]);
         const double need = ((double)routed + orders) * p->rc_followup_hours;
         const double done = need < e_c ? need : e_c;
         s->followed[c] += mem * ((need > 0.0 ? done / need : 1.0) - s->followed[c]);
@@ -301,8 +300,8 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
         sh->rc_service_hours[c] = (float)e_c;
         sh->mobilisation[c] = (float)(p->rc_mobilisation_max * x);
         sh->detection[c] = (float)(p->rc_detection_max * x);
-        sh->rc_supervision[c] = sh->rc_acting[c] ? (float)(sup_full * fulfil)
-                                                  : (float)(p->rc_supervise_max * x);
+        sh->rc_supervision[c] =
+            sh->rc_acting[c] ? (float)(sup_full * fulfil) : (float)(p->rc_supervise_max * x);
 
         /* complaints routed to the RC that are still waiting: the RC is
          * blamed for what it cannot make the firm do */
@@ -313,8 +312,9 @@ sim_status rc_day(struct mdl_model *m, int32_t r, int64_t day)
         double sat = sh->rc_satisfaction[c];
         sat = clamp01f(sat + p->rc_sat_rate * (clamp01f(target) - sat));
         double trust = sh->rc_trust[c];
-        trust = clamp01f(trust + p->rc_trust_rate * (sat - trust) +
-                         rc_dispute_trust(p, sh->disputes_settled[c], sh->disputes_unsettled[c], hc));
+        trust =
+            clamp01f(trust + p->rc_trust_rate * (sat - trust) +
+                     rc_dispute_trust(p, sh->disputes_settled[c], sh->disputes_unsettled[c], hc));
         sh->rc_satisfaction[c] = (float)sat;
         sh->rc_trust[c] = (float)trust;
 
@@ -378,8 +378,8 @@ sim_status rc_state_check(const rc_model *s, const sim_world *w, sim_error *err)
     for (int32_t r = 0; r < s->nrc; r++) {
         if (s->rc_w0[r + 1] < s->rc_w0[r])
             return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "rc.rc_w0",
-                            "committee %d: workers %d..%d (a damaged or edited checkpoint)",
-                            (int)r, (int)s->rc_w0[r], (int)s->rc_w0[r + 1]);
+                            "committee %d: workers %d..%d (a damaged or edited checkpoint)", (int)r,
+                            (int)s->rc_w0[r], (int)s->rc_w0[r + 1]);
         for (int32_t i = s->rc_w0[r]; i < s->rc_w0[r + 1]; i++)
             if (s->w_comp[i] < w->rc_comp0[r] || s->w_comp[i] >= w->rc_comp0[r + 1])
                 return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "rc.w_comp",

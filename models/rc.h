@@ -66,33 +66,33 @@ struct mdl_model;
  * X(object, type, name, length, lo, hi).  Per worker [nworkers] (the
  * workers of RC r are [rc_w0[r], rc_w0[r+1])), per compound [ncomp], per RC
  * [nrc]. */
-#define RC_FIELDS(X, o)                                                                  \
-    /* [nrc+1] first worker of each RC */                                               \
-    X(o, int32_t, rc_w0, (int64_t)(o)->nrc + 1, 0, INT32_MAX)                            \
-    /* per worker: compound the worker watches */                                       \
-    X(o, int32_t, w_comp, (o)->nworkers, 0, (double)(o)->ncomp - 1)                     \
-    /* fixed personal bias of the worker's judgement */                                 \
-    X(o, float, w_bias, (o)->nworkers, -DBL_MAX, DBL_MAX)                                \
-    /* quality seen at the worker's latest inspection */                                \
-    X(o, float, w_seen, (o)->nworkers, -DBL_MAX, DBL_MAX)                                \
-    /* the worker's assessment of the firm */                                           \
-    X(o, float, w_assess, (o)->nworkers, -DBL_MAX, DBL_MAX)                              \
-    /* per compound: fixed uniform, the RC may act iff act_u < rc.acts_for_oc */        \
-    X(o, float, act_u, (o)->ncomp, 0, 1)                                                 \
-    /* first day of the current lapse of the OC, -1: none */                            \
-    X(o, int32_t, lapse_since, (o)->ncomp, -1, SIM_STATE_DAYS)                           \
-    /* first day the RC acted in this lapse, -1: not acting */                          \
-    X(o, int32_t, act_since, (o)->ncomp, -1, SIM_STATE_DAYS)                             \
-    /* 1: this lapse's acting period is over */                                         \
-    X(o, uint8_t, act_done, (o)->ncomp, 0, 1)                                            \
-    /* running rate routed to the RC, per 1,000 households per 30 days */               \
-    X(o, double, complaints, (o)->ncomp, 0, 1e12)                                        \
-    /* running share of routed complaints followed up */                                \
-    X(o, double, followed, (o)->ncomp, 0, 1)                                             \
-    /* what complaints and backlog take off the workers' view today */                  \
-    X(o, double, seen_penalty, (o)->ncomp, 0, 1e12)                                      \
+#define RC_FIELDS(X, o)                                                                            \
+    /* [nrc+1] first worker of each RC */                                                          \
+    X(o, int32_t, rc_w0, (int64_t)(o)->nrc + 1, 0, INT32_MAX)                                      \
+    /* per worker: compound the worker watches */                                                  \
+    X(o, int32_t, w_comp, (o)->nworkers, 0, (double)(o)->ncomp - 1)                                \
+    /* fixed personal bias of the worker's judgement */                                            \
+    X(o, float, w_bias, (o)->nworkers, -DBL_MAX, DBL_MAX)                                          \
+    /* quality seen at the worker's latest inspection */                                           \
+    X(o, float, w_seen, (o)->nworkers, -DBL_MAX, DBL_MAX)                                          \
+    /* the worker's assessment of the firm */                                                      \
+    X(o, float, w_assess, (o)->nworkers, -DBL_MAX, DBL_MAX)                                        \
+    /* per compound: fixed uniform, the RC may act iff act_u < rc.acts_for_oc */                   \
+    X(o, float, act_u, (o)->ncomp, 0, 1)                                                           \
+    /* first day of the current lapse of the OC, -1: none */                                       \
+    X(o, int32_t, lapse_since, (o)->ncomp, -1, SIM_STATE_DAYS)                                     \
+    /* first day the RC acted in this lapse, -1: not acting */                                     \
+    X(o, int32_t, act_since, (o)->ncomp, -1, SIM_STATE_DAYS)                                       \
+    /* 1: this lapse's acting period is over */                                                    \
+    X(o, uint8_t, act_done, (o)->ncomp, 0, 1)                                                      \
+    /* running rate routed to the RC, per 1,000 households per 30 days */                          \
+    X(o, double, complaints, (o)->ncomp, 0, 1e12)                                                  \
+    /* running share of routed complaints followed up */                                           \
+    X(o, double, followed, (o)->ncomp, 0, 1)                                                       \
+    /* what complaints and backlog take off the workers' view today */                             \
+    X(o, double, seen_penalty, (o)->ncomp, 0, 1e12)                                                \
     /* per RC: days of unchecked growth of pushed-down duties (a day counts             \
-     * 1 - rc.duty_list) */                                                             \
+     * 1 - rc.duty_list) */          \
     X(o, double, duty_days, (o)->nrc, 0, SIM_STATE_DAYS)
 
 typedef struct {

@@ -30,36 +30,36 @@ enum {
 typedef struct {
     int32_t ncomp;
     /* writer: owners' committee phase (models/oc.c) */
-    uint8_t *oc_state;        /* OC_* */
-    float *oc_trust;          /* households' trust in the OC, 0..1 */
-    float *oc_satisfaction;   /* households' mean satisfaction with the OC, 0..1 */
-    float *oc_supervision;    /* how hard the OC presses the firm, 0..1 */
-    float *fund_repair;       /* share of defects prevented by repairs the
+    uint8_t *oc_state;      /* OC_* */
+    float *oc_trust;        /* households' trust in the OC, 0..1 */
+    float *oc_satisfaction; /* households' mean satisfaction with the OC, 0..1 */
+    float *oc_supervision;  /* how hard the OC presses the firm, 0..1 */
+    float *fund_repair;     /* share of defects prevented by repairs the
                                  maintenance fund paid for (an assembly passed
                                  a major matter), 0 when none are under way */
-    float *renewal;           /* rise of the quality residents see from a passed
+    float *renewal;         /* rise of the quality residents see from a passed
                                  micro-renewal project in force, 0 when none */
-    float *parking_cut;       /* share of neighbour disputes prevented by a
+    float *parking_cut;     /* share of neighbour disputes prevented by a
                                  parking arrangement in force, 0 when none */
     /* writer: residents' committee phase (models/rc.c) */
-    uint8_t *rc_acting;       /* 1 while the RC acts for the OC */
-    float *rc_trust;          /* households' trust in the RC, 0..1 */
-    float *rc_satisfaction;   /* households' mean satisfaction with the RC, 0..1 */
-    float *rc_service_hours;  /* RC service hours spent on this compound today */
-    float *rc_supervision;    /* how hard the RC presses the firm (acting for the OC), 0..1 */
-    float *mobilisation;      /* extra turnout at assemblies from RC work, 0..1 */
-    float *detection;         /* daily probability that a violation is found */
+    uint8_t *rc_acting;      /* 1 while the RC acts for the OC */
+    float *rc_trust;         /* households' trust in the RC, 0..1 */
+    float *rc_satisfaction;  /* households' mean satisfaction with the RC, 0..1 */
+    float *rc_service_hours; /* RC service hours spent on this compound today */
+    float *rc_supervision;   /* how hard the RC presses the firm (acting for the OC), 0..1 */
+    float *mobilisation;     /* extra turnout at assemblies from RC work, 0..1 */
+    float *detection;        /* daily probability that a violation is found */
     /* writer: property service phase (models/pmc.c) */
-    int32_t *complaints_rc;   /* complaints routed to the RC today */
-    int32_t *complaints_oc;   /* complaints routed to the OC today */
+    int32_t *complaints_rc;      /* complaints routed to the RC today */
+    int32_t *complaints_oc;      /* complaints routed to the OC today */
     int32_t *complaints_hotline; /* complaints through 12345 today */
-    int32_t *pending_rc;      /* complaints routed to the RC still waiting at the
+    int32_t *pending_rc;         /* complaints routed to the RC still waiting at the
                                  end of the firm's day (read by the RC phase
                                  instead of walking the defect list) */
     /* writer: enforcement phase (models/enforce.c), per compound */
     int32_t *violations_open; /* violations standing in the compound */
     /* writer: enforcement compound phase (models/enforce.c) */
-    float *hotline_other;     /* 12345 calls today about standing violations and
+    float *hotline_other; /* 12345 calls today about standing violations and
                                  yesterday's unsettled disputes (complaints_hotline
                                  holds those about property service) */
     /* writer: mediation sub-district phase (models/mediation.c), for the

@@ -30,14 +30,12 @@ static const struct {
     double population;
     int central;
 } shanghai[] = {
-    {"Huangpu 黄浦", 10, 662, 1},    {"Xuhui 徐汇", 13, 1113, 1},
-    {"Changning 长宁", 10, 693, 1},  {"Jing'an 静安", 14, 976, 1},
-    {"Putuo 普陀", 10, 1239, 1},     {"Hongkou 虹口", 8, 757, 1},
-    {"Yangpu 杨浦", 12, 1242, 1},    {"Minhang 闵行", 13, 2653, 0},
-    {"Baoshan 宝山", 12, 2235, 0},   {"Jiading 嘉定", 10, 1834, 0},
-    {"Pudong 浦东", 36, 5682, 0},    {"Jinshan 金山", 10, 823, 0},
-    {"Songjiang 松江", 18, 1910, 0}, {"Qingpu 青浦", 11, 1271, 0},
-    {"Fengxian 奉贤", 11, 1141, 0},  {"Chongming 崇明", 18, 637, 0},
+    {"Huangpu 黄浦", 10, 662, 1},    {"Xuhui 徐汇", 13, 1113, 1},   {"Changning 长宁", 10, 693, 1},
+    {"Jing'an 静安", 14, 976, 1},    {"Putuo 普陀", 10, 1239, 1},   {"Hongkou 虹口", 8, 757, 1},
+    {"Yangpu 杨浦", 12, 1242, 1},    {"Minhang 闵行", 13, 2653, 0}, {"Baoshan 宝山", 12, 2235, 0},
+    {"Jiading 嘉定", 10, 1834, 0},   {"Pudong 浦东", 36, 5682, 0},  {"Jinshan 金山", 10, 823, 0},
+    {"Songjiang 松江", 18, 1910, 0}, {"Qingpu 青浦", 11, 1271, 0},  {"Fengxian 奉贤", 11, 1141, 0},
+    {"Chongming 崇明", 18, 637, 0},
 };
 enum { NSHANGHAI = (int)(sizeof shanghai / sizeof shanghai[0]) };
 
@@ -106,7 +104,8 @@ static int lay_out(sim_world *w, const sim_params *p, double *old_p)
             norm += (shanghai[d].central ? p->city_old_central_ratio : 1.0) * wc[d] / pop;
         }
         for (int32_t d = 0; d < nd; d++) {
-            double x = p->city_old_share * (shanghai[d].central ? p->city_old_central_ratio : 1.0) / norm;
+            double x =
+                p->city_old_share * (shanghai[d].central ? p->city_old_central_ratio : 1.0) / norm;
             old_p[d] = x > 1.0 ? 1.0 : x;
         }
     }
@@ -161,8 +160,7 @@ static int32_t draw_households(const sim_params *p, int old, gsl_rng *r)
     return (int32_t)n;
 }
 
-sim_status sim_world_create(sim_world **out, const sim_params *p, uint64_t seed,
-                            sim_error *err)
+sim_status sim_world_create(sim_world **out, const sim_params *p, uint64_t seed, sim_error *err)
 {
     *out = NULL;
     if (p->city_compounds < 1 || p->city_subdistricts < 1)
@@ -200,8 +198,9 @@ sim_status sim_world_create(sim_world **out, const sim_params *p, uint64_t seed,
     /* at most one RC per compound */
     w->rc_comp0 = malloc(sizeof(int32_t) * (size_t)(ncomp + 1));
     w->rc_sub = malloc(sizeof(int32_t) * (size_t)ncomp);
-    if (!w->dist_sub0 || !w->sub_dist || !w->sub_comp0 || !w->comp_sub || !w->comp_rc || !w->comp_firm || !w->comp_old ||
-        !w->comp_type || !w->comp_elderly || !w->comp_hh0 || !w->rc_comp0 || !w->rc_sub)
+    if (!w->dist_sub0 || !w->sub_dist || !w->sub_comp0 || !w->comp_sub || !w->comp_rc ||
+        !w->comp_firm || !w->comp_old || !w->comp_type || !w->comp_elderly || !w->comp_hh0 ||
+        !w->rc_comp0 || !w->rc_sub)
         goto nomem;
 
     /* districts and sub-districts: compounds split over the districts, then
@@ -273,7 +272,8 @@ sim_status sim_world_create(sim_world **out, const sim_params *p, uint64_t seed,
         int old = w->comp_old[c];
         int type = cmp_type(p, seed, c, old);
         sim_rng sr;
-        cmp_mix_t mix = cmp_mix_draw(p, type, sim_rng_open(&sr, seed, SIM_RNG_WORLD, (uint32_t)c, 3));
+        cmp_mix_t mix =
+            cmp_mix_draw(p, type, sim_rng_open(&sr, seed, SIM_RNG_WORLD, (uint32_t)c, 3));
         sim_stream st;
         sim_stream_open(&st, seed, SIM_RNG_WORLD, (uint32_t)c, 1);
         double amin = old ? 35.0 : 60.0, aspan = old ? 40.0 : 90.0;

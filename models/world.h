@@ -51,34 +51,33 @@ typedef struct {
     int64_t nhh;
 
     /* districts */
-    int32_t *dist_sub0;   /* [ndist+1] first sub-district */
+    int32_t *dist_sub0; /* [ndist+1] first sub-district */
 
     /* sub-districts */
-    int32_t *sub_comp0;   /* [nsub+1] first compound */
-    int32_t *sub_dist;    /* [nsub] district */
+    int32_t *sub_comp0; /* [nsub+1] first compound */
+    int32_t *sub_dist;  /* [nsub] district */
 
     /* residents' committees */
-    int32_t *rc_comp0;    /* [nrc+1] first compound */
-    int32_t *rc_sub;      /* [nrc] sub-district */
+    int32_t *rc_comp0; /* [nrc+1] first compound */
+    int32_t *rc_sub;   /* [nrc] sub-district */
 
     /* compounds */
-    int32_t *comp_sub;    /* [ncomp] sub-district */
-    int32_t *comp_rc;     /* [ncomp] residents' committee */
-    int32_t *comp_firm;   /* [ncomp] property firm */
-    uint8_t *comp_old;    /* [ncomp] 1 = old compound */
-    uint8_t *comp_type;   /* [ncomp] CMP_* (models/compound.h) */
+    int32_t *comp_sub;     /* [ncomp] sub-district */
+    int32_t *comp_rc;      /* [ncomp] residents' committee */
+    int32_t *comp_firm;    /* [ncomp] property firm */
+    uint8_t *comp_old;     /* [ncomp] 1 = old compound */
+    uint8_t *comp_type;    /* [ncomp] CMP_* (models/compound.h) */
     int32_t *comp_elderly; /* [ncomp] occupied homes with an elderly member */
-    int64_t *comp_hh0;    /* [ncomp+1] first household */
+    int64_t *comp_hh0;     /* [ncomp+1] first household */
 
     /* households */
-    uint8_t *hh_flags;    /* [nhh] SIM_HH_* */
-    uint16_t *hh_area;    /* [nhh] floor area, m2 (votes by area) */
+    uint8_t *hh_flags; /* [nhh] SIM_HH_* */
+    uint16_t *hh_area; /* [nhh] floor area, m2 (votes by area) */
 } sim_world;
 
 /* Build the city from p's [city] section and seed.  On failure *out is NULL
  * and err says why (e.g. an empty city, SIM_EINPUT). */
-sim_status sim_world_create(sim_world **out, const sim_params *p, uint64_t seed,
-                            sim_error *err);
+sim_status sim_world_create(sim_world **out, const sim_params *p, uint64_t seed, sim_error *err);
 void sim_world_destroy(sim_world *w);
 
 /* Name of district d of w: the Shanghai district's name (pinyin, then

@@ -27,14 +27,14 @@
 
 /* ---- reading the file -------------------------------------------------------- */
 
-static const char *top_keys[] = {"scenario",    "replicates",    "seed",           "days",
-                                 "window",      "iterations",    "tolerance",      "population",
-                                 "batch",       "generations",   "simulations",    "quantile",
-                                 "kernel_scale", "min_tolerance", "min_acceptance", "abc_replicates",
-                                 NULL};
-#define TOP_KEYS_ALLOWED                                                                   \
-    "scenario, replicates, seed, days, window, iterations, tolerance, population, batch, " \
-    "generations, simulations, quantile, kernel_scale, min_tolerance, min_acceptance, "    \
+static const char *top_keys[] = {
+    "scenario",       "replicates", "seed",         "days",          "window",
+    "iterations",     "tolerance",  "population",   "batch",         "generations",
+    "simulations",    "quantile",   "kernel_scale", "min_tolerance", "min_acceptance",
+    "abc_replicates", NULL};
+#define TOP_KEYS_ALLOWED                                                                           \
+    "scenario, replicates, seed, days, window, iterations, tolerance, population, batch, "         \
+    "generations, simulations, quantile, kernel_scale, min_tolerance, min_acceptance, "            \
     "abc_replicates"
 
 static int in_list(const char *k, const char **list)
@@ -111,8 +111,7 @@ static void read_target(cal_calibration *c, sim_ini *f, const sim_ini_header *h)
         if (!strcmp(e->key, "metric")) {
             t->metric = sim_metric_find(e->value);
             if (t->metric < 0)
-                sim_ini_note(f, e->line, key, "unknown metric '%s' (see troika metrics)",
-                             e->value);
+                sim_ini_note(f, e->line, key, "unknown metric '%s' (see troika metrics)", e->value);
         } else if (!strcmp(e->key, "value")) {
             t->value = real_value(f, e, key);
             has_value = 1;
@@ -145,8 +144,8 @@ static void read_target(cal_calibration *c, sim_ini *f, const sim_ini_header *h)
             else if (!strcmp(e->value, "household_year"))
                 t->per = CAL_PER_HOUSEHOLD_YEAR;
             else
-                sim_ini_note(f, e->line, key,
-                             "'%s' (allowed: day, compound_year, household_year)", e->value);
+                sim_ini_note(f, e->line, key, "'%s' (allowed: day, compound_year, household_year)",
+                             e->value);
         } else if (!strcmp(e->key, "tolerance")) {
             t->tolerance = real_value(f, e, key);
             if (!(t->tolerance > 0))
@@ -160,8 +159,7 @@ static void read_target(cal_calibration *c, sim_ini *f, const sim_ini_header *h)
     if (!(t->tolerance > 0))
         t->tolerance = t->scale;
     if (t->stat == CAL_STAT_SPREAD && t->metric >= 0 && !f->bad_line &&
-        (!sim_metric_table[t->metric].panel[0] || t->nover || t->nplus ||
-         t->per != CAL_PER_DAY))
+        (!sim_metric_table[t->metric].panel[0] || t->nover || t->nplus || t->per != CAL_PER_DAY))
         sim_ini_note(f, stat_line, h->name,
                      "stat = spread needs a metric of the per-compound panel ('%s' %s), "
                      "without over, plus or per",
@@ -185,8 +183,8 @@ static void read_free(cal_calibration *c, sim_ini *f, const sim_ini_header *h)
     }
     const sim_param_desc *d = &sim_param_table[i];
     if (d->type != SIM_P_REAL) {
-        sim_ini_note(f, h->line, h->name, "only real parameters can be fitted ('%s' is %s)",
-                     key, sim_ptype_name(d->type));
+        sim_ini_note(f, h->line, h->name, "only real parameters can be fitted ('%s' is %s)", key,
+                     sim_ptype_name(d->type));
         return;
     }
     if (d->prov != SIM_PROV_ASSUME) {
@@ -237,8 +235,7 @@ static void read_free(cal_calibration *c, sim_ini *f, const sim_ini_header *h)
         else if (!strcmp(e->key, "start"))
             v->start = x;
         else
-            sim_ini_note(f, e->line, q,
-                         "unknown key (allowed: min, max, start, prior, mean, sd)");
+            sim_ini_note(f, e->line, q, "unknown key (allowed: min, max, start, prior, mean, sd)");
     }
     if (v->prior == ABC_LOG_UNIFORM && !(v->min > 0))
         sim_ini_note(f, h->line, h->name, "a log-uniform prior needs min > 0 (min is %g)", v->min);
@@ -406,8 +403,8 @@ int cal_fitted_targets(const cal_calibration *c)
 /* The spread across compounds of panel metric m: the 95th less the 5th
  * percentile over compounds, averaged over the panel's samples in days
  * [from, to). */
-static sim_status panel_spread(const sim_result *res, int m, int64_t from, int64_t to,
-                               double *out, sim_error *err)
+static sim_status panel_spread(const sim_result *res, int m, int64_t from, int64_t to, double *out,
+                               sim_error *err)
 {
     const int32_t nc = res->world->ncomp;
     double *x = malloc((size_t)(nc > 0 ? nc : 1) * sizeof *x);
@@ -673,11 +670,12 @@ sim_status cal_fit(cal_calibration *c, sim_ctx *ctx, FILE *log)
     fit_state fs = {c, ctx, SIM_OK, {0}};
     /* the iteration lines show progress on a terminal; a batch log also
      * gets the heartbeat (evaluations are the long steps) */
-    prg_start(&fs.meter, log && !isatty(fileno(log)) ? log : NULL, "calibrate", "evaluations",
-              0, 0);
+    prg_start(&fs.meter, log && !isatty(fileno(log)) ? log : NULL, "calibrate", "evaluations", 0,
+              0);
     gsl_multimin_function fn = {fit_f, n, &fs};
     gsl_vector *z = gsl_vector_alloc(n), *step = gsl_vector_alloc(n);
-    gsl_multimin_fminimizer *m = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, n);
+    gsl_multimin_fminimizer *m =
+        gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, n);
     if (!z || !step || !m) {
         gsl_vector_free(z);
         gsl_vector_free(step);
@@ -746,8 +744,9 @@ sim_status cal_write_fragment(const cal_calibration *c, const char *path, int fo
     fprintf(f, "; troika %s (commit %s), calibration file %s\n", TROIKA_VERSION, TROIKA_GIT_COMMIT,
             c->path);
     fprintf(f, "; %d replicates (seeds %llu..%llu), %lld days, window %lld:%lld\n", c->replicates,
-            (unsigned long long)c->seed, (unsigned long long)(c->seed + (uint64_t)c->replicates - 1),
-            (long long)c->days, (long long)c->from, (long long)c->to);
+            (unsigned long long)c->seed,
+            (unsigned long long)(c->seed + (uint64_t)c->replicates - 1), (long long)c->days,
+            (long long)c->from, (long long)c->to);
     fprintf(f, "; Nelder-Mead: %d iterations, %d evaluations, objective %.4f\n;\n",
             c->iterations_done, c->evaluations, c->objective);
     fprintf(f, "; %-48s %12s %12s %12s %8s  %s\n", "target", "value", "fitted", "residual", "z",
@@ -756,9 +755,8 @@ sim_status cal_write_fragment(const cal_calibration *c, const char *path, int fo
         const cal_target *g = &c->target[t];
         char label[128];
         fprintf(f, "; %-48s %12.6g %12.6g %+12.4g %+8.2f  %s, %s\n",
-                cal_target_label(g, label, sizeof label), g->value, g->fitted,
-                g->fitted - g->value, (g->fitted - g->value) / g->scale,
-                g->validate ? "validate (not fitted)" : "fit",
+                cal_target_label(g, label, sizeof label), g->value, g->fitted, g->fitted - g->value,
+                (g->fitted - g->value) / g->scale, g->validate ? "validate (not fitted)" : "fit",
                 cal_target_met(g) ? "met" : "MISSED");
     }
     /* one [section] each, in the order sections first appear */

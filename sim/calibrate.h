@@ -90,8 +90,8 @@ typedef struct {
     int plus[CAL_MAX_OVER]; /* plus = M1, M2: added to the metric day by day */
     int nplus;
     double tolerance; /* the requirement: |fitted - value| <= tolerance (default: scale) */
-    int validate;  /* 1: never fitted, only checked (troika calibrate --check) */
-    double fitted; /* replicates' mean at the best point */
+    int validate;     /* 1: never fitted, only checked (troika calibrate --check) */
+    double fitted;    /* replicates' mean at the best point */
 } cal_target;
 
 typedef struct {

@@ -29,7 +29,7 @@ typedef struct {
 
 struct sim_checkpoint {
     char *path;
-    ckpt_info info;     /* pointers owned below */
+    ckpt_info info; /* pointers owned below */
     char *scenario_name, *resolved_ini, *sources, *forked_from;
     double *city;
     int64_t *sample_day;
@@ -49,9 +49,8 @@ static int compound_panel(int m)
 
 /* The panel so far as <group>/<metric>, float32[nsamples x ncols], for the
  * metrics `has` selects. */
-static sim_status put_panels(sim_output *o, const char *group, int (*has)(int m),
-                             int64_t nsamples, int64_t ncols, const float *const *panel,
-                             sim_error *err)
+static sim_status put_panels(sim_output *o, const char *group, int (*has)(int m), int64_t nsamples,
+                             int64_t ncols, const float *const *panel, sim_error *err)
 {
     SIM_TRY(err, out_put_group(o, group, err));
     int64_t dims[2] = {nsamples, ncols};
@@ -90,8 +89,8 @@ typedef struct {
     sim_output *o;
 } put_arg;
 
-static sim_status put_state(void *arg, const char *name, sim_vtype t, int64_t n,
-                            const void *data, sim_error *err)
+static sim_status put_state(void *arg, const char *name, sim_vtype t, int64_t n, const void *data,
+                            sim_error *err)
 {
     put_arg *a = arg;
     char path[SIM_STATE_NAME + 16];
@@ -144,13 +143,14 @@ sim_status ckpt_write(const char *path, const ckpt_info *in, sim_state *st,
     SIM_CALL(out_put_group(o, "/result", err));
     int64_t cd[2] = {in->day, SIM_MET_N};
     SIM_CALL(out_put_array(o, "/result/city", 2, cd, SIM_V_F64, in->city, err));
-    SIM_CALL(out_put_array(o, "/result/sample_day", 1, &in->nsamples, SIM_V_I64, in->sample_day,
-                      err));
+    SIM_CALL(
+        out_put_array(o, "/result/sample_day", 1, &in->nsamples, SIM_V_I64, in->sample_day, err));
     SIM_CALL(out_put_array(o, "/result/acc", 1, &in->nacc, SIM_V_F64, in->acc, err));
-    SIM_CALL(put_panels(o, "/result/panel", compound_panel, in->nsamples, in->ncomp, in->panel, err));
+    SIM_CALL(
+        put_panels(o, "/result/panel", compound_panel, in->nsamples, in->ncomp, in->panel, err));
     SIM_CALL(out_put_array(o, "/result/subacc", 1, &in->nsacc, SIM_V_F64, in->sacc, err));
     SIM_CALL(put_panels(o, "/result/subpanel", sim_metric_subpanel, in->nsamples, in->nsub,
-                   in->subpanel, err));
+                        in->subpanel, err));
     s = out_commit(o, err);
     o = NULL;
 fail:
@@ -202,12 +202,12 @@ char *ckpt_fork_label(const sim_checkpoint *ck)
 {
     const char *fmt = "path=%s; scenario=%s; seed=%llu; day=%lld";
     const ckpt_info *in = &ck->info;
-    int n = snprintf(NULL, 0, fmt, ck->path, in->scenario_name,
-                     (unsigned long long)in->seed, (long long)in->day);
+    int n = snprintf(NULL, 0, fmt, ck->path, in->scenario_name, (unsigned long long)in->seed,
+                     (long long)in->day);
     char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
     if (s)
-        snprintf(s, (size_t)n + 1, fmt, ck->path, in->scenario_name,
-                 (unsigned long long)in->seed, (long long)in->day);
+        snprintf(s, (size_t)n + 1, fmt, ck->path, in->scenario_name, (unsigned long long)in->seed,
+                 (long long)in->day);
     return s;
 }
 
@@ -267,8 +267,7 @@ static sim_status read_int(const sim_checkpoint *ck, hid_t f, const char *name, 
         return BAD("the checkpoint has no attribute '%s' (not a troika checkpoint, or damaged)",
                    name);
     hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    herr_t r = a < 0 ? -1
-                     : H5Aread(a, is_unsigned ? H5T_NATIVE_UINT64 : H5T_NATIVE_INT64, out);
+    herr_t r = a < 0 ? -1 : H5Aread(a, is_unsigned ? H5T_NATIVE_UINT64 : H5T_NATIVE_INT64, out);
     if (a >= 0)
         H5Aclose(a);
     return r < 0 ? h5_bad(ck, err, name) : SIM_OK;
@@ -285,18 +284,23 @@ static int vtype_of(hid_t t)
         return -1;
     int sgn = H5Tget_sign(t) == H5T_SGN_2;
     switch (sz) {
-    case 1: return sgn ? SIM_V_I8 : SIM_V_U8;
-    case 2: return sgn ? SIM_V_I16 : SIM_V_U16;
-    case 4: return sgn ? SIM_V_I32 : SIM_V_U32;
-    case 8: return sgn ? SIM_V_I64 : SIM_V_U64;
-    default: return -1;
+    case 1:
+        return sgn ? SIM_V_I8 : SIM_V_U8;
+    case 2:
+        return sgn ? SIM_V_I16 : SIM_V_U16;
+    case 4:
+        return sgn ? SIM_V_I32 : SIM_V_U32;
+    case 8:
+        return sgn ? SIM_V_I64 : SIM_V_U64;
+    default:
+        return -1;
     }
 }
 
 /* Read dataset `path` whole: its element type, its dims (rank 1 or 2; dims[1]
  * = 1 for rank 1) and the data (malloc'd, at least one byte). */
-static sim_status read_array(const sim_checkpoint *ck, hid_t f, const char *path,
-                             sim_vtype *type, int64_t dims[2], void **data, sim_error *err)
+static sim_status read_array(const sim_checkpoint *ck, hid_t f, const char *path, sim_vtype *type,
+                             int64_t dims[2], void **data, sim_error *err)
 {
     *data = NULL;
     if (H5Lexists(f, path, H5P_DEFAULT) <= 0)
@@ -356,9 +360,8 @@ done:
 }
 
 /* read_array, insisting on a type and a shape (dims[k] < 0: any). */
-static sim_status read_expect(const sim_checkpoint *ck, hid_t f, const char *path,
-                              sim_vtype type, int64_t d0, int64_t d1, void **data,
-                              sim_error *err)
+static sim_status read_expect(const sim_checkpoint *ck, hid_t f, const char *path, sim_vtype type,
+                              int64_t d0, int64_t d1, void **data, sim_error *err)
 {
     sim_vtype t;
     int64_t dims[2];
@@ -390,8 +393,8 @@ static sim_status read_list(const sim_checkpoint *ck, hid_t f, const char *path,
  * float32[nsamples x ncols] with the same ncols (*ncols: -1 when none); the
  * data are kept in store[m] (freed with the checkpoint) and shown in view[m]. */
 static sim_status read_panels(const sim_checkpoint *ck, hid_t f, const char *group,
-                              int (*has)(int m), const char *cols, int64_t nsamples,
-                              float **store, const float **view, int64_t *ncols, sim_error *err)
+                              int (*has)(int m), const char *cols, int64_t nsamples, float **store,
+                              const float **view, int64_t *ncols, sim_error *err)
 {
     *ncols = -1;
     for (int m = 0; m < SIM_MET_N; m++) {
@@ -403,9 +406,8 @@ static sim_status read_panels(const sim_checkpoint *ck, hid_t f, const char *gro
         int64_t dims[2] = {0, 0};
         SIM_TRY(err, read_array(ck, f, p, &t, dims, (void **)&store[m], err));
         if (t != SIM_V_F32 || dims[0] != nsamples || (*ncols >= 0 && dims[1] != *ncols))
-            return BAD("%s is %s[%lld x %lld], expected float32[%lld x %s]", p,
-                       sim_vtype_name(t), (long long)dims[0], (long long)dims[1],
-                       (long long)nsamples, cols);
+            return BAD("%s is %s[%lld x %lld], expected float32[%lld x %s]", p, sim_vtype_name(t),
+                       (long long)dims[0], (long long)dims[1], (long long)nsamples, cols);
         *ncols = dims[1];
         view[m] = store[m];
     }
@@ -415,8 +417,7 @@ static sim_status read_panels(const sim_checkpoint *ck, hid_t f, const char *gro
 /* SIM_EINPUT unless the n values of type t at data, read from `path`, are
  * in [lo, hi] (NaN never is). */
 static sim_status check_values(const sim_checkpoint *ck, const char *path, sim_vtype t,
-                               const void *data, int64_t n, double lo, double hi,
-                               sim_error *err)
+                               const void *data, int64_t n, double lo, double hi, sim_error *err)
 {
     int64_t bad = 0;
     if (sim_state_in_range(t, data, n, lo, hi, &bad))
@@ -445,10 +446,9 @@ static sim_status check_result(const sim_checkpoint *ck, const ckpt_info *in, si
                        (long long)((k + 1) * interval - 1));
     SIM_TRY(err, check_values(ck, "/result/city", SIM_V_F64, in->city, in->day * SIM_MET_N,
                               -DBL_MAX, DBL_MAX, err));
-    SIM_TRY(err, check_values(ck, "/result/acc", SIM_V_F64, in->acc, in->nacc, -1e30, 1e30,
-                              err));
-    SIM_TRY(err, check_values(ck, "/result/subacc", SIM_V_F64, in->sacc, in->nsacc, -1e30,
-                              1e30, err)); /* sums of a float panel's values */
+    SIM_TRY(err, check_values(ck, "/result/acc", SIM_V_F64, in->acc, in->nacc, -1e30, 1e30, err));
+    SIM_TRY(err, check_values(ck, "/result/subacc", SIM_V_F64, in->sacc, in->nsacc, -1e30, 1e30,
+                              err)); /* sums of a float panel's values */
     for (int m = 0; m < SIM_MET_N; m++) {
         char p[160];
         if (in->panel[m]) {
@@ -497,8 +497,8 @@ static herr_t state_entry_cb(hid_t g, const char *name, const H5L_info_t *info, 
         int cap = ck->cap ? 2 * ck->cap : 256;
         ck_entry *ne = realloc(ck->ent, sizeof *ne * (size_t)cap);
         if (!ne) {
-            a->s = SIM_FAIL(a->err, SIM_ENOMEM, NULL, 0, NULL, "out of memory reading %s",
-                            ck->path);
+            a->s =
+                SIM_FAIL(a->err, SIM_ENOMEM, NULL, 0, NULL, "out of memory reading %s", ck->path);
             return -1;
         }
         ck->ent = ne;
@@ -648,8 +648,8 @@ static sim_status read_result(sim_checkpoint *ck, hid_t f, sim_error *err)
     SIM_TRY(err, read_list(ck, f, "/result/acc", SIM_V_F64, &in->nacc, (void **)&ck->acc, err));
     SIM_TRY(err, read_panels(ck, f, "/result/panel", compound_panel, "compounds", in->nsamples,
                              ck->panel, in->panel, &in->ncomp, err));
-    SIM_TRY(err, read_list(ck, f, "/result/subacc", SIM_V_F64, &in->nsacc, (void **)&ck->sacc,
-                           err));
+    SIM_TRY(err,
+            read_list(ck, f, "/result/subacc", SIM_V_F64, &in->nsacc, (void **)&ck->sacc, err));
     SIM_TRY(err, read_panels(ck, f, "/result/subpanel", sim_metric_subpanel, "sub-districts",
                              in->nsamples, ck->subpanel, in->subpanel, &in->nsub, err));
     in->city = ck->city;
@@ -729,8 +729,7 @@ static sim_status get_state(void *arg, const char *name, sim_vtype t, int64_t n,
     }
     if (k < 0)
         return SIM_FAIL(err, SIM_EINPUT, ck->path, 0, name,
-                        "the checkpoint has no state '%s' (written by a model without it?)",
-                        name);
+                        "the checkpoint has no state '%s' (written by a model without it?)", name);
     const ck_entry *e = &ck->ent[k];
     if (e->type != t || e->n != n)
         return SIM_FAIL(err, SIM_EINPUT, ck->path, 0, name,

@@ -47,26 +47,26 @@
  * writing, the pointers are the caller's; a loaded checkpoint owns them. */
 typedef struct {
     const char *scenario_name;
-    const char *resolved_ini;   /* scn_resolved_ini() of the run's scenario */
-    const char *sources;        /* the scenario files' text (provenance) */
-    const char *forked_from;    /* "" or the run's own forked_from */
-    uint64_t seed;              /* the random streams' seed */
-    uint64_t world_seed;        /* the seed the city was built with */
-    int64_t day;                /* days done = the next day to simulate */
-    int64_t next_change;        /* index of the next pending policy change */
-    sim_params params;          /* current values */
-    const double *city;         /* day x SIM_MET_N */
+    const char *resolved_ini; /* scn_resolved_ini() of the run's scenario */
+    const char *sources;      /* the scenario files' text (provenance) */
+    const char *forked_from;  /* "" or the run's own forked_from */
+    uint64_t seed;            /* the random streams' seed */
+    uint64_t world_seed;      /* the seed the city was built with */
+    int64_t day;              /* days done = the next day to simulate */
+    int64_t next_change;      /* index of the next pending policy change */
+    sim_params params;        /* current values */
+    const double *city;       /* day x SIM_MET_N */
     int64_t ncomp;
-    int64_t nsamples;           /* panel rows so far */
-    const int64_t *sample_day;  /* [nsamples] */
+    int64_t nsamples;              /* panel rows so far */
+    const int64_t *sample_day;     /* [nsamples] */
     const float *panel[SIM_MET_N]; /* nsamples x ncomp for panel metrics, else NULL */
     int64_t nacc;
-    const double *acc;          /* [nacc] the runner's panel accumulators */
+    const double *acc; /* [nacc] the runner's panel accumulators */
     int64_t nsub;
     const float *subpanel[SIM_MET_N]; /* nsamples x nsub when sim_metric_subpanel(m),
                                          else NULL */
     int64_t nsacc;
-    const double *sacc;         /* [nsacc] the runner's sub-district panel accumulators */
+    const double *sacc; /* [nsacc] the runner's sub-district panel accumulators */
 } ckpt_info;
 
 typedef struct sim_checkpoint sim_checkpoint;

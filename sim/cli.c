@@ -42,40 +42,40 @@
 
 /* ---- troika run ---------------------------------------------------------------- */
 
-#define RUN_OPTS(X)                                                                          \
-    X(RUN_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL,                                 \
-      "HDF5 file to write (required).  Written under a temporary name and renamed when "     \
-      "complete; an existing file is kept unless --force.")                                  \
-    X(RUN_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE if it exists")       \
-    X(RUN_SEED, "--seed", NULL, "N", CLO_VALUE, NULL, "master random seed (run.seed; default 1)") \
-    X(RUN_DAYS, "--days", NULL, "N", CLO_VALUE, NULL, "days to simulate (run.days)")         \
-    X(RUN_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL,                                  \
-      "OpenMP threads (default: OMP_NUM_THREADS or all cores).  Results do not depend on it.") \
-    X(RUN_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL,                                   \
-      "set a parameter, e.g. --set household.patience=20; a policy: --set "                  \
-      "policy.NAME.day=365 and --set policy.NAME.section.name=VALUE (repeatable)")           \
-    X(RUN_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress line and no summary")   \
-    X(RUN_TIMING, "--timing", NULL, NULL, CLO_FLAG, NULL,                                    \
-      "print on stderr the seconds spent simulating and writing, the peak memory, and the "  \
-      "day loop's time by group of phases (for benchmarks)")                                 \
-    X(RUN_MEMORY, "--memory-limit", NULL, "SIZE|off", CLO_VALUE, NULL,                      \
-      "refuse a run whose memory estimate exceeds SIZE (e.g. 8G, 512M; default: the "       \
-      "memory available, /proc/meminfo or RLIMIT_AS); off: no check")                       \
-    X(RUN_EVERY, "--checkpoint-every", NULL, "DAYS", CLO_VALUE, NULL,                        \
-      "after every DAYS days done, save the whole state (agents, queues, day, result so "    \
-      "far) to the checkpoint file, replacing the previous one atomically; also when "       \
-      "stopped by SIGINT/SIGTERM (docs/CHECKPOINTS.md)")                                     \
-    X(RUN_CHECKPOINT, "--checkpoint", NULL, "FILE", CLO_VALUE, NULL,                         \
-      "the checkpoint file (default FILE.h5.ckpt.h5 beside the output)")                     \
-    X(RUN_RESUME, "--resume", NULL, "CKPT", CLO_VALUE, NULL,                                 \
-      "continue the run saved in CKPT: scenario, seed and days come from it (no SCENARIO, "  \
-      "--set, --seed or --days).  The output is bit for bit that of the uninterrupted run, " \
-      "whatever the thread counts.")                                                         \
-    X(RUN_FROM, "--from", NULL, "CKPT", CLO_VALUE, NULL,                                     \
-      "fork SCENARIO from the state saved in CKPT at its day D: the city, agents and days "  \
-      "before D come from CKPT; the scenario's structural parameters must equal CKPT's "     \
-      "(else a refusal naming the key); its levers apply from D (policies dated up to D at " \
-      "D, later ones on their day); the seed is CKPT's unless --seed; run.days must exceed " \
+#define RUN_OPTS(X)                                                                                \
+    X(RUN_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL,                                       \
+      "HDF5 file to write (required).  Written under a temporary name and renamed when "           \
+      "complete; an existing file is kept unless --force.")                                        \
+    X(RUN_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE if it exists")             \
+    X(RUN_SEED, "--seed", NULL, "N", CLO_VALUE, NULL, "master random seed (run.seed; default 1)")  \
+    X(RUN_DAYS, "--days", NULL, "N", CLO_VALUE, NULL, "days to simulate (run.days)")               \
+    X(RUN_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL,                                        \
+      "OpenMP threads (default: OMP_NUM_THREADS or all cores).  Results do not depend on it.")     \
+    X(RUN_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL,                                         \
+      "set a parameter, e.g. --set household.patience=20; a policy: --set "                        \
+      "policy.NAME.day=365 and --set policy.NAME.section.name=VALUE (repeatable)")                 \
+    X(RUN_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress line and no summary")         \
+    X(RUN_TIMING, "--timing", NULL, NULL, CLO_FLAG, NULL,                                          \
+      "print on stderr the seconds spent simulating and writing, the peak memory, and the "        \
+      "day loop's time by group of phases (for benchmarks)")                                       \
+    X(RUN_MEMORY, "--memory-limit", NULL, "SIZE|off", CLO_VALUE, NULL,                             \
+      "refuse a run whose memory estimate exceeds SIZE (e.g. 8G, 512M; default: the "              \
+      "memory available, /proc/meminfo or RLIMIT_AS); off: no check")                              \
+    X(RUN_EVERY, "--checkpoint-every", NULL, "DAYS", CLO_VALUE, NULL,                              \
+      "after every DAYS days done, save the whole state (agents, queues, day, result so "          \
+      "far) to the checkpoint file, replacing the previous one atomically; also when "             \
+      "stopped by SIGINT/SIGTERM (docs/CHECKPOINTS.md)")                                           \
+    X(RUN_CHECKPOINT, "--checkpoint", NULL, "FILE", CLO_VALUE, NULL,                               \
+      "the checkpoint file (default FILE.h5.ckpt.h5 beside the output)")                           \
+    X(RUN_RESUME, "--resume", NULL, "CKPT", CLO_VALUE, NULL,                                       \
+      "continue the run saved in CKPT: scenario, seed and days come from it (no SCENARIO, "        \
+      "--set, --seed or --days).  The output is bit for bit that of the uninterrupted run, "       \
+      "whatever the thread counts.")                                                               \
+    X(RUN_FROM, "--from", NULL, "CKPT", CLO_VALUE, NULL,                                           \
+      "fork SCENARIO from the state saved in CKPT at its day D: the city, agents and days "        \
+      "before D come from CKPT; the scenario's structural parameters must equal CKPT's "           \
+      "(else a refusal naming the key); its levers apply from D (policies dated up to D at "       \
+      "D, later ones on their day); the seed is CKPT's unless --seed; run.days must exceed "       \
       "D.  The output has all days from 0 and records forked_from.")
 
 enum { RUN_OPTS(CLO_ENUM) RUN_NOPTS };
@@ -145,7 +145,10 @@ static sim_status run_options(run_job *j, const clo_args *a, sim_error *err)
                         "--resume continues a run and --from forks one: give only one");
     if (j->resume && (so->scenario || so->nsets || so->seed || so->days))
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0,
-                        so->scenario ? "--resume" : so->nsets ? "--set" : so->seed ? "--seed" : "--days",
+                        so->scenario ? "--resume"
+                        : so->nsets  ? "--set"
+                        : so->seed   ? "--seed"
+                                     : "--days",
                         "--resume takes the scenario, seed and days from the checkpoint; to run "
                         "another scenario from it use SCENARIO.ini --from %s",
                         j->resume);
@@ -215,8 +218,8 @@ static sim_status run_probe(const run_job *j, int force, const char *memlimit, s
         SIM_TRY(err, sim_mem_check(&j->s, limit, err));
     }
     const char *ck = j->ckpath;
-    if (ck && (cu_same_file(ck, j->out) ||
-               (j->ck && cu_same_file(ck, ckpt_path(j->ck)) && !j->resume)))
+    if (ck &&
+        (cu_same_file(ck, j->out) || (j->ck && cu_same_file(ck, ckpt_path(j->ck)) && !j->resume)))
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--checkpoint",
                         "the checkpoint file %s would overwrite %s; choose another name", ck,
                         cu_same_file(ck, j->out) ? "the output" : "the checkpoint forked from");
@@ -290,7 +293,8 @@ static int cmd_run(int argc, char **argv)
     const char *threads = clo_get(&a, RUN_THREADS);
     if (run_options(&j, &a, err) != SIM_OK ||
         (threads && cu_opt_threads(threads, &ctx.threads, err) != SIM_OK) ||
-        run_scenario(&j, err) != SIM_OK || run_probe(&j, force, clo_get(&a, RUN_MEMORY), err) != SIM_OK)
+        run_scenario(&j, err) != SIM_OK ||
+        run_probe(&j, force, clo_get(&a, RUN_MEMORY), err) != SIM_OK)
         goto fail;
 
     omp_set_num_threads(ctx.threads);
@@ -306,8 +310,7 @@ static int cmd_run(int argc, char **argv)
         SIM_FAIL(err, SIM_EINTERRUPT, NULL, 0, NULL, "stopped by a signal before writing");
         goto fail;
     }
-    if (sim_result_write(j.res, &j.s, j.out, force, j.ro.command_line, ctx.threads, err) !=
-        SIM_OK)
+    if (sim_result_write(j.res, &j.s, j.out, force, j.ro.command_line, ctx.threads, err) != SIM_OK)
         goto fail;
     if (clo_has(&a, RUN_TIMING))
         print_timing(j.res, t1 - t0, prg_now() - t1);
@@ -325,8 +328,8 @@ done:
 
 /* ---- troika validate ---------------------------------------------------------- */
 
-#define VALIDATE_OPTS(X)                                                                     \
-    X(VAL_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL, "as for `troika run`")            \
+#define VALIDATE_OPTS(X)                                                                           \
+    X(VAL_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL, "as for `troika run`")                  \
     X(VAL_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "print nothing; only the exit status tells")
 
 enum { VALIDATE_OPTS(CLO_ENUM) VAL_NOPTS };
@@ -397,13 +400,13 @@ done:
 
 /* ---- troika params ------------------------------------------------------------- */
 
-#define PARAMS_OPTS(X)                                                                       \
-    X(PAR_MARKDOWN, "--markdown", NULL, NULL, CLO_FLAG, NULL,                                \
-      "the reference table of docs/PARAMETERS.md")                                           \
-    X(PAR_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL, "as for `troika run`")            \
-    X(PAR_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL,                                    \
-      "language of the descriptions (default en)")                                           \
-    X(PAR_UNCERTAIN, "--uncertain", NULL, NULL, CLO_FLAG, NULL,                              \
+#define PARAMS_OPTS(X)                                                                             \
+    X(PAR_MARKDOWN, "--markdown", NULL, NULL, CLO_FLAG, NULL,                                      \
+      "the reference table of docs/PARAMETERS.md")                                                 \
+    X(PAR_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL, "as for `troika run`")                  \
+    X(PAR_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL,                                          \
+      "language of the descriptions (default en)")                                                 \
+    X(PAR_UNCERTAIN, "--uncertain", NULL, NULL, CLO_FLAG, NULL,                                    \
       "only the assumptions, with their plausible ranges (tab-separated)")
 
 enum { PARAMS_OPTS(CLO_ENUM) PAR_NOPTS };
@@ -440,11 +443,13 @@ static void print_params_zh(FILE *f, const sim_params *p)
         if (d->type == SIM_P_BOOL)
             snprintf(range, sizeof range, "true|false");
         else
-            snprintf(range, sizeof range, "[%s, %s]", sim_param_format_value(i, d->lo, lo, sizeof lo),
+            snprintf(range, sizeof range, "[%s, %s]",
+                     sim_param_format_value(i, d->lo, lo, sizeof lo),
                      sim_param_format_value(i, d->hi, hi, sizeof hi));
         char basis[400];
         fprintf(f, "  %-40s = %-12s %-22s %-14s %s [%s]\n", d->key, val, range,
-                d->unit[0] ? d->unit : "-", d->doc_zh, sim_param_basis_text(i, basis, sizeof basis));
+                d->unit[0] ? d->unit : "-", d->doc_zh,
+                sim_param_basis_text(i, basis, sizeof basis));
     }
 }
 
@@ -467,7 +472,8 @@ static int cmd_params(int argc, char **argv)
         goto done;
     }
     so.scenario = a.npos ? a.pos[0] : NULL;
-    if (clo_get(&a, PAR_LANG) && ana_lang_parse(clo_get(&a, PAR_LANG), &lang, "--lang", &err) != SIM_OK)
+    if (clo_get(&a, PAR_LANG) &&
+        ana_lang_parse(clo_get(&a, PAR_LANG), &lang, "--lang", &err) != SIM_OK)
         goto fail;
     if (clo_has(&a, PAR_MARKDOWN)) {
         sim_params_print_markdown(stdout);
@@ -494,9 +500,9 @@ done:
 
 /* ---- troika metrics ------------------------------------------------------------ */
 
-#define METRICS_OPTS(X)                                                                      \
-    X(MET_MARKDOWN, "--markdown", NULL, NULL, CLO_FLAG, NULL, "the table of docs/OUTPUT.md") \
-    X(MET_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL,                                    \
+#define METRICS_OPTS(X)                                                                            \
+    X(MET_MARKDOWN, "--markdown", NULL, NULL, CLO_FLAG, NULL, "the table of docs/OUTPUT.md")       \
+    X(MET_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL,                                          \
       "language of the descriptions (default en)")
 
 enum { METRICS_OPTS(CLO_ENUM) MET_NOPTS };
@@ -555,10 +561,8 @@ typedef struct {
 static const command commands[] = {
     {"run", cmd_run, "run a scenario and write an HDF5 result file", &spec_run},
     {"validate", cmd_validate, "check a scenario file and print it resolved", &spec_validate},
-    {"params", cmd_params, "list every parameter with its range, unit and meaning",
-     &spec_params},
-    {"metrics", cmd_metrics, "list every output metric with its unit and meaning",
-     &spec_metrics},
+    {"params", cmd_params, "list every parameter with its range, unit and meaning", &spec_params},
+    {"metrics", cmd_metrics, "list every output metric with its unit and meaning", &spec_metrics},
     {"compare", cli_cmd_compare, "run scenarios with replicates and compare them with the first",
      &cli_spec_compare},
     {"report", cli_cmd_report, "rebuild the HTML report of a comparison from its compare file",
@@ -712,8 +716,8 @@ static void print_version(void)
     H5get_libversion(&maj, &min, &rel);
     printf("troika %s (commit %s, %s build)\n", TROIKA_VERSION, TROIKA_GIT_COMMIT,
            TROIKA_BUILD_TYPE);
-    printf("output schema %d; GSL %s; HDF5 %u.%u.%u; %s\n", TROIKA_SCHEMA_VERSION,
-           GSL_VERSION, maj, min, rel, TROIKA_COMPILER);
+    printf("output schema %d; GSL %s; HDF5 %u.%u.%u; %s\n", TROIKA_SCHEMA_VERSION, GSL_VERSION, maj,
+           min, rel, TROIKA_COMPILER);
 }
 
 static int has_option(const clo_spec *s, const char *name)
@@ -751,9 +755,10 @@ static int run_with_lang(int argc, char **argv)
         for (int i = 2 + skip; i < argc; i++)
             help |= strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0;
         if (!has_option(commands[k].spec, "--lang") && !help)
-            return cu_usage_error(cmd, "--lang applies to the help (troika --lang zh %s --help) "
-                                    "and to the commands that print descriptions",
-                               cmd);
+            return cu_usage_error(cmd,
+                                  "--lang applies to the help (troika --lang zh %s --help) "
+                                  "and to the commands that print descriptions",
+                                  cmd);
         int n = argc - skip + 1; /* the command, --lang, L and the rest */
         char **av = malloc((size_t)(n + 1) * sizeof *av);
         if (!av) {

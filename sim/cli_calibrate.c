@@ -25,20 +25,20 @@
 #include "metrics.h"
 #include "params.h"
 
-#define CALIBRATE_OPTS(X)                                                                    \
-    X(CAL_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL,                                 \
-      "the fragment or posterior to write (required)")                                       \
-    X(CAL_METHOD, "--method", NULL, "M", CLO_VALUE, "nelder-mead|abc-smc",                   \
-      "nelder-mead (default) or abc-smc")                                                    \
-    X(CAL_RESTART, "--restart", NULL, NULL, CLO_FLAG, NULL,                                  \
-      "abc-smc: discard the finished simulations of FILE.parts")                             \
-    X(CAL_CHECK, "--check", NULL, "FILE", CLO_VALUE, NULL,                                   \
-      "posterior predictive check of posterior FILE")                                        \
-    X(CAL_DRAWS, "--draws", NULL, "N", CLO_VALUE, NULL, "draws for --check (default 100)")   \
-    X(CAL_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE if it exists")       \
+#define CALIBRATE_OPTS(X)                                                                          \
+    X(CAL_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL,                                       \
+      "the fragment or posterior to write (required)")                                             \
+    X(CAL_METHOD, "--method", NULL, "M", CLO_VALUE, "nelder-mead|abc-smc",                         \
+      "nelder-mead (default) or abc-smc")                                                          \
+    X(CAL_RESTART, "--restart", NULL, NULL, CLO_FLAG, NULL,                                        \
+      "abc-smc: discard the finished simulations of FILE.parts")                                   \
+    X(CAL_CHECK, "--check", NULL, "FILE", CLO_VALUE, NULL,                                         \
+      "posterior predictive check of posterior FILE")                                              \
+    X(CAL_DRAWS, "--draws", NULL, "N", CLO_VALUE, NULL, "draws for --check (default 100)")         \
+    X(CAL_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE if it exists")             \
     X(CAL_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL, "OpenMP threads (default: all cores)") \
-    X(CAL_EVALUATE, "--evaluate", NULL, NULL, CLO_FLAG, NULL,                                \
-      "only evaluate the targets at the starting values")                                   \
+    X(CAL_EVALUATE, "--evaluate", NULL, NULL, CLO_FLAG, NULL,                                      \
+      "only evaluate the targets at the starting values")                                          \
     X(CAL_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress lines")
 
 enum { CALIBRATE_OPTS(CLO_ENUM) CAL_NOPTS };
@@ -90,16 +90,15 @@ const clo_spec cli_spec_calibrate = {
 
 static void print_fit(const cal_calibration *c, FILE *f)
 {
-    fprintf(f, "%-14s %-48s %12s %12s %12s %8s  %-8s %s\n", "target", "metric", "value",
-            "fitted", "residual", "z", "role", "tolerance");
+    fprintf(f, "%-14s %-48s %12s %12s %12s %8s  %-8s %s\n", "target", "metric", "value", "fitted",
+            "residual", "z", "role", "tolerance");
     for (int t = 0; t < c->ntarget; t++) {
         const cal_target *g = &c->target[t];
         char label[128];
         fprintf(f, "%-14s %-48s %12.6g %12.6g %+12.4g %+8.2f  %-8s %s (%g)\n", g->name,
-                cal_target_label(g, label, sizeof label), g->value, g->fitted,
-                g->fitted - g->value, (g->fitted - g->value) / g->scale,
-                g->validate ? "validate" : "fit", cal_target_met(g) ? "met" : "MISSED",
-                g->tolerance);
+                cal_target_label(g, label, sizeof label), g->value, g->fitted, g->fitted - g->value,
+                (g->fitted - g->value) / g->scale, g->validate ? "validate" : "fit",
+                cal_target_met(g) ? "met" : "MISSED", g->tolerance);
     }
     for (int k = 0; k < c->nfree; k++) {
         char v[48];
@@ -158,8 +157,8 @@ static void print_posterior(const abc_run *r, FILE *f)
 
 /* Under mpirun every rank runs this with the same file (analysis/abc.h,
  * MPI); rank 0 keeps the parts, writes the posterior and prints. */
-static sim_status run_abc(cal_calibration *c, sim_ctx *ctx, const char *out, int force,
-                          int restart, FILE *log, const char *cmd, int rank, int ranks)
+static sim_status run_abc(cal_calibration *c, sim_ctx *ctx, const char *out, int force, int restart,
+                          FILE *log, const char *cmd, int rank, int ranks)
 {
     sim_error *err = &ctx->err;
     abc_user u;
@@ -200,27 +199,30 @@ static sim_status run_abc(cal_calibration *c, sim_ctx *ctx, const char *out, int
     if ((st = abc_create(&r, &cfg, err)) != SIM_OK)
         goto done;
     abc_ranks mpi = {rank, ranks, swm_any, swm_bcast_bytes, swm_allgather_bytes};
-    abc_exec ex = {ctx->threads, rank == 0 ? parts : NULL, identity, restart, log, ctx->stop,
-                   ranks > 1 ? &mpi : NULL};
+    abc_exec ex = {ctx->threads, rank == 0 ? parts : NULL, identity, restart, log,
+                   ctx->stop,    ranks > 1 ? &mpi : NULL};
     if (log)
-        fprintf(log, "troika calibrate --method abc-smc: %d particles, batches of %d, %d "
-                     "parameters, %d targets fitted, %d run(s) a simulation; finished "
-                     "simulations kept in %s\n",
+        fprintf(log,
+                "troika calibrate --method abc-smc: %d particles, batches of %d, %d "
+                "parameters, %d targets fitted, %d run(s) a simulation; finished "
+                "simulations kept in %s\n",
                 cfg.population, cfg.batch, cfg.nparams, cfg.nstats, c->abc_replicates, parts);
     cu_signals_note("finished simulations are kept: the same command resumes");
     double t0 = omp_get_wtime();
     if ((st = abc_execute(r, abc_sim, &u, &ex, err)) != SIM_OK) {
         if (st == SIM_EINTERRUPT && log)
-            fprintf(log, "troika calibrate: stopped; the finished simulations are in %s and "
-                         "the same command resumes\n", parts);
+            fprintf(log,
+                    "troika calibrate: stopped; the finished simulations are in %s and "
+                    "the same command resumes\n",
+                    parts);
         goto done;
     }
     if (rank != 0)
         goto done; /* rank 0 writes */
     char execution[64];
     if (ranks > 1)
-        snprintf(execution, sizeof execution, "mpi %d ranks, %d thread%s each", ranks,
-                 ctx->threads, ctx->threads == 1 ? "" : "s");
+        snprintf(execution, sizeof execution, "mpi %d ranks, %d thread%s each", ranks, ctx->threads,
+                 ctx->threads == 1 ? "" : "s");
     else
         snprintf(execution, sizeof execution, "threads %d", ctx->threads);
     /* the absolute path, so that --check finds the file from any folder */
@@ -243,8 +245,7 @@ done:
     return st;
 }
 
-static sim_status run_check(const char *file, const char *post, int draws, sim_ctx *ctx,
-                            FILE *log)
+static sim_status run_check(const char *file, const char *post, int draws, sim_ctx *ctx, FILE *log)
 {
     sim_error *err = &ctx->err;
     abs_posterior *p = NULL;
@@ -355,8 +356,8 @@ int cmd_calibrate(int argc, char **argv)
                 ctx.threads = 1; /* one rank per core */
             if (rank != 0)
                 log = NULL;
-            st = run_abc(&c, &ctx, out, force, restart, log, cmd ? cmd : "troika calibrate",
-                         rank, ranks);
+            st = run_abc(&c, &ctx, out, force, restart, log, cmd ? cmd : "troika calibrate", rank,
+                         ranks);
         }
         free(cmd);
         if (st != SIM_OK)
@@ -367,7 +368,8 @@ int cmd_calibrate(int argc, char **argv)
         return rc;
     }
     if (log)
-        fprintf(log, "troika calibrate: %d targets, %d free parameters, %d replicates x %lld days\n",
+        fprintf(log,
+                "troika calibrate: %d targets, %d free parameters, %d replicates x %lld days\n",
                 c.ntarget, c.nfree, c.replicates, (long long)c.days);
     if (evaluate) {
         double x[CAL_MAX_FREE];

@@ -48,8 +48,7 @@ static sim_status probe(const char *path, int force, const char *key, sim_error 
 
 /* The table as CSV or Markdown, atomically. */
 static sim_status write_table(const char *path, int force, const char *key, const ana_table *t,
-                              const ana_cmp_post *post, int markdown, ana_lang lang,
-                              sim_error *err)
+                              const ana_cmp_post *post, int markdown, ana_lang lang, sim_error *err)
 {
     afile_file *f = NULL;
     SIM_TRY(err, afile_open(&f, path, force, key, err));
@@ -82,52 +81,54 @@ static void wrote(ana_lang lang, const char *path)
 
 /* ---- troika compare ------------------------------------------------------------- */
 
-#define COMPARE_OPTS(X)                                                                      \
-    X(CMP_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL, "compare file to write (HDF5; required)") \
-    X(CMP_REPLICATES, "--replicates", NULL, "N|auto", CLO_VALUE, NULL,                       \
-      "runs per scenario (default 20).  auto: add replicates in batches of 10 until every "  \
-      "key metric's CI half-width is at most the tolerance times its mean (in every "        \
-      "scenario)")                                                                           \
-    X(CMP_TOLERANCE, "--tolerance", NULL, "X", CLO_VALUE, NULL,                              \
-      "with auto: the RELATIVE tolerance (default 0.05, i.e. +/-5% of the mean)")            \
-    X(CMP_MAXREP, "--max-replicates", NULL, "M", CLO_VALUE, NULL,                            \
-      "with auto: the cap (default 100)")                                                    \
-    X(CMP_DAYS, "--days", NULL, "N", CLO_VALUE, NULL, "days to simulate, for every scenario") \
-    X(CMP_WINDOW, "--window", NULL, "FROM:TO", CLO_VALUE, NULL,                              \
-      "days averaged in the table, counted from 0, TO excluded, negative counting from the " \
-      "end (docs/WINDOWS.md; default: the last 365 days, or the whole run when shorter), "   \
-      "e.g. 1460:1825 or -365:")                                                             \
-    X(CMP_SEED, "--seed", NULL, "BASE", CLO_VALUE, NULL,                                     \
-      "seed base (default 1): replicate r uses seed splitmix64(splitmix64(BASE) + r) mod "   \
-      "2^53")                                                                                \
-    X(CMP_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL,                                   \
-      "set a parameter in every scenario (repeatable)")                                      \
-    X(CMP_METRICS, "--metrics", NULL, "A,B,...", CLO_VALUE, NULL,                            \
-      "metrics to compare (default: the key metrics)")                                       \
-    X(CMP_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL,                                  \
-      "OpenMP threads over runs (default: all cores).  Results do not depend on it.")        \
-    X(CMP_REPORT, "--report", NULL, "FILE.html", CLO_VALUE, NULL,                            \
-      "also write the report (one self-contained page)")                                     \
-    X(CMP_CSV, "--csv", NULL, "FILE", CLO_VALUE, NULL, "also write the table as CSV (full precision)") \
-    X(CMP_MARKDOWN, "--markdown", NULL, "FILE", CLO_VALUE, NULL,                             \
-      "also write the table as Markdown")                                                    \
-    X(CMP_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL,                                    \
-      "language of the report, the Markdown and the printed table (default en)")             \
-    X(CMP_FROM, "--from", NULL, "CKPT", CLO_VALUE, NULL,                                     \
-      "fork every run from the checkpoint CKPT (see `troika run --help` and "                \
-      "docs/CHECKPOINTS.md): all scenarios and replicates start from the same warmed-up "    \
-      "city at CKPT's day D; replicate r uses seed r (as above) from D on, shared by the "   \
-      "scenarios (common random numbers).  Every scenario must keep CKPT's structural "      \
-      "parameters and run beyond D; days before D are CKPT's.")                              \
-    X(CMP_POSTERIOR, "--posterior", NULL, "POST.h5", CLO_VALUE, NULL,                       \
-      "compare under a calibration posterior (troika calibrate --method abc-smc): every "   \
-      "scenario runs --draws particles drawn by weight, --replicates times each (default "  \
-      "4), with common random numbers inside each (draw, replicate) pair; the table gives " \
-      "the median effect, its 90% interval, P(improves) and the shares of its variance "    \
-      "from parameters and chance (docs/COMPARE.md)")                                       \
-    X(CMP_DRAWS, "--draws", NULL, "D", CLO_VALUE, NULL,                                      \
-      "with --posterior: posterior draws (default 50)")                                      \
-    X(CMP_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite existing output files")   \
+#define COMPARE_OPTS(X)                                                                            \
+    X(CMP_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL,                                       \
+      "compare file to write (HDF5; required)")                                                    \
+    X(CMP_REPLICATES, "--replicates", NULL, "N|auto", CLO_VALUE, NULL,                             \
+      "runs per scenario (default 20).  auto: add replicates in batches of 10 until every "        \
+      "key metric's CI half-width is at most the tolerance times its mean (in every "              \
+      "scenario)")                                                                                 \
+    X(CMP_TOLERANCE, "--tolerance", NULL, "X", CLO_VALUE, NULL,                                    \
+      "with auto: the RELATIVE tolerance (default 0.05, i.e. +/-5% of the mean)")                  \
+    X(CMP_MAXREP, "--max-replicates", NULL, "M", CLO_VALUE, NULL,                                  \
+      "with auto: the cap (default 100)")                                                          \
+    X(CMP_DAYS, "--days", NULL, "N", CLO_VALUE, NULL, "days to simulate, for every scenario")      \
+    X(CMP_WINDOW, "--window", NULL, "FROM:TO", CLO_VALUE, NULL,                                    \
+      "days averaged in the table, counted from 0, TO excluded, negative counting from the "       \
+      "end (docs/WINDOWS.md; default: the last 365 days, or the whole run when shorter), "         \
+      "e.g. 1460:1825 or -365:")                                                                   \
+    X(CMP_SEED, "--seed", NULL, "BASE", CLO_VALUE, NULL,                                           \
+      "seed base (default 1): replicate r uses seed splitmix64(splitmix64(BASE) + r) mod "         \
+      "2^53")                                                                                      \
+    X(CMP_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL,                                         \
+      "set a parameter in every scenario (repeatable)")                                            \
+    X(CMP_METRICS, "--metrics", NULL, "A,B,...", CLO_VALUE, NULL,                                  \
+      "metrics to compare (default: the key metrics)")                                             \
+    X(CMP_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL,                                        \
+      "OpenMP threads over runs (default: all cores).  Results do not depend on it.")              \
+    X(CMP_REPORT, "--report", NULL, "FILE.html", CLO_VALUE, NULL,                                  \
+      "also write the report (one self-contained page)")                                           \
+    X(CMP_CSV, "--csv", NULL, "FILE", CLO_VALUE, NULL,                                             \
+      "also write the table as CSV (full precision)")                                              \
+    X(CMP_MARKDOWN, "--markdown", NULL, "FILE", CLO_VALUE, NULL,                                   \
+      "also write the table as Markdown")                                                          \
+    X(CMP_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL,                                          \
+      "language of the report, the Markdown and the printed table (default en)")                   \
+    X(CMP_FROM, "--from", NULL, "CKPT", CLO_VALUE, NULL,                                           \
+      "fork every run from the checkpoint CKPT (see `troika run --help` and "                      \
+      "docs/CHECKPOINTS.md): all scenarios and replicates start from the same warmed-up "          \
+      "city at CKPT's day D; replicate r uses seed r (as above) from D on, shared by the "         \
+      "scenarios (common random numbers).  Every scenario must keep CKPT's structural "            \
+      "parameters and run beyond D; days before D are CKPT's.")                                    \
+    X(CMP_POSTERIOR, "--posterior", NULL, "POST.h5", CLO_VALUE, NULL,                              \
+      "compare under a calibration posterior (troika calibrate --method abc-smc): every "          \
+      "scenario runs --draws particles drawn by weight, --replicates times each (default "         \
+      "4), with common random numbers inside each (draw, replicate) pair; the table gives "        \
+      "the median effect, its 90% interval, P(improves) and the shares of its variance "           \
+      "from parameters and chance (docs/COMPARE.md)")                                              \
+    X(CMP_DRAWS, "--draws", NULL, "D", CLO_VALUE, NULL,                                            \
+      "with --posterior: posterior draws (default 50)")                                            \
+    X(CMP_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite existing output files")         \
     X(CMP_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress line and no table")
 
 enum { COMPARE_OPTS(CLO_ENUM) CMP_NOPTS };
@@ -164,8 +165,8 @@ const clo_spec cli_spec_compare = {
 };
 
 /* The comparison's options from the command line (scenarios aside). */
-static sim_status compare_options(const clo_args *a, crun_opts *co, int *met,
-                                  ana_lang *lang, sim_error *err)
+static sim_status compare_options(const clo_args *a, crun_opts *co, int *met, ana_lang *lang,
+                                  sim_error *err)
 {
     const char *reps = clo_get(a, CMP_REPLICATES), *tol = clo_get(a, CMP_TOLERANCE);
     const char *maxr = clo_get(a, CMP_MAXREP), *seed = clo_get(a, CMP_SEED);
@@ -186,8 +187,7 @@ static sim_status compare_options(const clo_args *a, crun_opts *co, int *met,
         long long v;
         if (cu_opt_int(reps, 2, 100000, "--replicates", &v, err) != SIM_OK) {
             snprintf(err->msg, sizeof err->msg,
-                     "'%s' is not allowed (allowed: an integer from 2 to 100000, or auto)",
-                     reps);
+                     "'%s' is not allowed (allowed: an integer from 2 to 100000, or auto)", reps);
             return err->code;
         }
         co->replicates = v;
@@ -250,8 +250,8 @@ static sim_status compare_options(const clo_args *a, crun_opts *co, int *met,
 }
 
 /* The table, whether auto replicates met the tolerance, and the time. */
-static void print_outcome(const ana_table *table, const crun_opts *co,
-                          const crun_info *info, ana_lang lang)
+static void print_outcome(const ana_table *table, const crun_opts *co, const crun_info *info,
+                          ana_lang lang)
 {
     if (info->post)
         ana_post_print_text(stdout, table, info->post->eff, info->post->level, lang);
@@ -289,9 +289,8 @@ static void print_outcome(const ana_table *table, const crun_opts *co,
 }
 
 /* The CSV, Markdown and HTML report after the compare file. */
-static sim_status write_extras(const clo_args *a, const ana_table *table,
-                               const ana_cmp_post *post, const char *out, ana_lang lang,
-                               int quiet, sim_error *err)
+static sim_status write_extras(const clo_args *a, const ana_table *table, const ana_cmp_post *post,
+                               const char *out, ana_lang lang, int quiet, sim_error *err)
 {
     const char *csv = clo_get(a, CMP_CSV), *md = clo_get(a, CMP_MARKDOWN);
     const char *report_path = clo_get(a, CMP_REPORT);
@@ -434,12 +433,12 @@ done:
 
 /* ---- troika report ---------------------------------------------------------------- */
 
-#define REPORT_OPTS(X)                                                                       \
-    X(REP_OUTPUT, "--output", "-o", "FILE.html", CLO_VALUE, NULL, "the report to write")     \
-    X(REP_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL, "English (default) or Chinese")    \
-    X(REP_CSV, "--csv", NULL, "FILE", CLO_VALUE, NULL, "also the table as CSV")              \
-    X(REP_MARKDOWN, "--markdown", NULL, "FILE", CLO_VALUE, NULL, "also the table as Markdown") \
-    X(REP_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite existing files")          \
+#define REPORT_OPTS(X)                                                                             \
+    X(REP_OUTPUT, "--output", "-o", "FILE.html", CLO_VALUE, NULL, "the report to write")           \
+    X(REP_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL, "English (default) or Chinese")          \
+    X(REP_CSV, "--csv", NULL, "FILE", CLO_VALUE, NULL, "also the table as CSV")                    \
+    X(REP_MARKDOWN, "--markdown", NULL, "FILE", CLO_VALUE, NULL, "also the table as Markdown")     \
+    X(REP_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite existing files")                \
     X(REP_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "print nothing but errors")
 
 enum { REPORT_OPTS(CLO_ENUM) REP_NOPTS };
@@ -482,7 +481,9 @@ int cli_cmd_report(int argc, char **argv)
         goto done;
     }
     if (a.npos == 0) {
-        rc = cu_usage_error("report", "%s", "a compare file (troika compare) or a run file (troika run) is required");
+        rc = cu_usage_error(
+            "report", "%s",
+            "a compare file (troika compare) or a run file (troika run) is required");
         goto done;
     }
     if (lang_text && ana_lang_parse(lang_text, &lang, "--lang", &err) != SIM_OK)
@@ -492,7 +493,10 @@ int cli_cmd_report(int argc, char **argv)
         goto fail;
     if (ana_runfile_is(a.pos[0])) { /* the result file of one run: its own report */
         if (csv || md || !out) {
-            SIM_FAIL(&err, SIM_EINPUT, a.pos[0], 0, csv ? "--csv" : md ? "--markdown" : "-o",
+            SIM_FAIL(&err, SIM_EINPUT, a.pos[0], 0,
+                     csv  ? "--csv"
+                     : md ? "--markdown"
+                          : "-o",
                      "a run file gives an HTML report only (allowed: -o REPORT.html)");
             goto fail;
         }
@@ -545,10 +549,10 @@ done:
 
 /* ---- troika diff ------------------------------------------------------------------- */
 
-#define DIFF_OPTS(X)                                                                         \
-    X(DIFF_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL,                                   \
-      "language of the headings and descriptions")                                           \
-    X(DIFF_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL,                                  \
+#define DIFF_OPTS(X)                                                                               \
+    X(DIFF_LANG, "--lang", NULL, "en|zh", CLO_VALUE, NULL,                                         \
+      "language of the headings and descriptions")                                                 \
+    X(DIFF_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL,                                        \
       "applied to both scenarios (repeatable)")
 
 enum { DIFF_OPTS(CLO_ENUM) DIFF_NOPTS };
@@ -731,9 +735,8 @@ int cli_posterior_sensitivity(const char *path, const char *const *metrics, int 
             if (!strcmp(t->met[k], metrics[i]))
                 found = k;
         if (found < 0) {
-            SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--metric",
-                     "'%s' is not in %s (allowed: %s%s)", metrics[i], path, t->met[0],
-                     t->nmet > 1 ? ", ..." : "");
+            SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--metric", "'%s' is not in %s (allowed: %s%s)",
+                     metrics[i], path, t->met[0], t->nmet > 1 ? ", ..." : "");
             goto fail;
         }
         ms[nms++] = found;

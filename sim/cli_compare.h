@@ -24,7 +24,6 @@ int cli_cmd_diff(int argc, char **argv);
  * intervals; printed and, with csv (a path or "-"), as CSV.  Returns the
  * exit status.  Called by `troika sensitivity` (sim/cli_sweep.c). */
 int cli_posterior_sensitivity(const char *path, const char *const *metrics, int nmetrics,
-                              const char *csv, int nboot, double level, uint64_t seed,
-                              int quiet);
+                              const char *csv, int nboot, double level, uint64_t seed, int quiet);
 
 #endif

@@ -12,17 +12,17 @@
 #include "export.h"
 #include "metrics.h"
 
-#define EXPORT_OPTS(X)                                                                       \
-    X(EXP_TABLE, "--table", NULL, "city|compounds|subdistricts|runs|compare", CLO_VALUE,     \
-      "city|compounds|subdistricts|runs|compare",                                            \
-      "the table (required): city, compounds or subdistricts of a run file, runs of a "      \
-      "sweep file, compare of a compare file")                                               \
-    X(EXP_OUTPUT, "--output", "-o", "FILE.csv", CLO_VALUE, NULL,                             \
-      "the CSV to write (default, or -: standard output).  Written under a temporary name "  \
-      "and renamed when complete.")                                                          \
-    X(EXP_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE.csv if it exists")   \
-    X(EXP_BLOCK, "--block", NULL, "ROWS", CLO_VALUE, NULL,                                   \
-      "rows read from the file at once (default 4096): memory stays at a block, whatever "   \
+#define EXPORT_OPTS(X)                                                                             \
+    X(EXP_TABLE, "--table", NULL, "city|compounds|subdistricts|runs|compare", CLO_VALUE,           \
+      "city|compounds|subdistricts|runs|compare",                                                  \
+      "the table (required): city, compounds or subdistricts of a run file, runs of a "            \
+      "sweep file, compare of a compare file")                                                     \
+    X(EXP_OUTPUT, "--output", "-o", "FILE.csv", CLO_VALUE, NULL,                                   \
+      "the CSV to write (default, or -: standard output).  Written under a temporary name "        \
+      "and renamed when complete.")                                                                \
+    X(EXP_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE.csv if it exists")         \
+    X(EXP_BLOCK, "--block", NULL, "ROWS", CLO_VALUE, NULL,                                         \
+      "rows read from the file at once (default 4096): memory stays at a block, whatever "         \
       "the table's size")
 
 enum { EXPORT_OPTS(CLO_ENUM) EXP_NOPTS };

@@ -51,8 +51,7 @@ static int fail_value(const clo_opt *o, const char *msg, const char *v)
             }
         }
         list[k] = '\0';
-        SIM_FAIL(&err, SIM_EINPUT, NULL, 0, o->name, "'%s' is not allowed (allowed: %s)", v,
-                 list);
+        SIM_FAIL(&err, SIM_EINPUT, NULL, 0, o->name, "'%s' is not allowed (allowed: %s)", v, list);
     }
     return cu_report(&err);
 }
@@ -103,7 +102,8 @@ int clo_parse(const clo_spec *spec, int argc, char **argv, clo_args *a)
         }
         const char *eq = arg[1] == '-' ? strchr(arg, '=') : NULL;
         size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-        if ((len == 2 && strncmp(arg, "-h", 2) == 0) || (len == 6 && strncmp(arg, "--help", 6) == 0)) {
+        if ((len == 2 && strncmp(arg, "-h", 2) == 0) ||
+            (len == 6 && strncmp(arg, "--help", 6) == 0)) {
             clo_print_help_lang(stdout, spec, clo_lang_of(argc, argv));
             return CLO_HELP;
         }
@@ -115,8 +115,8 @@ int clo_parse(const clo_spec *spec, int argc, char **argv, clo_args *a)
         }
         if (i < 0) {
             char msg[1400];
-            int m = snprintf(msg, sizeof msg, "unknown option '%.*s' (allowed:",
-                             (int)(len < 127 ? len : 127), arg);
+            int m = snprintf(msg, sizeof msg,
+                             "unknown option '%.*s' (allowed:", (int)(len < 127 ? len : 127), arg);
             for (int j = 0; j < spec->nopts && m < (int)sizeof msg - 64; j++)
                 m += snprintf(msg + m, sizeof msg - (size_t)m, " %s,", spec->opts[j].name);
             snprintf(msg + m, sizeof msg - (size_t)m, " --help)");
@@ -181,9 +181,9 @@ static int left_part(const clo_opt *o, char *buf, size_t n)
  * option name, a number). */
 static int u8_break(unsigned a, unsigned b)
 {
-    static const unsigned no_before[] = {0xff0c, 0x3002, 0x3001, 0xff1b, 0xff1a, 0xff1f,
-                                         0xff01, 0xff09, 0x300d, 0x300f, 0x300b, 0x3009,
-                                         ',',    '.',    ';',    ':',    ')',    '!', '?'};
+    static const unsigned no_before[] = {0xff0c, 0x3002, 0x3001, 0xff1b, 0xff1a, 0xff1f, 0xff01,
+                                         0xff09, 0x300d, 0x300f, 0x300b, 0x3009, ',',    '.',
+                                         ';',    ':',    ')',    '!',    '?'};
     static const unsigned no_after[] = {0xff08, 0x300c, 0x300e, 0x300a, 0x3008, '(', '`'};
     if (b == ' ')
         return 0;

@@ -45,9 +45,9 @@ typedef enum {
 } clo_kind;
 
 typedef struct {
-    const char *name;    /* "--output" */
-    const char *shrt;    /* "-o" or NULL */
-    const char *arg;     /* the value's name in help ("FILE"), NULL for a flag */
+    const char *name; /* "--output" */
+    const char *shrt; /* "-o" or NULL */
+    const char *arg;  /* the value's name in help ("FILE"), NULL for a flag */
     clo_kind kind;
     const char *allowed; /* "en|zh": the only values accepted (and completed), or NULL */
     const char *help;    /* one paragraph of English, wrapped when printed */
@@ -57,9 +57,9 @@ typedef struct {
 #define CLO_ROW(id, name, shrt, arg, kind, allowed, help) {name, shrt, arg, kind, allowed, help},
 
 typedef struct {
-    const char *name;     /* "run" */
-    const char *usage;    /* lines after "Usage: " ("troika run [SCENARIO.ini] ..."), '\n'-separated */
-    const char *about;    /* what the command does: text printed as is */
+    const char *name;  /* "run" */
+    const char *usage; /* lines after "Usage: " ("troika run [SCENARIO.ini] ..."), '\n'-separated */
+    const char *about; /* what the command does: text printed as is */
     const clo_opt *opts;
     int nopts;
     const char *after;    /* printed after the options (sections, exit status, examples) */
@@ -75,7 +75,7 @@ typedef struct {
     const char **list;  /* every value of every option, in order */
     int *list_opt;      /* the option of list[k] */
     int nlist;
-    const char **pos;   /* the positionals */
+    const char **pos; /* the positionals */
     int npos;
 } clo_args;
 

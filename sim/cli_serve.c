@@ -11,26 +11,26 @@
 #include "ctx.h"
 #include "serve.h"
 
-#define SERVE_OPTS(X)                                                                        \
-    X(SRV_PORT, "--port", NULL, "N", CLO_VALUE, NULL,                                        \
-      "port to listen on (default 8017; 0: any free port, the address printed says which)")  \
-    X(SRV_HOST, "--host", NULL, "ADDR", CLO_VALUE, NULL,                                     \
-      "IPv4 address to listen on (default 127.0.0.1: this machine only)")                    \
-    X(SRV_LANG, "--lang", NULL, "en|zh", CLO_VALUE, "en|zh",                                 \
-      "the page's first language (default en)")                                              \
-    X(SRV_DISTRICT, "--district", NULL, "FILE", CLO_VALUE, NULL,                             \
-      "the district's scenario file (default: the embedded default district)")               \
-    X(SRV_CITY, "--city", NULL, "FILE", CLO_VALUE, NULL,                                     \
-      "the whole city's scenario file, e.g. scenarios/shanghai.ini (without it the page "    \
-      "offers the district only)")                                                           \
-    X(SRV_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL,                                   \
-      "a parameter for every run (repeatable)")                                              \
-    X(SRV_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL,                                  \
-      "OpenMP threads over a job's runs (default: all cores)")                              \
-    X(SRV_POSTERIOR, "--posterior", NULL, "POST.h5", CLO_VALUE, NULL,                       \
-      "offer parameter uncertainty: a run may be made under this calibration posterior "    \
-      "(troika calibrate --method abc-smc), as `troika compare --posterior` does")          \
-    X(SRV_DRAWS, "--draws", NULL, "D", CLO_VALUE, NULL,                                      \
+#define SERVE_OPTS(X)                                                                              \
+    X(SRV_PORT, "--port", NULL, "N", CLO_VALUE, NULL,                                              \
+      "port to listen on (default 8017; 0: any free port, the address printed says which)")        \
+    X(SRV_HOST, "--host", NULL, "ADDR", CLO_VALUE, NULL,                                           \
+      "IPv4 address to listen on (default 127.0.0.1: this machine only)")                          \
+    X(SRV_LANG, "--lang", NULL, "en|zh", CLO_VALUE, "en|zh",                                       \
+      "the page's first language (default en)")                                                    \
+    X(SRV_DISTRICT, "--district", NULL, "FILE", CLO_VALUE, NULL,                                   \
+      "the district's scenario file (default: the embedded default district)")                     \
+    X(SRV_CITY, "--city", NULL, "FILE", CLO_VALUE, NULL,                                           \
+      "the whole city's scenario file, e.g. scenarios/shanghai.ini (without it the page "          \
+      "offers the district only)")                                                                 \
+    X(SRV_SET, "--set", NULL, "KEY=VALUE", CLO_LIST, NULL,                                         \
+      "a parameter for every run (repeatable)")                                                    \
+    X(SRV_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL,                                        \
+      "OpenMP threads over a job's runs (default: all cores)")                                     \
+    X(SRV_POSTERIOR, "--posterior", NULL, "POST.h5", CLO_VALUE, NULL,                              \
+      "offer parameter uncertainty: a run may be made under this calibration posterior "           \
+      "(troika calibrate --method abc-smc), as `troika compare --posterior` does")                 \
+    X(SRV_DRAWS, "--draws", NULL, "D", CLO_VALUE, NULL,                                            \
       "with --posterior: posterior draws a run (default 20)")
 
 enum { SERVE_OPTS(CLO_ENUM) SRV_NOPTS };

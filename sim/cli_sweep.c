@@ -31,26 +31,26 @@
 
 /* ---- troika sweep --------------------------------------------------------------- */
 
-#define SWEEP_OPTS(X)                                                                        \
-    X(SW_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL, "the HDF5 file to write (required)") \
-    X(SW_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL,                                   \
-      "runs at once (default: OMP_NUM_THREADS or all cores); under MPI: threads inside "     \
-      "each run (1)")                                                                        \
-    X(SW_SHARD, "--shard", NULL, "K/N", CLO_VALUE, NULL,                                     \
-      "only runs i with i % N == K - 1 (K from 1 to N), for job arrays; by default from "    \
-      "SLURM_ARRAY_TASK_ID, _MIN, _STEP and _COUNT when they are set.  Merge the shards' "   \
-      "files with `troika merge`.")                                                          \
-    X(SW_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE if it exists")        \
-    X(SW_RESTART, "--restart", NULL, NULL, CLO_FLAG, NULL,                                   \
-      "discard the finished runs in FILE.h5.parts/")                                         \
-    X(SW_TIMEOUT, "--worker-timeout", NULL, "S", CLO_VALUE, NULL,                            \
-      "MPI: a worker silent for S seconds is reported and its run redone elsewhere "         \
-      "(default 60; 0: never)")                                                              \
-    X(SW_DRY, "--dry-run", NULL, NULL, CLO_FLAG, NULL,                                       \
-      "print the runs (run, point, replicate, seed, parameters) as CSV and stop")            \
-    X(SW_EXPORT, "--export-design", NULL, NULL, CLO_FLAG, NULL,                              \
-      "write the design to -o as CSV (a `point` column, then one column per varied "         \
-      "parameter; Saltelli rows in SALib's order, docs/SWEEPS.md) and stop")                 \
+#define SWEEP_OPTS(X)                                                                              \
+    X(SW_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL, "the HDF5 file to write (required)")   \
+    X(SW_THREADS, "--threads", NULL, "N", CLO_VALUE, NULL,                                         \
+      "runs at once (default: OMP_NUM_THREADS or all cores); under MPI: threads inside "           \
+      "each run (1)")                                                                              \
+    X(SW_SHARD, "--shard", NULL, "K/N", CLO_VALUE, NULL,                                           \
+      "only runs i with i % N == K - 1 (K from 1 to N), for job arrays; by default from "          \
+      "SLURM_ARRAY_TASK_ID, _MIN, _STEP and _COUNT when they are set.  Merge the shards' "         \
+      "files with `troika merge`.")                                                                \
+    X(SW_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE if it exists")              \
+    X(SW_RESTART, "--restart", NULL, NULL, CLO_FLAG, NULL,                                         \
+      "discard the finished runs in FILE.h5.parts/")                                               \
+    X(SW_TIMEOUT, "--worker-timeout", NULL, "S", CLO_VALUE, NULL,                                  \
+      "MPI: a worker silent for S seconds is reported and its run redone elsewhere "               \
+      "(default 60; 0: never)")                                                                    \
+    X(SW_DRY, "--dry-run", NULL, NULL, CLO_FLAG, NULL,                                             \
+      "print the runs (run, point, replicate, seed, parameters) as CSV and stop")                  \
+    X(SW_EXPORT, "--export-design", NULL, NULL, CLO_FLAG, NULL,                                    \
+      "write the design to -o as CSV (a `point` column, then one column per varied "               \
+      "parameter; Saltelli rows in SALib's order, docs/SWEEPS.md) and stop")                       \
     X(SW_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress and no summary")
 
 enum { SWEEP_OPTS(CLO_ENUM) SW_NOPTS };
@@ -91,8 +91,7 @@ static sim_status parse_shard(const char *text, int64_t *k, int64_t *n, sim_erro
 {
     long long a, b;
     char tail;
-    if (sscanf(text, "%lld/%lld%c", &a, &b, &tail) != 2 || b < 1 || a < 1 || a > b ||
-        b > 1000000)
+    if (sscanf(text, "%lld/%lld%c", &a, &b, &tail) != 2 || b < 1 || a < 1 || a > b || b > 1000000)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--shard",
                         "'%s' is not a shard (allowed: K/N with 1 <= K <= N, e.g. 2/4)", text);
     *k = a - 1;
@@ -256,12 +255,12 @@ static sim_status sweep_options(const sweep_args *a, int threads, swx_opts *o, c
 
 /* How the sweep runs, in words ("threads 2; shard 1/4"), and the line that
  * says what is about to run. */
-static void announce(const swx_job *job, const swp_plan *p, const swx_opts *o, int mpi,
-                     int size, const char *shard_note, char *execution, size_t n)
+static void announce(const swx_job *job, const swp_plan *p, const swx_opts *o, int mpi, int size,
+                     const char *shard_note, char *execution, size_t n)
 {
     if (mpi)
-        snprintf(execution, n, "mpi %d ranks (1 master, %d workers), %d thread%s per run",
-                 size, size - 1, o->threads, o->threads == 1 ? "" : "s");
+        snprintf(execution, n, "mpi %d ranks (1 master, %d workers), %d thread%s per run", size,
+                 size - 1, o->threads, o->threads == 1 ? "" : "s");
     else
         snprintf(execution, n, "threads %d", o->threads);
     if (o->nshards > 1) {
@@ -403,8 +402,9 @@ static int sweep_execute(sweep_cmd *c, const char *shard_note)
     if (st != SIM_OK) {
         int rc = cu_report(err);
         if (!c->o.quiet)
-            fprintf(stderr, "troika sweep: %lld of %lld runs are done and kept in %s; run the "
-                            "same command again to resume\n",
+            fprintf(stderr,
+                    "troika sweep: %lld of %lld runs are done and kept in %s; run the "
+                    "same command again to resume\n",
                     (long long)(job->resumed + job->finished), (long long)job->nshard,
                     job->parts_dir);
         return rc;
@@ -460,11 +460,11 @@ int cmd_sweep(int argc, char **argv)
 
 /* ---- troika merge ------------------------------------------------------------------ */
 
-#define MERGE_OPTS(X)                                                                        \
-    X(MG_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL, "the merged file (required)")    \
-    X(MG_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE if it exists")        \
-    X(MG_INCOMPLETE, "--allow-incomplete", NULL, NULL, CLO_FLAG, NULL,                       \
-      "write even if some runs are in no file (their /runs/done is 0)")                      \
+#define MERGE_OPTS(X)                                                                              \
+    X(MG_OUTPUT, "--output", "-o", "FILE", CLO_VALUE, NULL, "the merged file (required)")          \
+    X(MG_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite FILE if it exists")              \
+    X(MG_INCOMPLETE, "--allow-incomplete", NULL, NULL, CLO_FLAG, NULL,                             \
+      "write even if some runs are in no file (their /runs/done is 0)")                            \
     X(MG_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no summary")
 
 enum { MERGE_OPTS(CLO_ENUM) MG_NOPTS };
@@ -533,16 +533,17 @@ done:
 
 /* ---- troika sensitivity -------------------------------------------------------------- */
 
-#define SENS_OPTS(X)                                                                         \
-    X(SEN_METRIC, "--metric", NULL, "M", CLO_LIST, NULL,                                     \
-      "a metric kept in the sweep (repeatable; default all)")                                \
-    X(SEN_WINDOW, "--window", NULL, "FROM:TO", CLO_VALUE, NULL,                              \
-      "days FROM (inclusive) to TO (exclusive), 0-based; either may be left out, negative "  \
-      "counts from the end (-365: is the last year; docs/WINDOWS.md); default the whole run") \
-    X(SEN_CSV, "--csv", NULL, "FILE", CLO_VALUE, NULL, "also write the table as CSV (- for stdout)") \
-    X(SEN_BOOT, "--bootstrap", NULL, "B", CLO_VALUE, NULL, "bootstrap resamples (default 1000)") \
-    X(SEN_LEVEL, "--level", NULL, "L", CLO_VALUE, NULL, "confidence level (default 0.95)")   \
-    X(SEN_SEED, "--seed", NULL, "N", CLO_VALUE, NULL, "bootstrap seed (default 1)")          \
+#define SENS_OPTS(X)                                                                               \
+    X(SEN_METRIC, "--metric", NULL, "M", CLO_LIST, NULL,                                           \
+      "a metric kept in the sweep (repeatable; default all)")                                      \
+    X(SEN_WINDOW, "--window", NULL, "FROM:TO", CLO_VALUE, NULL,                                    \
+      "days FROM (inclusive) to TO (exclusive), 0-based; either may be left out, negative "        \
+      "counts from the end (-365: is the last year; docs/WINDOWS.md); default the whole run")      \
+    X(SEN_CSV, "--csv", NULL, "FILE", CLO_VALUE, NULL,                                             \
+      "also write the table as CSV (- for stdout)")                                                \
+    X(SEN_BOOT, "--bootstrap", NULL, "B", CLO_VALUE, NULL, "bootstrap resamples (default 1000)")   \
+    X(SEN_LEVEL, "--level", NULL, "L", CLO_VALUE, NULL, "confidence level (default 0.95)")         \
+    X(SEN_SEED, "--seed", NULL, "N", CLO_VALUE, NULL, "bootstrap seed (default 1)")                \
     X(SEN_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no table (with --csv)")
 
 enum { SENS_OPTS(CLO_ENUM) SEN_NOPTS };
@@ -578,8 +579,8 @@ static void csv_row(FILE *f, const char *metric, int64_t from, int64_t to, const
                     const char *factor, double est, double lo, double hi)
 {
     if (f)
-        fprintf(f, "%s,%lld,%lld,%s,%s,%.17g,%.17g,%.17g\n", metric, (long long)from,
-                (long long)to, method, factor, est, lo, hi);
+        fprintf(f, "%s,%lld,%lld,%s,%s,%.17g,%.17g,%.17g\n", metric, (long long)from, (long long)to,
+                method, factor, est, lo, hi);
 }
 
 static void cell(char *buf, size_t n, const sen_ci *c)
@@ -649,8 +650,8 @@ static sim_status sens_metric(sws_file *f, int m, int64_t from, int64_t to, cons
     if (!a->quiet) {
         printf("\n%s%s%s%s, mean of days %lld-%lld; %s design, %lld points x %lld replicate%s\n",
                name, mi >= 0 ? " (" : "", mi >= 0 ? sim_metric_table[mi].unit : "",
-               mi >= 0 ? ")" : "", (long long)from, (long long)to - 1,
-               swp_design_name(p->design), (long long)P, (long long)R, R == 1 ? "" : "s");
+               mi >= 0 ? ")" : "", (long long)from, (long long)to - 1, swp_design_name(p->design),
+               (long long)P, (long long)R, R == 1 ? "" : "s");
         char h1[40], h2[40], h3[40];
         snprintf(h1, sizeof h1, "%s", sal ? "     S1 [interval]" : "");
         snprintf(h2, sizeof h2, "%s", sal ? "     ST [interval]" : "");
@@ -674,8 +675,8 @@ static sim_status sens_metric(sws_file *f, int m, int64_t from, int64_t to, cons
             printf("; replicate noise %.1f%% of the variance", 100.0 * within / all_ss);
         if (!(all_ss > 0))
             printf("; the output does not vary: no indices");
-        printf("\n  %s intervals at %.0f%%%s\n", sal ? "S1, ST: bootstrap;" : "",
-               100 * a->level, sr.src ? "; SRC: Student t on least-squares errors" : "");
+        printf("\n  %s intervals at %.0f%%%s\n", sal ? "S1, ST: bootstrap;" : "", 100 * a->level,
+               sr.src ? "; SRC: Student t on least-squares errors" : "");
     }
     for (int j = 0; j < k; j++) {
         const char *fk = p->factors[j].key;
@@ -799,8 +800,8 @@ int cmd_sensitivity(int argc, char **argv)
                      "a compare file keeps its own window (set it with compare --window)");
             goto fail;
         }
-        rc = cli_posterior_sensitivity(path, a.metrics, a.nmetrics, a.csv, a.nboot, a.level,
-                                       a.seed, a.quiet);
+        rc = cli_posterior_sensitivity(path, a.metrics, a.nmetrics, a.csv, a.nboot, a.level, a.seed,
+                                       a.quiet);
         goto done;
     }
     if (sens_open(path, &f, &err) != SIM_OK)

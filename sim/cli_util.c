@@ -14,16 +14,16 @@
 
 /* ---- option values ------------------------------------------------------------ */
 
-sim_status cu_opt_int(const char *text, long long lo, long long hi, const char *key,
-                      long long *out, sim_error *err)
+sim_status cu_opt_int(const char *text, long long lo, long long hi, const char *key, long long *out,
+                      sim_error *err)
 {
     char *end;
     errno = 0;
     long long v = strtoll(text, &end, 10);
     if (*text == '\0' || *end != '\0' || errno || v < lo || v > hi)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, key,
-                        "'%s' is not allowed (allowed: an integer from %lld to %lld)", text,
-                        lo, hi);
+                        "'%s' is not allowed (allowed: an integer from %lld to %lld)", text, lo,
+                        hi);
     *out = v;
     return SIM_OK;
 }
@@ -35,8 +35,7 @@ sim_status cu_opt_threads(const char *text, int *threads, sim_error *err)
     long t = strtol(text, &end, 10);
     if (*text == '\0' || *end != '\0' || errno || t < 1 || t > 1024)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--threads",
-                        "'%s' is not a thread count (allowed: an integer from 1 to 1024)",
-                        text);
+                        "'%s' is not a thread count (allowed: an integer from 1 to 1024)", text);
     *threads = (int)t;
     return SIM_OK;
 }
@@ -215,8 +214,8 @@ static sim_status sets_distinct(const cu_scenario_opts *so, sim_error *err)
         for (int i = 0; i < k; i++)
             if (set_key(so->sets[i], &kk) == n && strncmp(key, kk, n) == 0)
                 return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--set",
-                                "%.*s is set twice ('%s', then '%s'); give each key once",
-                                (int)n, key, so->sets[i], so->sets[k]);
+                                "%.*s is set twice ('%s', then '%s'); give each key once", (int)n,
+                                key, so->sets[i], so->sets[k]);
     }
     return SIM_OK;
 }
@@ -298,7 +297,8 @@ char *cu_join_command(int argc, char **argv)
         const char *a = argv[k];
         int plain = a[0] != '\0';
         for (const char *q = a; *q; q++)
-            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%", *q))
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%",
+                        *q))
                 plain = 0;
         if (k)
             *p++ = ' ';

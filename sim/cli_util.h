@@ -25,8 +25,8 @@
 /* ---- option values ------------------------------------------------------- */
 
 /* An integer option value in [lo, hi]; SIM_EINPUT naming `key` otherwise. */
-sim_status cu_opt_int(const char *text, long long lo, long long hi, const char *key,
-                      long long *out, sim_error *err);
+sim_status cu_opt_int(const char *text, long long lo, long long hi, const char *key, long long *out,
+                      sim_error *err);
 
 /* --threads N: an integer from 1 to 1024 into *threads. */
 sim_status cu_opt_threads(const char *text, int *threads, sim_error *err);
@@ -67,7 +67,7 @@ void cu_signals_note(const char *note);
 typedef struct {
     const char *scenario; /* NULL: embedded default */
     const char *seed, *days;
-    const char **sets;    /* room for argc entries (the caller allocates) */
+    const char **sets; /* room for argc entries (the caller allocates) */
     int nsets;
 } cu_scenario_opts;
 

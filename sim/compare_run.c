@@ -56,16 +56,15 @@ static sim_status post_params(const crun_opts *o, int *idx, sim_error *err)
     return SIM_OK;
 }
 
-sim_status crun_check(const crun_opts *o, int64_t *win_from, int64_t *win_to,
-                      sim_error *err)
+sim_status crun_check(const crun_opts *o, int64_t *win_from, int64_t *win_to, sim_error *err)
 {
     if (o->nscen < 2)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL,
                         "compare needs at least two scenario files (the first is the "
                         "baseline)");
     if (o->nscen > ANA_MAX_SCENARIOS)
-        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL,
-                        "%d scenarios (allowed: at most %d)", o->nscen, ANA_MAX_SCENARIOS);
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL, "%d scenarios (allowed: at most %d)",
+                        o->nscen, ANA_MAX_SCENARIOS);
     const sim_params *p0 = &o->scen[0].params;
     for (int i = 1; i < o->nscen; i++) {
         const sim_params *p = &o->scen[i].params;
@@ -124,7 +123,6 @@ sim_status crun_check(const crun_opts *o, int64_t *win_from, int64_t *win_to,
     return SIM_OK;
 }
 
-
 /* ---- running -------------------------------------------------------------------- */
 
 /* The meter and the runs done (the total grows with auto replicates). */
@@ -135,10 +133,9 @@ typedef struct {
 
 /* Run replicates [r0, r0 + nrep) of every scenario into city
  * [nscen][nrep][days][SIM_MET_N]. */
-static sim_status run_batch(const crun_opts *o, const uint64_t *seeds,
-                            const ana_cmp_post *post, const int *pidx, int64_t r0,
-                            int64_t nrep, int64_t days, double *city, progress_state *ps,
-                            sim_error *err)
+static sim_status run_batch(const crun_opts *o, const uint64_t *seeds, const ana_cmp_post *post,
+                            const int *pidx, int64_t r0, int64_t nrep, int64_t days, double *city,
+                            progress_state *ps, sim_error *err)
 {
     int nscen = o->nscen;
     int64_t njobs = (int64_t)nscen * nrep;
@@ -232,9 +229,9 @@ static double window_mean(const double *run, int m, int64_t from, int64_t to)
 }
 
 /* A table of the first n replicates of rep [nscen][nmet][cap]. */
-static ana_table *build_table(const crun_opts *o, char *const *labels,
-                              const double *rep, int64_t cap, int64_t n, int64_t days,
-                              int64_t from, int64_t to, sim_error *err)
+static ana_table *build_table(const crun_opts *o, char *const *labels, const double *rep,
+                              int64_t cap, int64_t n, int64_t days, int64_t from, int64_t to,
+                              sim_error *err)
 {
     ana_table *t = ana_table_create(o->nscen, o->nmetrics, n);
     if (!t) {
@@ -253,8 +250,7 @@ static ana_table *build_table(const crun_opts *o, char *const *labels,
             ana_table_set(&t->unit[k], md->unit, err) != SIM_OK ||
             ana_table_set(&t->doc_en[k], md->doc_en, err) != SIM_OK ||
             ana_table_set(&t->doc_zh[k], md->doc_zh, err) != SIM_OK ||
-            ana_table_set(&t->kind[k], md->kind == SIM_M_COUNT ? "count" : "ratio", err) !=
-                SIM_OK)
+            ana_table_set(&t->kind[k], md->kind == SIM_M_COUNT ? "count" : "ratio", err) != SIM_OK)
             goto fail;
         for (int s = 0; s < o->nscen; s++)
             memcpy(ana_table_rep(t, s, k),
@@ -306,8 +302,8 @@ static void free_labels(char **l, int n)
 }
 
 /* What the file records of each scenario. */
-static sim_status scen_records(const crun_opts *o, char *const *labels,
-                               ana_cmp_scen *rec, sim_error *err)
+static sim_status scen_records(const crun_opts *o, char *const *labels, ana_cmp_scen *rec,
+                               sim_error *err)
 {
     for (int i = 0; i < o->nscen; i++) {
         const scn_scenario *s = &o->scen[i];
@@ -396,8 +392,7 @@ static sim_status post_effects(const ana_table *t, ana_cmp_post *pp, sim_error *
     return SIM_OK;
 }
 
-sim_status crun_run(const crun_opts *o, ana_table **table,
-                    crun_info *info, sim_error *err)
+sim_status crun_run(const crun_opts *o, ana_table **table, crun_info *info, sim_error *err)
 {
     *table = NULL;
     memset(info, 0, sizeof *info);
@@ -405,7 +400,7 @@ sim_status crun_run(const crun_opts *o, ana_table **table,
     SIM_TRY(err, crun_check(o, &from, &to, err));
     int nscen = o->nscen, nmet = o->nmetrics;
     int64_t days = o->scen[0].params.run_days;
-    int64_t cap = o->auto_rep        ? o->max_replicates
+    int64_t cap = o->auto_rep    ? o->max_replicates
                   : o->posterior ? o->draws * o->replicates
                                  : o->replicates;
     size_t per_rep = (size_t)nscen * (size_t)days * SIM_MET_N * sizeof(double);
@@ -455,8 +450,7 @@ sim_status crun_run(const crun_opts *o, ana_table **table,
     for (;;) {
         int64_t target = !o->auto_rep ? cap
                          : done == 0  ? (ANA_AUTO_FIRST < cap ? ANA_AUTO_FIRST : cap)
-                                      : (done + ANA_AUTO_BATCH < cap ? done + ANA_AUTO_BATCH
-                                                                     : cap);
+                                      : (done + ANA_AUTO_BATCH < cap ? done + ANA_AUTO_BATCH : cap);
         ps.m.total = target * nscen;
         while (done < target) {
             int64_t b = target - done < membatch ? target - done : membatch;
@@ -466,8 +460,7 @@ sim_status crun_run(const crun_opts *o, ana_table **table,
                 city = malloc((size_t)b * per_rep);
                 if (!city) {
                     s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL,
-                                 "out of memory for %lld replicates of the series",
-                                 (long long)b);
+                                 "out of memory for %lld replicates of the series", (long long)b);
                     goto fail;
                 }
             }

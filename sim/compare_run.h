@@ -50,19 +50,19 @@
 #include "window.h"
 
 typedef struct {
-    const scn_scenario *scen;  /* [nscen], finished (scn_finish); 0 = baseline */
+    const scn_scenario *scen; /* [nscen], finished (scn_finish); 0 = baseline */
     int nscen;
-    int64_t replicates;        /* fixed count (>= 2); unused when auto_rep */
-    int auto_rep;              /* 1: add replicates until the tolerance is met */
-    double tolerance;          /* auto: relative CI half-width target (> 0) */
-    int64_t max_replicates;    /* auto: the cap (>= 2) */
-    ana_window window;         /* not given: the last 365 days, or the whole
+    int64_t replicates;     /* fixed count (>= 2); unused when auto_rep */
+    int auto_rep;           /* 1: add replicates until the tolerance is met */
+    double tolerance;       /* auto: relative CI half-width target (> 0) */
+    int64_t max_replicates; /* auto: the cap (>= 2) */
+    ana_window window;      /* not given: the last 365 days, or the whole
                                   run when shorter (analysis/window.h) */
     uint64_t seed_base;
-    int threads;               /* OpenMP threads over runs (>= 1) */
-    const int *metrics;        /* [nmetrics] indices in sim_metric_table */
+    int threads;        /* OpenMP threads over runs (>= 1) */
+    const int *metrics; /* [nmetrics] indices in sim_metric_table */
     int nmetrics;
-    int progress;              /* 1: progress on `log` (sim/progress.h) */
+    int progress; /* 1: progress on `log` (sim/progress.h) */
     /* called (from whichever thread finished a run, one call at a time)
      * after every run with the runs done and the runs planned so far; may
      * be NULL.  `troika serve` shows it on its page. */
@@ -70,7 +70,7 @@ typedef struct {
     void *on_run_arg;
     FILE *log;
     volatile sig_atomic_t *stop; /* raised by a signal: stop soon (may be NULL) */
-    const char *out;           /* the compare file */
+    const char *out;             /* the compare file */
     int force;
     const char *command_line;
     const sim_checkpoint *from; /* NULL, or every run forks from it (sim_run_ex):
@@ -87,10 +87,10 @@ typedef struct {
 #define CRUN_POSTERIOR_LEVEL 0.9 /* the interval of a posterior comparison */
 
 typedef struct {
-    int64_t replicates;        /* replicates run (auto: as many as needed) */
-    int tolerance_met;         /* auto: 1 met, 0 the cap was reached first */
-    double seconds;            /* wall time of the runs */
-    ana_cmp_post *post;        /* under a posterior: the draws and the effects
+    int64_t replicates; /* replicates run (auto: as many as needed) */
+    int tolerance_met;  /* auto: 1 met, 0 the cap was reached first */
+    double seconds;     /* wall time of the runs */
+    ana_cmp_post *post; /* under a posterior: the draws and the effects
                                   (the caller destroys); else NULL */
 } crun_info;
 
@@ -98,13 +98,11 @@ typedef struct {
  * and compounds in every scenario, the window inside the run, replicate and
  * tolerance values, the output path.  SIM_EINPUT with a clear message.
  * Fills the resolved window. */
-sim_status crun_check(const crun_opts *o, int64_t *win_from, int64_t *win_to,
-                      sim_error *err);
+sim_status crun_check(const crun_opts *o, int64_t *win_from, int64_t *win_to, sim_error *err);
 
 /* Run the comparison, write the compare file (atomically) and return the
  * table (caller destroys).  Stops with SIM_EINTERRUPT when *o->stop is
  * raised; on any failure no file is left under o->out. */
-sim_status crun_run(const crun_opts *o, ana_table **table,
-                    crun_info *info, sim_error *err);
+sim_status crun_run(const crun_opts *o, ana_table **table, crun_info *info, sim_error *err);
 
 #endif

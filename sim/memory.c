@@ -38,8 +38,8 @@ sim_mem_estimate_t sim_mem_estimate(const scn_scenario *s)
     e.panels = rows * ncomp * (double)e.npanel * sizeof(float) +
                rows * nsub * (double)nsubpanel * sizeof(float);
     e.series = days * (double)SIM_MET_N * sizeof(double) + rows * sizeof(int64_t);
-    double hh_comp = (1.0 - p->city_old_share) * p->city_hh_mean +
-                     p->city_old_share * p->city_hh_old_mean;
+    double hh_comp =
+        (1.0 - p->city_old_share) * p->city_hh_mean + p->city_old_share * p->city_hh_old_mean;
     if (hh_comp > (double)p->city_hh_max)
         hh_comp = (double)p->city_hh_max;
     e.agents = ncomp * (hh_comp * MEM_PER_HOUSEHOLD + MEM_PER_COMPOUND) + MEM_FIXED;
@@ -88,17 +88,34 @@ sim_status sim_mem_parse(const char *text, const char *key, double *bytes, sim_e
     double v = strtod(text, &end);
     double mult = 1;
     switch (*end) {
-    case 'k': case 'K': mult = 1024.0; end++; break;
-    case 'm': case 'M': mult = 1024.0 * 1024; end++; break;
-    case 'g': case 'G': mult = 1024.0 * 1024 * 1024; end++; break;
-    case 't': case 'T': mult = 1024.0 * 1024 * 1024 * 1024; end++; break;
-    default: break;
+    case 'k':
+    case 'K':
+        mult = 1024.0;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mult = 1024.0 * 1024;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mult = 1024.0 * 1024 * 1024;
+        end++;
+        break;
+    case 't':
+    case 'T':
+        mult = 1024.0 * 1024 * 1024 * 1024;
+        end++;
+        break;
+    default:
+        break;
     }
     if (*end == 'B' || *end == 'b')
         end++;
     if (end == text || *end != '\0' || errno != 0 || !isfinite(v) || v <= 0)
-        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, key,
-                        "'%s' is not a size (e.g. 8G, 512M, or off)", text);
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, key, "'%s' is not a size (e.g. 8G, 512M, or off)",
+                        text);
     *bytes = v * mult;
     return SIM_OK;
 }
@@ -123,7 +140,6 @@ sim_status sim_mem_check(const scn_scenario *s, double limit, sim_error *err)
                     "--memory-limit (off: no check)",
                     sim_mem_format(e.total, tot, sizeof tot),
                     sim_mem_format(e.panels, pan, sizeof pan), (long long)e.samples,
-                    (long long)s->params.city_compounds, e.npanel, sim_mem_format(limit, lim,
-                                                                                 sizeof lim),
-                    what);
+                    (long long)s->params.city_compounds, e.npanel,
+                    sim_mem_format(limit, lim, sizeof lim), what);
 }

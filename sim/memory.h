@@ -21,9 +21,9 @@
 #include "scenario.h"
 
 typedef struct {
-    double panels;   /* compound and sub-district panels, bytes */
-    double series;   /* the city series */
-    double agents;   /* households, compounds, fixed overhead */
+    double panels; /* compound and sub-district panels, bytes */
+    double series; /* the city series */
+    double agents; /* households, compounds, fixed overhead */
     double total;
     int64_t samples; /* panel rows: days / run.panel_interval */
     int npanel;      /* compound panel metrics */

@@ -55,10 +55,10 @@ struct sim_output {
     hid_t gcpl;     /* group creation: no time tracking */
     hid_t dcpl;     /* dataset creation (contiguous): no time tracking */
     char *path;     /* the requested name */
-    afile_file *af;  /* the temporary file and its commit (core/afile) */
+    afile_file *af; /* the temporary file and its commit (core/afile) */
     int plain;      /* out_open_plain: the caller defines the layout */
     int have_prov, have_city, have_comp, have_sub;
-    int64_t days;   /* from provenance or /city; -1 while unknown */
+    int64_t days;      /* from provenance or /city; -1 while unknown */
     sim_status status; /* first failure (sticky) */
     sim_error first;   /* ... and its record */
 };
@@ -107,8 +107,8 @@ static void close_id(hid_t *id, herr_t (*closer)(hid_t))
 
 /* ---- small writers ------------------------------------------------------- */
 
-static sim_status attr_write(sim_output *o, hid_t loc, const char *name, hid_t ftype,
-                             hid_t mtype, const void *val, sim_error *err)
+static sim_status attr_write(sim_output *o, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                             const void *val, sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t sp = H5I_INVALID_HID, a = H5I_INVALID_HID;
@@ -127,42 +127,37 @@ fail:
     return s;
 }
 
-static sim_status attr_str(sim_output *o, hid_t loc, const char *name,
-                           const char *val, sim_error *err)
+static sim_status attr_str(sim_output *o, hid_t loc, const char *name, const char *val,
+                           sim_error *err)
 {
     const char *v = val ? val : "";
     return attr_write(o, loc, name, o->t_str, o->t_str, &v, err);
 }
 
-static sim_status attr_i64(sim_output *o, hid_t loc, const char *name, int64_t v,
-                           sim_error *err)
+static sim_status attr_i64(sim_output *o, hid_t loc, const char *name, int64_t v, sim_error *err)
 {
     return attr_write(o, loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, &v, err);
 }
 
-static sim_status attr_u64(sim_output *o, hid_t loc, const char *name, uint64_t v,
-                           sim_error *err)
+static sim_status attr_u64(sim_output *o, hid_t loc, const char *name, uint64_t v, sim_error *err)
 {
     return attr_write(o, loc, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &v, err);
 }
 
-static sim_status attr_f64(sim_output *o, hid_t loc, const char *name, double v,
-                           sim_error *err)
+static sim_status attr_f64(sim_output *o, hid_t loc, const char *name, double v, sim_error *err)
 {
     return attr_write(o, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v, err);
 }
 
-static sim_status attr_i8(sim_output *o, hid_t loc, const char *name, int8_t v,
-                          sim_error *err)
+static sim_status attr_i8(sim_output *o, hid_t loc, const char *name, int8_t v, sim_error *err)
 {
     return attr_write(o, loc, name, H5T_STD_I8LE, H5T_NATIVE_INT8, &v, err);
 }
 
 /* Descriptive string attributes of a dataset (CF long_name and units through
  * core/h5, the English text as long_name); NULL ones are skipped. */
-static sim_status attrs_doc(sim_output *o, hid_t d, const char *units,
-                            const char *en, const char *zh, const char *kind,
-                            sim_error *err)
+static sim_status attrs_doc(sim_output *o, hid_t d, const char *units, const char *en,
+                            const char *zh, const char *kind, sim_error *err)
 {
     if ((units || en) && h5l_cf(d, en, units) < 0) {
         char what[300];
@@ -180,9 +175,8 @@ static sim_status attrs_doc(sim_output *o, hid_t d, const char *units,
 
 /* A 1-D dataset of n elements (checksummed); *out is left open for attributes
  * (the caller closes it), or H5I_INVALID_HID on failure. */
-static sim_status dset_1d(sim_output *o, hid_t loc, const char *name, hid_t ftype,
-                          hid_t mtype, int64_t n, const void *data, hid_t *out,
-                          sim_error *err)
+static sim_status dset_1d(sim_output *o, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                          int64_t n, const void *data, hid_t *out, sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t sp = H5I_INVALID_HID, d = H5I_INVALID_HID, dcpl = H5I_INVALID_HID;
@@ -192,12 +186,11 @@ static sim_status dset_1d(sim_output *o, hid_t loc, const char *name, hid_t ftyp
     *out = H5I_INVALID_HID;
     H5L_CHECK(err, o->path, sp = H5Screate_simple(1, dims, NULL), OUT_FAILED, what);
     H5L_CHECK(err, o->path, dcpl = h5l_dcpl(sp, ftype), OUT_FAILED, what);
-    H5L_CHECK(err, o->path,
-              d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT), OUT_FAILED,
-              what);
+    H5L_CHECK(err, o->path, d = H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+              OUT_FAILED, what);
     if (n > 0)
-        H5L_CHECK(err, o->path, H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
-                  OUT_FAILED, what);
+        H5L_CHECK(err, o->path, H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), OUT_FAILED,
+                  what);
     *out = d;
     d = H5I_INVALID_HID;
 fail:
@@ -209,8 +202,7 @@ fail:
 
 /* Attach the dimension scales axes[0..rank-1] (HDF5 ids, -1 = none) to the
  * dimensions of dataset d (netCDF-4 / CF; core/h5). */
-static sim_status attach_axes(sim_output *o, hid_t d, int rank, const hid_t *axes,
-                              sim_error *err)
+static sim_status attach_axes(sim_output *o, hid_t d, int rank, const hid_t *axes, sim_error *err)
 {
     sim_status s = SIM_OK;
     char what[300];
@@ -224,10 +216,9 @@ fail:
 
 /* dset_1d plus its descriptive attributes on axis `axis` (a dimension
  * scale, -1 = none), then closed. */
-static sim_status column_on(sim_output *o, hid_t loc, const char *name, hid_t ftype,
-                            hid_t mtype, int64_t n, const void *data, const char *units,
-                            const char *en, const char *zh, const char *kind, hid_t axis,
-                            sim_error *err)
+static sim_status column_on(sim_output *o, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                            int64_t n, const void *data, const char *units, const char *en,
+                            const char *zh, const char *kind, hid_t axis, sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t d = H5I_INVALID_HID;
@@ -246,9 +237,8 @@ fail:
 /* A 1-D axis `name` (int64 values, a dimension scale of that name, with
  * its CF attributes; a day axis when time); *out stays open for
  * attaching. */
-static sim_status axis_new(sim_output *o, hid_t loc, const char *name, int64_t n,
-                           const void *data, int time, const char *en, const char *zh,
-                           hid_t *out, sim_error *err)
+static sim_status axis_new(sim_output *o, hid_t loc, const char *name, int64_t n, const void *data,
+                           int time, const char *en, const char *zh, hid_t *out, sim_error *err)
 {
     sim_status s = SIM_OK;
     char what[300];
@@ -264,8 +254,7 @@ fail:
     return s;
 }
 
-static sim_status group_new(sim_output *o, hid_t loc, const char *name, hid_t *g,
-                            sim_error *err)
+static sim_status group_new(sim_output *o, hid_t loc, const char *name, hid_t *g, sim_error *err)
 {
     sim_status s = SIM_OK;
     char what[300];
@@ -279,20 +268,18 @@ fail:
 /* ---- opening ------------------------------------------------------------- */
 
 /* Raise SIM_EINPUT about the -o path. */
-static sim_status out_fail_input(sim_error *err, int src_line, const char *func,
-                                 const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static sim_status out_fail_input(sim_error *err, int src_line, const char *func, const char *fmt,
+                                 ...) __attribute__((format(printf, 4, 5)));
 
-static sim_status out_fail_input(sim_error *err, int src_line, const char *func,
-                                 const char *fmt, ...)
+static sim_status out_fail_input(sim_error *err, int src_line, const char *func, const char *fmt,
+                                 ...)
 {
     char msg[sizeof err->msg];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return sim_error_set(err, SIM_EINPUT, NULL, 0, "-o", __FILE__, src_line, func,
-                         "%s", msg);
+    return sim_error_set(err, SIM_EINPUT, NULL, 0, "-o", __FILE__, src_line, func, "%s", msg);
 }
 
 #define INPUT_FAIL(...) out_fail_input(err, __LINE__, __func__, __VA_ARGS__)
@@ -361,30 +348,29 @@ sim_status out_open(sim_output **out, const char *path, int force, sim_error *er
     SIM_CALL(afile_open(&o->af, path, force, "-o", err));
 
     /* property lists and the string type */
-    H5L_CHECK(err, o->path, fcpl = H5Pcreate(H5P_FILE_CREATE),
-              OUT_FAILED, "file creation properties");
-    H5L_CHECK(err, o->path, H5Pset_obj_track_times(fcpl, 0),
-              OUT_FAILED, "file creation properties");
-    H5L_CHECK(err, o->path, fapl = H5Pcreate(H5P_FILE_ACCESS),
-              OUT_FAILED, "file access properties");
-    H5L_CHECK(err, o->path, H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG),
-              OUT_FAILED, "file access properties");
-    H5L_CHECK(err, o->path, o->gcpl = H5Pcreate(H5P_GROUP_CREATE),
-              OUT_FAILED, "group creation properties");
-    H5L_CHECK(err, o->path, H5Pset_obj_track_times(o->gcpl, 0),
-              OUT_FAILED, "group creation properties");
-    H5L_CHECK(err, o->path, o->dcpl = H5Pcreate(H5P_DATASET_CREATE),
-              OUT_FAILED, "dataset creation properties");
-    H5L_CHECK(err, o->path, H5Pset_obj_track_times(o->dcpl, 0),
-              OUT_FAILED, "dataset creation properties");
+    H5L_CHECK(err, o->path, fcpl = H5Pcreate(H5P_FILE_CREATE), OUT_FAILED,
+              "file creation properties");
+    H5L_CHECK(err, o->path, H5Pset_obj_track_times(fcpl, 0), OUT_FAILED,
+              "file creation properties");
+    H5L_CHECK(err, o->path, fapl = H5Pcreate(H5P_FILE_ACCESS), OUT_FAILED,
+              "file access properties");
+    H5L_CHECK(err, o->path, H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), OUT_FAILED,
+              "file access properties");
+    H5L_CHECK(err, o->path, o->gcpl = H5Pcreate(H5P_GROUP_CREATE), OUT_FAILED,
+              "group creation properties");
+    H5L_CHECK(err, o->path, H5Pset_obj_track_times(o->gcpl, 0), OUT_FAILED,
+              "group creation properties");
+    H5L_CHECK(err, o->path, o->dcpl = H5Pcreate(H5P_DATASET_CREATE), OUT_FAILED,
+              "dataset creation properties");
+    H5L_CHECK(err, o->path, H5Pset_obj_track_times(o->dcpl, 0), OUT_FAILED,
+              "dataset creation properties");
     H5L_CHECK(err, o->path, o->t_str = H5Tcopy(H5T_C_S1), OUT_FAILED, "string type");
     H5L_CHECK(err, o->path, H5Tset_size(o->t_str, H5T_VARIABLE), OUT_FAILED, "string type");
     H5L_CHECK(err, o->path, H5Tset_cset(o->t_str, H5T_CSET_UTF8), OUT_FAILED, "string type");
 
     /* the (empty) temporary file is ours: HDF5 may truncate it */
-    H5L_CHECK(err, o->path,
-              o->file = H5Fcreate(afile_temp(o->af), H5F_ACC_TRUNC, fcpl, fapl), OUT_FAILED,
-              "creating the temporary file");
+    H5L_CHECK(err, o->path, o->file = H5Fcreate(afile_temp(o->af), H5F_ACC_TRUNC, fcpl, fapl),
+              OUT_FAILED, "creating the temporary file");
     H5L_CHECK(err, o->path, H5Pclose(fcpl), OUT_FAILED, "file creation properties");
     fcpl = H5I_INVALID_HID;
     H5L_CHECK(err, o->path, H5Pclose(fapl), OUT_FAILED, "file access properties");
@@ -455,12 +441,10 @@ sim_status out_put_array(sim_output *o, const char *path, int rank, const int64_
     H5L_CHECK(err, o->path, sp = H5Screate_simple(rank, hd, NULL), OUT_FAILED, path);
     H5L_CHECK(err, o->path, dcpl = h5l_dcpl(sp, h5l_file_type(t)), OUT_FAILED, path);
     H5L_CHECK(err, o->path,
-              d = H5Dcreate2(o->file, path, h5l_file_type(t), sp, H5P_DEFAULT, dcpl,
-                             H5P_DEFAULT),
+              d = H5Dcreate2(o->file, path, h5l_file_type(t), sp, H5P_DEFAULT, dcpl, H5P_DEFAULT),
               OUT_FAILED, path);
     if (n > 0)
-        H5L_CHECK(err, o->path,
-                  H5Dwrite(d, h5l_mem_type(t), H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+        H5L_CHECK(err, o->path, H5Dwrite(d, h5l_mem_type(t), H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
                   OUT_FAILED, path);
     H5L_CHECK(err, o->path, H5Dclose(d), OUT_FAILED, path);
     d = H5I_INVALID_HID;
@@ -485,8 +469,8 @@ fail:
     return keep(o, err, s);
 }
 
-sim_status out_put_attr_str(sim_output *o, const char *obj, const char *name,
-                            const char *val, sim_error *err)
+sim_status out_put_attr_str(sim_output *o, const char *obj, const char *name, const char *val,
+                            sim_error *err)
 {
     if (!o || o->t_str < 0)
         return plain_ready(o, err);
@@ -512,8 +496,8 @@ sim_status out_put_provenance(sim_output *o, const char *kind, int64_t schema_ve
     if (o->status != SIM_OK)
         return replay(o, err);
     sim_status s = SIM_OK;
-    H5L_CHECK(err, o->path, h5l_provenance(o->file, kind, schema_version, command_line),
-              OUT_FAILED, "the provenance attributes");
+    H5L_CHECK(err, o->path, h5l_provenance(o->file, kind, schema_version, command_line), OUT_FAILED,
+              "the provenance attributes");
 fail:
     return keep(o, err, s);
 }
@@ -541,8 +525,7 @@ static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error
     const char **col = malloc((size_t)n * sizeof *col);
     int64_t *row = malloc((size_t)n * sizeof *row);
     if (!vals || !col || !row) {
-        s = SIM_FAIL(err, SIM_ENOMEM, o->path, 0, NULL,
-                     "out of memory writing /parameters");
+        s = SIM_FAIL(err, SIM_ENOMEM, o->path, 0, NULL, "out of memory writing /parameters");
         goto fail;
     }
     SIM_CALL(group_new(o, o->file, "parameters", &g, err));
@@ -565,10 +548,10 @@ static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error
         sim_param_format(p, i, vals[i], sizeof vals[i]);
     }
     SIM_CALL(attr_str(o, g, "description",
-                  "Resolved parameters: one attribute per key (integer, real, or "
-                  "boolean as int8 0/1) and a table of columns key, value, type, "
-                  "unit, kind, description, description_zh.",
-                  err));
+                      "Resolved parameters: one attribute per key (integer, real, or "
+                      "boolean as int8 0/1) and a table of columns key, value, type, "
+                      "unit, kind, description, description_zh.",
+                      err));
 
     /* the table, one string column each, on the axis "parameter" */
     for (int i = 0; i < n; i++)
@@ -576,8 +559,8 @@ static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error
     SIM_CALL(axis_new(o, g, "parameter", n, row, 0,
                       "Parameter number, 0-based: the row of the parameter table.",
                       "参数编号（从0开始）：参数表的行号。", &ax, err));
-    static const char *const names[] = {"key", "value", "type", "unit", "kind",
-                                        "description", "description_zh"};
+    static const char *const names[] = {"key",  "value",       "type",          "unit",
+                                        "kind", "description", "description_zh"};
     static const char *const docs[] = {
         "Parameter key, section.name.",
         "Value used in this run, as text that reads back exactly.",
@@ -592,17 +575,31 @@ static sim_status write_parameters(sim_output *o, const sim_params *p, sim_error
         for (int i = 0; i < n; i++) {
             const sim_param_desc *d = &sim_param_table[i];
             switch (c) {
-            case 0: col[i] = d->key; break;
-            case 1: col[i] = vals[i]; break;
-            case 2: col[i] = sim_ptype_name(d->type); break;
-            case 3: col[i] = d->unit; break;
-            case 4: col[i] = param_kind(d->flags); break;
-            case 5: col[i] = d->doc_en; break;
-            default: col[i] = d->doc_zh; break;
+            case 0:
+                col[i] = d->key;
+                break;
+            case 1:
+                col[i] = vals[i];
+                break;
+            case 2:
+                col[i] = sim_ptype_name(d->type);
+                break;
+            case 3:
+                col[i] = d->unit;
+                break;
+            case 4:
+                col[i] = param_kind(d->flags);
+                break;
+            case 5:
+                col[i] = d->doc_en;
+                break;
+            default:
+                col[i] = d->doc_zh;
+                break;
             }
         }
-        SIM_CALL(column_on(o, g, names[c], o->t_str, o->t_str, n, col, NULL, docs[c], NULL,
-                           NULL, ax, err));
+        SIM_CALL(column_on(o, g, names[c], o->t_str, o->t_str, n, col, NULL, docs[c], NULL, NULL,
+                           ax, err));
     }
     H5L_CHECK(err, o->path, H5Dclose(ax), OUT_FAILED, "/parameters/parameter");
     ax = H5I_INVALID_HID;
@@ -617,8 +614,8 @@ fail:
     return s;
 }
 
-sim_status out_write_provenance(sim_output *o, const sim_provenance *pv,
-                                const sim_params *p, sim_error *err)
+sim_status out_write_provenance(sim_output *o, const sim_provenance *pv, const sim_params *p,
+                                sim_error *err)
 {
     sim_error scratch;
     if (!err) {
@@ -633,30 +630,28 @@ sim_status out_write_provenance(sim_output *o, const sim_provenance *pv,
     sim_status s = SIM_OK;
     char *ini = NULL;
     if (o->have_prov) {
-        s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
-                     "out_write_provenance called twice");
+        s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL, "out_write_provenance called twice");
         goto fail;
     }
     if (pv->days < 0 || (o->days >= 0 && pv->days != o->days)) {
         s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
-                     "provenance days %lld differ from the %lld days of /city",
-                     (long long)pv->days, (long long)o->days);
+                     "provenance days %lld differ from the %lld days of /city", (long long)pv->days,
+                     (long long)o->days);
         goto fail;
     }
     const char *resolved = pv->resolved_ini;
     if (!resolved) {
         ini = sim_params_to_ini(p);
         if (!ini) {
-            s = SIM_FAIL(err, SIM_ENOMEM, o->path, 0, NULL,
-                         "out of memory writing the parameters");
+            s = SIM_FAIL(err, SIM_ENOMEM, o->path, 0, NULL, "out of memory writing the parameters");
             goto fail;
         }
         resolved = ini;
     }
     hid_t r = o->file;
     H5L_CHECK(err, o->path,
-              h5l_provenance(r, OUT_FILE_KIND, TROIKA_SCHEMA_VERSION, pv->command_line),
-              OUT_FAILED, "the provenance attributes");
+              h5l_provenance(r, OUT_FILE_KIND, TROIKA_SCHEMA_VERSION, pv->command_line), OUT_FAILED,
+              "the provenance attributes");
     SIM_CALL(attr_str(o, r, "Conventions", "CF-1.8", err));
     SIM_CALL(attr_u64(o, r, "seed", pv->seed, err));
     SIM_CALL(attr_str(o, r, "scenario", pv->scenario_name, err));
@@ -686,8 +681,7 @@ static const char *nonfinite_word(double v)
     return isnan(v) ? "NaN" : (v > 0 ? "+infinity" : "-infinity");
 }
 
-sim_status out_write_city(sim_output *o, int64_t days, const double *city,
-                          sim_error *err)
+sim_status out_write_city(sim_output *o, int64_t days, const double *city, sim_error *err)
 {
     sim_error scratch;
     if (!err) {
@@ -741,8 +735,8 @@ sim_status out_write_city(sim_output *o, int64_t days, const double *city,
         const sim_metric_desc *md = &sim_metric_table[m];
         for (int64_t d = 0; d < days; d++)
             col[d] = city[d * SIM_MET_N + m];
-        SIM_CALL(column_on(o, g, md->name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, days, col,
-                           md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), ax, err));
+        SIM_CALL(column_on(o, g, md->name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, days, col, md->unit,
+                           md->doc_en, md->doc_zh, kind_word(md->kind), ax, err));
     }
     H5L_CHECK(err, o->path, H5Dclose(ax), OUT_FAILED, "/city/day");
     ax = H5I_INVALID_HID;
@@ -794,9 +788,9 @@ static const char *panel_sampling(out_panel which, int m)
                                    : "the sub-district's own value on the sample day";
 }
 
-static sim_status panel_dataset(sim_output *o, hid_t g, out_panel which, int m,
-                                int64_t nsamples, int64_t ncols, const float *data,
-                                const hid_t axes[2], sim_error *err)
+static sim_status panel_dataset(sim_output *o, hid_t g, out_panel which, int m, int64_t nsamples,
+                                int64_t ncols, const float *data, const hid_t axes[2],
+                                sim_error *err)
 {
     const sim_metric_desc *md = &sim_metric_table[m];
     const char *name = panel_name(which, m);
@@ -818,12 +812,11 @@ static sim_status panel_dataset(sim_output *o, hid_t g, out_panel which, int m,
               d = H5Dcreate2(g, name, H5T_IEEE_F32LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT),
               OUT_FAILED, what);
     if (nsamples > 0 && ncols > 0)
-        H5L_CHECK(err, o->path,
-                  H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), OUT_FAILED,
-                  what);
+        H5L_CHECK(err, o->path, H5Dwrite(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+                  OUT_FAILED, what);
     SIM_CALL(attrs_doc(o, d, md->unit, md->doc_en, md->doc_zh, kind_word(md->kind), err));
-    SIM_CALL(attr_str(o, d, "dims", which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict",
-                  err));
+    SIM_CALL(attr_str(o, d, "dims",
+                      which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict", err));
     SIM_CALL(attr_str(o, d, "sampling", panel_sampling(which, m), err));
     SIM_CALL(attr_str(o, d, "city_metric", md->name, err));
     if (which == OUT_PANEL_SUBDISTRICT)
@@ -845,25 +838,25 @@ static sim_status check_world(const sim_output *o, const sim_world *w, sim_error
     if (w->ncomp < 0 || w->nsub < 0)
         return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
                         "out_write_compounds: negative sizes in the world");
-    if (w->ncomp > 0 && (!w->comp_sub || !w->comp_rc || !w->comp_firm ||
-                         !w->comp_old || !w->comp_hh0))
+    if (w->ncomp > 0 &&
+        (!w->comp_sub || !w->comp_rc || !w->comp_firm || !w->comp_old || !w->comp_hh0))
         return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
                         "out_write_compounds: the world lacks compound arrays");
     for (int32_t c = 0; c < w->ncomp; c++) {
         int64_t h = w->comp_hh0[c + 1] - w->comp_hh0[c];
         if (h < 0 || h > INT32_MAX)
             return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
-                            "out_write_compounds: compound %d has %lld households",
-                            (int)c, (long long)h);
+                            "out_write_compounds: compound %d has %lld households", (int)c,
+                            (long long)h);
     }
     return SIM_OK;
 }
 
 /* The sample days, and panel[m] given exactly for the metrics of the panel
  * and finite; `func` names the caller in messages. */
-static sim_status check_panel(const sim_output *o, const char *func, out_panel which,
-                              int64_t ncols, int64_t nsamples, const int64_t *sample_day,
-                              float *const *panel, sim_error *err)
+static sim_status check_panel(const sim_output *o, const char *func, out_panel which, int64_t ncols,
+                              int64_t nsamples, const int64_t *sample_day, float *const *panel,
+                              sim_error *err)
 {
     const char *col = which == OUT_PANEL_COMPOUND ? "compound" : "sub-district";
     if (nsamples < 0 || (nsamples > 0 && !sample_day))
@@ -885,13 +878,13 @@ static sim_status check_panel(const sim_output *o, const char *func, out_panel w
         if (!in_panel(which, m)) {
             if (panel[m])
                 return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
-                                "%s: panel data given for %s, which is not in the panel",
-                                func, sim_metric_table[m].name);
+                                "%s: panel data given for %s, which is not in the panel", func,
+                                sim_metric_table[m].name);
             continue;
         }
         if (!panel[m])
-            return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL, "%s: no panel data for %s",
-                            func, name);
+            return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL, "%s: no panel data for %s", func,
+                            name);
         for (int64_t i = 0; i < nsamples; i++)
             for (int64_t c = 0; c < ncols; c++) {
                 float v = panel[m][i * ncols + c];
@@ -899,8 +892,8 @@ static sim_status check_panel(const sim_output *o, const char *func, out_panel w
                     return SIM_FAIL(err, SIM_ENUMERIC, o->path, 0, NULL,
                                     "panel %s is %s on day %lld in %s %lld; "
                                     "refusing to write a non-finite value",
-                                    name, nonfinite_word((double)v), (long long)sample_day[i],
-                                    col, (long long)c);
+                                    name, nonfinite_word((double)v), (long long)sample_day[i], col,
+                                    (long long)c);
             }
     }
     return SIM_OK;
@@ -911,15 +904,15 @@ static sim_status check_panel(const sim_output *o, const char *func, out_panel w
  * ncols).  Closes what it opens, on failure too. */
 static sim_status write_panel_group(sim_output *o, hid_t g, out_panel which, int64_t ncols,
                                     int64_t nsamples, const int64_t *sample_day,
-                                    float *const *panel, const char *day_en,
-                                    const char *day_zh, hid_t col_axis, sim_error *err)
+                                    float *const *panel, const char *day_en, const char *day_zh,
+                                    hid_t col_axis, sim_error *err)
 {
     sim_status s = SIM_OK;
     hid_t gp = H5I_INVALID_HID, axes[2] = {H5I_INVALID_HID, col_axis};
     const char *where = which == OUT_PANEL_COMPOUND ? "/compounds/panel" : "/subdistricts/panel";
     SIM_CALL(group_new(o, g, "panel", &gp, err));
     SIM_CALL(attr_str(o, gp, "dims",
-                  which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict", err));
+                      which == OUT_PANEL_COMPOUND ? "day,compound" : "day,subdistrict", err));
     SIM_CALL(axis_new(o, gp, "day", nsamples, sample_day, 1, day_en, day_zh, &axes[0], err));
     for (int m = 0; m < SIM_MET_N; m++) {
         if (!in_panel(which, m))
@@ -938,8 +931,7 @@ fail:
 }
 
 sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsamples,
-                               const int64_t *sample_day, float *const *panel,
-                               sim_error *err)
+                               const int64_t *sample_day, float *const *panel, sim_error *err)
 {
     sim_error scratch;
     if (!err) {
@@ -947,8 +939,7 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
         err = &scratch;
     }
     if (!o || !w)
-        return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL,
-                        "out_write_compounds: missing argument");
+        return SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "out_write_compounds: missing argument");
     if (o->status != SIM_OK)
         return replay(o, err);
     sim_status s = SIM_OK;
@@ -956,14 +947,13 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
     int32_t *ibuf = NULL;
     int64_t *xbuf = NULL;
     if (o->have_comp) {
-        s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
-                     "out_write_compounds called twice");
+        s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL, "out_write_compounds called twice");
         goto fail;
     }
     SIM_CALL(check_world(o, w, err));
     int64_t ncomp = w->ncomp;
     SIM_CALL(check_panel(o, "out_write_compounds", OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day,
-                     panel, err));
+                         panel, err));
     ibuf = malloc((size_t)(ncomp > 0 ? ncomp : 1) * sizeof *ibuf);
     xbuf = malloc((size_t)(ncomp > 0 ? ncomp : 1) * sizeof *xbuf);
     if (!ibuf || !xbuf) {
@@ -977,42 +967,44 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
     SIM_CALL(axis_new(o, g, "compound", ncomp, xbuf, 0,
                       "Compound number, 0-based: the axis of every /compounds column and "
                       "the second axis of every compound panel.",
-                      "小区编号（从0开始）：/compounds 各列的轴，也是小区面板数据的第二维。",
-                      &ax, err));
+                      "小区编号（从0开始）：/compounds 各列的轴，也是小区面板数据的第二维。", &ax,
+                      err));
     for (int32_t c = 0; c < w->ncomp; c++)
         ibuf[c] = c;
     SIM_CALL(column_on(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf, "",
-                "Compound number, 0-based: the row here and the column of the panel.",
-                "小区编号（从0开始）：本表的行号，也是面板数据的列号。", NULL, ax, err));
-    SIM_CALL(column_on(o, g, "subdistrict", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_sub,
-                "", "Sub-district (jiedao/town) of the compound, 0-based.",
-                "小区所属街道（镇）的编号（从0开始）。", NULL, ax, err));
+                       "Compound number, 0-based: the row here and the column of the panel.",
+                       "小区编号（从0开始）：本表的行号，也是面板数据的列号。", NULL, ax, err));
+    SIM_CALL(column_on(o, g, "subdistrict", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_sub, "",
+                       "Sub-district (jiedao/town) of the compound, 0-based.",
+                       "小区所属街道（镇）的编号（从0开始）。", NULL, ax, err));
     SIM_CALL(column_on(o, g, "residents_committee", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp,
-                w->comp_rc, "", "Residents' committee covering the compound, 0-based.",
-                "负责该小区的居委会编号（从0开始）。", NULL, ax, err));
+                       w->comp_rc, "", "Residents' committee covering the compound, 0-based.",
+                       "负责该小区的居委会编号（从0开始）。", NULL, ax, err));
     SIM_CALL(column_on(o, g, "firm", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, w->comp_firm, "",
-                "Property-management firm serving the compound, 0-based.",
-                "为该小区服务的物业企业编号（从0开始）。", NULL, ax, err));
+                       "Property-management firm serving the compound, 0-based.",
+                       "为该小区服务的物业企业编号（从0开始）。", NULL, ax, err));
     SIM_CALL(column_on(o, g, "old", H5T_STD_U8LE, H5T_NATIVE_UINT8, ncomp, w->comp_old, "",
-                "1 = old compound (older buildings, lower fees), 0 = new.",
-                "1 为老旧小区（楼龄高、物业费低），0 为新建小区。", NULL, ax, err));
+                       "1 = old compound (older buildings, lower fees), 0 = new.",
+                       "1 为老旧小区（楼龄高、物业费低），0 为新建小区。", NULL, ax, err));
     if (w->comp_type)
         SIM_CALL(column_on(o, g, "type", H5T_STD_U8LE, H5T_NATIVE_UINT8, ncomp, w->comp_type, "",
-                    "Compound type: 0 = commodity housing, 1 = old public housing (sold to "
-                    "its tenants), 2 = resettlement housing.",
-                    "小区类型：0 为商品房，1 为售后公房，2 为动迁安置房。", NULL, ax, err));
+                           "Compound type: 0 = commodity housing, 1 = old public housing (sold to "
+                           "its tenants), 2 = resettlement housing.",
+                           "小区类型：0 为商品房，1 为售后公房，2 为动迁安置房。", NULL, ax, err));
     for (int32_t c = 0; c < w->ncomp; c++)
         ibuf[c] = w->sub_dist ? w->sub_dist[w->comp_sub[c]] : 0;
-    SIM_CALL(column_on(o, g, "district", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf, "",
-                "District of the compound, 0-based (with city.shanghai_districts, Shanghai's "
-                "16 districts in the order of docs/ODD.md; else one district, 0).",
-                "小区所属区的编号（从0开始；采用 city.shanghai_districts 时为上海16个区，顺序见 "
-                "docs/ODD.md；否则只有一个区，即0）。", NULL, ax, err));
+    SIM_CALL(
+        column_on(o, g, "district", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf, "",
+                  "District of the compound, 0-based (with city.shanghai_districts, Shanghai's "
+                  "16 districts in the order of docs/ODD.md; else one district, 0).",
+                  "小区所属区的编号（从0开始；采用 city.shanghai_districts 时为上海16个区，顺序见 "
+                  "docs/ODD.md；否则只有一个区，即0）。",
+                  NULL, ax, err));
     for (int32_t c = 0; c < w->ncomp; c++)
         ibuf[c] = sim_world_comp_hh(w, c);
     SIM_CALL(column_on(o, g, "households", H5T_STD_I32LE, H5T_NATIVE_INT32, ncomp, ibuf,
-                "household", "Households in the compound.", "小区内的家庭户数。", NULL,
-                ax, err));
+                       "household", "Households in the compound.", "小区内的家庭户数。", NULL, ax,
+                       err));
 
     /* CF auxiliary coordinates: every compound's sub-district and type */
     static const char *const aux_of[] = {"id", "residents_committee", "firm", "households"};
@@ -1025,8 +1017,8 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsampl
             goto fail;
     }
     SIM_CALL(write_panel_group(o, g, OUT_PANEL_COMPOUND, ncomp, nsamples, sample_day, panel,
-                           "Simulated day of each panel row (the first axis of every panel).",
-                           "面板每一行对应的模拟日（所有面板数据的第一维）。", ax, err));
+                               "Simulated day of each panel row (the first axis of every panel).",
+                               "面板每一行对应的模拟日（所有面板数据的第一维）。", ax, err));
     H5L_CHECK(err, o->path, H5Dclose(ax), OUT_FAILED, "/compounds/compound");
     ax = H5I_INVALID_HID;
     H5L_CHECK(err, o->path, H5Gclose(g), OUT_FAILED, "/compounds");
@@ -1053,14 +1045,12 @@ static sim_status check_subdistricts(const sim_output *o, const sim_world *w, si
             return SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
                             "out_write_subdistricts: sub-district %d has compounds %d .. %d "
                             "of %d",
-                            (int)s, (int)w->sub_comp0[s], (int)w->sub_comp0[s + 1],
-                            (int)w->ncomp);
+                            (int)s, (int)w->sub_comp0[s], (int)w->sub_comp0[s + 1], (int)w->ncomp);
     return SIM_OK;
 }
 
 sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsamples,
-                                  const int64_t *sample_day, float *const *panel,
-                                  sim_error *err)
+                                  const int64_t *sample_day, float *const *panel, sim_error *err)
 {
     sim_error scratch;
     if (!err) {
@@ -1077,14 +1067,13 @@ sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsa
     int32_t *ibuf = NULL;
     int64_t *hbuf = NULL;
     if (o->have_sub) {
-        s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL,
-                     "out_write_subdistricts called twice");
+        s = SIM_FAIL(err, SIM_EINTERNAL, o->path, 0, NULL, "out_write_subdistricts called twice");
         goto fail;
     }
     SIM_CALL(check_subdistricts(o, w, err));
     int64_t nsub = w->nsub;
     SIM_CALL(check_panel(o, "out_write_subdistricts", OUT_PANEL_SUBDISTRICT, nsub, nsamples,
-                     sample_day, panel, err));
+                         sample_day, panel, err));
     ibuf = malloc((size_t)(nsub > 0 ? nsub : 1) * sizeof *ibuf);
     hbuf = malloc((size_t)(nsub > 0 ? nsub : 1) * sizeof *hbuf);
     if (!ibuf || !hbuf) {
@@ -1095,34 +1084,35 @@ sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsa
     SIM_CALL(group_new(o, o->file, "subdistricts", &g, err));
     for (int64_t i = 0; i < nsub; i++)
         hbuf[i] = i;
-    SIM_CALL(axis_new(o, g, "subdistrict", nsub, hbuf, 0,
-                      "Sub-district number, 0-based: the axis of every /subdistricts column "
-                      "and the second axis of every sub-district panel.",
-                      "街道（镇）编号（从0开始）：/subdistricts 各列的轴，也是街道面板数据的第二维。",
-                      &ax, err));
+    SIM_CALL(axis_new(
+        o, g, "subdistrict", nsub, hbuf, 0,
+        "Sub-district number, 0-based: the axis of every /subdistricts column "
+        "and the second axis of every sub-district panel.",
+        "街道（镇）编号（从0开始）：/subdistricts 各列的轴，也是街道面板数据的第二维。", &ax, err));
     for (int32_t i = 0; i < w->nsub; i++)
         ibuf[i] = i;
     SIM_CALL(column_on(o, g, "id", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "",
-                "Sub-district (jiedao/town) number, 0-based: the row here, the column of "
-                "the sub-district panel and the value of /compounds/subdistrict.",
-                "街道（镇）编号（从0开始）：本表的行号、街道面板数据的列号，即 "
-                "/compounds/subdistrict 的取值。",
-                NULL, ax, err));
+                       "Sub-district (jiedao/town) number, 0-based: the row here, the column of "
+                       "the sub-district panel and the value of /compounds/subdistrict.",
+                       "街道（镇）编号（从0开始）：本表的行号、街道面板数据的列号，即 "
+                       "/compounds/subdistrict 的取值。",
+                       NULL, ax, err));
     for (int32_t i = 0; i < w->nsub; i++)
         ibuf[i] = w->sub_comp0[i + 1] - w->sub_comp0[i];
     SIM_CALL(column_on(o, g, "compounds", H5T_STD_I32LE, H5T_NATIVE_INT32, nsub, ibuf, "compound",
-                "Compounds in the sub-district.", "街道（镇）内的小区数。", NULL, ax, err));
+                       "Compounds in the sub-district.", "街道（镇）内的小区数。", NULL, ax, err));
     for (int32_t i = 0; i < w->nsub; i++)
         hbuf[i] = w->comp_hh0[w->sub_comp0[i + 1]] - w->comp_hh0[w->sub_comp0[i]];
     SIM_CALL(column_on(o, g, "households", H5T_STD_I64LE, H5T_NATIVE_INT64, nsub, hbuf, "household",
-                "Households in the sub-district.", "街道（镇）内的家庭户数。", NULL, ax, err));
+                       "Households in the sub-district.", "街道（镇）内的家庭户数。", NULL, ax,
+                       err));
 
     SIM_CALL(write_panel_group(o, g, OUT_PANEL_SUBDISTRICT, nsub, nsamples, sample_day, panel,
-                           "Simulated day of each sub-district panel row (the first axis of "
-                           "every sub-district panel; the same days as /compounds/panel/day).",
-                           "街道面板每一行对应的模拟日（所有街道面板数据的第一维；与 "
-                           "/compounds/panel/day 相同）。",
-                           ax, err));
+                               "Simulated day of each sub-district panel row (the first axis of "
+                               "every sub-district panel; the same days as /compounds/panel/day).",
+                               "街道面板每一行对应的模拟日（所有街道面板数据的第一维；与 "
+                               "/compounds/panel/day 相同）。",
+                               ax, err));
     H5L_CHECK(err, o->path, H5Dclose(ax), OUT_FAILED, "/subdistricts/subdistrict");
     ax = H5I_INVALID_HID;
     H5L_CHECK(err, o->path, H5Gclose(g), OUT_FAILED, "/subdistricts");

@@ -41,13 +41,13 @@
 
 typedef struct {
     const char *scenario_name;
-    const char *resolved_ini;   /* scn_resolved_ini() */
-    const char *sources;        /* texts of the scenario files read */
-    const char *command_line;   /* the command that reproduces the run */
+    const char *resolved_ini; /* scn_resolved_ini() */
+    const char *sources;      /* texts of the scenario files read */
+    const char *command_line; /* the command that reproduces the run */
     uint64_t seed;
     int64_t days;
-    int threads;                /* information only */
-    const char *forked_from;    /* NULL or "": not a fork; else the attribute
+    int threads;             /* information only */
+    const char *forked_from; /* NULL or "": not a fork; else the attribute
                                    forked_from (see docs/CHECKPOINTS.md) */
 } sim_provenance;
 
@@ -63,14 +63,13 @@ sim_status out_open(sim_output **o, const char *path, int force, sim_error *err)
  * parameters, days, generator, GSL and HDF5 versions, compiler and flags,
  * command line, threads) and /parameters.  NULL strings in pv are written as
  * ""; a NULL resolved_ini is replaced by sim_params_to_ini(p). */
-sim_status out_write_provenance(sim_output *o, const sim_provenance *pv,
-                                const sim_params *p, sim_error *err);
+sim_status out_write_provenance(sim_output *o, const sim_provenance *pv, const sim_params *p,
+                                sim_error *err);
 
 /* /city: `city` is days x SIM_MET_N, row-major (day d, metric m at
  * city[d * SIM_MET_N + m]).  Refuses NaN or infinity (SIM_ENUMERIC, naming
  * the metric and day) before writing anything.  days must equal pv->days. */
-sim_status out_write_city(sim_output *o, int64_t days, const double *city,
-                          sim_error *err);
+sim_status out_write_city(sim_output *o, int64_t days, const double *city, sim_error *err);
 
 /* /compounds: static columns from the world, and the panel: for each metric
  * m with a panel name, panel[m] is nsamples x ncomp floats (row-major),
@@ -81,9 +80,8 @@ sim_status out_write_city(sim_output *o, int64_t days, const double *city,
  *
  * Each out_write_* is called once, in any order.  After a failure every
  * later call (and out_commit) returns the first failure again. */
-sim_status out_write_compounds(sim_output *o, const sim_world *w,
-                               int64_t nsamples, const int64_t *sample_day,
-                               float *const *panel, sim_error *err);
+sim_status out_write_compounds(sim_output *o, const sim_world *w, int64_t nsamples,
+                               const int64_t *sample_day, float *const *panel, sim_error *err);
 
 /* /subdistricts: id, compounds and households per sub-district, and the
  * sub-district panel: panel[m] is nsamples x nsub floats (row-major) for
@@ -91,9 +89,8 @@ sim_status out_write_compounds(sim_output *o, const sim_world *w,
  * sample days as the compound panel; the same checks as out_write_compounds.
  * Datasets are named by the metric's name (not the compound panel's short
  * name). */
-sim_status out_write_subdistricts(sim_output *o, const sim_world *w,
-                                  int64_t nsamples, const int64_t *sample_day,
-                                  float *const *panel, sim_error *err);
+sim_status out_write_subdistricts(sim_output *o, const sim_world *w, int64_t nsamples,
+                                  const int64_t *sample_day, float *const *panel, sim_error *err);
 
 /* Close, fsync, rename to the requested name, fsync the folder.  Fails
  * (SIM_EINTERNAL) unless provenance, /city, /compounds and /subdistricts
@@ -117,8 +114,8 @@ sim_status out_open_plain(sim_output **o, const char *path, int force, sim_error
 sim_status out_put_group(sim_output *o, const char *path, sim_error *err);
 sim_status out_put_array(sim_output *o, const char *path, int rank, const int64_t *dims,
                          sim_vtype t, const void *data, sim_error *err);
-sim_status out_put_attr_str(sim_output *o, const char *obj, const char *name,
-                            const char *val, sim_error *err);
+sim_status out_put_attr_str(sim_output *o, const char *obj, const char *name, const char *val,
+                            sim_error *err);
 sim_status out_put_attr_i64(sim_output *o, const char *obj, const char *name, int64_t v,
                             sim_error *err);
 sim_status out_put_attr_u64(sim_output *o, const char *obj, const char *name, uint64_t v,

@@ -50,8 +50,7 @@ static void line(prg_meter *m, int64_t done, double t)
         fprintf(m->log, " %s", m->unit);
     fprintf(m->log, "  %.*f %s/s  %.0f s elapsed", rate >= 10 ? 0 : 2, rate, m->unit, el);
     if (m->total > 0)
-        fprintf(m->log, "  about %.0f s left",
-                rate > 0 ? (double)(m->total - done) / rate : 0.0);
+        fprintf(m->log, "  about %.0f s left", rate > 0 ? (double)(m->total - done) / rate : 0.0);
     fputs(m->tty ? "   " : "\n", m->log);
     fflush(m->log);
     m->shown = m->tty;

@@ -30,7 +30,7 @@ typedef struct {
     int tty;          /* rewrite in place */
     double interval;  /* seconds between two lines */
     double t0, last;
-    int shown;        /* a terminal line is open */
+    int shown; /* a terminal line is open */
 } prg_meter;
 
 /* Seconds between two heartbeat lines: TROIKA_HEARTBEAT when it is a

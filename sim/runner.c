@@ -39,8 +39,7 @@ static sim_status apply_changes(mdl_model *m, const scn_scenario *s, int *next, 
 
 /* A fork may change levers only: every other parameter of s must equal the
  * checkpoint's (run.days and run.seed aside). */
-static sim_status check_structure(const scn_scenario *s, const sim_checkpoint *ck,
-                                  sim_error *err)
+static sim_status check_structure(const scn_scenario *s, const sim_checkpoint *ck, sim_error *err)
 {
     const ckpt_info *in = ckpt_get_info(ck);
     int days = sim_param_find("run.days"), seed = sim_param_find("run.seed");
@@ -97,22 +96,22 @@ typedef struct {
     const ckpt_info *from; /* the checkpoint started from, or NULL */
     sim_result *r;
     mdl_model *m;
-    sim_state *st;      /* the model's registry (checkpoints), or NULL */
-    char *ini;          /* the scenario's resolved INI (checkpoints) */
+    sim_state *st; /* the model's registry (checkpoints), or NULL */
+    char *ini;     /* the scenario's resolved INI (checkpoints) */
     uint64_t world_seed;
-    double *sacc;       /* [nsub * nsp] sums of the sub-district phases' counts
+    double *sacc;                     /* [nsub * nsp] sums of the sub-district phases' counts
                            between samples (the compound-panel metrics of the
                            sub-district panel are summed from the compounds'
                            running sums, kept in the tally's panel columns) */
-    int nsp;            /* columns of sacc */
-    int scol[SIM_MET_N]; /* column of metric m in sacc, or -1 */
+    int nsp;                          /* columns of sacc */
+    int scol[SIM_MET_N];              /* column of metric m in sacc, or -1 */
     int panel_metric[SIM_MET_N], npm; /* the metrics with a compound-panel column */
     int sub_metric[SIM_MET_N], nsm;   /* the others of the sub-district panel */
-    int next;           /* next policy change */
-    int64_t sample;     /* panel rows done */
-    int64_t saved;      /* day of the latest checkpoint (or the first day) */
-    int64_t hold_day;   /* the test hook's day (sim_hold_at), or -1 */
-    prg_meter meter;    /* progress (silent until the day loop) */
+    int next;                         /* next policy change */
+    int64_t sample;                   /* panel rows done */
+    int64_t saved;                    /* day of the latest checkpoint (or the first day) */
+    int64_t hold_day;                 /* the test hook's day (sim_hold_at), or -1 */
+    prg_meter meter;                  /* progress (silent until the day loop) */
 } run_state;
 
 /* The panels' work for sub-district sd at the end of a day (see the day
@@ -150,10 +149,9 @@ static void panel_subdistrict(run_state *rs, int64_t sd, int is_sample)
         }
         for (int j = 0; j < npm; j++) {
             const int k = panel_metric[j], col = sim_metric_pcol[k];
-            r->subpanel[k][sample * nsub + sd] =
-                (float)(!sim_metric_ratio[k] ? snum[col]
-                        : sden[col] != 0.0   ? snum[col] / sden[col]
-                                             : 0.0);
+            r->subpanel[k][sample * nsub + sd] = (float)(!sim_metric_ratio[k] ? snum[col]
+                                                         : sden[col] != 0.0 ? snum[col] / sden[col]
+                                                                            : 0.0);
         }
     }
     const int64_t row = sim_tally_row(t, sim_tally_sub(t, sd));
@@ -231,8 +229,7 @@ static sim_status resume_result(run_state *rs, const ckpt_info *in)
             memcpy(r->panel[k], in->panel[k], sizeof(float) * (size_t)(in->nsamples * ncomp));
     for (int k = 0; k < SIM_MET_N; k++)
         if (r->subpanel[k] && in->nsamples > 0)
-            memcpy(r->subpanel[k], in->subpanel[k],
-                   sizeof(float) * (size_t)(in->nsamples * nsub));
+            memcpy(r->subpanel[k], in->subpanel[k], sizeof(float) * (size_t)(in->nsamples * nsub));
     if (in->nacc > 0)
         memcpy(rs->m->tally->pnum, in->acc, sizeof(double) * (size_t)in->nacc);
     if (in->nsacc > 0)
@@ -285,8 +282,7 @@ static sim_status build_model(run_state *rs)
     SIM_TRY(err, mdl_create(&rs->m, r->world, built, rs->from ? rs->from->seed : r->seed, err));
     if (rs->from || o->checkpoint_every > 0) {
         if (!(rs->st = sim_state_create()))
-            return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL,
-                            "out of memory for the state registry");
+            return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for the state registry");
         mdl_state_register(rs->m, rs->st);
         SIM_TRY(err, sim_state_status(rs->st, err));
     }
@@ -389,8 +385,8 @@ static sim_status check_stop(run_state *rs, int64_t day)
  * its panel columns only on such days. */
 static int start_sampling(run_state *rs, int64_t day)
 {
-    const int is_sample = (day + 1) % rs->s->params.run_panel_interval == 0 &&
-                          rs->sample < rs->r->nsamples;
+    const int is_sample =
+        (day + 1) % rs->s->params.run_panel_interval == 0 && rs->sample < rs->r->nsamples;
     rs->m->tally->sampling = is_sample;
     return is_sample;
 }
@@ -520,9 +516,8 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
     return st;
 }
 
-sim_status sim_result_write(const sim_result *r, const scn_scenario *s,
-                            const char *path, int force, const char *command_line,
-                            int threads, sim_error *err)
+sim_status sim_result_write(const sim_result *r, const scn_scenario *s, const char *path, int force,
+                            const char *command_line, int threads, sim_error *err)
 {
     sim_output *o = NULL;
     char *ini = scn_resolved_ini(s);
@@ -533,14 +528,15 @@ sim_status sim_result_write(const sim_result *r, const scn_scenario *s,
         free(ini);
         return st;
     }
-    sim_provenance pv = {s->name, ini, s->sources ? s->sources : "", command_line,
-                         r->seed, r->days, threads, r->forked_from};
+    sim_provenance pv = {s->name,      ini,           s->sources ? s->sources : "",
+                         command_line, r->seed,       r->days,
+                         threads,      r->forked_from};
     st = out_write_provenance(o, &pv, &s->params, err);
     if (st == SIM_OK)
         st = out_write_city(o, r->days, r->city, err);
     if (st == SIM_OK)
-        st = out_write_compounds(o, r->world, r->nsamples, r->sample_day,
-                                 (float *const *)r->panel, err);
+        st = out_write_compounds(o, r->world, r->nsamples, r->sample_day, (float *const *)r->panel,
+                                 err);
     if (st == SIM_OK)
         st = out_write_subdistricts(o, r->world, r->nsamples, r->sample_day,
                                     (float *const *)r->subpanel, err);

@@ -46,29 +46,29 @@ typedef struct {
     int64_t days;
     uint64_t seed;
     sim_world *world;
-    double *city;             /* days x SIM_MET_N, row-major */
+    double *city; /* days x SIM_MET_N, row-major */
     int64_t nsamples;
-    int64_t *sample_day;      /* [nsamples] */
-    float *panel[SIM_MET_N];  /* nsamples x ncomp for panel metrics, else NULL */
+    int64_t *sample_day;        /* [nsamples] */
+    float *panel[SIM_MET_N];    /* nsamples x ncomp for panel metrics, else NULL */
     float *subpanel[SIM_MET_N]; /* nsamples x nsub when sim_metric_subpanel(m),
                                    else NULL */
-    double seconds;           /* wall time of the day loop (information) */
-    int ngroups;              /* of which each group of the model's phases: */
+    double seconds;             /* wall time of the day loop (information) */
+    int ngroups;                /* of which each group of the model's phases: */
     double group_seconds[SIM_MAX_GROUPS];
     const char *const *group_name;
-    double panel_seconds;     /* and the panels and the city series */
-    int64_t first_day;        /* the day this run started from (0, or a checkpoint's) */
-    char *forked_from;        /* NULL, or the provenance of a fork (sim_run_opts) */
+    double panel_seconds; /* and the panels and the city series */
+    int64_t first_day;    /* the day this run started from (0, or a checkpoint's) */
+    char *forked_from;    /* NULL, or the provenance of a fork (sim_run_opts) */
 } sim_result;
 
 typedef struct {
-    int64_t checkpoint_every;   /* > 0: write a checkpoint after every N days done */
+    int64_t checkpoint_every;    /* > 0: write a checkpoint after every N days done */
     const char *checkpoint_path; /* where (required with checkpoint_every); each
                                     checkpoint replaces the previous one */
-    const sim_checkpoint *from; /* start from this state (NULL: from day 0) */
-    const char *forked_from;    /* recorded in the output and later checkpoints */
-    const char *command_line;   /* recorded in checkpoints (information) */
-    int64_t stop_at;            /* > 0: stop at the start of this day as if a
+    const sim_checkpoint *from;  /* start from this state (NULL: from day 0) */
+    const char *forked_from;     /* recorded in the output and later checkpoints */
+    const char *command_line;    /* recorded in checkpoints (information) */
+    int64_t stop_at;             /* > 0: stop at the start of this day as if a
                                    signal had come (tests) */
 } sim_run_opts;
 
@@ -84,9 +84,8 @@ sim_status sim_run_ex(sim_ctx *ctx, const scn_scenario *s, const sim_run_opts *o
 void sim_result_destroy(sim_result *r);
 
 /* Write a result to path (atomically: see output.h). */
-sim_status sim_result_write(const sim_result *r, const scn_scenario *s,
-                            const char *path, int force, const char *command_line,
-                            int threads, sim_error *err);
+sim_status sim_result_write(const sim_result *r, const scn_scenario *s, const char *path, int force,
+                            const char *command_line, int threads, sim_error *err);
 
 /* The last completed run's city value of metric m on day d. */
 static inline double sim_result_city(const sim_result *r, int64_t d, int m)

@@ -32,12 +32,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "inifile.h"
 #include "model.h"
 
-#define SCN_MAX_DEPTH 32              /* files in one extends chain */
-#define SCN_MAX_FILE (1024L * 1024L)  /* a scenario is a short text */
+#define SCN_MAX_DEPTH 32             /* files in one extends chain */
+#define SCN_MAX_FILE (1024L * 1024L) /* a scenario is a short text */
 #define NOMEM_MSG "out of memory reading the scenario"
 
 static const char set_forms[] =
@@ -60,10 +59,9 @@ static void loc_set(scn_loc *l)
 }
 
 /* Raise SIM_EINPUT located at l; a --set location says so. */
-static sim_status fail_at(sim_error *err, const scn_loc *l, const char *key,
-                          const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static sim_status fail_at(sim_error *err, const scn_loc *l, const char *key,
-                          const char *fmt, ...)
+static sim_status fail_at(sim_error *err, const scn_loc *l, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static sim_status fail_at(sim_error *err, const scn_loc *l, const char *key, const char *fmt, ...)
 {
     char msg[900];
     va_list ap;
@@ -71,8 +69,8 @@ static sim_status fail_at(sim_error *err, const scn_loc *l, const char *key,
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     int file = l->from == SCN_FROM_FILE;
-    return SIM_FAIL(err, SIM_EINPUT, file ? l->file : "", file ? l->line : 0, key, "%s%s",
-                    msg, l->from == SCN_FROM_SET ? " (given with --set)" : "");
+    return SIM_FAIL(err, SIM_EINPUT, file ? l->file : "", file ? l->line : 0, key, "%s%s", msg,
+                    l->from == SCN_FROM_SET ? " (given with --set)" : "");
 }
 
 /* An error raised by a helper becomes an error of `--set assignment`. */
@@ -186,8 +184,7 @@ static sim_status check_unimpl(int i, double v, const char *file, int line, cons
                     sim_param_format_value(i, d->def, def, sizeof def));
 }
 
-static sim_status check_mutable(int i, const char *file, int line, const char *key,
-                                sim_error *err)
+static sim_status check_mutable(int i, const char *file, int line, const char *key, sim_error *err)
 {
     if (sim_param_table[i].flags & SIM_PF_MUTABLE)
         return SIM_OK;
@@ -199,8 +196,7 @@ static sim_status check_mutable(int i, const char *file, int line, const char *k
 
 /* ---- scenario state: origins, policies, changes ------------------------- */
 
-static sim_status set_initial(scn_scenario *s, int i, double v, const scn_loc *at,
-                              sim_error *err)
+static sim_status set_initial(scn_scenario *s, int i, double v, const scn_loc *at, sim_error *err)
 {
     if (!s->origin) {
         s->origin = calloc((size_t)sim_param_count, sizeof *s->origin);
@@ -344,14 +340,16 @@ static void check_entry(sim_ini *f, int k)
         if (sug) {
             int i = sim_param_find(sug);
             sim_ini_note(f, e->line, qkey,
-                 "unknown top-level key '%s' (allowed: name, description, name_zh, description_zh, extends; did you mean "
-                 "%s = ... under [%s]?)",
-                 e->key, sim_param_table[i].name, sim_param_table[i].section);
+                         "unknown top-level key '%s' (allowed: name, description, name_zh, "
+                         "description_zh, extends; did you mean "
+                         "%s = ... under [%s]?)",
+                         e->key, sim_param_table[i].name, sim_param_table[i].section);
         } else {
             sim_ini_note(f, e->line, qkey,
-                 "unknown top-level key '%s' (allowed: name, description, name_zh, description_zh, extends; parameters "
-                 "go under their [section])",
-                 e->key);
+                         "unknown top-level key '%s' (allowed: name, description, name_zh, "
+                         "description_zh, extends; parameters "
+                         "go under their [section])",
+                         e->key);
         }
     } else if (pol) {
         if (!valid_policy_name(pol) || !strcmp(e->key, "day") || sim_param_find(e->key) >= 0)
@@ -359,13 +357,13 @@ static void check_entry(sim_ini *f, int k)
         const char *sug = sim_param_suggest(e->key);
         if (sug) {
             sim_ini_note(f, e->line, qkey, "unknown key '%s' in [%s] (did you mean %s?)", e->key,
-                 e->section, sug);
+                         e->section, sug);
         } else {
             keys_text(NULL, list, sizeof list);
             sim_ini_note(f, e->line, qkey,
-                 "unknown key '%s' in [%s] (allowed: day and section.name of a policy "
-                 "parameter: %s)",
-                 e->key, e->section, list[0] ? list : "none yet");
+                         "unknown key '%s' in [%s] (allowed: day and section.name of a policy "
+                         "parameter: %s)",
+                         e->key, e->section, list[0] ? list : "none yet");
         }
     } else if (is_param_section(e->section)) {
         if (sim_param_find2(e->section, e->key) >= 0)
@@ -373,11 +371,11 @@ static void check_entry(sim_ini *f, int k)
         const char *sug = sim_param_suggest(qkey);
         if (sug) {
             sim_ini_note(f, e->line, qkey, "unknown key '%s' in [%s] (did you mean %s?)", e->key,
-                 e->section, sug);
+                         e->section, sug);
         } else {
             keys_text(e->section, list, sizeof list);
             sim_ini_note(f, e->line, qkey, "unknown key '%s' in [%s] (allowed: %s)", e->key,
-                 e->section, list);
+                         e->section, list);
         }
     }
     /* an unknown section is reported at its header */
@@ -404,8 +402,8 @@ typedef struct {
     int n;
 } chain;
 
-static sim_status read_text(const char *path, const char *written, const scn_loc *from,
-                            char **out, size_t *outlen, sim_error *err)
+static sim_status read_text(const char *path, const char *written, const scn_loc *from, char **out,
+                            size_t *outlen, sim_error *err)
 {
     int e = sim_ini_read_file(path, (size_t)SCN_MAX_FILE, out, outlen);
     if (e == 0)
@@ -421,7 +419,8 @@ static sim_status read_text(const char *path, const char *written, const scn_loc
     }
     if (from) {
         if (strcmp(written, path) == 0)
-            return fail_at(err, from, "extends", "cannot read '%s': %s", written, sim_file_strerror(e));
+            return fail_at(err, from, "extends", "cannot read '%s': %s", written,
+                           sim_file_strerror(e));
         return fail_at(err, from, "extends", "cannot read '%s' (%s): %s", written, path,
                        sim_file_strerror(e));
     }
@@ -516,7 +515,8 @@ static sim_status hint_comment(const char *value, sim_error *err)
 }
 
 /* Apply one value entry of a parameter section. */
-static sim_status apply_param(scn_scenario *s, const sim_ini *f, const sim_ini_entry *e, sim_error *err)
+static sim_status apply_param(scn_scenario *s, const sim_ini *f, const sim_ini_entry *e,
+                              sim_error *err)
 {
     int i = sim_param_find2(e->section, e->key);
     double v;
@@ -583,12 +583,12 @@ static sim_status apply_entries(scn_scenario *s, const sim_ini *f, int top, sim_
             size_t n = strlen(e->value);
             int is_name = !strcmp(e->key, "name");
             /* the slot of this key: name, description, name_zh, description_zh */
-            char *slot = is_name ? s->name
-                         : !strcmp(e->key, "name_zh") ? s->name_zh
+            char *slot = is_name                             ? s->name
+                         : !strcmp(e->key, "name_zh")        ? s->name_zh
                          : !strcmp(e->key, "description_zh") ? s->description_zh
-                                                              : s->description;
-            size_t cap = is_name ? sizeof s->name
-                         : slot == s->name_zh ? sizeof s->name_zh
+                                                             : s->description;
+            size_t cap = is_name                     ? sizeof s->name
+                         : slot == s->name_zh        ? sizeof s->name_zh
                          : slot == s->description_zh ? sizeof s->description_zh
                                                      : sizeof s->description;
             if (is_name && n == 0)
@@ -650,8 +650,7 @@ static sim_status load_file(scn_scenario *s, chain *ch, const char *path, const 
     }
     if (ch->n >= SCN_MAX_DEPTH) {
         free(real);
-        return fail_at(err, from, "extends", "extends chain deeper than %d files",
-                       SCN_MAX_DEPTH);
+        return fail_at(err, from, "extends", "extends chain deeper than %d files", SCN_MAX_DEPTH);
     }
     char *text = NULL;
     size_t len = 0;
@@ -704,8 +703,7 @@ void scn_free(scn_scenario *s)
 sim_status scn_load(scn_scenario *s, const char *path, sim_error *err)
 {
     if (!path || !path[0])
-        return SIM_FAIL(err, SIM_EINPUT, "", 0, "",
-                        "no scenario file given (the path is empty)");
+        return SIM_FAIL(err, SIM_EINPUT, "", 0, "", "no scenario file given (the path is empty)");
     if (strlen(path) >= sizeof s->path)
         return SIM_FAIL(err, SIM_EINPUT, "", 0, "", "the scenario path is too long");
     snprintf(s->path, sizeof s->path, "%s", path);
@@ -726,8 +724,7 @@ sim_status scn_load(scn_scenario *s, const char *path, sim_error *err)
     return load_file(s, &ch, path, path, NULL, err);
 }
 
-sim_status scn_load_text(scn_scenario *s, const char *label, const char *text,
-                         sim_error *err)
+sim_status scn_load_text(scn_scenario *s, const char *label, const char *text, sim_error *err)
 {
     sim_ini f;
     sim_ini_init(&f, label, text, strlen(text));
@@ -756,8 +753,8 @@ sim_status scn_set(scn_scenario *s, const char *assignment, sim_error *err)
         return SIM_FAIL(err, SIM_EINPUT, "", 0, "--set", "--set %s: too long (%s)", assignment,
                         set_forms);
     if (!key[0])
-        return SIM_FAIL(err, SIM_EINPUT, "", 0, "--set", "--set %s: the key before '=' is empty (%s)",
-                        assignment, set_forms);
+        return SIM_FAIL(err, SIM_EINPUT, "", 0, "--set",
+                        "--set %s: the key before '=' is empty (%s)", assignment, set_forms);
     scn_loc at;
     loc_set(&at);
 
@@ -767,8 +764,8 @@ sim_status scn_set(scn_scenario *s, const char *assignment, sim_error *err)
             const char *sug = sim_param_suggest(key);
             if (sug)
                 return SIM_FAIL(err, SIM_EINPUT, "", 0, "--set",
-                                "--set %s: unknown key '%s' (did you mean %s?)", assignment,
-                                key, sug);
+                                "--set %s: unknown key '%s' (did you mean %s?)", assignment, key,
+                                sug);
             char sec[128], list[700];
             size_t sn = strcspn(key, ".");
             if (key[sn] && sn < sizeof sec) {
@@ -777,8 +774,8 @@ sim_status scn_set(scn_scenario *s, const char *assignment, sim_error *err)
                 if (is_param_section(sec)) {
                     keys_text(sec, list, sizeof list);
                     return SIM_FAIL(err, SIM_EINPUT, "", 0, "--set",
-                                    "--set %s: unknown key '%s' (allowed in [%s]: %s)",
-                                    assignment, key, sec, list);
+                                    "--set %s: unknown key '%s' (allowed in [%s]: %s)", assignment,
+                                    key, sec, list);
                 }
             }
             return SIM_FAIL(err, SIM_EINPUT, "", 0, "--set",
@@ -823,8 +820,8 @@ sim_status scn_set(scn_scenario *s, const char *assignment, sim_error *err)
         const char *sug = sim_param_suggest(what);
         if (sug)
             return SIM_FAIL(err, SIM_EINPUT, "", 0, "--set",
-                            "--set %s: unknown key '%s' (did you mean policy.%s.%s?)",
-                            assignment, what, name, sug);
+                            "--set %s: unknown key '%s' (did you mean policy.%s.%s?)", assignment,
+                            what, name, sug);
         return SIM_FAIL(err, SIM_EINPUT, "", 0, "--set",
                         "--set %s: unknown key '%s' (%s; see troika params for the keys)",
                         assignment, what, set_forms);
@@ -964,8 +961,7 @@ sim_status scn_finish(scn_scenario *s, sim_error *err)
             return fail_at(err, &y->at, qkey,
                            "policies '%s' and '%s' both set %s on day %lld (allowed: one "
                            "policy per parameter and day)",
-                           x->policy, y->policy, sim_param_table[y->param].key,
-                           (long long)y->day);
+                           x->policy, y->policy, sim_param_table[y->param].key, (long long)y->day);
         }
 
     /* cross-field rules: at the start ... */

@@ -50,9 +50,9 @@
 /* Where a value or a policy's day was stated, for messages. */
 enum { SCN_FROM_DEFAULT = 0, SCN_FROM_FILE = 1, SCN_FROM_SET = 2 };
 typedef struct {
-    int from;                  /* SCN_FROM_*: a file, --set, or nowhere */
-    char file[512];            /* the file (SCN_FROM_FILE), else "" */
-    int line;                  /* its line, else 0 */
+    int from;       /* SCN_FROM_*: a file, --set, or nowhere */
+    char file[512]; /* the file (SCN_FROM_FILE), else "" */
+    int line;       /* its line, else 0 */
 } scn_loc;
 
 typedef struct {
@@ -68,27 +68,27 @@ typedef struct {
 /* One [policy.NAME]: its day; its values are the changes of that name. */
 typedef struct {
     char name[SCN_NAME_MAX];
-    int64_t day;               /* -1 until given */
-    scn_loc decl;              /* its (first) section header, or --set */
-    scn_loc day_at;            /* where the day was set */
+    int64_t day;    /* -1 until given */
+    scn_loc decl;   /* its (first) section header, or --set */
+    scn_loc day_at; /* where the day was set */
 } scn_policy;
 
 typedef struct {
-    char name[SCN_NAME_MAX];   /* `name =`, else the file's stem, else "default" */
+    char name[SCN_NAME_MAX]; /* `name =`, else the file's stem, else "default" */
     char description[512];
     char name_zh[SCN_NAME_MAX]; /* `name_zh =`: the name in Chinese reports, or "" */
-    char description_zh[512];  /* `description_zh =`, or "" */
-    char path[4096];           /* the file loaded, "" for the embedded default */
-    sim_params params;         /* initial values */
-    scn_change *changes;       /* sorted by (day, order) after scn_finish() */
+    char description_zh[512];   /* `description_zh =`, or "" */
+    char path[4096];            /* the file loaded, "" for the embedded default */
+    sim_params params;          /* initial values */
+    scn_change *changes;        /* sorted by (day, order) after scn_finish() */
     int nchanges;
     int cap;
-    char *sources;             /* text of every file read, in order, each
+    char *sources;        /* text of every file read, in order, each
                                   preceded by "; ---- file: PATH" (provenance) */
-    scn_policy *policies;      /* every policy, in declaration order */
+    scn_policy *policies; /* every policy, in declaration order */
     int npolicies;
     int policy_cap;
-    scn_loc *origin;           /* [sim_param_count]: where each initial value
+    scn_loc *origin; /* [sim_param_count]: where each initial value
                                   was last set (messages); NULL: none set */
 } scn_scenario;
 
@@ -102,8 +102,7 @@ sim_status scn_load(scn_scenario *s, const char *path, sim_error *err);
  * resolved INI kept in a checkpoint) on top of the current values, as
  * scn_load() does for a file; `label` stands for the file in messages.  The
  * text is not added to s->sources (the caller knows where it came from). */
-sim_status scn_load_text(scn_scenario *s, const char *label, const char *text,
-                         sim_error *err);
+sim_status scn_load_text(scn_scenario *s, const char *label, const char *text, sim_error *err);
 
 /* Apply one --set argument "section.name=value" (initial value) or
  * "policy.NAME.day=D" / "policy.NAME.section.name=value" (a policy; a new

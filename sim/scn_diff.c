@@ -32,15 +32,16 @@ static int64_t next_change(const scn_scenario *s, int i, int64_t after)
     return INT64_MAX;
 }
 
-static sim_status emit(ana_diff *d, int i, int64_t day, double va, double vb,
-                       const char *pa, const char *pb, sim_error *err)
+static sim_status emit(ana_diff *d, int i, int64_t day, double va, double vb, const char *pa,
+                       const char *pb, sim_error *err)
 {
     const sim_param_desc *p = &sim_param_table[i];
     char a[48], b[48];
     sim_param_format_value(i, va, a, sizeof a);
     sim_param_format_value(i, vb, b, sizeof b);
-    ana_diff_row r = {(char *)p->key, day, a, b, (char *)p->unit, (char *)p->doc_en,
-                      (char *)p->doc_zh, (char *)pa, (char *)pb};
+    ana_diff_row r = {
+        (char *)p->key,    day,        a,         b, (char *)p->unit, (char *)p->doc_en,
+        (char *)p->doc_zh, (char *)pa, (char *)pb};
     return ana_diff_add(d, &r, err);
 }
 
@@ -74,8 +75,8 @@ sim_status scn_diff_compute(const scn_scenario *a, const scn_scenario *b, const 
                 vb = cb->value;
             int now = va != vb;
             if ((now && (va != pa || vb != pb)) || (!now && differ)) {
-                sim_status s = emit(d, i, day, va, vb, ca ? ca->policy : "",
-                                    cb ? cb->policy : "", err);
+                sim_status s =
+                    emit(d, i, day, va, vb, ca ? ca->policy : "", cb ? cb->policy : "", err);
                 if (s != SIM_OK) {
                     ana_diff_free(d);
                     return s;

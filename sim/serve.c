@@ -39,8 +39,7 @@
 /* ---- jobs --------------------------------------------------------------------- */
 
 typedef enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_FAILED, JOB_CANCELLED } job_state;
-static const char *const job_state_name[] = {"queued", "running", "done", "failed",
-                                             "cancelled"};
+static const char *const job_state_name[] = {"queued", "running", "done", "failed", "cancelled"};
 
 enum { MODE_ALONE = 1, MODE_TOGETHER = 2, MODE_BOTH = 3 };
 static const char *const mode_name[] = {"", "alone", "together", "both"};
@@ -76,7 +75,7 @@ struct srv_server {
     int quit;
     job *jobs[SRV_RUNS_MAX];
     int njobs;
-    char dir[4096];           /* private folder of the compare files */
+    char dir[4096]; /* private folder of the compare files */
     int port;
     ana_lang lang;
     const char *scope_file[2]; /* district, city (NULL: embedded / not offered) */
@@ -86,7 +85,7 @@ struct srv_server {
     int nsets;
     int threads;
     FILE *log;
-    abs_posterior *post;      /* --posterior, read at start; NULL: not offered */
+    abs_posterior *post; /* --posterior, read at start; NULL: not offered */
     const char *post_path;
     int draws;
 };
@@ -228,8 +227,7 @@ static void on_run(void *arg, int64_t done, int64_t total)
 }
 
 /* Run job j (the lock is not held).  Results go into *html, info, err. */
-static sim_status run_job(srv_server *S, job *j, char **html, crun_info *info,
-                          sim_error *err)
+static sim_status run_job(srv_server *S, job *j, char **html, crun_info *info, sim_error *err)
 {
     int alone = (j->mode & MODE_ALONE) || j->nlever == 1;
     int together = (j->mode & MODE_TOGETHER) && j->nlever > 1;
@@ -250,8 +248,8 @@ static sim_status run_job(srv_server *S, job *j, char **html, crun_info *info,
         if (s == SIM_OK && i == 0) {
             snprintf(scen[0].name, sizeof scen[0].name, "baseline");
             snprintf(scen[0].name_zh, sizeof scen[0].name_zh, "基准");
-            snprintf(scen[0].description, sizeof scen[0].description,
-                     "The %s as it is: no reform.", j->city ? "city" : "district");
+            snprintf(scen[0].description, sizeof scen[0].description, "The %s as it is: no reform.",
+                     j->city ? "city" : "district");
             snprintf(scen[0].description_zh, sizeof scen[0].description_zh, "%s",
                      j->city ? "全市现状：不实施改革。" : "本区现状：不实施改革。");
         } else if (s == SIM_OK) {
@@ -339,8 +337,8 @@ static void *worker(void *arg)
             free(html[1]);
             j->state = j->stop ? JOB_CANCELLED : JOB_FAILED;
             if (!j->stop)
-                snprintf(j->error, sizeof j->error, "%s%s%s", err.key,
-                         err.key[0] ? ": " : "", err.msg);
+                snprintf(j->error, sizeof j->error, "%s%s%s", err.key, err.key[0] ? ": " : "",
+                         err.msg);
             unlink(j->h5);
         }
         if (S->log)
@@ -361,8 +359,8 @@ typedef struct {
 
 /* Field `field` as parameter `key` (its type and bounds); 0 with a
  * message when the table does not allow it. */
-static int run_field(const char *key, const char *field, const char *text, double *v,
-                     char *msg, size_t nmsg)
+static int run_field(const char *key, const char *field, const char *text, double *v, char *msg,
+                     size_t nmsg)
 {
     sim_error err;
     sim_error_clear(&err);
@@ -378,8 +376,7 @@ static int parse_job(const srv_server *S, char *body, job *j, char *msg, size_t 
 {
     char *lever_text[SRV_MAX_LEVERS];
     int nl = 0;
-    const char *days = NULL, *reps = NULL, *seed = NULL, *mode = NULL, *scope = NULL,
-               *post = NULL;
+    const char *days = NULL, *reps = NULL, *seed = NULL, *mode = NULL, *scope = NULL, *post = NULL;
     sim_error err;
     sim_error_clear(&err);
     for (char *save = NULL, *f = strtok_r(body, "&", &save); f; f = strtok_r(NULL, "&", &save)) {
@@ -490,8 +487,9 @@ static int parse_job(const srv_server *S, char *body, job *j, char *msg, size_t 
             return 0;
         }
         if (j->auto_rep) {
-            snprintf(msg, nmsg, "replicates 'auto' is not allowed under the posterior (allowed: "
-                                "2 to %d replicates a draw)",
+            snprintf(msg, nmsg,
+                     "replicates 'auto' is not allowed under the posterior (allowed: "
+                     "2 to %d replicates a draw)",
                      SRV_MAX_REPLICATES);
             return 0;
         }
@@ -570,9 +568,8 @@ static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, ana_
         ana_sbuf_free(sb);
         return MHD_NO;
     }
-    enum MHD_Result r =
-        send_buf(c, status, "application/json; charset=utf-8", sb->p ? sb->p : "", sb->n,
-                 NULL, NULL);
+    enum MHD_Result r = send_buf(c, status, "application/json; charset=utf-8", sb->p ? sb->p : "",
+                                 sb->n, NULL, NULL);
     ana_sbuf_free(sb);
     return r;
 }
@@ -661,7 +658,9 @@ static void put_levers(ana_sbuf *sb)
         ana_sbuf_printf(sb, "%s{\"key\":", first ? "" : ",");
         ana_sbuf_json(sb, d->key);
         ana_sbuf_printf(sb, ",\"type\":\"%s\",\"lo\":%.17g,\"hi\":%.17g,\"def\":%.17g,\"unit\":",
-                        d->type == SIM_P_REAL ? "real" : d->type == SIM_P_INT ? "int" : "bool",
+                        d->type == SIM_P_REAL  ? "real"
+                        : d->type == SIM_P_INT ? "int"
+                                               : "bool",
                         d->lo, d->hi, d->def);
         ana_sbuf_json(sb, d->unit);
         ana_sbuf_put(sb, ",\"unit_en\":");
@@ -841,8 +840,8 @@ static enum MHD_Result route(srv_server *S, struct MHD_Connection *c, const char
         for (int k = 0; k < srv_nassets; k++)
             if (!strcmp(url, srv_assets[k].path))
                 return send_buf(c, MHD_HTTP_OK, srv_assets[k].type,
-                                (const char *)srv_assets[k].data, srv_assets[k].size,
-                                page_csp, NULL);
+                                (const char *)srv_assets[k].data, srv_assets[k].size, page_csp,
+                                NULL);
     }
     ana_sbuf sb;
     ana_sbuf_init(&sb);
@@ -883,8 +882,8 @@ static enum MHD_Result route(srv_server *S, struct MHD_Connection *c, const char
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     (void)version;
     srv_server *S = cls;
@@ -991,10 +990,9 @@ sim_status srv_create(srv_server **out, const srv_opts *o, sim_error *err)
     }
     S->daemon = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL, on_request, S,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)64, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)32,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        S, MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)32, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)30, MHD_OPTION_NOTIFY_COMPLETED, on_completed, S, MHD_OPTION_END);
     if (!S->daemon) {
         s = SIM_FAIL(err, SIM_EIO, NULL, 0, "--port",
                      "cannot listen on %s port %d (in use, or not allowed)", host, o->port);

@@ -47,30 +47,30 @@
 #include "ui.h"
 #include "err.h"
 
-#define SRV_QUEUE_MAX 4          /* jobs waiting behind the running one */
-#define SRV_RUNS_MAX 200         /* runs kept listed in one session */
-#define SRV_MAX_LEVERS 16        /* reforms in one job */
-#define SRV_MAX_REPLICATES 200   /* fixed replicates, and the cap of auto */
-#define SRV_BODY_MAX 8192        /* bytes of a request body */
+#define SRV_QUEUE_MAX 4        /* jobs waiting behind the running one */
+#define SRV_RUNS_MAX 200       /* runs kept listed in one session */
+#define SRV_MAX_LEVERS 16      /* reforms in one job */
+#define SRV_MAX_REPLICATES 200 /* fixed replicates, and the cap of auto */
+#define SRV_BODY_MAX 8192      /* bytes of a request body */
 
 typedef struct srv_server srv_server;
 
 typedef struct {
-    const char *host;          /* IPv4 address to listen on ("127.0.0.1") */
-    int port;                  /* 0: a free port chosen by the kernel */
-    ana_lang lang;             /* the page's first language */
-    const char *district;      /* scenario file of the district; NULL: the
+    const char *host;        /* IPv4 address to listen on ("127.0.0.1") */
+    int port;                /* 0: a free port chosen by the kernel */
+    ana_lang lang;           /* the page's first language */
+    const char *district;    /* scenario file of the district; NULL: the
                                   embedded default district */
-    const char *city;          /* scenario file of the whole city; NULL: the
+    const char *city;        /* scenario file of the whole city; NULL: the
                                   choice is shown as unavailable */
-    const char *const *sets;   /* --set KEY=VALUE for every scenario */
+    const char *const *sets; /* --set KEY=VALUE for every scenario */
     int nsets;
-    int threads;               /* OpenMP threads over a job's runs */
-    FILE *log;                 /* one line per job (may be NULL) */
-    const char *posterior;     /* a calibration posterior (troika calibrate
+    int threads;           /* OpenMP threads over a job's runs */
+    FILE *log;             /* one line per job (may be NULL) */
+    const char *posterior; /* a calibration posterior (troika calibrate
                                   --method abc-smc) a run may be made under;
                                   NULL: parameter uncertainty not offered */
-    int draws;                 /* with posterior: draws a run (>= 2) */
+    int draws;             /* with posterior: draws a run (>= 2) */
 } srv_opts;
 
 /* Start listening; the worker waits for jobs.  SIM_EINPUT for a bad host

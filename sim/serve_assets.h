@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 typedef struct {
-    const char *path;          /* URL path, e.g. "/app.js" */
-    const char *type;          /* Content-Type */
+    const char *path; /* URL path, e.g. "/app.js" */
+    const char *type; /* Content-Type */
     const unsigned char *data;
     size_t size;
 } srv_asset;

@@ -58,8 +58,8 @@ static sim_status read_text(const char *path, char **out, sim_error *err)
     size_t len = 0;
     int e = sim_ini_read_file(path, SWP_TEXT_MAX, out, &len);
     if (e == EFBIG)
-        return SIM_FAIL(err, SIM_EINPUT, path, 0, NULL,
-                        "the sweep file is larger than %d bytes", SWP_TEXT_MAX);
+        return SIM_FAIL(err, SIM_EINPUT, path, 0, NULL, "the sweep file is larger than %d bytes",
+                        SWP_TEXT_MAX);
     if (e == ENOMEM)
         return NOMEM(err);
     if (e)
@@ -181,8 +181,8 @@ static sim_status load_design_file(swp_plan *p, const entry *e, char **text, sim
             continue;
         int nf = split_list(l, item, DESIGN_MAX_COLUMNS);
         if (nf > DESIGN_MAX_COLUMNS) {
-            st = SIM_FAIL(err, SIM_EINPUT, where, line, NULL,
-                          "more than %d columns", DESIGN_MAX_COLUMNS);
+            st = SIM_FAIL(err, SIM_EINPUT, where, line, NULL, "more than %d columns",
+                          DESIGN_MAX_COLUMNS);
             break;
         }
         if (!header_line) { /* the header: the parameters */
@@ -230,12 +230,12 @@ static sim_status load_design_file(swp_plan *p, const entry *e, char **text, sim
         int k = p->nfactors;
         if (p->npoints == cap) {
             cap = cap ? 2 * cap : 64;
-            double *v = cap <= SWP_MAX_RUNS ? realloc(p->values, (size_t)cap * (size_t)k * sizeof *v)
-                                            : NULL;
+            double *v = cap <= SWP_MAX_RUNS
+                            ? realloc(p->values, (size_t)cap * (size_t)k * sizeof *v)
+                            : NULL;
             if (!v) {
                 st = cap > SWP_MAX_RUNS ? SIM_FAIL(err, SIM_EINPUT, where, line, NULL,
-                                                   "more than %lld points",
-                                                   (long long)SWP_MAX_RUNS)
+                                                   "more than %lld points", (long long)SWP_MAX_RUNS)
                                         : NOMEM(err);
                 break;
             }
@@ -250,8 +250,8 @@ static sim_status load_design_file(swp_plan *p, const entry *e, char **text, sim
                 st = SIM_FAIL(err, SIM_EINPUT, where, line, f->key, "empty value");
             else if ((st = sim_param_parse(f->param, item[c], &v, where, line, err)) == SIM_OK &&
                      !isfinite(v))
-                st = SIM_FAIL(err, SIM_EINPUT, where, line, f->key,
-                              "'%s' is not a finite number", item[c]);
+                st = SIM_FAIL(err, SIM_EINPUT, where, line, f->key, "'%s' is not a finite number",
+                              item[c]);
             if (st != SIM_OK)
                 break;
             p->values[p->npoints * k + col[c]] = v;
@@ -286,8 +286,7 @@ static sim_status factor_param(const char *key, const char *path, int line, int 
             return SIM_FAIL(err, SIM_EINPUT, path, line, key,
                             "unknown parameter '%s' (did you mean %s?)", key, sug);
         return SIM_FAIL(err, SIM_EINPUT, path, line, key,
-                        "unknown parameter '%s' (allowed: a section.name of `troika params`)",
-                        key);
+                        "unknown parameter '%s' (allowed: a section.name of `troika params`)", key);
     }
     const sim_param_desc *d = &sim_param_table[i];
     if (!strcmp(d->key, "run.seed") || !strcmp(d->key, "run.days"))
@@ -305,8 +304,8 @@ static sim_status factor_param(const char *key, const char *path, int line, int 
 
 /* Parse one [vary] line into f (a grid range without its own levels gets
  * the sweep's `levels` later). */
-static sim_status parse_factor(swp_factor *f, const entry *e, const char *path,
-                               swp_design design, sim_error *err)
+static sim_status parse_factor(swp_factor *f, const entry *e, const char *path, swp_design design,
+                               sim_error *err)
 {
     memset(f, 0, sizeof *f);
     f->param = -1;
@@ -331,8 +330,8 @@ static sim_status parse_factor(swp_factor *f, const entry *e, const char *path,
                             "a list of more than 4096 values");
         if (n < 2)
             return SIM_FAIL(err, SIM_EINPUT, path, e->line, e->key,
-                            "'%s' is a single value: a fixed value goes under [set] (%s)",
-                            e->value, vary_help);
+                            "'%s' is a single value: a fixed value goes under [set] (%s)", e->value,
+                            vary_help);
         f->values = malloc((size_t)n * sizeof *f->values);
         if (!f->values)
             return NOMEM(err);
@@ -358,8 +357,7 @@ static sim_status parse_factor(swp_factor *f, const entry *e, const char *path,
     /* a range: LO .. HI [log|linear] [levels N] */
     if (d->type == SIM_P_BOOL)
         return SIM_FAIL(err, SIM_EINPUT, path, e->line, e->key,
-                        "%s is a boolean: give the list 'false, true' rather than a range",
-                        d->key);
+                        "%s is a boolean: give the list 'false, true' rather than a range", d->key);
     *dots = '\0';
     char *lo_text = buf, *rest = dots + 2;
     char *tok[8];
@@ -372,8 +370,8 @@ static sim_status parse_factor(swp_factor *f, const entry *e, const char *path,
             return SIM_FAIL(err, SIM_EINPUT, path, e->line, e->key, "'%s' (%s)", e->value,
                             vary_help);
     if (ntok < 1)
-        return SIM_FAIL(err, SIM_EINPUT, path, e->line, e->key,
-                        "'%s' has no upper end (%s)", e->value, vary_help);
+        return SIM_FAIL(err, SIM_EINPUT, path, e->line, e->key, "'%s' has no upper end (%s)",
+                        e->value, vary_help);
     SIM_TRY(err, sim_param_parse(i, lo_text, &f->lo, path, e->line, err));
     SIM_TRY(err, sim_param_parse(i, tok[0], &f->hi, path, e->line, err));
     f->scale = SWP_LINEAR;
@@ -509,16 +507,15 @@ static sim_status make_identity(swp_sweep *s, const char *design_text, sim_error
     const char *head4 = design_text ? "\n; ---- the design file:\n" : "";
     if (!design_text)
         design_text = "";
-    size_t n = strlen(head1) + strlen(TROIKA_GIT_COMMIT) + strlen(head2) +
-               strlen(s->plan.text) + strlen(head3) + strlen(ini) + strlen(head4) +
-               strlen(design_text) + 1;
+    size_t n = strlen(head1) + strlen(TROIKA_GIT_COMMIT) + strlen(head2) + strlen(s->plan.text) +
+               strlen(head3) + strlen(ini) + strlen(head4) + strlen(design_text) + 1;
     char *id = malloc(n);
     if (!id) {
         free(ini);
         return NOMEM(err);
     }
-    snprintf(id, n, "%s%s%s%s%s%s%s%s", head1, TROIKA_GIT_COMMIT, head2, s->plan.text, head3,
-             ini, head4, design_text);
+    snprintf(id, n, "%s%s%s%s%s%s%s%s", head1, TROIKA_GIT_COMMIT, head2, s->plan.text, head3, ini,
+             head4, design_text);
     free(ini);
     s->plan.identity = id;
     s->plan.hash = swp_hash(id);
@@ -571,8 +568,9 @@ static sim_status parse_metrics(swp_plan *p, const char *value, int line, sim_er
 }
 
 /* Top-level keys; returns the entry of `base` (or NULL) in *base_e. */
-static sim_status parse_top(swp_plan *p, const sim_ini *r, const entry **base_e, const entry **days_e,
-                            const entry **file_e, int64_t *levels, sim_error *err)
+static sim_status parse_top(swp_plan *p, const sim_ini *r, const entry **base_e,
+                            const entry **days_e, const entry **file_e, int64_t *levels,
+                            sim_error *err)
 {
     const char *path = p->path;
     int have_design = 0, have_samples = 0, have_levels = 0, have_metrics = 0;
@@ -663,11 +661,10 @@ static sim_status parse_top(swp_plan *p, const sim_ini *r, const entry **base_e,
                         "the points come from the design file: no %s",
                         have_samples ? "samples" : "levels");
     if (p->design != SWP_GRID && p->design != SWP_FILE && !have_samples)
-        return SIM_FAIL(err, SIM_EINPUT, path, 0, "samples",
-                        "design %s needs samples = N (%s)", swp_design_name(p->design),
-                        p->design == SWP_SALTELLI
-                            ? "the base sample: N x (parameters + 2) points"
-                            : "the number of points");
+        return SIM_FAIL(err, SIM_EINPUT, path, 0, "samples", "design %s needs samples = N (%s)",
+                        swp_design_name(p->design),
+                        p->design == SWP_SALTELLI ? "the base sample: N x (parameters + 2) points"
+                                                  : "the number of points");
     if (!have_metrics)
         SIM_TRY(err, parse_metrics(p, "all", 0, err));
     return SIM_OK;

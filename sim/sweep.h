@@ -41,7 +41,7 @@
 
 typedef struct {
     swp_plan plan;
-    scn_scenario base;    /* finished: base file, [set], days; seed unset */
+    scn_scenario base; /* finished: base file, [set], days; seed unset */
 } swp_sweep;
 
 /* Read, validate and expand a sweep file.  Input problems are SIM_EINPUT

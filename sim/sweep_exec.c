@@ -20,8 +20,8 @@
 
 /* ---- one run ------------------------------------------------------------------ */
 
-sim_status swx_run_one(const swp_sweep *s, int64_t run, double *values,
-                       volatile sig_atomic_t *stop, sim_error *err)
+sim_status swx_run_one(const swp_sweep *s, int64_t run, double *values, volatile sig_atomic_t *stop,
+                       sim_error *err)
 {
     const swp_plan *p = &s->plan;
     scn_scenario view;
@@ -108,8 +108,8 @@ static sim_status check_out_folder(const char *out, sim_error *err)
     if (!S_ISDIR(st.st_mode))
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "%s is not a folder (in %s)", dir, out);
     if (access(dir, W_OK | X_OK) != 0)
-        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "folder %s is not writable (for %s)",
-                        dir, out);
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "-o", "folder %s is not writable (for %s)", dir,
+                        out);
     return SIM_OK;
 }
 
@@ -244,8 +244,8 @@ typedef struct {
     double *one; /* nmetrics x days */
 } parts_source;
 
-static sim_status from_parts(void *user, int64_t r0, int64_t n, const uint8_t *done,
-                             double *block, sim_error *err)
+static sim_status from_parts(void *user, int64_t r0, int64_t n, const uint8_t *done, double *block,
+                             sim_error *err)
 {
     parts_source *ps = user;
     const swp_plan *p = ps->p;
@@ -273,7 +273,8 @@ sim_status swx_finish(swx_job *job, const char *execution, sim_error *err)
                         (long long)have, (long long)job->nshard, job->parts_dir);
     /* the output holds the shard's runs only */
     uint8_t *done = malloc((size_t)p->nruns);
-    parts_source ps = {job->parts, p, malloc((size_t)p->nmetrics * (size_t)p->days * sizeof(double))};
+    parts_source ps = {job->parts, p,
+                       malloc((size_t)p->nmetrics * (size_t)p->days * sizeof(double))};
     if (!done || !ps.one) {
         free(done);
         free(ps.one);
@@ -284,8 +285,8 @@ sim_status swx_finish(swx_job *job, const char *execution, sim_error *err)
         done[r] = (uint8_t)(pd[r] && swx_in_shard(&job->o, r));
     sws_prov pv = {job->o.command_line ? job->o.command_line : "", execution ? execution : "",
                    job->o.stop};
-    sim_status st = sws_write(job->out, job->o.force, p, swp_model_tables(), done, from_parts,
-                              &ps, &pv, err);
+    sim_status st =
+        sws_write(job->out, job->o.force, p, swp_model_tables(), done, from_parts, &ps, &pv, err);
     free(done);
     free(ps.one);
     SIM_TRY(err, st);
@@ -307,8 +308,8 @@ typedef struct {
     uint8_t *filled; /* per row of the block: taken from input filled[i] - 1 */
 } merge_source;
 
-static sim_status from_inputs(void *user, int64_t r0, int64_t n, const uint8_t *done,
-                              double *block, sim_error *err)
+static sim_status from_inputs(void *user, int64_t r0, int64_t n, const uint8_t *done, double *block,
+                              sim_error *err)
 {
     merge_source *ms = user;
     const swp_plan *p = ms->p;
@@ -333,8 +334,8 @@ static sim_status from_inputs(void *user, int64_t r0, int64_t n, const uint8_t *
                     return SIM_FAIL(err, SIM_EINPUT, sws_file_path(ms->in[k]), 0, NULL,
                                     "run %lld differs from the same run in %s (metric %s); "
                                     "the files were not made by the same build and sweep",
-                                    (long long)(r0 + i),
-                                    sws_file_path(ms->in[ms->filled[i] - 1]), p->metrics[m]);
+                                    (long long)(r0 + i), sws_file_path(ms->in[ms->filled[i] - 1]),
+                                    p->metrics[m]);
                 memcpy(dst, src, days * sizeof *dst);
             }
         }

@@ -35,12 +35,12 @@
 #include "progress.h"
 
 typedef struct {
-    int threads;           /* runs at once (threads mode); threads per run (MPI) */
-    int64_t shard, nshards; /* this shard (0-based) of nshards; 0 of 1: all */
-    int force;             /* overwrite an existing output */
-    int restart;           /* discard the finished runs of the parts folder */
-    int quiet;             /* no summary and no progress */
-    FILE *log;             /* progress and notes (stderr) */
+    int threads;                 /* runs at once (threads mode); threads per run (MPI) */
+    int64_t shard, nshards;      /* this shard (0-based) of nshards; 0 of 1: all */
+    int force;                   /* overwrite an existing output */
+    int restart;                 /* discard the finished runs of the parts folder */
+    int quiet;                   /* no summary and no progress */
+    FILE *log;                   /* progress and notes (stderr) */
     volatile sig_atomic_t *stop; /* non-zero: stop soon (signals) */
     const char *command_line;
     double worker_timeout; /* MPI: seconds of silence before a worker is lost */
@@ -49,16 +49,16 @@ typedef struct {
 typedef struct {
     const swp_sweep *s;
     const char *out;
-    char *parts_dir;      /* OUT.parts */
+    char *parts_dir; /* OUT.parts */
     swx_opts o;
     sws_parts *parts;
-    int64_t *remaining;        /* runs of the shard still to do, ascending */
+    int64_t *remaining; /* runs of the shard still to do, ascending */
     int64_t nremaining;
-    int64_t nshard;       /* runs in the shard */
-    int64_t resumed;      /* of them, finished before this start */
-    int64_t finished;     /* finished during this start */
-    int complete;         /* the output already holds the whole shard */
-    prg_meter meter;      /* progress (sim/progress.h) */
+    int64_t nshard;   /* runs in the shard */
+    int64_t resumed;  /* of them, finished before this start */
+    int64_t finished; /* finished during this start */
+    int complete;     /* the output already holds the whole shard */
+    prg_meter meter;  /* progress (sim/progress.h) */
 } swx_job;
 
 static inline int swx_in_shard(const swx_opts *o, int64_t run)
@@ -68,8 +68,8 @@ static inline int swx_in_shard(const swx_opts *o, int64_t run)
 
 /* Run `run` of the sweep: values gets nmetrics x days (metric-major).  Each
  * call is independent and thread-safe; `stop` may interrupt it. */
-sim_status swx_run_one(const swp_sweep *s, int64_t run, double *values,
-                       volatile sig_atomic_t *stop, sim_error *err);
+sim_status swx_run_one(const swp_sweep *s, int64_t run, double *values, volatile sig_atomic_t *stop,
+                       sim_error *err);
 
 sim_status swx_prepare(swx_job *job, const swp_sweep *s, const char *out, const swx_opts *o,
                        sim_error *err);
@@ -91,6 +91,5 @@ void swx_job_free(swx_job *job);
  * Every run must be done in some input unless allow_incomplete. */
 sim_status swx_merge(const char *const *inputs, int n, const char *out, int force,
                      int allow_incomplete, const sws_prov *pv, FILE *log, sim_error *err);
-
 
 #endif

@@ -158,21 +158,21 @@ enum { W_NEW, W_BUSY, W_PARKED, W_ENDED, W_LOST };
 
 typedef struct {
     int state;
-    int64_t run;  /* W_BUSY (and W_LOST): the run it has */
-    double seen;  /* last message */
+    int64_t run; /* W_BUSY (and W_LOST): the run it has */
+    double seen; /* last message */
 } wslot;
 
 typedef struct {
     swx_job *job;
     wslot *w;
     int size;
-    int64_t next;       /* next of job->remaining */
-    int64_t *redo;      /* runs to hand out again (lost workers) */
+    int64_t next;  /* next of job->remaining */
+    int64_t *redo; /* runs to hand out again (lost workers) */
     int64_t nredo;
     int stopping;
     int failed;
-    int lost;           /* a worker was presumed dead */
-    double *buf, *cmp;  /* one run's series */
+    int lost;          /* a worker was presumed dead */
+    double *buf, *cmp; /* one run's series */
     FILE *log;
 } master;
 
@@ -271,8 +271,9 @@ static void lost_mid_message(master *m, int k, int64_t run)
     m->w[k].state = W_LOST;
     m->lost = 1;
     if (m->log)
-        fprintf(m->log, "troika sweep: worker rank %d stopped while sending run %lld and is "
-                        "presumed dead; the run is handed to another worker\n",
+        fprintf(m->log,
+                "troika sweep: worker rank %d stopped while sending run %lld and is "
+                "presumed dead; the run is handed to another worker\n",
                 k, (long long)run);
     requeue(m, run);
 }
@@ -320,8 +321,10 @@ static void on_request(master *m, int k, sim_error *err)
             }
         } else if (sws_parts_get(job->parts, run, m->cmp, &e) == SIM_OK &&
                    memcmp(m->cmp, m->buf, (size_t)len * sizeof *m->buf) != 0 && m->log) {
-            fprintf(m->log, "troika sweep: run %lld came back twice with different results "
-                            "(rank %d); the first is kept\n", (long long)run, k);
+            fprintf(m->log,
+                    "troika sweep: run %lld came back twice with different results "
+                    "(rank %d); the first is kept\n",
+                    (long long)run, k);
         }
     } else if (run >= 0) {
         char *msg = malloc((size_t)len + 1);
@@ -357,8 +360,9 @@ static void check_lost(master *m, double timeout)
         w->state = W_LOST;
         m->lost = 1;
         if (m->log)
-            fprintf(m->log, "troika sweep: worker rank %d has been silent for %.0f s and is "
-                            "presumed dead; its run %lld is handed to another worker\n",
+            fprintf(m->log,
+                    "troika sweep: worker rank %d has been silent for %.0f s and is "
+                    "presumed dead; its run %lld is handed to another worker\n",
                     k, t - w->seen, (long long)w->run);
         requeue(m, w->run);
     }

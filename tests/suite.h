@@ -31,8 +31,8 @@ int suite_tmpdir(char *buf, size_t n, const char *name);
 /* Remove the files in dir, then dir; 0 on success. */
 int suite_rmdir(const char *dir);
 
-#define SUITE_RUN(name, fast, slow, setup, teardown, argc, argv)                       \
-    suite_run((name), (fast), sizeof(fast) / sizeof((fast)[0]), (slow),                  \
+#define SUITE_RUN(name, fast, slow, setup, teardown, argc, argv)                                   \
+    suite_run((name), (fast), sizeof(fast) / sizeof((fast)[0]), (slow),                            \
               sizeof(slow) / sizeof((slow)[0]), (setup), (teardown), (argc), (argv))
 
 #endif

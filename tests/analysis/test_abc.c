@@ -107,8 +107,9 @@ static void test_known_posterior(void **state)
     double m, s;
     abc_run_moments(r, 0, &m, &s);
     double ess = h[ng - 1].ess;
-    fprintf(stderr, "posterior mean %.4f (analytic %.4f), sd %.4f (analytic %.4f), ESS %.0f, "
-                    "%d generations, %lld simulations\n",
+    fprintf(stderr,
+            "posterior mean %.4f (analytic %.4f), sd %.4f (analytic %.4f), ESS %.0f, "
+            "%d generations, %lld simulations\n",
             m, m_true, s, s_true, ess, ng, (long long)sc.calls);
     assert_true(ess > 300);
     /* four standard errors: of the mean s/sqrt(ESS), of the sd s/sqrt(2 ESS) */
@@ -169,8 +170,8 @@ static void test_two_parameters_log_scale(void **state)
         v += w[i] * (log(th[2 * i + 1]) - m) * (log(th[2 * i + 1]) - m);
     double ess = abc_run_history(r)[abc_run_generations(r) - 1].ess, sd = sqrt(v);
     /* the tolerance (0.2 scaled units in two dimensions) widens the sd by ~0.5% */
-    fprintf(stderr, "log theta2: mean %.4f (analytic %.4f), sd %.4f (analytic 0.3), ESS %.0f\n",
-            m, log(2.0), sd, ess);
+    fprintf(stderr, "log theta2: mean %.4f (analytic %.4f), sd %.4f (analytic 0.3), ESS %.0f\n", m,
+            log(2.0), sd, ess);
     assert_true(fabs(m - log(2.0)) < 4.0 * 0.3 / sqrt(ess));
     assert_true(fabs(sd - 0.3) < 4.0 * 0.3 / sqrt(2.0 * ess) + 0.01);
     abc_destroy(r);
@@ -259,8 +260,8 @@ static void test_posterior_file(void **state)
     abc_run *r = run(&c, 2, NULL, &sc, SIM_OK);
     char path[300];
     snprintf(path, sizeof path, "%s/post.h5", dir);
-    abs_prov pv = {"troika calibrate test", "threads 2", "/x/calibration.ini", "; text\n",
-                   "[run]\n", 2.385};
+    abs_prov pv = {
+        "troika calibrate test", "threads 2", "/x/calibration.ini", "; text\n", "[run]\n", 2.385};
     sim_error err;
     sim_error_clear(&err);
     sim_status ws = abs_write(path, 0, r, &pv, &err);

@@ -52,7 +52,7 @@ typedef struct {
     scn_scenario scen[2];
     int met[ANA_MAX_METRICS];
     int nmet;
-    char file1[512], file2[512];   /* the comparison on 1 and on 2 threads */
+    char file1[512], file2[512]; /* the comparison on 1 and on 2 threads */
 } fixture;
 
 static fixture fx;
@@ -79,8 +79,8 @@ static sim_status load(scn_scenario *s, const char *file, sim_error *err)
     return st;
 }
 
-static void opts_init(crun_opts *o, const scn_scenario *scen, int nscen,
-                      const char *out, int threads)
+static void opts_init(crun_opts *o, const scn_scenario *scen, int nscen, const char *out,
+                      int threads)
 {
     memset(o, 0, sizeof *o);
     o->scen = scen;
@@ -600,8 +600,7 @@ static void bad_files(void **state)
     path_in("trunc.h5", p, sizeof p);
     struct stat st;
     assert_int_equal(stat(fx.file1, &st), 0);
-    snprintf(cmd, sizeof cmd, "head -c %lld '%s' > '%s'", (long long)st.st_size / 2, fx.file1,
-             p);
+    snprintf(cmd, sizeof cmd, "head -c %lld '%s' > '%s'", (long long)st.st_size / 2, fx.file1, p);
     assert_int_equal(system(cmd), 0);
     assert_int_equal(ana_cmpfile_open(&f, p, &err), SIM_EINPUT);
     assert_string_equal(err.file, p);
@@ -616,9 +615,8 @@ static void bad_files(void **state)
 
     /* the result file of one run */
     path_in("run.h5", p, sizeof p);
-    assert_int_equal(run_cmd("'%s' run --days 20 --set city.compounds=10 -q -o '%s'",
-                             TROIKA_BINARY, p),
-                     0);
+    assert_int_equal(
+        run_cmd("'%s' run --days 20 --set city.compounds=10 -q -o '%s'", TROIKA_BINARY, p), 0);
     assert_int_equal(ana_cmpfile_open(&f, p, &err), SIM_EINPUT);
     assert_non_null(strstr(err.msg, "troika run"));
 }
@@ -648,8 +646,7 @@ static void commands(void **state)
                              "--window 30:90 -o '%s'",
                              bin, DATA, DATA, out),
                      2);
-    assert_int_equal(run_cmd("'%s' compare %s/baseline.ini --replicates 2 -o '%s'", bin, DATA,
-                             out),
+    assert_int_equal(run_cmd("'%s' compare %s/baseline.ini --replicates 2 -o '%s'", bin, DATA, out),
                      2);
     assert_int_equal(run_cmd("'%s' compare %s/baseline.ini %s/subsidy.ini --replicates 1 -o '%s'",
                              bin, DATA, DATA, out),

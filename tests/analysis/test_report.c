@@ -49,15 +49,16 @@ static int setup(void **state)
     for (int s = 0; s < NSCEN; s++) {
         scen[s].description = scen[s].path = scen[s].resolved_ini = scen[s].sources = "";
     }
-    ana_diff_row row = {"pmc.fee_old", -1, "18", "24", "yuan/household/month",
-                        "Monthly fee.", "月物业费。", "", ""};
+    ana_diff_row row = {"pmc.fee_old",  -1,           "18", "24", "yuan/household/month",
+                        "Monthly fee.", "月物业费。", "",   ""};
     if (!t || ana_diff_add(&scen[1].changes, &row, &err) != SIM_OK)
         return -1;
     const sim_metric_desc *d = &sim_metric_table[m];
-    if (ana_table_set(&t->scen[0], scen[0].name, &err) || ana_table_set(&t->scen[1], scen[1].name, &err) ||
+    if (ana_table_set(&t->scen[0], scen[0].name, &err) ||
+        ana_table_set(&t->scen[1], scen[1].name, &err) ||
         ana_table_set(&t->met[0], d->name, &err) || ana_table_set(&t->unit[0], d->unit, &err) ||
-        ana_table_set(&t->doc_en[0], d->doc_en, &err) || ana_table_set(&t->doc_zh[0], d->doc_zh, &err) ||
-        ana_table_set(&t->kind[0], "ratio", &err))
+        ana_table_set(&t->doc_en[0], d->doc_en, &err) ||
+        ana_table_set(&t->doc_zh[0], d->doc_zh, &err) || ana_table_set(&t->kind[0], "ratio", &err))
         return -1;
     t->level = 0.95;
     t->days = DAYS;
@@ -136,7 +137,8 @@ static void test_english(void **state)
     const char *end = strstr(li, "</li>");
     char sentence[1024];
     snprintf(sentence, sizeof sentence, "%.*s", (int)(end - li), li);
-    assert_non_null(strstr(sentence, "<span class=\"scen\">Fees &lt;b&gt;up&lt;/b&gt;</span> raised the"));
+    assert_non_null(
+        strstr(sentence, "<span class=\"scen\">Fees &lt;b&gt;up&lt;/b&gt;</span> raised the"));
     assert_non_null(strstr(sentence, "9.50"));
     assert_non_null(strstr(sentence, "8.58 to 10.42"));
     /* the scenario's change, and the names escaped everywhere */

@@ -40,7 +40,8 @@ static void analytic(double s[3], double st[3])
 {
     double pi4 = pow(M_PI, 4), pi8 = pow(M_PI, 8);
     double V = A * A / 8 + B * pi4 / 5 + B * B * pi8 / 18 + 0.5;
-    double V1 = 0.5 * pow(1 + B * pi4 / 5, 2), V2 = A * A / 8, V13 = B * B * pi8 * (1.0 / 18 - 1.0 / 50);
+    double V1 = 0.5 * pow(1 + B * pi4 / 5, 2), V2 = A * A / 8,
+           V13 = B * B * pi8 * (1.0 / 18 - 1.0 / 50);
     s[0] = V1 / V;
     s[1] = V2 / V;
     s[2] = 0.0;

@@ -197,8 +197,8 @@ static void coverage_paired(void **state)
         excludes += ex;
     }
     gsl_rng_free(r);
-    print_message("coverage of the paired difference: %d / %d (%d exclude zero)\n", cover,
-                  NINT, excludes);
+    print_message("coverage of the paired difference: %d / %d (%d exclude zero)\n", cover, NINT,
+                  excludes);
     assert_in_range(cover, 930, 970);
     assert_true(excludes > NINT / 2); /* the effect is usually detected */
 }
@@ -206,14 +206,10 @@ static void coverage_paired(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(five_values),
-        cmocka_unit_test(t_quantiles),
-        cmocka_unit_test(paired_two),
-        cmocka_unit_test(paired_removes_common_noise),
-        cmocka_unit_test(degenerate),
-        cmocka_unit_test(monotone),
-        cmocka_unit_test(coverage_mean),
-        cmocka_unit_test(coverage_paired),
+        cmocka_unit_test(five_values),   cmocka_unit_test(t_quantiles),
+        cmocka_unit_test(paired_two),    cmocka_unit_test(paired_removes_common_noise),
+        cmocka_unit_test(degenerate),    cmocka_unit_test(monotone),
+        cmocka_unit_test(coverage_mean), cmocka_unit_test(coverage_paired),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,8 +133,10 @@ static void test_csv(void **state)
     assert_int_equal(fclose(f), 0);
     char *line2 = strchr(buf, '\n') + 1;
     char *line3 = strchr(line2, '\n') + 1;
-    assert_memory_equal(buf, "metric,unit,scenario,n,mean,sd,ci_lo,ci_hi,half_width,diff,"
-                             "diff_lo,diff_hi,p_value,clear\n", (size_t)(line2 - buf));
+    assert_memory_equal(buf,
+                        "metric,unit,scenario,n,mean,sd,ci_lo,ci_hi,half_width,diff,"
+                        "diff_lo,diff_hi,p_value,clear\n",
+                        (size_t)(line2 - buf));
     assert_true(starts_with(line2, "\"fee_collection_rate\",\"share\",\"baseline\",4,2.5,"));
     assert_non_null(strstr(line2, ",0,0,0,1,0\n")); /* diff, lo, hi, p = 1, clear 0 */
     /* quotes doubled inside a quoted field; the comma stays in the field */

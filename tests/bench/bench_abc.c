@@ -52,7 +52,8 @@ static int bench(int threads, const char *parts)
     sim_error_clear(&err);
     abc_exec ex = {threads, parts, "bench\n", 1, NULL, NULL, NULL};
     double t0 = omp_get_wtime();
-    if (abc_create(&r, &c, &err) != SIM_OK || abc_execute(r, sim_cheap, NULL, &ex, &err) != SIM_OK) {
+    if (abc_create(&r, &c, &err) != SIM_OK ||
+        abc_execute(r, sim_cheap, NULL, &ex, &err) != SIM_OK) {
         fprintf(stderr, "bench_abc: %s\n", err.msg);
         abc_destroy(r);
         return 1;

@@ -143,7 +143,8 @@ static void test_path_problems(void **state)
     assert_int_equal(afile_open(&f, path, 0, "-o", &err), SIM_EINPUT);
     snprintf(msg, sizeof msg,
              "folder %s/missing does not exist (create it first, or choose another path "
-             "than %s)", dir, path);
+             "than %s)",
+             dir, path);
     assert_string_equal(err.msg, msg);
     snprintf(path, sizeof path, "%s/", dir);
     assert_int_equal(afile_open(&f, path, 0, "-o", &err), SIM_EINPUT);

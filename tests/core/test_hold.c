@@ -30,10 +30,12 @@ static void test_points(void **state)
         const char *value, *point;
         int64_t want;
     } cases[] = {
-        {"day:385", "day", 385},   {"day:385", "runs", -1},   {"runs:23", "runs", 23},
-        {"assembly", "assembly", 0}, {"day", "day", 0},       {"days:3", "day", -1},
-        {"day:", "day", -1},       {"day:3x", "day", -1},     {"day:-2", "day", -1},
-        {"checkpoint:57", "checkpoint", 57}, {"", "day", -1},
+        {"day:385", "day", 385}, {"day:385", "runs", -1},
+        {"runs:23", "runs", 23}, {"assembly", "assembly", 0},
+        {"day", "day", 0},       {"days:3", "day", -1},
+        {"day:", "day", -1},     {"day:3x", "day", -1},
+        {"day:-2", "day", -1},   {"checkpoint:57", "checkpoint", 57},
+        {"", "day", -1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         assert_int_equal(setenv("TROIKA_HOLD", cases[i].value, 1), 0);

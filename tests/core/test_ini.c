@@ -82,8 +82,7 @@ static void test_problems(void **state)
                    "t.ini:2: seed: 'seed' is given twice (first on line 1)");
     expect_problem("[city] x\n",
                    "t.ini:1: unexpected text after ']' (allowed: [section] and a ; comment)");
-    expect_problem("a = 1\njust words\n",
-                   "t.ini:2: expected [section], key = value or a comment");
+    expect_problem("a = 1\njust words\n", "t.ini:2: expected [section], key = value or a comment");
     /* the earliest problem wins, whatever the order they are found in */
     expect_problem("a = 1\nb = 2\nwords\na = 3\n",
                    "t.ini:3: expected [section], key = value or a comment");

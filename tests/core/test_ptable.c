@@ -24,10 +24,11 @@ typedef struct {
 } toy;
 
 static const sim_param_desc rows[] = {
-    {"run", "days", "run.days", SIM_P_INT, 365, 1, 36500, "days", SIM_PF_FIXED, "days run",
-     "天数", SIM_PROV_SETTING, 0, 0, "a choice", offsetof(toy, run_days)},
+    {"run", "days", "run.days", SIM_P_INT, 365, 1, 36500, "days", SIM_PF_FIXED, "days run", "天数",
+     SIM_PROV_SETTING, 0, 0, "a choice", offsetof(toy, run_days)},
     {"firm", "rate", "firm.rate", SIM_P_REAL, 0.125, 0, 2.5, "1/day", SIM_PF_MUTABLE,
-     "a rate | with a bar", "比率", SIM_PROV_ASSUME, 0.05, 0.3, "a guess", offsetof(toy, firm_rate)},
+     "a rate | with a bar", "比率", SIM_PROV_ASSUME, 0.05, 0.3, "a guess",
+     offsetof(toy, firm_rate)},
     {"firm", "open", "firm.open", SIM_P_BOOL, 1, 0, 1, "", SIM_PF_UNIMPL, "open", "开放",
      SIM_PROV_SOURCE, 0, 0, "a survey", offsetof(toy, firm_open)},
 };
@@ -157,7 +158,8 @@ static void test_printing(void **state)
     assert_string_equal(s, "[run]\ndays = 365\n\n[firm]\nrate = 0.125\nopen = true\n");
     free(s);
     s = printed(print_uncertain, &t);
-    assert_string_equal(s, "key\tdefault\tlo\thi\tprior\twhy\nfirm.rate\t0.125\t0.05\t0.3\tuniform\ta guess\n");
+    assert_string_equal(
+        s, "key\tdefault\tlo\thi\tprior\twhy\nfirm.rate\t0.125\t0.05\t0.3\tuniform\ta guess\n");
     free(s);
     s = printed(print_md, &t);
     assert_true(strncmp(s, "# toy\n\n## [run]\n", 16) == 0);
@@ -187,16 +189,17 @@ static void test_metric_table(void **state)
     char *s = printed(print_metrics, sub);
     assert_non_null(strstr(s, "| `cases` | cases | count | `cases` | compounds | cases a day |\n"));
     assert_non_null(strstr(s, "| `wait` | days | ratio | – | subdistrict | mean wait |\n"));
-    assert_non_null(strstr(s, "wait                                 days         ratio  mean wait\n"));
+    assert_non_null(
+        strstr(s, "wait                                 days         ratio  mean wait\n"));
     free(s);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lookup),      cmocka_unit_test(test_fields),
-        cmocka_unit_test(test_parse),       cmocka_unit_test(test_check_value),
-        cmocka_unit_test(test_format),      cmocka_unit_test(test_printing),
+        cmocka_unit_test(test_lookup),       cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_parse),        cmocka_unit_test(test_check_value),
+        cmocka_unit_test(test_format),       cmocka_unit_test(test_printing),
         cmocka_unit_test(test_metric_table),
     };
     return cmocka_run_group_tests_name("ptable", tests, NULL, NULL);

@@ -40,7 +40,7 @@ static double erlang_c(int c, double a)
 }
 
 typedef struct {
-    double wait_sum;   /* over jobs taken up after the warm-up */
+    double wait_sum; /* over jobs taken up after the warm-up */
     int64_t taken;
     int64_t zero_waits;
     double busy, capacity;
@@ -179,8 +179,7 @@ static void test_more_servers_never_wait_longer(void **state)
         assert_true(na == 40000 && nb == 40000); /* the first 40,000 jobs all served */
         for (int64_t i = 0; i < 40000; i++)
             assert_true(wb[i] <= wa[i] + 1e-9);
-        print_message("c=%d: mean wait %.4f, with one more server %.4f\n", c, suma / na,
-                      sumb / nb);
+        print_message("c=%d: mean wait %.4f, with one more server %.4f\n", c, suma / na, sumb / nb);
         assert_true(sumb < 0.5 * suma);
         free(wa);
         free(wb);
@@ -414,11 +413,11 @@ static void test_errors(void **state)
     sim_stream st;
     sim_stream_open(&st, 1, SIM_RNG_TEST, 0, 0);
     const double two[2] = {0.3, 0.3}, bad[3] = {0.3, -1.0, 0.3}, three[3] = {0.3, 0.3, 0.3};
-    assert_int_equal(q_day(&q, 0, &st, two, 2, 0.0, NULL), SIM_EINPUT);  /* category 2 of 2 */
-    assert_int_equal(q_day(&q, 0, &st, bad, 3, 0.0, NULL), SIM_EINPUT);  /* negative mean */
+    assert_int_equal(q_day(&q, 0, &st, two, 2, 0.0, NULL), SIM_EINPUT);    /* category 2 of 2 */
+    assert_int_equal(q_day(&q, 0, &st, bad, 3, 0.0, NULL), SIM_EINPUT);    /* negative mean */
     assert_int_equal(q_day(&q, 0, &st, three, 3, -1.0, NULL), SIM_EINPUT); /* patience */
     assert_int_equal(q_day(&q, 0, &st, three, 0, 0.0, NULL), SIM_EINPUT);  /* no category */
-    assert_int_equal(q.nnew, 1); /* still staged */
+    assert_int_equal(q.nnew, 1);                                           /* still staged */
     assert_int_equal(q.pushed, 0);
     q_daystats ds;
     assert_int_equal(q_day(&q, 0, &st, three, 3, 0.0, &ds), SIM_OK);

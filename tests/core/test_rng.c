@@ -198,10 +198,14 @@ static void test_skip(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_known_answer),  cmocka_unit_test(test_philox_kat),
-        cmocka_unit_test(test_keying),        cmocka_unit_test(test_interleaving),
-        cmocka_unit_test(test_uniform_moments), cmocka_unit_test(test_below),
-        cmocka_unit_test(test_gsl_adapter),   cmocka_unit_test(test_poisson),
+        cmocka_unit_test(test_known_answer),
+        cmocka_unit_test(test_philox_kat),
+        cmocka_unit_test(test_keying),
+        cmocka_unit_test(test_interleaving),
+        cmocka_unit_test(test_uniform_moments),
+        cmocka_unit_test(test_below),
+        cmocka_unit_test(test_gsl_adapter),
+        cmocka_unit_test(test_poisson),
         cmocka_unit_test(test_skip),
     };
     return cmocka_run_group_tests_name("rng", tests, NULL, NULL);

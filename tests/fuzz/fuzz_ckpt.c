@@ -56,11 +56,12 @@ static void check_status(sim_status st, const sim_error *err, const char *who, i
 {
     if (st == SIM_OK)
         return;
-    int ok = err->code == st && err->msg[0] &&
-             (st == SIM_EINPUT || (running && st != SIM_EINTERNAL));
+    int ok =
+        err->code == st && err->msg[0] && (st == SIM_EINPUT || (running && st != SIM_EINTERNAL));
     if (!ok) {
         char buf[1400];
-        fprintf(stderr, "%s: status %d: %s\n", who, (int)st, sim_error_format(err, buf, sizeof buf));
+        fprintf(stderr, "%s: status %d: %s\n", who, (int)st,
+                sim_error_format(err, buf, sizeof buf));
         fuzz_die("the checkpoint reader failed otherwise than with bad input", who);
     }
 }
@@ -87,9 +88,8 @@ static void resume(const sim_checkpoint *ck)
         st = scn_finish(&s, &err);
     check_status(st, &err, "the recorded scenario", 0);
     const sim_params *p = &in->params;
-    double hh = (double)p->city_compounds * (p->city_hh_mean > p->city_hh_old_mean
-                                                 ? p->city_hh_mean
-                                                 : p->city_hh_old_mean);
+    double hh = (double)p->city_compounds *
+                (p->city_hh_mean > p->city_hh_old_mean ? p->city_hh_mean : p->city_hh_old_mean);
     if (st == SIM_OK && hh <= FUZZ_MAX_HH && p->city_hh_max <= FUZZ_MAX_HH) {
         sim_ctx ctx;
         sim_ctx_init(&ctx);

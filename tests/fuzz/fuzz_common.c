@@ -38,8 +38,7 @@ static const char *fuzz_name = "fuzz";
 
 void fuzz_die(const char *what, const char *detail)
 {
-    fprintf(stderr, "fuzz_%s: %s%s%s\n", fuzz_name, what, detail ? ": " : "",
-            detail ? detail : "");
+    fprintf(stderr, "fuzz_%s: %s%s%s\n", fuzz_name, what, detail ? ": " : "", detail ? detail : "");
     abort();
 }
 

@@ -142,7 +142,7 @@ static void as_sweep_file(void)
     check_closed("swx_merge");
 
     /* troika sensitivity IN --bootstrap 20 --csv CSV --quiet */
-    char *argv[] = {"troika", "sensitivity", in_path, "--bootstrap", "20",
+    char *argv[] = {"troika", "sensitivity", in_path,   "--bootstrap", "20",
                     "--csv",  csv_path,      "--quiet", NULL};
     (void)cmd_sensitivity(7, argv + 1);
     check_closed("troika sensitivity");

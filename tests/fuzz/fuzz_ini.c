@@ -47,10 +47,10 @@
 #define MAX_POINTS 20000.0
 #define MAX_VALUES 200000.0
 
-static const char *dir;         /* the private folder */
-static char scn_path[300];      /* DIR/fuzz.ini */
-static char swp_path[300];      /* DIR/sweeps/fuzz.ini */
-static char res_path[300];      /* DIR/resolved.ini */
+static const char *dir;    /* the private folder */
+static char scn_path[300]; /* DIR/fuzz.ini */
+static char swp_path[300]; /* DIR/sweeps/fuzz.ini */
+static char res_path[300]; /* DIR/resolved.ini */
 
 static void write_file(const char *path, const void *data, size_t n)
 {

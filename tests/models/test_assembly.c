@@ -47,11 +47,11 @@ static void test_quorum_area_and_heads(void **state)
     /* 9 homes, 3 of 200 m2, 6 of 50 m2: total 900 m2 */
     asm_count small_flats = {9, 900, 6, 300, 0, 0}; /* 6/9 heads, 300/900 area */
     assert_false(asm_quorate(&small_flats));
-    asm_count big_flats = {9, 900, 3, 600, 0, 0};   /* 600/900 area, 3/9 heads */
+    asm_count big_flats = {9, 900, 3, 600, 0, 0}; /* 600/900 area, 3/9 heads */
     assert_false(asm_quorate(&big_flats));
     asm_count both = {9, 900, 6, 600, 0, 0};
     assert_true(asm_quorate(&both));
-    asm_count area_short = {9, 901, 6, 600, 0, 0};  /* 600/901 < 2/3 */
+    asm_count area_short = {9, 901, 6, 600, 0, 0}; /* 600/901 < 2/3 */
     assert_false(asm_quorate(&area_short));
 }
 
@@ -121,7 +121,8 @@ static void test_home_type(void **state)
     assert_int_equal(asm_home_type(0), ASM_AWAY); /* rented: the owner lives elsewhere */
     assert_int_equal(asm_home_type(SIM_HH_ELDERLY), ASM_AWAY); /* an elderly tenant */
     /* vacant, elderly owner living elsewhere */
-    assert_int_equal(asm_home_type(SIM_HH_OWNER | SIM_HH_ABSENT | SIM_HH_ELDERLY), ASM_AWAY_ELDERLY);
+    assert_int_equal(asm_home_type(SIM_HH_OWNER | SIM_HH_ABSENT | SIM_HH_ELDERLY),
+                     ASM_AWAY_ELDERLY);
 }
 
 /* Participation: bounds, shock direction, mobilisation formula. */
@@ -160,7 +161,7 @@ static void test_hold(void **state)
     static uint16_t area[N];
     int64_t total_area = 0, away = 0;
     for (int h = 0; h < N; h++) {
-        flags[h] = (h % 4 == 0) ? SIM_HH_ABSENT | SIM_HH_OWNER
+        flags[h] = (h % 4 == 0)   ? SIM_HH_ABSENT | SIM_HH_OWNER
                    : (h % 4 == 1) ? SIM_HH_OWNER | SIM_HH_ELDERLY
                                   : SIM_HH_OWNER;
         away += h % 4 == 0;
@@ -244,10 +245,14 @@ static void test_mobilisation_reaches_quorum(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_quorum_headcount),  cmocka_unit_test(test_quorum_area_and_heads),
-        cmocka_unit_test(test_ordinary_majority), cmocka_unit_test(test_major_majority),
-        cmocka_unit_test(test_decide),            cmocka_unit_test(test_home_type),
-        cmocka_unit_test(test_take_part),         cmocka_unit_test(test_hold),
+        cmocka_unit_test(test_quorum_headcount),
+        cmocka_unit_test(test_quorum_area_and_heads),
+        cmocka_unit_test(test_ordinary_majority),
+        cmocka_unit_test(test_major_majority),
+        cmocka_unit_test(test_decide),
+        cmocka_unit_test(test_home_type),
+        cmocka_unit_test(test_take_part),
+        cmocka_unit_test(test_hold),
         cmocka_unit_test(test_mobilisation_reaches_quorum),
     };
     return cmocka_run_group_tests_name("assembly", tests, NULL, NULL);

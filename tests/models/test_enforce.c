@@ -215,9 +215,9 @@ static void test_zero_rates(void **state)
     const char *sets[] = {"enforce.construction_rate=0", "enforce.loadbearing_rate=0",
                           "enforce.greenery_rate=0", "enforce.other_rate=0"};
     sim_result *r = run(2, 3, 200, sets, 4);
-    const int ms[] = {SIM_MET_violations_new,       SIM_MET_violations_found,
-                      SIM_MET_violations_resolved,  SIM_MET_violations_failed,
-                      SIM_MET_violations_backlog,   SIM_MET_violations_standing,
+    const int ms[] = {SIM_MET_violations_new,        SIM_MET_violations_found,
+                      SIM_MET_violations_resolved,   SIM_MET_violations_failed,
+                      SIM_MET_violations_backlog,    SIM_MET_violations_standing,
                       SIM_MET_enforcement_wait_days, SIM_MET_enforcement_utilisation};
     for (int64_t d = 0; d < r->days; d++)
         for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
@@ -305,8 +305,8 @@ static void test_joint_lowers_hard_backlog(void **state)
                hb = mean_of(b, SIM_MET_violations_backlog_hard, 400, 1095);
         double sa = mean_of(a, SIM_MET_violations_standing_hard, 500, 1095),
                sb = mean_of(b, SIM_MET_violations_standing_hard, 500, 1095);
-        print_message("seed %d: hard backlog %.3f -> %.3f, hard standing %.2f -> %.2f\n",
-                      (int)seed, ha, hb, sa, sb);
+        print_message("seed %d: hard backlog %.3f -> %.3f, hard standing %.2f -> %.2f\n", (int)seed,
+                      ha, hb, sa, sb);
         assert_true(hb < 0.6 * ha);
         assert_true(sb < sa);
         sa_all += sa;
@@ -422,9 +422,12 @@ static void test_lever_timing(void **state)
 static void test_thread_invariance(void **state)
 {
     (void)state;
-    const char *sets[] = {"city.compounds=520",         "city.subdistricts=130",
-                          "city.firms=30",              "policy.s.day=100",
-                          "policy.s.enforce.diversion=0.15", "policy.s.enforce.video_sharing=0.5",
+    const char *sets[] = {"city.compounds=520",
+                          "city.subdistricts=130",
+                          "city.firms=30",
+                          "policy.s.day=100",
+                          "policy.s.enforce.diversion=0.15",
+                          "policy.s.enforce.video_sharing=0.5",
                           "policy.s.enforce.joint=1"};
     sim_result *a = run(1, 13, 250, sets, 7), *b = run(3, 13, 250, sets, 7);
     assert_memory_equal(a->city, b->city, sizeof(double) * 250 * SIM_MET_N);

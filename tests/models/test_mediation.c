@@ -115,9 +115,9 @@ static void test_rooms_known(void **state)
     sim_params p;
     sim_params_default(&p);
     p.mediation_rooms_per_10k_households = 1.5;
-    assert_int_equal(med_rooms(&p, 13900), 2);  /* 2.085 */
-    assert_int_equal(med_rooms(&p, 33500), 5);  /* 5.025 */
-    assert_int_equal(med_rooms(&p, 3000), 1);   /* 0.45: at least one */
+    assert_int_equal(med_rooms(&p, 13900), 2); /* 2.085 */
+    assert_int_equal(med_rooms(&p, 33500), 5); /* 5.025 */
+    assert_int_equal(med_rooms(&p, 3000), 1);  /* 0.45: at least one */
     assert_int_equal(med_rooms(&p, 0), 1);
     p.mediation_rooms_per_10k_households = 0.0;
     assert_int_equal(med_rooms(&p, 50000), 1);
@@ -158,8 +158,8 @@ static void test_staffing_monotone(void **state)
     const struct {
         const char *key;
         double value;
-    } steps[] = {{"mediation.fill_rate", 0.45},        {"mediation.positions_per_room", 2},
-                 {"mediation.fill_rate", 0.8},         {"mediation.part_time_share", 0.5},
+    } steps[] = {{"mediation.fill_rate", 0.45},       {"mediation.positions_per_room", 2},
+                 {"mediation.fill_rate", 0.8},        {"mediation.part_time_share", 0.5},
                  {"mediation.positions_per_room", 4}, {"mediation.part_time_share", 0.0},
                  {"mediation.fill_rate", 1.0}};
     int64_t day = 10;
@@ -212,8 +212,8 @@ static void test_prevention_by_rc_service(void **state)
         for (int32_t c = 0; c < f.w->ncomp; c++) {
             double hours = pass ? 0.04 * sim_world_comp_hh(f.w, c) : 0.0;
             f.m->sh.rc_service_hours[c] = (float)hours;
-            expect[pass] += med_dispute_mean(&f.m->p, sim_world_comp_hh(f.w, c),
-                                             f.m->sh.rc_service_hours[c]);
+            expect[pass] +=
+                med_dispute_mean(&f.m->p, sim_world_comp_hh(f.w, c), f.m->sh.rc_service_hours[c]);
         }
         for (int64_t d = 0; d < 2000; d++) {
             fx_day(&f, 2000 * pass + d);
@@ -300,9 +300,9 @@ static void test_zero_rates(void **state)
     (void)state;
     const char *sets[] = {"mediation.dispute_rate=0"};
     sim_result *r = run(2, 3, 200, sets, 1);
-    const int ms[] = {SIM_MET_disputes_new,      SIM_MET_disputes_settled,
-                      SIM_MET_disputes_escalated, SIM_MET_disputes_withdrawn,
-                      SIM_MET_disputes_waiting,  SIM_MET_disputes_linkage_open,
+    const int ms[] = {SIM_MET_disputes_new,        SIM_MET_disputes_settled,
+                      SIM_MET_disputes_escalated,  SIM_MET_disputes_withdrawn,
+                      SIM_MET_disputes_waiting,    SIM_MET_disputes_linkage_open,
                       SIM_MET_mediation_wait_days, SIM_MET_mediation_utilisation};
     for (int64_t d = 0; d < r->days; d++)
         for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
@@ -408,8 +408,11 @@ static void test_lever_timing(void **state)
 static void test_thread_invariance(void **state)
 {
     (void)state;
-    const char *sets[] = {"city.compounds=520", "city.subdistricts=130", "city.firms=30",
-                          "policy.s.day=100", "policy.s.mediation.positions_per_room=3",
+    const char *sets[] = {"city.compounds=520",
+                          "city.subdistricts=130",
+                          "city.firms=30",
+                          "policy.s.day=100",
+                          "policy.s.mediation.positions_per_room=3",
                           "policy.s.mediation.training=0.5"};
     sim_result *a = run(1, 13, 250, sets, 6), *b = run(3, 13, 250, sets, 6);
     assert_memory_equal(a->city, b->city, sizeof(double) * 250 * SIM_MET_N);

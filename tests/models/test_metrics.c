@@ -134,7 +134,8 @@ static void test_markdown(void **state)
     for (size_t i = 0; i < len; i++)
         lines += buf[i] == '\n';
     assert_int_equal(lines, 2 + SIM_MET_N);
-    assert_non_null(strstr(buf, "| name | unit | kind | panel | sub-district panel | description |\n"));
+    assert_non_null(
+        strstr(buf, "| name | unit | kind | panel | sub-district panel | description |\n"));
     assert_non_null(strstr(buf, "| `households` | household | count | – | – | Households in the "
                                 "city (conserved). |\n"));
     assert_non_null(strstr(buf, "| `defects_new` | defect | count | `defects` | compounds | "));
@@ -144,10 +145,8 @@ static void test_markdown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table),
-        cmocka_unit_test(test_rows),
-        cmocka_unit_test(test_reduce),
-        cmocka_unit_test(test_panel),
+        cmocka_unit_test(test_table),    cmocka_unit_test(test_rows),
+        cmocka_unit_test(test_reduce),   cmocka_unit_test(test_panel),
         cmocka_unit_test(test_markdown),
     };
     return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);

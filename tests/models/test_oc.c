@@ -105,7 +105,8 @@ static void test_secretary_and_turnout(void **state)
         assert_true(asm_take_part(&b, k) > asm_take_part(&a, k));
     /* RC mobilisation and the organisers' add up as independent efforts */
     oc_turnout(&p, 0.1, 1, 0.2, &b);
-    assert_true(fabs(b.mobilisation - (1.0 - 0.9 * (1.0 - p.oc_secretary_mobilisation) * 0.8)) < 1e-12);
+    assert_true(fabs(b.mobilisation - (1.0 - 0.9 * (1.0 - p.oc_secretary_mobilisation) * 0.8)) <
+                1e-12);
     /* e-voting: away owners online vote like residents */
     p.oc_e_voting = 1.0;
     oc_turnout(&p, 0.0, 0, 0.0, &b);
@@ -118,8 +119,10 @@ static void test_secretary_and_turnout(void **state)
     p.oc_e_voting_elderly = 0.4;
     oc_turnout(&p, 0.0, 0, 0.0, &b);
     assert_true(fabs(b.p[ASM_AWAY_ELDERLY] -
-                     (p.oc_turnout_away + 0.5 * 0.4 * (p.oc_turnout_resident - p.oc_turnout_away))) < 1e-15);
-    assert_true(b.p[ASM_AWAY_ELDERLY] > a.p[ASM_AWAY_ELDERLY] && b.p[ASM_AWAY_ELDERLY] < b.p[ASM_AWAY]);
+                     (p.oc_turnout_away +
+                      0.5 * 0.4 * (p.oc_turnout_resident - p.oc_turnout_away))) < 1e-15);
+    assert_true(b.p[ASM_AWAY_ELDERLY] > a.p[ASM_AWAY_ELDERLY] &&
+                b.p[ASM_AWAY_ELDERLY] < b.p[ASM_AWAY]);
 }
 
 static void test_party_functions(void **state)
@@ -190,8 +193,7 @@ static const char *BASE[] = {"city.compounds=400", "city.subdistricts=4", "city.
 #define NBASE ((int)(sizeof BASE / sizeof BASE[0]))
 
 /* A whole run of the small district (BASE) with sets on top. */
-static sim_result *run_small(int threads, uint64_t seed, int64_t days, const char **sets,
-                             int nsets)
+static sim_result *run_small(int threads, uint64_t seed, int64_t days, const char **sets, int nsets)
 {
     const char *all[NBASE + 16];
     assert_true(nsets <= 16);
@@ -272,14 +274,15 @@ static void compare(const char **sets, int nsets, summary *base, summary *lever)
 static void print_pair(const char *what, const summary *a, const summary *b)
 {
     print_message("%s: dormant %.4f -> %.4f, misconduct %.4f -> %.4f, functioning %.4f -> %.4f, "
-                  "trust %.4f -> %.4f\n", what, a->dormant, b->dormant, a->misconduct,
-                  b->misconduct, a->functioning, b->functioning, a->trust, b->trust);
+                  "trust %.4f -> %.4f\n",
+                  what, a->dormant, b->dormant, a->misconduct, b->misconduct, a->functioning,
+                  b->functioning, a->trust, b->trust);
     print_message("%s: quorum rate %.3f -> %.3f, elections failed %.3f -> %.3f, decisions "
-                  "%.0f -> %.0f, decision days %.1f -> %.1f, unfilled %.3f -> %.3f\n", what,
-                  a->quorate / (a->quorate + a->failed), b->quorate / (b->quorate + b->failed),
-                  a->elections_failed / a->elections, b->elections_failed / b->elections,
-                  a->passed, b->passed, a->decision_days, b->decision_days, a->unfilled,
-                  b->unfilled);
+                  "%.0f -> %.0f, decision days %.1f -> %.1f, unfilled %.3f -> %.3f\n",
+                  what, a->quorate / (a->quorate + a->failed),
+                  b->quorate / (b->quorate + b->failed), a->elections_failed / a->elections,
+                  b->elections_failed / b->elections, a->passed, b->passed, a->decision_days,
+                  b->decision_days, a->unfilled, b->unfilled);
 }
 
 /* Cross-appointment: fewer dormant committees, less misconduct, faster
@@ -474,7 +477,8 @@ static void test_policy_timing(void **state)
         if (!a->panel[m])
             continue;
         for (int64_t k = 0; k < a->nsamples && a->sample_day[k] < D; k++)
-            assert_memory_equal(a->panel[m] + k * a->world->ncomp, b->panel[m] + k * b->world->ncomp,
+            assert_memory_equal(a->panel[m] + k * a->world->ncomp,
+                                b->panel[m] + k * b->world->ncomp,
                                 sizeof(float) * (size_t)a->world->ncomp);
     }
     assert_true(memcmp(a->city + (size_t)D * SIM_MET_N, b->city + (size_t)D * SIM_MET_N,
@@ -489,11 +493,10 @@ static void test_policy_timing(void **state)
 static void test_thread_invariance(void **state)
 {
     (void)state;
-    const char *sets[] = {"party.cross_share=0.3",   "party.review_share=0.5",
-                          "party.structure_share=0.4", "party.suggest_share=0.6",
-                          "party.report_share=0.5",  "oc.disclosure_share=0.5",
-                          "oc.membership_share=0.5", "oc.secretary_share=0.5",
-                          "oc.e_voting=0.3"};
+    const char *sets[] = {
+        "party.cross_share=0.3",   "party.review_share=0.5", "party.structure_share=0.4",
+        "party.suggest_share=0.6", "party.report_share=0.5", "oc.disclosure_share=0.5",
+        "oc.membership_share=0.5", "oc.secretary_share=0.5", "oc.e_voting=0.3"};
     sim_result *a = run_small(1, 13, 400, sets, 9), *b = run_small(3, 13, 400, sets, 9);
     assert_memory_equal(a->city, b->city, sizeof(double) * (size_t)a->days * SIM_MET_N);
     assert_int_equal(a->nsamples, b->nsamples);

@@ -59,8 +59,7 @@ static void parse_fails(const char *key, const char *text, const char *part)
     sim_error err;
     sim_error_clear(&err);
     double out = -12345.0;
-    assert_int_equal(sim_param_parse(param_index(key), text, &out, "x.ini", 7, &err),
-                     SIM_EINPUT);
+    assert_int_equal(sim_param_parse(param_index(key), text, &out, "x.ini", 7, &err), SIM_EINPUT);
     check_err(&err, SIM_EINPUT, "x.ini", 7, key, part);
     assert_true(out == -12345.0);
 }
@@ -100,8 +99,8 @@ static void test_table_sanity(void **state)
         /* bounds and default */
         if (!(d->lo <= d->hi) || !(d->def >= d->lo && d->def <= d->hi))
             fail_msg("%s: default %g outside [%g, %g]", d->key, d->def, d->lo, d->hi);
-        if (d->type == SIM_P_INT && (!is_integral(d->lo) || !is_integral(d->hi) ||
-                                     !is_integral(d->def)))
+        if (d->type == SIM_P_INT &&
+            (!is_integral(d->lo) || !is_integral(d->hi) || !is_integral(d->def)))
             fail_msg("%s: integer parameter with a non-integer bound or default", d->key);
         if (d->type == SIM_P_BOOL && (d->lo != 0 || d->hi != 1 || (d->def != 0 && d->def != 1)))
             fail_msg("%s: a boolean must have bounds 0 and 1 and default 0 or 1", d->key);
@@ -165,8 +164,7 @@ static void test_find(void **state)
     (void)state;
     for (int i = 0; i < sim_param_count; i++) {
         assert_int_equal(sim_param_find(sim_param_table[i].key), i);
-        assert_int_equal(sim_param_find2(sim_param_table[i].section, sim_param_table[i].name),
-                         i);
+        assert_int_equal(sim_param_find2(sim_param_table[i].section, sim_param_table[i].name), i);
     }
     assert_int_equal(sim_param_find("nope"), -1);
     assert_int_equal(sim_param_find(""), -1);
@@ -211,7 +209,7 @@ static void test_parse_valid(void **state)
     (void)state;
     assert_true(parse_ok("run.days", "42") == 42.0);
     assert_true(parse_ok("run.days", "  42  ") == 42.0);
-    assert_true(parse_ok("run.days", "1") == 1.0);         /* inclusive bounds */
+    assert_true(parse_ok("run.days", "1") == 1.0); /* inclusive bounds */
     assert_true(parse_ok("run.days", "36500") == 36500.0);
     assert_true(parse_ok("run.seed", "9007199254740992") == 9007199254740992.0);
     assert_true(parse_ok("household.complain_rate", "0.25") == 0.25);
@@ -289,8 +287,9 @@ static void test_format_roundtrip(void **state)
     assert_string_equal(sim_param_format_value(r, 1e-300, buf, sizeof buf), "1e-300");
     assert_string_equal(sim_param_format_value(r, 700, buf, sizeof buf), "700");
     /* and exact for any double */
-    const double v[] = {0.1, 1e-300, 2.385, 1.0 / 3.0, 2.0 / 3.0, 5e-324, DBL_MAX, DBL_MIN,
-                        0.0, 123456789.125, 0.30000000000000004, 1e22, 6.02214076e23};
+    const double v[] = {0.1,          1e-300,  2.385, 1.0 / 3.0,     2.0 / 3.0,           5e-324,
+                        DBL_MAX,      DBL_MIN, 0.0,   123456789.125, 0.30000000000000004, 1e22,
+                        6.02214076e23};
     for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
         sim_param_format_value(r, v[k], buf, sizeof buf);
         if (strtod(buf, NULL) != v[k])
@@ -304,12 +303,13 @@ static void test_format_roundtrip(void **state)
     const double in_range[] = {0.1, 1e-300, 1.0 / 3.0, 0.30000000000000004, DBL_MIN};
     for (size_t k = 0; k < sizeof in_range / sizeof *in_range; k++) {
         sim_param_put(&p, cr, in_range[k]);
-        assert_true(parse_ok("household.complain_rate", sim_param_format(&p, cr, buf, sizeof buf)) ==
-                    in_range[k]);
+        assert_true(parse_ok("household.complain_rate",
+                             sim_param_format(&p, cr, buf, sizeof buf)) == in_range[k]);
     }
     int pat = param_index("household.patience");
     sim_param_put(&p, pat, 2.385);
-    assert_true(parse_ok("household.patience", sim_param_format(&p, pat, buf, sizeof buf)) == 2.385);
+    assert_true(parse_ok("household.patience", sim_param_format(&p, pat, buf, sizeof buf)) ==
+                2.385);
     /* integers print as integers */
     int seed = param_index("run.seed");
     assert_string_equal(sim_param_format_value(seed, 9007199254740992.0, buf, sizeof buf),
@@ -432,8 +432,8 @@ static void test_provenance(void **state)
         if (!(d->prior_lo <= d->prior_hi))
             fail_msg("%s: assumption range %g..%g is empty", d->key, d->prior_lo, d->prior_hi);
         if (d->prior_lo < d->lo || d->prior_hi > d->hi)
-            fail_msg("%s: assumption range %g..%g outside the bounds %g..%g", d->key,
-                     d->prior_lo, d->prior_hi, d->lo, d->hi);
+            fail_msg("%s: assumption range %g..%g outside the bounds %g..%g", d->key, d->prior_lo,
+                     d->prior_hi, d->lo, d->hi);
         if (d->def < d->prior_lo || d->def > d->prior_hi)
             fail_msg("%s: assumption range %g..%g excludes the default %g", d->key, d->prior_lo,
                      d->prior_hi, d->def);

@@ -206,7 +206,8 @@ static void test_fund_repairs(void **state)
     (void)state;
     const char *none[] = {"oc.fund_defect_cut=0"};
     sim_result *a = run(2, 3, 720, NULL, 0), *b = run(2, 3, 720, none, 1);
-    assert_true(sum_of(a, SIM_MET_defects_new, 180, 720) < sum_of(b, SIM_MET_defects_new, 180, 720));
+    assert_true(sum_of(a, SIM_MET_defects_new, 180, 720) <
+                sum_of(b, SIM_MET_defects_new, 180, 720));
     sim_result_destroy(a);
     sim_result_destroy(b);
 }

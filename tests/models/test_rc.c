@@ -201,10 +201,14 @@ static void test_training(void **state)
 static void test_policy_timing(void **state)
 {
     (void)state;
-    const char *sets[] = {"policy.all.day=150",          "policy.all.rc.cloud=0.8",
-                          "policy.all.rc.platforms=2",   "policy.all.rc.duty_list=0.4",
-                          "policy.all.rc.training=0.7",  "policy.all.rc.acts_for_oc=1",
-                          "policy.all.rc.act_delay_days=30", "policy.all.rc.act_max_days=200"};
+    const char *sets[] = {"policy.all.day=150",
+                          "policy.all.rc.cloud=0.8",
+                          "policy.all.rc.platforms=2",
+                          "policy.all.rc.duty_list=0.4",
+                          "policy.all.rc.training=0.7",
+                          "policy.all.rc.acts_for_oc=1",
+                          "policy.all.rc.act_delay_days=30",
+                          "policy.all.rc.act_max_days=200"};
     sim_result *a = run(2, 9, 300, NULL, 0), *b = run(2, 9, 300, sets, 8);
     assert_memory_equal(a->city, b->city, sizeof(double) * 150 * SIM_MET_N);
     assert_true(memcmp(a->city + 150 * SIM_MET_N, b->city + 150 * SIM_MET_N,
@@ -219,10 +223,10 @@ static void test_policy_timing(void **state)
 static void test_thread_invariance(void **state)
 {
     (void)state;
-    const char *sets[] = {"city.compounds=600",        "city.subdistricts=8",
-                          "policy.all.day=60",         "policy.all.rc.cloud=0.5",
-                          "policy.all.rc.training=0.5", "policy.all.rc.duty_list=0.3",
-                          "policy.all.rc.acts_for_oc=0.5"};
+    const char *sets[] = {
+        "city.compounds=600",           "city.subdistricts=8",        "policy.all.day=60",
+        "policy.all.rc.cloud=0.5",      "policy.all.rc.training=0.5", "policy.all.rc.duty_list=0.3",
+        "policy.all.rc.acts_for_oc=0.5"};
     sim_result *a = run(1, 17, 160, sets, 7), *b = run(3, 17, 160, sets, 7);
     assert_true(a->world->nrc >= 2 * SIM_TALLY_BLOCK);
     assert_memory_equal(a->city, b->city, sizeof(double) * 160 * SIM_MET_N);
@@ -301,7 +305,7 @@ static void test_acting_time_limit(void **state)
     for (int64_t d = 0; d < 200; d++) {
         for (int32_t c = 0; c < nc; c++) {
             uint8_t st;
-            if (c % 3 == 0)      /* a lapse on days 0-79, working 80-99, a new lapse from 100 */
+            if (c % 3 == 0) /* a lapse on days 0-79, working 80-99, a new lapse from 100 */
                 st = d < 80 || d >= 100 ? OC_ABSENT : OC_ACTIVE;
             else if (c % 3 == 1) /* an election under way from day 3 to day 150 */
                 st = d < 3 || d >= 150 ? OC_DORMANT : OC_FORMING;

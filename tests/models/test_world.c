@@ -167,7 +167,8 @@ static void test_type_mix(void **state)
     p.city_old_share = 0.5;
     p.city_mix_concentration = 0.0;
     sim_world *w = build(&p, 11);
-    double vac[CMP_NTYPES] = {0}, ten[CMP_NTYPES] = {0}, occ[CMP_NTYPES] = {0}, eld[CMP_NTYPES] = {0};
+    double vac[CMP_NTYPES] = {0}, ten[CMP_NTYPES] = {0}, occ[CMP_NTYPES] = {0},
+           eld[CMP_NTYPES] = {0};
     int n[CMP_NTYPES] = {0};
     for (int32_t c = 0; c < w->ncomp; c++) {
         int t = w->comp_type[c];
@@ -338,7 +339,8 @@ static void test_seed_and_threads(void **state)
     assert_same_world(a, b);
     check_invariants(a);
     sim_world *c = build(&p, 43);
-    assert_true(memcmp(a->comp_hh0, c->comp_hh0, (size_t)(a->ncomp + 1) * sizeof *a->comp_hh0) != 0);
+    assert_true(memcmp(a->comp_hh0, c->comp_hh0, (size_t)(a->ncomp + 1) * sizeof *a->comp_hh0) !=
+                0);
     sim_world_destroy(a);
     sim_world_destroy(b);
     sim_world_destroy(c);

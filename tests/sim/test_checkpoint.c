@@ -61,7 +61,7 @@ static void make_scenario(scn_scenario *s, int64_t days, uint64_t seed, const ch
 }
 
 static sim_status run_opts(const scn_scenario *s, int threads, const sim_run_opts *o,
-                      sim_result **r, sim_error *err_out)
+                           sim_result **r, sim_error *err_out)
 {
     sim_ctx ctx;
     sim_ctx_init(&ctx);
@@ -112,9 +112,12 @@ static void assert_resumes_straight(const scn_scenario *s, const sim_checkpoint 
 
 /* A policy before the checkpoint day and one after it (queues re-staffed). */
 static const char *policies[] = {
-    "policy.early.day=30",        "policy.early.oc.secretary_share=0.5",
-    "policy.early.rc.training=0.4", "policy.late.day=150",
-    "policy.late.enforce.diversion=0.6", "policy.late.mediation.positions_per_room=3",
+    "policy.early.day=30",
+    "policy.early.oc.secretary_share=0.5",
+    "policy.early.rc.training=0.4",
+    "policy.late.day=150",
+    "policy.late.enforce.diversion=0.6",
+    "policy.late.mediation.positions_per_room=3",
 };
 
 /* (a) 200 days straight (1 thread) == stopped at day 120 with checkpoints
@@ -141,7 +144,7 @@ static void test_resume_bit_for_bit(void **state)
 
     sim_checkpoint *ck = load_ok(ckp);
     const ckpt_info *in = ckpt_get_info(ck);
-    assert_int_equal(in->day, 120);      /* written at the stop */
+    assert_int_equal(in->day, 120);       /* written at the stop */
     assert_int_equal(in->next_change, 2); /* the early policy's two changes done */
     assert_int_equal(in->params.oc_secretary_share == 0.5, 1);
     assert_int_equal(in->params.enforce_diversion == 0.3, 1);
@@ -386,8 +389,9 @@ static void test_killed_writer(void **state)
     path_in("killed.h5", out, sizeof out);
     path_in("killed.ckpt.h5", ckp, sizeof ckp);
     path_in("killed.mark", mark, sizeof mark);
-    char *argv[] = {"troika", "run",   "-q",  "--days", "300", "--threads", "1",
-                    "--checkpoint-every", "1", "--checkpoint", ckp, "-o", out, NULL};
+    char *argv[] = {
+        "troika", "run",          "-q", "--days", "300", "--threads", "1", "--checkpoint-every",
+        "1",      "--checkpoint", ckp,  "-o",     out,   NULL};
     pid_t pid;
     assert_int_equal(setenv("TROIKA_HOLD", "checkpoint:57", 1), 0);
     assert_int_equal(setenv("TROIKA_HOLD_MARK", mark, 1), 0);
@@ -567,8 +571,7 @@ static sim_status count_reserve(void *obj, int64_t n)
 static sim_status no_twos(void *obj, sim_error *err)
 {
     const int32_t *x = obj;
-    return x[0] == 2 && x[1] == 2 ? SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL, "two twos")
-                                  : SIM_OK;
+    return x[0] == 2 && x[1] == 2 ? SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL, "two twos") : SIM_OK;
 }
 
 /* Values outside an entry's range (NaN, infinity, an index past its end, a
@@ -600,9 +603,9 @@ static void test_ranges_refused(void **state)
         const double *idx, *share, *n, *var;
         const char *key; /* refused entry, NULL: accepted */
     } cases[] = {
-        {ok_idx, &half, &two, vals, NULL},        {bad_idx, &half, &two, vals, "t.idx"},
-        {ok_idx, &nan, &two, vals, "t.share"},    {ok_idx, &inf, &two, vals, "t.share"},
-        {ok_idx, &half, &two, badvals, "t.var"},  {ok_idx, &half, &many, vals, "t.var"},
+        {ok_idx, &half, &two, vals, NULL},       {bad_idx, &half, &two, vals, "t.idx"},
+        {ok_idx, &nan, &two, vals, "t.share"},   {ok_idx, &inf, &two, vals, "t.share"},
+        {ok_idx, &half, &two, badvals, "t.var"}, {ok_idx, &half, &many, vals, "t.var"},
         {twos, &half, &two, vals, "t"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -647,10 +650,14 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_registry_errors), cmocka_unit_test(test_resume_bit_for_bit),
-        cmocka_unit_test(test_fork),            cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_killed_writer),   cmocka_unit_test(test_every_entry_checked),
-        cmocka_unit_test(test_ranges_refused),  cmocka_unit_test(test_retired_entries),
+        cmocka_unit_test(test_registry_errors),
+        cmocka_unit_test(test_resume_bit_for_bit),
+        cmocka_unit_test(test_fork),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_killed_writer),
+        cmocka_unit_test(test_every_entry_checked),
+        cmocka_unit_test(test_ranges_refused),
+        cmocka_unit_test(test_retired_entries),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -38,8 +38,8 @@
 #define RUNS 1000
 #define WARMUP 100
 #define WRITE_EVERY 10
-#define HEAP_TOLERANCE (16 * 1024)        /* bytes: < 20 bytes a run */
-#define RSS_TOLERANCE (1024 * 1024)       /* bytes */
+#define HEAP_TOLERANCE (16 * 1024)  /* bytes: < 20 bytes a run */
+#define RSS_TOLERANCE (1024 * 1024) /* bytes */
 
 static long rss_bytes(void)
 {
@@ -124,8 +124,8 @@ static void test_steady_memory(void **state)
     }
     size_t heap1 = heap_in_use();
     long rss1 = rss_bytes();
-    printf("# heap in use %zu -> %zu bytes, resident %ld -> %ld bytes over runs %d..%d\n",
-           heap0, heap1, rss0, rss1, WARMUP, RUNS);
+    printf("# heap in use %zu -> %zu bytes, resident %ld -> %ld bytes over runs %d..%d\n", heap0,
+           heap1, rss0, rss1, WARMUP, RUNS);
     assert_true(rss0 > 0 && rss1 > 0);
     if (TROIKA_ASAN)
         printf("# AddressSanitizer build: the heap and resident-set bounds are not checked "
@@ -133,8 +133,7 @@ static void test_steady_memory(void **state)
     else if (heap1 > heap0 + HEAP_TOLERANCE)
         fail_msg("the heap grew by %zu bytes over %d runs", heap1 - heap0, RUNS - WARMUP);
     if (!TROIKA_ASAN && rss1 > rss0 + RSS_TOLERANCE)
-        fail_msg("the resident set grew by %ld bytes over %d runs", rss1 - rss0,
-                 RUNS - WARMUP);
+        fail_msg("the resident set grew by %ld bytes over %d runs", rss1 - rss0, RUNS - WARMUP);
 
     char path[1100];
     snprintf(path, sizeof path, "%s/run.h5", dir);

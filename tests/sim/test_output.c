@@ -145,8 +145,7 @@ static int setup(void **state)
     if (!f)
         return -1;
     const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/troika-test-output-XXXXXX",
-             tmp && tmp[0] ? tmp : "/tmp");
+    snprintf(f->dir, sizeof f->dir, "%s/troika-test-output-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
     if (!mkdtemp(f->dir)) {
         free(f);
         return -1;
@@ -253,8 +252,7 @@ static int teardown(void **state)
 /* The whole write; returns the first failure (the output is then gone) and
  * the step that failed in *stage (0 open, 1 provenance, 2 city, 3 compounds,
  * 4 sub-districts, 5 commit). */
-static sim_status write_stage(fixture *f, const char *path, int force, sim_error *err,
-                              int *stage)
+static sim_status write_stage(fixture *f, const char *path, int force, sim_error *err, int *stage)
 {
     sim_output *o = NULL;
     *stage = 0;
@@ -317,8 +315,7 @@ static char *attr_string(hid_t file, const char *obj, const char *name)
     return copy;
 }
 
-static void assert_attr_string(hid_t file, const char *obj, const char *name,
-                               const char *want)
+static void assert_attr_string(hid_t file, const char *obj, const char *name, const char *want)
 {
     char *v = attr_string(file, obj, name);
     assert_string_equal(v, want);
@@ -475,8 +472,8 @@ static void test_write_and_read_back(void **state)
     assert_true(attr_double(file, "/parameters", "household.complain_rate") ==
                 f->p.household_complain_rate);
     assert_int_equal(attr_int(file, "/parameters", "run.days"), DAYS);
-    static const char *const cols[] = {"key", "value", "type", "unit", "kind",
-                                       "description", "description_zh"};
+    static const char *const cols[] = {"key",  "value",       "type",          "unit",
+                                       "kind", "description", "description_zh"};
     int ic = sim_param_find("household.complain_rate");
     assert_true(ic >= 0);
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
@@ -497,7 +494,7 @@ static void test_write_and_read_back(void **state)
         assert_string_equal(s, expect);
         free(s);
     }
-    {   /* a policy lever is marked as such; Chinese survives */
+    { /* a policy lever is marked as such; Chinese survives */
         hsize_t n;
         int is = sim_param_find("pmc.subsidy_old");
         assert_true(is >= 0);
@@ -626,8 +623,8 @@ static void test_write_and_read_back(void **state)
             unsigned flags;
             size_t nel = 1;
             unsigned lvl = 0;
-            assert_true(H5Pget_filter_by_id2(dcpl, H5Z_FILTER_DEFLATE, &flags, &nel,
-                                             &lvl, 0, NULL, NULL) >= 0);
+            assert_true(H5Pget_filter_by_id2(dcpl, H5Z_FILTER_DEFLATE, &flags, &nel, &lvl, 0, NULL,
+                                             NULL) >= 0);
             assert_int_equal(lvl, 1);
         }
         H5Pclose(dcpl);
@@ -924,8 +921,7 @@ static void test_commit_incomplete_refused(void **state)
     assert_int_equal(out_open(&o, path, 0, &err), SIM_OK);
     assert_int_equal(out_write_provenance(o, &f->pv, &f->p, &err), SIM_OK);
     assert_int_equal(out_write_city(o, DAYS, f->city, &err), SIM_OK);
-    assert_int_equal(out_write_compounds(o, &f->w, NSAMP, f->sample_day, f->panel, &err),
-                     SIM_OK);
+    assert_int_equal(out_write_compounds(o, &f->w, NSAMP, f->sample_day, f->panel, &err), SIM_OK);
     assert_int_equal(out_commit(o, &err), SIM_EINTERNAL);
     assert_non_null(strstr(err.msg, "/subdistricts"));
     assert_int_equal(dir_entries(f->dir, NULL, 0), 0);
@@ -1143,8 +1139,7 @@ static void test_python_checker(void **state)
     sim_error err;
     sim_error_clear(&err);
     assert_int_equal(write_all(f, path, 0, &err), SIM_OK);
-    snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 '%s/tests/py/check_output.py' '%s' >/dev/null",
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/py/check_output.py' '%s' >/dev/null",
              TROIKA_SOURCE_DIR, path);
     assert_int_equal(system(cmd), 0);
 
@@ -1152,8 +1147,7 @@ static void test_python_checker(void **state)
     assert_true(file >= 0);
     assert_true(H5Adelete_by_name(file, "/city/households", "units", H5P_DEFAULT) >= 0);
     H5Fclose(file);
-    snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 '%s/tests/py/check_output.py' '%s' >/dev/null 2>&1",
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/py/check_output.py' '%s' >/dev/null 2>&1",
              TROIKA_SOURCE_DIR, path);
     int rc = system(cmd);
     assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 1);

@@ -74,7 +74,8 @@ static void test_accounting(void **state)
         dropped += sim_result_city(r, d, SIM_MET_complaints_dropped);
         arose += sim_result_city(r, d, SIM_MET_defects_new);
         repaired += sim_result_city(r, d, SIM_MET_defects_repaired);
-        assert_true(filed == resolved + dropped + sim_result_city(r, d, SIM_MET_complaints_pending));
+        assert_true(filed ==
+                    resolved + dropped + sim_result_city(r, d, SIM_MET_complaints_pending));
         assert_true(arose == repaired + sim_result_city(r, d, SIM_MET_defects_open));
         assert_true(sim_result_city(r, d, SIM_MET_complaints_hotline) <=
                     sim_result_city(r, d, SIM_MET_complaints_new));
@@ -287,10 +288,14 @@ static void test_golden(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_thread_invariance), cmocka_unit_test(test_seed_matters),
-        cmocka_unit_test(test_accounting),        cmocka_unit_test(test_zero_rates),
-        cmocka_unit_test(test_spiral_direction),  cmocka_unit_test(test_policy_timing),
-        cmocka_unit_test(test_golden),            cmocka_unit_test(test_subdistrict_panel),
+        cmocka_unit_test(test_thread_invariance),
+        cmocka_unit_test(test_seed_matters),
+        cmocka_unit_test(test_accounting),
+        cmocka_unit_test(test_zero_rates),
+        cmocka_unit_test(test_spiral_direction),
+        cmocka_unit_test(test_policy_timing),
+        cmocka_unit_test(test_golden),
+        cmocka_unit_test(test_subdistrict_panel),
     };
     return cmocka_run_group_tests_name("run", tests, NULL, NULL);
 }

@@ -93,8 +93,8 @@ static void check_err(const sim_error *e, const char *file, int line, const char
                       const char *msg_part)
 {
     char buf[2048];
-    if (e->code != SIM_EINPUT || strcmp(e->file, file) || e->line != line ||
-        strcmp(e->key, key) || !strstr(e->msg, msg_part))
+    if (e->code != SIM_EINPUT || strcmp(e->file, file) || e->line != line || strcmp(e->key, key) ||
+        !strstr(e->msg, msg_part))
         print_message("unexpected error record: %s\n", sim_error_format(e, buf, sizeof buf));
     assert_int_equal(e->code, SIM_EINPUT);
     assert_string_equal(e->file, file);
@@ -262,9 +262,9 @@ static void test_extends_chain3(void **state)
     /* name and description are the loaded file's own, not inherited */
     assert_string_equal(s.name, "chain_top");
     assert_string_equal(s.description, "");
-    assert_int_equal(s.params.run_days, 500);          /* base */
-    assert_int_equal(s.params.city_compounds, 50);     /* base */
-    assert_int_equal(s.params.city_firms, 5);          /* mid */
+    assert_int_equal(s.params.run_days, 500);         /* base */
+    assert_int_equal(s.params.city_compounds, 50);    /* base */
+    assert_int_equal(s.params.city_firms, 5);         /* mid */
     assert_true(s.params.household_patience == 30.0); /* base 10, mid 20, top 30 */
     const char *changed[] = {"run.days", "city.compounds", "city.firms", "household.patience",
                              NULL};
@@ -295,14 +295,14 @@ static void test_extends_list2(void **state)
     assert_int_equal(s.params.city_firms, 3);         /* list_a only */
     assert_int_equal(s.params.city_compounds, 40);    /* list_b only */
     assert_int_equal(s.params.city_hh_min, 30);       /* the child */
-    const char *changed[] = {"household.patience", "city.firms", "city.compounds",
-                             "city.hh_min", NULL};
+    const char *changed[] = {"household.patience", "city.firms", "city.compounds", "city.hh_min",
+                             NULL};
     others_default(&s, changed);
     assert_int_equal(s.nchanges, 0);
 
     /* whitespace also separates names */
-    const char *p = write_tmp("list_space.ini", "extends = " DATA "list_b.ini   " DATA
-                                                "list_a.ini\n");
+    const char *p =
+        write_tmp("list_space.ini", "extends = " DATA "list_b.ini   " DATA "list_a.ini\n");
     scn_free(&s);
     load_ok(&s, p);
     assert_true(s.params.household_patience == 11.0); /* now list_a is last */
@@ -392,9 +392,9 @@ static void test_chinese_name(void **state)
     sim_error_clear(&err);
     const char *base = write_tmp("zh_base.ini", "name = b\nname_zh = 基准情景\n");
     (void)base;
-    const char *p = write_tmp("zh_child.ini",
-                              "extends = zh_base.ini\nname = secretary\nname_zh = 社工秘书\n"
-                              "description_zh = 一半小区的业委会配备专业社工担任执行秘书。\n");
+    const char *p =
+        write_tmp("zh_child.ini", "extends = zh_base.ini\nname = secretary\nname_zh = 社工秘书\n"
+                                  "description_zh = 一半小区的业委会配备专业社工担任执行秘书。\n");
     scn_scenario s;
     scn_init_default(&s);
     assert_int_equal(scn_load(&s, p, &err), SIM_OK);
@@ -463,7 +463,8 @@ static void test_unknown_key_no_suggestion(void **state)
     p = write_tmp("top_param.ini", "; c\npatience = 3\n");
     load_fails(p, &err);
     check_err(&err, p, 2, "patience",
-              "unknown top-level key 'patience' (allowed: name, description, name_zh, description_zh, extends; did you "
+              "unknown top-level key 'patience' (allowed: name, description, name_zh, "
+              "description_zh, extends; did you "
               "mean patience = ... under [household]?)");
 
     /* in a policy: the nearest policy parameter */
@@ -905,8 +906,9 @@ static void test_cross_field_after_policy(void **state)
             set_ok(&s, "policy.t.day=1");
             set_ok(&s, as);
             assert_int_equal(scn_finish(&s, &err), SIM_EINPUT);
-            check_err(&err, "", 0, e2.key, "from day 1, with policy 't', the parameters "
-                                           "contradict each other: ");
+            check_err(&err, "", 0, e2.key,
+                      "from day 1, with policy 't', the parameters "
+                      "contradict each other: ");
             assert_non_null(strstr(err.msg, e2.msg));
             assert_non_null(strstr(err.msg, "(given with --set)"));
             scn_free(&s);

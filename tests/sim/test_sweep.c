@@ -61,14 +61,14 @@ static const char *write_file(const char *name, const char *text)
 
 /* A small sweep: 12-compound district, 40 days, two metrics.  SMALL_TOP is
  * 4 lines, SMALL_SET 3 (line numbers below count them). */
-#define SMALL_TOP                                                              \
-    "name = small\n"                                                           \
-    "days = 40\n"                                                              \
-    "seed = 2385\n"                                                            \
+#define SMALL_TOP                                                                                  \
+    "name = small\n"                                                                               \
+    "days = 40\n"                                                                                  \
+    "seed = 2385\n"                                                                                \
     "metrics = fee_collection_rate, complaints_new\n"
-#define SMALL_SET                                                              \
-    "[set]\n"                                                                  \
-    "city.compounds = 12\n"                                                    \
+#define SMALL_SET                                                                                  \
+    "[set]\n"                                                                                      \
+    "city.compounds = 12\n"                                                                        \
     "city.subdistricts = 2\n"
 
 static swp_sweep *load_ok(const char *name, const char *text)
@@ -105,11 +105,11 @@ static void load_bad(const char *text, int line, const char *key, const char *pa
 static void test_grid(void **state)
 {
     (void)state;
-    swp_sweep *s = load_ok("grid.ini", SMALL_TOP "design = grid\nlevels = 3\nreplicates = 2\n" SMALL_SET
-                                                  "[vary]\n"
-                                                  "pmc.margin = 0.05 .. 0.25\n"
-                                                  "household.patience = 10 .. 1000 log\n"
-                                                  "household.sat_init = 0.4, 0.7\n");
+    swp_sweep *s = load_ok("grid.ini", SMALL_TOP
+                           "design = grid\nlevels = 3\nreplicates = 2\n" SMALL_SET "[vary]\n"
+                           "pmc.margin = 0.05 .. 0.25\n"
+                           "household.patience = 10 .. 1000 log\n"
+                           "household.sat_init = 0.4, 0.7\n");
     const swp_plan *p = &s->plan;
     assert_int_equal(p->nfactors, 3);
     assert_int_equal(p->npoints, 3 * 3 * 2);
@@ -140,8 +140,8 @@ static void test_lhs_strata(void **state)
 {
     (void)state;
     swp_sweep *s = load_ok("lhs.ini", SMALL_TOP "design = lhs\nsamples = 17\n" SMALL_SET "[vary]\n"
-                                                 "pmc.margin = 0.05 .. 0.25\n"
-                                                 "household.drift = 0.1 .. 0.5\n");
+                                                "pmc.margin = 0.05 .. 0.25\n"
+                                                "household.drift = 0.1 .. 0.5\n");
     const swp_plan *p = &s->plan;
     assert_int_equal(p->npoints, 17);
     for (int j = 0; j < 2; j++) {
@@ -156,8 +156,8 @@ static void test_lhs_strata(void **state)
     }
     /* the same file gives the same design */
     swp_sweep *t = load_ok("lhs.ini", SMALL_TOP "design = lhs\nsamples = 17\n" SMALL_SET "[vary]\n"
-                                                 "pmc.margin = 0.05 .. 0.25\n"
-                                                 "household.drift = 0.1 .. 0.5\n");
+                                                "pmc.margin = 0.05 .. 0.25\n"
+                                                "household.drift = 0.1 .. 0.5\n");
     assert_memory_equal(p->values, t->plan.values, 17 * 2 * sizeof(double));
     swp_destroy(t);
     swp_destroy(s);
@@ -167,8 +167,8 @@ static void test_sobol_and_saltelli(void **state)
 {
     (void)state;
     swp_sweep *s = load_ok("sob.ini", SMALL_TOP "design = sobol\nsamples = 9\n" SMALL_SET "[vary]\n"
-                                                 "pmc.margin = 0 .. 0.5\n"
-                                                 "household.drift = 0 .. 1\n");
+                                                "pmc.margin = 0 .. 0.5\n"
+                                                "household.drift = 0 .. 1\n");
     gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, 2);
     double x[2];
     for (int i = 0; i < 9; i++) {
@@ -179,10 +179,11 @@ static void test_sobol_and_saltelli(void **state)
     gsl_qrng_free(q);
     swp_destroy(s);
 
-    s = load_ok("sal.ini", SMALL_TOP "design = saltelli\nsamples = 6\nreplicates = 2\n" SMALL_SET "[vary]\n"
-                                      "pmc.margin = 0 .. 0.5\n"
-                                      "household.drift = 0 .. 1\n"
-                                      "household.patience = 5, 10, 20\n");
+    s = load_ok("sal.ini",
+                SMALL_TOP "design = saltelli\nsamples = 6\nreplicates = 2\n" SMALL_SET "[vary]\n"
+                          "pmc.margin = 0 .. 0.5\n"
+                          "household.drift = 0 .. 1\n"
+                          "household.patience = 5, 10, 20\n");
     const swp_plan *p = &s->plan;
     int k = 3;
     assert_int_equal(p->npoints, 6 * (k + 2));
@@ -240,55 +241,64 @@ static void test_seeds(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    load_bad(SMALL_TOP "design = lhs\nsamples = 4\n" SMALL_SET "[vary]\nhousehold.complain_rate = 0.5 .. 1.5\n",
+    load_bad(SMALL_TOP "design = lhs\nsamples = 4\n" SMALL_SET
+                       "[vary]\nhousehold.complain_rate = 0.5 .. 1.5\n",
              11, "household.complain_rate", "out of range");
-    load_bad(SMALL_TOP "design = lhs\nsamples = 4\n" SMALL_SET "[vary]\npmc.margin = 0.3 .. 0.1\n", 11,
-             "pmc.margin", "minimum is above its maximum");
-    load_bad(SMALL_TOP "design = lhs\nsamples = 4\n" SMALL_SET "[vary]\npmc.margin = 0 .. 0.1 log\n", 11,
-             "pmc.margin", "log scale");
+    load_bad(SMALL_TOP "design = lhs\nsamples = 4\n" SMALL_SET "[vary]\npmc.margin = 0.3 .. 0.1\n",
+             11, "pmc.margin", "minimum is above its maximum");
+    load_bad(SMALL_TOP "design = lhs\nsamples = 4\n" SMALL_SET
+                       "[vary]\npmc.margin = 0 .. 0.1 log\n",
+             11, "pmc.margin", "log scale");
     load_bad(SMALL_TOP "design = lhs\nsamples = 4\n" SMALL_SET "[vary]\npmc.margn = 0 .. 0.1\n", 11,
              "pmc.margn", "did you mean pmc.margin");
     load_bad(SMALL_TOP "design = lhs\nsamples = 4\n" SMALL_SET "[vary]\npmc.margin = 0.1\n", 11,
              "pmc.margin", "[set]");
-    load_bad(SMALL_TOP "design = lhs\nsamples = 4\n" SMALL_SET "[vary]\nrun.seed = 1 .. 9\n", 11, "run.seed",
-             "cannot be varied");
+    load_bad(SMALL_TOP "design = lhs\nsamples = 4\n" SMALL_SET "[vary]\nrun.seed = 1 .. 9\n", 11,
+             "run.seed", "cannot be varied");
     load_bad(SMALL_TOP "design = lhs\n" SMALL_SET "[vary]\npmc.margin = 0 .. 0.1\n", 0, "samples",
              "needs samples");
     load_bad(SMALL_TOP "design = cube\n" SMALL_SET "[vary]\npmc.margin = 0 .. 0.1\n", 5, "design",
              "unknown design");
     load_bad(SMALL_TOP "design = grid\nlevels = 1\n" SMALL_SET "[vary]\npmc.margin = 0 .. 0.1\n", 6,
              "levels", "allowed");
-    load_bad("design = grid\nmetrics = no_such_metric\n[vary]\npmc.margin = 0, 0.1\n", 2,
-             "metrics", "unknown metric");
+    load_bad("design = grid\nmetrics = no_such_metric\n[vary]\npmc.margin = 0, 0.1\n", 2, "metrics",
+             "unknown metric");
     load_bad("design = grid\ncolour = blue\n[vary]\npmc.margin = 0, 0.1\n", 2, "colour",
              "unknown key");
     load_bad("design = grid\n[vary]\npmc.margin = 0, 0.1\n[varry]\n", 4, "[varry]",
              "unknown section");
-    load_bad("design = grid\n[set]\npmc.margin = 2\n[vary]\npmc.fee_new = 1, 2\n", 3,
-             "pmc.margin", "out of range");
-    load_bad("design = grid\n[vary]\npmc.margin = 0, 0.1\npmc.margin = 0, 0.2\n", 4, NULL,
-             "twice");
-    load_bad("design = grid\nbase = no_such_base.ini\n[vary]\npmc.margin = 0, 0.1\n", -1, NULL,
-             "");
+    load_bad("design = grid\n[set]\npmc.margin = 2\n[vary]\npmc.fee_new = 1, 2\n", 3, "pmc.margin",
+             "out of range");
+    load_bad("design = grid\n[vary]\npmc.margin = 0, 0.1\npmc.margin = 0, 0.2\n", 4, NULL, "twice");
+    load_bad("design = grid\nbase = no_such_base.ini\n[vary]\npmc.margin = 0, 0.1\n", -1, NULL, "");
     /* an integer grid cannot have more levels than values */
-    load_bad("design = grid\nlevels = 5\n[vary]\ncity.firms = 1 .. 3\n", 4,
-             "city.firms", "repeat");
+    load_bad("design = grid\nlevels = 5\n[vary]\ncity.firms = 1 .. 3\n", 4, "city.firms", "repeat");
     /* a design point that breaks a cross-parameter rule is named */
-    load_bad("design = grid\n[set]\ncity.compounds = 20\n[vary]\ncity.subdistricts = 2, 30\n",
-             5, "city.subdistricts", "design point 1");
+    load_bad("design = grid\n[set]\ncity.compounds = 20\n[vary]\ncity.subdistricts = 2, 30\n", 5,
+             "city.subdistricts", "design point 1");
     /* the Sobol sequence has 40 dimensions: Saltelli takes 20 factors */
     char big[4096];
     int n = snprintf(big, sizeof big, "design = saltelli\nsamples = 2\n[vary]\n");
-    const char *keys[] = {"household.sat_init",     "household.tolerance_sd",
-                          "household.inadequate_below", "household.drift",
-                          "household.defect_hit",   "household.repair_gain",
-                          "household.drop_hit",     "household.complain_rate",
-                          "household.withhold_below", "household.withhold_share",
-                          "household.hardship_rate", "household.absent_pay",
-                          "pmc.quality_init",       "pmc.margin",
-                          "pmc.adjust",             "pmc.repair_rate",
-                          "city.old_share",         "city.owner_share",
-                          "city.elderly_share",     "city.elderly_share_old",
+    const char *keys[] = {"household.sat_init",
+                          "household.tolerance_sd",
+                          "household.inadequate_below",
+                          "household.drift",
+                          "household.defect_hit",
+                          "household.repair_gain",
+                          "household.drop_hit",
+                          "household.complain_rate",
+                          "household.withhold_below",
+                          "household.withhold_share",
+                          "household.hardship_rate",
+                          "household.absent_pay",
+                          "pmc.quality_init",
+                          "pmc.margin",
+                          "pmc.adjust",
+                          "pmc.repair_rate",
+                          "city.old_share",
+                          "city.owner_share",
+                          "city.elderly_share",
+                          "city.elderly_share_old",
                           "city.absent_share"};
     for (int j = 0; j < 21; j++)
         n += snprintf(big + n, sizeof big - (size_t)n, "%s = 0.1 .. 0.2\n", keys[j]);
@@ -297,9 +307,10 @@ static void test_errors(void **state)
 
 /* ---- running, parts, output ---------------------------------------------------------- */
 
-static const char small_lhs[] = SMALL_TOP "design = lhs\nsamples = 3\nreplicates = 2\n" SMALL_SET "[vary]\n"
-                                           "pmc.margin = 0.05 .. 0.25\n"
-                                           "household.complain_rate = 0.02 .. 0.2 log\n";
+static const char small_lhs[] =
+    SMALL_TOP "design = lhs\nsamples = 3\nreplicates = 2\n" SMALL_SET "[vary]\n"
+              "pmc.margin = 0.05 .. 0.25\n"
+              "household.complain_rate = 0.02 .. 0.2 log\n";
 
 /* A sweep run is `sim_run` of the run's scenario, metric by metric. */
 static void test_run_one(void **state)
