@@ -82,8 +82,8 @@ void sim_world_split(int64_t n, int32_t k, const double *weight, int64_t *out)
 static int lay_out(sim_world *w, const sim_params *p, double *old_p)
 {
     const int32_t nd = w->ndist, nsub = w->nsub, ncomp = w->ncomp;
-    double ws[NSHANGHAI], wc[NSHANGHAI];
-    int64_t subs[NSHANGHAI], comps[NSHANGHAI];
+    double ws[NSHANGHAI] = {0}, wc[NSHANGHAI] = {0};
+    int64_t subs[NSHANGHAI] = {0}, comps[NSHANGHAI] = {0};
     if (nd == 1) {
         subs[0] = nsub;
         comps[0] = ncomp;
