@@ -48,17 +48,7 @@ void hh_destroy(hh_state *hh)
 {
     if (!hh)
         return;
-    free(hh->sat);
-    free(hh->tol);
-    free(hh->pay_rank);
-    free(hh->culture);
-    free(hh->hardship);
-    free(hh->arrears);
-    free(hh->state);
-    free(hh->n_inadequate);
-    free(hh->sat_sum);
-    free(hh->paid_last);
-    free(hh->billed_last);
+    HH_FIELDS(SIM_FIELD_FREE, hh)
     memset(hh, 0, sizeof *hh);
 }
 
@@ -91,21 +81,10 @@ sim_status hh_create(hh_state *hh, const sim_world *w, const sim_params *p, uint
                      sim_error *err)
 {
     memset(hh, 0, sizeof *hh);
-    size_t n = (size_t)(w->nhh ? w->nhh : 1), nc = (size_t)w->ncomp;
     hh->n = w->nhh;
-    hh->sat = malloc(n * sizeof *hh->sat);
-    hh->tol = malloc(n * sizeof *hh->tol);
-    hh->pay_rank = malloc(n);
-    hh->culture = sim_alloc_lines(nc, sizeof *hh->culture);
-    hh->hardship = sim_alloc_lines(nc, sizeof *hh->hardship);
-    hh->arrears = calloc(n, 1);
-    hh->state = calloc(n, 1);
-    hh->n_inadequate = sim_alloc_lines(nc, sizeof *hh->n_inadequate);
-    hh->sat_sum = sim_alloc_lines(nc, sizeof *hh->sat_sum);
-    hh->paid_last = sim_alloc_lines(nc, sizeof *hh->paid_last);
-    hh->billed_last = sim_alloc_lines(nc, sizeof *hh->billed_last);
-    if (!hh->sat || !hh->tol || !hh->pay_rank || !hh->culture || !hh->hardship || !hh->arrears ||
-        !hh->state || !hh->n_inadequate || !hh->sat_sum || !hh->paid_last || !hh->billed_last) {
+    hh->ncomp = w->ncomp;
+    HH_FIELDS(SIM_FIELD_ALLOC, hh)
+    if (HH_FIELDS(SIM_FIELD_MISSING, hh) 0) {
         hh_destroy(hh);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for households");
     }
@@ -265,26 +244,5 @@ sim_status hh_state_check(const hh_state *hh, const sim_world *w, sim_error *err
 void hh_state_register(hh_state *hh, const sim_world *w, sim_state *st)
 {
     sim_state_scope(st, "hh");
-    SIM_STATE_ARRAY(st, "sat", hh->sat, hh->n);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "tol", hh->tol, hh->n);
-    SIM_STATE_IN(st, -100, 100); /* a Gaussian draw, sd at most 1 */
-    SIM_STATE_ARRAY(st, "pay_rank", hh->pay_rank, hh->n);
-    SIM_STATE_IN(st, 0, 255);
-    SIM_STATE_ARRAY(st, "culture", hh->culture, w->ncomp);
-    SIM_STATE_IN(st, -100, 100); /* a Gaussian draw (sd at most 1) plus its type's shift */
-    SIM_STATE_ARRAY(st, "hardship", hh->hardship, w->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "arrears", hh->arrears, hh->n);
-    SIM_STATE_IN(st, 0, UINT8_MAX);
-    SIM_STATE_ARRAY(st, "state", hh->state, hh->n);
-    SIM_STATE_IN(st, 0, HH_INADEQUATE);
-    SIM_STATE_ARRAY(st, "n_inadequate", hh->n_inadequate, w->ncomp);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "sat_sum", hh->sat_sum, w->ncomp);
-    SIM_STATE_IN(st, -1, 1e9);
-    SIM_STATE_ARRAY(st, "paid_last", hh->paid_last, w->ncomp);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "billed_last", hh->billed_last, w->ncomp);
-    SIM_STATE_IN(st, 0, INT32_MAX);
+    HH_FIELDS(SIM_FIELD_REGISTER, hh)
 }

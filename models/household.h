@@ -24,6 +24,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "err.h"
+#include "fields.h"
 #include "params.h"
 #include "state.h"
 #include "world.h"
@@ -33,22 +34,38 @@ enum {
     HH_INADEQUATE = 1u << 0 /* rates property service inadequate */
 };
 
+/* The state arrays (core/fields.h: struct members, allocation, free and
+ * checkpoint registration come from this list, in this order):
+ * X(object, type, name, length, lo, hi).  Per household [n], per compound
+ * [ncomp] (those kept current at every touch or fixed at creation). */
+#define HH_FIELDS(X, o)                                                                            \
+    /* satisfaction with the property firm, 0..1 */                                                \
+    X(o, float, sat, (o)->n, 0, 1)                                                                 \
+    /* individual leniency: offset to the quality seen (a Gaussian draw, sd at most 1) */          \
+    X(o, float, tol, (o)->n, -100, 100)                                                            \
+    /* fixed: withholds when dissatisfied iff (rank + 0.5) / 256 < hh_withhold_share */            \
+    X(o, uint8_t, pay_rank, (o)->n, 0, 255)                                                        \
+    /* fixed: the compound's withholding shift (Gaussian, sd at most 1, + its type's) */           \
+    X(o, float, culture, (o)->ncomp, -100, 100)                                                    \
+    /* fixed: the compound's monthly probability of hardship */                                    \
+    X(o, float, hardship, (o)->ncomp, 0, 1)                                                        \
+    /* months of fees unpaid, capped at 255 */                                                     \
+    X(o, uint8_t, arrears, (o)->n, 0, UINT8_MAX)                                                   \
+    /* HH_* bits */                                                                                \
+    X(o, uint8_t, state, (o)->n, 0, HH_INADEQUATE)                                                 \
+    /* per compound, kept current at every touch: households rating service inadequate */          \
+    X(o, int32_t, n_inadequate, (o)->ncomp, 0, INT32_MAX)                                          \
+    /* sum of satisfaction */                                                                      \
+    X(o, double, sat_sum, (o)->ncomp, -1, 1e9)                                                     \
+    /* households that paid at the latest billing */                                               \
+    X(o, int32_t, paid_last, (o)->ncomp, 0, INT32_MAX)                                             \
+    /* households billed at the latest billing */                                                  \
+    X(o, int32_t, billed_last, (o)->ncomp, 0, INT32_MAX)
+
 typedef struct {
     int64_t n;
-    /* per household */
-    float *sat;        /* satisfaction with the property firm, 0..1 */
-    float *tol;        /* individual leniency: offset to the quality seen */
-    uint8_t *pay_rank; /* fixed: withholds when dissatisfied iff (rank + 0.5) / 256
-                          < the compound's withholding share (hh_withhold_share) */
-    uint8_t *arrears;  /* months of fees unpaid, capped at 255 */
-    uint8_t *state;    /* HH_* bits */
-    /* per compound, kept current at every touch */
-    int32_t *n_inadequate;
-    double *sat_sum;
-    int32_t *paid_last;   /* households that paid at the latest billing */
-    int32_t *billed_last; /* households billed at the latest billing */
-    float *culture;       /* fixed: the compound's shift of the withholding share */
-    float *hardship;      /* fixed: the compound's monthly probability of hardship */
+    int32_t ncomp;
+    HH_FIELDS(SIM_FIELD_MEMBER, _)
 } hh_state;
 
 /* Allocate and initialise (keyed by seed, SIM_RNG_HH_INIT, compound). */

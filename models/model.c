@@ -315,64 +315,16 @@ void mdl_shared_destroy(mdl_shared *s)
 {
     if (!s)
         return;
-    free(s->oc_state);
-    free(s->oc_trust);
-    free(s->oc_satisfaction);
-    free(s->oc_supervision);
-    free(s->fund_repair);
-    free(s->renewal);
-    free(s->parking_cut);
-    free(s->rc_acting);
-    free(s->rc_trust);
-    free(s->rc_satisfaction);
-    free(s->rc_service_hours);
-    free(s->rc_supervision);
-    free(s->mobilisation);
-    free(s->detection);
-    free(s->complaints_rc);
-    free(s->complaints_oc);
-    free(s->complaints_hotline);
-    free(s->pending_rc);
-    free(s->violations_open);
-    free(s->hotline_other);
-    free(s->disputes_unsettled);
-    free(s->disputes_settled);
+    MDL_SHARED_FIELDS(SIM_FIELD_FREE, s)
     memset(s, 0, sizeof *s);
 }
 
 sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err)
 {
     memset(s, 0, sizeof *s);
-    size_t n = (size_t)(ncomp > 0 ? ncomp : 1);
     s->ncomp = ncomp;
-    s->oc_state = sim_alloc_lines(n, sizeof *s->oc_state);
-    s->oc_trust = sim_alloc_lines(n, sizeof *s->oc_trust);
-    s->oc_satisfaction = sim_alloc_lines(n, sizeof *s->oc_satisfaction);
-    s->oc_supervision = sim_alloc_lines(n, sizeof *s->oc_supervision);
-    s->fund_repair = sim_alloc_lines(n, sizeof *s->fund_repair);
-    s->renewal = sim_alloc_lines(n, sizeof *s->renewal);
-    s->parking_cut = sim_alloc_lines(n, sizeof *s->parking_cut);
-    s->rc_acting = sim_alloc_lines(n, sizeof *s->rc_acting);
-    s->rc_trust = sim_alloc_lines(n, sizeof *s->rc_trust);
-    s->rc_satisfaction = sim_alloc_lines(n, sizeof *s->rc_satisfaction);
-    s->rc_service_hours = sim_alloc_lines(n, sizeof *s->rc_service_hours);
-    s->rc_supervision = sim_alloc_lines(n, sizeof *s->rc_supervision);
-    s->mobilisation = sim_alloc_lines(n, sizeof *s->mobilisation);
-    s->detection = sim_alloc_lines(n, sizeof *s->detection);
-    s->complaints_rc = sim_alloc_lines(n, sizeof *s->complaints_rc);
-    s->complaints_oc = sim_alloc_lines(n, sizeof *s->complaints_oc);
-    s->complaints_hotline = sim_alloc_lines(n, sizeof *s->complaints_hotline);
-    s->pending_rc = sim_alloc_lines(n, sizeof *s->pending_rc);
-    s->violations_open = sim_alloc_lines(n, sizeof *s->violations_open);
-    s->hotline_other = sim_alloc_lines(n, sizeof *s->hotline_other);
-    s->disputes_unsettled = sim_alloc_lines(n, sizeof *s->disputes_unsettled);
-    s->disputes_settled = sim_alloc_lines(n, sizeof *s->disputes_settled);
-    if (!s->oc_state || !s->oc_trust || !s->oc_satisfaction || !s->oc_supervision ||
-        !s->fund_repair || !s->renewal || !s->parking_cut || !s->rc_acting || !s->rc_trust ||
-        !s->rc_satisfaction || !s->rc_service_hours || !s->rc_supervision || !s->mobilisation ||
-        !s->detection || !s->complaints_rc || !s->complaints_oc || !s->complaints_hotline ||
-        !s->pending_rc || !s->violations_open || !s->hotline_other || !s->disputes_unsettled ||
-        !s->disputes_settled) {
+    MDL_SHARED_FIELDS(SIM_FIELD_ALLOC, s)
+    if (MDL_SHARED_FIELDS(SIM_FIELD_MISSING, s) 0) {
         mdl_shared_destroy(s);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for shared buffers");
     }
@@ -388,48 +340,5 @@ sim_status mdl_shared_create(mdl_shared *s, int32_t ncomp, sim_error *err)
 void mdl_shared_state_register(mdl_shared *s, sim_state *st)
 {
     sim_state_scope(st, "shared");
-    SIM_STATE_ARRAY(st, "oc_state", s->oc_state, s->ncomp);
-    SIM_STATE_IN(st, OC_ABSENT, OC_CAPTURED);
-    SIM_STATE_ARRAY(st, "oc_trust", s->oc_trust, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "oc_satisfaction", s->oc_satisfaction, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "oc_supervision", s->oc_supervision, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "fund_repair", s->fund_repair, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "renewal", s->renewal, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "parking_cut", s->parking_cut, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "rc_acting", s->rc_acting, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "rc_trust", s->rc_trust, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "rc_satisfaction", s->rc_satisfaction, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "rc_service_hours", s->rc_service_hours, s->ncomp);
-    SIM_STATE_IN(st, 0, 1e6);
-    SIM_STATE_ARRAY(st, "rc_supervision", s->rc_supervision, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "mobilisation", s->mobilisation, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "detection", s->detection, s->ncomp);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "complaints_rc", s->complaints_rc, s->ncomp);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "complaints_oc", s->complaints_oc, s->ncomp);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "complaints_hotline", s->complaints_hotline, s->ncomp);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "pending_rc", s->pending_rc, s->ncomp);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "violations_open", s->violations_open, s->ncomp);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "hotline_other", s->hotline_other, s->ncomp);
-    SIM_STATE_IN(st, 0, 1e9);
-    SIM_STATE_ARRAY(st, "disputes_unsettled", s->disputes_unsettled, s->ncomp);
-    SIM_STATE_IN(st, 0, INT32_MAX);
-    SIM_STATE_ARRAY(st, "disputes_settled", s->disputes_settled, s->ncomp);
-    SIM_STATE_IN(st, 0, INT32_MAX);
+    MDL_SHARED_FIELDS(SIM_FIELD_REGISTER, s)
 }

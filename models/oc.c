@@ -142,36 +142,7 @@ void oc_destroy(oc_model *s)
 {
     if (!s)
         return;
-    free(s->state);
-    free(s->seats);
-    free(s->attempts);
-    free(s->flags);
-    free(s->term_end);
-    free(s->election_day);
-    free(s->low_days);
-    free(s->replace_block);
-    free(s->fund_until);
-    free(s->renewal_until);
-    free(s->parking_until);
-    free(s->trust);
-    free(s->sat);
-    free(s->u_secretary);
-    free(s->u_disclosure);
-    free(s->u_membership);
-    free(s->filled);
-    free(s->working);
-    free(s->cross);
-    free(s->competence);
-    free(s->integrity);
-    free(s->effort);
-    free(s->m_competence);
-    free(s->m_integrity);
-    free(s->m_effort);
-    free(s->m_flags);
-    free(s->m_since);
-    free(s->q_arose);
-    free(s->q_kind);
-    free(s->q_len);
+    OC_FIELDS(SIM_FIELD_FREE, s)
     memset(s, 0, sizeof *s);
 }
 
@@ -290,51 +261,18 @@ static double sat_target(const sim_params *p, int s)
     }
 }
 
-#define ALLOC(field, n)                                                                            \
-    do {                                                                                           \
-        s->field = sim_alloc_lines((n) > 0 ? (size_t)(n) : 1, sizeof *s->field);                   \
-        if (!s->field)                                                                             \
-            goto nomem;                                                                            \
-    } while (0)
-
 sim_status oc_create(oc_model *s, const struct mdl_model *m, sim_error *err)
 {
     memset(s, 0, sizeof *s);
     const sim_world *w = m->w;
     const sim_params *p = &m->p;
     int32_t n = w->ncomp;
-    size_t ns = (size_t)n * OC_SEATS_MAX, nq = (size_t)n * OC_QUEUE;
     s->ncomp = n;
-    ALLOC(state, n);
-    ALLOC(seats, n);
-    ALLOC(attempts, n);
-    ALLOC(flags, n);
-    ALLOC(term_end, n);
-    ALLOC(election_day, n);
-    ALLOC(low_days, n);
-    ALLOC(replace_block, n);
-    ALLOC(fund_until, n);
-    ALLOC(renewal_until, n);
-    ALLOC(parking_until, n);
-    ALLOC(trust, n);
-    ALLOC(sat, n);
-    ALLOC(u_secretary, n);
-    ALLOC(u_disclosure, n);
-    ALLOC(u_membership, n);
-    ALLOC(filled, n);
-    ALLOC(working, n);
-    ALLOC(cross, n);
-    ALLOC(competence, n);
-    ALLOC(integrity, n);
-    ALLOC(effort, n);
-    ALLOC(m_competence, ns);
-    ALLOC(m_integrity, ns);
-    ALLOC(m_effort, ns);
-    ALLOC(m_flags, ns);
-    ALLOC(m_since, ns);
-    ALLOC(q_arose, nq);
-    ALLOC(q_kind, nq);
-    ALLOC(q_len, n);
+    OC_FIELDS(SIM_FIELD_ALLOC, s)
+    if (OC_FIELDS(SIM_FIELD_MISSING, s) 0) {
+        oc_destroy(s);
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for owners' committees");
+    }
     derive(s, p);
 
 #pragma omp parallel for schedule(dynamic, 16)
@@ -385,12 +323,7 @@ sim_status oc_create(oc_model *s, const struct mdl_model *m, sim_error *err)
         s->sat[c] = (float)sat_target(p, state);
     }
     return SIM_OK;
-
-nomem:
-    oc_destroy(s);
-    return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for owners' committees");
 }
-#undef ALLOC
 
 void oc_policy_changed(struct mdl_model *m, int param, int64_t day)
 {
@@ -1078,68 +1011,8 @@ sim_status oc_state_check(const oc_model *s, sim_error *err)
 
 void oc_state_register(oc_model *s, sim_state *st)
 {
-    const int64_t n = s->ncomp, ns = n * OC_SEATS_MAX, nq = n * OC_QUEUE;
     sim_state_scope(st, "oc");
-    SIM_STATE_ARRAY(st, "state", s->state, n);
-    SIM_STATE_IN(st, OC_ABSENT, OC_CAPTURED);
-    SIM_STATE_ARRAY(st, "seats", s->seats, n);
-    SIM_STATE_IN(st, OC_SEATS_MIN, OC_SEATS_MAX);
-    SIM_STATE_ARRAY(st, "attempts", s->attempts, n);
-    SIM_STATE_IN(st, 0, UINT8_MAX);
-    SIM_STATE_ARRAY(st, "flags", s->flags, n);
-    SIM_STATE_IN(st, 0, OCF_REPLACE_PENDING);
-    SIM_STATE_ARRAY(st, "term_end", s->term_end, n);
-    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
-    SIM_STATE_ARRAY(st, "election_day", s->election_day, n);
-    SIM_STATE_IN(st, -1, SIM_STATE_DAYS);
-    SIM_STATE_ARRAY(st, "low_days", s->low_days, n);
-    SIM_STATE_IN(st, 0, SIM_STATE_DAYS);
-    SIM_STATE_ARRAY(st, "replace_block", s->replace_block, n);
-    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
-    SIM_STATE_ARRAY(st, "fund_until", s->fund_until, n);
-    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
-    SIM_STATE_ARRAY(st, "renewal_until", s->renewal_until, n);
-    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
-    SIM_STATE_ARRAY(st, "parking_until", s->parking_until, n);
-    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
-    SIM_STATE_ARRAY(st, "trust", s->trust, n);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "sat", s->sat, n);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "u_secretary", s->u_secretary, n);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "u_disclosure", s->u_disclosure, n);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "u_membership", s->u_membership, n);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "filled", s->filled, n);
-    SIM_STATE_IN(st, 0, OC_SEATS_MAX);
-    SIM_STATE_ARRAY(st, "working", s->working, n);
-    SIM_STATE_IN(st, 0, OC_SEATS_MAX);
-    SIM_STATE_ARRAY(st, "cross", s->cross, n);
-    SIM_STATE_IN(st, 0, OC_SEATS_MAX);
-    SIM_STATE_ARRAY(st, "competence", s->competence, n);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "integrity", s->integrity, n);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "effort", s->effort, n);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "m_competence", s->m_competence, ns);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "m_integrity", s->m_integrity, ns);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "m_effort", s->m_effort, ns);
-    SIM_STATE_IN(st, 0, 1);
-    SIM_STATE_ARRAY(st, "m_flags", s->m_flags, ns);
-    SIM_STATE_IN(st, 0, OCM_FILLED | OCM_IDLE | OCM_CROSS);
-    SIM_STATE_ARRAY(st, "m_since", s->m_since, ns);
-    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
-    SIM_STATE_ARRAY(st, "q_arose", s->q_arose, nq);
-    SIM_STATE_IN(st, -SIM_STATE_DAYS, SIM_STATE_DAYS);
-    SIM_STATE_ARRAY(st, "q_kind", s->q_kind, nq);
-    SIM_STATE_IN(st, OC_MATTER_ROUTINE, OC_MATTER_PARKING);
-    SIM_STATE_ARRAY(st, "q_len", s->q_len, n);
-    SIM_STATE_IN(st, 0, OC_QUEUE);
+    OC_FIELDS(SIM_FIELD_REGISTER, s)
     SIM_STATE_SCALAR(st, "p_routine", s->p_routine);
     SIM_STATE_IN(st, 0, 1);
     SIM_STATE_SCALAR(st, "p_ordinary", s->p_ordinary);

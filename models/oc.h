@@ -62,6 +62,7 @@
 
 #include "assembly.h"
 #include "err.h"
+#include "fields.h"
 #include "params.h"
 #include "state.h"
 
@@ -91,35 +92,76 @@ enum {
 /* Compound flags. */
 enum { OCF_REPLACE_PENDING = 1u << 0 };
 
+/* The state arrays (core/fields.h: struct members, allocation, free and
+ * checkpoint registration come from this list, in this order):
+ * X(object, type, name, length, lo, hi).  Per compound [ncomp], per seat
+ * [ncomp * OC_SEATS_MAX], per waiting matter [ncomp * OC_QUEUE]. */
+#define OC_FIELDS(X, o)                                                                            \
+    /* OC_*: the writer's copy (shared.h mirrors it) */                                            \
+    X(o, uint8_t, state, (o)->ncomp, OC_ABSENT, OC_CAPTURED)                                       \
+    /* 5..11 */                                                                                    \
+    X(o, uint8_t, seats, (o)->ncomp, OC_SEATS_MIN, OC_SEATS_MAX)                                   \
+    /* failed elections in a row while FORMING */                                                  \
+    X(o, uint8_t, attempts, (o)->ncomp, 0, UINT8_MAX)                                              \
+    /* OCF_* */                                                                                    \
+    X(o, uint8_t, flags, (o)->ncomp, 0, OCF_REPLACE_PENDING)                                       \
+    /* day the term of the committee in office ends */                                             \
+    X(o, int32_t, term_end, (o)->ncomp, -SIM_STATE_DAYS, SIM_STATE_DAYS)                           \
+    /* FORMING: the election; in office: a by-election; -1 none */                                 \
+    X(o, int32_t, election_day, (o)->ncomp, -1, SIM_STATE_DAYS)                                    \
+    /* days in a row with low satisfaction with the firm */                                        \
+    X(o, int32_t, low_days, (o)->ncomp, 0, SIM_STATE_DAYS)                                         \
+    /* no replacement proposal before this day */                                                  \
+    X(o, int32_t, replace_block, (o)->ncomp, -SIM_STATE_DAYS, SIM_STATE_DAYS)                      \
+    /* repairs paid by the maintenance fund work until this day */                                 \
+    X(o, int32_t, fund_until, (o)->ncomp, -SIM_STATE_DAYS, SIM_STATE_DAYS)                         \
+    /* a micro-renewal project's effect lasts until this day */                                    \
+    X(o, int32_t, renewal_until, (o)->ncomp, -SIM_STATE_DAYS, SIM_STATE_DAYS)                      \
+    /* a parking arrangement holds until this day */                                               \
+    X(o, int32_t, parking_until, (o)->ncomp, -SIM_STATE_DAYS, SIM_STATE_DAYS)                      \
+    /* households' trust in the OC, 0..1 */                                                        \
+    X(o, float, trust, (o)->ncomp, 0, 1)                                                           \
+    /* households' mean satisfaction with the OC, 0..1 */                                          \
+    X(o, float, sat, (o)->ncomp, 0, 1)                                                             \
+    /* fixed uniform (lever): secretary */                                                         \
+    X(o, float, u_secretary, (o)->ncomp, 0, 1)                                                     \
+    /* fixed uniform (lever): disclosure */                                                        \
+    X(o, float, u_disclosure, (o)->ncomp, 0, 1)                                                    \
+    /* fixed uniform (lever): membership */                                                        \
+    X(o, float, u_membership, (o)->ncomp, 0, 1)                                                    \
+    /* aggregates, recomputed when a seat changes: seats filled */                                 \
+    X(o, uint8_t, filled, (o)->ncomp, 0, OC_SEATS_MAX)                                             \
+    /* members still working */                                                                    \
+    X(o, uint8_t, working, (o)->ncomp, 0, OC_SEATS_MAX)                                            \
+    /* cross-appointed members */                                                                  \
+    X(o, uint8_t, cross, (o)->ncomp, 0, OC_SEATS_MAX)                                              \
+    /* mean over working members */                                                                \
+    X(o, float, competence, (o)->ncomp, 0, 1)                                                      \
+    /* mean over filled seats */                                                                   \
+    X(o, float, integrity, (o)->ncomp, 0, 1)                                                       \
+    /* sum over working members / seats */                                                         \
+    X(o, float, effort, (o)->ncomp, 0, 1)                                                          \
+    /* seats [ncomp * OC_SEATS_MAX]: the member's competence */                                    \
+    X(o, float, m_competence, (int64_t)(o)->ncomp *OC_SEATS_MAX, 0, 1)                             \
+    /* the member's integrity */                                                                   \
+    X(o, float, m_integrity, (int64_t)(o)->ncomp *OC_SEATS_MAX, 0, 1)                              \
+    /* the member's effort */                                                                      \
+    X(o, float, m_effort, (int64_t)(o)->ncomp *OC_SEATS_MAX, 0, 1)                                 \
+    /* OCM_* */                                                                                    \
+    X(o, uint8_t, m_flags, (int64_t)(o)->ncomp *OC_SEATS_MAX, 0,                                   \
+      OCM_FILLED | OCM_IDLE | OCM_CROSS)                                                           \
+    /* day the seat fell vacant or its member went idle */                                         \
+    X(o, int32_t, m_since, (int64_t)(o)->ncomp *OC_SEATS_MAX, -SIM_STATE_DAYS, SIM_STATE_DAYS)     \
+    /* matters waiting [ncomp * OC_QUEUE], the first q_len[c] in use: day it arose */              \
+    X(o, int32_t, q_arose, (int64_t)(o)->ncomp *OC_QUEUE, -SIM_STATE_DAYS, SIM_STATE_DAYS)         \
+    /* OC_MATTER_* */                                                                              \
+    X(o, uint8_t, q_kind, (int64_t)(o)->ncomp *OC_QUEUE, OC_MATTER_ROUTINE, OC_MATTER_PARKING)     \
+    /* matters waiting */                                                                          \
+    X(o, uint8_t, q_len, (o)->ncomp, 0, OC_QUEUE)
+
 typedef struct {
     int32_t ncomp;
-    /* per compound */
-    uint8_t *state;         /* OC_*: the writer's copy (shared.h mirrors it) */
-    uint8_t *seats;         /* 5..11 */
-    uint8_t *attempts;      /* failed elections in a row while FORMING */
-    uint8_t *flags;         /* OCF_* */
-    int32_t *term_end;      /* day the term of the committee in office ends */
-    int32_t *election_day;  /* FORMING: the election; in office: a by-election; -1 none */
-    int32_t *low_days;      /* days in a row with low satisfaction with the firm */
-    int32_t *replace_block; /* no replacement proposal before this day */
-    int32_t *fund_until;    /* repairs paid by the maintenance fund work until this day */
-    int32_t *renewal_until; /* a micro-renewal project's effect lasts until this day */
-    int32_t *parking_until; /* a parking arrangement holds until this day */
-    float *trust, *sat;
-    float *u_secretary, *u_disclosure, *u_membership; /* fixed uniforms (levers) */
-    /* the committee's aggregates, recomputed when a seat changes */
-    uint8_t *filled, *working, *cross;
-    float *competence; /* mean over working members */
-    float *integrity;  /* mean over filled seats */
-    float *effort;     /* sum over working members / seats */
-    /* seats, [ncomp * OC_SEATS_MAX] */
-    float *m_competence, *m_integrity, *m_effort;
-    uint8_t *m_flags; /* OCM_* */
-    int32_t *m_since; /* day the seat fell vacant or its member went idle */
-    /* matters waiting, [ncomp * OC_QUEUE], the first q_len[c] in use */
-    int32_t *q_arose;
-    uint8_t *q_kind;
-    uint8_t *q_len;
+    OC_FIELDS(SIM_FIELD_MEMBER, _)
     /* derived from the parameters (oc_policy_changed) */
     double p_routine, p_ordinary, p_major, p_renewal, p_parking; /* daily arrival probabilities */
 } oc_model;
