@@ -17,7 +17,9 @@
 #include "runner.h"
 #include "scn_diff.h"
 #include "design.h"
+#include "hold.h"
 #include "sweep_mpi.h"
+#include "sweep_store.h"
 #include "troika_version.h"
 
 /* ---- checks ------------------------------------------------------------------------ */
@@ -143,14 +145,34 @@ typedef struct {
     int64_t done;
 } progress_state;
 
+/* One run's series between the city layout (day-major, [days][SIM_MET_N])
+ * and a part's (metric-major, analysis/sweep_store.h); to_part: which way. */
+static void part_layout(double *part, double *city, int64_t days, int to_part)
+{
+    for (int64_t d = 0; d < days; d++)
+        for (int m = 0; m < SIM_MET_N; m++) {
+            double *c = &city[(size_t)d * SIM_MET_N + (size_t)m];
+            double *q = &part[(size_t)m * (size_t)days + (size_t)d];
+            if (to_part)
+                *q = *c;
+            else
+                *c = *q;
+        }
+}
+
 /* Run rows [0, nrep) of a batch (row r is run runs[r]) of every scenario
  * into city [nscen][nrep][days][SIM_MET_N]; only the rows with mine[r] set
- * (all when mine is NULL): under MPI a rank runs its share. */
+ * (all when mine is NULL): under MPI a rank runs its share.  With a parts
+ * folder (a shard), part runs[r] x nscen + s is read when it is there and
+ * written as soon as it is run. */
 static sim_status run_batch(const crun_opts *o, const uint64_t *seeds, const ana_cmp_post *post,
                             const int *pidx, const int64_t *runs, const uint8_t *mine, int64_t nrep,
-                            int64_t days, double *city, progress_state *ps, sim_error *err)
+                            int64_t days, double *city, sws_parts *parts, progress_state *ps,
+                            sim_error *err)
 {
     int nscen = o->nscen;
+    const uint8_t *have = parts ? sws_parts_done(parts) : NULL;
+    int64_t hold_runs = parts ? sim_hold_at("runs") : -1, put = 0;
     int64_t njobs = (int64_t)nscen * nrep;
     sim_status *st = calloc((size_t)njobs, sizeof *st);
     sim_error *errs = calloc((size_t)njobs, sizeof *errs);
@@ -162,6 +184,22 @@ static sim_status run_batch(const crun_opts *o, const uint64_t *seeds, const ana
     int seed_param = sim_param_find("run.seed");
     size_t per_run = (size_t)days * SIM_MET_N;
     int failed = 0;
+    /* the runs a killed shard finished (HDF5 reads on this thread) */
+    double *tmp = have ? malloc(per_run * sizeof *tmp) : NULL;
+    for (int64_t j = 0; have && j < njobs && !failed; j++) {
+        int sc = (int)(j % nscen);
+        int64_t r = j / nscen;
+        if (!have[runs[r] * nscen + sc])
+            continue;
+        if (!tmp || sws_parts_get(parts, runs[r] * nscen + sc, tmp, &errs[j]) != SIM_OK) {
+            st[j] =
+                tmp ? errs[j].code : SIM_FAIL(&errs[j], SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+            failed = 1;
+            break;
+        }
+        part_layout(tmp, city + ((size_t)sc * (size_t)nrep + (size_t)r) * per_run, days, 0);
+        ps->done++;
+    }
     int levels = omp_get_max_active_levels();
     omp_set_max_active_levels(1); /* the runs' own loops run on their thread */
 
@@ -170,7 +208,7 @@ static sim_status run_batch(const crun_opts *o, const uint64_t *seeds, const ana
         /* replicate-major: the scenarios of one replicate run side by side */
         int s = (int)(j % nscen);
         int64_t r = j / nscen;
-        if (mine && !mine[r])
+        if ((mine && !mine[r]) || (have && have[runs[r] * nscen + s]))
             continue;
         int skip;
 #pragma omp atomic read
@@ -203,7 +241,22 @@ static sim_status run_batch(const crun_opts *o, const uint64_t *seeds, const ana
         if (st[j] == SIM_OK)
             memcpy(city + ((size_t)s * (size_t)nrep + (size_t)r) * per_run, res->city,
                    per_run * sizeof *city);
-        else {
+        if (st[j] == SIM_OK && parts) { /* durable at once */
+            double *part = malloc(per_run * sizeof *part);
+            if (!part)
+                st[j] = SIM_FAIL(&ctx.err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+            else {
+                part_layout(part, res->city, days, 1);
+                st[j] = sws_parts_put(parts, runs[r] * nscen + s, part, &ctx.err);
+                free(part);
+            }
+            int64_t n;
+#pragma omp atomic capture
+            n = ++put;
+            if (st[j] == SIM_OK && n == hold_runs) /* a test hook */
+                sim_hold("runs", n, o->stop);
+        }
+        if (st[j] != SIM_OK) {
             errs[j] = ctx.err;
 #pragma omp atomic write
             failed = 1;
@@ -231,6 +284,7 @@ static sim_status run_batch(const crun_opts *o, const uint64_t *seeds, const ana
         s = SIM_FAIL(err, SIM_EINTERNAL, NULL, 0, NULL, "a run failed without a message");
     free(st);
     free(errs);
+    free(tmp);
     return s;
 }
 
@@ -468,6 +522,7 @@ struct crun_job {
     sim_status (*fill)(crun_job *jb, const int64_t *runs, int64_t b, double *city,
                        progress_state *ps, sim_error *err);
     ana_cmpshard **shards; /* crun_merge: [nin] by shard index */
+    sws_parts *parts;      /* a shard on one process: its finished runs */
     int64_t nin;
 };
 
@@ -479,7 +534,8 @@ static sim_status sim_fill(crun_job *jb, const int64_t *runs, int64_t b, double 
     const crun_opts *o = jb->o;
     int P = jb->ranks, me = jb->rank, nscen = o->nscen;
     if (P <= 1)
-        return run_batch(o, jb->seeds, jb->post, jb->pidx, runs, NULL, b, jb->days, city, ps, err);
+        return run_batch(o, jb->seeds, jb->post, jb->pidx, runs, NULL, b, jb->days, city, jb->parts,
+                         ps, err);
     size_t per_run = (size_t)jb->days * SIM_MET_N;
     int64_t per = (b + P - 1) / P, own = 0;
     uint8_t *mine = calloc((size_t)b, 1);
@@ -492,7 +548,8 @@ static sim_status sim_fill(crun_job *jb, const int64_t *runs, int64_t b, double 
     for (int64_t r = me; s == SIM_OK && r < b; r += P)
         mine[r] = 1;
     if (s == SIM_OK)
-        s = run_batch(o, jb->seeds, jb->post, jb->pidx, runs, mine, b, jb->days, city, ps, err);
+        s = run_batch(o, jb->seeds, jb->post, jb->pidx, runs, mine, b, jb->days, city, NULL, ps,
+                      err);
     swm_wait_all(); /* without spinning while the others finish */
     if ((s = crun_agree(P, s, err)) != SIM_OK)
         goto done;
@@ -745,9 +802,11 @@ fail:
 
 /* What every MPI rank and every shard of one comparison must share: the
  * build, the resolved scenarios, the options that shape the data and the
- * posterior; "fnv1a64:<hex>" into buf. */
+ * posterior; "fnv1a64:<hex>" of it into buf, and the text itself into
+ * *text (the caller frees). */
 static sim_status identity_of(const crun_opts *o, const ana_cmp_scen *rec, int64_t from, int64_t to,
-                              const ana_cmp_post *post, char *buf, size_t len, sim_error *err)
+                              const ana_cmp_post *post, char *buf, size_t len, char **text_out,
+                              sim_error *err)
 {
     size_t n = 4096;
     for (int i = 0; i < o->nscen; i++)
@@ -758,20 +817,68 @@ static sim_status identity_of(const crun_opts *o, const ana_cmp_scen *rec, int64
         free(names);
         return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
     }
+    char fromtxt[160] = "-"; /* a checkpoint: its day, seeds and scenario */
+    if (o->from) {
+        const ckpt_info *ci = ckpt_get_info(o->from);
+        snprintf(fromtxt, sizeof fromtxt, "day %lld seed %llu world %llu ini %016llx",
+                 (long long)ci->day, (unsigned long long)ci->seed,
+                 (unsigned long long)ci->world_seed,
+                 (unsigned long long)swp_hash(ci->resolved_ini ? ci->resolved_ini : ""));
+    }
+    /* sweep_store's messages on a changed folder: build, then "the file" */
     size_t at = (size_t)snprintf(
         text, n,
-        "troika %s %s\ndays %lld window %lld:%lld seed %llu replicates %lld auto %d %a %lld "
+        "troika compare %s (commit %s)\n; ---- the sweep file:\ndays %lld window %lld:%lld seed "
+        "%llu replicates %lld auto %d %a %lld "
         "draws %lld posterior %s\nmetrics %.2000s\nfrom %s\n",
         TROIKA_VERSION, TROIKA_GIT_COMMIT, (long long)o->scen[0].params.run_days, (long long)from,
         (long long)to, (unsigned long long)o->seed_base, (long long)o->replicates, o->auto_rep,
         o->tolerance, (long long)o->max_replicates, (long long)(post ? o->draws : 0),
-        post ? post->identity : "-", names, o->from ? "a checkpoint" : "-");
+        post ? post->identity : "-", names, fromtxt);
     for (int i = 0; i < o->nscen && at < n; i++)
         at += (size_t)snprintf(text + at, n - at, "[%s]\n%s\n", rec[i].name, rec[i].resolved_ini);
     snprintf(buf, len, "fnv1a64:%016llx", (unsigned long long)swp_hash(text));
-    free(text);
+    *text_out = text;
     free(names);
     return SIM_OK;
+}
+
+/* The parts folder of a shard, OUT.parts (analysis/sweep_store.h, as
+ * analysis/abc.c does): part j x nscen + s is scenario s's series of run j,
+ * metric-major; the identity is the comparison's and the shard's. */
+typedef struct {
+    swp_plan p;
+    char *names[SIM_MET_N];
+    char *identity, *dir;
+} parts_plan;
+
+static sim_status parts_open(parts_plan *pp, sws_parts **parts, const crun_opts *o,
+                             const char *ident_text, int64_t cap, int64_t days, sim_error *err)
+{
+    static double no_values;
+    memset(pp, 0, sizeof *pp);
+    size_t n = strlen(ident_text) + 64;
+    pp->identity = malloc(n);
+    pp->dir = malloc(strlen(o->out) + 8);
+    if (!pp->identity || !pp->dir)
+        return SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+    snprintf(pp->identity, n, "%sshard %lld/%lld\n", ident_text, (long long)o->shard + 1,
+             (long long)o->nshards);
+    snprintf(pp->dir, strlen(o->out) + 8, "%s.parts", o->out);
+    for (int m = 0; m < SIM_MET_N; m++)
+        pp->names[m] = (char *)sim_metric_table[m].name;
+    pp->p.name = (char *)"compare";
+    pp->p.path = (char *)(o->scen[0].path[0] ? o->scen[0].path : "");
+    pp->p.identity = pp->identity;
+    pp->p.hash = swp_hash(pp->identity);
+    pp->p.replicates = 1;
+    pp->p.seed = o->seed_base;
+    pp->p.days = days;
+    pp->p.nmetrics = SIM_MET_N;
+    pp->p.metrics = pp->names;
+    pp->p.npoints = pp->p.nruns = cap * o->nscen;
+    pp->p.values = &no_values;
+    return sws_parts_open(parts, pp->dir, &pp->p, 0, o->log, err);
 }
 
 sim_status crun_run(const crun_opts *o, ana_table **table, crun_info *info, sim_error *err)
@@ -797,7 +904,10 @@ sim_status crun_run(const crun_opts *o, ana_table **table, crun_info *info, sim_
     uint64_t *seeds = malloc((size_t)cap * sizeof *seeds);
     ana_cmp_post *post = NULL;
     int pidx[ABC_MAX_PARAMS];
-    char ident[64] = "", execution[96];
+    char ident[64] = "", execution[96], *ident_text = NULL;
+    parts_plan pp;
+    sws_parts *parts = NULL;
+    memset(&pp, 0, sizeof pp);
     if (!labels || !rec || !seeds) {
         s = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory for %lld replicates",
                      (long long)cap);
@@ -810,7 +920,7 @@ sim_status crun_run(const crun_opts *o, ana_table **table, crun_info *info, sim_
     if (s == SIM_OK)
         s = scen_records(o, labels, rec, err);
     if (s == SIM_OK)
-        s = identity_of(o, rec, from, to, post, ident, sizeof ident, err);
+        s = identity_of(o, rec, from, to, post, ident, sizeof ident, &ident_text, err);
     if ((s = crun_agree(ranks, s, err)) != SIM_OK)
         goto fail;
     if (ranks > 1) { /* the ranks must have read the same scenarios and posterior */
@@ -856,13 +966,39 @@ sim_status crun_run(const crun_opts *o, ana_table **table, crun_info *info, sim_
     jb.shard = o->nshards > 1 ? o->shard : 0;
     jb.nshards = o->nshards > 1 ? o->nshards : 1;
     jb.fill = sim_fill;
-    if ((s = produce(&jb, table, info, err)) != SIM_OK)
+    if (jb.nshards > 1 && ranks == 1) { /* a shard keeps its finished runs */
+        if ((s = parts_open(&pp, &parts, o, ident_text, cap, jb.days, err)) != SIM_OK)
+            goto fail;
+        if (o->log && o->progress && sws_parts_ndone(parts) > 0)
+            fprintf(o->log,
+                    "troika compare: resuming: %lld simulations (run x scenario) of this shard "
+                    "were done before, kept in %s\n",
+                    (long long)sws_parts_ndone(parts), pp.dir);
+        jb.parts = parts;
+    }
+    if ((s = produce(&jb, table, info, err)) != SIM_OK) {
+        if (parts && o->log && o->progress && sws_parts_ndone(parts) > 0)
+            fprintf(o->log,
+                    "troika compare: the finished runs of this shard are kept in %s; run the "
+                    "same command again to resume\n",
+                    pp.dir);
         goto fail;
+    }
+    if (parts) {
+        s = sws_parts_remove(parts, err);
+        parts = NULL;
+        if (s != SIM_OK)
+            goto fail;
+    }
     if (*table) {
         info->post = post;
         post = NULL;
     }
 fail:
+    sws_parts_close(parts);
+    free(pp.identity);
+    free(pp.dir);
+    free(ident_text);
     ana_cmp_post_destroy(post);
     for (int i = 0; rec && i < nscen; i++) {
         free(rec[i].resolved_ini);

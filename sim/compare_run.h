@@ -37,7 +37,9 @@
  * together, so the common random numbers stay in one shard) into a shard
  * file; crun_merge joins the shards into the compare file, computing the
  * table exactly as crun_run does.  Either way the data are those of
- * --threads 1.  Neither keeps partial work: killed, it is run again whole.
+ * --threads 1.  A shard (on one process) keeps each finished simulation at
+ * once in OUT.parts (analysis/sweep_store.h) and resumes from it; a
+ * comparison on threads or MPI keeps no partial work (killed, it reruns).
  *
  * UNDER A POSTERIOR (--posterior post.h5 --draws D --replicates R): the
  * runs are the D x R (draw, replicate) pairs, draw-major, on the same

@@ -108,6 +108,22 @@ for kind in plain posterior; do
   [ ! -e miss.h5 ] && ok || bad "$kind: a file left by a refused merge"
 done
 
+# a shard killed (kill -9) once 3 of its runs are durable keeps them in
+# OUT.parts/: the same command resumes it to the same shard file
+. "$here/../hold.sh"
+mark=$tmp/hold.mark
+env TROIKA_HOLD=runs:3 TROIKA_HOLD_MARK="$mark" "$troika" compare "${plain[@]}" --shard 1/3 \
+    --threads 1 -o killed.h5 -q >killed.txt 2>&1 &
+job=$!
+if held "$mark" $job; then kill -9 "$(held_pid "$mark")"; else bad "the shard did not hold"; fi
+wait $job 2>/dev/null
+[ ! -e killed.h5 ] && [ -d killed.h5.parts ] && ok || bad "a killed shard kept no parts folder"
+"$troika" compare "${plain[@]}" --shard 1/3 -o killed.h5 >resumed.txt 2>&1 \
+  && grep -q "resuming: 3 simulations (run x scenario) of this shard were done before" resumed.txt \
+  && h5diff -q killed.h5 plain-s1.h5 /scenarios /scenarios >/dev/null 2>&1 \
+  && h5diff -q killed.h5 plain-s1.h5 /shard_runs /shard_runs >/dev/null 2>&1 \
+  && [ ! -e killed.h5.parts ] && ok || bad "the resumed shard: $(tail -3 resumed.txt)"
+
 # shards of two comparisons
 "$troika" merge plain-s1.h5 posterior-s2a.h5 plain-s3.h5 -o mixed.h5 >mixed.txt 2>&1
 refused $? posterior-s2a.h5 mixed.txt "shards of two comparisons"
