@@ -134,6 +134,8 @@ static void wrote(ana_lang lang, const char *path)
       "only runs j with j % N == K - 1 (K from 1 to N; every scenario of a run in the same "       \
       "shard), written to a shard file for `troika merge` (by default from a Slurm job "           \
       "array's SLURM_ARRAY_TASK_* when set; not with --replicates auto)")                          \
+    X(CMP_RESTART, "--restart", NULL, NULL, CLO_FLAG, NULL,                                        \
+      "with --shard: discard the finished simulations kept in FILE.h5.parts/")                     \
     X(CMP_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite existing output files")         \
     X(CMP_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress line and no table")
 
@@ -405,6 +407,12 @@ int cli_cmd_compare(int argc, char **argv)
     if (cli_shard_option(clo_get(&a, CMP_SHARD), &co.shard, &co.nshards, shard_note,
                          sizeof shard_note, err) != SIM_OK)
         goto fail;
+    co.restart = clo_has(&a, CMP_RESTART);
+    if (co.restart && co.nshards <= 1) {
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--restart",
+                 "only with --shard (only a shard keeps finished simulations)");
+        goto fail;
+    }
     if (co.nshards > 1 &&
         (clo_get(&a, CMP_REPORT) || clo_get(&a, CMP_CSV) || clo_get(&a, CMP_MARKDOWN))) {
         SIM_FAIL(err, SIM_EINPUT, NULL, 0,

@@ -508,6 +508,10 @@ static int merge_kinds(const char *const *inputs, int n, sim_error *err)
 {
     int first = -1;
     for (int i = 0; i < n; i++) {
+        if (access(inputs[i], R_OK) != 0) {
+            SIM_FAIL(err, SIM_EINPUT, inputs[i], 0, NULL, "cannot read: %s", strerror(errno));
+            return -1;
+        }
         char *kind = ana_h5_kind(inputs[i]);
         int whole = kind && !strcmp(kind, ANA_COMPARE_KIND);
         int shard = kind && !strcmp(kind, ANA_COMPARE_SHARD_KIND);

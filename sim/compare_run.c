@@ -868,7 +868,7 @@ static sim_status parts_open(parts_plan *pp, sws_parts **parts, const crun_opts 
     for (int m = 0; m < SIM_MET_N; m++)
         pp->names[m] = (char *)sim_metric_table[m].name;
     pp->p.name = (char *)"compare";
-    pp->p.path = (char *)(o->scen[0].path[0] ? o->scen[0].path : "");
+    pp->p.path = (char *)""; /* its lines are the identity's, not a file's */
     pp->p.identity = pp->identity;
     pp->p.hash = swp_hash(pp->identity);
     pp->p.replicates = 1;
@@ -878,7 +878,7 @@ static sim_status parts_open(parts_plan *pp, sws_parts **parts, const crun_opts 
     pp->p.metrics = pp->names;
     pp->p.npoints = pp->p.nruns = cap * o->nscen;
     pp->p.values = &no_values;
-    return sws_parts_open(parts, pp->dir, &pp->p, 0, o->log, err);
+    return sws_parts_open(parts, pp->dir, &pp->p, o->restart, o->log, err);
 }
 
 sim_status crun_run(const crun_opts *o, ana_table **table, crun_info *info, sim_error *err)
@@ -982,6 +982,11 @@ sim_status crun_run(const crun_opts *o, ana_table **table, crun_info *info, sim_
                     "troika compare: the finished runs of this shard are kept in %s; run the "
                     "same command again to resume\n",
                     pp.dir);
+        if (parts && sws_parts_ndone(parts) == 0) { /* nothing to keep */
+            sim_error e2;
+            (void)sws_parts_remove(parts, &e2);
+            parts = NULL;
+        }
         goto fail;
     }
     if (parts) {

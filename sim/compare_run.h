@@ -105,6 +105,7 @@ typedef struct {
     /* a shard (nshards > 1): only the runs j with j % nshards == shard, into
      * a shard file (analysis/h5compare.h) for crun_merge; no table */
     int64_t shard, nshards;
+    int restart; /* a shard: discard the finished simulations of OUT.parts */
 } crun_opts;
 
 #define CRUN_POSTERIOR_LEVEL 0.9 /* the interval of a posterior comparison */
