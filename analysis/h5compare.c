@@ -813,6 +813,65 @@ void ana_cmpw_abort(ana_cmpw *w)
     free(w);
 }
 
+/* The draws of a comparison under a posterior, for a shard: what
+ * w_posterior writes but the effects (computed by the merge). */
+static sim_status w_shard_post(ana_cmpw *w, const ana_cmp_post *p, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t r = w->file;
+    SIM_CALL(w_str(w, r, "posterior", p->path, err));
+    SIM_CALL(w_str(w, r, "posterior_identity", p->identity, err));
+    SIM_CALL(w_str(w, r, "posterior_calibration", p->calibration, err));
+    SIM_CALL(w_i64(w, r, "posterior_particles", p->particles, err));
+    SIM_CALL(w_f64(w, r, "posterior_level", p->level, err));
+    SIM_CALL(w_i64(w, r, "draws", p->draws, err));
+    SIM_CALL(w_i64(w, r, "replicates_per_draw", p->per_draw, err));
+    SIM_CALL(w_strings(w, r, "parameter", p->nparam, (const char *const *)p->param,
+                       "The uncertain parameters' keys.", err));
+    hsize_t dims[2] = {(hsize_t)p->draws, (hsize_t)p->nparam};
+    SIM_CALL(w_dset(w, r, "draw_values", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dims, p->theta,
+                    "Each draw's parameter values.", err));
+    SIM_CALL(w_dset(w, r, "draw_particle", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, p->particle,
+                    "The posterior particle each draw took.", err));
+fail:
+    return s;
+}
+
+sim_status ana_cmpw_finish_shard(ana_cmpw *w, const ana_cmp_shard *sh, const char *command_line,
+                                 sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t r = w->file;
+    if (sh->nrows != w->rows) {
+        s = SIM_FAIL(err, SIM_EINTERNAL, w->path, 0, NULL,
+                     "ana_cmpw_finish_shard: %lld runs in the shard, %lld written",
+                     (long long)sh->nrows, (long long)w->rows);
+        goto fail;
+    }
+    H5CHK(h5l_provenance(r, ANA_COMPARE_SHARD_KIND, ANA_COMPARE_SCHEMA, command_line),
+          "the provenance attributes");
+    SIM_CALL(w_i64(w, r, "shard", sh->shard, err));
+    SIM_CALL(w_i64(w, r, "shards", sh->shards, err));
+    SIM_CALL(w_i64(w, r, "runs", sh->runs, err));
+    SIM_CALL(w_str(w, r, "identity", sh->identity, err));
+    SIM_CALL(w_str(w, r, "metrics", sh->metrics, err));
+    SIM_CALL(w_str(w, r, "execution", sh->execution, err));
+    SIM_CALL(w_i64(w, r, "days", sh->days, err));
+    SIM_CALL(w_i64(w, r, "compounds", sh->compounds, err));
+    SIM_CALL(w_i64(w, r, "scenarios", w->nscen, err));
+    SIM_CALL(w_i64(w, r, "window_from", sh->win_from, err));
+    SIM_CALL(w_i64(w, r, "window_to", sh->win_to, err));
+    SIM_CALL(w_u64(w, r, "seed_base", sh->seed_base, err));
+    SIM_CALL(w_i64(w, r, "chunk_rows", sh->chunk_rows, err));
+    hsize_t dims[1] = {(hsize_t)sh->nrows};
+    SIM_CALL(w_dset(w, r, "shard_runs", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, sh->run,
+                    "The comparison's run index of each row of the series.", err));
+    if (sh->post)
+        SIM_CALL(w_shard_post(w, sh->post, err));
+fail:
+    return s;
+}
+
 /* ==== reading ================================================================== */
 
 #undef H5CHK
@@ -1154,6 +1213,12 @@ static sim_status r_kind(const char *path, hid_t r, sim_error *err)
         if (!strcmp(kind, "troika-sweep")) {
             s = RFAIL("this is a sweep file (troika sweep), not a compare file; read it "
                       "with troika sensitivity, or make a compare file with troika compare");
+            goto fail;
+        }
+        if (!strcmp(kind, ANA_COMPARE_SHARD_KIND)) {
+            s = RFAIL("this is one shard of a comparison (troika compare --shard), not a "
+                      "whole compare file; join the shards with troika merge SHARD.h5... -o "
+                      "FILE.h5");
             goto fail;
         }
         if (!strcmp(kind, "troika-run")) {
@@ -1555,6 +1620,209 @@ fail:
     return s;
 }
 
+/* ---- a shard of a comparison ------------------------------------------------ */
+
+char *ana_h5_kind(const char *path)
+{
+    struct stat st; /* a FIFO would block H5Fis_hdf5 */
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return NULL;
+    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (H5Fis_hdf5(path) <= 0)
+        return NULL;
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return NULL;
+    sim_error e;
+    char *kind = NULL;
+    if (H5Aexists(f, "file_kind") <= 0 || r_str(path, f, "/", "file_kind", &kind, &e) != SIM_OK) {
+        free(kind);
+        kind = NULL;
+    }
+    (void)H5Fclose(f);
+    return kind;
+}
+
+/* The draws of a shard under a posterior (attribute draws), else nothing. */
+static sim_status r_shard_post(const char *path, hid_t r, ana_cmpshard *sf, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    int64_t draws = 0, per = 0, np = 0;
+    int present = 0;
+    SIM_CALL(r_num(path, r, "/", "draws", H5T_NATIVE_INT64, &draws, &present, err));
+    if (!present)
+        return SIM_OK;
+    SIM_CALL(r_num(path, r, "/", "replicates_per_draw", H5T_NATIVE_INT64, &per, NULL, err));
+    if (draws < 1 || per < 1 || draws * per != sf->sh.runs) {
+        s = RFAIL("%lld draws x %lld replicates a draw where the comparison has %lld runs",
+                  (long long)draws, (long long)per, (long long)sf->sh.runs);
+        goto fail;
+    }
+    SIM_CALL(r_count(path, r, "/parameter", "parameter", &np, err));
+    if (np < 1 || np > 10000) {
+        s = RFAIL("/parameter has %lld entries", (long long)np);
+        goto fail;
+    }
+    int64_t sk = (int64_t)sf->f->nscen * ANA_MAX_METRICS; /* room for the merge's effects */
+    ana_cmp_post *p = sf->post = sf->f->post = ana_cmp_post_create(draws, (int)np, sk);
+    if (!p) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the posterior");
+        goto fail;
+    }
+    p->per_draw = per;
+    SIM_CALL(r_str(path, r, "/", "posterior", &p->path, err));
+    SIM_CALL(r_str(path, r, "/", "posterior_identity", &p->identity, err));
+    SIM_CALL(r_str(path, r, "/", "posterior_calibration", &p->calibration, err));
+    SIM_CALL(
+        r_num(path, r, "/", "posterior_particles", H5T_NATIVE_INT64, &p->particles, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "posterior_level", H5T_NATIVE_DOUBLE, &p->level, NULL, err));
+    SIM_CALL(r_strings(path, r, "", "parameter", np, p->param, err));
+    hsize_t dims[2] = {(hsize_t)draws, (hsize_t)np};
+    SIM_CALL(r_dset(path, r, "", "draw_values", H5T_NATIVE_DOUBLE, 2, dims, p->theta, err));
+    SIM_CALL(r_finite(path, "/draw_values", p->theta, (size_t)draws * (size_t)np, err));
+    SIM_CALL(r_dset(path, r, "", "draw_particle", H5T_NATIVE_INT64, 1, dims, p->particle, err));
+fail:
+    return s;
+}
+
+sim_status ana_cmpshard_open(ana_cmpshard **out, const char *path, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    *out = NULL;
+    char *kind = ana_h5_kind(path);
+    int is = kind && !strcmp(kind, ANA_COMPARE_SHARD_KIND);
+    free(kind);
+    if (!is)
+        return RFAIL("not a shard of a comparison (troika compare --shard K/N writes them)");
+    ana_cmpshard *sf = calloc(1, sizeof *sf);
+    ana_cmpfile *f = sf ? calloc(1, sizeof *f) : NULL;
+    if (!f) {
+        free(sf);
+        return SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
+    }
+    sf->f = f;
+    f->file = H5I_INVALID_HID;
+    if (!(f->path = dup_str(path))) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
+        goto fail;
+    }
+    hid_t r = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (r < 0) {
+        s = RFAIL("cannot be read as HDF5 (truncated or damaged?)");
+        goto fail;
+    }
+    f->file = (int64_t)r;
+    ana_cmp_shard *sh = &sf->sh;
+    int64_t ns = 0;
+    SIM_CALL(r_str(path, r, "/", "troika_version", &f->meta.troika_version, err));
+    SIM_CALL(r_str(path, r, "/", "git_commit", &f->meta.git_commit, err));
+    SIM_CALL(r_str(path, r, "/", "command_line", &f->meta.command_line, err));
+    SIM_CALL(r_num(path, r, "/", "shard", H5T_NATIVE_INT64, &sh->shard, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "shards", H5T_NATIVE_INT64, &sh->shards, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "runs", H5T_NATIVE_INT64, &sh->runs, NULL, err));
+    SIM_CALL(r_str(path, r, "/", "identity", &sh->identity, err));
+    SIM_CALL(r_str(path, r, "/", "metrics", &sh->metrics, err));
+    SIM_CALL(r_str(path, r, "/", "execution", &sh->execution, err));
+    SIM_CALL(r_num(path, r, "/", "days", H5T_NATIVE_INT64, &sh->days, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "compounds", H5T_NATIVE_INT64, &sh->compounds, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "scenarios", H5T_NATIVE_INT64, &ns, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "window_from", H5T_NATIVE_INT64, &sh->win_from, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "window_to", H5T_NATIVE_INT64, &sh->win_to, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "seed_base", H5T_NATIVE_UINT64, &sh->seed_base, NULL, err));
+    SIM_CALL(r_num(path, r, "/", "chunk_rows", H5T_NATIVE_INT64, &sh->chunk_rows, NULL, err));
+    if (sh->shards < 1 || sh->shard < 0 || sh->shard >= sh->shards || sh->runs < 1 ||
+        sh->runs > 10000000 || sh->days < 1 || sh->days > 10000000 || ns < 2 || ns > 100000 ||
+        sh->win_from < 0 || sh->win_to > sh->days || sh->win_from >= sh->win_to ||
+        sh->chunk_rows < 1) {
+        s = RFAIL("inconsistent shard attributes (shard %lld of %lld, %lld runs, %lld days, "
+                  "%lld scenarios)",
+                  (long long)sh->shard, (long long)sh->shards, (long long)sh->runs,
+                  (long long)sh->days, (long long)ns);
+        goto fail;
+    }
+    SIM_CALL(r_count(path, r, "/shard_runs", "shard_runs", &sh->nrows, err));
+    if (sh->nrows < 0 || sh->nrows > sh->runs) {
+        s = RFAIL("/shard_runs has %lld entries for %lld runs", (long long)sh->nrows,
+                  (long long)sh->runs);
+        goto fail;
+    }
+    if (!(sh->run = malloc((size_t)(sh->nrows ? sh->nrows : 1) * sizeof *sh->run))) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory");
+        goto fail;
+    }
+    hsize_t dims[1] = {(hsize_t)sh->nrows};
+    if (sh->nrows > 0)
+        SIM_CALL(r_dset(path, r, "", "shard_runs", H5T_NATIVE_INT64, 1, dims, sh->run, err));
+    for (int64_t i = 0; i < sh->nrows; i++)
+        if (sh->run[i] < 0 || sh->run[i] >= sh->runs || sh->run[i] % sh->shards != sh->shard ||
+            (i > 0 && sh->run[i] <= sh->run[i - 1])) {
+            s = RFAIL("/shard_runs[%lld] = %lld is not a run of shard %lld/%lld", (long long)i,
+                      (long long)sh->run[i], (long long)sh->shard + 1, (long long)sh->shards);
+            goto fail;
+        }
+    f->nscen = (int)ns;
+    f->meta.days = sh->days;
+    f->meta.compounds = sh->compounds;
+    f->meta.replicates = sh->nrows;
+    f->meta.win_from = sh->win_from;
+    f->meta.win_to = sh->win_to;
+    f->meta.seed_base = sh->seed_base;
+    SIM_CALL(r_scenarios(path, r, f, err));
+    SIM_CALL(r_shard_post(path, r, sf, err));
+    *out = sf;
+    return SIM_OK;
+fail:
+    ana_cmpshard_close(sf);
+    return s;
+}
+
+sim_status ana_cmpshard_rows(const ana_cmpshard *sf, int i, const char *metric, int64_t row0,
+                             int64_t n, double *buf, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    const ana_cmpfile *f = sf->f;
+    const char *path = f->path;
+    hid_t g = H5I_INVALID_HID, d = H5I_INVALID_HID, fsp = H5I_INVALID_HID, msp = H5I_INVALID_HID;
+    char obj[128], what[200];
+    snprintf(obj, sizeof obj, "/scenarios/%d/city", i);
+    snprintf(what, sizeof what, "%s/%s", obj, metric);
+    if (i < 0 || i >= f->nscen || row0 < 0 || n < 1 || row0 + n > sf->sh.nrows)
+        return SIM_FAIL(err, SIM_EINTERNAL, path, 0, NULL, "no rows %lld..%lld of scenario %d",
+                        (long long)row0, (long long)(row0 + n), i);
+    hsize_t dims[2];
+    RCHK(g = H5Gopen2((hid_t)f->file, obj, H5P_DEFAULT), obj);
+    RCHK(d = H5Dopen2(g, metric, H5P_DEFAULT), what);
+    RCHK(fsp = H5Dget_space(d), what);
+    if (H5Sget_simple_extent_ndims(fsp) != 2 || H5Sget_simple_extent_dims(fsp, dims, NULL) < 0 ||
+        dims[0] != (hsize_t)sf->sh.nrows || dims[1] != (hsize_t)sf->sh.days) {
+        s = RFAIL("%s is not %lld x %lld", what, (long long)sf->sh.nrows, (long long)sf->sh.days);
+        goto fail;
+    }
+    hsize_t start[2] = {(hsize_t)row0, 0}, count[2] = {(hsize_t)n, dims[1]};
+    RCHK(H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, count, NULL), what);
+    RCHK(msp = H5Screate_simple(2, count, NULL), what);
+    RCHK(H5Dread(d, H5T_NATIVE_DOUBLE, msp, fsp, H5P_DEFAULT, buf), what);
+    SIM_CALL(r_finite(path, what, buf, (size_t)count[0] * (size_t)count[1], err));
+fail:
+    close_id(&msp, H5Sclose);
+    close_id(&fsp, H5Sclose);
+    close_id(&d, H5Dclose);
+    close_id(&g, H5Gclose);
+    return s;
+}
+
+void ana_cmpshard_close(ana_cmpshard *sf)
+{
+    if (!sf)
+        return;
+    ana_cmpfile_close(sf->f);
+    free(sf->sh.run);
+    free(sf->sh.identity);
+    free(sf->sh.metrics);
+    free(sf->sh.execution);
+    free(sf);
+}
+
 /* ---- a run file (troika run), read for the one-run report ------------------- */
 
 /* The length of the 1-D dataset `name` under loc (what: its path). */
@@ -1575,22 +1843,9 @@ fail:
 
 int ana_cmpfile_is(const char *path)
 {
-    struct stat st; /* a FIFO would block H5Fis_hdf5 */
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return 0;
-    (void)H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    if (H5Fis_hdf5(path) <= 0)
-        return 0;
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0)
-        return 0;
-    sim_error e;
-    char *kind = NULL;
-    int is = H5Aexists(f, "file_kind") > 0 &&
-             r_str(path, f, "/", "file_kind", &kind, &e) == SIM_OK &&
-             !strcmp(kind, ANA_COMPARE_KIND);
+    char *kind = ana_h5_kind(path);
+    int is = kind && !strcmp(kind, ANA_COMPARE_KIND);
     free(kind);
-    (void)H5Fclose(f);
     return is;
 }
 

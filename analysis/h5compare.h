@@ -210,6 +210,61 @@ sim_status ana_runfile_panel_last(const ana_runfile *f, const char *name, double
 
 void ana_runfile_close(ana_runfile *f);
 
+/* ---- a shard of a comparison (troika compare --shard K/N) ------------------
+ *
+ * file_kind "troika-compare-shard" (schema as above).  It holds the runs j
+ * with j % shards == shard (ascending) of a comparison of `runs` runs:
+ *   /day, /scenarios         as in a compare file, with R = the shard's runs
+ *   /shard_runs              i64 [R]: the comparison's run index of each row
+ *   /                        attributes file_kind, provenance (as above),
+ *                            shard (0-based), shards, runs, identity (of
+ *                            the comparison: resolved scenarios, options,
+ *                            posterior and build), metrics (the table's,
+ *                            comma-separated), days, compounds, scenarios,
+ *                            window_from, window_to, seed_base, chunk_rows,
+ *                            execution; under a posterior also posterior,
+ *                            posterior_identity, posterior_calibration,
+ *                            posterior_particles, posterior_level, draws,
+ *                            replicates_per_draw, /parameter, /draw_values,
+ *                            /draw_particle (as in a compare file)
+ * No table: `troika merge` joins the shards and computes it. */
+#define ANA_COMPARE_SHARD_KIND "troika-compare-shard"
+
+typedef struct {
+    int64_t shard, shards, runs; /* this shard (0-based) of shards; runs planned */
+    int64_t nrows;               /* runs held */
+    int64_t *run;                /* [nrows] ascending run indices */
+    char *identity, *metrics, *execution;
+    int64_t days, compounds, win_from, win_to, chunk_rows;
+    uint64_t seed_base;
+    const ana_cmp_post *post; /* writing: the draws (no effects are written) */
+} ana_cmp_shard;
+
+/* Root attributes and the shard's datasets, instead of ana_cmpw_finish
+ * (the rows appended must be sh->nrows). */
+sim_status ana_cmpw_finish_shard(ana_cmpw *w, const ana_cmp_shard *sh, const char *command_line,
+                                 sim_error *err);
+
+typedef struct {
+    ana_cmpfile *f; /* scenarios and f->post (draws, no effects); no table */
+    ana_cmp_shard sh;
+    ana_cmp_post *post; /* = f->post */
+} ana_cmpshard;
+
+/* The file_kind of an HDF5 file (caller frees), NULL when it has none or
+ * cannot be read. */
+char *ana_h5_kind(const char *path);
+
+/* Open a shard file (SIM_EINPUT naming it when it is not one or damaged). */
+sim_status ana_cmpshard_open(ana_cmpshard **s, const char *path, sim_error *err);
+
+/* Rows [row0, row0 + n) of metric `metric`'s series in scenario i: n x days
+ * values into buf. */
+sim_status ana_cmpshard_rows(const ana_cmpshard *s, int i, const char *metric, int64_t row0,
+                             int64_t n, double *buf, sim_error *err);
+
+void ana_cmpshard_close(ana_cmpshard *s);
+
 /* Free what an ana_cmp_meta / ana_cmp_scen owns (not the struct). */
 void ana_cmp_meta_free(ana_cmp_meta *m);
 void ana_cmp_scen_free(ana_cmp_scen *s);

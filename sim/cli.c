@@ -576,7 +576,7 @@ static const command commands[] = {
      &cli_spec_calibrate},
     {"sweep", cmd_sweep, "run a parameter sweep (threads, MPI or a shard of a job array)",
      &cli_spec_sweep},
-    {"merge", cmd_merge, "merge the shard files of one sweep", &cli_spec_merge},
+    {"merge", cmd_merge, "merge the shard files of one sweep or one comparison", &cli_spec_merge},
     {"sensitivity", cmd_sensitivity, "Sobol indices and regression coefficients of a sweep",
      &cli_spec_sensitivity},
     {"export", cli_cmd_export, "write a table of a result file as tidy CSV", &cli_spec_export},

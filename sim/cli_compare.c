@@ -28,9 +28,11 @@
 #include "sensitivity.h"
 #include "table.h"
 #include "ui.h"
+#include "cli_sweep.h"
 #include "cli_util.h"
 #include "ctx.h"
 #include "metrics.h"
+#include "sweep_mpi.h"
 
 /* ---- shared ---------------------------------------------------------------------- */
 
@@ -128,6 +130,12 @@ static void wrote(ana_lang lang, const char *path)
       "from parameters and chance (docs/COMPARE.md)")                                              \
     X(CMP_DRAWS, "--draws", NULL, "D", CLO_VALUE, NULL,                                            \
       "with --posterior: posterior draws (default 50)")                                            \
+    X(CMP_SHARD, "--shard", NULL, "K/N", CLO_VALUE, NULL,                                          \
+      "only runs j with j % N == K - 1 (K from 1 to N; every scenario of a run in the same "       \
+      "shard), written to a shard file for `troika merge` (by default from a Slurm job "           \
+      "array's SLURM_ARRAY_TASK_* when set; not with --replicates auto)")                          \
+    X(CMP_RESTART, "--restart", NULL, NULL, CLO_FLAG, NULL,                                        \
+      "with --shard: discard the finished simulations kept in FILE.h5.parts/")                     \
     X(CMP_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite existing output files")         \
     X(CMP_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress line and no table")
 
@@ -136,14 +144,21 @@ static const clo_opt compare_opts[] = {COMPARE_OPTS(CLO_ROW)};
 
 const clo_spec cli_spec_compare = {
     "compare",
-    "troika compare BASELINE.ini SCENARIO.ini... -o FILE.h5 [OPTIONS]",
+    "troika compare BASELINE.ini SCENARIO.ini... -o FILE.h5 [OPTIONS]\n"
+    "mpirun -np N troika compare BASELINE.ini SCENARIO.ini... -o FILE.h5 [OPTIONS]\n"
+    "troika compare BASELINE.ini SCENARIO.ini... --shard K/N -o SHARD.h5 [OPTIONS]",
     "Run every scenario several times with common random numbers (replicate r\n"
     "of every scenario uses the same seed) and compare them with the first,\n"
     "the baseline.  Prints, for each key metric and scenario, the mean over a\n"
     "window of days with its 95% confidence interval (t distribution), the\n"
     "difference from the baseline with its paired 95% CI and p-value, and\n"
     "marks with * the differences whose CI excludes zero.  Writes a compare\n"
-    "file with every replicate's city series, and optionally a report.\n",
+    "file with every replicate's city series, and optionally a report.\n"
+    "\n"
+    "Under mpirun (an MPI build) the ranks share the runs of every batch and\n"
+    "rank 0 writes; with --shard K/N (or in a Slurm job array) only every\n"
+    "N-th run is done, into a shard file: `troika merge SHARD.h5... -o\n"
+    "FILE.h5` joins the shards.  The data are the same in every case.\n",
     compare_opts,
     CMP_NOPTS,
     "Scenarios must run the same days over the same compounds.  Every output\n"
@@ -158,7 +173,10 @@ const clo_spec cli_spec_compare = {
     "  troika compare baseline.ini secretary.ini --from burnin.ckpt.h5 \\\n"
     "      --replicates 20 -o compare.h5\n"
     "  troika compare baseline.ini secretary.ini package.ini --posterior post.h5 \\\n"
-    "      --draws 50 --replicates 4 -o post-compare.h5 --report report.html\n",
+    "      --draws 50 --replicates 4 -o post-compare.h5 --report report.html\n"
+    "  mpirun -np 4 troika compare baseline.ini secretary.ini --replicates 40 -o c.h5\n"
+    "  troika compare baseline.ini secretary.ini --replicates 40 --shard 2/4 \\\n"
+    "      -o shard-2.h5   # then: troika merge shard-*.h5 -o c.h5\n",
     -1,
     NULL,
     "*.ini",
@@ -343,7 +361,33 @@ int cli_cmd_compare(int argc, char **argv)
     crun_opts co;
     memset(&co, 0, sizeof co);
     co.threads = ctx.threads;
+    /* under an MPI launcher every rank runs this; rank 0 alone speaks and
+     * writes.  A failure before the runs goes through crun_agree once on
+     * every rank (agreed), so no rank waits for one that has left. */
+    int launched = swm_launched_size(), rank = 0, ranks = 1, agreed = 0;
+    char shard_note[200] = "";
     rc = 2;
+    if (launched > 1 && !swm_built()) {
+        launched = 0;
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0, NULL,
+                 "started by an MPI launcher with %d processes, but this troika was built "
+                 "without MPI: every process would run the whole comparison (rebuild with "
+                 "-DTROIKA_MPI=ON, or run it without mpirun)",
+                 swm_launched_size());
+        goto fail;
+    }
+    if (launched > 1 && swm_init(&rank, &ranks, err) != SIM_OK) {
+        launched = 0;
+        goto fail;
+    }
+    if (ranks > 1) {
+        co.rank = rank;
+        co.ranks = ranks;
+        if (!clo_get(&a, CMP_THREADS))
+            co.threads = 1; /* one rank per core */
+        if (rank != 0)
+            quiet = 1;
+    }
     if (cu_scenario_opts_take(&so, &a, -1, CMP_DAYS, CMP_SET) != SIM_OK) {
         rc = 1;
         goto done;
@@ -360,6 +404,25 @@ int cli_cmd_compare(int argc, char **argv)
     }
     if (compare_options(&a, &co, met, &lang, err) != SIM_OK)
         goto fail;
+    if (cli_shard_option(clo_get(&a, CMP_SHARD), &co.shard, &co.nshards, shard_note,
+                         sizeof shard_note, err) != SIM_OK)
+        goto fail;
+    co.restart = clo_has(&a, CMP_RESTART);
+    if (co.restart && co.nshards <= 1) {
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--restart",
+                 "only with --shard (only a shard keeps finished simulations)");
+        goto fail;
+    }
+    if (co.nshards > 1 &&
+        (clo_get(&a, CMP_REPORT) || clo_get(&a, CMP_CSV) || clo_get(&a, CMP_MARKDOWN))) {
+        SIM_FAIL(err, SIM_EINPUT, NULL, 0,
+                 clo_get(&a, CMP_REPORT) ? "--report"
+                 : clo_get(&a, CMP_CSV)  ? "--csv"
+                                         : "--markdown",
+                 "not with --shard: a shard has no table; write it from the merged file "
+                 "(troika merge SHARD.h5... -o FILE.h5, then troika report FILE.h5)");
+        goto fail;
+    }
 
     /* the scenarios, each with --days and --set */
     if (!(scen = calloc((size_t)a.npos, sizeof *scen))) {
@@ -393,11 +456,16 @@ int cli_cmd_compare(int argc, char **argv)
     if (crun_check(&co, &wf, &wt, err) != SIM_OK)
         goto fail;
     /* every output path, before spending the runs' time */
-    if (probe(out, co.force, "-o", err) != SIM_OK ||
-        probe(clo_get(&a, CMP_REPORT), co.force, "--report", err) ||
-        probe(clo_get(&a, CMP_CSV), co.force, "--csv", err) ||
-        probe(clo_get(&a, CMP_MARKDOWN), co.force, "--markdown", err))
+    if (rank == 0 && (probe(out, co.force, "-o", err) != SIM_OK ||
+                      probe(clo_get(&a, CMP_REPORT), co.force, "--report", err) ||
+                      probe(clo_get(&a, CMP_CSV), co.force, "--csv", err) ||
+                      probe(clo_get(&a, CMP_MARKDOWN), co.force, "--markdown", err)))
         goto fail;
+    agreed = 1;
+    if (crun_agree(ranks, SIM_OK, err) != SIM_OK)
+        goto fail;
+    if (shard_note[0] && !quiet)
+        fprintf(stderr, "troika compare: %s\n", shard_note);
 
     cmdline = cu_join_command(argc + 1, argv - 1);
     co.command_line = cmdline ? cmdline : "";
@@ -407,6 +475,20 @@ int cli_cmd_compare(int argc, char **argv)
     omp_set_num_threads(co.threads);
     if (crun_run(&co, &table, &info, err) != SIM_OK)
         goto fail;
+    if (rank != 0) {
+        rc = 0;
+        goto done;
+    }
+    if (!table) { /* a shard */
+        if (!quiet)
+            printf("troika compare: shard %lld/%lld, %lld of the comparison's runs x %d "
+                   "scenarios in %.1f s, wrote %s; join the shards with troika merge "
+                   "SHARD.h5... -o FILE.h5\n",
+                   (long long)co.shard + 1, (long long)co.nshards, (long long)info.replicates,
+                   co.nscen, info.seconds, out);
+        rc = 0;
+        goto done;
+    }
     if (!quiet) {
         print_outcome(table, &co, &info, lang);
         wrote(lang, out);
@@ -416,8 +498,17 @@ int cli_cmd_compare(int argc, char **argv)
     rc = 0;
     goto done;
 fail:
-    rc = cu_report(err);
+    if (ranks > 1 && !agreed) {
+        agreed = 1;
+        crun_agree(ranks, err->code, err);
+    }
+    rc = rank == 0 ? cu_report(err) : sim_status_exit_code(err->code);
 done:
+    if (launched > 1) {
+        fflush(stdout);
+        fflush(stderr);
+        swm_finalize(0);
+    }
     ckpt_destroy(ck);
     abs_destroy(post);
     ana_cmp_post_destroy(info.post);

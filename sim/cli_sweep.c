@@ -16,6 +16,7 @@
 
 #include "afile.h"
 #include "cli_compare.h"
+#include "compare_run.h"
 #include "h5compare.h"
 #include "sensitivity.h"
 #include "sweep.h"
@@ -148,6 +149,18 @@ static int slurm_shard(int64_t *k, int64_t *n, char *note, size_t nn, sim_error 
     return 1;
 }
 
+sim_status cli_shard_option(const char *given, int64_t *k, int64_t *n, char *note, size_t nn,
+                            sim_error *err)
+{
+    *k = 0;
+    *n = 1;
+    if (given)
+        return parse_shard(given, k, n, err);
+    if (slurm_shard(k, n, note, nn, err) < 0)
+        return err->code;
+    return SIM_OK;
+}
+
 static void print_design(const swp_sweep *s, FILE *f)
 {
     const swp_plan *p = &s->plan;
@@ -246,11 +259,7 @@ static sim_status sweep_options(const sweep_args *a, int threads, swx_opts *o, c
         SIM_TRY(err, cu_opt_int(a->timeout, 0, 1000000, "--worker-timeout", &ll, err));
         o->worker_timeout = (double)ll;
     }
-    if (a->shard)
-        return parse_shard(a->shard, &o->shard, &o->nshards, err);
-    if (slurm_shard(&o->shard, &o->nshards, note, nn, err) < 0)
-        return err->code;
-    return SIM_OK;
+    return cli_shard_option(a->shard, &o->shard, &o->nshards, note, nn, err);
 }
 
 /* How the sweep runs, in words ("threads 2; shard 1/4"), and the line that
@@ -477,15 +486,53 @@ const clo_spec cli_spec_merge = {
     "into one.  The result is the same, dataset for dataset, as the file of\n"
     "the whole sweep run at once.  Files of different sweeps, base scenarios\n"
     "or troika builds are refused; a run found in two files must be\n"
-    "identical in both.\n",
+    "identical in both.\n"
+    "\n"
+    "Given the shard files of one comparison (troika compare --shard K/N),\n"
+    "writes its compare file, the same in its data as the comparison run at\n"
+    "once; every shard must be there, once, and of the same comparison\n"
+    "(scenarios, options, posterior, troika build).\n",
     merge_opts,
     MG_NOPTS,
     "Example:\n"
-    "  troika merge shard-*.h5 -o sweep.h5\n",
+    "  troika merge shard-*.h5 -o sweep.h5\n"
+    "  troika merge cmp-shard-*.h5 -o compare.h5\n",
     -1,
     NULL,
     "*.h5",
 };
+
+/* 1: every input is a shard of a comparison; 0: none is (sweep files);
+ * -1 (err set, naming the file) for a mixture or a whole compare file. */
+static int merge_kinds(const char *const *inputs, int n, sim_error *err)
+{
+    int first = -1;
+    for (int i = 0; i < n; i++) {
+        if (access(inputs[i], R_OK) != 0) {
+            SIM_FAIL(err, SIM_EINPUT, inputs[i], 0, NULL, "cannot read: %s", strerror(errno));
+            return -1;
+        }
+        char *kind = ana_h5_kind(inputs[i]);
+        int whole = kind && !strcmp(kind, ANA_COMPARE_KIND);
+        int shard = kind && !strcmp(kind, ANA_COMPARE_SHARD_KIND);
+        free(kind);
+        if (whole) {
+            SIM_FAIL(err, SIM_EINPUT, inputs[i], 0, NULL,
+                     "a whole compare file, not a shard: only the shard files of one "
+                     "comparison (troika compare --shard K/N) or of one sweep are merged");
+            return -1;
+        }
+        if (first >= 0 && shard != first) {
+            SIM_FAIL(err, SIM_EINPUT, inputs[i], 0, NULL,
+                     "%s, while %s is %s: sweeps and comparisons are merged separately",
+                     shard ? "a shard of a comparison" : "not a shard of a comparison", inputs[0],
+                     first ? "a shard of a comparison" : "not one (a sweep file?)");
+            return -1;
+        }
+        first = shard;
+    }
+    return first > 0;
+}
 
 int cmd_merge(int argc, char **argv)
 {
@@ -515,6 +562,25 @@ int cmd_merge(int argc, char **argv)
     sim_ctx sig;
     memset(&sig, 0, sizeof sig);
     cu_install_signals(&sig); /* SIGINT/SIGTERM: exit 130/143, no file left */
+    int cmp = merge_kinds(a.pos, n, &err);
+    if (cmp < 0)
+        goto fail;
+    if (cmp && clo_has(&a, MG_INCOMPLETE)) {
+        SIM_FAIL(&err, SIM_EINPUT, NULL, 0, "--allow-incomplete",
+                 "not for the shards of a comparison: every run is needed (the scenarios' "
+                 "replicates are paired by seed and, under a posterior, grouped by draw)");
+        goto fail;
+    }
+    if (cmp) {
+        if (crun_merge(a.pos, n, out, clo_has(&a, MG_FORCE), cmdline ? cmdline : "",
+                       quiet ? NULL : stderr, sig.stop, &err) != SIM_OK)
+            goto fail;
+        if (!quiet)
+            printf("troika merge: %d shard%s of a comparison, wrote %s\n", n, n == 1 ? "" : "s",
+                   out);
+        rc = 0;
+        goto done;
+    }
     sws_prov pv = {cmdline ? cmdline : "", execution, sig.stop};
     if (swx_merge(a.pos, n, out, clo_has(&a, MG_FORCE), clo_has(&a, MG_INCOMPLETE), &pv,
                   quiet ? NULL : stderr, &err) != SIM_OK)

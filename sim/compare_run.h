@@ -25,6 +25,22 @@
  * The key metrics are one list, in compare.c (ana_key_metric_names); names
  * that this build's metric table lacks are skipped with a note.
  *
+ * MPI AND SHARDS.  Under mpirun every rank calls crun_run with the same
+ * inputs (a hash of the resolved scenarios, options, posterior and build is
+ * checked); each batch is split statically, row r to rank r % ranks, and
+ * rank 0 gathers the series (swm_gather_bytes), writes and builds the table.
+ * Static rather than the sweep's master and workers: a comparison's runs
+ * all cost about the same (same days, same district), and rank 0 simulates
+ * too.  Failures and stops are agreed between ranks at every batch
+ * (crun_agree), so no rank waits for one that has left.  A shard (--shard
+ * K/N) runs only the runs j with j % N == K - 1 (all scenarios of a run
+ * together, so the common random numbers stay in one shard) into a shard
+ * file; crun_merge joins the shards into the compare file, computing the
+ * table exactly as crun_run does.  Either way the data are those of
+ * --threads 1.  A shard (on one process) keeps each finished simulation at
+ * once in OUT.parts (analysis/sweep_store.h) and resumes from it; a
+ * comparison on threads or MPI keeps no partial work (killed, it reruns).
+ *
  * UNDER A POSTERIOR (--posterior post.h5 --draws D --replicates R): the
  * runs are the D x R (draw, replicate) pairs, draw-major, on the same
  * replicate axis; every scenario runs each pair with the draw's parameter
@@ -82,6 +98,14 @@ typedef struct {
     const abs_posterior *posterior;
     const char *posterior_path;
     int64_t draws;
+    /* MPI (ranks > 1): every rank calls crun_run with the same inputs
+     * (checked); rank `rank` runs row r of each batch when r % ranks ==
+     * rank, rank 0 gathers the series and alone writes and gets the table */
+    int rank, ranks;
+    /* a shard (nshards > 1): only the runs j with j % nshards == shard, into
+     * a shard file (analysis/h5compare.h) for crun_merge; no table */
+    int64_t shard, nshards;
+    int restart; /* a shard: discard the finished simulations of OUT.parts */
 } crun_opts;
 
 #define CRUN_POSTERIOR_LEVEL 0.9 /* the interval of a posterior comparison */
@@ -104,5 +128,19 @@ sim_status crun_check(const crun_opts *o, int64_t *win_from, int64_t *win_to, si
  * table (caller destroys).  Stops with SIM_EINTERRUPT when *o->stop is
  * raised; on any failure no file is left under o->out. */
 sim_status crun_run(const crun_opts *o, ana_table **table, crun_info *info, sim_error *err);
+
+/* With several MPI ranks, every rank learns the worst status of all (the
+ * lowest rank's failure, a real failure before a stop, with its message
+ * prefixed "MPI rank Q: "); every rank must call it at the same point.
+ * ranks <= 1: s. */
+sim_status crun_agree(int ranks, sim_status s, sim_error *err);
+
+/* Join the shard files inputs[0..n) of one comparison into the compare
+ * file `out` (every shard once; the same identity), the same in its data as
+ * the comparison run at once.  SIM_EINPUT naming the file for a foreign,
+ * duplicated, incomplete or missing shard. */
+sim_status crun_merge(const char *const *inputs, int n, const char *out, int force,
+                      const char *command_line, FILE *log, volatile sig_atomic_t *stop,
+                      sim_error *err);
 
 #endif

@@ -45,6 +45,9 @@ int swm_any(int flag)
 {
     return flag;
 }
+void swm_wait_all(void)
+{
+}
 void swm_bcast_u64(uint64_t *v)
 {
     (void)v;
@@ -55,6 +58,10 @@ void swm_bcast_bytes(void *buf, size_t n)
     (void)n;
 }
 void swm_allgather_bytes(const void *mine, void *all, size_t n)
+{
+    memcpy(all, mine, n);
+}
+void swm_gather_bytes(const void *mine, void *all, size_t n)
 {
     memcpy(all, mine, n);
 }
@@ -137,6 +144,19 @@ int swm_any(int flag)
     return out;
 }
 
+void swm_wait_all(void)
+{
+    MPI_Request rq;
+    if (MPI_Ibarrier(MPI_COMM_WORLD, &rq) != MPI_SUCCESS)
+        return;
+    for (;;) {
+        int done = 0;
+        if (MPI_Test(&rq, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS || done)
+            return;
+        nap(SWM_POLL_NS);
+    }
+}
+
 void swm_bcast_u64(uint64_t *v)
 {
     MPI_Bcast(v, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
@@ -150,6 +170,11 @@ void swm_bcast_bytes(void *buf, size_t n)
 void swm_allgather_bytes(const void *mine, void *all, size_t n)
 {
     MPI_Allgather(mine, (int)n, MPI_BYTE, all, (int)n, MPI_BYTE, MPI_COMM_WORLD);
+}
+
+void swm_gather_bytes(const void *mine, void *all, size_t n)
+{
+    MPI_Gather(mine, (int)n, MPI_BYTE, all, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD);
 }
 
 /* ---- the master ------------------------------------------------------------ */

@@ -49,6 +49,11 @@ void swm_finalize(int skip);
 /* All ranks: 1 if any rank passes a non-zero flag. */
 int swm_any(int flag);
 
+/* Wait until every rank is here, politely (a non-blocking barrier polled
+ * with 1 ms naps: a rank that finished its share early does not spin on a
+ * core the others need, as a blocking collective would). */
+void swm_wait_all(void);
+
 /* Rank 0's value of *v on every rank. */
 void swm_bcast_u64(uint64_t *v);
 
@@ -58,6 +63,10 @@ void swm_bcast_bytes(void *buf, size_t n);
 /* Every rank's n bytes at mine, in rank order at all (size x n bytes) on
  * every rank.  Without MPI: a copy. */
 void swm_allgather_bytes(const void *mine, void *all, size_t n);
+
+/* Every rank's n bytes at mine, in rank order at all (size x n bytes) on
+ * rank 0 only (all may be NULL elsewhere).  Without MPI: a copy. */
+void swm_gather_bytes(const void *mine, void *all, size_t n);
 
 /* Rank 0: hand out job->remaining to the workers; each result goes to the
  * parts folder.  Returns when every run is done, or after a failure or a
