@@ -82,6 +82,11 @@ typedef struct {
     const abs_posterior *posterior;
     const char *posterior_path;
     int64_t draws;
+    /* ANA_POST_SALTELLI (--design saltelli): `draws` is the base sample N
+     * and the N (k + 2) points of analysis/compare.h take the draws' place
+     * (run j = point x replicates + r); the effect summary uses the A and B
+     * points alone */
+    ana_post_design design;
 } crun_opts;
 
 #define CRUN_POSTERIOR_LEVEL 0.9 /* the interval of a posterior comparison */
