@@ -255,6 +255,62 @@ int64_t ana_post_pick(const double *cum, int64_t n, uint64_t seed, int64_t m)
     return abc_pick(cum, n, sim_stream_uniform(&rs) * cum[n - 1]);
 }
 
+static const char *const post_design_names[] = {"draws", "saltelli"};
+
+const char *ana_post_design_name(ana_post_design d)
+{
+    return d == ANA_POST_SALTELLI ? post_design_names[1] : post_design_names[0];
+}
+
+int ana_post_design_parse(const char *text)
+{
+    for (int i = 0; i < 2; i++)
+        if (text && strcmp(text, post_design_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int64_t ana_post_points(ana_post_design d, int64_t n, int k)
+{
+    return d == ANA_POST_SALTELLI ? n * (int64_t)(k + 2) : n;
+}
+
+int ana_post_role(ana_post_design d, int k, int64_t p)
+{
+    return d == ANA_POST_SALTELLI ? (int)(p % (k + 2)) : 0;
+}
+
+void ana_post_design_fill(ana_post_design d, int64_t n, const double *ptheta, const double *cum,
+                          int64_t nparticles, int k, uint64_t seed, double *theta,
+                          int64_t *particle)
+{
+    size_t row = (size_t)k * sizeof *theta;
+    if (d != ANA_POST_SALTELLI) {
+        for (int64_t m = 0; m < n; m++) {
+            int64_t i = ana_post_pick(cum, nparticles, seed, m);
+            particle[m] = i;
+            memcpy(theta + m * k, ptheta + i * k, row);
+        }
+        return;
+    }
+    for (int64_t b = 0; b < n; b++) {
+        int64_t ia = ana_post_pick(cum, nparticles, seed, 2 * b);
+        int64_t ib = ana_post_pick(cum, nparticles, seed, 2 * b + 1);
+        int64_t p0 = b * (k + 2);
+        const double *a = ptheta + ia * k, *bb = ptheta + ib * k;
+        memcpy(theta + p0 * k, a, row);
+        memcpy(theta + (p0 + 1) * k, bb, row);
+        particle[p0] = ia;
+        particle[p0 + 1] = ib;
+        for (int j = 0; j < k; j++) {
+            double *ab = theta + (p0 + 2 + j) * k;
+            memcpy(ab, a, row);
+            ab[j] = bb[j];
+            particle[p0 + 2 + j] = -1;
+        }
+    }
+}
+
 /* ---- the posterior table ----------------------------------------------------------- */
 
 void ana_post_cells_fill(const ana_table *t, const ana_post_effect *e, int k, ana_lang lang,

@@ -101,6 +101,44 @@ void ana_post_effect_compute(double *y, int64_t draws, int64_t per_draw, ana_bet
  * number of stream (seed, SIM_RNG_POSTERIOR_DRAW, m, 0) (core/rng.h). */
 int64_t ana_post_pick(const double *cum, int64_t n, uint64_t seed, int64_t m);
 
+/* The design of a posterior comparison (troika compare --design).
+ *
+ * ANA_POST_DRAWS: D points, point d is particle ana_post_pick(cum, n, seed,
+ * d): D draws of the posterior, each run R times (the default).
+ *
+ * ANA_POST_SALTELLI: N base points and k parameters give N (k + 2) points
+ * in the order of analysis/design.h: per base point i, A_i, B_i, AB_1,i ..
+ * AB_k,i.  A_i is particle ana_post_pick(.., 2i) and B_i particle
+ * ana_post_pick(.., 2i + 1) (distinct stream counters, independent picks:
+ * A and B are samples of the JOINT posterior); AB_j,i is A_i with parameter
+ * j taken from B_i.  The approximation: a pick-freeze point combines
+ * theta_j with theta_{-j} as if they were independent, so Sobol indices
+ * from this design are those of the product of the posterior's marginals
+ * (exact only when the parameters are independent under the posterior).
+ * Only the A and B points are draws of the posterior: the effect summary
+ * uses those alone (ana_post_role() < 2). */
+typedef enum { ANA_POST_DRAWS = 0, ANA_POST_SALTELLI = 1 } ana_post_design;
+
+/* "draws" / "saltelli"; parse: -1 when unknown. */
+const char *ana_post_design_name(ana_post_design d);
+int ana_post_design_parse(const char *text);
+
+/* Points of a design with n draws (draws) or n base points (saltelli) and
+ * k parameters. */
+int64_t ana_post_points(ana_post_design d, int64_t n, int k);
+
+/* Role of point p: 0 = A (every point of a draws design), 1 = B, 2 + j =
+ * AB_j. */
+int ana_post_role(ana_post_design d, int k, int64_t p);
+
+/* The points of a design: their values theta[points x k] and the particle
+ * each took particle[points] (-1 for an AB_j point, which mixes two), from
+ * the n particles ptheta[n x k] with cumulative weights cum[n] (as
+ * ana_post_pick), n draws or base points, keyed by seed. */
+void ana_post_design_fill(ana_post_design d, int64_t n, const double *ptheta, const double *cum,
+                          int64_t nparticles, int k, uint64_t seed, double *theta,
+                          int64_t *particle);
+
 /* The posterior table, one row per metric and reform (scenarios 1..):
  * metric, unit, scenario, median effect, its interval at `level`, P(improves),
  * the shares of its variance from parameters and from chance.  eff is

@@ -548,6 +548,55 @@ fail:
     return s;
 }
 
+/* The CF long_name of datasets name[0..n) under loc. */
+static sim_status w_long_names(ana_cmpw *w, hid_t loc, const char *const *name,
+                               const char *const *long_name, int n, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    for (int k = 0; k < n; k++) {
+        hid_t d;
+        H5CHK(d = H5Dopen2(loc, name[k], H5P_DEFAULT), name[k]);
+        herr_t rc = h5l_cf(d, long_name[k], NULL);
+        (void)H5Dclose(d);
+        H5CHK(rc, name[k]);
+    }
+fail:
+    return s;
+}
+
+/* A saltelli design's base_points, /draw_role and /draw_base on the draw
+ * axis dax. */
+static sim_status w_design(ana_cmpw *w, hid_t r, const ana_cmp_post *p, hid_t dax, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    int64_t *role = malloc((size_t)(p->draws > 0 ? p->draws : 1) * 2 * sizeof *role);
+    if (!role)
+        return SIM_FAIL(err, SIM_ENOMEM, w->path, 0, NULL, "out of memory writing the design");
+    int64_t *base = role + p->draws;
+    for (int64_t d = 0; d < p->draws; d++) {
+        role[d] = ana_post_role(p->design, p->nparam, d);
+        base[d] = d / (p->nparam + 2);
+    }
+    hsize_t dims[1] = {(hsize_t)p->draws};
+    SIM_CALL(w_i64(w, r, "base_points", p->base_points, err));
+    SIM_CALL(w_dset(w, r, "draw_role", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, role,
+                    "The role of each point in the Saltelli design: 0 = A, 1 = B (draws of "
+                    "the posterior), 2 + j = AB_j (A with parameter j of /parameter taken "
+                    "from B).",
+                    err));
+    SIM_CALL(w_dset(w, r, "draw_base", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, base,
+                    "The base point (0 .. base_points - 1) each point belongs to.", err));
+    SIM_CALL(w_attach(w, r, "draw_role", 1, &dax, err));
+    SIM_CALL(w_attach(w, r, "draw_base", 1, &dax, err));
+    static const char *const cf_name[] = {"draw_role", "draw_base"};
+    static const char *const cf_long[] = {"Saltelli role of each point",
+                                          "Base point of each point"};
+    SIM_CALL(w_long_names(w, r, cf_name, cf_long, 2, err));
+fail:
+    free(role);
+    return s;
+}
+
 /* The posterior's part (h5compare.h): draws, their values, the effects. */
 static sim_status w_posterior(ana_cmpw *w, const ana_cmp_post *p, const ana_table *t,
                               hid_t rep_axis, sim_error *err)
@@ -583,7 +632,14 @@ static sim_status w_posterior(ana_cmpw *w, const ana_cmp_post *p, const ana_tabl
                     "ran with them.",
                     err));
     SIM_CALL(w_dset(w, r, "draw_particle", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, p->particle,
-                    "The posterior particle each draw took (chosen by weight).", err));
+                    p->design == ANA_POST_SALTELLI
+                        ? "The posterior particle each point took (chosen by weight); -1 for "
+                          "an AB_j point, which mixes two."
+                        : "The posterior particle each draw took (chosen by weight).",
+                    err));
+    SIM_CALL(w_str(w, r, "design", ana_post_design_name(p->design), err));
+    if (p->design == ANA_POST_SALTELLI)
+        SIM_CALL(w_design(w, r, p, dax, err));
     for (int64_t j = 0; j < runs; j++)
         rd[j] = j / p->per_draw;
     hsize_t rdims[1] = {(hsize_t)runs};
@@ -600,13 +656,7 @@ static sim_status w_posterior(ana_cmpw *w, const ana_cmp_post *p, const ana_tabl
     static const char *const cf_long[] = {"Parameter values of each posterior draw",
                                           "Posterior particle of each draw",
                                           "Posterior draw of each run"};
-    for (int k = 0; k < 3; k++) {
-        hid_t d;
-        H5CHK(d = H5Dopen2(r, cf_name[k], H5P_DEFAULT), cf_name[k]);
-        herr_t rc = h5l_cf(d, cf_long[k], NULL);
-        (void)H5Dclose(d);
-        H5CHK(rc, cf_name[k]);
-    }
+    SIM_CALL(w_long_names(w, r, cf_name, cf_long, 3, err));
 
     /* under /summary, whose scenario and metric axes netCDF readers then see */
     SIM_CALL(w_group(w, r, "summary/posterior", &g, err));
@@ -1488,6 +1538,52 @@ fail:
     return s;
 }
 
+/* The design (attribute design; "draws" when absent) and, for saltelli,
+ * base_points and the roles, checked against the layout of compare.h. */
+static sim_status r_design(const char *path, hid_t r, ana_cmp_post *p, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    char *name = NULL;
+    int64_t *v = NULL;
+    SIM_CALL(r_str_opt(path, r, "/", "design", &name, err));
+    int d = name[0] ? ana_post_design_parse(name) : ANA_POST_DRAWS;
+    if (d < 0) {
+        s = RFAIL("the design '%s' is unknown (allowed: draws, saltelli)", name);
+        goto fail;
+    }
+    p->design = (ana_post_design)d;
+    if (p->design != ANA_POST_SALTELLI)
+        goto fail;
+    SIM_CALL(r_num(path, r, "/", "base_points", H5T_NATIVE_INT64, &p->base_points, NULL, err));
+    if (p->base_points < 2 || ana_post_points(p->design, p->base_points, p->nparam) != p->draws) {
+        s = RFAIL("%lld base points with %d parameters where the file has %lld points",
+                  (long long)p->base_points, p->nparam, (long long)p->draws);
+        goto fail;
+    }
+    if (!(v = malloc((size_t)p->draws * sizeof *v))) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the design");
+        goto fail;
+    }
+    hsize_t dims[1] = {(hsize_t)p->draws};
+    static const char *const names[] = {"draw_role", "draw_base"};
+    for (int k = 0; k < 2; k++) {
+        SIM_CALL(r_dset(path, r, "", names[k], H5T_NATIVE_INT64, 1, dims, v, err));
+        for (int64_t i = 0; i < p->draws; i++) {
+            int64_t want = k == 0 ? ana_post_role(p->design, p->nparam, i) : i / (p->nparam + 2);
+            if (v[i] != want) {
+                s = RFAIL("/%s[%lld] is %lld, not %lld (the Saltelli order: A, B, AB_1 .. "
+                          "AB_k per base point)",
+                          names[k], (long long)i, (long long)v[i], (long long)want);
+                goto fail;
+            }
+        }
+    }
+fail:
+    free(name);
+    free(v);
+    return s;
+}
+
 /* The posterior's part, when the file has one (root attribute draws). */
 static sim_status r_posterior(const char *path, hid_t r, ana_cmpfile *f, sim_error *err)
 {
@@ -1530,6 +1626,7 @@ static sim_status r_posterior(const char *path, hid_t r, ana_cmpfile *f, sim_err
     SIM_CALL(r_dset(path, r, "", "draw_values", H5T_NATIVE_DOUBLE, 2, dims, p->theta, err));
     SIM_CALL(r_finite(path, "/draw_values", p->theta, (size_t)draws * (size_t)np, err));
     SIM_CALL(r_dset(path, r, "", "draw_particle", H5T_NATIVE_INT64, 1, dims, p->particle, err));
+    SIM_CALL(r_design(path, r, p, err));
     SIM_CALL(r_group(path, r, "", "summary/posterior", &g, err));
     static const char *const fields[] = {"effect_median",   "effect_lo",      "effect_hi",
                                          "p_improve",       "var_parameters", "var_chance",
@@ -1543,7 +1640,8 @@ static sim_status r_posterior(const char *path, hid_t r, ana_cmpfile *f, sim_err
             double *slot[] = {&e->median,    &e->lo,         &e->hi,         &e->p_improve,
                               &e->var_param, &e->var_chance, &e->share_param};
             *slot[fi] = v[k];
-            e->draws = draws;
+            /* the summary's draws: the A and B points of a saltelli design */
+            e->draws = p->design == ANA_POST_SALTELLI ? 2 * p->base_points : draws;
             e->per_draw = per;
         }
     }

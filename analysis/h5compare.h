@@ -46,10 +46,21 @@
  *   /draw_values             f64 [D x P'] each draw's parameter values
  *   /draw_particle           i64 [D] the particle each draw took
  *   /replicate_draw          i64 [R] the draw of each run (on the replicate axis)
+ *   design                   root attribute: "draws" (D draws of the
+ *                            posterior) or "saltelli" (analysis/compare.h:
+ *                            D = N (P' + 2) points, A_i, B_i, AB_1,i ..
+ *                            AB_P',i per base point i); a file without it
+ *                            reads as "draws".  Saltelli adds the root
+ *                            attribute base_points (N) and
+ *   /draw_role               i64 [D] 0 = A, 1 = B, 2 + j = AB_j (parameter j
+ *                            of /parameter from B), and
+ *   /draw_base               i64 [D] the base point i of each point;
+ *                            draw_particle is -1 for an AB_j point
  *   /summary/posterior/      effect_median, effect_lo, effect_hi, p_improve,
  *                            var_parameters, var_chance, share_parameters
  *                            [S x K] (NaN where undefined: the baseline's
- *                            p_improve, a neutral metric's)
+ *                            p_improve, a neutral metric's); from the A and
+ *                            B points alone in a saltelli design
  *
  * Writing follows sim/output.c: a temporary file renamed into place by
  * ana_cmpw_commit() (core/afile.h), HDF5's error printing off, every
@@ -80,7 +91,10 @@ typedef struct {
     char *identity;    /* "fnv1a64:<16 hex>" of its particles */
     char *calibration; /* the posterior's calibration file */
     int64_t particles;
-    int64_t draws, per_draw; /* D, and replicates a draw */
+    int64_t draws, per_draw; /* D (the points: N (nparam + 2) for saltelli),
+                                and replicates a draw */
+    ana_post_design design;  /* draws (default) or saltelli */
+    int64_t base_points;     /* saltelli: N; draws: 0 */
     double level;            /* of the interval (0.9) */
     int nparam;
     char **param;         /* [nparam] keys */

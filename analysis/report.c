@@ -908,9 +908,12 @@ static void posterior(page *p)
     if (!pp)
         return;
     char nd[32], nr[32], nrun[32], lv[16];
-    snprintf(nd, sizeof nd, "%lld", (long long)pp->draws);
+    /* a saltelli design: the section reads its A and B points alone */
+    int sal = pp->design == ANA_POST_SALTELLI;
+    int64_t ndraw = sal ? 2 * pp->base_points : pp->draws;
+    snprintf(nd, sizeof nd, "%lld", (long long)ndraw);
     snprintf(nr, sizeof nr, "%lld", (long long)pp->per_draw);
-    snprintf(nrun, sizeof nrun, "%lld", (long long)(pp->draws * pp->per_draw));
+    snprintf(nrun, sizeof nrun, "%lld", (long long)(ndraw * pp->per_draw));
     snprintf(lv, sizeof lv, "%.0f%%", 100.0 * pp->level);
     char *path = html_of(pp->path);
     ana_sbuf_printf(p->sb,
@@ -932,6 +935,14 @@ static void posterior(page *p)
         char *w = html_of(win.p ? win.p : "");
         const char *a2[] = {c.p ? c.p : "", nr, w ? w : "", lv};
         ui(p, ANA_UI_POST_INTRO, a2, 4);
+        if (sal) {
+            char nb[32], np[32];
+            snprintf(nb, sizeof nb, "%lld", (long long)pp->base_points);
+            snprintf(np, sizeof np, "%lld", (long long)pp->draws);
+            const char *a3[] = {nb, np, nd};
+            put(p, L == ANA_EN ? " " : "");
+            ui(p, ANA_UI_POST_SALTELLI, a3, 3);
+        }
         free(w);
         ana_sbuf_free(&win);
         ana_sbuf_free(&c);
@@ -1006,12 +1017,13 @@ static void posterior(page *p)
     put(p, "</th></tr></thead>\n<tbody>\n");
     double *x = malloc((size_t)pp->draws * sizeof *x);
     for (int j = 0; x && j < pp->nparam; j++) {
+        int64_t n = 0;
         for (int64_t d = 0; d < pp->draws; d++)
-            x[d] = pp->theta[d * pp->nparam + j];
-        qsort(x, (size_t)pp->draws, sizeof *x, cmp_double);
-        double med = quantile(x, pp->draws, 0.5),
-               lo = quantile(x, pp->draws, 0.5 * (1 - pp->level)),
-               hi = quantile(x, pp->draws, 0.5 * (1 + pp->level));
+            if (ana_post_role(pp->design, pp->nparam, d) < 2)
+                x[n++] = pp->theta[d * pp->nparam + j];
+        qsort(x, (size_t)n, sizeof *x, cmp_double);
+        double med = quantile(x, n, 0.5), lo = quantile(x, n, 0.5 * (1 - pp->level)),
+               hi = quantile(x, n, 0.5 * (1 + pp->level));
         put(p, "<tr><td><code>");
         esc(p, pp->param[j]);
         ana_sbuf_printf(p->sb, "</code></td><td class=\"num\">%.4g</td><td class=\"num\">", med);

@@ -136,6 +136,11 @@ static void wrote(ana_lang lang, const char *path)
       "array's SLURM_ARRAY_TASK_* when set; not with --replicates auto)")                          \
     X(CMP_RESTART, "--restart", NULL, NULL, CLO_FLAG, NULL,                                        \
       "with --shard: discard the finished simulations kept in FILE.h5.parts/")                     \
+    X(CMP_DESIGN, "--design", NULL, "draws|saltelli", CLO_VALUE, NULL,                             \
+      "with --posterior: draws (default) runs --draws posterior draws; saltelli runs a "           \
+      "Sobol design of N = --draws base points, N (k + 2) points for k parameters (A_i, B_i "      \
+      "posterior draws, AB_j,i = A_i with parameter j from B_i), for first-order and total "       \
+      "indices in `troika sensitivity`; the effect summary uses the A and B points")               \
     X(CMP_FORCE, "--force", NULL, NULL, CLO_FLAG, NULL, "overwrite existing output files")         \
     X(CMP_QUIET, "--quiet", "-q", NULL, CLO_FLAG, NULL, "no progress line and no table")
 
@@ -212,13 +217,31 @@ static sim_status compare_options(const clo_args *a, crun_opts *co, int *met, an
     }
     if (clo_get(a, CMP_DRAWS) && !clo_get(a, CMP_POSTERIOR))
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--draws", "only with --posterior");
+    if (clo_get(a, CMP_DESIGN)) {
+        int d = ana_post_design_parse(clo_get(a, CMP_DESIGN));
+        if (d < 0)
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--design",
+                            "'%s' is not allowed (allowed: draws, saltelli)",
+                            clo_get(a, CMP_DESIGN));
+        if (!clo_get(a, CMP_POSTERIOR))
+            return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--design",
+                            "only with --posterior (a design of posterior draws)");
+        co->design = (ana_post_design)d;
+    }
     if (clo_get(a, CMP_POSTERIOR)) {
         co->draws = 50;
         if (!reps)
             co->replicates = 4;
         if (clo_get(a, CMP_DRAWS)) {
             long long d;
-            SIM_TRY(err, cu_opt_int(clo_get(a, CMP_DRAWS), 2, 1000000, "--draws", &d, err));
+            if (cu_opt_int(clo_get(a, CMP_DRAWS), 2, 1000000, "--draws", &d, err) != SIM_OK) {
+                if (co->design == ANA_POST_SALTELLI)
+                    snprintf(err->msg, sizeof err->msg,
+                             "'%s' is not allowed (allowed: an integer from 2 to 1000000, the "
+                             "base points N of --design saltelli)",
+                             clo_get(a, CMP_DRAWS));
+                return err->code;
+            }
             co->draws = d;
         }
         if (co->auto_rep)
@@ -716,6 +739,156 @@ done:
 
 /* ---- troika sensitivity on a comparison under a posterior --------------------------- */
 
+/* rank[0..P): the parameters by c[].est, largest first (an undefined one
+ * last), ties in parameter order. */
+static void rank_by(const sen_ci *c, int P, int *rank)
+{
+    for (int j = 0; j < P; j++)
+        rank[j] = j;
+    for (int i = 1; i < P; i++)
+        for (int j = i; j > 0; j--) {
+            double u = c[rank[j]].est, v = c[rank[j - 1]].est;
+            if (!(u > v || (isnan(v) && !isnan(u))))
+                break;
+            int x = rank[j];
+            rank[j] = rank[j - 1];
+            rank[j - 1] = x;
+        }
+}
+
+/* y[d]: reform s's effect on metric k (minus the baseline) averaged over
+ * the R replicates of each of the D draws or points. */
+static void point_effects(const ana_table *t, int k, int s, int64_t D, int64_t R, double *y)
+{
+    const double *a0 = ana_table_rep(t, 0, k), *a1 = ana_table_rep(t, s, k);
+    for (int64_t d = 0; d < D; d++) {
+        double sum = 0.0;
+        for (int64_t r = 0; r < R; r++)
+            sum += a1[d * R + r] - a0[d * R + r];
+        y[d] = sum / (double)R;
+    }
+}
+
+/* "est [lo, hi]" or "-" into buf. */
+static void ci_text(char *buf, size_t n, const sen_ci *c)
+{
+    if (isnan(c->est))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%6.3f [%6.3f, %6.3f]", c->est, c->lo, c->hi);
+}
+
+static void sens_csv_row(FILE *csv, const ana_table *t, int k, int s, const char *method,
+                         const char *param, const sen_ci *c)
+{
+    ana_table_csv_str(csv, t->met[k]);
+    fputc(',', csv);
+    ana_table_csv_str(csv, t->scen[s]);
+    fprintf(csv, ",%lld,%lld,%s,%s,%.17g,%.17g,%.17g\n", (long long)t->win_from,
+            (long long)t->win_to, method, param, c->est, c->lo, c->hi);
+}
+
+/* One metric k and reform s of a saltelli design: the effect's mean over
+ * each point's replicates, Sobol S1 and ST from all points, the binned S1
+ * from the A and B points; ranked by ST, printed and as CSV rows. */
+static sim_status post_sens_saltelli(const ana_cmpfile *cf, int k, int s, int nboot, double level,
+                                     uint64_t seed, int quiet, FILE *csv, sim_error *err)
+{
+    const ana_table *t = cf->table;
+    const ana_cmp_post *pp = cf->post;
+    int64_t D = pp->draws, R = pp->per_draw, N = pp->base_points;
+    int P = pp->nparam;
+    double *y = malloc((size_t)D * sizeof *y), *yab = malloc((size_t)(2 * N) * sizeof *yab);
+    double *xab = malloc((size_t)(2 * N) * (size_t)P * sizeof *xab);
+    int *rank = malloc((size_t)P * sizeof *rank);
+    sen_sobol so;
+    sen_binned b;
+    memset(&so, 0, sizeof so);
+    memset(&b, 0, sizeof b);
+    sim_status st = SIM_OK;
+    if (!y || !yab || !xab || !rank) {
+        st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    point_effects(t, k, s, D, R, y);
+    int64_t n = 0;
+    for (int64_t d = 0; d < D; d++) {
+        if (ana_post_role(pp->design, P, d) < 2) {
+            yab[n] = y[d];
+            memcpy(xab + n * P, pp->theta + d * P, (size_t)P * sizeof *xab);
+            n++;
+        }
+    }
+    st = sen_sobol_saltelli(y, P, N, nboot, level, seed, &so, err);
+    if (st == SIM_OK)
+        st = sen_binned_compute(xab, yab, n, P, sen_binned_bins(n), nboot, level, seed, &b, err);
+    if (st != SIM_OK) {
+        snprintf(err->file, sizeof err->file, "%s", cf->path);
+        goto done;
+    }
+    /* the noise in a point's mean: Jansen's ST counts it as the parameter's */
+    double wv = NAN, floor_st = NAN;
+    if (R >= 2) {
+        const double *a0 = ana_table_rep(t, 0, k), *a1 = ana_table_rep(t, s, k);
+        wv = 0.0;
+        for (int64_t d = 0; d < D; d++) {
+            double ss = 0.0;
+            for (int64_t r = 0; r < R; r++) {
+                double u = a1[d * R + r] - a0[d * R + r] - y[d];
+                ss += u * u;
+            }
+            wv += ss / (double)(R - 1) / (double)D;
+        }
+        floor_st = so.var > 0 ? wv / (double)R / so.var : NAN;
+    }
+    rank_by(so.st, P, rank);
+    const ana_post_effect *e = &pp->eff[ana_table_at(t, s, k)];
+    if (!quiet) {
+        printf("\n%s (%s), %s minus %s: the effect's mean over each point's %lld replicates, "
+               "%lld base points (%lld points); binned S1 from the %lld A and B points, %d bins",
+               t->met[k], t->unit[k] ? t->unit[k] : "", t->scen[s], t->scen[0], (long long)R,
+               (long long)N, (long long)D, (long long)n, b.nbins);
+        if (!isnan(e->share_param))
+            printf("; the parameters explain %.0f%% of the effect's variance, chance %.0f%%",
+                   100.0 * e->share_param, 100.0 * (1.0 - e->share_param));
+        printf("\n  %4s  %-40s %-24s  %-24s  %s\n", "rank", "parameter", "ST [interval]",
+               "S1 [interval]", "S1 binned [interval]");
+        for (int i = 0; i < P; i++) {
+            int j = rank[i];
+            char c1[64], c2[64], c3[64];
+            ci_text(c1, sizeof c1, &so.st[j]);
+            ci_text(c2, sizeof c2, &so.s1[j]);
+            ci_text(c3, sizeof c3, &b.s1[j]);
+            printf("  %4d  %-40s %-24s  %-24s  %s\n", i + 1, pp->param[j], c1, c2, c3);
+        }
+        if (!(so.var > 0))
+            printf("  the effect does not vary over the points: no indices\n");
+        else if (!isnan(floor_st))
+            printf("  chance alone adds about %.3f to every ST (the variance of a mean of %lld "
+                   "runs within a point, %.3g, over the effect's variance, %.3g): read ST less "
+                   "that; S1 has no such bias\n",
+                   floor_st, (long long)R, wv / (double)R, so.var);
+    }
+    if (csv) {
+        sen_ci fl = {floor_st, NAN, NAN};
+        sens_csv_row(csv, t, k, s, "ST_chance_floor", "", &fl);
+    }
+    for (int i = 0; csv && i < P; i++) {
+        int j = rank[i];
+        sens_csv_row(csv, t, k, s, "ST", pp->param[j], &so.st[j]);
+        sens_csv_row(csv, t, k, s, "S1", pp->param[j], &so.s1[j]);
+        sens_csv_row(csv, t, k, s, "S1_given_data", pp->param[j], &b.s1[j]);
+    }
+done:
+    sen_sobol_free(&so);
+    sen_binned_free(&b);
+    free(y);
+    free(yab);
+    free(xab);
+    free(rank);
+    return st;
+}
+
 /* One metric k and reform s: the per-draw mean effects against the draws'
  * parameter values, ranked; printed and as CSV rows. */
 static sim_status post_sens_one(const ana_cmpfile *cf, int k, int s, int nboot, double level,
@@ -734,30 +907,13 @@ static sim_status post_sens_one(const ana_cmpfile *cf, int k, int s, int nboot, 
         st = SIM_FAIL(err, SIM_ENOMEM, NULL, 0, NULL, "out of memory");
         goto done;
     }
-    const double *a0 = ana_table_rep(t, 0, k), *a1 = ana_table_rep(t, s, k);
-    for (int64_t d = 0; d < D; d++) {
-        double sum = 0.0;
-        for (int64_t r = 0; r < R; r++)
-            sum += a1[d * R + r] - a0[d * R + r];
-        y[d] = sum / (double)R;
-    }
+    point_effects(t, k, s, D, R, y);
     st = sen_binned_compute(pp->theta, y, D, P, sen_binned_bins(D), nboot, level, seed, &b, err);
     if (st != SIM_OK) {
         snprintf(err->file, sizeof err->file, "%s", cf->path);
         goto done;
     }
-    /* by estimate, largest first (an undefined one last), ties in parameter order */
-    for (int j = 0; j < P; j++)
-        rank[j] = j;
-    for (int i = 1; i < P; i++)
-        for (int j = i; j > 0; j--) {
-            double u = b.s1[rank[j]].est, v = b.s1[rank[j - 1]].est;
-            if (!(u > v || (isnan(v) && !isnan(u))))
-                break;
-            int x = rank[j];
-            rank[j] = rank[j - 1];
-            rank[j - 1] = x;
-        }
+    rank_by(b.s1, P, rank);
     const ana_post_effect *e = &pp->eff[ana_table_at(t, s, k)];
     if (!quiet) {
         printf("\n%s (%s), %s minus %s: the effect's mean over each draw's %lld replicates, "
@@ -779,14 +935,8 @@ static sim_status post_sens_one(const ana_cmpfile *cf, int k, int s, int nboot, 
         if (!(b.var > 0))
             printf("  the effect does not vary over the draws: no indices\n");
     }
-    for (int i = 0; csv && i < P; i++) {
-        const sen_ci *c = &b.s1[rank[i]];
-        ana_table_csv_str(csv, t->met[k]);
-        fputc(',', csv);
-        ana_table_csv_str(csv, t->scen[s]);
-        fprintf(csv, ",%lld,%lld,S1_given_data,%s,%.17g,%.17g,%.17g\n", (long long)t->win_from,
-                (long long)t->win_to, pp->param[rank[i]], c->est, c->lo, c->hi);
-    }
+    for (int i = 0; csv && i < P; i++)
+        sens_csv_row(csv, t, k, s, "S1_given_data", pp->param[rank[i]], &b.s1[rank[i]]);
 done:
     sen_binned_free(&b);
     free(y);
@@ -840,15 +990,32 @@ int cli_posterior_sensitivity(const char *path, const char *const *metrics, int 
             goto fail;
         fputs("metric,scenario,from,to,method,parameter,estimate,lo,hi\n", csv);
     }
-    if (!quiet)
+    int sal = cf->post->design == ANA_POST_SALTELLI;
+    if (!quiet && sal)
+        printf("troika sensitivity: %s: a comparison under the posterior %s, a Saltelli design "
+               "of %lld base points (%lld points) x %lld replicates, %d uncertain parameters; "
+               "Sobol first-order (S1, Saltelli 2010) and total (ST, Jansen) indices of the "
+               "effect, ranked by ST, %.0f%% bootstrap intervals (%d resamples).\n"
+               "The approximation: an AB_j point combines parameter j of one posterior draw "
+               "with the others of another, as if they were independent, so S1 and ST are "
+               "those of the product of the posterior's marginals; the binned S1 from the A "
+               "and B points (draws of the joint posterior, no such assumption) is given "
+               "beside as a check.  The indices are shares of the variance of the effect's "
+               "mean over each point's replicates, which includes chance.\n",
+               path, cf->post->path, (long long)cf->post->base_points, (long long)cf->post->draws,
+               (long long)cf->post->per_draw, cf->post->nparam, 100.0 * level, nboot);
+    else if (!quiet)
         printf("troika sensitivity: %s: a comparison under the posterior %s, %lld draws x "
                "%lld replicates, %d uncertain parameters; first-order indices from the draws "
-               "as given (binning), %.0f%% bootstrap intervals (%d resamples)\n",
+               "as given (binning), %.0f%% bootstrap intervals (%d resamples)\n"
+               "(total indices need a Sobol design: troika compare --posterior ... "
+               "--design saltelli)\n",
                path, cf->post->path, (long long)cf->post->draws, (long long)cf->post->per_draw,
                cf->post->nparam, 100.0 * level, nboot);
     for (int i = 0; i < nms; i++)
         for (int s = 1; s < t->nscen; s++)
-            if (post_sens_one(cf, ms[i], s, nboot, level, seed, quiet, csv, &err) != SIM_OK)
+            if ((sal ? post_sens_saltelli : post_sens_one)(cf, ms[i], s, nboot, level, seed, quiet,
+                                                           csv, &err) != SIM_OK)
                 goto fail;
     if (csvf) {
         sim_status cs = afile_commit(csvf, &err);

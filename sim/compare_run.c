@@ -112,22 +112,33 @@ sim_status crun_check(const crun_opts *o, int64_t *win_from, int64_t *win_to, si
             return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--replicates",
                             "auto is not allowed with --posterior (allowed: an integer from "
                             "2 to 100000, the replicates of each draw)");
-        if (o->draws < 2 || o->draws * o->replicates > 10000000)
+        int sal = o->design == ANA_POST_SALTELLI;
+        int64_t points = ana_post_points(o->design, o->draws, o->posterior->c.nparams);
+        if (o->draws < 2 || points * o->replicates > 10000000)
             return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--draws",
-                            "%lld draws (allowed: an integer from 2, with draws x replicates "
-                            "at most 10000000)",
+                            sal ? "%lld base points (allowed: an integer from 2, with base "
+                                  "points x (parameters + 2) x replicates at most 10000000; "
+                                  "--design saltelli needs at least 2 base points)"
+                                : "%lld draws (allowed: an integer from 2, with draws x "
+                                  "replicates at most 10000000)",
                             (long long)o->draws);
         SIM_TRY(err, post_params(o, NULL, err));
+    } else if (o->design != ANA_POST_DRAWS) {
+        return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--design",
+                        "--design %s only with --posterior (a design of posterior draws)",
+                        ana_post_design_name(o->design));
     }
     if (o->nshards > 1 && o->auto_rep)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--shard",
                         "not with --replicates auto: a shard cannot tell when the runs of all "
                         "shards meet the tolerance (give a number of replicates)");
-    if (o->nshards > 1 && o->nshards > (o->posterior ? o->draws * o->replicates : o->replicates))
+    int64_t nruns =
+        o->posterior ? ana_post_points(o->design, o->draws, o->posterior->c.nparams) * o->replicates
+                     : o->replicates;
+    if (o->nshards > 1 && o->nshards > nruns)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--shard",
                         "%lld shards for %lld runs (allowed: at most one shard a run)",
-                        (long long)o->nshards,
-                        (long long)(o->posterior ? o->draws * o->replicates : o->replicates));
+                        (long long)o->nshards, (long long)nruns);
     if (o->nmetrics < 1)
         return SIM_FAIL(err, SIM_EINPUT, NULL, 0, "--metrics", "no metric to compare");
     if (o->threads < 1)
@@ -438,7 +449,8 @@ static sim_status post_draws(const crun_opts *o, int nmet, ana_cmp_post **out, i
     int np = p->c.nparams;
     *out = NULL;
     SIM_TRY(err, post_params(o, pidx, err));
-    ana_cmp_post *pp = ana_cmp_post_create(o->draws, np, (int64_t)o->nscen * nmet);
+    int64_t points = ana_post_points(o->design, o->draws, np);
+    ana_cmp_post *pp = ana_cmp_post_create(points, np, (int64_t)o->nscen * nmet);
     double *cum = malloc((size_t)p->n * sizeof *cum);
     char ident[64];
     sim_status s = SIM_OK;
@@ -449,14 +461,13 @@ static sim_status post_draws(const crun_opts *o, int nmet, ana_cmp_post **out, i
     pp->per_draw = o->replicates;
     pp->particles = p->n;
     pp->level = CRUN_POSTERIOR_LEVEL;
+    pp->design = o->design;
+    pp->base_points = o->design == ANA_POST_SALTELLI ? o->draws : 0;
     double acc = 0.0;
     for (int64_t i = 0; i < p->n; i++)
         cum[i] = (acc += p->weight[i]);
-    for (int64_t d = 0; d < o->draws; d++) {
-        int64_t i = ana_post_pick(cum, p->n, o->seed_base, d);
-        pp->particle[d] = i;
-        memcpy(pp->theta + d * np, p->theta + i * np, (size_t)np * sizeof *pp->theta);
-    }
+    ana_post_design_fill(o->design, o->draws, p->theta, cum, p->n, np, o->seed_base, pp->theta,
+                         pp->particle);
     s = ana_post_identity(p->theta, p->weight, p->n, np, ident, sizeof ident, err);
     if (s != SIM_OK)
         goto fail;
@@ -479,7 +490,8 @@ fail:
 }
 
 /* The effect of every scenario on every metric over the draws and
- * replicates (analysis/compare.h). */
+ * replicates (analysis/compare.h); in a saltelli design over the A and B
+ * points alone, the draws of the posterior. */
 static sim_status post_effects(const ana_table *t, ana_cmp_post *pp, sim_error *err)
 {
     double *y = malloc((size_t)t->replicates * sizeof *y);
@@ -488,12 +500,18 @@ static sim_status post_effects(const ana_table *t, ana_cmp_post *pp, sim_error *
     for (int s = 0; s < t->nscen; s++)
         for (int k = 0; k < t->nmet; k++) {
             const double *a = ana_table_rep(t, 0, k), *b = ana_table_rep(t, s, k);
-            for (int64_t j = 0; j < t->replicates; j++)
-                y[j] = b[j] - a[j];
+            int64_t n = 0, nd = 0;
+            for (int64_t d = 0; d < pp->draws; d++) {
+                if (ana_post_role(pp->design, pp->nparam, d) > 1)
+                    continue;
+                nd++;
+                for (int64_t j = d * pp->per_draw; j < (d + 1) * pp->per_draw; j++)
+                    y[n++] = b[j] - a[j];
+            }
             const ana_metric_reading *mr = ana_metric_reading_of(t->met[k]);
             ana_post_effect *e = &pp->eff[ana_table_at(t, s, k)];
-            ana_post_effect_compute(y, pp->draws, pp->per_draw,
-                                    s == 0 || !mr ? ANA_NEUTRAL : mr->better, pp->level, e);
+            ana_post_effect_compute(y, nd, pp->per_draw, s == 0 || !mr ? ANA_NEUTRAL : mr->better,
+                                    pp->level, e);
         }
     free(y);
     return SIM_OK;
@@ -830,11 +848,11 @@ static sim_status identity_of(const crun_opts *o, const ana_cmp_scen *rec, int64
         text, n,
         "troika compare %s (commit %s)\n; ---- the sweep file:\ndays %lld window %lld:%lld seed "
         "%llu replicates %lld auto %d %a %lld "
-        "draws %lld posterior %s\nmetrics %.2000s\nfrom %s\n",
+        "draws %lld design %s posterior %s\nmetrics %.2000s\nfrom %s\n",
         TROIKA_VERSION, TROIKA_GIT_COMMIT, (long long)o->scen[0].params.run_days, (long long)from,
         (long long)to, (unsigned long long)o->seed_base, (long long)o->replicates, o->auto_rep,
         o->tolerance, (long long)o->max_replicates, (long long)(post ? o->draws : 0),
-        post ? post->identity : "-", names, fromtxt);
+        ana_post_design_name(o->design), post ? post->identity : "-", names, fromtxt);
     for (int i = 0; i < o->nscen && at < n; i++)
         at += (size_t)snprintf(text + at, n - at, "[%s]\n%s\n", rec[i].name, rec[i].resolved_ini);
     snprintf(buf, len, "fnv1a64:%016llx", (unsigned long long)swp_hash(text));
@@ -890,7 +908,8 @@ sim_status crun_run(const crun_opts *o, ana_table **table, crun_info *info, sim_
     int nscen = o->nscen;
     int ranks = o->ranks > 1 ? o->ranks : 1;
     int64_t cap = o->auto_rep    ? o->max_replicates
-                  : o->posterior ? o->draws * o->replicates
+                  : o->posterior ? ana_post_points(o->design, o->draws, o->posterior->c.nparams) *
+                                       o->replicates
                                  : o->replicates;
     size_t per_rep =
         (size_t)nscen * (size_t)o->scen[0].params.run_days * SIM_MET_N * sizeof(double);

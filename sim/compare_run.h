@@ -106,6 +106,11 @@ typedef struct {
      * a shard file (analysis/h5compare.h) for crun_merge; no table */
     int64_t shard, nshards;
     int restart; /* a shard: discard the finished simulations of OUT.parts */
+    /* ANA_POST_SALTELLI (--design saltelli): `draws` is the base sample N
+     * and the N (k + 2) points of analysis/compare.h take the draws' place
+     * (run j = point x replicates + r); the effect summary uses the A and B
+     * points alone */
+    ana_post_design design;
 } crun_opts;
 
 #define CRUN_POSTERIOR_LEVEL 0.9 /* the interval of a posterior comparison */

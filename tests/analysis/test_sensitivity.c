@@ -9,7 +9,12 @@
  *   V13 = b^2 pi^8 (1/18 - 1/50),  S_i = V_i / V,
  *   ST1 = (V1 + V13)/V, ST2 = S2, ST3 = V13/V
  * i.e. S = (0.3139, 0.4424, 0), ST = (0.5576, 0.4424, 0.2437).  The sample
- * is the sweep's own Saltelli design (analysis/design.c), evaluated in C. */
+ * is the sweep's own Saltelli design (analysis/design.c), evaluated in C.
+ *
+ * A posterior comparison's pick-freeze design (analysis/compare.h,
+ * ana_post_design_fill) is checked for its layout and, on an additive
+ * function with an interaction over independent particles, for the
+ * analytic indices. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +27,7 @@
 #include <string.h>
 
 #include "sensitivity.h"
+#include "compare.h"
 #include "design.h"
 #include "rng.h"
 
@@ -255,13 +261,118 @@ static void test_binned(void **state)
     assert_int_equal(sen_binned_compute(x, y, 7, 2, 4, 10, 0.95, 5, &b, &err), SIM_EINPUT);
     assert_int_equal(sen_binned_bins(5), 2);
 }
+/* A posterior of n equally weighted particles, x_i independent uniform on
+ * [-1, 1] (k columns): theta[n x k] and cum[n]. */
+static void uniform_particles(int64_t n, int k, uint64_t seed, double *theta, double *cum)
+{
+    sim_stream rs;
+    sim_stream_open(&rs, seed, SIM_RNG_POSTERIOR_DRAW, 77, 0);
+    for (int64_t i = 0; i < n; i++) {
+        for (int j = 0; j < k; j++)
+            theta[i * k + j] = 2.0 * sim_stream_uniform(&rs) - 1.0;
+        cum[i] = (double)(i + 1);
+    }
+}
+
+/* The pick-freeze design of a posterior comparison (ana_post_design_fill):
+ * A_i and B_i are picks with distinct stream counters 2i and 2i + 1, AB_j,i
+ * is A_i with column j from B_i, the roles follow design.h's order, and a
+ * draws design is the plain picks 0, 1, 2, ... */
+static void test_post_design(void **state)
+{
+    (void)state;
+    enum { NP = 50, K = 3, N = 20 };
+    double theta[NP * K], cum[NP];
+    uniform_particles(NP, K, 9, theta, cum);
+    int64_t pts = ana_post_points(ANA_POST_SALTELLI, N, K);
+    assert_int_equal(pts, N * (K + 2));
+    assert_int_equal(ana_post_points(ANA_POST_DRAWS, N, K), N);
+    double v[N * (K + 2) * K];
+    int64_t part[N * (K + 2)];
+    ana_post_design_fill(ANA_POST_SALTELLI, N, theta, cum, NP, K, 31, v, part);
+    int differ = 0;
+    for (int64_t i = 0; i < N; i++) {
+        int64_t p0 = i * (K + 2);
+        assert_int_equal(ana_post_role(ANA_POST_SALTELLI, K, p0), 0);
+        assert_int_equal(ana_post_role(ANA_POST_SALTELLI, K, p0 + 1), 1);
+        assert_int_equal(part[p0], ana_post_pick(cum, NP, 31, 2 * i));
+        assert_int_equal(part[p0 + 1], ana_post_pick(cum, NP, 31, 2 * i + 1));
+        differ += part[p0] != part[p0 + 1];
+        assert_memory_equal(v + p0 * K, theta + part[p0] * K, K * sizeof *v);
+        assert_memory_equal(v + (p0 + 1) * K, theta + part[p0 + 1] * K, K * sizeof *v);
+        for (int j = 0; j < K; j++) {
+            int64_t q = p0 + 2 + j;
+            assert_int_equal(ana_post_role(ANA_POST_SALTELLI, K, q), 2 + j);
+            assert_int_equal(part[q], -1);
+            for (int c = 0; c < K; c++)
+                assert_true(v[q * K + c] == (c == j ? v[(p0 + 1) * K + c] : v[p0 * K + c]));
+        }
+    }
+    /* independent picks from 50 particles: A and B mostly differ */
+    assert_true(differ >= N - 3);
+    ana_post_design_fill(ANA_POST_DRAWS, N, theta, cum, NP, K, 31, v, part);
+    for (int64_t d = 0; d < N; d++) {
+        assert_int_equal(part[d], ana_post_pick(cum, NP, 31, d));
+        assert_int_equal(ana_post_role(ANA_POST_DRAWS, K, d), 0);
+    }
+    assert_string_equal(ana_post_design_name(ANA_POST_SALTELLI), "saltelli");
+    assert_int_equal(ana_post_design_parse("draws"), ANA_POST_DRAWS);
+    assert_int_equal(ana_post_design_parse("saltelli"), ANA_POST_SALTELLI);
+    assert_int_equal(ana_post_design_parse("sobol"), -1);
+}
+
+/* Sobol indices from a posterior comparison's pick-freeze design over a
+ * joint sample whose columns are independent, x_i uniform on [-1, 1]
+ * (variance s = 1/3), of y = a x1 + b x2 + c x1 x3:
+ *   V1 = a^2 s, V2 = b^2 s, V3 = 0, V13 = c^2 s^2, V = V1 + V2 + V13,
+ *   S = (V1, V2, 0) / V, ST = (V1 + V13, V2, V13) / V. */
+static void test_post_saltelli(void **state)
+{
+    (void)state;
+    const double a = 1.0, b = 0.5, c = 2.0, sv = 1.0 / 3.0;
+    double V1 = a * a * sv, V2 = b * b * sv, V13 = c * c * sv * sv, V = V1 + V2 + V13;
+    double s1[3] = {V1 / V, V2 / V, 0.0}, st[3] = {(V1 + V13) / V, V2 / V, V13 / V};
+    enum { K = 3 };
+    int64_t np = 20000, n = 4000, pts = ana_post_points(ANA_POST_SALTELLI, n, K);
+    double *theta = malloc((size_t)np * K * sizeof *theta), *cum = malloc((size_t)np * sizeof *cum);
+    double *v = malloc((size_t)pts * K * sizeof *v), *y = malloc((size_t)pts * sizeof *y);
+    int64_t *part = malloc((size_t)pts * sizeof *part);
+    assert_non_null(theta && cum && v && y && part);
+    uniform_particles(np, K, 4, theta, cum);
+    ana_post_design_fill(ANA_POST_SALTELLI, n, theta, cum, np, K, 12, v, part);
+    for (int64_t q = 0; q < pts; q++) {
+        const double *x = v + q * K;
+        y[q] = 10.0 + a * x[0] + b * x[1] + c * x[0] * x[2];
+    }
+    sen_sobol so;
+    sim_error err;
+    sim_error_clear(&err);
+    assert_int_equal(sen_sobol_saltelli(y, K, n, 300, 0.95, 5, &so, &err), SIM_OK);
+    for (int j = 0; j < K; j++) {
+        print_message("x%d: S1 %.4f [%.4f, %.4f] (%.4f)  ST %.4f [%.4f, %.4f] (%.4f)\n", j + 1,
+                      so.s1[j].est, so.s1[j].lo, so.s1[j].hi, s1[j], so.st[j].est, so.st[j].lo,
+                      so.st[j].hi, st[j]);
+        /* within Monte Carlo error: the bootstrap interval, widened a little */
+        double h1 = so.s1[j].hi - so.s1[j].lo, ht = so.st[j].hi - so.st[j].lo;
+        assert_true(h1 < 0.15 && ht < 0.15);
+        assert_true(so.s1[j].lo - 0.25 * h1 <= s1[j] && s1[j] <= so.s1[j].hi + 0.25 * h1);
+        assert_true(so.st[j].lo - 0.25 * ht <= st[j] && st[j] <= so.st[j].hi + 0.25 * ht);
+    }
+    assert_float_equal(so.var, V, 0.05 * V);
+    sen_sobol_free(&so);
+    free(theta);
+    free(cum);
+    free(v);
+    free(y);
+    free(part);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ishigami),
-        cmocka_unit_test(test_linear),
-        cmocka_unit_test(test_binned),
-        cmocka_unit_test(test_constant_and_errors),
+        cmocka_unit_test(test_ishigami),    cmocka_unit_test(test_linear),
+        cmocka_unit_test(test_binned),      cmocka_unit_test(test_constant_and_errors),
+        cmocka_unit_test(test_post_design), cmocka_unit_test(test_post_saltelli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -112,6 +112,7 @@ for k in range(3):
     pi = (np.sign(better * eff[k]) > 0).mean() + 0.5 * (eff[k] == 0).mean()
     assert np.isclose(f["summary/posterior/p_improve"][1, k], pi), (k, pi)
 assert np.isnan(f["summary/posterior/p_improve"][0, 0])
+assert s(a["design"]) == "draws" and "base_points" not in a and "draw_role" not in f
 PY
 
 # netCDF-4 / CF: xarray (h5netcdf) and ncdump read every group, axes resolved
@@ -139,6 +140,65 @@ grep -q "^| Metric | Unit | Scenario | Median effect | 90% interval |" one.md &&
   && grep -q "rank  parameter" sens.txt && ok || { bad "sensitivity"; cat sens.txt; }
 "$troika" sensitivity one.h5 --bootstrap 50 -q --csv again.csv && cmp -s sens.csv again.csv \
   && ok || bad "sensitivity is not the same twice"
+grep -q "total indices need a Sobol design.*--design saltelli" sens.txt && ok \
+  || bad "sensitivity of a draws design does not say how to get total indices"
+
+# --design saltelli: N (k + 2) points in Saltelli order, the summary from the
+# A and B points alone, S1 and ST with intervals in troika sensitivity
+"$troika" compare small.ini reform.ini --posterior post.h5 --design saltelli --draws 3 \
+  --replicates 2 --metrics households_rating_pmc_inadequate,complaints_new --threads 2 \
+  -o sal.h5 >sal.txt 2>&1 && ok || { bad "compare --design saltelli failed"; cat sal.txt; }
+/usr/bin/python3 - <<'PY' && ok || bad "the saltelli compare file"
+import h5py, numpy as np
+f = h5py.File("sal.h5", "r")
+a = f.attrs
+def s(v): return v.decode() if isinstance(v, bytes) else v
+N, k, R = 3, 2, 2
+assert s(a["design"]) == "saltelli" and a["base_points"] == N, dict(a)
+assert a["draws"] == N * (k + 2) and a["replicates_per_draw"] == R and a["replicates"] == N * (k + 2) * R
+role, base = f["draw_role"][()], f["draw_base"][()]
+assert (role == np.tile(np.arange(k + 2), N)).all() and (base == np.repeat(np.arange(N), k + 2)).all()
+v, part = f["draw_values"][()], f["draw_particle"][()]
+theta = h5py.File("post.h5", "r")["particles/theta"][()]
+for i in range(N):
+    A, B = v[i * (k + 2)], v[i * (k + 2) + 1]
+    assert (theta[part[i * (k + 2)]] == A).all() and (theta[part[i * (k + 2) + 1]] == B).all()
+    for j in range(k):
+        ab = v[i * (k + 2) + 2 + j]
+        want = A.copy(); want[j] = B[j]
+        assert (ab == want).all() and part[i * (k + 2) + 2 + j] == -1, (i, j)
+# the summary from the A and B points' runs alone
+rm = f["summary/replicate_mean"][()]
+keep = np.repeat(role < 2, R)
+for m in range(2):
+    y = (rm[1, m] - rm[0, m])[keep]
+    assert y.size == 2 * N * R
+    assert np.isclose(f["summary/posterior/effect_median"][1, m], np.median(y), rtol=1e-12)
+    assert np.isclose(f["summary/posterior/effect_lo"][1, m], np.quantile(y, 0.05), rtol=1e-9)
+    W = y.reshape(2 * N, R).var(axis=1, ddof=1).mean()
+    assert np.isclose(f["summary/posterior/var_chance"][1, m], W, rtol=1e-9, atol=1e-300)
+PY
+/usr/bin/python3 "$src/tests/py/check_netcdf.py" compare-posterior sal.h5 >nc.txt 2>&1
+case $? in 0|77) ok ;; *) bad "netCDF of the saltelli file: $(cat nc.txt)" ;; esac
+"$troika" sensitivity sal.h5 --bootstrap 50 --csv salsens.csv >salsens.txt 2>&1 \
+  && grep -q "rank  parameter.*ST \[interval\].*S1 \[interval\].*S1 binned" salsens.txt \
+  && grep -q "product of the posterior's marginals" salsens.txt \
+  && [ "$(grep -cE '^ +[12] +(pmc.margin|household.hardship_rate) +(-|-?[0-9.]+ \[)' salsens.txt)" -eq 4 ] \
+  && [ "$(grep -c ',ST,' salsens.csv)" -eq 4 ] && [ "$(grep -c ',S1,' salsens.csv)" -eq 4 ] \
+  && [ "$(grep -c ',S1_given_data,' salsens.csv)" -eq 4 ] \
+  && [ "$(grep -c ',ST_chance_floor,,' salsens.csv)" -eq 2 ] \
+  && grep -q "chance alone adds about" salsens.txt \
+  && ok || { bad "sensitivity of a saltelli design"; cat salsens.txt; }
+"$troika" report sal.h5 -o sal.html -q && grep -q "Saltelli design of 3 base points (12 points" sal.html \
+  && "$troika" report sal.h5 -o salzh.html --lang zh -q && grep -q "共 3 个基准点" salzh.html \
+  && ok || bad "the report of a saltelli design does not say which points it uses"
+"$troika" compare small.ini reform.ini --design saltelli --draws 3 -o x.h5 -q 2>err.txt
+[ $? -eq 2 ] && grep -q "only with --posterior" err.txt && ok || bad "--design without --posterior: $(cat err.txt)"
+"$troika" compare small.ini reform.ini --posterior post.h5 --design saltelli --draws 1 -o x.h5 -q 2>err.txt
+[ $? -eq 2 ] && grep -q "base points" err.txt && ok || bad "saltelli with N = 1: $(cat err.txt)"
+"$troika" compare small.ini reform.ini --posterior post.h5 --design sobol -o x.h5 -q 2>err.txt
+[ $? -eq 2 ] && grep -q "allowed: draws, saltelli" err.txt && ok || bad "an unknown design: $(cat err.txt)"
+
 "$troika" compare small.ini reform.ini --replicates 2 -o plain.h5 -q >/dev/null 2>&1
 "$troika" sensitivity plain.h5 2>err.txt
 [ $? -eq 2 ] && grep -q "without posterior draws" err.txt && ok || bad "sensitivity of a plain compare: $(cat err.txt)"
