@@ -883,6 +883,9 @@ static sim_status w_shard_post(ana_cmpw *w, const ana_cmp_post *p, sim_error *er
                     "Each draw's parameter values.", err));
     SIM_CALL(w_dset(w, r, "draw_particle", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dims, p->particle,
                     "The posterior particle each draw took.", err));
+    SIM_CALL(w_str(w, r, "design", ana_post_design_name(p->design), err));
+    if (p->design == ANA_POST_SALTELLI)
+        SIM_CALL(w_i64(w, r, "base_points", p->base_points, err));
 fail:
     return s;
 }
@@ -1539,8 +1542,9 @@ fail:
 }
 
 /* The design (attribute design; "draws" when absent) and, for saltelli,
- * base_points and the roles, checked against the layout of compare.h. */
-static sim_status r_design(const char *path, hid_t r, ana_cmp_post *p, sim_error *err)
+ * base_points and (roles: a compare file; a shard has none) the roles,
+ * checked against the layout of compare.h. */
+static sim_status r_design(const char *path, hid_t r, ana_cmp_post *p, int roles, sim_error *err)
 {
     sim_status s = SIM_OK;
     char *name = NULL;
@@ -1560,6 +1564,8 @@ static sim_status r_design(const char *path, hid_t r, ana_cmp_post *p, sim_error
                   (long long)p->base_points, p->nparam, (long long)p->draws);
         goto fail;
     }
+    if (!roles)
+        goto fail;
     if (!(v = malloc((size_t)p->draws * sizeof *v))) {
         s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the design");
         goto fail;
@@ -1626,7 +1632,7 @@ static sim_status r_posterior(const char *path, hid_t r, ana_cmpfile *f, sim_err
     SIM_CALL(r_dset(path, r, "", "draw_values", H5T_NATIVE_DOUBLE, 2, dims, p->theta, err));
     SIM_CALL(r_finite(path, "/draw_values", p->theta, (size_t)draws * (size_t)np, err));
     SIM_CALL(r_dset(path, r, "", "draw_particle", H5T_NATIVE_INT64, 1, dims, p->particle, err));
-    SIM_CALL(r_design(path, r, p, err));
+    SIM_CALL(r_design(path, r, p, 1, err));
     SIM_CALL(r_group(path, r, "", "summary/posterior", &g, err));
     static const char *const fields[] = {"effect_median",   "effect_lo",      "effect_hi",
                                          "p_improve",       "var_parameters", "var_chance",
@@ -1779,6 +1785,7 @@ static sim_status r_shard_post(const char *path, hid_t r, ana_cmpshard *sf, sim_
     SIM_CALL(r_dset(path, r, "", "draw_values", H5T_NATIVE_DOUBLE, 2, dims, p->theta, err));
     SIM_CALL(r_finite(path, "/draw_values", p->theta, (size_t)draws * (size_t)np, err));
     SIM_CALL(r_dset(path, r, "", "draw_particle", H5T_NATIVE_INT64, 1, dims, p->particle, err));
+    SIM_CALL(r_design(path, r, p, 0, err));
 fail:
     return s;
 }
