@@ -1590,33 +1590,22 @@ fail:
     return s;
 }
 
-/* The posterior's part, when the file has one (root attribute draws). */
-static sim_status r_posterior(const char *path, hid_t r, ana_cmpfile *f, sim_error *err)
+/* The draws of a comparison under a posterior, in a compare file (roles:
+ * the Saltelli roles are there to check) or a shard: the posterior's
+ * identity, the parameters, each draw's values and particle, the design.
+ * *out gets room for sk effects (the caller computes or reads them). */
+static sim_status r_post_draws(const char *path, hid_t r, int64_t draws, int64_t per, int64_t sk,
+                               int roles, ana_cmp_post **out, sim_error *err)
 {
     sim_status s = SIM_OK;
-    hid_t g = H5I_INVALID_HID;
-    double *v = NULL;
-    int64_t draws = 0, per = 0, np = 0;
-    int present = 0;
-    SIM_CALL(r_num(path, r, "/", "draws", H5T_NATIVE_INT64, &draws, &present, err));
-    if (!present)
-        return SIM_OK;
-    SIM_CALL(r_num(path, r, "/", "replicates_per_draw", H5T_NATIVE_INT64, &per, NULL, err));
-    if (draws < 1 || per < 1 || draws * per != f->meta.replicates) {
-        s = RFAIL("%lld draws x %lld replicates a draw where the file has %lld runs",
-                  (long long)draws, (long long)per, (long long)f->meta.replicates);
-        goto fail;
-    }
+    int64_t np = 0;
     SIM_CALL(r_count(path, r, "/parameter", "parameter", &np, err));
     if (np < 1 || np > 10000) {
         s = RFAIL("/parameter has %lld entries", (long long)np);
         goto fail;
     }
-    const ana_table *t = f->table;
-    size_t sk = (size_t)t->nscen * (size_t)t->nmet;
-    ana_cmp_post *p = f->post = ana_cmp_post_create(draws, (int)np, (int64_t)sk);
-    v = malloc((sk ? sk : 1) * sizeof *v);
-    if (!p || !v) {
+    ana_cmp_post *p = *out = ana_cmp_post_create(draws, (int)np, sk);
+    if (!p) {
         s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the posterior");
         goto fail;
     }
@@ -1632,7 +1621,38 @@ static sim_status r_posterior(const char *path, hid_t r, ana_cmpfile *f, sim_err
     SIM_CALL(r_dset(path, r, "", "draw_values", H5T_NATIVE_DOUBLE, 2, dims, p->theta, err));
     SIM_CALL(r_finite(path, "/draw_values", p->theta, (size_t)draws * (size_t)np, err));
     SIM_CALL(r_dset(path, r, "", "draw_particle", H5T_NATIVE_INT64, 1, dims, p->particle, err));
-    SIM_CALL(r_design(path, r, p, 1, err));
+    SIM_CALL(r_design(path, r, p, roles, err));
+fail:
+    return s;
+}
+
+/* The posterior's part, when the file has one (root attribute draws). */
+static sim_status r_posterior(const char *path, hid_t r, ana_cmpfile *f, sim_error *err)
+{
+    sim_status s = SIM_OK;
+    hid_t g = H5I_INVALID_HID;
+    double *v = NULL;
+    int64_t draws = 0, per = 0;
+    int present = 0;
+    SIM_CALL(r_num(path, r, "/", "draws", H5T_NATIVE_INT64, &draws, &present, err));
+    if (!present)
+        return SIM_OK;
+    SIM_CALL(r_num(path, r, "/", "replicates_per_draw", H5T_NATIVE_INT64, &per, NULL, err));
+    if (draws < 1 || per < 1 || draws * per != f->meta.replicates) {
+        s = RFAIL("%lld draws x %lld replicates a draw where the file has %lld runs",
+                  (long long)draws, (long long)per, (long long)f->meta.replicates);
+        goto fail;
+    }
+    const ana_table *t = f->table;
+    size_t sk = (size_t)t->nscen * (size_t)t->nmet;
+    ana_cmp_post *p = NULL;
+    SIM_CALL(r_post_draws(path, r, draws, per, (int64_t)sk, 1, &f->post, err));
+    p = f->post;
+    v = malloc((sk ? sk : 1) * sizeof *v);
+    if (!v) {
+        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the posterior");
+        goto fail;
+    }
     SIM_CALL(r_group(path, r, "", "summary/posterior", &g, err));
     static const char *const fields[] = {"effect_median",   "effect_lo",      "effect_hi",
                                          "p_improve",       "var_parameters", "var_chance",
@@ -1751,7 +1771,7 @@ char *ana_h5_kind(const char *path)
 static sim_status r_shard_post(const char *path, hid_t r, ana_cmpshard *sf, sim_error *err)
 {
     sim_status s = SIM_OK;
-    int64_t draws = 0, per = 0, np = 0;
+    int64_t draws = 0, per = 0;
     int present = 0;
     SIM_CALL(r_num(path, r, "/", "draws", H5T_NATIVE_INT64, &draws, &present, err));
     if (!present)
@@ -1762,30 +1782,9 @@ static sim_status r_shard_post(const char *path, hid_t r, ana_cmpshard *sf, sim_
                   (long long)draws, (long long)per, (long long)sf->sh.runs);
         goto fail;
     }
-    SIM_CALL(r_count(path, r, "/parameter", "parameter", &np, err));
-    if (np < 1 || np > 10000) {
-        s = RFAIL("/parameter has %lld entries", (long long)np);
-        goto fail;
-    }
     int64_t sk = (int64_t)sf->f->nscen * ANA_MAX_METRICS; /* room for the merge's effects */
-    ana_cmp_post *p = sf->post = sf->f->post = ana_cmp_post_create(draws, (int)np, sk);
-    if (!p) {
-        s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the posterior");
-        goto fail;
-    }
-    p->per_draw = per;
-    SIM_CALL(r_str(path, r, "/", "posterior", &p->path, err));
-    SIM_CALL(r_str(path, r, "/", "posterior_identity", &p->identity, err));
-    SIM_CALL(r_str(path, r, "/", "posterior_calibration", &p->calibration, err));
-    SIM_CALL(
-        r_num(path, r, "/", "posterior_particles", H5T_NATIVE_INT64, &p->particles, NULL, err));
-    SIM_CALL(r_num(path, r, "/", "posterior_level", H5T_NATIVE_DOUBLE, &p->level, NULL, err));
-    SIM_CALL(r_strings(path, r, "", "parameter", np, p->param, err));
-    hsize_t dims[2] = {(hsize_t)draws, (hsize_t)np};
-    SIM_CALL(r_dset(path, r, "", "draw_values", H5T_NATIVE_DOUBLE, 2, dims, p->theta, err));
-    SIM_CALL(r_finite(path, "/draw_values", p->theta, (size_t)draws * (size_t)np, err));
-    SIM_CALL(r_dset(path, r, "", "draw_particle", H5T_NATIVE_INT64, 1, dims, p->particle, err));
-    SIM_CALL(r_design(path, r, p, 0, err));
+    SIM_CALL(r_post_draws(path, r, draws, per, sk, 0, &sf->post, err));
+    sf->f->post = sf->post;
 fail:
     return s;
 }

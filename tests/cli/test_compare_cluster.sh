@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/cli/test_compare_cluster.sh TROIKA SOURCE_DIR — `troika compare` on a
 # cluster (docs/COMPARE.md, "On a cluster: MPI and Slurm"): for an ordinary
-# comparison and one under a tiny posterior, the compare file's data are the
+# comparison, one under a tiny posterior and one of its Saltelli design, the compare file's data are the
 # same with --threads 1, --threads 2, mpirun -np 3 (TROIKA_TEST_MPI=1: built
 # with MPI) and three shards joined by troika merge (one of them picked from
 # a Slurm array task's SLURM_ARRAY_TASK_* variables, and run twice: the same
@@ -48,6 +48,7 @@ INI
 samecmp() {
   local a=$1 b=$2 g groups="/scenarios /summary /seeds /replicate /day"
   [ -n "${3:-}" ] && groups="$groups /draw_values /draw_particle /replicate_draw /parameter"
+  [ "${3:-}" = saltelli ] && groups="$groups /draw_role /draw_base"
   for g in $groups; do
     if ! h5diff -q "$a" "$b" "$g" "$g" >/dev/null 2>&1; then
       echo "  h5diff $a $b $g:"; h5diff "$a" "$b" "$g" "$g" 2>&1 | head -5
@@ -72,8 +73,15 @@ fi
 plain=(small.ini reform.ini --replicates 5 --metrics households_rating_pmc_inadequate,complaints_new)
 posterior=(small.ini reform.ini --posterior post.h5 --draws 3 --replicates 2
            --metrics households_rating_pmc_inadequate,complaints_new)
-for kind in plain posterior; do
-  if [ $kind = plain ]; then args=("${plain[@]}"); p=""; else args=("${posterior[@]}"); p=1; fi
+# a Saltelli design of the posterior (docs/COMPARE.md, "Total indices")
+saltelli=(small.ini reform.ini --posterior post.h5 --design saltelli --draws 2 --replicates 2
+          --metrics households_rating_pmc_inadequate,complaints_new)
+for kind in plain posterior saltelli; do
+  case $kind in
+    plain) args=("${plain[@]}"); p="" ;;
+    posterior) args=("${posterior[@]}"); p=1 ;;
+    saltelli) args=("${saltelli[@]}"); p=saltelli ;;
+  esac
   "$troika" compare "${args[@]}" --threads 1 -o $kind-1.h5 -q >$kind-1.txt 2>&1 \
     && ok || bad "$kind: --threads 1: $(tail -3 $kind-1.txt)"
   "$troika" compare "${args[@]}" --threads 2 -o $kind-2.h5 -q >/dev/null 2>&1 \
