@@ -18,7 +18,7 @@
  *   day:N         a run (run, compare, calibrate, each run of a sweep), at
  *                 the start of day N, before the stop check: a signal during
  *                 the hold stops the run on day N
- *   runs:N        a sweep on threads or the MPI master, after the N-th run
+ *   runs:N        a sweep on threads or the MPI master, or a compare shard, after the N-th run
  *                 this process finished is durable in the parts folder (the
  *                 holding thread stops; others finish their current run and
  *                 continue)
