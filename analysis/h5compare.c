@@ -1886,7 +1886,7 @@ sim_status ana_cmpshard_rows(const ana_cmpshard *sf, int i, const char *metric, 
     sim_status s = SIM_OK;
     const ana_cmpfile *f = sf->f;
     const char *path = f->path;
-    hid_t g = H5I_INVALID_HID, d = H5I_INVALID_HID, fsp = H5I_INVALID_HID, msp = H5I_INVALID_HID;
+    hid_t g = H5I_INVALID_HID, d = H5I_INVALID_HID, fsp = H5I_INVALID_HID;
     char obj[128], what[200];
     snprintf(obj, sizeof obj, "/scenarios/%d/city", i);
     snprintf(what, sizeof what, "%s/%s", obj, metric);
@@ -1903,12 +1903,9 @@ sim_status ana_cmpshard_rows(const ana_cmpshard *sf, int i, const char *metric, 
         goto fail;
     }
     hsize_t start[2] = {(hsize_t)row0, 0}, count[2] = {(hsize_t)n, dims[1]};
-    RCHK(H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, count, NULL), what);
-    RCHK(msp = H5Screate_simple(2, count, NULL), what);
-    RCHK(H5Dread(d, H5T_NATIVE_DOUBLE, msp, fsp, H5P_DEFAULT, buf), what);
+    RCHK(h5l_read_block(d, start, count, buf), what);
     SIM_CALL(r_finite(path, what, buf, (size_t)count[0] * (size_t)count[1], err));
 fail:
-    close_id(&msp, H5Sclose);
     close_id(&fsp, H5Sclose);
     close_id(&d, H5Dclose);
     close_id(&g, H5Gclose);
@@ -2062,20 +2059,15 @@ sim_status ana_runfile_panel_last(const ana_runfile *f, const char *name, double
 {
     sim_status s = SIM_OK;
     const char *path = f->path;
-    hid_t g = H5I_INVALID_HID, d = H5I_INVALID_HID, fs = H5I_INVALID_HID, ms = H5I_INVALID_HID;
+    hid_t g = H5I_INVALID_HID, d = H5I_INVALID_HID;
     if (f->nsamples < 1 || f->ncomp < 1)
         return RFAIL("the compound panel has no row");
     RCHK(g = H5Gopen2((hid_t)f->file, "compounds/panel", H5P_DEFAULT), "/compounds/panel");
     hsize_t dims[2] = {(hsize_t)f->nsamples, (hsize_t)f->ncomp};
     SIM_CALL(r_open(path, g, "/compounds/panel", name, 2, dims, &d, err));
     hsize_t start[2] = {(hsize_t)f->nsamples - 1, 0}, count[2] = {1, (hsize_t)f->ncomp};
-    RCHK(fs = H5Dget_space(d), name);
-    RCHK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), name);
-    RCHK(ms = H5Screate_simple(2, count, NULL), name);
-    RCHK(H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, buf), name);
+    RCHK(h5l_read_block(d, start, count, buf), name);
 fail:
-    close_id(&ms, H5Sclose);
-    close_id(&fs, H5Sclose);
     close_id(&d, H5Dclose);
     close_id(&g, H5Gclose);
     return s;

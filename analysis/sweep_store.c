@@ -1487,7 +1487,7 @@ sim_status sws_read_rows(sws_file *f, int m, int64_t r0, int64_t n, double *out,
     const char *where = f->path;
     const swp_plan *p = &f->plan;
     sim_status s = SIM_OK;
-    hid_t d = H5I_INVALID_HID, fsp = H5I_INVALID_HID, msp = H5I_INVALID_HID;
+    hid_t d = H5I_INVALID_HID, fsp = H5I_INVALID_HID;
     char name[300];
     if (m < 0 || m >= p->nmetrics || r0 < 0 || n < 0 || r0 + n > p->nruns)
         return SIM_FAIL(err, SIM_EINTERNAL, f->path, 0, NULL, "sws_read_rows: out of range");
@@ -1504,9 +1504,7 @@ sim_status sws_read_rows(sws_file *f, int m, int64_t r0, int64_t n, double *out,
         s = SIM_FAIL(err, SIM_EINPUT, f->path, 0, NULL, "/%s is not runs x days", name);
         goto fail;
     }
-    H5C(H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, count, NULL), name);
-    H5C(msp = H5Screate_simple(2, count, NULL), name);
-    H5C(H5Dread(d, H5T_NATIVE_DOUBLE, msp, fsp, H5P_DEFAULT, out), name);
+    H5C(h5l_read_block(d, start, count, out), name);
     /* a run done has a finite series (a run not done: NaN) */
     for (int64_t i = 0; i < n; i++) {
         int64_t day = f->done[r0 + i] ? first_nonfinite(out + i * p->days, p->days) : -1;
@@ -1519,7 +1517,6 @@ sim_status sws_read_rows(sws_file *f, int m, int64_t r0, int64_t n, double *out,
         }
     }
 fail:
-    close_id(&msp, H5Sclose);
     close_id(&fsp, H5Sclose);
     close_id(&d, H5Dclose);
     return s;

@@ -131,6 +131,12 @@ herr_t h5l_attr_i64(hid_t loc, const char *name, int64_t value);
  * mtype (the one writer the others use).  Negative on failure. */
 herr_t h5l_attr_scalar(hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *v);
 
+/* Read the block [start[0], +count[0]) x [start[1], +count[1]) of the 2-D
+ * dataset d as doubles into buf (count[0] x count[1], row-major): the one
+ * hyperslab reader.  Negative on failure, with HDF5's error stack as the
+ * failed read left it (h5l_damaged() tells a checksum failure). */
+herr_t h5l_read_block(hid_t d, const hsize_t start[2], const hsize_t count[2], double *buf);
+
 /* ---- netCDF-4 / CF conventions ------------------------------------------ */
 
 /* Day 0 of every run as a calendar date: troika has no calendar parameter,
