@@ -1590,15 +1590,28 @@ fail:
     return s;
 }
 
-/* The draws of a comparison under a posterior, in a compare file (roles:
- * the Saltelli roles are there to check) or a shard: the posterior's
- * identity, the parameters, each draw's values and particle, the design.
- * *out gets room for sk effects (the caller computes or reads them). */
-static sim_status r_post_draws(const char *path, hid_t r, int64_t draws, int64_t per, int64_t sk,
-                               int roles, ana_cmp_post **out, sim_error *err)
+/* The draws of a comparison under a posterior (root attribute draws; *out
+ * stays NULL without it), in a compare file (roles: the Saltelli roles are
+ * there to check) or a shard, of `runs` runs (`whose`: "the file" or "the
+ * comparison"): the posterior's identity, the parameters, each draw's
+ * values and particle, the design.  *out gets room for sk effects (the
+ * caller computes or reads them). */
+static sim_status r_post_draws(const char *path, hid_t r, int64_t runs, const char *whose,
+                               int64_t sk, int roles, ana_cmp_post **out, sim_error *err)
 {
     sim_status s = SIM_OK;
-    int64_t np = 0;
+    int64_t np = 0, draws = 0, per = 0;
+    int present = 0;
+    *out = NULL;
+    SIM_CALL(r_num(path, r, "/", "draws", H5T_NATIVE_INT64, &draws, &present, err));
+    if (!present)
+        return SIM_OK;
+    SIM_CALL(r_num(path, r, "/", "replicates_per_draw", H5T_NATIVE_INT64, &per, NULL, err));
+    if (draws < 1 || per < 1 || draws * per != runs) {
+        s = RFAIL("%lld draws x %lld replicates a draw where %s has %lld runs", (long long)draws,
+                  (long long)per, whose, (long long)runs);
+        goto fail;
+    }
     SIM_CALL(r_count(path, r, "/parameter", "parameter", &np, err));
     if (np < 1 || np > 10000) {
         s = RFAIL("/parameter has %lld entries", (long long)np);
@@ -1632,22 +1645,12 @@ static sim_status r_posterior(const char *path, hid_t r, ana_cmpfile *f, sim_err
     sim_status s = SIM_OK;
     hid_t g = H5I_INVALID_HID;
     double *v = NULL;
-    int64_t draws = 0, per = 0;
-    int present = 0;
-    SIM_CALL(r_num(path, r, "/", "draws", H5T_NATIVE_INT64, &draws, &present, err));
-    if (!present)
-        return SIM_OK;
-    SIM_CALL(r_num(path, r, "/", "replicates_per_draw", H5T_NATIVE_INT64, &per, NULL, err));
-    if (draws < 1 || per < 1 || draws * per != f->meta.replicates) {
-        s = RFAIL("%lld draws x %lld replicates a draw where the file has %lld runs",
-                  (long long)draws, (long long)per, (long long)f->meta.replicates);
-        goto fail;
-    }
     const ana_table *t = f->table;
     size_t sk = (size_t)t->nscen * (size_t)t->nmet;
     ana_cmp_post *p = NULL;
-    SIM_CALL(r_post_draws(path, r, draws, per, (int64_t)sk, 1, &f->post, err));
-    p = f->post;
+    SIM_CALL(r_post_draws(path, r, f->meta.replicates, "the file", (int64_t)sk, 1, &f->post, err));
+    if (!(p = f->post))
+        return SIM_OK;
     v = malloc((sk ? sk : 1) * sizeof *v);
     if (!v) {
         s = SIM_FAIL(err, SIM_ENOMEM, path, 0, NULL, "out of memory reading the posterior");
@@ -1667,8 +1670,8 @@ static sim_status r_posterior(const char *path, hid_t r, ana_cmpfile *f, sim_err
                               &e->var_param, &e->var_chance, &e->share_param};
             *slot[fi] = v[k];
             /* the summary's draws: the A and B points of a saltelli design */
-            e->draws = p->design == ANA_POST_SALTELLI ? 2 * p->base_points : draws;
-            e->per_draw = per;
+            e->draws = p->design == ANA_POST_SALTELLI ? 2 * p->base_points : p->draws;
+            e->per_draw = p->per_draw;
         }
     }
 fail:
@@ -1771,19 +1774,8 @@ char *ana_h5_kind(const char *path)
 static sim_status r_shard_post(const char *path, hid_t r, ana_cmpshard *sf, sim_error *err)
 {
     sim_status s = SIM_OK;
-    int64_t draws = 0, per = 0;
-    int present = 0;
-    SIM_CALL(r_num(path, r, "/", "draws", H5T_NATIVE_INT64, &draws, &present, err));
-    if (!present)
-        return SIM_OK;
-    SIM_CALL(r_num(path, r, "/", "replicates_per_draw", H5T_NATIVE_INT64, &per, NULL, err));
-    if (draws < 1 || per < 1 || draws * per != sf->sh.runs) {
-        s = RFAIL("%lld draws x %lld replicates a draw where the comparison has %lld runs",
-                  (long long)draws, (long long)per, (long long)sf->sh.runs);
-        goto fail;
-    }
     int64_t sk = (int64_t)sf->f->nscen * ANA_MAX_METRICS; /* room for the merge's effects */
-    SIM_CALL(r_post_draws(path, r, draws, per, sk, 0, &sf->post, err));
+    SIM_CALL(r_post_draws(path, r, sf->sh.runs, "the comparison", sk, 0, &sf->post, err));
     sf->f->post = sf->post;
 fail:
     return s;
