@@ -531,13 +531,13 @@ typedef struct {
 } abc_wire;
 
 /* Exchange the results of the batch's simulations between ranks: rank q %
- * P simulated todo[q]; afterwards every rank has every result, and rank 0
+ * P simulated pending[q]; afterwards every rank has every result, and rank 0
  * (the one with the parts folder) makes the others' durable. */
-static sim_status exchange(abc_run *r, const abc_env *env, abc_batch *b, const int *todo, int ntodo,
-                           int64_t g0, sim_error *err)
+static sim_status exchange(abc_run *r, const abc_env *env, abc_batch *b, const int *pending,
+                           int npending, int64_t g0, sim_error *err)
 {
     int P = nranks(env->ex), me = my_rank(env->ex), ns = r->ns, d = r->d, nv = ns + d;
-    size_t per = (size_t)((ntodo + P - 1) / P);
+    size_t per = (size_t)((npending + P - 1) / P);
     size_t rec = sizeof(abc_wire) + (size_t)ns * sizeof(double);
     unsigned char *mine = calloc(per ? per : 1, rec),
                   *all = calloc((per ? per : 1) * (size_t)P, rec);
@@ -547,8 +547,8 @@ static sim_status exchange(abc_run *r, const abc_env *env, abc_batch *b, const i
         return NOMEM(err); /* a collective is skipped: mpirun ends the job */
     }
     size_t j = 0;
-    for (int q = me; q < ntodo; q += P, j++) {
-        int k = todo[q];
+    for (int q = me; q < npending; q += P, j++) {
+        int k = pending[q];
         abc_wire w = {(int64_t)b->st[k], b->errs[k]};
         w.err.ntrace = 0; /* source locations are addresses of this process */
         memcpy(mine + j * rec, &w, sizeof w);
@@ -557,8 +557,8 @@ static sim_status exchange(abc_run *r, const abc_env *env, abc_batch *b, const i
     }
     env->ex->ranks->allgather(mine, all, (per ? per : 1) * rec);
     sim_status s = SIM_OK;
-    for (int q = 0; q < ntodo; q++) {
-        int owner = q % P, k = todo[q];
+    for (int q = 0; q < npending; q++) {
+        int owner = q % P, k = pending[q];
         if (owner == me)
             continue;
         const unsigned char *src = all + ((size_t)owner * (per ? per : 1) + (size_t)(q / P)) * rec;
@@ -588,10 +588,10 @@ static sim_status batch_eval(abc_run *r, const abc_env *env, abc_batch *b, int n
 {
     int d = r->d, ns = r->ns, nv = ns + d, P = nranks(env->ex), me = my_rank(env->ex);
     const uint8_t *done = env->parts ? sws_parts_done(env->parts) : NULL;
-    int *todo = malloc((size_t)nb * sizeof *todo);
+    int *pending = malloc((size_t)nb * sizeof *pending);
     uint8_t *have = calloc((size_t)nb, 1);
-    if (!todo || !have) {
-        free(todo);
+    if (!pending || !have) {
+        free(pending);
         free(have);
         return NOMEM(err);
     }
@@ -618,17 +618,17 @@ static sim_status batch_eval(abc_run *r, const abc_env *env, abc_batch *b, int n
         env->ex->ranks->bcast(have, (size_t)nb);
         env->ex->ranks->bcast(b->stats, (size_t)nb * (size_t)ns * sizeof *b->stats);
     }
-    int ntodo = 0;
+    int npending = 0;
     for (int k = 0; k < nb; k++) {
         b->st[k] = SIM_OK;
         if (have[k])
             r->resumed++;
         else
-            todo[ntodo++] = k;
+            pending[npending++] = k;
     }
-#pragma omp parallel for schedule(dynamic, 1) num_threads(env->ex->threads) if (ntodo > P)
-    for (int q = me; q < ntodo; q += P) {
-        int k = todo[q];
+#pragma omp parallel for schedule(dynamic, 1) num_threads(env->ex->threads) if (npending > P)
+    for (int q = me; q < npending; q += P) {
+        int k = pending[q];
         sim_error *e = &b->errs[k];
         sim_error_clear(e);
         double *st = b->stats + (size_t)k * (size_t)ns;
@@ -652,7 +652,7 @@ static sim_status batch_eval(abc_run *r, const abc_env *env, abc_batch *b, int n
         }
     }
     if (P > 1)
-        s = exchange(r, env, b, todo, ntodo, g0, err);
+        s = exchange(r, env, b, pending, npending, g0, err);
     /* the first failure by index; an interruption only if nothing else failed */
     int first = -1;
     for (int k = 0; k < nb; k++)
@@ -668,7 +668,7 @@ static sim_status batch_eval(abc_run *r, const abc_env *env, abc_batch *b, int n
     for (int k = 0; k < nb; k++)
         b->dist[k] = distance(&r->c, b->stats + (size_t)k * (size_t)ns);
 done:
-    free(todo);
+    free(pending);
     free(have);
     return s;
 }

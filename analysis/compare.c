@@ -388,27 +388,10 @@ void ana_post_print_text(FILE *f, const ana_table *t, const ana_post_effect *eff
 {
     char(*cell)[PC_N][128];
     size_t rows = post_cells(t, eff, level, lang, "-", &cell);
-    int w[PC_N] = {0};
-    for (size_t i = 0; i < rows; i++)
-        for (int c = 0; c < PC_N; c++) {
-            int x = ana_text_width(cell[i][c]);
-            if (x > w[c])
-                w[c] = x;
-        }
-    for (size_t i = 0; i < rows; i++) {
-        for (int c = 0; c < PC_N; c++) {
-            int pad = w[c] - ana_text_width(cell[i][c]);
-            int right = i > 0 && c >= PC_MEDIAN;
-            fprintf(f, "%*s%s%*s%s", right ? pad : 0, "", cell[i][c], right ? 0 : pad, "",
-                    c == PC_N - 1 ? "" : "  ");
-        }
-        fputc('\n', f);
-    }
-    ana_sbuf sb;
-    ana_sbuf_init(&sb);
-    ana_ui_put(&sb, ANA_UI_POST_NOTE, lang, 0, NULL, 0);
-    fprintf(f, "\n%s\n", sb.p ? sb.p : "");
-    ana_sbuf_free(&sb);
+    static const unsigned char right[PC_N] = {
+        [PC_MEDIAN] = 1, [PC_INTERVAL] = 1, [PC_P] = 1, [PC_PARAM] = 1, [PC_CHANCE] = 1};
+    ana_text_grid(f, (const char *)cell, rows, PC_N, sizeof cell[0][0], right);
+    ana_ui_print_note(f, ANA_UI_POST_NOTE, lang);
     free(cell);
 }
 

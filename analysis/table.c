@@ -213,20 +213,6 @@ static void header_line(FILE *f, const ana_table *t, ana_lang lang, const char *
 
 enum { TC_METRIC, TC_UNIT, TC_SCEN, TC_MEAN, TC_CI, TC_DIFF, TC_DCI, TC_P, TC_FLAG, TC_N };
 
-static void put_cell(FILE *f, const char *s, int w, int right, int last)
-{
-    int pad = w - ana_text_width(s);
-    if (right)
-        for (int k = 0; k < pad; k++)
-            fputc(' ', f);
-    fputs(s, f);
-    if (!right && !last)
-        for (int k = 0; k < pad; k++)
-            fputc(' ', f);
-    if (!last)
-        fputs("  ", f);
-}
-
 void ana_table_print_text(FILE *f, const ana_table *t, ana_lang lang)
 {
     size_t rows = (size_t)t->nscen * (size_t)t->nmet + 1;
@@ -267,27 +253,11 @@ void ana_table_print_text(FILE *f, const ana_table *t, ana_lang lang)
                          ana_table_clear(t, s, k) ? "*" : "");
             }
         }
-    int w[TC_N] = {0};
-    for (size_t i = 0; i < rows; i++)
-        for (int c = 0; c < TC_N; c++) {
-            int x = ana_text_width(cell[i][c]);
-            if (x > w[c])
-                w[c] = x;
-        }
+    static const unsigned char right[TC_N] = {[TC_MEAN] = 1, [TC_DIFF] = 1, [TC_P] = 1};
     header_line(f, t, lang, "", "");
     fputc('\n', f);
-    for (size_t i = 0; i < rows; i++) {
-        for (int c = 0; c < TC_N; c++) {
-            int right = i > 0 && (c == TC_MEAN || c == TC_DIFF || c == TC_P);
-            put_cell(f, cell[i][c], w[c], right, c == TC_N - 1);
-        }
-        fputc('\n', f);
-    }
-    ana_sbuf sb;
-    ana_sbuf_init(&sb);
-    ana_ui_put(&sb, ANA_UI_TXT_CLEAR_NOTE, lang, 0, NULL, 0);
-    fprintf(f, "\n%s\n", sb.p ? sb.p : "");
-    ana_sbuf_free(&sb);
+    ana_text_grid(f, (const char *)cell, rows, TC_N, sizeof cell[0][0], right);
+    ana_ui_print_note(f, ANA_UI_TXT_CLEAR_NOTE, lang);
     free(cell);
 }
 

@@ -226,6 +226,15 @@ void ana_ui_put(ana_sbuf *sb, ana_ui_id id, ana_lang lang, int html, const char 
         ana_sbuf_put(sb, run);
 }
 
+void ana_ui_print_note(FILE *f, ana_ui_id id, ana_lang lang)
+{
+    ana_sbuf sb;
+    ana_sbuf_init(&sb);
+    ana_ui_put(&sb, id, lang, 0, NULL, 0);
+    fprintf(f, "\n%s\n", sb.p ? sb.p : "");
+    ana_sbuf_free(&sb);
+}
+
 /* ---- units ---------------------------------------------------------------------- */
 
 /* How a unit of the metric table is shown.  Rows: unit, scale, label (en,
@@ -382,4 +391,38 @@ int ana_text_width(const char *s)
         w += ana_char_width(cp);
     }
     return w;
+}
+
+static void text_cell(FILE *f, const char *s, int w, int right, int last)
+{
+    int pad = w - ana_text_width(s);
+    if (right)
+        for (int k = 0; k < pad; k++)
+            fputc(' ', f);
+    fputs(s, f);
+    if (!right && !last)
+        for (int k = 0; k < pad; k++)
+            fputc(' ', f);
+    if (!last)
+        fputs("  ", f);
+}
+
+void ana_text_grid(FILE *f, const char *cells, size_t rows, int ncols, size_t size,
+                   const unsigned char *right)
+{
+    int w[64] = {0};
+    if (ncols > 64)
+        ncols = 64; /* the callers' tables have a dozen columns at most */
+    for (size_t i = 0; i < rows; i++)
+        for (int c = 0; c < ncols; c++) {
+            int x = ana_text_width(cells + (i * (size_t)ncols + (size_t)c) * size);
+            if (x > w[c])
+                w[c] = x;
+        }
+    for (size_t i = 0; i < rows; i++) {
+        for (int c = 0; c < ncols; c++)
+            text_cell(f, cells + (i * (size_t)ncols + (size_t)c) * size, w[c], i > 0 && right[c],
+                      c == ncols - 1);
+        fputc('\n', f);
+    }
 }

@@ -15,6 +15,7 @@
 #define TROIKA_ANALYSIS_UI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "err.h"
 
@@ -62,6 +63,10 @@ char *ana_sbuf_take(ana_sbuf *sb);
 void ana_ui_put(ana_sbuf *sb, ana_ui_id id, ana_lang lang, int html, const char *const *args,
                 int nargs);
 
+/* Print row `id` (plain text, no arguments) to f after a blank line: the
+ * note under a printed table. */
+void ana_ui_print_note(FILE *f, ana_ui_id id, ana_lang lang);
+
 /* ---- units and numbers ------------------------------------------------ */
 
 /* Factor from stored values to shown values (100 for shares, else 1). */
@@ -88,6 +93,13 @@ char *ana_fmt_p(char *buf, size_t n, double p);
 
 /* Columns a UTF-8 string takes in a terminal (CJK characters count 2). */
 int ana_text_width(const char *s);
+/* Print a grid of rows x ncols cells as columns two spaces apart, each as
+ * wide as its widest cell (ana_text_width): cell (i, c) is the string at
+ * cells + (i * ncols + c) * size.  Row 0 is the header, left-aligned; in
+ * the other rows a column c with right[c] set is right-aligned.  The last
+ * column gets no trailing spaces. */
+void ana_text_grid(FILE *f, const char *cells, size_t rows, int ncols, size_t size,
+                   const unsigned char *right);
 /* The UTF-8 character at s (not at its end): its code point into *cp; returns
  * its length in bytes (a broken sequence: its first byte, 1). */
 int ana_utf8_char(const char *s, unsigned *cp);
